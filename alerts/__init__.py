@@ -1,0 +1,129 @@
+"""Dorset service disruption alerts: create_app() wires configuration, extensions, blueprints and commands."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config.settings import ROOT, check_production_settings, config_for
+
+
+def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        static_url_path="/assets",
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_for(env or os.environ.get("ALERTS_ENV")))
+    app.config.update(overrides or {})
+    check_production_settings(app.config)
+    _prepare_sqlite_folder(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(ROOT / "templates")),
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            PrefixLoader({"govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from alerts.formatting import london_time
+
+    app.jinja_env.filters["london_time"] = london_time
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from alerts.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from alerts.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _prepare_sqlite_folder(app: Flask) -> None:
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from alerts.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    from alerts.data.staff import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    limiter.init_app(app)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+                # Foreign keys are off by default in SQLite; WAL lets the web process read while the worker writes.
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute("PRAGMA busy_timeout=5000")
+                cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from alerts.api import api
+    from alerts.health import health
+    from alerts.public import public
+
+    app.register_blueprint(public)
+    app.register_blueprint(api)
+    app.register_blueprint(health)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _make_csp_nonce() -> None:
+        g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.context_processor
+    def _layout_context() -> dict[str, Any]:
+        return {
+            "csp_nonce": getattr(g, "csp_nonce", ""),
+            "service_name": app.config["SERVICE_NAME"],
+            "council_name": app.config["COUNCIL_NAME"],
+        }
+
+    @app.after_request
+    def _security_headers(response: Any) -> Any:
+        nonce = getattr(g, "csp_nonce", "")
+        if not request.path.startswith("/embed/"):
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
+                "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            )
+            response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if app.config["ALERTS_ENV"] == "production":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

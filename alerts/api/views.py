@@ -1,0 +1,120 @@
+"""Read endpoints of /api/v1. Errors are problem+json; reads are cacheable and conditional."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from alerts.api.openapi import openapi_document
+from alerts.api.serialise import area_json, notice_json, service_json
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.caching import cacheable
+from alerts.data import notices as notice_data
+from alerts.data import reference
+from alerts.errors import problem
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+STATUSES = ("active", "resolved", "all")
+
+
+def _page_number() -> int | Response:
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        return problem(422, "Invalid request", errors={"page": "Page must be a whole number, 1 or more"})
+    return int(raw)
+
+
+@api.get("/notices")
+@cacheable(max_age=60)
+def list_notices() -> Response:
+    errors: dict[str, str] = {}
+    area_ids: list[str] = []
+    postcode = request.args.get("postcode")
+    if postcode is not None:
+        try:
+            answer = reference.area_for_postcode(normalise_postcode(postcode))
+        except InvalidPostcode as error:
+            errors["postcode"] = str(error)
+        else:
+            if answer.is_outside:
+                return problem(422, "Postcode outside the council's area", errors={
+                    "postcode": f"{answer.postcode} is outside {current_app.config['COUNCIL_NAME']}'s area"})
+            area_ids.append(answer.area.id)  # type: ignore[union-attr]
+    area = request.args.get("area")
+    if area is not None:
+        if reference.get_area(area) is None:
+            errors["area"] = f"Unknown area {area!r}: see /api/v1/areas"
+        else:
+            area_ids.append(area)
+    service = request.args.get("service")
+    if service is not None and reference.get_service(service) is None:
+        errors["service"] = f"Unknown service {service!r}: see /api/v1/services"
+    status = request.args.get("status", "active")
+    if status not in STATUSES:
+        errors["status"] = "Status must be one of active, resolved or all"
+    page = _page_number()
+    if isinstance(page, Response):
+        return page
+    if errors:
+        return problem(422, "Invalid request", errors=errors)
+
+    page_size = current_app.config["API_PAGE_SIZE"]
+    filters = notice_data.NoticeFilter(area_ids=area_ids, service_id=service, status=status)
+    notices, total = notice_data.list_public_notices(filters, page=page, page_size=page_size)
+    last_page = max(1, math.ceil(total / page_size))
+    return jsonify({"notices": [notice_json(n) for n in notices], "links": _links(page, last_page), "total": total})
+
+
+def _links(page: int, last_page: int) -> dict[str, Any]:
+    def link(number: int) -> str:
+        args = {**request.args.to_dict(), "page": number}
+        return url_for(request.endpoint or "api.list_notices", _external=True, **args)
+
+    links: dict[str, Any] = {"self": link(page), "first": link(1), "last": link(last_page)}
+    if page > 1:
+        links["prev"] = link(page - 1)
+    if page < last_page:
+        links["next"] = link(page + 1)
+    return links
+
+
+@api.get("/notices/<int:notice_id>")
+@cacheable(max_age=60)
+def get_notice(notice_id: int) -> Response:
+    notice = notice_data.get_public_notice(notice_id)
+    if notice is None:
+        return problem(404, "Not Found", f"There is no published notice {notice_id}")
+    return jsonify(notice_json(notice))
+
+
+@api.get("/areas")
+@cacheable(max_age=3600)
+def list_areas() -> Response:
+    return jsonify({"areas": [area_json(a) for a in reference.list_areas()], "links": {"self": request.base_url}})
+
+
+@api.get("/services")
+@cacheable(max_age=3600)
+def list_services() -> Response:
+    services = [service_json(s) for s in reference.list_services()]
+    return jsonify({"services": services, "links": {"self": request.base_url}})
+
+
+@api.get("/status")
+@cacheable(max_age=60)
+def status() -> Response:
+    by_service = notice_data.count_active_by_service()
+    response = jsonify({"active_notices": sum(by_service.values()), "by_service": by_service,
+                        "disruption": bool(by_service)})
+    # Partner sites show a banner from this, so any origin may read it.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@api.get("/openapi.json")
+@cacheable(max_age=3600)
+def openapi() -> Response:
+    return jsonify(openapi_document())

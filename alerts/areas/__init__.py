@@ -1,0 +1,1 @@
+"""Postcode normalisation and validation: the ground floor, knows nothing of the database."""

@@ -1,0 +1,112 @@
+"""Flask commands: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.data import demo, reference
+from alerts.extensions import db
+
+IMPORT_BATCH_SIZE = 5000
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(import_postcodes)
+    app.cli.add_command(scheduler)
+    app.cli.add_command(load_reference)
+
+
+@click.command("load-reference-data")
+def load_reference() -> None:
+    """Create or refresh the shipped areas, services and postcode districts."""
+    reference.load_reference_data()
+    click.echo("Reference data loaded.")
+
+
+@click.command("seed-demo")
+@click.option("--credentials-file", type=click.Path(path_type=Path), default=None,
+              help="Also write the new staff sign-in details to this file.")
+def seed_demo(credentials_file: Path | None) -> None:
+    """Load demo notices and one staff user per role (once; safe to run again)."""
+    if current_app.config["ALERTS_ENV"] == "production":
+        raise click.ClickException("seed-demo loads made-up notices and accounts: it never runs in production")
+    reference.load_reference_data()
+    if demo.demo_already_loaded():
+        click.echo("Demo notices are already loaded.")
+    else:
+        click.echo(f"Loaded {demo.load_demo_notices()} demo notices.")
+    created = demo.create_demo_staff()
+    if created:
+        lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]
+        click.echo("Staff sign-in (http://127.0.0.1:5000/staff/sign-in):\n  " + "\n  ".join(lines))
+        if credentials_file:
+            credentials_file.parent.mkdir(parents=True, exist_ok=True)
+            credentials_file.write_text("\n".join(lines) + "\n")
+
+
+def _ward_area_id(ward_code: str) -> str:
+    return "ward-" + re.sub(r"[^a-z0-9]+", "-", ward_code.lower()).strip("-")
+
+
+@click.command("import-postcodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--local-authority", default=None, help="ONS local authority code to keep (default: the configured one).")
+def import_postcodes(file: Path, local_authority: str | None) -> None:
+    """Load an ONSPD-format CSV (pcds, laua, osward): postcodes in our council become ward areas.
+
+    Idempotent: running it again replaces each postcode's ward. Rows for other councils are skipped.
+    """
+    code = local_authority or current_app.config["LOCAL_AUTHORITY_CODE"]
+    reference.load_reference_data()
+    kept = skipped = invalid = 0
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"pcds", "laua", "osward"} - set(reader.fieldnames or [])
+        if missing:
+            raise click.ClickException(f"{file} is not ONSPD-shaped: missing column(s) {', '.join(sorted(missing))}")
+        name_column = next((c for c in ("osward_name", "ward_name", "WD24NM") if c in (reader.fieldnames or [])), None)
+        total = sum(1 for _ in handle)
+        handle.seek(0)
+        next(handle)
+        batch: list[tuple[str, str]] = []
+        wards: dict[str, str] = {}
+        with click.progressbar(reader, length=total, label="Importing postcodes") as rows:
+            for row in rows:
+                if row["laua"] != code:
+                    skipped += 1
+                    continue
+                try:
+                    postcode = normalise_postcode(row["pcds"])
+                except InvalidPostcode:
+                    invalid += 1
+                    continue
+                area_id = _ward_area_id(row["osward"])
+                wards[area_id] = (row.get(name_column) if name_column else None) or f"Ward {row['osward']}"
+                batch.append((postcode, area_id))
+                if len(batch) >= IMPORT_BATCH_SIZE:
+                    kept += _write_batch(batch, wards)
+                    batch, wards = [], {}
+            kept += _write_batch(batch, wards)
+    click.echo(f"Imported {kept} postcodes for {code}; skipped {skipped} from other councils and {invalid} invalid.")
+
+
+def _write_batch(batch: list[tuple[str, str]], wards: dict[str, str]) -> int:
+    reference.ensure_ward_areas(wards)
+    written = reference.upsert_postcode_lookups(batch)
+    db.session.commit()
+    return written
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Run the long-running worker: the scheduler leader and all its jobs."""
+    from alerts.jobs.scheduler import run_scheduler
+
+    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]

@@ -1,0 +1,126 @@
+"""Realistic Dorset winter disruption for `make run` and for trying the service out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from alerts.data import reference
+from alerts.extensions import db
+from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, Role, StaffUser, UpdateKind, utc_now
+
+DEMO_STAFF = {
+    Role.OFFICER: ["officer@dorsetcouncil.example", "second.officer@dorsetcouncil.example"],
+    Role.CONTACT_CENTRE: ["contact@dorsetcouncil.example"],
+    Role.ADMIN: ["admin@dorsetcouncil.example"],
+}
+
+
+def demo_already_loaded() -> bool:
+    return (db.session.scalar(select(func.count()).select_from(Notice)) or 0) > 0
+
+
+def _notice(title: str, service: str, areas: list[str], impact: Impact, summary: str, advice: str, *,
+            started_hours_ago: float, ends_in_hours: float | None, status: NoticeStatus = NoticeStatus.ACTIVE,
+            updates: list[tuple[float, str]] = ()) -> Notice:
+    now = utc_now()
+    started = now - dt.timedelta(hours=started_hours_ago)
+    whole_county = areas == [reference.WHOLE_COUNTY_ID]
+    notice = Notice(
+        title=title, service_id=service, impact=impact, status=status, summary=summary, advice=advice,
+        starts_at_utc=started, published_at_utc=started, whole_county=whole_county,
+        expected_end_at_utc=now + dt.timedelta(hours=ends_in_hours) if ends_in_hours is not None else None,
+        areas=reference.get_areas(areas), created_at_utc=started, updated_at_utc=started,
+    )
+    notice.updates.append(NoticeUpdate(kind=UpdateKind.PUBLISHED, summary=summary, advice=advice,
+                                       notify_subscribers=True, created_at_utc=started))
+    for hours_ago, text in updates:
+        at = now - dt.timedelta(hours=hours_ago)
+        notice.updates.append(NoticeUpdate(kind=UpdateKind.UPDATED, summary=text, created_at_utc=at,
+                                           notify_subscribers=True))
+        notice.updated_at_utc = at
+    if status == NoticeStatus.RESOLVED:
+        notice.resolved_at_utc = now - dt.timedelta(hours=started_hours_ago / 2)
+        notice.updates.append(NoticeUpdate(kind=UpdateKind.RESOLVED, summary="This service is back to normal.",
+                                           created_at_utc=notice.resolved_at_utc, notify_subscribers=True))
+        notice.updated_at_utc = notice.resolved_at_utc
+    return notice
+
+
+def demo_notices() -> list[Notice]:
+    return [
+        _notice(
+            "Bin collections suspended in Weymouth and Portland", "bins-and-recycling", ["weymouth", "portland"],
+            Impact.SEVERE,
+            "Snow and ice have made many roads unsafe for our collection lorries. All rubbish, recycling and food "
+            "waste collections in Weymouth and Portland are suspended today.",
+            "Keep your bins inside your property. We will collect on your next scheduled day, including extra "
+            "bags of rubbish placed beside your bin.",
+            started_hours_ago=3, ends_in_hours=30,
+            updates=[(1, "Crews will try the main roads in Weymouth this afternoon if temperatures rise.")],
+        ),
+        _notice(
+            "Sherborne Primary School closed today", "schools", ["sherborne"], Impact.SEVERE,
+            "Sherborne Primary School is closed today because the heating has failed in freezing temperatures.",
+            "Do not bring children to school. Teachers will set work through the school's online learning page.",
+            started_hours_ago=2, ends_in_hours=20,
+        ),
+        _notice(
+            "A35 closed between Bridport and Dorchester", "roads-and-gritting", ["bridport", "dorchester"],
+            Impact.MAJOR,
+            "The A35 is closed in both directions between Miltons Lodge and Winterbourne Abbas after several "
+            "vehicles became stuck on the icy hill.",
+            "Avoid the area. Use the A354 and B3157 coast road if your journey is essential, and allow extra time.",
+            started_hours_ago=5, ends_in_hours=8,
+        ),
+        _notice(
+            "Gritting teams out across the county", "roads-and-gritting", [reference.WHOLE_COUNTY_ID], Impact.MINOR,
+            "Our gritters are treating priority routes across Dorset tonight and tomorrow morning. Minor roads and "
+            "pavements will not be gritted.",
+            "Only travel if you need to. Check your route before setting out and use grit bins for local paths.",
+            started_hours_ago=6, ends_in_hours=36,
+        ),
+        _notice(
+            "Wareham household recycling centre closed", "household-recycling-centres", ["wareham"], Impact.MAJOR,
+            "Wareham household recycling centre is closed because the site is covered in ice.",
+            "Please keep your waste at home until the site reopens, or visit Swanage recycling centre.",
+            started_hours_ago=4, ends_in_hours=24,
+        ),
+        _notice(
+            "Dorchester library closed for the afternoon", "libraries", ["dorchester"], Impact.MAJOR,
+            "Dorchester library closed early because of a burst pipe.",
+            "Return books to any other Dorset library; no fines will be charged.",
+            started_hours_ago=30, ends_in_hours=None, status=NoticeStatus.RESOLVED,
+        ),
+        _notice(
+            "Delays to bus services around Blandford Forum", "buses-and-public-transport", ["blandford-forum"],
+            Impact.MINOR,
+            "Buses around Blandford Forum are running up to 30 minutes late because of snow on rural roads.",
+            "Allow extra time for your journey.",
+            started_hours_ago=48, ends_in_hours=None, status=NoticeStatus.RESOLVED,
+        ),
+    ]
+
+
+def load_demo_notices() -> int:
+    notices = demo_notices()
+    db.session.add_all(notices)
+    db.session.commit()
+    return len(notices)
+
+
+def create_demo_staff() -> dict[str, tuple[str, str]]:
+    """One account per role (two officers, so approval can be tried). Returns email -> (role, password)."""
+    created: dict[str, tuple[str, str]] = {}
+    for role, emails in DEMO_STAFF.items():
+        for email in emails:
+            if db.session.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
+                continue
+            password = "-".join(secrets.token_hex(3) for _ in range(3))
+            db.session.add(StaffUser(email=email, role=role, password_hash=generate_password_hash(password)))
+            created[email] = (str(role), password)
+    db.session.commit()
+    return created

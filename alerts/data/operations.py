@@ -1,0 +1,39 @@
+"""Heartbeats and health: what operators see of the long-running processes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+
+from alerts.extensions import db
+from alerts.models import Heartbeat, Message, MessageStatus, utc_now
+
+
+def record_heartbeat(name: str, holder: str, details: dict | None = None) -> None:
+    beat = db.session.get(Heartbeat, name) or Heartbeat(name=name)
+    beat.beat_at_utc, beat.holder, beat.details = utc_now(), holder, details or {}
+    db.session.add(beat)
+    db.session.commit()
+
+
+def get_heartbeat(name: str) -> Heartbeat | None:
+    return db.session.get(Heartbeat, name)
+
+
+def database_is_up() -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 — any failure here means "not ok"; the caller reports 503
+        db.session.rollback()
+        return False
+
+
+def outbox_summary() -> dict:
+    """Backlog size and the age of the oldest queued message, for operators and /healthz."""
+    queued, oldest = db.session.execute(
+        select(func.count(), func.min(Message.created_at_utc)).where(
+            Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING])
+        )
+    ).one()
+    age = int((utc_now() - oldest).total_seconds()) if oldest else 0
+    return {"backlog": queued or 0, "oldest_queued_seconds": age}

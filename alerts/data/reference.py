@@ -1,0 +1,144 @@
+"""Areas, services and postcode lookups: the reference data everything else hangs on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from alerts.areas.postcodes import outward_code, postcode_area
+from alerts.extensions import db
+from alerts.models import Area, PostcodeLookup, Service
+from config.settings import DATA_DIR
+
+WHOLE_COUNTY_ID = "whole-county"
+
+
+@dataclass(frozen=True)
+class NeighbouringCouncil:
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PostcodeAnswer:
+    """Where a valid postcode is: in one of our areas, or outside the council's area."""
+
+    postcode: str
+    area: Area | None
+    neighbour: NeighbouringCouncil | None = None
+
+    @property
+    def is_outside(self) -> bool:
+        return self.area is None
+
+
+def _shipped_areas() -> dict:
+    return json.loads((DATA_DIR / "areas.json").read_text())
+
+
+def load_reference_data() -> None:
+    """Create or refresh the shipped areas, services and postcode districts. Safe to run twice."""
+    shipped = _shipped_areas()
+    whole = shipped["whole_county"]
+    rows = [(whole["id"], whole["name"], "county", True, 0, [])]
+    rows += [(a["id"], a["name"], "town", False, i + 1, a["districts"]) for i, a in enumerate(shipped["areas"])]
+    for area_id, name, kind, is_whole, order, districts in rows:
+        area = db.session.get(Area, area_id) or Area(id=area_id)
+        area.name, area.kind, area.is_whole_county, area.sort_order = name, kind, is_whole, order
+        db.session.add(area)
+        for district in districts:
+            lookup = db.session.get(PostcodeLookup, district) or PostcodeLookup(key=district)
+            lookup.area_id, lookup.is_district = area_id, True
+            db.session.add(lookup)
+    services = json.loads((DATA_DIR / "services.json").read_text())["services"]
+    for i, item in enumerate(services):
+        service = db.session.get(Service, item["id"]) or Service(id=item["id"])
+        service.name, service.sort_order = item["name"], i
+        db.session.add(service)
+    db.session.commit()
+
+
+def list_areas(include_whole_county: bool = True) -> list[Area]:
+    query = select(Area).order_by(Area.sort_order, Area.name)
+    if not include_whole_county:
+        query = query.where(Area.is_whole_county.is_(False))
+    return list(db.session.scalars(query))
+
+
+def get_area(area_id: str) -> Area | None:
+    return db.session.get(Area, area_id)
+
+
+def get_areas(area_ids: Iterable[str]) -> list[Area]:
+    ids = list(area_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.sort_order)))
+
+
+def whole_county_area() -> Area:
+    area = db.session.get(Area, WHOLE_COUNTY_ID)
+    if area is None:
+        raise LookupError("reference data is not loaded: run `flask --app wsgi seed-demo` or `db upgrade`")
+    return area
+
+
+def list_services() -> list[Service]:
+    return list(db.session.scalars(select(Service).order_by(Service.sort_order, Service.name)))
+
+
+def get_service(service_id: str) -> Service | None:
+    return db.session.get(Service, service_id)
+
+
+def neighbouring_council(postcode: str) -> NeighbouringCouncil | None:
+    councils = _shipped_areas()["neighbours"]["councils"]
+    for key in (outward_code(postcode), postcode_area(postcode)):
+        for council in councils:
+            if key in council["districts"]:
+                return NeighbouringCouncil(name=council["name"], url=council["url"])
+    return None
+
+
+def area_for_postcode(postcode: str) -> PostcodeAnswer:
+    """Resolve a normalised postcode: a full-postcode row (ONSPD) wins over its district's row."""
+    rows = db.session.execute(
+        select(PostcodeLookup.key, Area)
+        .join(Area, Area.id == PostcodeLookup.area_id)
+        .where(PostcodeLookup.key.in_([postcode, outward_code(postcode)]))
+    ).all()
+    by_key = {key: area for key, area in rows}
+    area = by_key.get(postcode) or by_key.get(outward_code(postcode))
+    if area is None:
+        return PostcodeAnswer(postcode=postcode, area=None, neighbour=neighbouring_council(postcode))
+    return PostcodeAnswer(postcode=postcode, area=area)
+
+
+def upsert_postcode_lookups(rows: list[tuple[str, str]]) -> int:
+    """Insert or replace (postcode, area id) rows in one statement; returns the number written."""
+    if not rows:
+        return 0
+    values = [{"key": key, "area_id": area_id, "is_district": False} for key, area_id in rows]
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(PostcodeLookup).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=[PostcodeLookup.key], set_={"area_id": statement.excluded.area_id, "is_district": False}
+    )
+    db.session.execute(statement)
+    return len(values)
+
+
+def ensure_ward_areas(wards: dict[str, str]) -> None:
+    """Create ward areas (id -> name) that don't exist yet, after the shipped towns in sort order."""
+    existing = set(db.session.scalars(select(Area.id).where(Area.id.in_(list(wards)))))
+    start = 1000
+    for offset, (area_id, name) in enumerate(sorted(wards.items(), key=lambda item: item[1])):
+        if area_id not in existing:
+            db.session.add(Area(id=area_id, name=name, kind="ward", sort_order=start + offset))
+    db.session.flush()
+

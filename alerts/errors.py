@@ -1,0 +1,54 @@
+"""Error pages for people and problem+json for machines: never a bare 500 without a helpful page."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/callbacks/"))
+
+
+def problem(status: int, title: str, detail: str | None = None, errors: dict[str, str] | None = None,
+            **extra: Any) -> Response:
+    """An RFC 9457 problem details response, the API's one error shape."""
+    body: dict[str, Any] = {"status": status, "title": title}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+_PAGES = {404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response | tuple[str, int]:
+        status = error.code or 500
+        if wants_json():
+            return problem(status, error.name, error.description if status != 500 else None)
+        template = _PAGES.get(status)
+        if template is None:
+            return error.get_response()  # type: ignore[return-value]
+        return render_template(template), status
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response | tuple[str, int]:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if wants_json():
+            return problem(500, "Internal Server Error", "Something went wrong. Try again later.")
+        return render_template("errors/500.html"), 500

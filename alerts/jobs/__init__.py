@@ -1,0 +1,1 @@
+"""The scheduler process and its jobs. Each job is idempotent and also a CLI command."""

@@ -1,0 +1,85 @@
+"""The long-running worker: one leader runs every job on APScheduler's BlockingScheduler."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from alerts.data import operations
+from alerts.extensions import db
+from alerts.jobs.leader import LeaderLock
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job defined in code with a fixed id, so restarts never duplicate it."""
+
+    id: str
+    func: Callable[[], Any]
+    trigger: str  # "interval" or "cron"
+    options: dict[str, Any]
+
+
+def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
+    def beat() -> None:
+        with app.app_context():
+            operations.record_heartbeat("scheduler", holder)
+
+    return beat
+
+
+def jobs_for(app: Flask, holder: str) -> list[Job]:
+    """Every scheduled job. Later features append theirs here."""
+    return [Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS})]
+
+
+def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
+    """Wait to become leader, then run the jobs until SIGTERM/SIGINT."""
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    with app.app_context():
+        lock = LeaderLock(db.engine, Path(app.instance_path) / "scheduler.lock")
+    while not lock.try_acquire():
+        log.info("another scheduler is leading; standing by")
+        time.sleep(wait_for_lock_seconds)
+    log.info("scheduler %s is leading", holder)
+
+    scheduler = BlockingScheduler(timezone="Europe/London")
+    for job in jobs_for(app, holder):
+        scheduler.add_job(job.func, job.trigger, id=job.id, replace_existing=True, max_instances=1, coalesce=True,
+                          misfire_grace_time=30, **job.options)
+    scheduler.add_job(_check_lock(lock, scheduler), "interval", id="leader-check", seconds=10)
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("scheduler stopping on signal %s", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    heartbeat_job(app, holder)()
+    try:
+        scheduler.start()
+    finally:
+        lock.release()
+
+
+def _check_lock(lock: LeaderLock, scheduler: BlockingScheduler) -> Callable[[], None]:
+    def check() -> None:
+        if not lock.still_held():
+            log.error("lost the scheduler leader lock; stopping so another process can lead")
+            scheduler.shutdown(wait=False)
+
+    return check

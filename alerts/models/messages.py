@@ -1,0 +1,69 @@
+"""The outbox: one row per notification to one recipient. Its id is Notify's `reference`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from alerts.models.base import Base, TimestampMixin, enum_column, new_uuid
+from alerts.models.subscribers import Channel
+
+
+class MessageStatus(enum.StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"  # claimed by a worker; the POST to Notify may be in flight
+    SENT = "sent"  # Notify accepted it (201)
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    NOT_SENT = "not_sent"  # recorded in the local outbox because no Notify key is configured
+
+
+class MessageKind(enum.StrEnum):
+    ALERT = "alert"
+    CONFIRMATION = "confirmation"
+    MANAGE_LINK = "manage_link"
+
+
+# Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.
+PRIORITY_CONFIRMATION = 0
+PRIORITY_ALERT = 10
+
+
+class Message(TimestampMixin, Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_due", "status", "priority", "next_attempt_at_utc"),
+        Index("ix_messages_notice_id_status", "notice_id", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    kind: Mapped[MessageKind] = mapped_column(enum_column(MessageKind, "message_kind"))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    status: Mapped[MessageStatus] = mapped_column(
+        enum_column(MessageStatus, "message_status"), default=MessageStatus.QUEUED
+    )
+    priority: Mapped[int] = mapped_column(default=PRIORITY_ALERT)
+    notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
+    notice_update_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notice_updates.id", ondelete="SET NULL"), index=True
+    )
+    subscriber_id: Mapped[int | None] = mapped_column(ForeignKey("subscribers.id", ondelete="SET NULL"), index=True)
+    # Erased 7 days after sending (retention policy); counts are kept.
+    recipient: Mapped[str | None] = mapped_column(String(320))
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    one_click_unsubscribe_url: Mapped[str | None] = mapped_column(String(1000))
+    notify_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    notify_status: Mapped[str | None] = mapped_column(String(40))  # Notify's own status from receipts
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at_utc: Mapped[dt.datetime | None]
+    lease_expires_at_utc: Mapped[dt.datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # True once a POST may have reached Notify: any retry must first look the reference up.
+    outcome_unknown: Mapped[bool] = mapped_column(default=False)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at_utc: Mapped[dt.datetime | None]
+    completed_at_utc: Mapped[dt.datetime | None]

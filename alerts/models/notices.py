@@ -1,0 +1,100 @@
+"""Notices (disruptions) and their timeline of updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alerts.models.areas import Area
+from alerts.models.base import Base, TimestampMixin, enum_column, utc_now
+from alerts.models.services import Service
+
+
+class Impact(enum.StrEnum):
+    MINOR = "minor"  # delays
+    MAJOR = "major"  # partly closed
+    SEVERE = "severe"  # suspended or closed
+
+    @property
+    def rank(self) -> int:
+        return {"severe": 0, "major": 1, "minor": 2}[self.value]
+
+
+class NoticeStatus(enum.StrEnum):
+    DRAFT = "draft"
+    AWAITING_APPROVAL = "awaiting_approval"
+    SCHEDULED = "scheduled"
+    ACTIVE = "active"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class UpdateKind(enum.StrEnum):
+    PUBLISHED = "published"
+    UPDATED = "updated"
+    RESOLVED = "resolved"
+    EXPIRED = "expired"
+
+
+notice_areas = Table(
+    "notice_areas",
+    Base.metadata,
+    Column("notice_id", ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Notice(TimestampMixin, Base):
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
+    impact: Mapped[Impact] = mapped_column(enum_column(Impact, "impact"))
+    status: Mapped[NoticeStatus] = mapped_column(enum_column(NoticeStatus, "notice_status"), index=True)
+    starts_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    expected_end_at_utc: Mapped[dt.datetime | None]
+    summary: Mapped[str] = mapped_column(Text)  # what's happening
+    advice: Mapped[str] = mapped_column(Text, default="")  # what residents should do
+    internal_notes: Mapped[str] = mapped_column(Text, default="")  # for staff only, never published
+    notify_subscribers: Mapped[bool] = mapped_column(default=True)
+    whole_county: Mapped[bool] = mapped_column(default=False)
+    publish_at_utc: Mapped[dt.datetime | None]  # a scheduled publish
+    published_at_utc: Mapped[dt.datetime | None]
+    resolved_at_utc: Mapped[dt.datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    source_warning_id: Mapped[str | None] = mapped_column(ForeignKey("weather_warnings.id", ondelete="SET NULL"))
+    # Bumped on every public change: drives ETags and CAP message references.
+    version: Mapped[int] = mapped_column(default=1)
+
+    service: Mapped[Service] = relationship(lazy="joined")
+    areas: Mapped[list[Area]] = relationship(secondary=notice_areas, lazy="selectin", order_by=Area.sort_order)
+    updates: Mapped[list[NoticeUpdate]] = relationship(
+        back_populates="notice", order_by="NoticeUpdate.created_at_utc", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == NoticeStatus.ACTIVE
+
+
+class NoticeUpdate(Base):
+    """One entry in a notice's public timeline. Messages are created per update."""
+
+    __tablename__ = "notice_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[UpdateKind] = mapped_column(enum_column(UpdateKind, "update_kind"))
+    summary: Mapped[str] = mapped_column(Text)
+    advice: Mapped[str] = mapped_column(Text, default="")
+    notify_subscribers: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    created_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+    notice: Mapped[Notice] = relationship(back_populates="updates")

@@ -1,0 +1,60 @@
+"""Staff accounts and API tokens for other council systems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from alerts.models.base import Base, TimestampMixin, enum_column
+
+
+class Role(enum.StrEnum):
+    OFFICER = "officer"
+    CONTACT_CENTRE = "contact_centre"
+    ADMIN = "admin"
+
+
+class StaffUser(TimestampMixin, Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    is_disabled: Mapped[bool] = mapped_column(default=False)
+    # Part of the session: bumping it (disable, password change) ends every session of this user.
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until_utc: Mapped[dt.datetime | None]
+    last_signed_in_at_utc: Mapped[dt.datetime | None]
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role == Role.ADMIN or self.role in roles
+
+    # The interface Flask-Login expects, without making the model depend on Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_disabled
+
+    def get_id(self) -> str:
+        """The session holds id and version, so bumping session_version signs the user out everywhere."""
+        return f"{self.id}:{self.session_version}"
+
+
+class ApiToken(TimestampMixin, Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    # Only a hash is kept; the token is shown once when created.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_prefix: Mapped[str] = mapped_column(String(12))
+    revoked_at_utc: Mapped[dt.datetime | None]
+    last_used_at_utc: Mapped[dt.datetime | None]

@@ -1,0 +1,79 @@
+"""Subscribers (one confirmed contact each), the areas they follow and the services they chose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from alerts.models.areas import Area
+from alerts.models.base import Base, TimestampMixin, enum_column, utc_now
+from alerts.models.services import Service
+
+
+class Channel(enum.StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+class SubscriberStatus(enum.StrEnum):
+    PENDING = "pending"  # signed up, not yet confirmed: nothing but the confirmation is ever sent
+    CONFIRMED = "confirmed"
+    SUSPENDED = "suspended"  # repeated permanent failures from Notify
+    UNSUBSCRIBED = "unsubscribed"
+
+
+subscriber_services = Table(
+    "subscriber_services",
+    Base.metadata,
+    Column("subscriber_id", ForeignKey("subscribers.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Subscriber(TimestampMixin, Base):
+    __tablename__ = "subscribers"
+    __table_args__ = (UniqueConstraint("channel", "contact"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    # E.164 for mobiles, lower case for email. Null once erased after unsubscribing (retention policy).
+    contact: Mapped[str | None] = mapped_column(String(320))
+    status: Mapped[SubscriberStatus] = mapped_column(enum_column(SubscriberStatus, "subscriber_status"), index=True)
+    all_services: Mapped[bool] = mapped_column(default=True)
+    consent_source: Mapped[str] = mapped_column(String(32), default="web")  # web, api, import, contact-centre
+    confirmed_at_utc: Mapped[dt.datetime | None]
+    unsubscribed_at_utc: Mapped[dt.datetime | None]
+    unsubscribe_reason: Mapped[str | None] = mapped_column(String(500))
+    suspended_reason: Mapped[str | None] = mapped_column(String(500))
+    permanent_failures: Mapped[int] = mapped_column(default=0)
+    # Confirmation code for texts: stored hashed, single use, short-lived, limited tries.
+    code_hash: Mapped[str | None] = mapped_column(String(200))
+    code_expires_at_utc: Mapped[dt.datetime | None]
+    code_attempts: Mapped[int] = mapped_column(default=0)
+    codes_sent: Mapped[int] = mapped_column(default=0)
+    # Bumped to revoke every manage/unsubscribe link issued before.
+    token_version: Mapped[int] = mapped_column(default=1)
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan", lazy="selectin"
+    )
+    services: Mapped[list[Service]] = relationship(secondary=subscriber_services, lazy="selectin")
+
+
+class Subscription(Base):
+    """A subscriber following one area, with the postcode they gave for it."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("subscriber_id", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"), index=True)
+    area_id: Mapped[str] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    created_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+    area: Mapped[Area] = relationship(lazy="joined")

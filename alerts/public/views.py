@@ -1,0 +1,72 @@
+"""Thin views: parse the request, ask the data layer, render a GOV.UK page."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from flask import Blueprint, abort, render_template, request
+
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.data import notices as notice_data
+from alerts.data import reference
+from alerts.data import warnings as warning_data
+from alerts.models import Notice
+
+public = Blueprint("public", __name__)
+
+
+def _group_by_service(notices: list[Notice]) -> OrderedDict[str, list[Notice]]:
+    """Keep the most-severe-first order: a service appears where its most severe notice does."""
+    groups: OrderedDict[str, list[Notice]] = OrderedDict()
+    for notice in notices:
+        groups.setdefault(notice.service.name, []).append(notice)
+    return groups
+
+
+@public.get("/")
+def start() -> str:
+    return render_template("public/start.html", active=notice_data.active_notices(), warnings=_current_warnings())
+
+
+def _current_warnings() -> list:
+    return warning_data.current_warnings()
+
+
+@public.get("/notices")
+def notices() -> tuple[str, int] | str:
+    raw = request.args.get("postcode", "")
+    try:
+        postcode = normalise_postcode(raw)
+    except InvalidPostcode as error:
+        summary = [{"text": str(error), "href": "#postcode"}]
+        page = render_template("public/start.html", active=notice_data.active_notices(), warnings=_current_warnings(),
+                               postcode=raw, postcode_error=str(error), error_summary=summary)
+        return page, 400
+    answer = reference.area_for_postcode(postcode)
+    if answer.is_outside:
+        return render_template("public/outside_area.html", answer=answer)
+    found = notice_data.active_notices_for_areas([answer.area.id])  # type: ignore[union-attr]
+    return render_template("public/notices.html", answer=answer, groups=_group_by_service(found), count=len(found))
+
+
+@public.get("/notices/<int:notice_id>")
+def notice(notice_id: int) -> str:
+    found = notice_data.get_public_notice(notice_id)
+    if found is None:
+        abort(404)
+    return render_template("public/notice.html", notice=found, area_names=notice_data.area_names(found))
+
+
+@public.get("/accessibility")
+def accessibility() -> str:
+    return render_template("public/accessibility.html")
+
+
+@public.get("/privacy")
+def privacy() -> str:
+    return render_template("public/privacy.html")
+
+
+@public.get("/cookies")
+def cookies() -> str:
+    return render_template("public/cookies.html")

@@ -1,0 +1,1 @@
+"""Configuration classes and the data the service ships with (areas, services)."""

@@ -1,0 +1,118 @@
+"""Configuration classes, chosen by ALERTS_ENV. Secrets come only from the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs as PaaS providers write them (postgres://, postgresql://)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    ALERTS_ENV = "development"
+    DEBUG = False
+    TESTING = False
+    SERVICE_NAME = "Check disruption to Dorset Council services"
+    COUNCIL_NAME = "Dorset Council"
+    # ONS local authority code for Dorset Council: rows for other councils are skipped on import.
+    LOCAL_AUTHORITY_CODE = os.environ.get("LOCAL_AUTHORITY_CODE", "E06000059")
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'alerts.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+    NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
+    NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+    NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "00000000-0000-4000-8000-000000000001")
+    NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "00000000-0000-4000-8000-000000000002")
+    NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
+    # Notify allows 3,000 a minute per key type; staying under it leaves room for clock drift between buckets.
+    NOTIFY_RATE_LIMIT_PER_MINUTE = _int("NOTIFY_RATE_LIMIT_PER_MINUTE", 2900)
+    NOTIFY_CONCURRENCY = _int("NOTIFY_CONCURRENCY", 16)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    MET_OFFICE_FEED_URL = os.environ.get(
+        "MET_OFFICE_FEED_URL",
+        "https://www.metoffice.gov.uk/public/data/PWSCache/WarningsRSS/Region/sw",
+    )
+    APPROVAL_THRESHOLD = _int("APPROVAL_THRESHOLD", 5000)
+    NOTICE_EXPIRY_GRACE_HOURS = _int("NOTICE_EXPIRY_GRACE_HOURS", 12)
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; a long form must not fail at 6am
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    API_PAGE_SIZE = 50
+
+
+class DevelopmentConfig(Config):
+    ALERTS_ENV = "development"
+    # A fixed development key keeps sessions across restarts of `make run`; production must set its own.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+
+
+class TestConfig(Config):
+    ALERTS_ENV = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 — tests only
+    # The test harness sets a file-backed SQLite database per run, or TEST_DATABASE_URL for PostgreSQL.
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    BASE_URL = "http://localhost"
+    NOTIFY_API_KEY = None
+    NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
+    NOTIFY_CALLBACK_TOKEN = "test-callback-token"  # noqa: S105 — tests only
+    RATELIMIT_STORAGE_URI = "memory://"
+    MET_OFFICE_FEED_URL = "https://feeds.example.test/met-office/sw.xml"
+    APPROVAL_THRESHOLD = 5000
+
+
+class ProductionConfig(Config):
+    ALERTS_ENV = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The service cannot start safely with this configuration."""
+
+
+def config_for(env: str | None) -> type[Config]:
+    name = env or "development"
+    if name not in CONFIGS:
+        raise ConfigurationError(f"ALERTS_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    return CONFIGS[name]
+
+
+def check_production_settings(settings: dict) -> None:
+    """Refuse to start a production process that would be unsafe."""
+    if settings.get("ALERTS_ENV") != "production":
+        return
+    if not settings.get("SECRET_KEY"):
+        raise ConfigurationError("SECRET_KEY must be set in production")
+    if settings.get("DEBUG"):
+        raise ConfigurationError("DEBUG must be off in production")

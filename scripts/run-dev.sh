@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run the web app and the scheduler together for local use; Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FLASK=".venv/bin/flask --app wsgi"
+
+$FLASK scheduler &
+scheduler_pid=$!
+trap 'kill "$scheduler_pid" 2>/dev/null; wait "$scheduler_pid" 2>/dev/null' EXIT INT TERM
+
+cat <<MESSAGE
+
+  Dorset service disruption alerts is running.
+
+    Residents:  http://127.0.0.1:5000/
+    Try:        http://127.0.0.1:5000/notices?postcode=DT4%207TA
+    Staff:      http://127.0.0.1:5000/staff/sign-in
+    Open data:  http://127.0.0.1:5000/api/v1/notices
+    Health:     http://127.0.0.1:5000/healthz
+
+  Staff sign-in details (demo accounts):
+$(sed 's/^/    /' instance/demo-staff.txt 2>/dev/null || echo "    (already created earlier: see instance/demo-staff.txt)")
+
+  No NOTIFY_API_KEY is set, so messages are kept in the local outbox and nothing is sent.
+  Press Ctrl-C to stop.
+
+MESSAGE
+$FLASK run --host 127.0.0.1 --port 5000

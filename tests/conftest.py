@@ -1,0 +1,87 @@
+"""Fixtures every test can use: app, db, client, client_request (parsed pages), factories.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema is built by
+the real Alembic migrations, so a migration that drifts from the models fails here first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, text
+
+from alerts import create_app
+from alerts.data import reference
+from alerts.extensions import db as _db
+from tests import factories as _factories
+from tests.pages import PageClient
+
+# Tables whose rows are reference data: kept between tests (ward areas and full postcodes are removed).
+STATIC_TABLES = {"areas", "services", "postcode_lookups", "alembic_version"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgresql: needs PostgreSQL (runs in the PostgreSQL pass)")
+
+
+def _drop_everything() -> None:
+    metadata = MetaData()
+    metadata.reflect(bind=_db.engine)
+    metadata.drop_all(bind=_db.engine)
+    with _db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    overrides = {}
+    if not os.environ.get("TEST_DATABASE_URL"):
+        # A file, not :memory:, so threads and subprocesses in tests see the same database.
+        overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    app = create_app("test", overrides)
+    with app.app_context():
+        _drop_everything()
+        upgrade(directory=str(Path(app.root_path).parent / "migrations"))
+        reference.load_reference_data()
+        yield app
+        _db.session.remove()
+
+
+@pytest.fixture(autouse=True)
+def db(app: Flask) -> Iterator:
+    """Each test starts with only the reference data, like Notify's notify_db_session."""
+    yield _db
+    _db.session.rollback()
+    tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in STATIC_TABLES]
+    with _db.engine.begin() as connection:
+        for table in tables:
+            connection.execute(table.delete())
+        connection.execute(text("DELETE FROM postcode_lookups WHERE is_district = :false"), {"false": False})
+        connection.execute(text("DELETE FROM areas WHERE kind = 'ward'"))
+    _db.session.expire_all()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def client_request(client: FlaskClient) -> PageClient:
+    return PageClient(client)
+
+
+@pytest.fixture
+def factories() -> type[_factories]:  # type: ignore[valid-type]
+    return _factories
