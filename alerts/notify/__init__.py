@@ -1,0 +1,65 @@
+"""GOV.UK Notify: the gateway, recipient validation and message rendering. Knows nothing of Flask or the database."""
+
+from alerts.notify.errors import (
+    AuthFailure,
+    DailyLimitReached,
+    InvalidRequest,
+    NotFound,
+    NotifyError,
+    RateLimited,
+    Unavailable,
+)
+from alerts.notify.gateway import (
+    Gateway,
+    LocalOutboxGateway,
+    NotificationState,
+    NotifyConfig,
+    NotifyGateway,
+    SendResult,
+    build_gateway,
+)
+from alerts.notify.recipients import InvalidRecipient, mask_email, mask_phone, normalise_email, normalise_uk_mobile
+from alerts.notify.rendering import (
+    AlertContent,
+    RenderedEmail,
+    SmsLength,
+    render_alert_email,
+    render_alert_sms,
+    render_confirmation_email,
+    render_confirmation_sms,
+    render_manage_link_email,
+    render_manage_link_sms,
+    sms_fragment_count,
+)
+
+__all__ = [
+    "AlertContent",
+    "AuthFailure",
+    "DailyLimitReached",
+    "Gateway",
+    "InvalidRecipient",
+    "InvalidRequest",
+    "LocalOutboxGateway",
+    "NotFound",
+    "NotificationState",
+    "NotifyConfig",
+    "NotifyError",
+    "NotifyGateway",
+    "RateLimited",
+    "RenderedEmail",
+    "SendResult",
+    "SmsLength",
+    "Unavailable",
+    "build_gateway",
+    "mask_email",
+    "mask_phone",
+    "normalise_email",
+    "normalise_uk_mobile",
+    "render_alert_email",
+    "render_alert_sms",
+    "render_confirmation_email",
+    "render_confirmation_sms",
+    "render_manage_link_email",
+    "render_manage_link_sms",
+    "sms_fragment_count",
+]

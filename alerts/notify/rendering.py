@@ -1,0 +1,250 @@
+"""Render alert and sign-up messages for GOV.UK Notify's generic templates, and count SMS fragments.
+
+Pure functions on plain values. Email bodies use Notify's formatting (plain paragraphs, `^` inset text, `---`),
+never HTML: Notify escapes HTML in personalisation.
+"""
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+Impact = Literal["minor", "major", "severe"]
+AlertKind = Literal["published", "updated", "resolved"]
+SmsEncoding = Literal["GSM-7", "UCS-2"]
+
+SENDER_NAME = "Dorset Council"
+WHOLE_COUNTY_AREA_NAME = "Whole county"
+SMS_FRAGMENT_BUDGET = 2
+CODE_EXPIRY_MINUTES = 10
+
+# GSM 03.38 default alphabet, all 128 positions (0x1B is the escape to the extension table).
+GSM_BASIC_CHARACTERS = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+# The extension table: each character travels as an escape plus itself, so it costs 2.
+GSM_EXTENDED_CHARACTERS = frozenset("^{}\\[~]|€")
+
+# Notify swaps these before sending a text (notifications-utils SanitiseSMS), so they never force UCS-2.
+NOTIFY_SMS_REPLACEMENTS = {
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u2212": "-",  # minus sign
+    "\u2026": "...",  # horizontal ellipsis
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u180e": "",
+    "\u200b": "",
+    "\u200c": "",
+    "\u2060": "",
+    "\ufeff": "",
+    "\u2028": "",
+    "\u2029": "",
+    "\u00a0": " ",
+    "\u202f": " ",
+    "\t": " ",
+}
+
+_IMPACT_TEXT: dict[str, str] = {
+    "minor": "Minor disruption: expect delays",
+    "major": "Major disruption: partly closed",
+    "severe": "Severe disruption: suspended or closed",
+}
+_SUBJECT_LABEL: dict[str, str] = {"published": "Disruption", "updated": "Update", "resolved": "Resolved"}
+_SMS_LABEL: dict[str, str] = {"published": "", "updated": "Update: ", "resolved": "Resolved: "}
+_CODE = re.compile(r"[0-9]{6}")
+
+
+@dataclass(frozen=True)
+class AlertContent:
+    title: str
+    service_name: str
+    impact: Impact
+    area_names: list[str]
+    summary: str
+    advice: str
+    kind: AlertKind
+    notice_url: str
+    manage_url: str
+    unsubscribe_url: str
+    expected_end_text: str | None
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class SmsLength:
+    """`characters` is what the network counts: GSM-7 septets (extended characters cost 2) or UCS-2 code units."""
+
+    characters: int
+    fragments: int
+    encoding: SmsEncoding
+
+
+def sanitise_sms(text: str) -> str:
+    """Apply Notify's own character replacements, so what we count is what Notify sends."""
+    return "".join(NOTIFY_SMS_REPLACEMENTS.get(c, c) for c in text)
+
+
+def sms_fragment_count(text: str) -> SmsLength:
+    text = sanitise_sms(text)
+    if all(c in GSM_BASIC_CHARACTERS or c in GSM_EXTENDED_CHARACTERS for c in text):
+        characters = len(text) + sum(1 for c in text if c in GSM_EXTENDED_CHARACTERS)
+        return SmsLength(characters, _fragments(characters, single=160, concatenated=153), "GSM-7")
+    # Characters outside the Basic Multilingual Plane (emoji) take two UTF-16 code units on the network.
+    characters = len(text.encode("utf-16-le")) // 2
+    return SmsLength(characters, _fragments(characters, single=70, concatenated=67), "UCS-2")
+
+
+def _fragments(characters: int, *, single: int, concatenated: int) -> int:
+    if characters == 0:
+        return 0
+    return 1 if characters <= single else math.ceil(characters / concatenated)
+
+
+def render_alert_email(content: AlertContent) -> RenderedEmail:
+    where = f"{content.service_name} {_place_phrase(content.area_names)}"
+    subject = f"{_SUBJECT_LABEL[content.kind]}: {where} — {content.title}"
+    opening = {
+        "published": f"Dorset Council has reported disruption to {where}.",
+        "updated": f"There is an update on the disruption to {where}.",
+        "resolved": f"The disruption to {where} is over.",
+    }[content.kind]
+    paragraphs = [content.title, opening]
+    if content.kind != "resolved":
+        paragraphs.append(f"^ {_IMPACT_TEXT[content.impact]}")
+    paragraphs.append(f"What's happening\n{content.summary.strip()}")
+    if content.advice.strip():
+        paragraphs.append(f"What you should do\n{content.advice.strip()}")
+    if content.area_names:
+        paragraphs.append(f"Areas affected: {', '.join(content.area_names)}")
+    if content.expected_end_text and content.kind != "resolved":
+        paragraphs.append(f"Expected to end: {content.expected_end_text}")
+    paragraphs += [
+        f"Read the full notice and any updates: {content.notice_url}",
+        "---",
+        "You asked Dorset Council for service disruption alerts.",
+        f"Change your areas or services, or stop these alerts: {content.manage_url}",
+        f"Unsubscribe from all alerts: {content.unsubscribe_url}",
+    ]
+    return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
+
+
+def render_alert_sms(content: AlertContent, *, fragment_budget: int = SMS_FRAGMENT_BUDGET) -> str:
+    """Render a text within `fragment_budget` fragments, trimming the summary first and then the title.
+
+    The links are never trimmed: if they alone exceed the budget the text is returned over budget, and
+    `sms_fragment_count` will show it.
+    """
+    title = _one_line(content.title)
+    summary = _one_line(content.summary)
+    tail = f"More: {content.notice_url} Stop alerts: {content.manage_url}"
+
+    def compose(title_text: str, summary_text: str) -> str:
+        head = f"{SENDER_NAME}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
+        return " ".join(part for part in (head, summary_text, tail) if part)
+
+    def fits(text: str) -> bool:
+        return sms_fragment_count(text).fragments <= fragment_budget
+
+    if fits(compose(title, summary)):
+        return compose(title, summary)
+    if fits(compose(title, "")):
+        return compose(title, _trim_to_fit(summary, lambda trimmed: fits(compose(title, trimmed))))
+    return compose(_trim_to_fit(title, lambda trimmed: fits(compose(trimmed, ""))), "")
+
+
+def render_confirmation_sms(code: str) -> str:
+    _check_code(code)
+    return (
+        f"Your Dorset Council alerts confirmation code is {code}. It expires in {CODE_EXPIRY_MINUTES} minutes. "
+        "If you did not ask for alerts, ignore this text."
+    )
+
+
+def render_confirmation_email(confirm_url: str) -> RenderedEmail:
+    return RenderedEmail(
+        subject="Confirm your email address for Dorset Council alerts",
+        body=_paragraphs(
+            "Confirm that you want Dorset Council to email you about disruption to council services:",
+            confirm_url,
+            "We will not send you any alerts until you confirm.",
+            "If you did not ask for alerts, ignore this email.",
+        ),
+    )
+
+
+def render_manage_link_email(manage_url: str) -> RenderedEmail:
+    return RenderedEmail(
+        subject="Manage your Dorset Council alerts",
+        body=_paragraphs(
+            "Use this link to change or stop your Dorset Council service disruption alerts:",
+            manage_url,
+            "If you did not ask for this link, ignore this email. Your alerts have not changed.",
+        ),
+    )
+
+
+def render_manage_link_sms(code: str) -> str:
+    _check_code(code)
+    return (
+        f"Your Dorset Council alerts security code is {code}. Use it to change or stop your alerts. "
+        f"It expires in {CODE_EXPIRY_MINUTES} minutes. If you did not ask for it, ignore this text."
+    )
+
+
+def _paragraphs(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
+
+
+def _check_code(code: str) -> None:
+    if not _CODE.fullmatch(code):
+        raise ValueError("A confirmation code is 6 digits")
+
+
+def _place_phrase(area_names: list[str]) -> str:
+    if not area_names or WHOLE_COUNTY_AREA_NAME in area_names:
+        return "across Dorset"
+    if len(area_names) == 1:
+        return f"in {area_names[0]}"
+    if len(area_names) <= 3:
+        return f"in {', '.join(area_names[:-1])} and {area_names[-1]}"
+    return f"in {', '.join(area_names[:2])} and {len(area_names) - 2} other areas"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(sanitise_sms(text).split())
+
+
+def _as_sentence(text: str) -> str:
+    if not text or text.endswith((".", "!", "?")):
+        return text
+    return f"{text}."
+
+
+def _trim_to_fit(text: str, fits: Callable[[str], bool]) -> str:
+    """Keep as many whole words as fit, marked with an ellipsis. Fitting shrinks with length, so bisect."""
+    words = text.split(" ")
+
+    def trimmed(count: int) -> str:
+        return f"{' '.join(words[:count]).rstrip(' .,;:')}..." if count else ""
+
+    low, high = 0, len(words)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(trimmed(middle)):
+            low = middle
+        else:
+            high = middle - 1
+    return trimmed(low)
