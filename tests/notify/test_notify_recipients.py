@@ -74,7 +74,7 @@ def test_numbers_that_are_not_uk_mobiles_are_rejected_with_the_hint(typed: str) 
 
 @pytest.mark.parametrize("typed", ["", "   ", "\t\n"])
 def test_an_empty_mobile_number_asks_for_one(typed: str) -> None:
-    with pytest.raises(InvalidRecipient, match="^Enter a UK mobile number$"):
+    with pytest.raises(InvalidRecipient, match=r"^Enter a UK mobile number$"):
         normalise_uk_mobile(typed)
 
 
@@ -130,7 +130,7 @@ def test_malformed_email_addresses_are_rejected_with_the_hint(typed: str) -> Non
 
 @pytest.mark.parametrize("typed", ["", "  "])
 def test_an_empty_email_address_asks_for_one(typed: str) -> None:
-    with pytest.raises(InvalidRecipient, match="^Enter your email address$"):
+    with pytest.raises(InvalidRecipient, match=r"^Enter your email address$"):
         normalise_email(typed)
 
 
