@@ -110,6 +110,7 @@ def _register_request_hooks(app: Flask) -> None:
             "csp_nonce": getattr(g, "csp_nonce", ""),
             "service_name": app.config["SERVICE_NAME"],
             "council_name": app.config["COUNCIL_NAME"],
+            "has_endpoint": lambda name: name in app.view_functions,
         }
 
     @app.after_request
