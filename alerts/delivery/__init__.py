@@ -1,0 +1,1 @@
+"""Getting messages from the outbox to GOV.UK Notify: sending, the shared allowance, retries, receipts."""
