@@ -56,7 +56,7 @@ FOOTER_LINKS = [
     ("Privacy notice", "/privacy"),
     ("Cookies", "/cookies"),
     ("Open data", "/api/v1/notices"),
-    ("Staff sign in", "/staff/"),
+    ("Staff sign in", "/staff/sign-in"),
 ]
 PAGES = [
     ("errors/404.html", "Page not found"),
@@ -112,7 +112,7 @@ def stand_in_view() -> str:
 
 
 @pytest.fixture
-def app() -> Flask:
+def layout_app() -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC), static_url_path="/assets")
     app.config.update(TESTING=True, SECRET_KEY="test")
     app.jinja_loader = govuk_frontend_loader()
@@ -124,17 +124,17 @@ def app() -> Flask:
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
-        return {"csp_nonce": NONCE, "service_name": SERVICE_NAME}
+        return {"csp_nonce": NONCE, "service_name": SERVICE_NAME, "has_endpoint": lambda name: name in app.view_functions}
 
     return app
 
 
 @pytest.fixture
-def render(app: Flask) -> Callable[..., BeautifulSoup]:
+def render(layout_app: Flask) -> Callable[..., BeautifulSoup]:
     def render(
         template: str, path: str = "/", flashes: tuple[tuple[str, str], ...] = (), **context: Any
     ) -> BeautifulSoup:
-        with app.test_request_context(path):
+        with layout_app.test_request_context(path):
             for category, message in flashes:
                 flash(message, category)
             if template.endswith(".html"):
@@ -316,10 +316,10 @@ def test_an_invalid_form_gives_an_error_summary_without_being_asked(render: Call
     ]
 
 
-def test_a_govuk_frontend_wtf_form_gives_an_error_summary_without_its_csrf_error(app: Flask) -> None:
-    WTFormsHelpers(app)
+def test_a_govuk_frontend_wtf_form_gives_an_error_summary_without_its_csrf_error(layout_app: Flask) -> None:
+    WTFormsHelpers(layout_app)
     page = page_using('<h1>Postcode</h1>{{ form.postcode(params={"autocomplete": "postal-code"}) }}', title="Postcode")
-    with app.test_request_context("/subscribe", method="POST"):
+    with layout_app.test_request_context("/subscribe", method="POST"):
         form = GovukPostcodeForm(formdata=MultiDict({"postcode": ""}))
         form.validate()
         assert set(form.errors) == {"postcode", "csrf_token"}
@@ -357,24 +357,24 @@ def test_flashed_messages_become_notification_banners(render: Callable[..., Beau
 
 
 @pytest.mark.parametrize("nonce", ["", None])
-def test_pages_render_without_a_nonce(app: Flask, nonce: str | None) -> None:
-    app.template_context_processors[None].append(lambda: {"csp_nonce": nonce})
-    with app.test_request_context("/"):
+def test_pages_render_without_a_nonce(layout_app: Flask, nonce: str | None) -> None:
+    layout_app.template_context_processors[None].append(lambda: {"csp_nonce": nonce})
+    with layout_app.test_request_context("/"):
         soup = BeautifulSoup(render_template("errors/404.html"), "html.parser")
 
     assert [script.get("nonce") for script in soup.find_all("script")] == [None, None]
 
 
-def test_a_callable_nonce_is_called(app: Flask) -> None:
-    app.template_context_processors[None].append(lambda: {"csp_nonce": lambda: "from-a-callable"})
-    with app.test_request_context("/"):
+def test_a_callable_nonce_is_called(layout_app: Flask) -> None:
+    layout_app.template_context_processors[None].append(lambda: {"csp_nonce": lambda: "from-a-callable"})
+    with layout_app.test_request_context("/"):
         soup = BeautifulSoup(render_template("errors/404.html"), "html.parser")
 
     assert {script.get("nonce") for script in soup.find_all("script")} == {"from-a-callable"}
 
 
-def test_the_cookies_page_names_the_configured_session_cookie(app: Flask, render: Callable[..., BeautifulSoup]) -> None:
-    app.config["SESSION_COOKIE_NAME"] = "alerts_session"
+def test_the_cookies_page_names_the_configured_session_cookie(layout_app: Flask, render: Callable[..., BeautifulSoup]) -> None:
+    layout_app.config["SESSION_COOKIE_NAME"] = "alerts_session"
 
     cells = [text_of(cell) for cell in render("public/cookies.html").select("tbody td")]
 
