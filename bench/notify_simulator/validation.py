@@ -21,7 +21,8 @@ EMAIL_PROPERTIES = frozenset(
 _PHONE_ALLOWED = re.compile(r"^[\d\s()+\-]*$")
 _PHONE_STRIP = re.compile(r"[\s()\-]")
 # Ofcom's TV/drama range, which phonenumbers calls invalid but Notify accepts as UK mobiles.
-_TV_NUMBER = re.compile(r"^(?:\+?44|0044)?\(?0?\)?7700900\d{3}$")
+_UK_NATIONAL = re.compile(r"^0[1-9]")
+_TV_NUMBER = re.compile(r"^(?:440?)?7700900\d{3}$")
 _EMAIL = re.compile(r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\-]+@([^.@][^@\s]+)$")
 _HOSTNAME_LABEL = re.compile(r"^(xn|[a-z0-9]+)(-?-[a-z0-9]+)*$", re.IGNORECASE)
 _TLD = re.compile(r"^([a-z]{2,63}|xn--([a-z0-9]+-)*[a-z0-9]+)$", re.IGNORECASE)
@@ -120,20 +121,20 @@ def phone_number_problem(raw: str) -> tuple[str, str] | None:
     if not _PHONE_ALLOWED.match(raw):
         return ("ValidationError", "Must not contain letters or symbols")
     compact = _PHONE_STRIP.sub("", raw)
-    if _TV_NUMBER.match(compact):
+    # Notify's "thorough" normalisation: forms like 0+447700900100 or +07700900100 still count.
+    digits = compact.replace("+", "").lstrip("0")
+    if _TV_NUMBER.match(digits):
         return None
-    number = _parse_phone_number(compact)
-    if number is None:
-        return ("ValidationError", _INVALID_NUMBER)
-    reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason == phonenumbers.ValidationResult.TOO_LONG:
-        return ("ValidationError", "Too many digits")
-    if reason in (phonenumbers.ValidationResult.TOO_SHORT, phonenumbers.ValidationResult.INVALID_LENGTH):
-        return ("ValidationError", "Not enough digits")
-    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
-        return ("ValidationError", "Not a valid country prefix")
-    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in _ALLOWED_PHONE_TYPES:
-        return ("ValidationError", _INVALID_NUMBER)
+    # A leading single 0 is a UK trunk prefix; only other forms may be missing a "+" (Excel strips it).
+    attempts = [(compact, "GB")] if _UK_NATIONAL.match(compact) else [(compact, "GB"), ("+" + digits, None)]
+    candidates = [n for n in (_parse(text, region) for text, region in attempts) if n is not None]
+    for number in candidates:
+        if phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in _ALLOWED_PHONE_TYPES:
+            return _permission_problem(number)
+    return ("ValidationError", _length_problem(digits, candidates))
+
+
+def _permission_problem(number: phonenumbers.PhoneNumber) -> tuple[str, str] | None:
     if number.country_code != 44:
         return ("BadRequestError", "Cannot send to international mobile numbers")
     if phonenumbers.number_type(number) not in (
@@ -144,17 +145,27 @@ def phone_number_problem(raw: str) -> tuple[str, str] | None:
     return None
 
 
-def _parse_phone_number(compact: str) -> phonenumbers.PhoneNumber | None:
+def _length_problem(digits: str, candidates: list[phonenumbers.PhoneNumber]) -> str:
+    if digits.startswith(("7", "447")):
+        # UK mobiles have 10 national digits, so say which way this one is wrong.
+        national = digits.removeprefix("44")
+        if len(national) < 10:
+            return "Not enough digits"
+        if len(national) > 10:
+            return "Too many digits"
+    reason = phonenumbers.is_possible_number_with_reason(candidates[0]) if candidates else None
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return "Too many digits"
+    if reason == phonenumbers.ValidationResult.TOO_SHORT:
+        return "Not enough digits"
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return "Not a valid country prefix"
+    return _INVALID_NUMBER
+
+
+def _parse(text: str, region: str | None) -> phonenumbers.PhoneNumber | None:
     try:
-        return phonenumbers.parse(compact, "GB")
-    except phonenumbers.NumberParseException:
-        pass
-    # Notify's "thorough" normalisation: forms like 0+447700900100 or 000447911123456 still parse.
-    digits = compact.replace("+", "").lstrip("0")
-    if not digits:
-        return None
-    try:
-        return phonenumbers.parse("+" + digits, None)
+        return phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         return None
 
