@@ -1,0 +1,260 @@
+"""The simulator's in-memory record of accepted notifications and its counters."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+NOTIFY_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+FAILED_STATUSES = ("technical-failure", "temporary-failure", "permanent-failure")
+VALID_STATUSES = frozenset(
+    (
+        "cancelled", "created", "sending", "sent", "delivered", "pending", "failed", "technical-failure",
+        "temporary-failure", "permanent-failure", "pending-virus-check", "validation-failed", "virus-scan-failed",
+        "returned-letter", "accepted", "received",
+    )
+)  # fmt: skip
+SMS_RATE_IN_POUNDS = 0.0227
+
+
+def format_datetime(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime(NOTIFY_DATETIME_FORMAT)
+
+
+@dataclass(frozen=True)
+class AcceptedNotification:
+    """One persisted notification. `outcome` says what the client was told: created, error_500, drop or timeout."""
+
+    id: str
+    type: str
+    recipient: str
+    template_id: str
+    template_version: int
+    reference: str | None
+    personalisation: dict[str, Any]
+    body: str
+    subject: str | None
+    key_type: str
+    created_at: datetime
+    completed_at: datetime
+    completes_at_monotonic: float
+    final_status: str
+    outcome: str
+    sequence: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def status(self, now_monotonic: float | None = None) -> str:
+        now = time.monotonic() if now_monotonic is None else now_monotonic
+        return self.final_status if now >= self.completes_at_monotonic else "sending"
+
+    def serialise(self, base_url: str, service_id: str, now_monotonic: float | None = None) -> dict[str, Any]:
+        """The GET /v2/notifications/{id} object (Notify's Notification.serialize_with_cost_data)."""
+        status = self.status(now_monotonic)
+        completed = status != "sending"
+        is_sms = self.type == "sms"
+        fragments = sms_fragment_count(self.body) if is_sms else 0
+        return {
+            "id": self.id,
+            "reference": self.reference,
+            "email_address": None if is_sms else self.recipient,
+            "phone_number": self.recipient if is_sms else None,
+            "line_1": None, "line_2": None, "line_3": None, "line_4": None, "line_5": None, "line_6": None,
+            "postcode": None,
+            "type": self.type,
+            "status": status,
+            "template": {
+                "version": self.template_version,
+                "id": self.template_id,
+                "uri": template_uri(base_url, service_id, self.template_id),
+            },
+            "body": self.body,
+            "subject": self.subject,
+            "created_at": format_datetime(self.created_at),
+            "created_by_name": None,
+            "sent_at": format_datetime(self.created_at),
+            "completed_at": format_datetime(self.completed_at) if completed else None,
+            "scheduled_for": self.extra.get("scheduled_for"),
+            "postage": None,
+            "one_click_unsubscribe_url": self.extra.get("one_click_unsubscribe_url"),
+            "is_cost_data_ready": completed,
+            "cost_in_pounds": (round(fragments * SMS_RATE_IN_POUNDS, 4) if is_sms else 0.0) if completed else None,
+            "cost_details": (
+                {"billable_sms_fragments": fragments, "international_rate_multiplier": 1, "sms_rate": SMS_RATE_IN_POUNDS}
+                if is_sms and completed
+                else {}
+            ),
+        }  # fmt: skip
+
+    def callback_payload(self) -> dict[str, Any]:
+        """Notify's delivery-receipt body (notify.md §3.2): strings except template_version."""
+        return {
+            "id": self.id,
+            "reference": self.reference,
+            "to": self.recipient,
+            "status": self.final_status,
+            "created_at": format_datetime(self.created_at),
+            "completed_at": format_datetime(self.completed_at),
+            "sent_at": format_datetime(self.created_at),
+            "notification_type": self.type,
+            "template_id": self.template_id,
+            "template_version": self.template_version,
+        }
+
+
+def template_uri(base_url: str, service_id: str, template_id: str) -> str:
+    # Notify's code (not its docs) builds this form (notify.md §1.3).
+    return f"{base_url}/services/{service_id}/templates/{template_id}"
+
+
+def sms_fragment_count(body: str) -> int:
+    length = len(body)
+    if body.isascii():
+        return 1 if length <= 160 else math.ceil(length / 153)
+    return 1 if length <= 70 else math.ceil(length / 67)
+
+
+def final_status_for(channel: str, recipient: str) -> str:
+    """Notify's test-key outcomes by recipient (notify.md §4)."""
+    if channel == "sms":
+        digits = "".join(ch for ch in recipient if ch.isdigit())
+        if digits.endswith("7700900003"):
+            return "temporary-failure"
+        if digits.endswith("7700900002"):
+            return "permanent-failure"
+        return "delivered"
+    address = recipient.strip().lower()
+    if address == "temp-fail@simulator.notify":
+        return "temporary-failure"
+    if address == "perm-fail@simulator.notify":
+        return "permanent-failure"
+    return "delivered"
+
+
+class NotificationStore:
+    """Thread-safe record of accepted notifications plus request counters."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._clear()
+
+    def _clear(self) -> None:
+        self._by_id: dict[str, AcceptedNotification] = {}
+        self._ordered: list[AcceptedNotification] = []
+        self._by_reference: dict[str, list[AcceptedNotification]] = {}
+        self._daily: Counter[str] = Counter()
+        self._sequence = 0
+        self.requests_total = 0
+        self.responses: Counter[int] = Counter()
+        self.rate_limited = 0
+        self.daily_limited = 0
+        self.smoke_test_accepted = 0
+        self.faults: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._clear()
+
+    def next_sequence(self) -> int:
+        with self._lock:
+            self.requests_total += 1
+            return self.requests_total
+
+    def count_response(self, status_code: int) -> None:
+        with self._lock:
+            self.responses[status_code] += 1
+
+    def count_fault(self, name: str) -> None:
+        with self._lock:
+            self.faults[name] += 1
+
+    def count_rate_limited(self) -> None:
+        with self._lock:
+            self.rate_limited += 1
+
+    def count_smoke_test(self) -> None:
+        with self._lock:
+            self.smoke_test_accepted += 1
+
+    def over_daily_limit(self, channel: str, limit: int | None) -> bool:
+        with self._lock:
+            over = limit is not None and self._daily[channel] >= limit
+            if over:
+                self.daily_limited += 1
+            return over
+
+    def add(self, notification: AcceptedNotification) -> AcceptedNotification:
+        """Store `notification`, stamped with its arrival order (used for `older_than` paging)."""
+        with self._lock:
+            self._sequence += 1
+            notification = dataclasses.replace(notification, sequence=self._sequence)
+            self._by_id[notification.id] = notification
+            self._ordered.append(notification)
+            if notification.reference is not None:
+                self._by_reference.setdefault(notification.reference, []).append(notification)
+            self._daily[notification.type] += 1
+            self.outcomes[notification.outcome] += 1
+            return notification
+
+    def get(self, notification_id: str) -> AcceptedNotification | None:
+        with self._lock:
+            return self._by_id.get(notification_id)
+
+    def all(self) -> list[AcceptedNotification]:
+        with self._lock:
+            return list(self._ordered)
+
+    def newest_first(
+        self,
+        reference: str | None,
+        statuses: frozenset[str] | None,
+        template_types: frozenset[str] | None,
+        older_than: str | None,
+        limit: int,
+    ) -> list[AcceptedNotification]:
+        with self._lock:
+            candidates = list(self._by_reference.get(reference, [])) if reference is not None else list(self._ordered)
+            if older_than is not None:
+                anchor = self._by_id.get(older_than)
+                if anchor is None:
+                    return []
+                candidates = [n for n in candidates if n.sequence < anchor.sequence]
+        now = time.monotonic()
+        page: list[AcceptedNotification] = []
+        for notification in reversed(candidates):
+            if template_types is not None and notification.type not in template_types:
+                continue
+            if statuses is not None and notification.status(now) not in statuses:
+                continue
+            page.append(notification)
+            if len(page) == limit:
+                break
+        return page
+
+    def stats(self, include_references: bool = True) -> dict[str, Any]:
+        with self._lock:
+            per_reference = {ref: len(items) for ref, items in self._by_reference.items()}
+            stats: dict[str, Any] = {
+                "requests_total": self.requests_total,
+                "accepted": len(self._ordered),
+                "accepted_by_type": dict(self._daily),
+                "accepted_by_outcome": dict(self.outcomes),
+                "smoke_test_accepted": self.smoke_test_accepted,
+                "responses_by_status": {str(code): n for code, n in sorted(self.responses.items())},
+                "rate_limited_429": self.rate_limited,
+                "daily_limited_429": self.daily_limited,
+                "faults": dict(self.faults),
+            }
+        stats["sent_429"] = stats["responses_by_status"].get("429", 0)
+        stats["duplicates"] = {ref: n for ref, n in per_reference.items() if n > 1}
+        stats["duplicate_count"] = sum(n - 1 for n in stats["duplicates"].values())
+        stats["distinct_references"] = len(per_reference)
+        if include_references:
+            stats["per_reference"] = per_reference
+        return stats
