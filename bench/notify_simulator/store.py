@@ -85,7 +85,11 @@ class AcceptedNotification:
             "is_cost_data_ready": completed,
             "cost_in_pounds": (round(fragments * SMS_RATE_IN_POUNDS, 4) if is_sms else 0.0) if completed else None,
             "cost_details": (
-                {"billable_sms_fragments": fragments, "international_rate_multiplier": 1, "sms_rate": SMS_RATE_IN_POUNDS}
+                {
+                    "billable_sms_fragments": fragments,
+                    "international_rate_multiplier": 1,
+                    "sms_rate": SMS_RATE_IN_POUNDS,
+                }
                 if is_sms and completed
                 else {}
             ),

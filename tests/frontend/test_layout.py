@@ -124,7 +124,11 @@ def layout_app() -> Flask:
 
     @app.context_processor
     def layout_context() -> dict[str, Any]:
-        return {"csp_nonce": NONCE, "service_name": SERVICE_NAME, "has_endpoint": lambda name: name in app.view_functions}
+        return {
+            "csp_nonce": NONCE,
+            "service_name": SERVICE_NAME,
+            "has_endpoint": lambda name: name in app.view_functions,
+        }
 
     return app
 
@@ -373,7 +377,9 @@ def test_a_callable_nonce_is_called(layout_app: Flask) -> None:
     assert {script.get("nonce") for script in soup.find_all("script")} == {"from-a-callable"}
 
 
-def test_the_cookies_page_names_the_configured_session_cookie(layout_app: Flask, render: Callable[..., BeautifulSoup]) -> None:
+def test_the_cookies_page_names_the_configured_session_cookie(
+    layout_app: Flask, render: Callable[..., BeautifulSoup]
+) -> None:
     layout_app.config["SESSION_COOKIE_NAME"] = "alerts_session"
 
     cells = [text_of(cell) for cell in render("public/cookies.html").select("tbody td")]
