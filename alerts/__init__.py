@@ -38,9 +38,9 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from alerts.formatting import london_time
+    from alerts.formatting import FILTERS
 
-    app.jinja_env.filters["london_time"] = london_time
+    app.jinja_env.filters.update(FILTERS)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -1,4 +1,7 @@
-"""How times read to people: UK local time, in GOV.UK style ("9:30am on Monday 7 December 2026")."""
+"""How times read to people: UK local time in GOV.UK style ("9:30am on 7 December 2026", "midday", "midnight").
+
+The one implementation: templates use these as filters, directly or through components/dates.html.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,27 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 
 
-def london_time(value: dt.datetime | None) -> str:
+def london_clock(value: dt.datetime) -> str:
+    local = value.astimezone(LONDON)
+    if (local.hour, local.minute) == (12, 0):
+        return "midday"
+    if (local.hour, local.minute) == (0, 0):
+        return "midnight"
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{(local.hour % 12) or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def london_date(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     local = value.astimezone(LONDON)
-    hour = local.strftime("%I").lstrip("0")
-    clock = "midnight" if (local.hour, local.minute) == (0, 0) else (
-        "midday" if (local.hour, local.minute) == (12, 0) else f"{hour}:{local:%M}{local:%p}".lower())
-    return f"{clock} on {local:%A} {local.day} {local:%B %Y}"
+    return f"{local.day} {local:%B %Y}"
+
+
+def london_time(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{london_clock(value)} on {london_date(value)}"
+
+
+FILTERS = {"london_time": london_time, "london_date": london_date, "london_clock": london_clock}

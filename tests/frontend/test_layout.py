@@ -27,6 +27,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 from wtforms.validators import InputRequired
 
+from alerts.formatting import FILTERS
+
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 STATIC = REPO / "static"
@@ -116,6 +118,7 @@ def layout_app() -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC), static_url_path="/assets")
     app.config.update(TESTING=True, SECRET_KEY="test")
     app.jinja_loader = govuk_frontend_loader()
+    app.jinja_env.filters.update(FILTERS)
     for blueprint_name, routes in ROUTES.items():
         blueprint = Blueprint(blueprint_name, __name__)
         for endpoint, rule in routes.items():
@@ -442,8 +445,8 @@ def a_notice(**overrides: Any) -> dict[str, Any]:
         "status": "active",
         "service": {"name": "Bins and recycling"},
         "areas": [{"name": "Weymouth"}, "Portland"],
-        "starts_at": datetime(2026, 11, 26, 7, 0, tzinfo=LONDON),
-        "expected_end_at": None,
+        "starts_at_utc": datetime(2026, 11, 26, 7, 0, tzinfo=LONDON),
+        "expected_end_at_utc": None,
         "summary": "Crews cannot reach some roads because of flooding.",
     } | overrides
 
@@ -514,12 +517,12 @@ def test_the_timeline_lists_updates_with_machine_readable_times(render: Callable
     updates = [
         {
             "kind": "resolved",
-            "created_at": datetime(2026, 11, 27, 12, 0, tzinfo=LONDON),
+            "created_at_utc": datetime(2026, 11, 27, 12, 0, tzinfo=LONDON),
             "summary": "Collections are back to normal.",
         },
         {
             "kind": "published",
-            "created_at": datetime(2026, 7, 1, 16, 45, tzinfo=LONDON),
+            "created_at_utc": datetime(2026, 7, 1, 16, 45, tzinfo=LONDON),
             "summary": "Crews cannot reach some roads.\n\nWe will collect missed bins next week.",
             "advice": "Leave your bin out.",
         },
