@@ -141,7 +141,7 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
     return result
 
 
-def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool, notify_status: str | None = None) -> None:
+def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -> None:
     """Notify accepted the message (or it was found by reference). A receipt may already have moved it on."""
     message = db.session.get(Message, message_id, with_for_update=True)
     if message is None:
@@ -150,7 +150,6 @@ def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool, n
     if message.status in (MessageStatus.SENDING, MessageStatus.QUEUED):
         message.status = MessageStatus.NOT_SENT if local_outbox else MessageStatus.SENT
         message.sent_at_utc = utc_now()
-        message.notify_status = message.notify_status or notify_status
     message.outcome_unknown = False
     message.lease_expires_at_utc = None
     message.claimed_by = None

@@ -96,11 +96,9 @@ class Sender:
             if found is not None:
                 log.info("message %s had reached Notify (id %s): recorded, not resent", message.id, found.notify_id)
                 with self.app.app_context():
-                    message_data.record_sent(message.id, found.notify_id, local_outbox=False,
-                                             notify_status=found.status)
-                    if found.status in message_data.NOTIFY_FINAL_STATUSES:
-                        message_data.apply_notify_status(reference=message.id, notify_id=found.notify_id,
-                                                         status=found.status, completed_at=found.completed_at)
+                    message_data.record_sent(message.id, found.notify_id, local_outbox=False)
+                    message_data.apply_notify_status(reference=message.id, notify_id=found.notify_id,
+                                                     status=found.status, completed_at=found.completed_at)
                 return Outcome.FOUND
 
         if self.stop.is_set() or self._is_held(message.channel) or time.monotonic() > post_deadline:
