@@ -112,7 +112,7 @@ class Sender:
             result = deliver(self.gateway, message)
         except NotifyError as error:
             return self._refused(message, error)
-        except Exception:  # noqa: BLE001 — one bad message must not stop the batch; the POST may have gone
+        except Exception:
             log.exception("unexpected error sending message %s; it will be looked up and retried", message.id)
             with self.app.app_context():
                 message_data.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
@@ -237,7 +237,7 @@ class Dispatcher:
             while not self.stop_event.is_set():
                 try:
                     claimed = self.run_until_idle()
-                except Exception:  # noqa: BLE001 — a lost database connection must not end the worker
+                except Exception:
                     log.exception("dispatcher %s: batch failed; trying again shortly", self.worker)
                     claimed = 0
                     self.stop_event.wait(5)

@@ -60,7 +60,8 @@ def decide(error: NotifyError, *, channel: str, attempts: int, max_attempts: int
     if isinstance(error, DailyLimitReached):
         # Notify names the limit it hit; international texts share our texts' channel.
         held = {"international_sms": "sms", "sms": "sms", "email": "email"}.get(error.channel or "", channel)
-        return Decision(Action.HOLD_CHANNEL, reason, channel=held, hold_until=next_midnight_utc(now) + DAILY_RESET_MARGIN)
+        until = next_midnight_utc(now) + DAILY_RESET_MARGIN
+        return Decision(Action.HOLD_CHANNEL, reason, channel=held, hold_until=until)
     if isinstance(error, AuthFailure):
         return Decision(Action.HOLD_ALL, reason, hold_until=now + AUTH_HOLD)
     if error.retryable:

@@ -13,8 +13,8 @@ from alerts.models.staff import ApiToken, Role, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "FeedSource", "Heartbeat", "Impact", "Message",
-    "MessageKind", "MessageStatus", "Notice", "NoticeStatus", "NoticeUpdate", "PostcodeLookup", "RateBucket", "Role", "Service",
-    "StaffUser", "Subscriber", "SubscriberStatus", "Subscription", "UpdateKind", "WeatherWarning", "notice_areas",
-    "subscriber_services", "utc_now",
+    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "FeedSource", "Heartbeat",
+    "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus", "NoticeUpdate", "PostcodeLookup",
+    "RateBucket", "Role", "Service", "StaffUser", "Subscriber", "SubscriberStatus", "Subscription", "UpdateKind",
+    "WeatherWarning", "notice_areas", "subscriber_services", "utc_now",
 ]
