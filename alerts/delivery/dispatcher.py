@@ -217,7 +217,7 @@ class Dispatcher:
         futures = [self._pool.submit(self.sender.send, message, post_deadline=post_deadline) for message in claimed]
         outcomes: Counter[Outcome] = Counter(future.result() for future in futures)
         if claimed:
-            log.info("dispatcher %s: %s", self.worker, dict(outcomes))
+            log.info("dispatcher %s: %s", self.worker, {str(key): count for key, count in outcomes.items()})
         return BatchReport([message.id for message in claimed], outcomes)
 
     def run_until_idle(self) -> int:
