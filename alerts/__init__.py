@@ -91,12 +91,14 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from alerts.api import api
+    from alerts.callbacks import callbacks
     from alerts.health import health
     from alerts.public import public
 
     app.register_blueprint(public)
     app.register_blueprint(api)
     app.register_blueprint(health)
+    app.register_blueprint(callbacks)
 
 
 def _register_request_hooks(app: Flask) -> None:

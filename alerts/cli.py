@@ -21,6 +21,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_postcodes)
     app.cli.add_command(scheduler)
     app.cli.add_command(load_reference)
+    app.cli.add_command(dispatch)
+    app.cli.add_command(reconcile_receipts)
 
 
 @click.command("load-reference-data")
@@ -110,3 +112,37 @@ def scheduler() -> None:
     from alerts.jobs.scheduler import run_scheduler
 
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@click.command("dispatch")
+@click.option("--once", is_flag=True, help="Send everything due now, then exit.")
+def dispatch(once: bool) -> None:
+    """Send queued messages through Notify. Without --once, keep polling until SIGTERM (a scale-out worker)."""
+    import signal
+
+    from alerts.delivery.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    def stop(_signum: int, _frame: object) -> None:
+        dispatcher.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if once:
+        try:
+            claimed = dispatcher.run_until_idle()
+        finally:
+            dispatcher.close()
+        click.echo(f"Dispatched {claimed} messages.")
+        return
+    dispatcher.run_forever()
+
+
+@click.command("reconcile-receipts")
+def reconcile_receipts() -> None:
+    """Ask Notify about messages still `sent` an hour on (a receipt may have been lost)."""
+    from alerts.delivery.receipts import reconcile_sent_messages
+
+    changed = reconcile_sent_messages(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"{changed} messages updated from Notify.")

@@ -46,6 +46,10 @@ class Config:
     # Notify allows 3,000 a minute per key type; staying under it leaves room for clock drift between buckets.
     NOTIFY_RATE_LIMIT_PER_MINUTE = _int("NOTIFY_RATE_LIMIT_PER_MINUTE", 2900)
     NOTIFY_CONCURRENCY = _int("NOTIFY_CONCURRENCY", 16)
+    # "database" (one row every worker updates atomically) or a redis:// URL for the shared token bucket.
+    NOTIFY_RATE_LIMIT_STORAGE = os.environ.get("NOTIFY_RATE_LIMIT_STORAGE") or "database"
+    # Tries per message for retryable errors (429 RateLimitError, 5xx, timeouts) before it is marked failed.
+    NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 10)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
@@ -78,6 +82,7 @@ class TestConfig(Config):
     NOTIFY_API_KEY = None
     NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
     NOTIFY_CALLBACK_TOKEN = "test-callback-token"  # noqa: S105 — tests only
+    NOTIFY_RATE_LIMIT_STORAGE = "database"
     RATELIMIT_STORAGE_URI = "memory://"
     MET_OFFICE_FEED_URL = "https://feeds.example.test/met-office/sw.xml"
     APPROVAL_THRESHOLD = 5000

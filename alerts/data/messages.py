@@ -1,14 +1,66 @@
-"""The outbox: creating messages and recording what happened to them."""
+"""The outbox: creating messages, claiming them for sending and recording what happened to them.
+
+Every function here commits its own short transaction, so the dispatcher can release its connection before
+each HTTP call to Notify.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import and_, case, func, or_, select, update
 
 from alerts.extensions import db
-from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
+from alerts.models import (
+    ALL_CHANNELS,
+    Channel,
+    ChannelHold,
+    Impact,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Notice,
+    NoticeUpdate,
+    Subscriber,
+    SubscriberStatus,
+    utc_now,
+)
 from alerts.models.messages import PRIORITY_CONFIRMATION
+
+# Notify's statuses that end a notification's life. "sent" (international texts) can still be followed by nothing.
+NOTIFY_FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "temporary-failure", "technical-failure"})
+NOTIFY_FAILURE_REASONS = {
+    "permanent-failure": "Notify: the phone number or email address does not exist or cannot receive messages",
+    "temporary-failure": "Notify: the phone was off or the inbox was full when the provider tried to deliver it",
+    "technical-failure": "Notify: a technical problem between Notify and its provider stopped the message",
+}
+# Consecutive permanent failures before a subscriber is suspended: one can be a provider's mistake, three are not.
+SUSPEND_AFTER_PERMANENT_FAILURES = 3
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """What a sending thread needs of a claimed message: plain values, safe to use with no session open."""
+
+    id: str
+    channel: Channel
+    recipient: str | None
+    subject: str | None
+    body: str
+    one_click_unsubscribe_url: str | None
+    outcome_unknown: bool
+    attempts: int
+    priority: int
+
+
+def _outgoing(message: Message) -> OutgoingMessage:
+    return OutgoingMessage(
+        id=message.id, channel=Channel(message.channel), recipient=message.recipient, subject=message.subject,
+        body=message.body, one_click_unsubscribe_url=message.one_click_unsubscribe_url,
+        outcome_unknown=message.outcome_unknown, attempts=message.attempts, priority=message.priority,
+    )
 
 
 def queue_direct_message(*, kind: MessageKind, channel: Channel, recipient: str, body: str, subject: str | None = None,
@@ -26,7 +78,52 @@ def get_message(message_id: str) -> Message | None:
     return db.session.get(Message, message_id)
 
 
-def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) -> Message | None:
+def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.datetime | None = None,
+                       excluded_channels: set[str] | frozenset[str] = frozenset()) -> list[OutgoingMessage]:
+    """Claim up to `limit` due messages for `worker`, most urgent first, and move them to `sending`.
+
+    Due means queued and past `next_attempt_at_utc`, or `sending` with an expired lease: its worker died, maybe
+    after its POST reached Notify, so the outcome is marked unknown and the message is looked up before any resend.
+
+    One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
+    workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
+    makes the same statement atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite).
+    """
+    now = now or utc_now()
+    due = or_(
+        and_(Message.status == MessageStatus.QUEUED, Message.next_attempt_at_utc <= now),
+        and_(Message.status == MessageStatus.SENDING, Message.lease_expires_at_utc < now),
+    )
+    conditions = [due]
+    if excluded_channels:
+        conditions.append(Message.channel.notin_(sorted(excluded_channels)))
+    candidates = (
+        select(Message.id)
+        .where(*conditions)
+        .order_by(Message.priority, Message.next_attempt_at_utc)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    claimed = db.session.execute(
+        update(Message)
+        .where(Message.id.in_(candidates), due)
+        .values(
+            outcome_unknown=case((Message.status == MessageStatus.SENDING, True), else_=Message.outcome_unknown),
+            status=MessageStatus.SENDING,
+            claimed_by=worker,
+            lease_expires_at_utc=now + lease,
+            attempts=Message.attempts + 1,
+        )
+        .returning(Message)
+        .execution_options(synchronize_session=False)
+    ).scalars().all()
+    result = sorted((_outgoing(message) for message in claimed), key=lambda m: m.priority)
+    db.session.commit()
+    return result
+
+
+def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) -> OutgoingMessage | None:
     """Move one queued message to `sending` so no dispatcher picks it up meanwhile; None if it isn't queued.
 
     A conditional UPDATE is atomic on SQLite and PostgreSQL alike, so two claimers can never both win.
@@ -36,18 +133,23 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
         .where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
         .values(status=MessageStatus.SENDING, claimed_by=worker, lease_expires_at_utc=utc_now() + lease,
                 attempts=Message.attempts + 1)
-    ).rowcount
+        .returning(Message)
+        .execution_options(synchronize_session=False)
+    ).scalars().first()
+    result = _outgoing(claimed) if claimed is not None else None
     db.session.commit()
-    return db.session.get(Message, message_id) if claimed else None
+    return result
 
 
 def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -> None:
-    message = db.session.get(Message, message_id)
+    """Notify accepted the message (or it was found by reference). A receipt may already have moved it on."""
+    message = db.session.get(Message, message_id, with_for_update=True)
     if message is None:
         return
-    message.status = MessageStatus.NOT_SENT if local_outbox else MessageStatus.SENT
-    message.notify_id = notify_id
-    message.sent_at_utc = utc_now()
+    message.notify_id = message.notify_id or notify_id
+    if message.status in (MessageStatus.SENDING, MessageStatus.QUEUED):
+        message.status = MessageStatus.NOT_SENT if local_outbox else MessageStatus.SENT
+        message.sent_at_utc = utc_now()
     message.outcome_unknown = False
     message.lease_expires_at_utc = None
     message.claimed_by = None
@@ -67,15 +169,229 @@ def record_failed(message_id: str, reason: str) -> None:
     db.session.commit()
 
 
-def record_retry(message_id: str, reason: str, *, at: dt.datetime, outcome_unknown: bool) -> None:
-    """Put the message back in the queue for a later attempt. An unknown outcome is remembered for the lookup."""
+def record_retry(message_id: str, reason: str | None, *, at: dt.datetime, outcome_unknown: bool,
+                 refund_attempt: bool = False) -> None:
+    """Put the message back in the queue for a later attempt. An unknown outcome is remembered for the lookup.
+
+    `refund_attempt` is for messages released without being tried (a hold, a shutdown): they keep their retries.
+    """
     message = db.session.get(Message, message_id)
     if message is None:
         return
     message.status = MessageStatus.QUEUED
-    message.last_error = reason
+    if reason is not None:
+        message.last_error = reason
     message.next_attempt_at_utc = at
     message.outcome_unknown = message.outcome_unknown or outcome_unknown
     message.lease_expires_at_utc = None
     message.claimed_by = None
+    if refund_attempt:
+        message.attempts = max(0, message.attempts - 1)
     db.session.commit()
+
+
+# Channel holds: Notify's daily limit, or a key Notify refused.
+
+def active_holds(now: dt.datetime | None = None) -> list[ChannelHold]:
+    now = now or utc_now()
+    return list(db.session.scalars(
+        select(ChannelHold).where(ChannelHold.held_until_utc > now).order_by(ChannelHold.channel)
+    ))
+
+
+def held_channels(now: dt.datetime | None = None) -> set[str]:
+    """Channels nothing may be sent on now. A refused key holds every channel."""
+    held = {hold.channel for hold in active_holds(now)}
+    return {channel.value for channel in Channel} if ALL_CHANNELS in held else held
+
+
+def hold_channel(channel: str, *, kind: str, reason: str, until: dt.datetime) -> None:
+    """Hold a channel (or ALL_CHANNELS) until `until`. Safe to call from several workers at once."""
+    hold = db.session.get(ChannelHold, channel, with_for_update=True)
+    if hold is None or hold.held_until_utc <= utc_now():
+        hold = hold or ChannelHold(channel=channel)
+        hold.since_utc = utc_now()
+        db.session.add(hold)
+    hold.kind, hold.reason = kind, reason
+    hold.held_until_utc = max(until, hold.held_until_utc) if hold.held_until_utc else until
+    db.session.commit()
+
+
+def clear_hold(channel: str, kind: str) -> None:
+    """A successful send proves the key works again: lift an auth hold at once."""
+    hold = db.session.get(ChannelHold, channel)
+    if hold is not None and hold.kind == kind:
+        db.session.delete(hold)
+    db.session.commit()
+
+
+# Delivery receipts and reconciliation.
+
+@dataclass(frozen=True)
+class ReceiptResult:
+    found: bool
+    changed: bool
+    subscriber_suspended: bool = False
+
+
+def apply_notify_status(*, reference: str | None, notify_id: str | None, status: str,
+                        completed_at: dt.datetime | None) -> ReceiptResult:
+    """Record Notify's status for a message found by our reference (or, failing that, Notify's id).
+
+    Idempotent: a duplicate changes nothing, and a final status is never replaced by a non-final one or by a
+    final one that Notify completed earlier, because receipts can arrive twice and out of order.
+    """
+    message = None
+    if reference:
+        message = db.session.get(Message, reference, with_for_update=True)
+    if message is None and notify_id:
+        message = db.session.scalars(
+            select(Message).where(Message.notify_id == notify_id).with_for_update()
+        ).first()
+    if message is None:
+        db.session.rollback()
+        return ReceiptResult(found=False, changed=False)
+
+    current = message.notify_status
+    if current == status or (current in NOTIFY_FINAL_STATUSES and status not in NOTIFY_FINAL_STATUSES):
+        db.session.rollback()
+        return ReceiptResult(found=True, changed=False)
+    if current in NOTIFY_FINAL_STATUSES and not (
+        completed_at and message.completed_at_utc and completed_at > message.completed_at_utc
+    ):
+        db.session.rollback()
+        return ReceiptResult(found=True, changed=False)
+
+    message.notify_status = status
+    message.notify_id = message.notify_id or notify_id
+    message.outcome_unknown = False
+    message.lease_expires_at_utc = None
+    message.claimed_by = None
+    if status in NOTIFY_FINAL_STATUSES:
+        message.completed_at_utc = completed_at or utc_now()
+    if status == "delivered":
+        message.status = MessageStatus.DELIVERED
+        message.last_error = None
+    elif status in NOTIFY_FAILURE_REASONS:
+        message.status = MessageStatus.FAILED
+        message.last_error = NOTIFY_FAILURE_REASONS[status]
+    else:
+        message.status = MessageStatus.SENT
+    message.sent_at_utc = message.sent_at_utc or utc_now()
+
+    suspended = _count_towards_suspension(message, previous=current, status=status)
+    db.session.commit()
+    return ReceiptResult(found=True, changed=True, subscriber_suspended=suspended)
+
+
+def _count_towards_suspension(message: Message, *, previous: str | None, status: str) -> bool:
+    if message.subscriber_id is None or message.kind != MessageKind.ALERT:
+        return False
+    subscriber = db.session.get(Subscriber, message.subscriber_id, with_for_update=True)
+    if subscriber is None:
+        return False
+    if status == "delivered":
+        subscriber.permanent_failures = 0
+        return False
+    if status != "permanent-failure" or previous == "permanent-failure":
+        return False
+    subscriber.permanent_failures += 1
+    if subscriber.permanent_failures >= SUSPEND_AFTER_PERMANENT_FAILURES and (
+        subscriber.status == SubscriberStatus.CONFIRMED
+    ):
+        subscriber.status = SubscriberStatus.SUSPENDED
+        subscriber.suspended_reason = (
+            f"GOV.UK Notify reported {subscriber.permanent_failures} permanent failures in a row: the "
+            f"{'mobile number' if subscriber.channel == Channel.SMS else 'email address'} cannot receive messages"
+        )
+        return True
+    return False
+
+
+def messages_to_reconcile(*, now: dt.datetime, sent_before: dt.datetime, sent_after: dt.datetime,
+                          checked_before: dt.datetime, limit: int) -> list[tuple[str, str]]:
+    """(message id, Notify id) of messages still `sent` with no final receipt, oldest first."""
+    rows = db.session.execute(
+        select(Message.id, Message.notify_id)
+        .where(
+            Message.status == MessageStatus.SENT,
+            Message.notify_id.is_not(None),
+            Message.sent_at_utc <= sent_before,
+            Message.sent_at_utc > sent_after,
+            or_(Message.reconciled_at_utc.is_(None), Message.reconciled_at_utc <= checked_before),
+        )
+        .order_by(Message.sent_at_utc)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    return [(row.id, row.notify_id) for row in rows]
+
+
+def mark_reconciled(message_id: str, at: dt.datetime) -> None:
+    db.session.execute(update(Message).where(Message.id == message_id).values(reconciled_at_utc=at))
+    db.session.commit()
+
+
+# Quiet hours.
+
+def impact_of_update(notice_update_id: int) -> Impact | None:
+    return db.session.scalar(
+        select(Notice.impact).join(NoticeUpdate, NoticeUpdate.notice_id == Notice.id)
+        .where(NoticeUpdate.id == notice_update_id)
+    )
+
+
+def delay_queued_texts(notice_update_id: int, release_at: dt.datetime) -> int:
+    """Hold an update's queued alert texts until `release_at`. The caller commits (it may be the publisher)."""
+    return db.session.execute(
+        update(Message)
+        .where(
+            Message.notice_update_id == notice_update_id,
+            Message.kind == MessageKind.ALERT,
+            Message.channel == Channel.SMS,
+            Message.status == MessageStatus.QUEUED,
+            or_(Message.next_attempt_at_utc.is_(None), Message.next_attempt_at_utc < release_at),
+        )
+        .values(next_attempt_at_utc=release_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+# What operators see.
+
+def delivery_progress(notice_id: int) -> dict[str, Any]:
+    """Per-notice counts by status, failures grouped by reason, and how far a large send has got."""
+    counts = {status.value: 0 for status in MessageStatus}
+    for status, count in db.session.execute(
+        select(Message.status, func.count()).where(Message.notice_id == notice_id).group_by(Message.status)
+    ):
+        counts[MessageStatus(status).value] = count
+    reason = func.coalesce(Message.last_error, Message.notify_status, "No reason recorded")
+    failures = [
+        {"reason": row.reason, "count": row.count}
+        for row in db.session.execute(
+            select(reason.label("reason"), func.count().label("count"))
+            .where(Message.notice_id == notice_id, Message.status == MessageStatus.FAILED)
+            .group_by(reason)
+            .order_by(func.count().desc(), reason)
+        )
+    ]
+    next_due = db.session.scalar(
+        select(func.min(Message.next_attempt_at_utc))
+        .where(Message.notice_id == notice_id, Message.status == MessageStatus.QUEUED)
+    )
+    total = sum(counts.values())
+    finished = total - counts[MessageStatus.QUEUED] - counts[MessageStatus.SENDING]
+    db.session.commit()
+    return {
+        "total": total,
+        **counts,
+        "finished": finished,
+        "percent_finished": int(finished * 100 / total) if total else 100,
+        "failures": failures,
+        "next_attempt_at_utc": next_due,
+        "held_channels": [
+            {"channel": hold.channel, "kind": hold.kind, "reason": hold.reason, "until": hold.held_until_utc}
+            for hold in active_holds()
+        ],
+    }

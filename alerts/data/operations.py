@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 
 from alerts.extensions import db
-from alerts.models import Heartbeat, Message, MessageStatus, utc_now
+from alerts.models import ChannelHold, Heartbeat, Message, MessageStatus, utc_now
 
 
 def record_heartbeat(name: str, holder: str, details: dict | None = None) -> None:
@@ -29,11 +29,25 @@ def database_is_up() -> bool:
 
 
 def outbox_summary() -> dict:
-    """Backlog size and the age of the oldest queued message, for operators and /healthz."""
+    """Backlog size, the age of the oldest queued message and any holds on sending, for operators and /healthz."""
     queued, oldest = db.session.execute(
         select(func.count(), func.min(Message.created_at_utc)).where(
             Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING])
         )
     ).one()
     age = int((utc_now() - oldest).total_seconds()) if oldest else 0
-    return {"backlog": queued or 0, "oldest_queued_seconds": age}
+    all_holds = db.session.scalars(select(ChannelHold).order_by(ChannelHold.channel)).all()
+    holds = [hold for hold in all_holds if hold.held_until_utc > utc_now()]
+    # Shown until a send succeeds, not just while held: between checks the key is still suspect.
+    auth = next((hold for hold in all_holds if hold.kind == "auth_failure"), None)
+    return {
+        "backlog": queued or 0,
+        "oldest_queued_seconds": age,
+        "held_channels": [
+            {"channel": hold.channel, "reason": hold.reason, "until": hold.held_until_utc.isoformat(timespec="seconds")}
+            for hold in holds
+        ],
+        "auth_failure": (
+            {"since": auth.since_utc.isoformat(timespec="seconds"), "detail": auth.reason} if auth else None
+        ),
+    }

@@ -30,8 +30,9 @@ class Job:
 
     id: str
     func: Callable[[], Any]
-    trigger: str  # "interval" or "cron"
+    trigger: str  # "interval", "cron" or "date" (run once at start, e.g. a loop that runs until stopped)
     options: dict[str, Any]
+    stop: Callable[[], None] | None = None  # called on SIGTERM before the scheduler waits for running jobs
 
 
 def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
@@ -42,9 +43,24 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
     return beat
 
 
+def delivery_jobs(app: Flask) -> list[Job]:
+    """The dispatcher's own loop thread (polls every 0.5 s) and the reconcile job for lost receipts."""
+    from alerts.delivery.dispatcher import Dispatcher
+    from alerts.delivery.receipts import reconcile_sent_messages
+
+    dispatcher = Dispatcher(app)
+    return [
+        Job("dispatch", dispatcher.run_forever, "date", {}, stop=dispatcher.stop),
+        Job("reconcile-receipts", lambda: reconcile_sent_messages(app), "interval", {"minutes": 10}),
+    ]
+
+
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
-    return [Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS})]
+    return [
+        Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
+        *delivery_jobs(app),
+    ]
 
 
 def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
@@ -58,13 +74,17 @@ def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
     log.info("scheduler %s is leading", holder)
 
     scheduler = BlockingScheduler(timezone="Europe/London")
-    for job in jobs_for(app, holder):
+    jobs = jobs_for(app, holder)
+    for job in jobs:
         scheduler.add_job(job.func, job.trigger, id=job.id, replace_existing=True, max_instances=1, coalesce=True,
                           misfire_grace_time=30, **job.options)
     scheduler.add_job(_check_lock(lock, scheduler), "interval", id="leader-check", seconds=10)
 
     def stop(signum: int, _frame: Any) -> None:
         log.info("scheduler stopping on signal %s", signum)
+        for job in jobs:
+            if job.stop is not None:
+                job.stop()
         scheduler.shutdown(wait=True)
 
     signal.signal(signal.SIGTERM, stop)

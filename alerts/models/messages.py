@@ -67,3 +67,5 @@ class Message(TimestampMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at_utc: Mapped[dt.datetime | None]
     completed_at_utc: Mapped[dt.datetime | None]
+    # When the reconcile job last asked Notify about a message still `sent`: receipts can be lost.
+    reconciled_at_utc: Mapped[dt.datetime | None]

@@ -6,7 +6,8 @@ def test_healthz_reports_the_database_and_that_no_scheduler_has_been_seen(client
     assert response.status_code == 200
     assert response.json["database"] == "ok"
     assert response.json["scheduler"]["status"] == "never-seen"
-    assert response.json["outbox"] == {"backlog": 0, "oldest_queued_seconds": 0}
+    assert response.json["outbox"] == {"backlog": 0, "oldest_queued_seconds": 0, "held_channels": [],
+                                       "auth_failure": None}
 
 
 def test_healthz_reports_the_schedulers_heartbeat(client) -> None:

@@ -1,0 +1,44 @@
+"""POST /callbacks/notify: Notify's delivery receipts, authenticated by the bearer token we gave Notify.
+
+Any 4xx tells Notify to drop the receipt; only a 5xx makes it retry (5 times, 5 minutes apart). So a receipt for
+a message we no longer have is acknowledged, and an error of ours is a 500 that Notify will send again.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from flask import Blueprint, Response, current_app, request
+
+from alerts.delivery.receipts import InvalidReceipt, parse_receipt, record_receipt
+from alerts.errors import problem
+from alerts.extensions import csrf
+
+log = logging.getLogger(__name__)
+
+callbacks = Blueprint("callbacks", __name__, url_prefix="/callbacks")
+csrf.exempt(callbacks)
+
+
+def _authorised() -> bool:
+    expected = current_app.config.get("NOTIFY_CALLBACK_TOKEN")
+    if not expected:
+        log.error("a Notify receipt arrived but NOTIFY_CALLBACK_TOKEN is not set: refusing it")
+        return False
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected.encode())
+
+
+@callbacks.post("/notify")
+def notify_receipt() -> Response:
+    if not _authorised():
+        response = problem(401, "Unauthorized", "Send the bearer token set in NOTIFY_CALLBACK_TOKEN")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    try:
+        receipt = parse_receipt(request.get_json(silent=True))
+    except InvalidReceipt as error:
+        return problem(400, "Bad Request", str(error))
+    result = record_receipt(receipt)
+    return Response(status=204 if result.found else 202)

@@ -1,0 +1,102 @@
+"""Delivery receipts from Notify's callback, and a reconcile job for receipts that never came.
+
+Notify calls back on every status change except `pending`, retries only on 5xx/429, and may send a receipt twice
+or out of order. It sends none at all for some technical failures, so messages still `sent` after a while are
+looked up with GET /v2/notifications/{id} (Notify keeps them 7 days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+
+from alerts.data import messages as message_data
+from alerts.delivery.gateway import get_gateway
+from alerts.models import utc_now
+from alerts.notify import NotFound, NotifyError
+
+log = logging.getLogger(__name__)
+
+RECONCILE_AFTER = dt.timedelta(hours=1)
+RECONCILE_RECHECK_AFTER = dt.timedelta(hours=1)
+NOTIFY_RETENTION = dt.timedelta(days=7)
+RECONCILE_BATCH = 200
+
+
+class InvalidReceipt(ValueError):
+    """The callback body is not a Notify delivery receipt."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    notify_id: str
+    reference: str | None
+    status: str
+    completed_at: dt.datetime | None
+
+
+def parse_receipt(body: Any) -> Receipt:
+    if not isinstance(body, dict):
+        raise InvalidReceipt("Send a JSON object")
+    notify_id, status, reference = body.get("id"), body.get("status"), body.get("reference")
+    if not isinstance(notify_id, str) or not notify_id:
+        raise InvalidReceipt("id is missing")
+    if not isinstance(status, str) or not status:
+        raise InvalidReceipt("status is missing")
+    if reference is not None and not isinstance(reference, str):
+        raise InvalidReceipt("reference must be a string or null")
+    return Receipt(notify_id=notify_id, reference=reference or None, status=status,
+                   completed_at=_parse_time(body.get("completed_at")))
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    """Notify's code sends "2023-09-16T16:50:10.042907Z"; its docs show a space instead of the T. Both are UTC."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+
+
+def record_receipt(receipt: Receipt) -> message_data.ReceiptResult:
+    result = message_data.apply_notify_status(reference=receipt.reference, notify_id=receipt.notify_id,
+                                              status=receipt.status, completed_at=receipt.completed_at)
+    if not result.found:
+        log.warning("receipt for unknown message: reference %s, Notify id %s", receipt.reference, receipt.notify_id)
+    if result.subscriber_suspended:
+        log.warning("subscriber of message %s suspended after repeated permanent failures", receipt.reference)
+    return result
+
+
+def reconcile_sent_messages(app: Flask, *, now: dt.datetime | None = None, limit: int = RECONCILE_BATCH) -> int:
+    """Ask Notify about messages still `sent` an hour on. Returns how many changed. Safe to run twice."""
+    now = now or utc_now()
+    with app.app_context():
+        due = message_data.messages_to_reconcile(now=now, sent_before=now - RECONCILE_AFTER,
+                                                 sent_after=now - NOTIFY_RETENTION,
+                                                 checked_before=now - RECONCILE_RECHECK_AFTER, limit=limit)
+    gateway = get_gateway(app)
+    changed = 0
+    for message_id, notify_id in due:
+        try:
+            state = gateway.get_notification(notify_id)
+        except NotFound:
+            state = None
+        except NotifyError as error:
+            log.warning("reconcile stopped: could not look up message %s: %s", message_id, error)
+            break
+        with app.app_context():
+            if state is not None and message_data.apply_notify_status(
+                reference=message_id, notify_id=state.notify_id, status=state.status, completed_at=state.completed_at
+            ).changed:
+                changed += 1
+            message_data.mark_reconciled(message_id, now)
+    if due:
+        log.info("reconciled %s messages with Notify: %s changed", len(due), changed)
+    return changed

@@ -1,0 +1,290 @@
+import datetime as dt
+import json
+import logging
+
+import pytest
+import requests
+import responses
+from freezegun import freeze_time
+from responses import matchers
+
+from alerts.delivery.dispatcher import Dispatcher, Outcome
+from alerts.extensions import db
+from alerts.models import ChannelHold, Message, MessageStatus, utc_now
+from alerts.models.messages import PRIORITY_CONFIRMATION
+from alerts.models.subscribers import Channel
+from tests.delivery.conftest import (
+    EMAIL_URL,
+    LIST_URL,
+    NOTIFY_ID,
+    SMS_URL,
+    accepted,
+    notification,
+    notify_error,
+)
+
+
+def run_batch(app, **options):
+    dispatcher = Dispatcher(app, concurrency=options.pop("concurrency", 2), **options)
+    try:
+        return dispatcher.run_batch()
+    finally:
+        dispatcher.close()
+        db.session.expire_all()
+
+
+def reload(message_id: str) -> Message:
+    db.session.expire_all()
+    return db.session.get(Message, message_id)
+
+
+def test_a_due_text_is_sent_with_its_id_as_reference_and_recorded_as_sent(app, notify_key, make_message) -> None:
+    message = make_message()
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=201, json=accepted(message.id), match=[matchers.json_params_matcher({
+            "phone_number": "+447700900982", "template_id": app.config["NOTIFY_SMS_TEMPLATE_ID"],
+            "personalisation": {"body": "Bin collections are suspended."}, "reference": message.id})])
+        report = run_batch(app)
+    assert report.outcomes == {Outcome.SENT: 1}
+    sent = reload(message.id)
+    assert (sent.status, sent.notify_id, sent.attempts, sent.claimed_by) == (MessageStatus.SENT, NOTIFY_ID, 1, None)
+
+
+def test_an_email_carries_its_subject_and_one_click_unsubscribe_url(app, notify_key, make_message) -> None:
+    message = make_message(Channel.EMAIL, one_click_unsubscribe_url="https://alerts.example/unsubscribe/abc")
+    with responses.RequestsMock() as mock:
+        mock.post(EMAIL_URL, status=201, json=accepted(message.id), match=[matchers.json_params_matcher({
+            "email_address": "resident@example.com", "template_id": app.config["NOTIFY_EMAIL_TEMPLATE_ID"],
+            "personalisation": {"subject": "Disruption: bins in Weymouth", "body": "Bin collections are suspended."},
+            "reference": message.id, "one_click_unsubscribe_url": "https://alerts.example/unsubscribe/abc"})])
+        run_batch(app)
+    assert reload(message.id).status == MessageStatus.SENT
+
+
+def test_no_database_connection_is_held_while_notify_is_called(app, notify_key, make_message) -> None:
+    message = make_message()
+    checked_out = []
+    pool = db.engine.pool
+
+    def answer(request):
+        checked_out.append(pool.checkedout())
+        return 201, {}, json.dumps(accepted(message.id))
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, SMS_URL, callback=answer)
+        run_batch(app)
+    assert checked_out == [0]
+
+
+def test_confirmation_codes_are_claimed_before_alerts(app, notify_key, make_message) -> None:
+    alert = make_message(next_attempt_at_utc=utc_now() - dt.timedelta(minutes=5))
+    code = make_message(priority=PRIORITY_CONFIRMATION, body="Your code is 123456")
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=201, json=accepted(code.id))
+        report = run_batch(app, batch_size=1)
+    assert report.claimed == [code.id]
+    assert reload(alert.id).status == MessageStatus.QUEUED
+
+
+def test_a_message_not_yet_due_is_left_alone(app, notify_key, make_message) -> None:
+    make_message(next_attempt_at_utc=utc_now() + dt.timedelta(hours=1))
+    with responses.RequestsMock():
+        assert run_batch(app).claimed == []
+
+
+@pytest.mark.parametrize(("stub", "outcome_unknown"), [
+    ({"status": 429, "json": notify_error(429, "RateLimitError",
+                                         "Exceeded rate limit for key type LIVE of 3000 requests per 60 seconds")},
+     False),
+    ({"status": 500, "json": notify_error(500, "Exception", "Internal server error")}, True),
+    ({"status": 502, "body": "Bad gateway"}, True),
+    ({"status": 504, "json": notify_error(504, "EventletTimeout", "Timeout serving request")}, True),
+    ({"body": requests.exceptions.ConnectTimeout("timed out")}, True),
+    ({"body": requests.exceptions.ConnectionError("connection reset")}, True),
+])
+def test_retryable_errors_put_the_message_back_with_jittered_backoff(app, notify_key, make_message, stub,
+                                                                    outcome_unknown) -> None:
+    message = make_message()
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, **stub)
+        before = utc_now()
+        assert run_batch(app).outcomes == {Outcome.RETRY: 1}
+    retried = reload(message.id)
+    assert retried.status == MessageStatus.QUEUED
+    assert retried.attempts == 1
+    assert before <= retried.next_attempt_at_utc <= utc_now() + dt.timedelta(seconds=2)  # first backoff: 0–2 s
+    assert retried.outcome_unknown is outcome_unknown
+    assert retried.last_error
+
+
+def test_a_retryable_error_on_the_last_attempt_fails_the_message_with_the_reason(app, notify_key,
+                                                                                make_message) -> None:
+    message = make_message(attempts=app.config["NOTIFY_MAX_ATTEMPTS"] - 1)
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=429, json=notify_error(429, "RateLimitError", "Exceeded rate limit"))
+        assert run_batch(app).outcomes == {Outcome.FAILED: 1}
+    failed = reload(message.id)
+    assert failed.status == MessageStatus.FAILED
+    assert failed.last_error.startswith(f"Gave up after {app.config['NOTIFY_MAX_ATTEMPTS']} attempts: RateLimited")
+
+
+@pytest.mark.parametrize(("status", "error", "text"), [
+    (400, "BadRequestError", "Can't send to this recipient using a team-only API key"),
+    (400, "ValidationError", "phone_number Not a UK mobile number"),
+    (403, "BadRequestError", "Cannot send letters with a team api key"),
+])
+def test_a_bad_request_fails_at_once_with_notifys_message_and_is_not_retried(app, notify_key, make_message, status,
+                                                                            error, text) -> None:
+    message = make_message()
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=status, json=notify_error(status, error, text))
+        assert run_batch(app).outcomes == {Outcome.FAILED: 1}
+        assert len(mock.calls) == 1
+    failed = reload(message.id)
+    assert failed.status == MessageStatus.FAILED
+    assert text in failed.last_error and error in failed.last_error
+
+
+@freeze_time("2026-01-05 15:30:00")
+def test_the_daily_limit_holds_every_text_until_after_midnight_utc_and_staff_can_see_why(
+        app, notify_key, make_message, client) -> None:
+    first, second = make_message(), make_message()
+    email = make_message(Channel.EMAIL)
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=429, json=notify_error(429, "TooManyRequestsError",
+                                                         "Exceeded send limits (sms: 250000) for today"))
+        mock.post(EMAIL_URL, status=201, json=accepted(email.id))
+        report = run_batch(app, concurrency=1)
+        # The second text is not posted: the worker learnt of the hold from the first.
+        assert len([call for call in mock.calls if call.request.url == SMS_URL]) == 1
+    assert report.outcomes == {Outcome.HELD: 1, Outcome.RELEASED: 1, Outcome.SENT: 1}
+    for message_id in (first.id, second.id):
+        held = reload(message_id)
+        assert (held.status, held.attempts) == (MessageStatus.QUEUED, 0)
+    hold = db.session.get(ChannelHold, "sms")
+    assert hold.held_until_utc == dt.datetime(2026, 1, 6, 0, 1, tzinfo=dt.UTC)
+    with responses.RequestsMock():
+        assert run_batch(app).claimed == [], "held texts are not claimed"
+    outbox = client.get("/healthz").json["outbox"]
+    assert outbox["held_channels"] == [{"channel": "sms", "until": "2026-01-06T00:01:00+00:00",
+                                        "reason": "DailyLimitReached (429 TooManyRequestsError): "
+                                                  "Exceeded send limits (sms: 250000) for today"}]
+    with freeze_time("2026-01-06 00:02:00"), responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=201, json=accepted(first.id))
+        assert sorted(run_batch(app).claimed) == sorted([first.id, second.id])
+
+
+def test_a_refused_key_holds_everything_alerts_an_operator_and_clears_on_the_next_success(
+        app, notify_key, make_message, client, caplog) -> None:
+    message = make_message()
+    with responses.RequestsMock() as mock, caplog.at_level(logging.ERROR):
+        mock.post(SMS_URL, status=403, json=notify_error(403, "AuthError", "Invalid token: API key not found"))
+        assert run_batch(app).outcomes == {Outcome.HELD: 1}
+    assert "OPERATOR ACTION NEEDED" in caplog.text
+    held = reload(message.id)
+    assert (held.status, held.attempts) == (MessageStatus.QUEUED, 0)
+    health = client.get("/healthz").json["outbox"]
+    assert health["auth_failure"]["detail"] == "AuthFailure (403 AuthError): Invalid token: API key not found"
+    with responses.RequestsMock():
+        assert run_batch(app).claimed == []
+    with freeze_time(utc_now() + dt.timedelta(minutes=6)), responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=201, json=accepted(message.id))
+        assert run_batch(app).outcomes == {Outcome.SENT: 1}
+    assert client.get("/healthz").json["outbox"]["auth_failure"] is None
+
+
+def test_an_ambiguous_send_found_by_reference_is_recorded_and_not_sent_again(app, notify_key, make_message) -> None:
+    message = make_message(outcome_unknown=True, attempts=1)
+    with responses.RequestsMock() as mock:
+        mock.get(LIST_URL, match=[matchers.query_param_matcher({"reference": message.id})],
+                 json={"notifications": [notification(message.id)], "links": {}})
+        assert run_batch(app).outcomes == {Outcome.FOUND: 1}
+        assert [call.request.method for call in mock.calls] == ["GET"]
+    found = reload(message.id)
+    assert (found.status, found.notify_id, found.outcome_unknown) == (MessageStatus.SENT, NOTIFY_ID, False)
+
+
+def test_an_ambiguous_send_not_found_by_reference_is_sent_exactly_once(app, notify_key, make_message) -> None:
+    message = make_message(outcome_unknown=True, attempts=1)
+    with responses.RequestsMock() as mock:
+        mock.get(LIST_URL, match=[matchers.query_param_matcher({"reference": message.id})],
+                 json={"notifications": [], "links": {}})
+        mock.post(SMS_URL, status=201, json=accepted(message.id))
+        assert run_batch(app).outcomes == {Outcome.SENT: 1}
+        assert [call.request.method for call in mock.calls] == ["GET", "POST"]
+    assert reload(message.id).status == MessageStatus.SENT
+
+
+def test_a_timeout_then_a_retry_looks_the_message_up_before_posting_again(app, notify_key, make_message) -> None:
+    message = make_message()
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, body=requests.exceptions.ReadTimeout("read timed out"))
+        run_batch(app)
+    db.session.get(Message, message.id).next_attempt_at_utc = utc_now()
+    db.session.commit()
+    with responses.RequestsMock() as mock:
+        mock.get(LIST_URL, json={"notifications": [notification(message.id, status="delivered")], "links": {}})
+        assert run_batch(app).outcomes == {Outcome.FOUND: 1}
+    assert reload(message.id).status == MessageStatus.DELIVERED
+
+
+def test_a_crashed_workers_expired_lease_comes_back_and_is_looked_up_first(app, notify_key, make_message) -> None:
+    message = make_message(status=MessageStatus.SENDING, claimed_by="dead-host:1", attempts=1,
+                           lease_expires_at_utc=utc_now() - dt.timedelta(seconds=1))
+    live = make_message(status=MessageStatus.SENDING, claimed_by="live-host:2", attempts=1,
+                        lease_expires_at_utc=utc_now() + dt.timedelta(minutes=1))
+    with responses.RequestsMock() as mock:
+        mock.get(LIST_URL, json={"notifications": [], "links": {}})
+        mock.post(SMS_URL, status=201, json=accepted(message.id))
+        assert run_batch(app).claimed == [message.id]
+        assert [call.request.method for call in mock.calls] == ["GET", "POST"]
+    assert reload(message.id).attempts == 2
+    assert reload(live.id).status == MessageStatus.SENDING
+
+
+def test_a_failed_lookup_keeps_the_message_queued_with_its_outcome_still_unknown(app, notify_key,
+                                                                                make_message) -> None:
+    message = make_message(outcome_unknown=True, attempts=1)
+    with responses.RequestsMock() as mock:
+        mock.get(LIST_URL, status=503, body="unavailable")
+        assert run_batch(app).outcomes == {Outcome.RETRY: 1}
+        assert len(mock.calls) == 1
+    retried = reload(message.id)
+    assert (retried.status, retried.outcome_unknown) == (MessageStatus.QUEUED, True)
+
+
+def test_on_shutdown_claimed_messages_not_yet_posted_go_back_to_the_queue(app, notify_key, make_message) -> None:
+    message = make_message()
+    dispatcher = Dispatcher(app, concurrency=1)
+    dispatcher.stop()
+    try:
+        with responses.RequestsMock():
+            assert dispatcher.run_batch().claimed == []  # a stopped dispatcher claims nothing new
+            dispatcher.stop_event.clear()
+            dispatcher.sender.stop.set()
+            from alerts.data import messages as message_data
+
+            with app.app_context():
+                claimed = message_data.claim_due_messages("w", 10, dt.timedelta(minutes=5))
+            assert dispatcher.sender.send(claimed[0], post_deadline=float("inf")) == Outcome.RELEASED
+    finally:
+        dispatcher.close()
+    released = reload(message.id)
+    assert (released.status, released.attempts, released.outcome_unknown) == (MessageStatus.QUEUED, 0, False)
+
+
+def test_without_a_key_messages_are_recorded_as_not_sent(app, make_message) -> None:
+    message = make_message()
+    with responses.RequestsMock():
+        assert run_batch(app).outcomes == {Outcome.NOT_SENT: 1}
+    assert reload(message.id).status == MessageStatus.NOT_SENT
+
+
+def test_dispatch_once_sends_everything_due(app, runner, notify_key, make_message) -> None:
+    messages = [make_message() for _ in range(5)]
+    with responses.RequestsMock() as mock:
+        mock.post(SMS_URL, status=201, json=accepted("x"))
+        result = runner.invoke(args=["dispatch", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "Dispatched 5 messages." in result.output
+    assert {reload(message.id).status for message in messages} == {MessageStatus.SENT}
