@@ -44,7 +44,13 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
 
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
-    return [Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS})]
+    from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
+
+    return [
+        Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
+        # Each feed source keeps its own poll interval; this only asks every minute which are due.
+        Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
+    ]
 
 
 def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
