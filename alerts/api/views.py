@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from alerts.api.openapi import openapi_document
-from alerts.api.serialise import area_json, notice_json, service_json
+from alerts.api.serialise import area_json, notice_json, service_json, warning_json
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.caching import cacheable
 from alerts.data import notices as notice_data
 from alerts.data import reference
+from alerts.data import warnings as warning_data
 from alerts.errors import problem
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -101,6 +102,15 @@ def list_areas() -> Response:
 def list_services() -> Response:
     services = [service_json(s) for s in reference.list_services()]
     return jsonify({"services": services, "links": {"self": request.base_url}})
+
+
+@api.get("/warnings")
+@cacheable(max_age=60)
+def list_warnings() -> Response:
+    """Met Office warnings that mention the county: for officers and partners to see, never sent to residents."""
+    warnings = [warning_json(w) for w in warning_data.current_warnings()]
+    return jsonify({"warnings": warnings, "links": {
+        "self": request.base_url, "source": "https://www.metoffice.gov.uk/weather/warnings-and-advice/uk-warnings"}})
 
 
 @api.get("/status")

@@ -12,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from alerts.extensions import db
 from alerts.ingest.met_office import MetOfficeWarning
-from alerts.models import FeedSource, PostcodeLookup, WeatherWarning
+from alerts.models import FeedSource, Notice, PostcodeLookup, WeatherWarning
 
 MET_OFFICE_WARNINGS = "met-office-warnings"
 GENERIC = "generic"
@@ -267,3 +267,11 @@ def postcode_districts_for(area_ids: Iterable[str]) -> dict[str, list[str]]:
     for area_id, key in rows:
         districts.setdefault(area_id, []).append(key)
     return districts
+
+
+def latest_notice_change() -> dt.datetime | None:
+    """When any notice last changed, public or not: a Last-Modified that a withdrawn notice also moves on."""
+    latest = db.session.scalar(select(func.max(Notice.updated_at_utc)))
+    if latest is not None and latest.tzinfo is None:
+        latest = latest.replace(tzinfo=dt.UTC)
+    return latest
