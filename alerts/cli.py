@@ -125,6 +125,6 @@ def ingest_feeds(due_only: bool) -> None:
 
     outcomes = run_ingest(only_due=due_only)
     if not outcomes:
-        click.echo("No feed sources to poll.")
+        click.echo("No feed sources are due to be polled." if due_only else "No feed sources are enabled.")
     for outcome in outcomes:
         click.echo(f"{outcome.name}: {outcome.summary}", err=not outcome.ok)

@@ -69,16 +69,17 @@ def message_for(notice: Notice, update: NoticeUpdate | None, sender: str) -> Cap
 
 def messages_for(notice: Notice, sender: str) -> list[CapMessage]:
     """Every CAP message this notice has produced, oldest first; the last is the current one."""
-    updates = sorted(notice.updates, key=lambda u: (u.created_at_utc, u.id))
+    updates = _timeline(notice)
     if not updates:
         return [message_for(notice, None, sender)]
     return [message_for(notice, update, sender) for update in updates]
 
 
 def msg_type(notice: Notice) -> str:
-    if len(notice.updates) <= 1:
+    updates = _timeline(notice)
+    if len(updates) <= 1:
         return "Alert"
-    latest = max(notice.updates, key=lambda u: (u.created_at_utc, u.id))
+    latest = updates[-1]
     if notice.status in ENDED or latest.kind in (UpdateKind.RESOLVED, UpdateKind.EXPIRED):
         return "Cancel"
     return "Update"

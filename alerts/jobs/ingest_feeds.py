@@ -94,8 +94,9 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
     if local or changes.withdrawn:
         log.info("feed source %s: %s warnings for %s (%s new, %s changed, %s withdrawn)", target.id, len(local),
                  config["WARNING_AREA_NAME"], changes.created, changes.updated, changes.withdrawn)
+    count = len({w.warning_id for w in local})
     summary = (
-        f"{len({w.warning_id for w in local})} warnings mentioning {config['WARNING_AREA_NAME']} "
+        f"{count} warning{'' if count == 1 else 's'} mentioning {config['WARNING_AREA_NAME']} "
         f"({changes.created} new, {changes.updated} changed, {changes.withdrawn} withdrawn)"
     )
     if found.skipped:

@@ -107,7 +107,7 @@ def test_ingest_feeds_creates_the_dorset_warning_once_and_ignores_the_others(
     first = runner.invoke(args=["ingest-feeds"])
 
     assert first.exit_code == 0, first.output
-    assert "1 warnings mentioning Dorset (1 new, 0 changed, 0 withdrawn)" in first.output
+    assert "1 warning mentioning Dorset (1 new, 0 changed, 0 withdrawn)" in first.output
     found = warnings()
     assert list(found) == [SNOW_AND_ICE]
     warning = found[SNOW_AND_ICE]
@@ -126,7 +126,7 @@ def test_ingest_feeds_creates_the_dorset_warning_once_and_ignores_the_others(
     second = runner.invoke(args=["ingest-feeds"])
 
     assert second.exit_code == 0, second.output
-    assert "1 warnings mentioning Dorset (0 new, 0 changed, 0 withdrawn)" in second.output
+    assert "1 warning mentioning Dorset (0 new, 0 changed, 0 withdrawn)" in second.output
     assert list(warnings()) == [SNOW_AND_ICE]
     assert db.session.scalar(select(func.count()).select_from(FeedSource)) == 1
 
