@@ -6,11 +6,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
-from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.caching import cacheable
 from alerts.data import feeds as feed_data
 from alerts.data import notices as notice_data
-from alerts.data import reference
 from alerts.errors import problem
 from alerts.feeds.cap import CAP_MIMETYPE, CapContext, build_cap_alert, sender_for
 from alerts.feeds.syndication import FeedDetails, FeedFormat, cap_index_feed, notices_feed
@@ -27,31 +25,14 @@ MIMETYPES: dict[FeedFormat, str] = {"atom": "application/atom+xml", "rss": "appl
 
 def _notice_filter() -> notice_data.NoticeFilter | Response:
     """The feed's filters, or a 400 saying exactly what is wrong with them."""
-    errors: dict[str, str] = {}
-    area_ids: list[str] = []
-    postcode = request.args.get("postcode")
-    if postcode is not None:
-        try:
-            answer = reference.area_for_postcode(normalise_postcode(postcode))
-        except InvalidPostcode as error:
-            errors["postcode"] = str(error)
-        else:
-            if answer.area is None:
-                errors["postcode"] = f"{answer.postcode} is outside {current_app.config['COUNCIL_NAME']}'s area"
-            else:
-                area_ids.append(answer.area.id)
-    area = request.args.get("area")
-    if area is not None:
-        if reference.get_area(area) is None:
-            errors["area"] = f"Unknown area {area!r}: see /api/v1/areas"
-        else:
-            area_ids.append(area)
-    service = request.args.get("service")
-    if service is not None and reference.get_service(service) is None:
-        errors["service"] = f"Unknown service {service!r}: see /api/v1/services"
-    if errors:
-        return problem(400, "Invalid feed filter", "Change or remove the filters named in errors.", errors=errors)
-    return notice_data.NoticeFilter(area_ids=area_ids, service_id=service, status="all")
+    parsed = notice_data.parse_notice_filter(
+        postcode=request.args.get("postcode"), area=request.args.get("area"), service=request.args.get("service"),
+        status="all", council_name=current_app.config["COUNCIL_NAME"],
+    )
+    if parsed.errors:
+        detail = "Change or remove the filters named in errors."
+        return problem(400, "Invalid feed filter", detail, errors=parsed.errors)
+    return parsed.filters
 
 
 def _details(kind: str, title: str) -> FeedDetails:
