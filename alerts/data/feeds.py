@@ -167,25 +167,21 @@ def record_poll_failure(source_id: int, error: str, now: dt.datetime) -> None:
 
 
 def record_not_modified(source_id: int, *, etag: str | None, last_modified: str | None, now: dt.datetime) -> None:
-    source = db.session.get(FeedSource, source_id)
-    if source is None:
-        return
-    source.last_polled_at_utc = source.last_success_at_utc = now
-    source.etag, source.last_modified = etag, last_modified
-    source.last_error = None
-    db.session.commit()
+    record_poll_success(source_id, etag=etag, last_modified=last_modified, entry_count=None, now=now)
 
 
 def record_poll_success(
-    source_id: int, *, etag: str | None, last_modified: str | None, entry_count: int, now: dt.datetime,
+    source_id: int, *, etag: str | None, last_modified: str | None, entry_count: int | None, now: dt.datetime,
     commit: bool = True,
 ) -> None:
+    """A fetch that worked; an entry count of None (a 304) keeps the count from the last full fetch."""
     source = db.session.get(FeedSource, source_id)
     if source is None:
         return
     source.last_polled_at_utc = source.last_success_at_utc = now
     source.etag, source.last_modified = etag, last_modified
-    source.last_entry_count = entry_count
+    if entry_count is not None:
+        source.last_entry_count = entry_count
     source.last_error = None
     if commit:
         db.session.commit()
