@@ -42,6 +42,9 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     app.jinja_env.filters.update(FILTERS)
 
+    from alerts.caching import PublicCacheSessionInterface
+
+    app.session_interface = PublicCacheSessionInterface()
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -92,6 +95,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from alerts.api import api
     from alerts.callbacks import callbacks
+    from alerts.feeds import feeds
     from alerts.health import health
     from alerts.public import public
 
@@ -99,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(callbacks)
+    app.register_blueprint(feeds)
 
 
 def _register_request_hooks(app: Flask) -> None:

@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(load_reference)
     app.cli.add_command(dispatch)
     app.cli.add_command(reconcile_receipts)
+    app.cli.add_command(ingest_feeds)
 
 
 @click.command("load-reference-data")
@@ -146,3 +147,18 @@ def reconcile_receipts() -> None:
 
     changed = reconcile_sent_messages(current_app._get_current_object())  # type: ignore[attr-defined]
     click.echo(f"{changed} messages updated from Notify.")
+@click.command("ingest-feeds")
+@click.option("--due-only", is_flag=True,
+              help="Only poll sources whose poll interval has passed, as the scheduler does.")
+def ingest_feeds(due_only: bool) -> None:
+    """Poll the enabled feed sources now: Met Office warnings mentioning the county become weather warnings.
+
+    A feed that fails is reported and recorded on its source; the warnings found before are kept.
+    """
+    from alerts.jobs.ingest_feeds import ingest_feeds as run_ingest
+
+    outcomes = run_ingest(only_due=due_only)
+    if not outcomes:
+        click.echo("No feed sources are due to be polled." if due_only else "No feed sources are enabled.")
+    for outcome in outcomes:
+        click.echo(f"{outcome.name}: {outcome.summary}", err=not outcome.ok)

@@ -57,6 +57,12 @@ class Config:
         "MET_OFFICE_FEED_URL",
         "https://www.metoffice.gov.uk/public/data/PWSCache/WarningsRSS/Region/sw",
     )
+    # Met Office warnings that list this local authority become weather warnings.
+    WARNING_AREA_NAME = os.environ.get("WARNING_AREA_NAME", "Dorset")
+    FEED_TIMEOUT_SECONDS = float(os.environ.get("FEED_TIMEOUT_SECONDS") or 10)
+    FEED_MAX_BYTES = _int("FEED_MAX_BYTES", 2_000_000)
+    # Who may frame /embed/ pages (CSP frame-ancestors): "*" lets any partner site show the banner.
+    EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*")
     APPROVAL_THRESHOLD = _int("APPROVAL_THRESHOLD", 5000)
     NOTICE_EXPIRY_GRACE_HOURS = _int("NOTICE_EXPIRY_GRACE_HOURS", 12)
 

@@ -70,6 +70,13 @@ def openapi_document() -> dict[str, Any]:
                 "200": {"description": "Services",
                         "content": {"application/json": {"schema": _list_of("services", "Service")}}},
                 "304": {"description": "Not modified"}}}},
+            "/api/v1/warnings": {"get": {
+                "summary": "Current Met Office weather warnings that mention the county",
+                "operationId": "listWarnings",
+                "responses": {
+                    "200": {"description": "Current warnings",
+                            "content": {"application/json": {"schema": _list_of("warnings", "Warning")}}},
+                    "304": {"description": "Not modified"}}}},
             "/api/v1/status": {"get": {"summary": "Counts of active notices, for banners", "operationId": "getStatus",
                                        "responses": {"200": {"description": "Counts", "content": {
                                            "application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
@@ -106,6 +113,22 @@ def openapi_document() -> dict[str, Any]:
                         "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
                         "updated_at": {"type": "string", "format": "date-time"},
                         "url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Warning": {
+                    "type": "object",
+                    "required": ["id", "level", "hazards", "title", "areas", "valid_from", "valid_to", "link"],
+                    "properties": {
+                        "id": {"type": "string", "description": "The Met Office warning id"},
+                        "level": {"type": "string", "enum": ["yellow", "amber", "red"]},
+                        "hazards": {"type": "array", "items": {"type": "string"}},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "areas": {"type": "array", "items": {"type": "string"}},
+                        "valid_from": {"type": ["string", "null"], "format": "date-time"},
+                        "valid_to": {"type": ["string", "null"], "format": "date-time"},
+                        "link": {"type": "string", "format": "uri"},
+                        "updated_at": {"type": "string", "format": "date-time"},
                     },
                 },
                 "Status": {"type": "object", "properties": {

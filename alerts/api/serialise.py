@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import url_for
 
-from alerts.models import Area, Notice, NoticeUpdate, Service
+from alerts.models import Area, Notice, NoticeUpdate, Service, WeatherWarning
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -45,4 +45,19 @@ def notice_json(notice: Notice) -> dict[str, Any]:
         "updates": [update_json(update) for update in notice.updates],
         "updated_at": iso(notice.updated_at_utc),
         "url": url_for("public.notice", notice_id=notice.id, _external=True),
+    }
+
+
+def warning_json(warning: WeatherWarning) -> dict[str, Any]:
+    return {
+        "id": warning.id,
+        "level": warning.level,
+        "hazards": list(warning.hazards),
+        "title": warning.title,
+        "description": warning.description,
+        "areas": list(warning.areas),
+        "valid_from": iso(warning.valid_from_utc),
+        "valid_to": iso(warning.valid_to_utc),
+        "link": warning.link,
+        "updated_at": iso(warning.updated_at_utc),
     }

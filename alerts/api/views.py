@@ -8,11 +8,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from alerts.api.openapi import openapi_document
-from alerts.api.serialise import area_json, notice_json, service_json
-from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.api.serialise import area_json, notice_json, service_json, warning_json
 from alerts.caching import cacheable
 from alerts.data import notices as notice_data
 from alerts.data import reference
+from alerts.data import warnings as warning_data
 from alerts.errors import problem
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,29 +30,14 @@ def _page_number() -> int | Response:
 @api.get("/notices")
 @cacheable(max_age=60)
 def list_notices() -> Response:
-    errors: dict[str, str] = {}
-    area_ids: list[str] = []
-    postcode = request.args.get("postcode")
-    if postcode is not None:
-        try:
-            answer = reference.area_for_postcode(normalise_postcode(postcode))
-        except InvalidPostcode as error:
-            errors["postcode"] = str(error)
-        else:
-            if answer.is_outside:
-                return problem(422, "Postcode outside the council's area", errors={
-                    "postcode": f"{answer.postcode} is outside {current_app.config['COUNCIL_NAME']}'s area"})
-            area_ids.append(answer.area.id)  # type: ignore[union-attr]
-    area = request.args.get("area")
-    if area is not None:
-        if reference.get_area(area) is None:
-            errors["area"] = f"Unknown area {area!r}: see /api/v1/areas"
-        else:
-            area_ids.append(area)
-    service = request.args.get("service")
-    if service is not None and reference.get_service(service) is None:
-        errors["service"] = f"Unknown service {service!r}: see /api/v1/services"
     status = request.args.get("status", "active")
+    parsed = notice_data.parse_notice_filter(
+        postcode=request.args.get("postcode"), area=request.args.get("area"), service=request.args.get("service"),
+        status=status, council_name=current_app.config["COUNCIL_NAME"],
+    )
+    if parsed.postcode_outside:
+        return problem(422, "Postcode outside the council's area", errors={"postcode": parsed.errors["postcode"]})
+    errors = dict(parsed.errors)
     if status not in STATUSES:
         errors["status"] = "Status must be one of active, resolved or all"
     page = _page_number()
@@ -62,8 +47,7 @@ def list_notices() -> Response:
         return problem(422, "Invalid request", errors=errors)
 
     page_size = current_app.config["API_PAGE_SIZE"]
-    filters = notice_data.NoticeFilter(area_ids=area_ids, service_id=service, status=status)
-    notices, total = notice_data.list_public_notices(filters, page=page, page_size=page_size)
+    notices, total = notice_data.list_public_notices(parsed.filters, page=page, page_size=page_size)
     last_page = max(1, math.ceil(total / page_size))
     return jsonify({"notices": [notice_json(n) for n in notices], "links": _links(page, last_page), "total": total})
 
@@ -101,6 +85,15 @@ def list_areas() -> Response:
 def list_services() -> Response:
     services = [service_json(s) for s in reference.list_services()]
     return jsonify({"services": services, "links": {"self": request.base_url}})
+
+
+@api.get("/warnings")
+@cacheable(max_age=60)
+def list_warnings() -> Response:
+    """Met Office warnings that mention the county: for officers and partners to see, never sent to residents."""
+    warnings = [warning_json(w) for w in warning_data.current_warnings()]
+    return jsonify({"warnings": warnings, "links": {
+        "self": request.base_url, "source": "https://www.metoffice.gov.uk/weather/warnings-and-advice/uk-warnings"}})
 
 
 @api.get("/status")

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
 
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.data import reference
 from alerts.extensions import db
 from alerts.models import Area, Impact, Notice, NoticeStatus, notice_areas
 
@@ -19,6 +21,42 @@ class NoticeFilter:
     area_ids: Sequence[str] = ()
     service_id: str | None = None
     status: str = "active"  # active, resolved (resolved or expired) or all (every public status)
+
+
+@dataclass(frozen=True)
+class ParsedFilter:
+    filters: NoticeFilter
+    errors: dict[str, str]  # field -> message, for problem+json
+    postcode_outside: bool = False  # the postcode is valid but not in the council's area
+
+
+def parse_notice_filter(
+    *, postcode: str | None, area: str | None, service: str | None, status: str, council_name: str
+) -> ParsedFilter:
+    """Read the public filters (as the API and the feeds take them) into a NoticeFilter, or say what is wrong."""
+    errors: dict[str, str] = {}
+    area_ids: list[str] = []
+    outside = False
+    if postcode is not None:
+        try:
+            answer = reference.area_for_postcode(normalise_postcode(postcode))
+        except InvalidPostcode as error:
+            errors["postcode"] = str(error)
+        else:
+            if answer.area is None:
+                outside = True
+                errors["postcode"] = f"{answer.postcode} is outside {council_name}'s area"
+            else:
+                area_ids.append(answer.area.id)
+    if area is not None:
+        if reference.get_area(area) is None:
+            errors["area"] = f"Unknown area {area!r}: see /api/v1/areas"
+        else:
+            area_ids.append(area)
+    if service is not None and reference.get_service(service) is None:
+        errors["service"] = f"Unknown service {service!r}: see /api/v1/services"
+    filters = NoticeFilter(area_ids=area_ids, service_id=service, status=status)
+    return ParsedFilter(filters=filters, errors=errors, postcode_outside=outside)
 
 
 def _public_query(filters: NoticeFilter) -> Select[tuple[Notice]]:

@@ -163,6 +163,11 @@ def warnings_mentioning(warnings: Iterable[MetOfficeWarning], area_name: str = "
     return [warning for warning in warnings if warning.mentions(area_name)]
 
 
+def warning_id_from_link(link: str) -> str | None:
+    """The warning id in an item's link, even when the rest of the item could not be read."""
+    return _link_params(link).get("id", "").strip() or None
+
+
 def areas_in(area_list: str, known_areas: Sequence[str]) -> tuple[str, ...]:
     """The known areas named in a comma-separated list, in the order the list gives them."""
     found, _ = _match_areas(area_list, known_areas)

@@ -57,9 +57,13 @@ def delivery_jobs(app: Flask) -> list[Job]:
 
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
+    from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
+
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
         *delivery_jobs(app),
+        # Each feed source keeps its own poll interval; this only asks every minute which are due.
+        Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
     ]
 
 

@@ -23,7 +23,9 @@ class FeedSource(TimestampMixin, Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     last_polled_at_utc: Mapped[dt.datetime | None]
     last_success_at_utc: Mapped[dt.datetime | None]
-    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)  # set when the last poll failed (at last_polled_at_utc)
+    # Entries in the feed at the last successful fetch: for a generic source, the one thing we record of it.
+    last_entry_count: Mapped[int | None]
 
 
 class WeatherWarning(TimestampMixin, Base):

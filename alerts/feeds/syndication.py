@@ -1,0 +1,159 @@
+"""Notices as Atom and RSS feeds (built with feedgen), and the CAP index feed alert hubs poll.
+
+One entry per notice, showing its latest update. Entry ids are tag: URIs made of things that never change (the
+public host, the day the notice was created and its id), so a feed reader sees an update as the same entry
+changed, never as a new one. Every time in the feed comes from the data, never from the clock, so an unchanged
+feed is byte-for-byte the same and its ETag holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from alerts.feeds.cap import CAP_MIMETYPE, cap_url
+from alerts.formatting import london_time
+from alerts.links import external_url, notice_url
+from alerts.models import Notice, NoticeStatus, NoticeUpdate
+
+FeedFormat = Literal["atom", "rss"]
+ATOM = "{http://www.w3.org/2005/Atom}"
+# Used as the feed's updated time when there has never been a notice, so an empty feed is stable too.
+EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+IMPACT_WORDS = {"minor": "Delays", "major": "Partly closed", "severe": "Suspended or closed"}
+STATUS_WORDS = {NoticeStatus.ACTIVE: "Active", NoticeStatus.RESOLVED: "Resolved", NoticeStatus.EXPIRED: "Ended"}
+
+
+@dataclass(frozen=True)
+class FeedDetails:
+    title: str
+    subtitle: str
+    self_path: str  # e.g. "/feeds/notices.atom?area=weymouth"
+    id_suffix: str  # distinguishes filtered feeds: "notices", "notices?area=weymouth", "cap"
+    council_name: str
+    base_url: str
+
+
+def tag_authority(base_url: str) -> str:
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def notice_tag(notice: Notice, base_url: str) -> str:
+    return f"tag:{tag_authority(base_url)},{notice.created_at_utc.date().isoformat()}:notice:{notice.id}"
+
+
+def latest_update(notice: Notice) -> NoticeUpdate | None:
+    updates = sorted(notice.updates, key=lambda u: (u.created_at_utc, u.id))
+    return updates[-1] if updates else None
+
+
+def entry_title(notice: Notice) -> str:
+    if notice.status == NoticeStatus.ACTIVE:
+        return notice.title
+    return f"{STATUS_WORDS.get(NoticeStatus(notice.status), 'Ended')}: {notice.title}"
+
+
+def entry_text(notice: Notice, area_names: Sequence[str]) -> str:
+    latest = latest_update(notice)
+    summary = latest.summary if latest else notice.summary
+    advice = (latest.advice if latest and latest.advice else "") or notice.advice
+    lines = [summary]
+    if advice:
+        lines.append(f"What you should do: {advice}")
+    details = [
+        f"Service: {notice.service.name}",
+        f"Areas: {', '.join(area_names)}",
+        f"Impact: {IMPACT_WORDS.get(str(notice.impact), str(notice.impact))}",
+        f"Status: {STATUS_WORDS.get(NoticeStatus(notice.status), str(notice.status))}",
+    ]
+    if notice.expected_end_at_utc and notice.status == NoticeStatus.ACTIVE:
+        details.append(f"Expected to end: {london_time(notice.expected_end_at_utc)}")
+    lines.append(". ".join(details) + ".")
+    return "\n\n".join(lines)
+
+
+def _generator(details: FeedDetails, kind: FeedFormat, updated: dt.datetime) -> FeedGenerator:
+    feed = FeedGenerator()
+    feed.id(f"tag:{tag_authority(details.base_url)},2026:{details.id_suffix}")
+    feed.title(details.title)
+    feed.subtitle(details.subtitle)
+    feed.author({"name": details.council_name})
+    feed.language("en-GB")
+    feed.rights("Contains public sector information licensed under the Open Government Licence v3.0.")
+    # feedgen uses the first link as RSS's channel <link>, so the web page goes first in RSS.
+    self_link = {"href": external_url(details.self_path), "rel": "self",
+                 "type": "application/atom+xml" if kind == "atom" else "application/rss+xml"}
+    page_link = {"href": external_url("/"), "rel": "alternate", "type": "text/html"}
+    for link in ([self_link, page_link] if kind == "atom" else [page_link, self_link]):
+        feed.link(**link)
+    feed.updated(updated)
+    feed.lastBuildDate(updated)  # feedgen would otherwise stamp the current time, changing the ETag every second
+    return feed
+
+
+def notices_feed(
+    notices: Sequence[Notice], area_names: dict[int, list[str]], details: FeedDetails, kind: FeedFormat
+) -> bytes:
+    updated = max((n.updated_at_utc for n in notices), default=EPOCH)
+    feed = _generator(details, kind, updated)
+    entry_links = []
+    for notice in notices:
+        entry = feed.add_entry(order="append")
+        entry.id(notice_tag(notice, details.base_url))
+        entry.guid(notice_tag(notice, details.base_url), permalink=False)
+        entry.title(entry_title(notice))
+        links = [{"href": notice_url(notice.id), "rel": "alternate", "type": "text/html"}]
+        entry_links.append(links)
+        for link in links:
+            entry.link(**link)
+        text = entry_text(notice, area_names.get(notice.id, []))
+        entry.content(text, type="text")
+        entry.description(text)
+        entry.category(term=notice.service_id, label=notice.service.name)
+        entry.updated(notice.updated_at_utc)
+        # RSS has no "updated": its pubDate carries the latest update, so readers notice the change.
+        entry.published(notice.updated_at_utc if kind == "rss" else (notice.published_at_utc or notice.created_at_utc))
+    return _with_entry_links(feed.atom_str(pretty=True), entry_links) if kind == "atom" else feed.rss_str(pretty=True)
+
+
+def cap_index_feed(notices: Sequence[Notice], details: FeedDetails) -> bytes:
+    """The Atom index of CAP alerts (as alert hubs expect): one entry per notice, linking to its CAP document."""
+    updated = max((n.updated_at_utc for n in notices), default=EPOCH)
+    feed = _generator(details, "atom", updated)
+    entry_links = []
+    for notice in notices:
+        entry = feed.add_entry(order="append")
+        entry.id(notice_tag(notice, details.base_url))
+        entry.title(entry_title(notice))
+        links = [
+            {"href": cap_url(notice.id), "rel": "alternate", "type": CAP_MIMETYPE},
+            {"href": notice_url(notice.id), "rel": "related", "type": "text/html"},
+        ]
+        entry_links.append(links)
+        for link in links:
+            entry.link(**link)
+        latest = latest_update(notice)
+        entry.summary(latest.summary if latest else notice.summary)
+        entry.updated(notice.updated_at_utc)
+        entry.published(notice.published_at_utc or notice.created_at_utc)
+    return _with_entry_links(feed.atom_str(pretty=True), entry_links)
+
+
+def _with_entry_links(atom: bytes, entry_links: Sequence[Sequence[dict[str, str]]]) -> bytes:
+    """Put back the rel and type of each entry's links, which feedgen 1.0.0 drops from Atom entries.
+
+    Hubs find the CAP document by its link's type (application/cap+xml), so this matters. The links are rewritten
+    in the order feedgen wrote them, which is the order they were given.
+    """
+    root = etree.fromstring(atom)
+    for entry, links in zip(root.iterfind(f"{ATOM}entry"), entry_links, strict=True):
+        for element, link in zip(entry.iterfind(f"{ATOM}link"), links, strict=True):
+            for name, value in link.items():
+                element.set(name, value)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
