@@ -127,3 +127,6 @@ def check_production_settings(settings: dict) -> None:
         raise ConfigurationError("SECRET_KEY must be set in production")
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
+    if not settings.get("NOTIFY_API_KEY"):
+        # Without a key every message would go to the local outbox, which logs confirmation codes: never live.
+        raise ConfigurationError("NOTIFY_API_KEY must be set in production")

@@ -14,6 +14,11 @@ def test_production_refuses_to_start_with_debug_on() -> None:
         create_app("production", {"SECRET_KEY": "x" * 32, "DEBUG": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+def test_production_refuses_to_start_without_a_notify_key_so_nothing_is_silently_unsent() -> None:
+    with pytest.raises(ConfigurationError, match="NOTIFY_API_KEY must be set"):
+        create_app("production", {"SECRET_KEY": "x" * 32, "NOTIFY_API_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 def test_an_unknown_environment_name_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="ALERTS_ENV must be one of"):
         create_app("staging")
