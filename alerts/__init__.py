@@ -93,8 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     from alerts.api import api
     from alerts.health import health
     from alerts.public import public
+    from alerts.subscribe import subscribe
 
     app.register_blueprint(public)
+    app.register_blueprint(subscribe)
     app.register_blueprint(api)
     app.register_blueprint(health)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
@@ -20,6 +20,17 @@ def queue_direct_message(*, kind: MessageKind, channel: Channel, recipient: str,
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def count_direct_texts_since(since: dt.datetime) -> int:
+    """Confirmation and security-code texts queued since `since`: what the daily SMS sign-up budget counts."""
+    return db.session.scalar(
+        select(func.count()).select_from(Message).where(
+            Message.channel == Channel.SMS,
+            Message.kind.in_([MessageKind.CONFIRMATION, MessageKind.MANAGE_LINK]),
+            Message.created_at_utc >= since,
+        )
+    ) or 0
 
 
 def get_message(message_id: str) -> Message | None:
