@@ -6,13 +6,14 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import Field, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
+from alerts.data import reference
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
-from alerts.subscribe import signups
+from alerts.subscribe import codes, signups
 
 
 class HoneypotMixin:
@@ -38,7 +39,7 @@ class PostcodeForm(FlaskForm):
 
 
 class AddAnotherForm(FlaskForm):
-    add_another = RadioField("Do you want to add another postcode?", choices=[("yes", "Yes"), ("no", "No")],
+    add_another = RadioField("Do you want to add another postcode?", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
                              widget=GovRadioInput(),
                              validators=[InputRequired("Select yes if you want to add another postcode")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -52,14 +53,13 @@ class ServicesForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from alerts.data import reference
-
-        self.services.choices = [(service.id, service.name) for service in reference.list_services()]
+        self.services.choices = [SelectChoice(service.id, service.name) for service in reference.list_services()]
 
 
 class ChannelForm(FlaskForm):
     channel = RadioField("How do you want to get alerts?",
-                         choices=[(Channel.EMAIL.value, "By email"), (Channel.SMS.value, "By text message")],
+                         choices=[SelectChoice(Channel.EMAIL.value, "By email"),
+                                  SelectChoice(Channel.SMS.value, "By text message")],
                          widget=GovRadioInput(),
                          validators=[InputRequired("Select how you want to get alerts")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
@@ -100,7 +100,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def validate_code(self, field: Field) -> None:
-        tidy = signups.codes.tidy_code(field.data or "")
+        tidy = codes.tidy_code(field.data or "")
         if not (len(tidy) == 6 and tidy.isdigit()):
             raise ValidationError("The code must be 6 numbers")
 

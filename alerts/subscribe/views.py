@@ -38,6 +38,10 @@ MANAGE_CONTACT = "manage_contact"  # the number a security code was texted to
 ViewResult = str | tuple[str, int] | BaseResponse
 
 
+def _all_service_ids(form: ServicesForm) -> list[str]:
+    return [choice.value for choice in form.services.choices]  # type: ignore[union-attr]
+
+
 def _journey() -> dict[str, Any]:
     return dict(session.get(JOURNEY) or {})
 
@@ -117,7 +121,7 @@ def choose_services() -> ViewResult:
     form = ServicesForm()
     if request.method == "GET":
         chosen = journey.get("services")
-        form.services.data = chosen if chosen is not None else [value for value, _ in form.services.choices]
+        form.services.data = chosen if chosen is not None else _all_service_ids(form)
     if form.validate_on_submit():
         chosen = sorted(form.services.data or [])
         journey["services"] = None if len(chosen) == len(form.services.choices) else chosen
@@ -383,7 +387,7 @@ def manage_services(token: str) -> ViewResult:
         return subscriber
     form = ServicesForm()
     if request.method == "GET":
-        form.services.data = ([value for value, _ in form.services.choices] if subscriber.all_services
+        form.services.data = (_all_service_ids(form) if subscriber.all_services
                               else [s.id for s in subscriber.services])
     if form.validate_on_submit():
         chosen = sorted(form.services.data or [])
