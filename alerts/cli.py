@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_postcodes)
     app.cli.add_command(scheduler)
     app.cli.add_command(load_reference)
+    app.cli.add_command(purge_personal_data)
 
 
 @click.command("load-reference-data")
@@ -110,3 +111,14 @@ def scheduler() -> None:
     from alerts.jobs.scheduler import run_scheduler
 
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@click.command("purge-personal-data")
+def purge_personal_data() -> None:
+    """Delete unconfirmed sign-ups (24 hours), erase unsubscribed contacts (28 days) and message recipients (7 days)."""
+    from alerts.data.retention import purge_personal_data as purge
+
+    counts = purge()
+    click.echo(f"Deleted {counts.unconfirmed_deleted} unconfirmed sign-ups, dropped {counts.pending_requests_dropped} "
+               f"unconfirmed changes, erased {counts.unsubscribed_erased} unsubscribed contacts and "
+               f"{counts.message_recipients_erased} message recipients.")

@@ -71,8 +71,8 @@ class PageClient:
         assert field is not None, f"{url} has no form with a CSRF token"
         return str(field["value"])
 
-    def post_form(self, url: str, data: dict | None = None, expected_status: int = 200, *, token_from: str | None = None,
-                  **kwargs: Any) -> Page:
+    def post_form(self, url: str, data: dict | None = None, expected_status: int = 200, *,
+                  token_from: str | None = None, **kwargs: Any) -> Page:
         """POST like a browser would: with the CSRF token from `token_from` (default: the page itself)."""
         token = self.csrf_token(token_from or url)
         return self.post(url, {"csrf_token": token, **(data or {})}, expected_status, **kwargs)

@@ -42,9 +42,24 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
     return beat
 
 
+def purge_personal_data_job(app: Flask) -> Callable[[], None]:
+    def purge() -> None:
+        from alerts.data.retention import purge_personal_data
+
+        with app.app_context():
+            counts = purge_personal_data()
+            log.info("purged personal data: %s", counts)
+
+    return purge
+
+
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
-    return [Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS})]
+    return [
+        Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
+        # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
+        Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
+    ]
 
 
 def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:

@@ -39,8 +39,8 @@ class PostcodeForm(FlaskForm):
 
 
 class AddAnotherForm(FlaskForm):
-    add_another = RadioField("Do you want to add another postcode?", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-                             widget=GovRadioInput(),
+    add_another = RadioField("Do you want to add another postcode?",
+                             choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")], widget=GovRadioInput(),
                              validators=[InputRequired("Select yes if you want to add another postcode")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
