@@ -188,3 +188,19 @@ def test_a_sign_up_sent_faster_than_a_person_could_is_refused(client_request, no
     page = walk_journey(client_request, expected_status=429)
     assert "faster than a person" in page.text
     assert notify.requests == [] and db.session.query(Message).count() == 0
+
+
+def test_without_a_notify_key_the_code_is_in_the_local_outbox_and_the_log(client_request, caplog) -> None:
+    import logging
+    import re
+
+    import responses
+
+    with caplog.at_level(logging.INFO), responses.RequestsMock(assert_all_requests_are_fired=False):
+        walk_journey(client_request)  # any HTTP call would fail the test
+    message = db.session.query(Message).one()
+    assert message.status == "not_sent"
+    code = re.search(r"confirmation code is (\d{6})", message.body)[1]
+    assert f"confirmation code is {code}" in caplog.text and "+44 77** ***982" in caplog.text
+    client_request.post_form("/subscribe/confirm", {"code": code}, 302)
+    assert subscriber(Channel.SMS, "+447700900982").status == SubscriberStatus.CONFIRMED
