@@ -98,8 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from alerts.feeds import feeds
     from alerts.health import health
     from alerts.public import public
+    from alerts.subscribe import subscribe
 
     app.register_blueprint(public)
+    app.register_blueprint(subscribe)
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(callbacks)

@@ -53,6 +53,15 @@ def delivery_jobs(app: Flask) -> list[Job]:
         Job("dispatch", dispatcher.run_forever, "date", {}, stop=dispatcher.stop),
         Job("reconcile-receipts", lambda: reconcile_sent_messages(app), "interval", {"minutes": 10}),
     ]
+def purge_personal_data_job(app: Flask) -> Callable[[], None]:
+    def purge() -> None:
+        from alerts.data.retention import purge_personal_data
+
+        with app.app_context():
+            counts = purge_personal_data()
+            log.info("purged personal data: %s", counts)
+
+    return purge
 
 
 def jobs_for(app: Flask, holder: str) -> list[Job]:
@@ -64,6 +73,8 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         *delivery_jobs(app),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
+        # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
+        Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
     ]
 
 
