@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
     from alerts.data.staff import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
+    login_manager.login_view = "staff.sign_in"
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
 
@@ -93,8 +94,10 @@ def _register_blueprints(app: Flask) -> None:
     from alerts.api import api
     from alerts.health import health
     from alerts.public import public
+    from alerts.staff import staff
 
     app.register_blueprint(public)
+    app.register_blueprint(staff)
     app.register_blueprint(api)
     app.register_blueprint(health)
 

@@ -3,6 +3,7 @@
 from alerts.models.areas import Area, PostcodeLookup
 from alerts.models.audit import AuditEvent
 from alerts.models.base import Base, utc_now
+from alerts.models.fanouts import Fanout, FanoutStatus
 from alerts.models.feeds import FeedSource, WeatherWarning
 from alerts.models.messages import Message, MessageKind, MessageStatus
 from alerts.models.notices import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, notice_areas
@@ -12,7 +13,8 @@ from alerts.models.staff import ApiToken, Role, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ApiToken", "Area", "AuditEvent", "Base", "Channel", "FeedSource", "Heartbeat", "Impact", "Message",
+    "ApiToken", "Area", "AuditEvent", "Base", "Channel", "Fanout", "FanoutStatus", "FeedSource", "Heartbeat", "Impact",
+    "Message",
     "MessageKind", "MessageStatus", "Notice", "NoticeStatus", "NoticeUpdate", "PostcodeLookup", "Role", "Service",
     "StaffUser", "Subscriber", "SubscriberStatus", "Subscription", "UpdateKind", "WeatherWarning", "notice_areas",
     "subscriber_services", "utc_now",
