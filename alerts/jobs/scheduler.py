@@ -44,7 +44,14 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
 
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
-    return [Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS})]
+    from alerts.jobs.notices import expand_fanouts_job, expire_notices_job, publish_due_job
+
+    return [
+        Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
+        Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
+        Job("expand-fanouts", expand_fanouts_job(app), "interval", {"seconds": 5}),
+        Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
+    ]
 
 
 def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
