@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -65,11 +65,14 @@ def _audience_conditions(notice: Notice) -> list[ColumnElement[bool]]:
         in_area = and_(in_area, Subscription.area_id.in_(_area_ids(notice)))
     chose_service = or_(
         Subscriber.all_services.is_(True),
-        exists().where(subscriber_services.c.subscriber_id == Subscriber.id,
-                       subscriber_services.c.service_id == notice.service_id),
+        select(subscriber_services.c.subscriber_id)
+        .where(subscriber_services.c.subscriber_id == Subscriber.id,
+               subscriber_services.c.service_id == notice.service_id)
+        .correlate(Subscriber).exists(),
     )
-    return [Subscriber.status == SubscriberStatus.CONFIRMED, Subscriber.contact.is_not(None),
-            exists().where(in_area), chose_service]
+    # Correlate only the subscriber: the per-area count also joins subscriptions in the outer query.
+    follows = select(Subscription.id).where(in_area).correlate(Subscriber).exists()
+    return [Subscriber.status == SubscriberStatus.CONFIRMED, Subscriber.contact.is_not(None), follows, chose_service]
 
 
 @dataclass(frozen=True)
@@ -211,8 +214,10 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
     conditions = _audience_conditions(notice)
     if kind == UpdateKind.RESOLVED and Channel.SMS in channels:
         # A resident who was never texted about a disruption should not get a text saying it is over.
-        texted = exists().where(Message.notice_id == notice.id, Message.subscriber_id == Subscriber.id,
-                                Message.channel == Channel.SMS, Message.kind == MessageKind.ALERT)
+        texted = select(Message.id).where(
+            Message.notice_id == notice.id, Message.subscriber_id == Subscriber.id, Message.channel == Channel.SMS,
+            Message.kind == MessageKind.ALERT,
+        ).correlate(Subscriber).exists()
         conditions.append(or_(Subscriber.channel != Channel.SMS, texted))
     rows = db.session.execute(
         select(Subscriber.id, Subscriber.channel, Subscriber.contact, Subscriber.token_version)

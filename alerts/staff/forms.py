@@ -125,7 +125,8 @@ class PublishForm(FlaskForm):
     when = RadioField("When should this be published?", widget=GovRadioInput(),
                       choices=[("now", "Now"), ("later", "At a set time")], default="now",
                       validators=[InputRequired("Select when to publish")])
-    publish_at = LondonDateTimeField("Publish at", description=DATETIME_HINT, validators=[Optional()])
+    # No Optional(): it would stop the check below, which needs a time only when "At a set time" is chosen.
+    publish_at = LondonDateTimeField("Publish at", description=DATETIME_HINT)
     submit = SubmitField("Publish", widget=GovSubmitInput())
 
     def validate_publish_at(self, field: LondonDateTimeField) -> None:
