@@ -18,15 +18,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from alerts.formatting import LONDON
 from alerts.models import Impact, Role
 
-ROLE_CHOICES = [(Role.OFFICER.value, "Officer"), (Role.CONTACT_CENTRE.value, "Contact centre"),
-                (Role.ADMIN.value, "Admin")]
-IMPACT_CHOICES = [(Impact.MINOR.value, "Minor: delays"), (Impact.MAJOR.value, "Major: partly closed"),
-                  (Impact.SEVERE.value, "Severe: suspended or closed")]
+ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
+                SelectChoice(Role.ADMIN.value, "Admin")]
+IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, "Minor: delays"),
+                  SelectChoice(Impact.MAJOR.value, "Major: partly closed"),
+                  SelectChoice(Impact.SEVERE.value, "Severe: suspended or closed")]
 DATETIME_HINT = "Use UK time, for example 27/11/2026 14:30"
 
 _DATETIME = re.compile(
@@ -123,7 +125,7 @@ class NoticeForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     when = RadioField("When should this be published?", widget=GovRadioInput(),
-                      choices=[("now", "Now"), ("later", "At a set time")], default="now",
+                      choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now",
                       validators=[InputRequired("Select when to publish")])
     # No Optional(): it would stop the check below, which needs a time only when "At a set time" is chosen.
     publish_at = LondonDateTimeField("Publish at", description=DATETIME_HINT)

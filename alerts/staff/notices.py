@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from alerts.data import fanouts, publishing, reference
 from alerts.data.publishing import NoticeDraft, NoticeStateError
@@ -29,8 +30,9 @@ def _notice_or_404(notice_id: int) -> Notice:
 
 def _notice_form(notice: Notice | None = None) -> NoticeForm:
     form = NoticeForm(obj=None)
-    form.service.choices = [("", "Select a service")] + [(s.id, s.name) for s in reference.list_services()]
-    form.areas.choices = [(a.id, a.name) for a in reference.list_areas()]
+    form.service.choices = [SelectChoice("", "Select a service")] + [
+        SelectChoice(s.id, s.name) for s in reference.list_services()]
+    form.areas.choices = [SelectChoice(a.id, a.name) for a in reference.list_areas()]
     if notice is not None and request.method == "GET":
         form.title.data, form.service.data, form.impact.data = notice.title, notice.service_id, str(notice.impact)
         form.areas.data = [a.id for a in notice.areas]

@@ -249,7 +249,8 @@ def test_only_a_draft_can_be_edited(client_request, sign_in_as) -> None:
 def test_overdue_notices_expire_after_the_grace_period_and_show_as_due_to_end(
         client_request, sign_in_as, factories) -> None:
     sign_in_as(Role.OFFICER)
-    ending = factories.NoticeFactory(title="Ends within the hour", expected_end_at_utc=utc_now() + dt.timedelta(hours=1))
+    soon = utc_now() + dt.timedelta(hours=1)
+    ending = factories.NoticeFactory(title="Ends within the hour", expected_end_at_utc=soon)
     factories.NoticeFactory(title="Ends next week", expected_end_at_utc=utc_now() + dt.timedelta(days=7))
     overdue = factories.NoticeFactory(title="Long over", expected_end_at_utc=utc_now() - dt.timedelta(hours=13))
 
