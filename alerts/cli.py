@@ -48,7 +48,7 @@ def seed_demo(credentials_file: Path | None) -> None:
         click.echo(f"Loaded {demo.load_demo_notices()} demo notices.")
     subscribers = demo.create_demo_subscribers()
     if subscribers:
-        click.echo(f"Added {subscribers} confirmed demo subscribers in Weymouth.")
+        click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in Weymouth.")
     created = demo.create_demo_staff()
     if created:
         lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]
