@@ -25,6 +25,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reconcile_receipts)
     app.cli.add_command(ingest_feeds)
     app.cli.add_command(purge_personal_data)
+    from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
+
+    for command in STAFF_COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.command("load-reference-data")
@@ -46,6 +50,9 @@ def seed_demo(credentials_file: Path | None) -> None:
         click.echo("Demo notices are already loaded.")
     else:
         click.echo(f"Loaded {demo.load_demo_notices()} demo notices.")
+    subscribers = demo.create_demo_subscribers()
+    if subscribers:
+        click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in Weymouth.")
     created = demo.create_demo_staff()
     if created:
         lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]

@@ -23,6 +23,64 @@ def _list_of(name: str, item: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    document = _read_document()
+    _add_officer_api(document)
+    return document
+
+
+def _add_officer_api(document: dict[str, Any]) -> None:
+    """POST endpoints for other council systems, with a bearer API token (role officer)."""
+    notice_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}}
+    errors = {"401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}
+    security = [{"apiToken": []}]
+    notice_id = [{"name": "notice_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+    def body(schema: str) -> dict[str, Any]:
+        return {"required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+    paths = document["paths"]
+    paths["/api/v1/notices"]["post"] = {
+        "summary": "Publish a notice (needs a second officer's approval above the threshold or for the whole county)",
+        "operationId": "createNotice", "security": security, "requestBody": body("NewNotice"),
+        "responses": {"201": {"description": "Published", **notice_response},
+                      "202": {"description": "Waiting for another officer's approval; nothing sent yet",
+                              **notice_response},
+                      **{k: v for k, v in errors.items() if k != "404" and k != "409"}},
+    }
+    paths["/api/v1/notices/{notice_id}/updates"] = {"post": {
+        "summary": "Post an update to a live notice", "operationId": "createNoticeUpdate", "security": security,
+        "parameters": notice_id, "requestBody": body("NewUpdate"),
+        "responses": {"201": {"description": "Update posted", **notice_response}, **errors},
+    }}
+    paths["/api/v1/notices/{notice_id}/resolve"] = {"post": {
+        "summary": "Resolve a notice", "operationId": "resolveNotice", "security": security,
+        "parameters": notice_id, "requestBody": body("Resolution"),
+        "responses": {"200": {"description": "Resolved", **notice_response}, **errors},
+    }}
+    components = document["components"]
+    components["securitySchemes"] = {"apiToken": {"type": "http", "scheme": "bearer",
+                                                  "description": "A token from `flask create-api-token`"}}
+    text = {"type": "string"}
+    components["schemas"]["NewNotice"] = {
+        "type": "object", "required": ["title", "service", "areas", "impact", "summary"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200}, "service": {"type": "string", "description": "A service id"},
+            "areas": {"type": "array", "items": text, "minItems": 1,
+                      "description": "Area ids; whole-county for everywhere"},
+            "impact": {"type": "string", "enum": ["minor", "major", "severe"]},
+            "starts_at": {"type": ["string", "null"], "format": "date-time"},
+            "expected_end_at": {"type": ["string", "null"], "format": "date-time"},
+            "summary": text, "advice": text, "notify": {"type": "boolean", "default": True},
+        },
+    }
+    components["schemas"]["NewUpdate"] = {"type": "object", "required": ["summary"], "properties": {
+        "summary": text, "advice": text, "notify": {"type": "boolean", "default": True}}}
+    components["schemas"]["Resolution"] = {"type": "object", "required": ["summary"], "properties": {
+        "summary": text, "notify": {"type": "boolean", "default": True}}}
+
+
+def _read_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
