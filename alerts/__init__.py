@@ -8,10 +8,14 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config.settings import ROOT, check_production_settings, config_for
+from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +29,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     app.config.from_object(config_for(env or os.environ.get("ALERTS_ENV")))
     app.config.update(overrides or {})
     check_production_settings(app.config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -104,6 +109,13 @@ def _register_request_hooks(app: Flask) -> None:
     def _make_csp_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
 
+    @app.before_request
+    def _refuse_oversized_bodies() -> None:
+        # Werkzeug only refuses a large body when a view reads it; refuse it before any view runs instead.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
+
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         return {
@@ -123,8 +135,12 @@ def _register_request_hooks(app: Flask) -> None:
                 "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             )
             response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        # The service needs no device features; saying so stops an injected or third-party script asking for them.
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if app.config["ALERTS_ENV"] == "production":
+            # Production is served over HTTPS only (ProductionConfig sets secure cookies); a year, as GOV.UK advises.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
