@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -51,3 +52,9 @@ def test_the_api_answers_any_request_within_its_contract(app: Flask, path: str, 
         check_response(case)
 
     run()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/notices/8426688807899114851744645906432", "/api/v1/notices/2147483648",
+                                 "/notices/8426688807899114851744645906432", "/notices/0"])
+def test_a_notice_id_too_large_for_the_database_is_simply_not_found(client: FlaskClient, url: str) -> None:
+    assert client.get(url).status_code == 404

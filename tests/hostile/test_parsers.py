@@ -60,7 +60,8 @@ def test_email_addresses_are_normalised_or_refused_clearly(text: str) -> None:
         assert error.message in ("Enter your email address",
                                  "Enter an email address in the correct format, like name@example.com")
     else:
-        assert "@" in address and address == address.lower() and address.isascii()
+        assert "@" in address and address == address.lower()
+        assert address.rpartition("@")[0].isascii(), "Notify refuses non-ASCII before the @"
         assert normalise_email(address) == address
 
 
