@@ -84,7 +84,8 @@ def demo_notices(app: Flask) -> list[Notice]:
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_SCRIPT.exists():
-        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci` (make e2e and .ci/run do)", pytrace=False)
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci --prefix tests/e2e` (make test and .ci/run do)",
+                    pytrace=False)
     return AXE_SCRIPT.read_text()
 
 
