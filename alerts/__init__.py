@@ -110,6 +110,15 @@ def _register_request_hooks(app: Flask) -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
 
     @app.before_request
+    def _refuse_nul_characters() -> None:
+        # No real postcode, id or contact contains NUL, and PostgreSQL refuses it in text (a 500 if it got there).
+        values = [*request.args.values(), *request.args.keys()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.values(), *request.form.keys()]
+        if any("\x00" in value for value in values):
+            abort(400, "The request contains a NUL character.")
+
+    @app.before_request
     def _refuse_oversized_bodies() -> None:
         # Werkzeug only refuses a large body when a view reads it; refuse it before any view runs instead.
         limit = app.config.get("MAX_CONTENT_LENGTH")

@@ -58,3 +58,15 @@ def test_the_api_answers_any_request_within_its_contract(app: Flask, path: str, 
                                  "/notices/8426688807899114851744645906432", "/notices/0"])
 def test_a_notice_id_too_large_for_the_database_is_simply_not_found(client: FlaskClient, url: str) -> None:
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/api/v1/notices?area=weymouth%00", "/api/v1/notices?service=%00",
+                                 "/api/v1/notices?postcode=DT4%00"])
+def test_a_nul_character_is_a_bad_request_not_a_database_error(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+
+
+def test_a_nul_character_in_a_page_request_gets_a_plain_400(client: FlaskClient) -> None:
+    assert client.get("/notices?postcode=DT4%007TA").status_code == 400
