@@ -154,7 +154,9 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
 
 def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -> None:
     """Notify accepted the message (or it was found by reference). A receipt may already have moved it on."""
-    message = db.session.get(Message, message_id, with_for_update=True)
+    # populate_existing on every locking read here: what we lock must be what we read, not a stale copy this
+    # session loaded before a receipt (or another worker) changed the row.
+    message = db.session.get(Message, message_id, with_for_update=True, populate_existing=True)
     if message is None:
         return
     message.notify_id = message.notify_id or notify_id
@@ -218,7 +220,7 @@ def held_channels(now: dt.datetime | None = None) -> set[str]:
 
 def hold_channel(channel: str, *, kind: str, reason: str, until: dt.datetime) -> None:
     """Hold a channel (or ALL_CHANNELS) until `until`. Safe to call from several workers at once."""
-    hold = db.session.get(ChannelHold, channel, with_for_update=True)
+    hold = db.session.get(ChannelHold, channel, with_for_update=True, populate_existing=True)
     if hold is None or hold.held_until_utc <= utc_now():
         hold = hold or ChannelHold(channel=channel)
         hold.since_utc = utc_now()
@@ -254,10 +256,11 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
     """
     message = None
     if reference:
-        message = db.session.get(Message, reference, with_for_update=True)
+        message = db.session.get(Message, reference, with_for_update=True, populate_existing=True)
     if message is None and notify_id:
         message = db.session.scalars(
             select(Message).where(Message.notify_id == notify_id).with_for_update()
+            .execution_options(populate_existing=True)
         ).first()
     if message is None:
         db.session.rollback()
@@ -298,7 +301,7 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
 def _count_towards_suspension(message: Message, *, previous: str | None, status: str) -> bool:
     if message.subscriber_id is None or message.kind != MessageKind.ALERT:
         return False
-    subscriber = db.session.get(Subscriber, message.subscriber_id, with_for_update=True)
+    subscriber = db.session.get(Subscriber, message.subscriber_id, with_for_update=True, populate_existing=True)
     if subscriber is None:
         return False
     if status == "delivered":
