@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from alerts.extensions import db
-from alerts.models import AuditEvent, NoticeStatus, Role, SubscriberStatus, utc_now
+from alerts.models import AuditEvent, NoticeStatus, Role, utc_now
 from tests.staff.conftest import post_form
 
 
@@ -14,7 +14,7 @@ def scenarios(factories) -> dict:
     draft = lambda **kw: factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], **kw)  # noqa: E731
     active = factories.NoticeFactory()
     other = factories.StaffUserFactory()
-    pending = factories.SubscriberFactory(status=SubscriberStatus.PENDING)
+    pending = factories.SubscriberFactory(pending=True)
     confirmed = factories.SubscriberFactory()
     awaiting = factories.NoticeFactory(status=NoticeStatus.AWAITING_APPROVAL, updates=[])
     scheduled = factories.NoticeFactory(status=NoticeStatus.SCHEDULED, updates=[],
