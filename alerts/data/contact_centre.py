@@ -4,10 +4,11 @@ The views audit every read of personal data these return. Resending a confirmati
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from alerts.data.subscribers import hold_back_queued_messages
 from alerts.extensions import db
-from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, utc_now
+from alerts.models import Channel, Message, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import InvalidRecipient
 from alerts.notify import normalise_email as _normalise_email
 from alerts.notify import normalise_uk_mobile as _normalise_uk_mobile
@@ -46,14 +47,8 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> int:
 
     Returns how many queued messages were held back. The caller commits.
     """
-    now = utc_now()
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
-    subscriber.unsubscribed_at_utc = now
+    subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason.strip()[:500]
     subscriber.token_version += 1
-    held = db.session.execute(
-        update(Message)
-        .where(Message.subscriber_id == subscriber.id, Message.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.FAILED, last_error="Unsubscribed before sending", completed_at_utc=now)
-    ).rowcount
-    return held or 0
+    return hold_back_queued_messages(subscriber.id)
