@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from alerts.extensions import db
 from alerts.models import (
@@ -96,9 +97,12 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     Due means queued and past `next_attempt_at_utc`, or `sending` with an expired lease: its worker died, maybe
     after its POST reached Notify, so the outcome is marked unknown and the message is looked up before any resend.
 
-    One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
-    workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
-    makes the same statement atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite).
+    On PostgreSQL a SELECT ... LIMIT ... FOR UPDATE SKIP LOCKED picks and locks the rows, so workers claiming at
+    once each take different rows without waiting, then one UPDATE ... RETURNING claims them. Two statements, not
+    `WHERE id IN (subquery)`: PostgreSQL may run such a subquery more than once, and then its LIMIT no longer
+    holds (a batch of 1 claimed 2). SQLite has one writer at a time, which makes the single UPDATE with the
+    subquery atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite), and a read-then-write transaction could
+    meet a busy database.
     """
     now = now or utc_now()
     due = or_(
@@ -108,14 +112,17 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     conditions = [due]
     if excluded_channels:
         conditions.append(Message.channel.notin_(sorted(excluded_channels)))
-    candidates = (
+    picked = (
         select(Message.id)
         .where(*conditions)
         .order_by(Message.priority, Message.next_attempt_at_utc)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates: list[str] | ScalarSelect = list(db.session.scalars(picked))
+    else:
+        candidates = picked.scalar_subquery()
     claimed = db.session.execute(
         update(Message)
         .where(Message.id.in_(candidates), due)
