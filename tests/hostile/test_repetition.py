@@ -26,6 +26,7 @@ def assert_idempotent(send: Callable[[], TestResponse], state: Callable[[], Any]
                       = lambda status: 200 <= status < 400) -> list[TestResponse]:
     """Send the request REPEATS times: every answer is `ok`, and `state()` is the same after all as after the first."""
     responses = [send()]
+    db.session.expire_all()  # the requests ran in their own sessions: read what they committed
     after_first = state()
     responses += [send() for _ in range(REPEATS - 1)]
     db.session.expire_all()
