@@ -99,6 +99,11 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
     workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
     makes the same statement atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite).
+
+    The candidates are a MATERIALIZED CTE, so the LIMIT holds. As a plain `id IN (subquery)`, PostgreSQL may plan
+    a nested-loop semi join that runs the subquery again for every outer row; each rerun skips the rows this
+    UPDATE has already changed and so returns the next one, and a worker asking for 1 row could claim the whole
+    queue (it did, whenever table statistics made that plan the cheapest). A materialized CTE runs once.
     """
     now = now or utc_now()
     due = or_(
@@ -114,11 +119,12 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
         .order_by(Message.priority, Message.next_attempt_at_utc)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        .cte("claim_candidates")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     claimed = db.session.execute(
         update(Message)
-        .where(Message.id.in_(candidates), due)
+        .where(Message.id.in_(select(candidates.c.id)), due)
         .values(
             outcome_unknown=case((Message.status == MessageStatus.SENDING, True), else_=Message.outcome_unknown),
             status=MessageStatus.SENDING,
