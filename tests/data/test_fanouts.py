@@ -39,3 +39,22 @@ def test_a_notice_without_alerts_records_no_fan_out(factories) -> None:
     publishing.publish_now(notice, None)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Fanout)) == 0
+
+
+def test_a_new_fan_out_gets_a_small_first_batch_ahead_of_one_already_expanding(factories) -> None:
+    for n in range(5):
+        factories.SubscriberFactory(contact=f"r{n}@example.com")
+    county_wide = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
+    publishing.publish_now(county_wide, None)
+    db.session.commit()
+    assert fanouts.expand_next_batch(first_batch_size=2, batch_size=2) == 2  # started: cursor moved on
+    newcomer = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
+    publishing.publish_now(newcomer, None)
+    db.session.commit()
+
+    assert fanouts.expand_next_batch(first_batch_size=1, batch_size=2) == 1
+    assert fanouts.message_counts_for_notice(newcomer.id) == {"email": 1}
+    assert [fanouts.expand_next_batch(first_batch_size=1, batch_size=2) for _ in range(5)] == [2, 1, 2, 2, 0]
+    assert fanouts.expand_next_batch() is None
+    assert fanouts.message_counts_for_notice(county_wide.id) == fanouts.message_counts_for_notice(newcomer.id) == {
+        "email": 5}

@@ -1,6 +1,8 @@
 import datetime as dt
 import json
 import logging
+import threading
+import time
 
 import pytest
 import requests
@@ -8,9 +10,10 @@ import responses
 from freezegun import freeze_time
 from responses import matchers
 
+from alerts.data import publishing
 from alerts.delivery.dispatcher import Dispatcher, Outcome
 from alerts.extensions import db
-from alerts.models import ChannelHold, Message, MessageStatus, utc_now
+from alerts.models import ChannelHold, Message, MessageStatus, Notice, NoticeStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION
 from alerts.models.subscribers import Channel
 from tests.delivery.conftest import (
@@ -289,3 +292,36 @@ def test_dispatch_once_sends_everything_due(app, runner, notify_key, make_messag
     assert result.exit_code == 0, result.output
     assert "Dispatched 5 messages." in result.output
     assert {reload(message.id).status for message in messages} == {MessageStatus.SENT}
+
+
+def test_a_running_dispatcher_sends_a_new_publish_within_two_seconds(app, notify_key, factories) -> None:
+    # An email, so quiet hours cannot hold it whatever the time of day the test runs.
+    factories.SubscriberFactory(channel=Channel.EMAIL, contact="resident@example.com")
+    notice_id = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[]).id
+    posted: list[tuple[float, str]] = []
+
+    def answer(request):
+        reference = json.loads(request.body)["reference"]
+        posted.append((time.monotonic(), reference))
+        return 201, {}, json.dumps(accepted(reference))
+
+    dispatcher = Dispatcher(app, concurrency=2)
+    loop = threading.Thread(target=dispatcher.run_forever)
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, EMAIL_URL, callback=answer)
+        loop.start()
+        try:
+            time.sleep(0.7)  # the loop has found nothing and is between polls, as it is most of the time
+            status = publishing.request_publication(db.session.get(Notice, notice_id), by_user_id=None, threshold=10)
+            db.session.commit()
+            published = time.monotonic()
+            assert status == NoticeStatus.ACTIVE
+            while not posted and time.monotonic() - published < 5:
+                time.sleep(0.02)
+        finally:
+            dispatcher.stop()
+            loop.join(timeout=10)
+    assert posted, "nothing was sent"
+    assert posted[0][0] - published < 2.0
+    sent = reload(posted[0][1])
+    assert (sent.notice_id, sent.status) == (notice_id, MessageStatus.SENT)
