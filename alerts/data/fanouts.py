@@ -40,6 +40,7 @@ from alerts.models import (
 from alerts.models.base import new_uuid
 from alerts.models.messages import PRIORITY_ALERT
 from alerts.notify import AlertContent, SmsLength, render_alert_email, render_alert_sms, sms_fragment_count
+from alerts.quiet_hours import quiet_hours_release_time
 
 DEFAULT_BATCH_SIZE = 1000
 # A new fan-out's first batch is small, so its first messages are queued (and sent) within moments of publishing.
@@ -229,7 +230,8 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
         .limit(batch_size)
     ).all()
     now = utc_now()
-    texts_from = now
+    # Stamped as each text is created, not applied afterwards, so no dispatcher can see a text before it waits.
+    texts_from = quiet_hours_release_time(now, notice.impact)
     values = [_message_values(notice, update, kind, *row, now=now, texts_from=texts_from) for row in rows]
     if values:
         insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert

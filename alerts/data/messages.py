@@ -17,12 +17,9 @@ from alerts.models import (
     ALL_CHANNELS,
     Channel,
     ChannelHold,
-    Impact,
     Message,
     MessageKind,
     MessageStatus,
-    Notice,
-    NoticeUpdate,
     Subscriber,
     SubscriberStatus,
     utc_now,
@@ -347,31 +344,6 @@ def messages_to_reconcile(*, now: dt.datetime, sent_before: dt.datetime, sent_af
 def mark_reconciled(message_id: str, at: dt.datetime) -> None:
     db.session.execute(update(Message).where(Message.id == message_id).values(reconciled_at_utc=at))
     db.session.commit()
-
-
-# Quiet hours.
-
-def impact_of_update(notice_update_id: int) -> Impact | None:
-    return db.session.scalar(
-        select(Notice.impact).join(NoticeUpdate, NoticeUpdate.notice_id == Notice.id)
-        .where(NoticeUpdate.id == notice_update_id)
-    )
-
-
-def delay_queued_texts(notice_update_id: int, release_at: dt.datetime) -> int:
-    """Hold an update's queued alert texts until `release_at`. The caller commits (it may be the publisher)."""
-    return db.session.execute(
-        update(Message)
-        .where(
-            Message.notice_update_id == notice_update_id,
-            Message.kind == MessageKind.ALERT,
-            Message.channel == Channel.SMS,
-            Message.status == MessageStatus.QUEUED,
-            or_(Message.next_attempt_at_utc.is_(None), Message.next_attempt_at_utc < release_at),
-        )
-        .values(next_attempt_at_utc=release_at)
-        .execution_options(synchronize_session=False)
-    ).rowcount
 
 
 # What operators see.
