@@ -1,8 +1,10 @@
+import pytest
 from sqlalchemy import func, select
 
+from alerts import links
 from alerts.data import fanouts, publishing
 from alerts.extensions import db
-from alerts.models import Fanout, FanoutStatus, Message, NoticeStatus
+from alerts.models import Channel, Fanout, FanoutStatus, Message, NoticeStatus, SubscriberStatus
 
 
 def test_a_fan_out_expands_in_batches_and_running_it_again_creates_nothing(factories) -> None:
@@ -58,3 +60,26 @@ def test_a_new_fan_out_gets_a_small_first_batch_ahead_of_one_already_expanding(f
     assert fanouts.expand_next_batch() is None
     assert fanouts.message_counts_for_notice(county_wide.id) == fanouts.message_counts_for_notice(newcomer.id) == {
         "email": 5}
+
+
+@pytest.mark.parametrize("status", [SubscriberStatus.PENDING, SubscriberStatus.SUSPENDED,
+                                    SubscriberStatus.UNSUBSCRIBED])
+def test_only_confirmed_subscribers_are_sent_alerts(factories, status) -> None:
+    confirmed = factories.SubscriberFactory(contact="confirmed@example.com")
+    factories.SubscriberFactory(contact="other@example.com", status=status, confirmed_at_utc=None)
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900123", status=status, confirmed_at_utc=None)
+    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
+    publishing.publish_now(notice, None)
+    db.session.commit()
+    fanouts.expand_pending_fanouts()
+    assert [message.subscriber_id for message in db.session.scalars(select(Message))] == [confirmed.id]
+
+
+def test_an_alert_email_carries_notifys_one_click_unsubscribe_url_for_its_subscriber(factories) -> None:
+    subscriber = factories.SubscriberFactory(contact="resident@example.com")
+    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
+    publishing.publish_now(notice, None)
+    db.session.commit()
+    fanouts.expand_pending_fanouts()
+    message = db.session.scalar(select(Message))
+    assert message.one_click_unsubscribe_url == links.unsubscribe_url(subscriber.id, subscriber.token_version)
