@@ -20,6 +20,7 @@ from alerts.models import (
     Message,
     MessageKind,
     MessageStatus,
+    Notice,
     Subscriber,
     SubscriberStatus,
     utc_now,
@@ -379,8 +380,40 @@ def delivery_progress(notice_id: int) -> dict[str, Any]:
         "percent_finished": int(finished * 100 / total) if total else 100,
         "failures": failures,
         "next_attempt_at_utc": next_due,
-        "held_channels": [
-            {"channel": hold.channel, "kind": hold.kind, "reason": hold.reason, "until": hold.held_until_utc}
-            for hold in active_holds()
-        ],
+        "held_channels": held_channels_for_operators(),
     }
+
+
+def held_channels_for_operators() -> list[dict[str, Any]]:
+    """Each channel held now, with why (`daily_limit` or `auth_failure`), Notify's words and until when."""
+    return [
+        {"channel": hold.channel, "kind": hold.kind, "reason": hold.reason, "until": hold.held_until_utc}
+        for hold in active_holds()
+    ]
+
+
+def recent_delivery_summaries(limit: int = 10) -> list[dict[str, Any]]:
+    """Counts by status for the notices that most recently had messages created, newest first."""
+    latest = func.max(Message.created_at_utc).label("latest")
+    recent = (
+        select(Message.notice_id, latest).where(Message.notice_id.is_not(None))
+        .group_by(Message.notice_id).order_by(latest.desc()).limit(limit).subquery()
+    )
+    rows = db.session.execute(
+        select(Notice.id, Notice.title, recent.c.latest, Message.status, func.count())
+        .join(recent, recent.c.notice_id == Notice.id)
+        .join(Message, Message.notice_id == Notice.id)
+        .group_by(Notice.id, Notice.title, recent.c.latest, Message.status)
+        .order_by(recent.c.latest.desc(), Notice.id)
+    ).all()
+    db.session.commit()
+    summaries: dict[int, dict[str, Any]] = {}
+    for notice_id, title, _latest, status, count in rows:
+        summary = summaries.setdefault(notice_id, {"notice_id": notice_id, "title": title,
+                                                   **{status.value: 0 for status in MessageStatus}})
+        summary[MessageStatus(status).value] = count
+    for summary in summaries.values():
+        summary["total"] = sum(summary[status.value] for status in MessageStatus)
+        unfinished = summary[MessageStatus.QUEUED.value] + summary[MessageStatus.SENDING.value]
+        summary["percent_finished"] = int((summary["total"] - unfinished) * 100 / summary["total"])
+    return list(summaries.values())
