@@ -325,3 +325,29 @@ def test_a_running_dispatcher_sends_a_new_publish_within_two_seconds(app, notify
     assert posted[0][0] - published < 2.0
     sent = reload(posted[0][1])
     assert (sent.notice_id, sent.status) == (notice_id, MessageStatus.SENT)
+
+
+def test_an_email_whose_unsubscribe_link_is_not_https_goes_without_notifys_one_click_header(app, notify_key,
+                                                                                          make_message) -> None:
+    # Notify answers 400 "one_click_unsubscribe_url is not a valid https url": the whole email would fail.
+    message = make_message(Channel.EMAIL, one_click_unsubscribe_url="http://127.0.0.1:5000/unsubscribe/abc")
+    with responses.RequestsMock() as mock:
+        mock.post(EMAIL_URL, status=201, json=accepted(message.id), match=[matchers.json_params_matcher({
+            "email_address": "resident@example.com", "template_id": app.config["NOTIFY_EMAIL_TEMPLATE_ID"],
+            "personalisation": {"subject": "Disruption: bins in Weymouth", "body": "Bin collections are suspended."},
+            "reference": message.id})])
+        assert run_batch(app).outcomes == {Outcome.SENT: 1}
+
+
+def test_recording_a_send_never_puts_back_a_receipt_that_arrived_first(app, make_message) -> None:
+    from alerts.data import messages as message_data
+
+    message = make_message(status=MessageStatus.SENDING, attempts=1)
+    receipt = message_data.apply_notify_status(reference=message.id, notify_id=NOTIFY_ID, status="delivered",
+                                               completed_at=utc_now())
+    assert receipt.changed
+    message_data.record_sent(message.id, NOTIFY_ID, local_outbox=False)
+    recorded = reload(message.id)
+    assert (recorded.status, recorded.notify_status, recorded.notify_id) == (MessageStatus.DELIVERED, "delivered",
+                                                                             NOTIFY_ID)
+    assert (recorded.claimed_by, recorded.lease_expires_at_utc, recorded.outcome_unknown) == (None, None, False)
