@@ -21,7 +21,7 @@ cat <<MESSAGE
   Staff sign-in details (demo accounts):
 $(sed 's/^/    /' instance/demo-staff.txt 2>/dev/null || echo "    (already created earlier: see instance/demo-staff.txt)")
 
-  No NOTIFY_API_KEY is set, so messages are kept in the local outbox and nothing is sent.
+  $(if [ -n "${NOTIFY_API_KEY:-}" ]; then echo "Sending through GOV.UK Notify at ${NOTIFY_BASE_URL:-https://api.notifications.service.gov.uk}."; else echo "No NOTIFY_API_KEY is set, so messages are kept in the local outbox and nothing is sent."; fi)
   Press Ctrl-C to stop.
 
 MESSAGE

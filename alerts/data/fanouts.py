@@ -7,6 +7,7 @@ creates the messages in batches. Each batch and its cursor commit together, and 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +40,11 @@ from alerts.models import (
 from alerts.models.base import new_uuid
 from alerts.models.messages import PRIORITY_ALERT
 from alerts.notify import AlertContent, SmsLength, render_alert_email, render_alert_sms, sms_fragment_count
+from alerts.quiet_hours import quiet_hours_release_time
 
 DEFAULT_BATCH_SIZE = 1000
+# A new fan-out's first batch is small, so its first messages are queued (and sent) within moments of publishing.
+FIRST_BATCH_SIZE = 50
 SMS_WARNING_FRAGMENTS = 2
 
 # DESIGN §3: texts on publish and resolve; emails on every update the officer chooses to notify.
@@ -225,7 +229,10 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
         .order_by(Subscriber.id)
         .limit(batch_size)
     ).all()
-    values = [_message_values(notice, update, kind, *row) for row in rows]
+    now = utc_now()
+    # Stamped as each text is created, not applied afterwards, so no dispatcher can see a text before it waits.
+    texts_from = quiet_hours_release_time(now, notice.impact)
+    values = [_message_values(notice, update, kind, *row, now=now, texts_from=texts_from) for row in rows]
     if values:
         insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         db.session.execute(
@@ -241,17 +248,17 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
 
 
 def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subscriber_id: int, channel: Channel,
-                    contact: str, token_version: int) -> dict[str, Any]:
+                    contact: str, token_version: int, *, now: dt.datetime, texts_from: dt.datetime) -> dict[str, Any]:
     unsubscribe = links.unsubscribe_url(subscriber_id, token_version)
     content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(subscriber_id, token_version),
                             unsubscribe_url=unsubscribe)
-    now = utc_now()
     values: dict[str, Any] = {
         "id": new_uuid(), "kind": MessageKind.ALERT, "channel": channel, "status": MessageStatus.QUEUED,
         "priority": PRIORITY_ALERT, "notice_id": notice.id, "notice_update_id": update.id,
         "subscriber_id": subscriber_id, "recipient": contact, "attempts": 0, "outcome_unknown": False,
-        # Quiet hours (non-severe texts wait for 07:00) are applied by the dispatcher, which owns timing.
-        "next_attempt_at_utc": now, "created_at_utc": now, "updated_at_utc": now,
+        # Quiet hours: a non-severe text created at night waits for 07:00 London time; emails never wait.
+        "next_attempt_at_utc": texts_from if channel == Channel.SMS else now,
+        "created_at_utc": now, "updated_at_utc": now,
         "subject": None, "one_click_unsubscribe_url": None,
     }
     if channel == Channel.EMAIL:
@@ -274,6 +281,23 @@ def expand_pending_fanouts(batch_size: int = DEFAULT_BATCH_SIZE, max_batches: in
             if fanout is None or fanout.status == FanoutStatus.DONE:
                 break
     return created
+
+
+def expand_next_batch(*, first_batch_size: int = FIRST_BATCH_SIZE, batch_size: int = DEFAULT_BATCH_SIZE) -> int | None:
+    """Expand one batch of one pending fan-out: None if none is pending, else how many messages it created.
+
+    The dispatcher calls this between sending batches, so expansion keeps ahead of sending without starving it.
+    A fan-out not yet started goes first with a small batch, so a new publish is heard within moments even while
+    a county-wide fan-out is still expanding; after that, the oldest goes on in full batches.
+    """
+    fanout_id, started = db.session.execute(
+        select(Fanout.id, Fanout.cursor > 0).where(Fanout.status == FanoutStatus.PENDING)
+        .order_by(Fanout.cursor > 0, Fanout.id).limit(1)
+    ).first() or (None, None)
+    db.session.commit()
+    if fanout_id is None:
+        return None
+    return expand_fanout(fanout_id, batch_size if started else first_batch_size)
 
 
 def message_counts_for_notice(notice_id: int) -> dict[str, int]:

@@ -11,19 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select, update
-from sqlalchemy.sql.selectable import ScalarSelect
 
 from alerts.extensions import db
 from alerts.models import (
     ALL_CHANNELS,
     Channel,
     ChannelHold,
-    Impact,
     Message,
     MessageKind,
     MessageStatus,
     Notice,
-    NoticeUpdate,
     Subscriber,
     SubscriberStatus,
     utc_now,
@@ -97,12 +94,14 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     Due means queued and past `next_attempt_at_utc`, or `sending` with an expired lease: its worker died, maybe
     after its POST reached Notify, so the outcome is marked unknown and the message is looked up before any resend.
 
-    On PostgreSQL a SELECT ... LIMIT ... FOR UPDATE SKIP LOCKED picks and locks the rows, so workers claiming at
-    once each take different rows without waiting, then one UPDATE ... RETURNING claims them. Two statements, not
-    `WHERE id IN (subquery)`: PostgreSQL may run such a subquery more than once, and then its LIMIT no longer
-    holds (a batch of 1 claimed 2). SQLite has one writer at a time, which makes the single UPDATE with the
-    subquery atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite), and a read-then-write transaction could
-    meet a busy database.
+    One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
+    workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
+    makes the same statement atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite).
+
+    The candidates are a MATERIALIZED CTE, so the LIMIT holds. As a plain `id IN (subquery)`, PostgreSQL may plan
+    a nested-loop semi join that runs the subquery again for every outer row; each rerun skips the rows this
+    UPDATE has already changed and so returns the next one, and a worker asking for 1 row could claim the whole
+    queue (it did, whenever table statistics made that plan the cheapest). A materialized CTE runs once.
     """
     now = now or utc_now()
     due = or_(
@@ -112,20 +111,18 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     conditions = [due]
     if excluded_channels:
         conditions.append(Message.channel.notin_(sorted(excluded_channels)))
-    picked = (
+    candidates = (
         select(Message.id)
         .where(*conditions)
         .order_by(Message.priority, Message.next_attempt_at_utc)
         .limit(limit)
         .with_for_update(skip_locked=True)
+        .cte("claim_candidates")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        candidates: list[str] | ScalarSelect = list(db.session.scalars(picked))
-    else:
-        candidates = picked.scalar_subquery()
     claimed = db.session.execute(
         update(Message)
-        .where(Message.id.in_(candidates), due)
+        .where(Message.id.in_(select(candidates.c.id)), due)
         .values(
             outcome_unknown=case((Message.status == MessageStatus.SENDING, True), else_=Message.outcome_unknown),
             status=MessageStatus.SENDING,
@@ -160,20 +157,28 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
 
 
 def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -> None:
-    """Notify accepted the message (or it was found by reference). A receipt may already have moved it on."""
-    # populate_existing on every locking read here: what we lock must be what we read, not a stale copy this
-    # session loaded before a receipt (or another worker) changed the row.
-    message = db.session.get(Message, message_id, with_for_update=True, populate_existing=True)
-    if message is None:
-        return
-    message.notify_id = message.notify_id or notify_id
-    if message.status in (MessageStatus.SENDING, MessageStatus.QUEUED):
-        message.status = MessageStatus.NOT_SENT if local_outbox else MessageStatus.SENT
-        message.sent_at_utc = utc_now()
-    message.outcome_unknown = False
-    message.lease_expires_at_utc = None
-    message.claimed_by = None
-    message.last_error = None
+    """Notify accepted the message (or it was found by reference). A receipt may already have moved it on.
+
+    One conditional UPDATE, not a read then a write: the receipt callback runs in the web process and can land
+    between the two, and on SQLite (where FOR UPDATE does nothing) the write would then put a delivered message
+    back to `sent`. Seen end to end against the Notify simulator, with receipts 1.5 s after each POST.
+    """
+    in_flight = Message.status.in_([MessageStatus.SENDING, MessageStatus.QUEUED])
+    db.session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(
+            notify_id=func.coalesce(Message.notify_id, notify_id),
+            status=case((in_flight, MessageStatus.NOT_SENT if local_outbox else MessageStatus.SENT),
+                        else_=Message.status),
+            sent_at_utc=case((in_flight, utc_now()), else_=Message.sent_at_utc),
+            last_error=case((in_flight, None), else_=Message.last_error),
+            outcome_unknown=False,
+            lease_expires_at_utc=None,
+            claimed_by=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -353,31 +358,6 @@ def mark_reconciled(message_id: str, at: dt.datetime) -> None:
     db.session.commit()
 
 
-# Quiet hours.
-
-def impact_of_update(notice_update_id: int) -> Impact | None:
-    return db.session.scalar(
-        select(Notice.impact).join(NoticeUpdate, NoticeUpdate.notice_id == Notice.id)
-        .where(NoticeUpdate.id == notice_update_id)
-    )
-
-
-def delay_queued_texts(notice_update_id: int, release_at: dt.datetime) -> int:
-    """Hold an update's queued alert texts until `release_at`. The caller commits (it may be the publisher)."""
-    return db.session.execute(
-        update(Message)
-        .where(
-            Message.notice_update_id == notice_update_id,
-            Message.kind == MessageKind.ALERT,
-            Message.channel == Channel.SMS,
-            Message.status == MessageStatus.QUEUED,
-            or_(Message.next_attempt_at_utc.is_(None), Message.next_attempt_at_utc < release_at),
-        )
-        .values(next_attempt_at_utc=release_at)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-
-
 # What operators see.
 
 def delivery_progress(notice_id: int) -> dict[str, Any]:
@@ -411,8 +391,40 @@ def delivery_progress(notice_id: int) -> dict[str, Any]:
         "percent_finished": int(finished * 100 / total) if total else 100,
         "failures": failures,
         "next_attempt_at_utc": next_due,
-        "held_channels": [
-            {"channel": hold.channel, "kind": hold.kind, "reason": hold.reason, "until": hold.held_until_utc}
-            for hold in active_holds()
-        ],
+        "held_channels": held_channels_for_operators(),
     }
+
+
+def held_channels_for_operators() -> list[dict[str, Any]]:
+    """Each channel held now, with why (`daily_limit` or `auth_failure`), Notify's words and until when."""
+    return [
+        {"channel": hold.channel, "kind": hold.kind, "reason": hold.reason, "until": hold.held_until_utc}
+        for hold in active_holds()
+    ]
+
+
+def recent_delivery_summaries(limit: int = 10) -> list[dict[str, Any]]:
+    """Counts by status for the notices that most recently had messages created, newest first."""
+    latest = func.max(Message.created_at_utc).label("latest")
+    recent = (
+        select(Message.notice_id, latest).where(Message.notice_id.is_not(None))
+        .group_by(Message.notice_id).order_by(latest.desc()).limit(limit).subquery()
+    )
+    rows = db.session.execute(
+        select(Notice.id, Notice.title, recent.c.latest, Message.status, func.count())
+        .join(recent, recent.c.notice_id == Notice.id)
+        .join(Message, Message.notice_id == Notice.id)
+        .group_by(Notice.id, Notice.title, recent.c.latest, Message.status)
+        .order_by(recent.c.latest.desc(), Notice.id)
+    ).all()
+    db.session.commit()
+    summaries: dict[int, dict[str, Any]] = {}
+    for notice_id, title, _latest, status, count in rows:
+        summary = summaries.setdefault(notice_id, {"notice_id": notice_id, "title": title,
+                                                   **{status.value: 0 for status in MessageStatus}})
+        summary[MessageStatus(status).value] = count
+    for summary in summaries.values():
+        summary["total"] = sum(summary[status.value] for status in MessageStatus)
+        unfinished = summary[MessageStatus.QUEUED.value] + summary[MessageStatus.SENDING.value]
+        summary["percent_finished"] = int((summary["total"] - unfinished) * 100 / summary["total"])
+    return list(summaries.values())

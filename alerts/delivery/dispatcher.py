@@ -9,6 +9,8 @@
 - Never twice: a message whose earlier POST may have reached Notify is looked up by reference (its id) first.
 - Stop: on SIGTERM no new POST starts; a message not yet posted goes back to the queue, and POSTs in flight
   finish and are recorded.
+- Fan-outs: between batches the loop expands one batch of a pending fan-out (publishing only records it), so a
+  publish is sent within a second or two, and a large audience is expanded far faster than the allowance sends.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from enum import StrEnum
 
 from flask import Flask
 
+from alerts.data import fanouts
 from alerts.data import messages as message_data
 from alerts.delivery.allowance import Allowance, acquire, get_allowance
 from alerts.delivery.gateway import get_gateway
@@ -63,12 +66,15 @@ def deliver(gateway: Gateway, message: message_data.OutgoingMessage) -> SendResu
     """One POST to Notify for one message. The message id is Notify's reference."""
     if message.channel == Channel.SMS:
         return gateway.send_sms(phone_number=message.recipient or "", body=message.body, reference=message.id)
+    # Notify refuses the whole email (400 ValidationError) if one_click_unsubscribe_url is not https, as it is when
+    # BASE_URL is http://127.0.0.1 in development: send it without; the body still has the unsubscribe link.
+    one_click = message.one_click_unsubscribe_url
     return gateway.send_email(
         email_address=message.recipient or "",
         subject=message.subject or "",
         body=message.body,
         reference=message.id,
-        one_click_unsubscribe_url=message.one_click_unsubscribe_url,
+        one_click_unsubscribe_url=one_click if one_click and one_click.startswith("https://") else None,
     )
 
 
@@ -220,13 +226,21 @@ class Dispatcher:
             log.info("dispatcher %s: %s", self.worker, {str(key): count for key, count in outcomes.items()})
         return BatchReport([message.id for message in claimed], outcomes)
 
+    def expand_fanouts(self) -> int:
+        """Expand one batch of a pending fan-out into queued messages. Returns how many it created."""
+        with self.app.app_context():
+            return fanouts.expand_next_batch() or 0
+
     def run_until_idle(self) -> int:
-        """Send batches until nothing is due. Returns how many messages were claimed."""
+        """Expand and send, a batch of each in turn, until no fan-out is pending and nothing is due. Returns how
+        many messages were claimed. Alternating means neither starves the other: a county-wide fan-out is expanded
+        a thousand at a time while the messages already queued keep going out."""
         total = 0
         while not self.stop_event.is_set():
+            created = self.expand_fanouts()
             claimed = len(self.run_batch().claimed)
             total += claimed
-            if claimed == 0:
+            if claimed == 0 and created == 0:
                 break
         return total
 

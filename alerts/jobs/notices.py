@@ -1,4 +1,4 @@
-"""Scheduled notice jobs: publish what is due, expand fan-outs into messages, expire overdue notices."""
+"""Scheduled notice jobs: publish what is due and expire overdue notices. (The dispatcher expands fan-outs.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from alerts.data import fanouts, publishing
+from alerts.data import publishing
 
 log = logging.getLogger(__name__)
 
@@ -18,19 +18,8 @@ def publish_due_job(app: Flask) -> Callable[[], None]:
         with app.app_context():
             count = publishing.publish_due_notices()
             if count:
+                # The dispatcher's loop expands their fan-outs within half a second.
                 log.info("published %s scheduled notices", count)
-            # Expand straight after, so a scheduled notice's messages are not a job interval late.
-            fanouts.expand_pending_fanouts()
-
-    return run
-
-
-def expand_fanouts_job(app: Flask) -> Callable[[], None]:
-    def run() -> None:
-        with app.app_context():
-            created = fanouts.expand_pending_fanouts()
-            if created:
-                log.info("created %s messages from fan-outs", created)
 
     return run
 

@@ -44,7 +44,8 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
 
 
 def delivery_jobs(app: Flask) -> list[Job]:
-    """The dispatcher's own loop thread (polls every 0.5 s) and the reconcile job for lost receipts."""
+    """The dispatcher's own loop thread (expands fan-outs and sends; polls every 0.5 s) and the reconcile job
+    for lost receipts."""
     from alerts.delivery.dispatcher import Dispatcher
     from alerts.delivery.receipts import reconcile_sent_messages
 
@@ -67,13 +68,12 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
     from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
-    from alerts.jobs.notices import expand_fanouts_job, expire_notices_job, publish_due_job
+    from alerts.jobs.notices import expire_notices_job, publish_due_job
 
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
         *delivery_jobs(app),
         Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
-        Job("expand-fanouts", expand_fanouts_job(app), "interval", {"seconds": 5}),
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from alerts.data import messages as message_data
 from alerts.data import outbox as outbox_data
 from alerts.data import staff as staff_data
 from alerts.data.audit import AuditFilter, audit_actions, list_audit_events
@@ -168,4 +169,6 @@ def outbox() -> str:
     db.session.commit()
     return render_template("staff/outbox.html", messages=messages, total=total, page=page,
                            pages=max(1, math.ceil(total / PAGE_SIZE)),
-                           local_outbox=not current_app.config.get("NOTIFY_API_KEY"))
+                           local_outbox=not current_app.config.get("NOTIFY_API_KEY"),
+                           summaries=message_data.recent_delivery_summaries() if page == 1 else [],
+                           holds=message_data.held_channels_for_operators())

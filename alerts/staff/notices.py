@@ -9,16 +9,17 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from alerts.data import fanouts, publishing, reference
+from alerts.data import messages as message_data
 from alerts.data.publishing import NoticeDraft, NoticeStateError
 from alerts.extensions import db
 from alerts.formatting import london_time
-from alerts.models import Impact, Notice, NoticeStatus, Role, UpdateKind
+from alerts.models import FanoutStatus, Impact, Notice, NoticeStatus, Role, UpdateKind, utc_now
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
 from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
 
 # Expanding one batch in the request shows a small audience's messages at once; bigger ones carry on in the
-# scheduler, so publishing returns quickly whatever the audience size.
+# dispatcher's loop, so publishing returns quickly whatever the audience size.
 SYNC_EXPANSION_BATCH = 500
 
 
@@ -133,6 +134,9 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
                    error: str | None = None) -> tuple[str, int]:
     checking = notice.status in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL)
     audience = fanouts.audience_for(notice) if checking else None
+    # Only a notice that has been sent has delivery to show; a draft or one awaiting approval has none yet.
+    progress = None if checking else message_data.delivery_progress(notice.id)
+    expanding = any(fanout.status == FanoutStatus.PENDING for fanout in fanouts.fanouts_for_notice(notice.id))
     threshold = current_app.config["APPROVAL_THRESHOLD"]
     error_summary = [{"text": error, "href": "#actions"}] if error else None
     page = render_template(
@@ -141,6 +145,8 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
         needs_approval=audience is not None and publishing.needs_approval(notice, audience, threshold),
         publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
         message_counts=fanouts.message_counts_for_notice(notice.id),
+        progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
+        now=utc_now(),
         can_approve=notice.status == NoticeStatus.AWAITING_APPROVAL and notice.created_by_id != current_user.id,
         form=publish_form, error_summary=error_summary,
     )

@@ -376,7 +376,7 @@ class Simulator:
                 bucket = self._buckets.get(key_type)
                 if bucket is None:
                     rate = self.config.rate_limit_per_minute or 0
-                    bucket = TokenBucket(rate, self.config.effective_bucket_size() or 1)
+                    bucket = TokenBucket(rate, self.config.effective_bucket_size() or 1, clock=self.config.clock)
                     self._buckets[key_type] = bucket
         return bucket
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -110,6 +112,8 @@ class SimulatorConfig:
     from_email: str = "dorset.alerts@notifications.service.gov.uk"
     # Notify answers 201 for its smoke-test recipients but never stores them (notify.md §4).
     honour_smoke_test_recipients: bool = True
+    # What the rate-limit buckets read the time from; tests stop it so a slow machine cannot refill a bucket.
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False, compare=False)
 
     def effective_bucket_size(self) -> int | None:
         if self.rate_limit_per_minute is None:

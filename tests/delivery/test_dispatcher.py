@@ -1,6 +1,8 @@
 import datetime as dt
 import json
 import logging
+import threading
+import time
 
 import pytest
 import requests
@@ -8,9 +10,10 @@ import responses
 from freezegun import freeze_time
 from responses import matchers
 
+from alerts.data import publishing
 from alerts.delivery.dispatcher import Dispatcher, Outcome
 from alerts.extensions import db
-from alerts.models import ChannelHold, Message, MessageStatus, utc_now
+from alerts.models import ChannelHold, Message, MessageStatus, Notice, NoticeStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION
 from alerts.models.subscribers import Channel
 from tests.delivery.conftest import (
@@ -62,17 +65,18 @@ def test_an_email_carries_its_subject_and_one_click_unsubscribe_url(app, notify_
 
 
 def test_no_database_connection_is_held_while_notify_is_called(app, notify_key, make_message) -> None:
-    message = make_message()
+    message_id = make_message().id  # read here: the sending thread has no app context to load it in
+    db.session.rollback()  # reading it opened a transaction: give the test's own connection back
     checked_out = []
     pool = db.engine.pool
 
     def answer(request):
         checked_out.append(pool.checkedout())
-        return 201, {}, json.dumps(accepted(message.id))
+        return 201, {}, json.dumps(accepted(message_id))
 
     with responses.RequestsMock() as mock:
         mock.add_callback(responses.POST, SMS_URL, callback=answer)
-        run_batch(app)
+        assert run_batch(app).outcomes == {Outcome.SENT: 1}
     assert checked_out == [0]
 
 
@@ -288,3 +292,62 @@ def test_dispatch_once_sends_everything_due(app, runner, notify_key, make_messag
     assert result.exit_code == 0, result.output
     assert "Dispatched 5 messages." in result.output
     assert {reload(message.id).status for message in messages} == {MessageStatus.SENT}
+
+
+def test_a_running_dispatcher_sends_a_new_publish_within_two_seconds(app, notify_key, factories) -> None:
+    # An email, so quiet hours cannot hold it whatever the time of day the test runs.
+    factories.SubscriberFactory(channel=Channel.EMAIL, contact="resident@example.com")
+    notice_id = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[]).id
+    posted: list[tuple[float, str]] = []
+
+    def answer(request):
+        reference = json.loads(request.body)["reference"]
+        posted.append((time.monotonic(), reference))
+        return 201, {}, json.dumps(accepted(reference))
+
+    dispatcher = Dispatcher(app, concurrency=2)
+    loop = threading.Thread(target=dispatcher.run_forever)
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, EMAIL_URL, callback=answer)
+        loop.start()
+        try:
+            time.sleep(0.7)  # the loop has found nothing and is between polls, as it is most of the time
+            status = publishing.request_publication(db.session.get(Notice, notice_id), by_user_id=None, threshold=10)
+            db.session.commit()
+            published = time.monotonic()
+            assert status == NoticeStatus.ACTIVE
+            while not posted and time.monotonic() - published < 5:
+                time.sleep(0.02)
+        finally:
+            dispatcher.stop()
+            loop.join(timeout=10)
+    assert posted, "nothing was sent"
+    assert posted[0][0] - published < 2.0
+    sent = reload(posted[0][1])
+    assert (sent.notice_id, sent.status) == (notice_id, MessageStatus.SENT)
+
+
+def test_an_email_whose_unsubscribe_link_is_not_https_goes_without_notifys_one_click_header(app, notify_key,
+                                                                                          make_message) -> None:
+    # Notify answers 400 "one_click_unsubscribe_url is not a valid https url": the whole email would fail.
+    message = make_message(Channel.EMAIL, one_click_unsubscribe_url="http://127.0.0.1:5000/unsubscribe/abc")
+    with responses.RequestsMock() as mock:
+        mock.post(EMAIL_URL, status=201, json=accepted(message.id), match=[matchers.json_params_matcher({
+            "email_address": "resident@example.com", "template_id": app.config["NOTIFY_EMAIL_TEMPLATE_ID"],
+            "personalisation": {"subject": "Disruption: bins in Weymouth", "body": "Bin collections are suspended."},
+            "reference": message.id})])
+        assert run_batch(app).outcomes == {Outcome.SENT: 1}
+
+
+def test_recording_a_send_never_puts_back_a_receipt_that_arrived_first(app, make_message) -> None:
+    from alerts.data import messages as message_data
+
+    message = make_message(status=MessageStatus.SENDING, attempts=1)
+    receipt = message_data.apply_notify_status(reference=message.id, notify_id=NOTIFY_ID, status="delivered",
+                                               completed_at=utc_now())
+    assert receipt.changed
+    message_data.record_sent(message.id, NOTIFY_ID, local_outbox=False)
+    recorded = reload(message.id)
+    assert (recorded.status, recorded.notify_status, recorded.notify_id) == (MessageStatus.DELIVERED, "delivered",
+                                                                             NOTIFY_ID)
+    assert (recorded.claimed_by, recorded.lease_expires_at_utc, recorded.outcome_unknown) == (None, None, False)

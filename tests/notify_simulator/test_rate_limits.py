@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -38,15 +37,17 @@ def test_the_bucket_refills_at_the_per_minute_rate() -> None:
 def test_a_429_with_notifys_body_once_the_burst_is_used_then_the_bucket_refills(
     start: StartSimulator, make_client: MakeClient
 ) -> None:
-    # 600/min refills one token every 0.1 s, keeping the wait short.
-    simulator = start(rate_limit_per_minute=600, bucket_size=5)
+    # 600/min refills one token every 0.1 s. The clock moves only when the test says, so a slow machine
+    # cannot refill the bucket between the sends.
+    now = [0.0]
+    simulator = start(rate_limit_per_minute=600, bucket_size=5, clock=lambda: now[0])
     client = make_client(simulator)
     for n in range(5):
         send(client, f"ok-{n}")
 
     with pytest.raises(HTTPError) as limited:
         send(client, "too-many")
-    time.sleep(0.12)
+    now[0] += 0.1
     send(client, "after-refill")
 
     assert limited.value.status_code == 429
@@ -66,7 +67,9 @@ def test_a_429_with_notifys_body_once_the_burst_is_used_then_the_bucket_refills(
 
 
 def test_the_429_names_the_key_type_live_for_a_normal_key(start: StartSimulator, make_client: MakeClient) -> None:
-    simulator = start(api_keys=[ApiKey("7e57e57e-0000-4000-8000-000000000009", "normal")], bucket_size=1)
+    # A stopped clock: at 3,000 a minute a token refills every 20 ms, sooner than a loaded machine sends twice.
+    simulator = start(api_keys=[ApiKey("7e57e57e-0000-4000-8000-000000000009", "normal")], bucket_size=1,
+                      clock=lambda: 0.0)
     client = make_client(simulator)
     send(client)
 
@@ -79,7 +82,7 @@ def test_the_429_names_the_key_type_live_for_a_normal_key(start: StartSimulator,
 
 
 def test_reads_are_not_rate_limited(start: StartSimulator, make_client: MakeClient) -> None:
-    simulator = start(bucket_size=1)
+    simulator = start(bucket_size=1, clock=lambda: 0.0)
     client = make_client(simulator)
     sent = send(client)
 

@@ -1,7 +1,10 @@
-"""Quiet hours: non-severe texts published between 22:00 and 07:00 UK time wait until 07:00.
+"""Quiet hours: non-severe texts created between 22:00 and 07:00 UK time wait until 07:00 (DESIGN §3).
 
 A phone buzzing at 3am about a library closing is worse than the news being late; a school closure or a
 suspended collection the resident must act on first thing is `severe` and goes at once. Emails never wait.
+
+Pure (it needs only the models' Impact enum), so the fan-out in `alerts.data` can stamp each text with its
+release time as it creates it: no text exists, even for a moment, that a dispatcher could send too early.
 """
 
 from __future__ import annotations
@@ -9,8 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from alerts.data import messages as message_data
-from alerts.models import Impact, utc_now
+from alerts.models import Impact
 
 LONDON = ZoneInfo("Europe/London")
 QUIET_FROM = dt.time(22, 0)
@@ -18,7 +20,7 @@ QUIET_UNTIL = dt.time(7, 0)
 
 
 def quiet_hours_release_time(now_utc: dt.datetime, impact: Impact | str) -> dt.datetime:
-    """When a text published at `now_utc` may go: `now_utc` itself, or the next 07:00 in London (as UTC).
+    """When a text created at `now_utc` may go: `now_utc` itself, or the next 07:00 in London (as UTC).
 
     Built from the London wall clock, so 07:00 is 06:00 UTC in summer and 07:00 UTC in winter, whichever side
     of a clock change the night falls.
@@ -30,17 +32,3 @@ def quiet_hours_release_time(now_utc: dt.datetime, impact: Impact | str) -> dt.d
         return now_utc
     release_day = local.date() if local.time() < QUIET_UNTIL else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(release_day, QUIET_UNTIL, tzinfo=LONDON).astimezone(dt.UTC)
-
-
-def apply_quiet_hours(notice_update_id: int, *, now_utc: dt.datetime | None = None) -> dt.datetime | None:
-    """Delay an update's queued alert texts if it was published in quiet hours. Call it after creating them,
-    in the same transaction; the caller commits. Returns the release time, or None if nothing waits."""
-    now_utc = now_utc or utc_now()
-    impact = message_data.impact_of_update(notice_update_id)
-    if impact is None:
-        return None
-    release_at = quiet_hours_release_time(now_utc, impact)
-    if release_at <= now_utc:
-        return None
-    message_data.delay_queued_texts(notice_update_id, release_at)
-    return release_at
