@@ -69,7 +69,7 @@ def db(app: Flask) -> Iterator:
 
 
 @pytest.fixture(autouse=True)
-def fresh_request_state() -> Iterator[None]:
+def fresh_request_state(app: Flask) -> Iterator[None]:
     """Rate limits counted by one test must not refuse the next; nor may `g` carry over.
 
     Requests reuse the session-wide app context the `app` fixture pushed, so `g` outlives a test: Flask-WTF caches
@@ -77,9 +77,11 @@ def fresh_request_state() -> Iterator[None]:
     """
     from flask import g
 
+    from alerts.caching import rendered_cache
     from alerts.extensions import limiter
 
     limiter.reset()
+    rendered_cache(app).clear()  # the database is emptied between tests; so are the copies rendered from it
     yield
     limiter.reset()
     g.__dict__.clear()

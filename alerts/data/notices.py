@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Area, Impact, Notice, NoticeStatus, notice_areas
+from alerts.models import Area, Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
 
 PUBLIC_STATUSES = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 
@@ -87,13 +88,18 @@ def list_public_notices(filters: NoticeFilter, *, page: int = 1, page_size: int 
 
 
 def active_notices_for_areas(area_ids: Sequence[str]) -> list[Notice]:
-    """Active notices for a resident's areas (county-wide ones included), most severe first."""
-    notices = list(db.session.scalars(_public_query(NoticeFilter(area_ids=area_ids))).unique())
+    """Active notices for a resident's areas (county-wide ones included), most severe first.
+
+    For lists of summary cards: the service (joined) and areas (one batched select) are loaded with the notices, but
+    not each notice's timeline, which a card does not show (it still loads if something reads it).
+    """
+    query = _public_query(NoticeFilter(area_ids=area_ids)).options(lazyload(Notice.updates))
+    notices = list(db.session.scalars(query).unique())
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 
 def active_notices() -> list[Notice]:
-    notices = list(db.session.scalars(_public_query(NoticeFilter())).unique())
+    notices = list(db.session.scalars(_public_query(NoticeFilter()).options(lazyload(Notice.updates))).unique())
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 
@@ -111,13 +117,51 @@ def get_public_notice(notice_id: int) -> Notice | None:
     return notice
 
 
-def public_state_marker(filters: NoticeFilter | None = None) -> tuple[int, dt.datetime | None]:
-    """(count, latest change) of the public notices: cheap input for ETags and Last-Modified."""
-    query = _public_query(filters or NoticeFilter(status="all")).subquery()
-    count, latest = db.session.execute(select(func.count(), func.max(query.c.updated_at_utc))).one()
+@dataclass(frozen=True)
+class ReadState:
+    """A cheap fingerprint of everything the public reads show (see read_state_marker)."""
+
+    values: tuple[str, ...]
+    latest_notice_change: dt.datetime | None  # the feeds' Last-Modified
+
+
+def read_state_marker(now: dt.datetime | None = None) -> ReadState:
+    """What the public reads show, fingerprinted in one round trip: it changes whenever they may.
+
+    Notices: count, highest id, latest change and the sum of versions (every public change bumps `version` and
+    `updated_at_utc`; the sum also catches a change stamped by a process whose clock runs behind). Updates: count
+    and highest id. Weather warnings: count and latest change, and how many are current *now* (a warning drops off
+    the start page when its time runs out, with no write to the database). Every notice counts, public or not:
+    a draft's change costs only a needless re-render, never a stale page. Reference data (areas, services,
+    postcodes) is not in it: it changes only by deploy or import, and cached pages live for seconds.
+    """
+    now = now or utc_now()
+    current = select(func.count()).where(
+        WeatherWarning.is_current.is_(True),
+        or_(WeatherWarning.valid_to_utc.is_(None), WeatherWarning.valid_to_utc > now),
+    )
+    values = (
+        select(func.max(Notice.updated_at_utc)),
+        select(func.count()).select_from(Notice),
+        select(func.max(Notice.id)),
+        select(func.sum(Notice.version)),
+        select(func.count()).select_from(NoticeUpdate),
+        select(func.max(NoticeUpdate.id)),
+        select(func.count()).select_from(WeatherWarning),
+        select(func.max(WeatherWarning.updated_at_utc)),
+        current,
+    )
+    row = db.session.execute(select(*(value.scalar_subquery() for value in values))).one()
+    latest = row[0]
     if latest is not None and latest.tzinfo is None:
         latest = latest.replace(tzinfo=dt.UTC)
-    return count or 0, latest
+    # str(): PostgreSQL's sum() is a Decimal and SQLite's an int; only equality matters.
+    return ReadState(values=tuple(str(value) for value in row), latest_notice_change=latest)
+
+
+def has_active_notices() -> bool:
+    """Whether anything is disrupted now: all the start page's banner needs to know."""
+    return db.session.scalar(select(Notice.id).where(Notice.status == NoticeStatus.ACTIVE).limit(1)) is not None
 
 
 def count_active_by_service() -> dict[str, int]:
