@@ -34,11 +34,12 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, make_response, request, session
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Flask, Request, Response, current_app, make_response, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from werkzeug.http import is_resource_modified
 
 from alerts.data import notices as notice_data
+from alerts.extensions import limiter
 
 NONCE_ENVIRON_KEY = "alerts.csp_nonce"  # where alerts.csp_nonce() keeps this request's nonce
 NONCE_PLACEHOLDER = "alertsCspNoncePlaceholder0"  # letters and digits only: nothing escapes or splits it
@@ -150,8 +151,8 @@ def release_fingerprint(app: Flask) -> str:
     return fingerprint
 
 
-def _state_etag(state: notice_data.ReadState) -> str:
-    parts = [release_fingerprint(current_app), request.url, *state.values]
+def _state_etag(url: str, state: notice_data.ReadState) -> str:
+    parts = [release_fingerprint(current_app), url, *state.values]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
@@ -167,8 +168,9 @@ def conditional_read(
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
+            url = request.url  # worked out afresh on every access
             state = notice_data.read_state_marker()
-            etag = _state_etag(state)
+            etag = _state_etag(url, state)
             latest = state.latest_notice_change if last_modified else None
             if not is_resource_modified(request.environ, etag=etag, last_modified=latest):
                 response = Response(status=304)
@@ -176,7 +178,7 @@ def conditional_read(
                     response.last_modified = latest
             else:
                 cache = rendered_cache(current_app)
-                entry = cache.get(request.url, state.values)
+                entry = cache.get(url, state.values)
                 if entry is not None:
                     response = entry.response()
                 else:
@@ -184,7 +186,7 @@ def conditional_read(
                     if response.status_code == 200:
                         if latest is not None and response.last_modified is None:
                             response.last_modified = latest
-                        cache.put(request.url, state.values, response)
+                        cache.put(url, state.values, response)
             if response.status_code in (200, 304):
                 response.set_etag(etag)
                 response.cache_control.public = True
@@ -193,9 +195,22 @@ def conditional_read(
                 finish(response)
             return response
 
-        return wrapper
+        return _unlimited(wrapper)
 
     return decorate
+
+
+def _unlimited(view: Callable[..., Response]) -> Callable[..., Response]:
+    view.public_read = True  # type: ignore[attr-defined]
+    return view
+
+
+@limiter.request_filter
+def _public_reads_are_unlimited() -> bool:
+    """No rate limit applies to the public reads (a storm is what they are for), and Flask-Limiter's search for one
+    costs more than answering from a copy: a request filter is the one way it skips the search altogether."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "public_read", False)
 
 
 def _has_session(app: Flask) -> bool:
@@ -211,9 +226,10 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         if _has_session(app) or NONCE_ENVIRON_KEY in request.environ:
             return make_response(view(*args, **kwargs))
+        url = request.url
         state = notice_data.read_state_marker()
         cache = rendered_cache(app)
-        entry = cache.get(request.url, state.values)
+        entry = cache.get(url, state.values)
         if entry is not None:
             response = entry.response()
         else:
@@ -225,7 +241,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
                 request.environ.pop(NONCE_ENVIRON_KEY, None)
                 raise
             if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
-                cache.put(request.url, state.values, response)
+                cache.put(url, state.values, response)
         from alerts import csp_nonce
 
         request.environ.pop(NONCE_ENVIRON_KEY, None)
@@ -235,7 +251,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         response.vary.add("Cookie")
         return response
 
-    return wrapper
+    return _unlimited(wrapper)
 
 
 class PublicCacheSessionInterface(SecureCookieSessionInterface):
@@ -246,6 +262,12 @@ class PublicCacheSessionInterface(SecureCookieSessionInterface):
     marked `Cache-Control: public` is by definition the same for every visitor, so its session is neither saved nor
     varied on.
     """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # Most public requests carry no cookie: an empty session needs no signing serializer (the costly part).
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies and app.secret_key:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if response.cache_control.public:

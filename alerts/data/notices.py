@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Engine, Select, bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
 from alerts.extensions import db
 from alerts.models import Area, Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
+from alerts.models.base import UTCDateTime
 
 PUBLIC_STATUSES = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 
@@ -117,6 +121,84 @@ def get_public_notice(notice_id: int) -> Notice | None:
     return notice
 
 
+@cache
+def _read_state_query() -> Select[Any]:
+    """Built once: SQLAlchemy then reuses its cache key and compiled form, which cost more than the query itself."""
+    current = select(func.count()).where(
+        WeatherWarning.is_current.is_(True),
+        or_(WeatherWarning.valid_to_utc.is_(None), WeatherWarning.valid_to_utc > bindparam("now", type_=UTCDateTime)),
+    )
+    values = (
+        select(func.max(Notice.updated_at_utc)),
+        select(func.count()).select_from(Notice),
+        select(func.max(Notice.id)),
+        select(func.sum(Notice.version)),
+        select(func.count()).select_from(NoticeUpdate),
+        select(func.max(NoticeUpdate.id)),
+        select(func.count()).select_from(WeatherWarning),
+        select(func.max(WeatherWarning.updated_at_utc)),
+        current,
+    )
+    return select(*(value.scalar_subquery() for value in values))
+
+
+def _as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A timestamp as the driver gives it (SQLite: text without a zone) as an aware UTC datetime."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+class _ReadStateReader:
+    """Runs the read state query on one database connection per thread, kept between requests.
+
+    It runs on every public read, and a page served from its copy needs nothing else from the database: checking a
+    connection out of SQLAlchemy's pool (with its pre-ping and reset) and executing through Core cost ten times
+    the query itself. So each thread keeps a pooled DBAPI connection for it and runs the statement compiled once
+    for the dialect. The transaction is ended after every read, so the next one sees every commit (and PostgreSQL
+    never holds a connection idle in a transaction); a connection that fails is invalidated and replaced.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _prepared(self, engine: Engine) -> tuple[Any, str, Callable[[dt.datetime], Any]]:
+        prepared = getattr(self._local, "prepared", None)
+        if prepared is not None and prepared[0] is engine:
+            return prepared[1:]
+        if prepared is not None:
+            prepared[1].close()
+        dialect = engine.dialect
+        compiled = _read_state_query().compile(dialect=dialect)
+        bind = UTCDateTime().bind_processor(dialect) or (lambda value: value)
+        positional = compiled.positiontup is not None
+
+        def parameters(now: dt.datetime) -> Any:
+            value = bind(now)
+            return tuple(value for _ in compiled.positiontup or ()) if positional else {"now": value}
+
+        self._local.prepared = (engine, engine.raw_connection(), compiled.string, parameters)
+        return self._local.prepared[1:]
+
+    def read(self, engine: Engine, now: dt.datetime) -> tuple[Any, ...]:
+        connection, sql, parameters = self._prepared(engine)
+        try:
+            cursor = connection.cursor()
+            cursor.execute(sql, parameters(now))
+            row = cursor.fetchone()
+            cursor.close()
+            connection.rollback()
+        except Exception:
+            self._local.prepared = None
+            connection.invalidate()
+            raise
+        return (_as_utc(row[0]), *row[1:])
+
+
+_reader = _ReadStateReader()
+
+
 @dataclass(frozen=True)
 class ReadState:
     """A cheap fingerprint of everything the public reads show (see read_state_marker)."""
@@ -135,26 +217,8 @@ def read_state_marker(now: dt.datetime | None = None) -> ReadState:
     a draft's change costs only a needless re-render, never a stale page. Reference data (areas, services,
     postcodes) is not in it: it changes only by deploy or import, and cached pages live for seconds.
     """
-    now = now or utc_now()
-    current = select(func.count()).where(
-        WeatherWarning.is_current.is_(True),
-        or_(WeatherWarning.valid_to_utc.is_(None), WeatherWarning.valid_to_utc > now),
-    )
-    values = (
-        select(func.max(Notice.updated_at_utc)),
-        select(func.count()).select_from(Notice),
-        select(func.max(Notice.id)),
-        select(func.sum(Notice.version)),
-        select(func.count()).select_from(NoticeUpdate),
-        select(func.max(NoticeUpdate.id)),
-        select(func.count()).select_from(WeatherWarning),
-        select(func.max(WeatherWarning.updated_at_utc)),
-        current,
-    )
-    row = db.session.execute(select(*(value.scalar_subquery() for value in values))).one()
+    row = _reader.read(db.engine, now or utc_now())
     latest = row[0]
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=dt.UTC)
     # str(): PostgreSQL's sum() is a Decimal and SQLite's an int; only equality matters.
     return ReadState(values=tuple(str(value) for value in row), latest_notice_change=latest)
 
