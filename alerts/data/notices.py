@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Engine, Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
@@ -150,55 +149,6 @@ def _as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
-class _ReadStateReader:
-    """Runs the read state query on one database connection per thread, kept between requests.
-
-    It runs on every public read, and a page served from its copy needs nothing else from the database: checking a
-    connection out of SQLAlchemy's pool (with its pre-ping and reset) and executing through Core cost ten times
-    the query itself. So each thread keeps a pooled DBAPI connection for it and runs the statement compiled once
-    for the dialect. The transaction is ended after every read, so the next one sees every commit (and PostgreSQL
-    never holds a connection idle in a transaction); a connection that fails is invalidated and replaced.
-    """
-
-    def __init__(self) -> None:
-        self._local = threading.local()
-
-    def _prepared(self, engine: Engine) -> tuple[Any, str, Callable[[dt.datetime], Any]]:
-        prepared = getattr(self._local, "prepared", None)
-        if prepared is not None and prepared[0] is engine:
-            return prepared[1:]
-        if prepared is not None:
-            prepared[1].close()
-        dialect = engine.dialect
-        compiled = _read_state_query().compile(dialect=dialect)
-        bind = UTCDateTime().bind_processor(dialect) or (lambda value: value)
-        positional = compiled.positiontup is not None
-
-        def parameters(now: dt.datetime) -> Any:
-            value = bind(now)
-            return tuple(value for _ in compiled.positiontup or ()) if positional else {"now": value}
-
-        self._local.prepared = (engine, engine.raw_connection(), compiled.string, parameters)
-        return self._local.prepared[1:]
-
-    def read(self, engine: Engine, now: dt.datetime) -> tuple[Any, ...]:
-        connection, sql, parameters = self._prepared(engine)
-        try:
-            cursor = connection.cursor()
-            cursor.execute(sql, parameters(now))
-            row = cursor.fetchone()
-            cursor.close()
-            connection.rollback()
-        except Exception:
-            self._local.prepared = None
-            connection.invalidate()
-            raise
-        return (_as_utc(row[0]), *row[1:])
-
-
-_reader = _ReadStateReader()
-
-
 @dataclass(frozen=True)
 class ReadState:
     """A cheap fingerprint of everything the public reads show (see read_state_marker)."""
@@ -217,8 +167,12 @@ def read_state_marker(now: dt.datetime | None = None) -> ReadState:
     a draft's change costs only a needless re-render, never a stale page. Reference data (areas, services,
     postcodes) is not in it: it changes only by deploy or import, and cached pages live for seconds.
     """
-    row = _reader.read(db.engine, now or utc_now())
-    latest = row[0]
+    # Its own short connection, through Core rather than the session: this runs on every public read, a page served
+    # from its copy needs nothing else from the database, and the session's machinery costs more than the query.
+    # It sees only committed data, which is all a public read may show.
+    with db.engine.connect() as connection:
+        row = connection.execute(_read_state_query(), {"now": now or utc_now()}).one()
+    latest = _as_utc(row[0])
     # str(): PostgreSQL's sum() is a Decimal and SQLite's an int; only equality matters.
     return ReadState(values=tuple(str(value) for value in row), latest_notice_change=latest)
 
