@@ -73,6 +73,9 @@ def _prepare_sqlite_folder(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from alerts.extensions import csrf, db, limiter, login_manager, migrate
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A SQLite connection is a file handle that cannot go stale: a pre-ping would be a wasted query per request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

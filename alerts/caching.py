@@ -1,20 +1,60 @@
-"""Conditional GETs and CDN-friendly cache headers for public reads, so a storm's traffic is cheap."""
+"""Conditional GETs, CDN-friendly cache headers and a short in-process cache of rendered public reads.
+
+A storm sends thousands of residents to the same few pages at once. Rendering a GOV.UK page or a feed costs
+milliseconds; answering from a copy costs microseconds. So the hot public reads are served from a copy for as long
+as nothing they show has changed, which `alerts.data.notices.read_state_marker` tells us with one cheap query per
+request. The invariants, each relied on below:
+
+1. A copy is keyed by the full URL (host, path and query: API links are built from the request's host) and is
+   served only while the read state marker equals the one it was rendered under, so any change to a notice, an
+   update or a warning is seen by the very next request. Copies also expire after READ_CACHE_SECONDS (default
+   15) to bound what the marker leaves out (reference data changed by an import), and there are at most
+   READ_CACHE_ENTRIES of them per process (least recently used go first), so odd query strings cannot fill memory.
+2. `conditional_read` views (the API and the feeds) are the same for every visitor: they read no session, and
+   their ETag comes from the marker, so a matching If-None-Match (or If-Modified-Since, for the feeds) gets a 304
+   before anything is queried or rendered.
+3. `cached_page` views (resident HTML pages) differ per visitor: a signed-in officer sees staff navigation, a
+   session may carry flashed messages or a CSRF token. So a copy is read or written only for a request with no
+   session and no remember-me cookie, and written only when the view left the session untouched (no flash, no CSRF
+   token) and answered 200. Anyone with a session gets a fresh render, and it is never stored.
+4. A page's CSP nonce must differ per response. A cached page is rendered with a placeholder nonce, and each
+   response gets a fresh nonce put in its place, in the body and (through `csp_nonce()`) in the header alike.
+   HTML pages get no ETag: a 304 would pair a new header nonce with the old body's, blocking its scripts.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, make_response, request
-from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask import Flask, Request, Response, current_app, make_response, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from werkzeug.http import is_resource_modified
+
+from alerts.data import notices as notice_data
+from alerts.extensions import limiter
+
+NONCE_ENVIRON_KEY = "alerts.csp_nonce"  # where alerts.csp_nonce() keeps this request's nonce
+NONCE_PLACEHOLDER = "alertsCspNoncePlaceholder0"  # letters and digits only: nothing escapes or splits it
+# Settings that change what the same data renders to; SECRET_KEY and the like stay out of a public ETag.
+RENDERING_SETTINGS = ("BASE_URL", "SERVICE_NAME", "COUNCIL_NAME", "API_PAGE_SIZE", "EMBED_FRAME_ANCESTORS",
+                      "LOCAL_AUTHORITY_CODE")
+# Headers a copy must not repeat: a cookie is for one visitor; the length changes when the nonce is put in.
+UNCACHED_HEADERS = {"set-cookie", "content-length"}
 
 
 def cacheable(max_age: int = 60) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
     """Add a strong ETag from the body and a short public Cache-Control; answer 304 when it matches.
 
-    Hashing the body means any change to a notice changes the ETag at once, with nothing to invalidate. A view may
-    also set `response.last_modified`; If-None-Match wins over If-Modified-Since, as RFC 9110 says.
+    For reads that no read state marker covers (areas, services, the OpenAPI document): hashing the body means any
+    change shows in the ETag at once. If-None-Match wins over If-Modified-Since, as RFC 9110 says.
     """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
@@ -33,6 +73,187 @@ def cacheable(max_age: int = 60) -> Callable[[Callable[..., Any]], Callable[...,
     return decorate
 
 
+@dataclass(frozen=True)
+class Rendered:
+    state: tuple[str, ...]
+    expires_at: float  # time.monotonic()
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+    def response(self) -> Response:
+        return Response(self.body, status=self.status, headers=list(self.headers))
+
+
+class RenderedCache:
+    """Rendered responses by URL, each valid for one read state and a few seconds. Shared by a worker's threads."""
+
+    def __init__(self, seconds: float, max_entries: int) -> None:
+        self.seconds = seconds
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, Rendered] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, state: tuple[str, ...]) -> Rendered | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.state != state or entry.expires_at <= time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, state: tuple[str, ...], response: Response) -> None:
+        if self.seconds <= 0 or self.max_entries <= 0:
+            return
+        headers = tuple((name, value) for name, value in response.headers if name.lower() not in UNCACHED_HEADERS)
+        entry = Rendered(state, time.monotonic() + self.seconds, response.status_code, headers, response.get_data())
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def rendered_cache(app: Flask) -> RenderedCache:
+    cache = app.extensions.get("alerts.rendered_cache")
+    if cache is None:
+        cache = app.extensions.setdefault("alerts.rendered_cache", RenderedCache(
+            float(app.config.get("READ_CACHE_SECONDS", 15)), int(app.config.get("READ_CACHE_ENTRIES", 500))))
+    return cache
+
+
+def release_fingerprint(app: Flask) -> str:
+    """A hash of the code, templates and rendering settings, the same in every worker of one release.
+
+    It goes into ETags so that a deploy which changes how the same data renders does not answer 304 to a copy made
+    by the old code.
+    """
+    fingerprint = app.extensions.get("alerts.release_fingerprint")
+    if fingerprint is None:
+        digest = hashlib.sha256()
+        root = Path(app.root_path).parent
+        for folder, pattern in (("alerts", "*.py"), ("templates", "*"), ("config", "*")):
+            for path in sorted((root / folder).rglob(pattern)):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+        digest.update(repr([app.config.get(name) for name in RENDERING_SETTINGS]).encode())
+        fingerprint = app.extensions.setdefault("alerts.release_fingerprint", digest.hexdigest())
+    return fingerprint
+
+
+def _state_etag(url: str, state: notice_data.ReadState) -> str:
+    parts = [release_fingerprint(current_app), url, *state.values]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def conditional_read(
+    max_age: int = 60, *, last_modified: bool = False, finish: Callable[[Response], None] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
+    """A public read that is the same for every visitor: ETag from the read state, 304 before any work, a copy.
+
+    `last_modified`: send the latest notice change as Last-Modified (a view may set an earlier one of its own) and
+    honour If-Modified-Since. `finish` adds headers every answer needs, 304s and copies included (CORS, a CSP).
+    """
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            url = request.url  # worked out afresh on every access
+            state = notice_data.read_state_marker()
+            etag = _state_etag(url, state)
+            latest = state.latest_notice_change if last_modified else None
+            if not is_resource_modified(request.environ, etag=etag, last_modified=latest):
+                response = Response(status=304)
+                if latest is not None:
+                    response.last_modified = latest
+            else:
+                cache = rendered_cache(current_app)
+                entry = cache.get(url, state.values)
+                if entry is not None:
+                    response = entry.response()
+                else:
+                    response = make_response(view(*args, **kwargs))
+                    if response.status_code == 200:
+                        if latest is not None and response.last_modified is None:
+                            response.last_modified = latest
+                        cache.put(url, state.values, response)
+            if response.status_code in (200, 304):
+                response.set_etag(etag)
+                response.cache_control.public = True
+                response.cache_control.max_age = max_age
+            if finish is not None:
+                finish(response)
+            return response
+
+        return _unlimited(wrapper)
+
+    return decorate
+
+
+def _unlimited(view: Callable[..., Response]) -> Callable[..., Response]:
+    view.public_read = True  # type: ignore[attr-defined]
+    return view
+
+
+@limiter.request_filter
+def _public_reads_are_unlimited() -> bool:
+    """No rate limit applies to the public reads (a storm is what they are for), and Flask-Limiter's search for one
+    costs more than answering from a copy: a request filter is the one way it skips the search altogether."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "public_read", False)
+
+
+def _has_session(app: Flask) -> bool:
+    names = (app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    return any(name in request.cookies for name in names)
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
+    """A resident HTML page served from a copy to visitors without a session (see the module's invariants 3, 4)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        if _has_session(app) or NONCE_ENVIRON_KEY in request.environ:
+            return make_response(view(*args, **kwargs))
+        url = request.url
+        state = notice_data.read_state_marker()
+        cache = rendered_cache(app)
+        entry = cache.get(url, state.values)
+        if entry is not None:
+            response = entry.response()
+        else:
+            request.environ[NONCE_ENVIRON_KEY] = NONCE_PLACEHOLDER
+            try:
+                response = make_response(view(*args, **kwargs))
+            except BaseException:
+                # An error page is rendered after this, and must get a real nonce of its own.
+                request.environ.pop(NONCE_ENVIRON_KEY, None)
+                raise
+            if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
+                cache.put(url, state.values, response)
+        from alerts import csp_nonce
+
+        request.environ.pop(NONCE_ENVIRON_KEY, None)
+        nonce = csp_nonce()  # a fresh one, which the Content-Security-Policy header will carry too
+        response.set_data(response.get_data().replace(NONCE_PLACEHOLDER.encode(), nonce.encode()))
+        # The page differs for a visitor with a session (staff navigation), so a shared cache must tell them apart.
+        response.vary.add("Cookie")
+        return response
+
+    return _unlimited(wrapper)
+
+
 class PublicCacheSessionInterface(SecureCookieSessionInterface):
     """Leaves public, cacheable responses free of the session.
 
@@ -41,6 +262,12 @@ class PublicCacheSessionInterface(SecureCookieSessionInterface):
     marked `Cache-Control: public` is by definition the same for every visitor, so its session is neither saved nor
     varied on.
     """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # Most public requests carry no cookie: an empty session needs no signing serializer (the costly part).
+        if app.config["SESSION_COOKIE_NAME"] not in request.cookies and app.secret_key:
+            return self.session_class()
+        return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if response.cache_control.public:

@@ -93,6 +93,9 @@ class Config:
     # Confirmation and security-code texts per day (Europe/London); past it, sign-up by text pauses.
     SMS_SIGNUP_DAILY_BUDGET = _int("SMS_SIGNUP_DAILY_BUDGET", 1000)
     SIGNUP_MIN_FILL_SECONDS = _int("SIGNUP_MIN_FILL_SECONDS", 5)
+    # Copies of rendered public reads (alerts/caching.py): how long one may live, and how many a process keeps.
+    READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
+    READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
 
 class DevelopmentConfig(Config):

@@ -94,11 +94,14 @@ def db(app: Flask, app_context: None) -> Iterator:
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    """Rate limits (sign-up defences, staff sign-in throttling) counted by one test must not refuse the next."""
+def fresh_rate_limits(app: Flask) -> Iterator[None]:
+    """Rate limits (sign-up defences, staff sign-in throttling) counted by one test must not refuse the next,
+    and pages cached from one test's data must not be served in the next."""
+    from alerts.caching import rendered_cache
     from alerts.extensions import limiter
 
     limiter.reset()
+    rendered_cache(app).clear()  # the database is emptied between tests; so are the copies rendered from it
     yield
     limiter.reset()
 

@@ -10,7 +10,7 @@ from flask_limiter.util import get_remote_address
 
 from alerts.api.openapi import openapi_document
 from alerts.api.serialise import area_json, notice_json, service_json, warning_json
-from alerts.caching import cacheable
+from alerts.caching import cacheable, conditional_read
 from alerts.data import notices as notice_data
 from alerts.data import reference
 from alerts.data import warnings as warning_data
@@ -36,7 +36,7 @@ def _page_number(raw: str) -> int | None:
 
 
 @api.get("/notices")
-@cacheable(max_age=60)
+@conditional_read(max_age=60)
 def list_notices() -> Response:
     status = request.args.get("status", "active")
     parsed = notice_data.parse_notice_filter(
@@ -75,7 +75,7 @@ def _links(page: int, last_page: int) -> dict[str, Any]:
 
 
 @api.get("/notices/<int:notice_id>")
-@cacheable(max_age=60)
+@conditional_read(max_age=60)
 def get_notice(notice_id: int) -> Response:
     notice = notice_data.get_public_notice(notice_id)
     if notice is None:
@@ -97,7 +97,7 @@ def list_services() -> Response:
 
 
 @api.get("/warnings")
-@cacheable(max_age=60)
+@conditional_read(max_age=60)
 def list_warnings() -> Response:
     """Met Office warnings that mention the county: for officers and partners to see, never sent to residents."""
     warnings = [warning_json(w) for w in warning_data.current_warnings()]
@@ -105,15 +105,17 @@ def list_warnings() -> Response:
         "self": request.base_url, "source": "https://www.metoffice.gov.uk/weather/warnings-and-advice/uk-warnings"}})
 
 
+def _readable_from_any_origin(response: Response) -> None:
+    # Partner sites show a banner from this, so any origin may read it (a 304 included).
+    response.headers["Access-Control-Allow-Origin"] = "*"
+
+
 @api.get("/status")
-@cacheable(max_age=60)
+@conditional_read(max_age=60, finish=_readable_from_any_origin)
 def status() -> Response:
     by_service = notice_data.count_active_by_service()
-    response = jsonify({"active_notices": sum(by_service.values()), "by_service": by_service,
-                        "disruption": bool(by_service)})
-    # Partner sites show a banner from this, so any origin may read it.
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return jsonify({"active_notices": sum(by_service.values()), "by_service": by_service,
+                    "disruption": bool(by_service)})
 
 
 @api.get("/openapi.json")

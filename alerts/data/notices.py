@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Area, Impact, Notice, NoticeStatus, notice_areas
+from alerts.models import Area, Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
+from alerts.models.base import UTCDateTime
 
 PUBLIC_STATUSES = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 
@@ -87,13 +91,18 @@ def list_public_notices(filters: NoticeFilter, *, page: int = 1, page_size: int 
 
 
 def active_notices_for_areas(area_ids: Sequence[str]) -> list[Notice]:
-    """Active notices for a resident's areas (county-wide ones included), most severe first."""
-    notices = list(db.session.scalars(_public_query(NoticeFilter(area_ids=area_ids))).unique())
+    """Active notices for a resident's areas (county-wide ones included), most severe first.
+
+    For lists of summary cards: the service (joined) and areas (one batched select) are loaded with the notices, but
+    not each notice's timeline, which a card does not show (it still loads if something reads it).
+    """
+    query = _public_query(NoticeFilter(area_ids=area_ids)).options(lazyload(Notice.updates))
+    notices = list(db.session.scalars(query).unique())
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 
 def active_notices() -> list[Notice]:
-    notices = list(db.session.scalars(_public_query(NoticeFilter())).unique())
+    notices = list(db.session.scalars(_public_query(NoticeFilter()).options(lazyload(Notice.updates))).unique())
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 
@@ -111,13 +120,66 @@ def get_public_notice(notice_id: int) -> Notice | None:
     return notice
 
 
-def public_state_marker(filters: NoticeFilter | None = None) -> tuple[int, dt.datetime | None]:
-    """(count, latest change) of the public notices: cheap input for ETags and Last-Modified."""
-    query = _public_query(filters or NoticeFilter(status="all")).subquery()
-    count, latest = db.session.execute(select(func.count(), func.max(query.c.updated_at_utc))).one()
-    if latest is not None and latest.tzinfo is None:
-        latest = latest.replace(tzinfo=dt.UTC)
-    return count or 0, latest
+@cache
+def _read_state_query() -> Select[Any]:
+    """Built once: SQLAlchemy then reuses its cache key and compiled form, which cost more than the query itself."""
+    current = select(func.count()).where(
+        WeatherWarning.is_current.is_(True),
+        or_(WeatherWarning.valid_to_utc.is_(None), WeatherWarning.valid_to_utc > bindparam("now", type_=UTCDateTime)),
+    )
+    values = (
+        select(func.max(Notice.updated_at_utc)),
+        select(func.count()).select_from(Notice),
+        select(func.max(Notice.id)),
+        select(func.sum(Notice.version)),
+        select(func.count()).select_from(NoticeUpdate),
+        select(func.max(NoticeUpdate.id)),
+        select(func.count()).select_from(WeatherWarning),
+        select(func.max(WeatherWarning.updated_at_utc)),
+        current,
+    )
+    return select(*(value.scalar_subquery() for value in values))
+
+
+def _as_utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    """A timestamp as the driver gives it (SQLite: text without a zone) as an aware UTC datetime."""
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ReadState:
+    """A cheap fingerprint of everything the public reads show (see read_state_marker)."""
+
+    values: tuple[str, ...]
+    latest_notice_change: dt.datetime | None  # the feeds' Last-Modified
+
+
+def read_state_marker(now: dt.datetime | None = None) -> ReadState:
+    """What the public reads show, fingerprinted in one round trip: it changes whenever they may.
+
+    Notices: count, highest id, latest change and the sum of versions (every public change bumps `version` and
+    `updated_at_utc`; the sum also catches a change stamped by a process whose clock runs behind). Updates: count
+    and highest id. Weather warnings: count and latest change, and how many are current *now* (a warning drops off
+    the start page when its time runs out, with no write to the database). Every notice counts, public or not:
+    a draft's change costs only a needless re-render, never a stale page. Reference data (areas, services,
+    postcodes) is not in it: it changes only by deploy or import, and cached pages live for seconds.
+    """
+    # Its own short connection, through Core rather than the session: this runs on every public read, a page served
+    # from its copy needs nothing else from the database, and the session's machinery costs more than the query.
+    # It sees only committed data, which is all a public read may show.
+    with db.engine.connect() as connection:
+        row = connection.execute(_read_state_query(), {"now": now or utc_now()}).one()
+    latest = _as_utc(row[0])
+    # str(): PostgreSQL's sum() is a Decimal and SQLite's an int; only equality matters.
+    return ReadState(values=tuple(str(value) for value in row), latest_notice_change=latest)
+
+
+def has_active_notices() -> bool:
+    """Whether anything is disrupted now: all the start page's banner needs to know."""
+    return db.session.scalar(select(Notice.id).where(Notice.status == NoticeStatus.ACTIVE).limit(1)) is not None
 
 
 def count_active_by_service() -> dict[str, int]:

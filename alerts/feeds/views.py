@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
-from alerts.caching import cacheable
+from alerts.caching import cacheable, conditional_read
 from alerts.data import feeds as feed_data
 from alerts.data import notices as notice_data
 from alerts.errors import problem
@@ -51,7 +51,6 @@ def _details(kind: str, title: str) -> FeedDetails:
 def _xml(body: bytes, mimetype: str) -> Response:
     response = make_response(body)
     response.mimetype = mimetype
-    response.last_modified = feed_data.latest_notice_change()
     return response
 
 
@@ -66,19 +65,19 @@ def _notices_feed(kind: FeedFormat) -> Response:
 
 
 @feeds.get("/feeds/notices.atom")
-@cacheable(max_age=FEED_MAX_AGE)
+@conditional_read(max_age=FEED_MAX_AGE, last_modified=True)
 def notices_atom() -> Response:
     return _notices_feed("atom")
 
 
 @feeds.get("/feeds/notices.rss")
-@cacheable(max_age=FEED_MAX_AGE)
+@conditional_read(max_age=FEED_MAX_AGE, last_modified=True)
 def notices_rss() -> Response:
     return _notices_feed("rss")
 
 
 @feeds.get("/feeds/cap.atom")
-@cacheable(max_age=FEED_MAX_AGE)
+@conditional_read(max_age=FEED_MAX_AGE, last_modified=True)
 def cap_index() -> Response:
     notices, _ = notice_data.list_public_notices(notice_data.NoticeFilter(status="all"), page=1, page_size=FEED_SIZE)
     details = _details("cap", f"{current_app.config['COUNCIL_NAME']} CAP alerts")
@@ -96,7 +95,7 @@ def cap_context(notice: Notice) -> CapContext:
 
 
 @feeds.get("/cap/<int:notice_id>.xml")
-@cacheable(max_age=FEED_MAX_AGE)
+@conditional_read(max_age=FEED_MAX_AGE, last_modified=True)
 def cap_alert(notice_id: int) -> Response:
     notice = notice_data.get_public_notice(notice_id)
     if notice is None:
@@ -106,7 +105,7 @@ def cap_alert(notice_id: int) -> Response:
     return response
 
 
-def _embeddable(response: Response) -> Response:
+def _embeddable(response: Response) -> None:
     # Partner sites frame these pages, so they get their own policy in place of the app's frame-ancestors 'none'.
     ancestors = current_app.config["EMBED_FRAME_ANCESTORS"]
     response.headers["Content-Security-Policy"] = (
@@ -114,17 +113,13 @@ def _embeddable(response: Response) -> Response:
         f"frame-ancestors {ancestors}"
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 @feeds.get("/embed/banner")
-@cacheable(max_age=FEED_MAX_AGE)
+@conditional_read(max_age=FEED_MAX_AGE, last_modified=True, finish=_embeddable)
 def banner() -> Response:
-    active = sum(notice_data.count_active_by_service().values())
-    page = render_template("feeds/banner.html", active=active, start_url=external_url("/"))
-    response = make_response(page)
-    response.last_modified = feed_data.latest_notice_change()
-    return _embeddable(response)
+    page = render_template("feeds/banner.html", active=notice_data.has_active_notices(), start_url=external_url("/"))
+    return make_response(page)
 
 
 @feeds.get("/embed/banner.css")
@@ -132,4 +127,5 @@ def banner() -> Response:
 def banner_stylesheet() -> Response:
     response = make_response(render_template("feeds/banner.css"))
     response.mimetype = "text/css"
-    return _embeddable(response)
+    _embeddable(response)
+    return response

@@ -7,6 +7,7 @@ from collections import OrderedDict
 from flask import Blueprint, abort, render_template, request
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.caching import cached_page
 from alerts.data import notices as notice_data
 from alerts.data import reference
 from alerts.data import warnings as warning_data
@@ -24,8 +25,9 @@ def _group_by_service(notices: list[Notice]) -> OrderedDict[str, list[Notice]]:
 
 
 @public.get("/")
+@cached_page
 def start() -> str:
-    return render_template("public/start.html", active=notice_data.active_notices(), warnings=_current_warnings())
+    return render_template("public/start.html", active=notice_data.has_active_notices(), warnings=_current_warnings())
 
 
 def _current_warnings() -> list:
@@ -33,14 +35,16 @@ def _current_warnings() -> list:
 
 
 @public.get("/notices")
+@cached_page
 def notices() -> tuple[str, int] | str:
     raw = request.args.get("postcode", "")
     try:
         postcode = normalise_postcode(raw)
     except InvalidPostcode as error:
         summary = [{"text": str(error), "href": "#postcode"}]
-        page = render_template("public/start.html", active=notice_data.active_notices(), warnings=_current_warnings(),
-                               postcode=raw, postcode_error=str(error), error_summary=summary)
+        page = render_template("public/start.html", active=notice_data.has_active_notices(),
+                               warnings=_current_warnings(), postcode=raw, postcode_error=str(error),
+                               error_summary=summary)
         return page, 400
     answer = reference.area_for_postcode(postcode)
     if answer.is_outside:
@@ -50,6 +54,7 @@ def notices() -> tuple[str, int] | str:
 
 
 @public.get("/notices/<int:notice_id>")
+@cached_page
 def notice(notice_id: int) -> str:
     found = notice_data.get_public_notice(notice_id)
     if found is None:

@@ -1,0 +1,36 @@
+"""Signed-in staff and residents never see each other's copy of a public page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from alerts.caching import rendered_cache
+from alerts.models import Role, StaffUser
+from tests.pages import PageClient
+from tests.staff.conftest import FreshContextClient
+
+
+def test_a_signed_in_officer_never_gets_the_residents_copy(app: Flask, client_request: PageClient,
+                                                           sign_in_as: Callable[..., StaffUser]) -> None:
+    resident = FreshContextClient(app, app.response_class, use_cookies=True)
+    assert "Staff dashboard" not in resident.get("/").get_data(as_text=True)
+    assert len(rendered_cache(app)) == 1
+
+    sign_in_as(Role.OFFICER)
+    page = client_request.get("/")
+
+    assert "Staff dashboard" in page.text
+
+
+def test_a_resident_never_gets_an_officers_page(app: Flask, client_request: PageClient,
+                                                sign_in_as: Callable[..., StaffUser]) -> None:
+    sign_in_as(Role.OFFICER)
+    assert "Staff dashboard" in client_request.get("/").text
+    assert "Staff dashboard" in client_request.get("/notices?postcode=DT4+7TA").text
+
+    resident: FlaskClient = FreshContextClient(app, app.response_class, use_cookies=True)
+    for url in ("/", "/notices?postcode=DT4+7TA"):
+        assert "Staff dashboard" not in resident.get(url).get_data(as_text=True)
