@@ -115,6 +115,50 @@ class Journey:
         else:
             field_.fill(text)
 
+    def choose(self, label: str) -> None:
+        """Select a radio button. With a keyboard, Tab reaches the group (one stop) and the arrow keys move in it."""
+        radio = self.page.get_by_label(label, exact=True)
+        if self.mode == Mode.KEYBOARD:
+            name = radio.get_attribute("name")
+            self._tab_until(f"() => document.activeElement.type === 'radio' && document.activeElement.name === "
+                            f"{name!r}", f"the radio buttons for {label!r}")
+            for _ in range(MAX_TABS):
+                if self._has_focus(radio):
+                    break
+                self.page.keyboard.press("ArrowDown")
+            if not radio.is_checked():
+                self.page.keyboard.press("Space")  # focus arrived on an unselected first option
+        else:
+            radio.check()
+        assert radio.is_checked(), f"{label!r} is not selected"
+
+    def set_checked(self, label: str, checked: bool = True) -> None:
+        """Tick or untick a checkbox (Space with a keyboard)."""
+        box = self.page.get_by_label(label, exact=True)
+        if box.is_checked() == checked:
+            return
+        if self.mode == Mode.KEYBOARD:
+            self.tab_to(box)
+            self.page.keyboard.press("Space")
+        else:
+            box.set_checked(checked)
+        assert box.is_checked() == checked, f"{label!r} did not change"
+
+    def select(self, label: str, option: str) -> None:
+        """Pick an option from a drop-down list; with a keyboard, the arrow keys step through it."""
+        select = self.page.get_by_label(label, exact=True)
+        if self.mode != Mode.KEYBOARD:
+            select.select_option(label=option)
+            return
+        self.tab_to(select)
+        chosen = "element => element.options[element.selectedIndex].text.trim()"
+        self.page.keyboard.press("Home")
+        for _ in range(select.locator("option").count()):
+            if select.evaluate(chosen) == option:
+                return
+            self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"{option!r} could not be chosen from {label!r} with the arrow keys")
+
     def press_button(self, name: str, expected_status: int = 200) -> None:
         """Press a button that submits a form, wait for the next page and audit it."""
         self._activate(self.page.get_by_role("button", name=name, exact=True), expected_status)
@@ -146,10 +190,21 @@ class Journey:
     def tab_to(self, target: Locator) -> None:
         """Press Tab (only Tab) until the target has focus: proves it can be reached without a mouse."""
         for _ in range(MAX_TABS):
-            if target.evaluate("element => element === document.activeElement"):
+            if self._has_focus(target):
                 return
             self.page.keyboard.press("Tab")
         raise AssertionError(f"{target} could not be reached with the Tab key on {self.path}")
+
+    def _tab_until(self, condition: str, what: str) -> None:
+        for _ in range(MAX_TABS):
+            if self.page.evaluate(condition):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{what} could not be reached with the Tab key on {self.path}")
+
+    @staticmethod
+    def _has_focus(target: Locator) -> bool:
+        return bool(target.evaluate("element => element === document.activeElement"))
 
     def focused(self) -> Locator:
         return self.page.locator("*:focus")
