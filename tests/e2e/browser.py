@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -72,6 +72,8 @@ class Journey:
     audit_context: BrowserContext
     audited: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    _audit_page: Page | None = field(default=None, repr=False)
+    _snapshot: tuple[str, str] = field(default=("", ""), repr=False)
 
     def __post_init__(self) -> None:
         self.page.on("console", self._record_console)
@@ -223,16 +225,19 @@ class Journey:
             return run_axe(self.page)
         # axe is JavaScript, so a page shown with JavaScript off is audited as a copy: its DOM, scripts removed,
         # served at the same URL in a JavaScript-enabled tab, where it looks exactly as the resident saw it.
-        snapshot = _SCRIPT_ELEMENT.sub("", self.page.content())
-        audit_page = self.audit_context.new_page()
-        try:
-            audit_page.set_viewport_size(self.page.viewport_size or DESKTOP)
-            url = self.page.url
-            audit_page.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=snapshot))
-            audit_page.goto(url)
-            return run_axe(audit_page)
-        finally:
-            audit_page.close()
+        # One audit tab per journey, reused: a new tab for every page costs more than the audit itself.
+        self._snapshot = (self.page.url.partition("#")[0], _SCRIPT_ELEMENT.sub("", self.page.content()))
+        if self._audit_page is None:
+            self._audit_page = self.audit_context.new_page()
+            self._audit_page.route(lambda url: url == self._snapshot[0], self._serve_snapshot)
+        audit_page = self._audit_page
+        audit_page.set_viewport_size(self.page.viewport_size or DESKTOP)
+        audit_page.goto("about:blank")  # so the same URL again (a form shown with errors) is a fresh load
+        audit_page.goto(self._snapshot[0])
+        return run_axe(audit_page)
+
+    def _serve_snapshot(self, route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html", body=self._snapshot[1])
 
     def screenshot(self, name: str) -> None:
         """Save the page at phone and desktop widths (test-artifacts/screenshots/), auditing it at each width."""
@@ -241,7 +246,8 @@ class Journey:
         try:
             for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
                 self.page.set_viewport_size(size)
-                self.check_page()
+                if size != original:  # at its usual size the page was audited when it was reached
+                    self.check_page()
                 self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.mode}-{label}.png"), full_page=True)
         finally:
             self.page.set_viewport_size(original)
