@@ -49,6 +49,10 @@ def parse_receipt(body: Any) -> Receipt:
         raise InvalidReceipt("status is missing")
     if reference is not None and not isinstance(reference, str):
         raise InvalidReceipt("reference must be a string or null")
+    # Longer than our columns, or with a NUL (PostgreSQL refuses it): not from Notify, and a 500 would make it retry.
+    for name, value, longest in (("id", notify_id, 36), ("reference", reference, 36), ("status", status, 40)):
+        if value is not None and (len(value) > longest or "\x00" in value):
+            raise InvalidReceipt(f"{name} is not a value Notify sends")
     return Receipt(notify_id=notify_id, reference=reference or None, status=status,
                    completed_at=_parse_time(body.get("completed_at")))
 
@@ -59,9 +63,9 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return None
     try:
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+        return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # year 1 at +01:00 is before the earliest datetime once in UTC
         return None
-    return parsed.replace(tzinfo=dt.UTC) if parsed.tzinfo is None else parsed.astimezone(dt.UTC)
 
 
 def record_receipt(receipt: Receipt) -> message_data.ReceiptResult:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -72,6 +72,8 @@ class Journey:
     audit_context: BrowserContext
     audited: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    _audit_page: Page | None = field(default=None, repr=False)
+    _snapshot: tuple[str, str] = field(default=("", ""), repr=False)
 
     def __post_init__(self) -> None:
         self.page.on("console", self._record_console)
@@ -115,6 +117,50 @@ class Journey:
         else:
             field_.fill(text)
 
+    def choose(self, label: str) -> None:
+        """Select a radio button. With a keyboard, Tab reaches the group (one stop) and the arrow keys move in it."""
+        radio = self.page.get_by_label(label, exact=True)
+        if self.mode == Mode.KEYBOARD:
+            name = radio.get_attribute("name")
+            self._tab_until(f"() => document.activeElement.type === 'radio' && document.activeElement.name === "
+                            f"{name!r}", f"the radio buttons for {label!r}")
+            for _ in range(MAX_TABS):
+                if self._has_focus(radio):
+                    break
+                self.page.keyboard.press("ArrowDown")
+            if not radio.is_checked():
+                self.page.keyboard.press("Space")  # focus arrived on an unselected first option
+        else:
+            radio.check()
+        assert radio.is_checked(), f"{label!r} is not selected"
+
+    def set_checked(self, label: str, checked: bool = True) -> None:
+        """Tick or untick a checkbox (Space with a keyboard)."""
+        box = self.page.get_by_label(label, exact=True)
+        if box.is_checked() == checked:
+            return
+        if self.mode == Mode.KEYBOARD:
+            self.tab_to(box)
+            self.page.keyboard.press("Space")
+        else:
+            box.set_checked(checked)
+        assert box.is_checked() == checked, f"{label!r} did not change"
+
+    def select(self, label: str, option: str) -> None:
+        """Pick an option from a drop-down list; with a keyboard, the arrow keys step through it."""
+        select = self.page.get_by_label(label, exact=True)
+        if self.mode != Mode.KEYBOARD:
+            select.select_option(label=option)
+            return
+        self.tab_to(select)
+        chosen = "element => element.options[element.selectedIndex].text.trim()"
+        self.page.keyboard.press("Home")
+        for _ in range(select.locator("option").count()):
+            if select.evaluate(chosen) == option:
+                return
+            self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"{option!r} could not be chosen from {label!r} with the arrow keys")
+
     def press_button(self, name: str, expected_status: int = 200) -> None:
         """Press a button that submits a form, wait for the next page and audit it."""
         self._activate(self.page.get_by_role("button", name=name, exact=True), expected_status)
@@ -146,10 +192,21 @@ class Journey:
     def tab_to(self, target: Locator) -> None:
         """Press Tab (only Tab) until the target has focus: proves it can be reached without a mouse."""
         for _ in range(MAX_TABS):
-            if target.evaluate("element => element === document.activeElement"):
+            if self._has_focus(target):
                 return
             self.page.keyboard.press("Tab")
         raise AssertionError(f"{target} could not be reached with the Tab key on {self.path}")
+
+    def _tab_until(self, condition: str, what: str) -> None:
+        for _ in range(MAX_TABS):
+            if self.page.evaluate(condition):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{what} could not be reached with the Tab key on {self.path}")
+
+    @staticmethod
+    def _has_focus(target: Locator) -> bool:
+        return bool(target.evaluate("element => element === document.activeElement"))
 
     def focused(self) -> Locator:
         return self.page.locator("*:focus")
@@ -168,16 +225,19 @@ class Journey:
             return run_axe(self.page)
         # axe is JavaScript, so a page shown with JavaScript off is audited as a copy: its DOM, scripts removed,
         # served at the same URL in a JavaScript-enabled tab, where it looks exactly as the resident saw it.
-        snapshot = _SCRIPT_ELEMENT.sub("", self.page.content())
-        audit_page = self.audit_context.new_page()
-        try:
-            audit_page.set_viewport_size(self.page.viewport_size or DESKTOP)
-            url = self.page.url
-            audit_page.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=snapshot))
-            audit_page.goto(url)
-            return run_axe(audit_page)
-        finally:
-            audit_page.close()
+        # One audit tab per journey, reused: a new tab for every page costs more than the audit itself.
+        self._snapshot = (self.page.url.partition("#")[0], _SCRIPT_ELEMENT.sub("", self.page.content()))
+        if self._audit_page is None:
+            self._audit_page = self.audit_context.new_page()
+            self._audit_page.route(lambda url: url == self._snapshot[0], self._serve_snapshot)
+        audit_page = self._audit_page
+        audit_page.set_viewport_size(self.page.viewport_size or DESKTOP)
+        audit_page.goto("about:blank")  # so the same URL again (a form shown with errors) is a fresh load
+        audit_page.goto(self._snapshot[0])
+        return run_axe(audit_page)
+
+    def _serve_snapshot(self, route: Route) -> None:
+        route.fulfill(status=200, content_type="text/html", body=self._snapshot[1])
 
     def screenshot(self, name: str) -> None:
         """Save the page at phone and desktop widths (test-artifacts/screenshots/), auditing it at each width."""
@@ -186,7 +246,8 @@ class Journey:
         try:
             for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
                 self.page.set_viewport_size(size)
-                self.check_page()
+                if size != original:  # at its usual size the page was audited when it was reached
+                    self.check_page()
                 self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.mode}-{label}.png"), full_page=True)
         finally:
             self.page.set_viewport_size(original)

@@ -38,6 +38,12 @@ def test_a_bad_postcode_is_an_error_on_the_field(client_request, sign_in_as) -> 
     assert len(page.error_summary()) == 1
 
 
+def test_the_search_box_keeps_what_the_agent_typed(client_request, sign_in_as) -> None:
+    sign_in_as(Role.CONTACT_CENTRE)
+    page = client_request.get("/staff/lookup?contact=07700+900+982")
+    assert page.soup.select_one("#contact")["value"] == "07700 900 982"
+
+
 def test_a_mobile_number_in_any_format_finds_the_subscriber_and_the_search_is_audited(
         client_request, sign_in_as, factories) -> None:
     agent = sign_in_as(Role.CONTACT_CENTRE)

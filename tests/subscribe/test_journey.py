@@ -51,6 +51,18 @@ def test_a_landline_is_refused_with_the_gov_uk_message(client_request) -> None:
     assert page.error_summary() == ["Enter a UK mobile number, like 07700 900 982"]
 
 
+def test_check_your_answers_shows_the_number_the_resident_gave(client_request) -> None:
+    # Found by the browser journey: the layout's contact details once hid a page's own `contact`.
+    client_request.get("/subscribe")
+    client_request.post_form("/subscribe", {"postcode": "DT4 7TA"}, 302)
+    client_request.post_form("/subscribe/how", {"channel": "sms"}, 302)
+    client_request.post_form("/subscribe/contact", {"contact": "07700 900982", "website": ""}, 302)
+    page = client_request.get("/subscribe/check")
+    rows = {row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(strip=True)
+            for row in page.select(".govuk-summary-list__row")}
+    assert rows["Mobile phone number"] == "+447700900982"
+
+
 def test_a_text_sign_up_sends_exactly_one_confirmation_text_and_nothing_else(client_request, notify, app) -> None:
     walk_journey(client_request, postcodes=("DT4 7TA", "dt1 1xj"))
     [(url, body)] = notify.requests

@@ -1,0 +1,71 @@
+"""A contact-centre agent helps a caller: the disruption at their postcode (with the notes only staff see), then
+the caller's own alerts, found by a mobile number typed the way the caller said it, and unsubscribes them with a
+recorded reason. Audited with axe-core in three modes, like every journey.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from alerts.extensions import db
+from alerts.models import Channel, Message, MessageKind, MessageStatus, Role, Subscriber, SubscriberStatus
+from tests.e2e.browser import Journey
+from tests.e2e.staff import AGENT, sign_in
+
+pytestmark = pytest.mark.e2e
+
+
+def test_an_agent_finds_a_callers_disruption_and_alerts_and_unsubscribes_them(journey: Journey, factories: Any) -> None:
+    factories.StaffUserFactory(email=AGENT, role=Role.CONTACT_CENTRE)
+    factories.NoticeFactory(title="Bin collections suspended in Weymouth", area_ids=["weymouth"],
+                            internal_notes="Depot direct line: extension 4411")
+    factories.NoticeFactory(title="Sherborne Primary School closed today", area_ids=["sherborne"],
+                            service_id="schools")
+    caller = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900456",
+                                         area_ids=["weymouth", "portland"])
+    db.session.add(Message(kind=MessageKind.ALERT, channel=Channel.SMS, subscriber_id=caller.id,
+                           recipient=caller.contact, body="Dorset Council: Bin collections suspended in Weymouth.",
+                           status=MessageStatus.NOT_SENT))
+    db.session.commit()
+
+    sign_in(journey, AGENT)
+    assert journey.heading() == "Staff dashboard"
+    assert journey.page.get_by_role("link", name="Publish a new notice").count() == 0, "agents cannot publish"
+    journey.follow_link("Contact centre lookup")
+
+    journey.fill("Postcode", "DT4 7")
+    journey.press_button("Find disruption", expected_status=400)
+    assert journey.title().startswith("Error: ")
+    journey.screenshot("staff-lookup-error")
+    journey.fill("Postcode", "dt4 7ta")
+    journey.press_button("Find disruption")
+    assert journey.page.locator("#postcode-result").inner_text() == "DT4 7TA – Weymouth: 1 live notice"
+    found = journey.text()
+    assert "Bin collections suspended in Weymouth" in found and "Sherborne Primary School" not in found
+    assert "Notes for staff: Depot direct line: extension 4411" in found
+
+    journey.fill("Email address or mobile number", "+44 (0)7700 900 456")
+    journey.press_button("Find subscriber")
+    assert journey.page.get_by_label("Email address or mobile number").input_value() == "+44 (0)7700 900 456"
+    journey.follow_link("+447700900456")
+
+    assert journey.heading() == "+447700900456"
+    details = journey.text()
+    assert "Text message" in details and "Weymouth" in details and "Portland" in details
+    assert "Dorset Council: Bin collections suspended in Weymouth." in journey.page.locator("#messages").inner_text()
+    journey.screenshot("staff-subscriber")
+
+    journey.follow_link("Unsubscribe", within="main")
+    journey.press_button("Unsubscribe", expected_status=400)
+    assert "Enter the reason" in journey.page.locator(".govuk-error-summary").inner_text()
+    journey.fill("Why are they unsubscribing?", "Caller moved away from Dorset")
+    journey.press_button("Unsubscribe")
+
+    assert "They have been unsubscribed from all alerts" in journey.text()
+    assert "Unsubscribed (Caller moved away from Dorset)" in journey.text()
+    db.session.rollback()  # the live server changed it in its own session
+    stopped = db.session.get(Subscriber, caller.id)
+    assert stopped is not None and stopped.status == SubscriberStatus.UNSUBSCRIBED
+    assert stopped.unsubscribe_reason == "Caller moved away from Dorset"
