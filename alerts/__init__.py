@@ -87,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
     from alerts.data.staff import load_user_from_session
 
     login_manager.user_loader(load_user_from_session)
+    login_manager.login_view = "staff.sign_in"
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
 
@@ -110,8 +111,12 @@ def _register_blueprints(app: Flask) -> None:
     from alerts.feeds import feeds
     from alerts.health import health
     from alerts.public import public
+    from alerts.staff import staff
+    from alerts.subscribe import subscribe
 
     app.register_blueprint(public)
+    app.register_blueprint(subscribe)
+    app.register_blueprint(staff)
     app.register_blueprint(api)
     app.register_blueprint(health)
     app.register_blueprint(callbacks)

@@ -24,6 +24,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(dispatch)
     app.cli.add_command(reconcile_receipts)
     app.cli.add_command(ingest_feeds)
+    app.cli.add_command(purge_personal_data)
+    from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
+
+    for command in STAFF_COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.command("load-reference-data")
@@ -45,6 +50,9 @@ def seed_demo(credentials_file: Path | None) -> None:
         click.echo("Demo notices are already loaded.")
     else:
         click.echo(f"Loaded {demo.load_demo_notices()} demo notices.")
+    subscribers = demo.create_demo_subscribers()
+    if subscribers:
+        click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in Weymouth.")
     created = demo.create_demo_staff()
     if created:
         lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]
@@ -162,3 +170,12 @@ def ingest_feeds(due_only: bool) -> None:
         click.echo("No feed sources are due to be polled." if due_only else "No feed sources are enabled.")
     for outcome in outcomes:
         click.echo(f"{outcome.name}: {outcome.summary}", err=not outcome.ok)
+@click.command("purge-personal-data")
+def purge_personal_data() -> None:
+    """Delete unconfirmed sign-ups (24 hours), erase unsubscribed contacts (28 days) and message recipients (7 days)."""
+    from alerts.data.retention import purge_personal_data as purge
+
+    counts = purge()
+    click.echo(f"Deleted {counts.unconfirmed_deleted} unconfirmed sign-ups, dropped {counts.pending_requests_dropped} "
+               f"unconfirmed changes, erased {counts.unsubscribed_erased} unsubscribed contacts and "
+               f"{counts.message_recipients_erased} message recipients.")

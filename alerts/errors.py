@@ -32,7 +32,7 @@ def problem(status: int, title: str, detail: str | None = None, errors: dict[str
     return response
 
 
-_PAGES = {404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html"}
+_PAGES = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html"}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -49,6 +49,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | tuple[str, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
+        # Never leave a half-made change in the session for the next request to commit by accident.
+        from alerts.extensions import db
+
+        db.session.rollback()
         if wants_json():
             return problem(500, "Internal Server Error", "Something went wrong. Try again later.")
         return render_template("errors/500.html"), 500

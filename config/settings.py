@@ -75,6 +75,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     API_PAGE_SIZE = 50
 
+    # Sign-up defences (README "Signing up for alerts"). Limits use Flask-Limiter's notation, ";" between several.
+    SIGNUP_LIMITS_PER_IP = os.environ.get("SIGNUP_LIMITS_PER_IP", "10 per hour;30 per day")
+    SIGNUP_LIMITS_PER_CONTACT = os.environ.get("SIGNUP_LIMITS_PER_CONTACT", "3 per 15 minutes;6 per day")
+    # Pumping fraud walks through a number range: count every number that shares all but its last 4 digits.
+    SIGNUP_LIMITS_PER_NUMBER_PREFIX = os.environ.get("SIGNUP_LIMITS_PER_NUMBER_PREFIX", "10 per hour;20 per day")
+    CODE_ATTEMPT_LIMITS_PER_IP = os.environ.get("CODE_ATTEMPT_LIMITS_PER_IP", "30 per hour")
+    # Confirmation and security-code texts per day (Europe/London); past it, sign-up by text pauses.
+    SMS_SIGNUP_DAILY_BUDGET = _int("SMS_SIGNUP_DAILY_BUDGET", 1000)
+    SIGNUP_MIN_FILL_SECONDS = _int("SIGNUP_MIN_FILL_SECONDS", 5)
+
 
 class DevelopmentConfig(Config):
     ALERTS_ENV = "development"

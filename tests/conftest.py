@@ -68,6 +68,23 @@ def db(app: Flask) -> Iterator:
     _db.session.expire_all()
 
 
+@pytest.fixture(autouse=True)
+def fresh_request_state() -> Iterator[None]:
+    """Rate limits counted by one test must not refuse the next; nor may `g` carry over.
+
+    Requests reuse the session-wide app context the `app` fixture pushed, so `g` outlives a test: Flask-WTF caches
+    its CSRF token there and would otherwise skip putting it in the next test's new session.
+    """
+    from flask import g
+
+    from alerts.extensions import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
+    g.__dict__.clear()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

@@ -65,6 +65,18 @@ class PageClient:
     def post(self, url: str, data: dict | None = None, expected_status: int = 200, **kwargs: Any) -> Page:
         return self._check(self.client.post(url, data=data or {}, **kwargs), expected_status)
 
+    def csrf_token(self, url: str) -> str:
+        """The session's CSRF token, read from a page with a form (CSRF stays on in tests)."""
+        field = self.get(url).soup.select_one("input[name=csrf_token]")
+        assert field is not None, f"{url} has no form with a CSRF token"
+        return str(field["value"])
+
+    def post_form(self, url: str, data: dict | None = None, expected_status: int = 200, *,
+                  token_from: str | None = None, **kwargs: Any) -> Page:
+        """POST like a browser would: with the CSRF token from `token_from` (default: the page itself)."""
+        token = self.csrf_token(token_from or url)
+        return self.post(url, {"csrf_token": token, **(data or {})}, expected_status, **kwargs)
+
 
 def _csp_nonce(response: TestResponse) -> str | None:
     policy = response.headers.get("Content-Security-Policy", "")

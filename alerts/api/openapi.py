@@ -5,6 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 PROBLEM = {"$ref": "#/components/responses/Problem"}
+TOO_MANY = {
+    "description": "Refused by a rate limit, or sign-up by text is paused for the day (the daily budget of "
+                   "confirmation texts is spent). `Retry-After` gives the seconds to wait, when known.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
 
 
 def _list_of(name: str, item: str) -> dict[str, Any]:
@@ -17,6 +23,64 @@ def _list_of(name: str, item: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    document = _read_document()
+    _add_officer_api(document)
+    return document
+
+
+def _add_officer_api(document: dict[str, Any]) -> None:
+    """POST endpoints for other council systems, with a bearer API token (role officer)."""
+    notice_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}}
+    errors = {"401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}
+    security = [{"apiToken": []}]
+    notice_id = [{"name": "notice_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+    def body(schema: str) -> dict[str, Any]:
+        return {"required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+    paths = document["paths"]
+    paths["/api/v1/notices"]["post"] = {
+        "summary": "Publish a notice (needs a second officer's approval above the threshold or for the whole county)",
+        "operationId": "createNotice", "security": security, "requestBody": body("NewNotice"),
+        "responses": {"201": {"description": "Published", **notice_response},
+                      "202": {"description": "Waiting for another officer's approval; nothing sent yet",
+                              **notice_response},
+                      **{k: v for k, v in errors.items() if k != "404" and k != "409"}},
+    }
+    paths["/api/v1/notices/{notice_id}/updates"] = {"post": {
+        "summary": "Post an update to a live notice", "operationId": "createNoticeUpdate", "security": security,
+        "parameters": notice_id, "requestBody": body("NewUpdate"),
+        "responses": {"201": {"description": "Update posted", **notice_response}, **errors},
+    }}
+    paths["/api/v1/notices/{notice_id}/resolve"] = {"post": {
+        "summary": "Resolve a notice", "operationId": "resolveNotice", "security": security,
+        "parameters": notice_id, "requestBody": body("Resolution"),
+        "responses": {"200": {"description": "Resolved", **notice_response}, **errors},
+    }}
+    components = document["components"]
+    components["securitySchemes"] = {"apiToken": {"type": "http", "scheme": "bearer",
+                                                  "description": "A token from `flask create-api-token`"}}
+    text = {"type": "string"}
+    components["schemas"]["NewNotice"] = {
+        "type": "object", "required": ["title", "service", "areas", "impact", "summary"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200}, "service": {"type": "string", "description": "A service id"},
+            "areas": {"type": "array", "items": text, "minItems": 1,
+                      "description": "Area ids; whole-county for everywhere"},
+            "impact": {"type": "string", "enum": ["minor", "major", "severe"]},
+            "starts_at": {"type": ["string", "null"], "format": "date-time"},
+            "expected_end_at": {"type": ["string", "null"], "format": "date-time"},
+            "summary": text, "advice": text, "notify": {"type": "boolean", "default": True},
+        },
+    }
+    components["schemas"]["NewUpdate"] = {"type": "object", "required": ["summary"], "properties": {
+        "summary": text, "advice": text, "notify": {"type": "boolean", "default": True}}}
+    components["schemas"]["Resolution"] = {"type": "object", "required": ["summary"], "properties": {
+        "summary": text, "notify": {"type": "boolean", "default": True}}}
+
+
+def _read_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -81,6 +145,40 @@ def openapi_document() -> dict[str, Any]:
                                        "responses": {"200": {"description": "Counts", "content": {
                                            "application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
                                            "304": {"description": "Not modified"}}}},
+            "/api/v1/subscriptions": {
+                "post": {
+                    "summary": "Sign a resident up for alerts",
+                    "description": "Sends a 6-digit code by text (confirm it with /api/v1/subscriptions/confirm, "
+                                   "within 10 minutes, 5 tries) or a confirmation link by email (valid 24 hours). "
+                                   "Nothing else is sent until the contact is confirmed. Signing up again with a "
+                                   "confirmed contact adds the areas and services once confirmed. The same limits "
+                                   "apply as on the website: per IP address, per contact, per number prefix, and "
+                                   "a daily budget of confirmation texts.",
+                    "operationId": "createSubscription",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/SubscriptionRequest"}}}},
+                    "responses": {
+                        "202": {"description": "Confirmation sent", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/SubscriptionAccepted"}}}},
+                        "422": PROBLEM,
+                        "429": TOO_MANY,
+                    },
+                }
+            },
+            "/api/v1/subscriptions/confirm": {
+                "post": {
+                    "summary": "Confirm a text sign-up with its code",
+                    "operationId": "confirmSubscription",
+                    "requestBody": {"required": True, "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ConfirmRequest"}}}},
+                    "responses": {
+                        "200": {"description": "Confirmed: alerts will be sent", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/SubscriptionConfirmed"}}}},
+                        "422": PROBLEM,
+                        "429": TOO_MANY,
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -134,6 +232,29 @@ def openapi_document() -> dict[str, Any]:
                 "Status": {"type": "object", "properties": {
                     "active_notices": {"type": "integer"}, "disruption": {"type": "boolean"},
                     "by_service": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+                "SubscriptionRequest": {
+                    "type": "object",
+                    "required": ["channel", "contact", "postcode"],
+                    "properties": {
+                        "channel": {"type": "string", "enum": ["sms", "email"]},
+                        "contact": {"type": "string", "description": "A UK mobile number, or an email address",
+                                    "examples": ["07700 900982"]},
+                        "postcode": {"type": "string", "description": "A postcode in the council's area",
+                                     "examples": ["DT4 7TA"]},
+                        "services": {"type": "array", "items": {"type": "string"},
+                                     "description": "Service ids from /api/v1/services; empty or absent: all"},
+                    },
+                },
+                "SubscriptionAccepted": {"type": "object", "required": ["status", "channel"], "properties": {
+                    "status": {"const": "confirmation_sent"}, "channel": {"type": "string", "enum": ["sms", "email"]},
+                    "detail": {"type": "string"}}},
+                "ConfirmRequest": {"type": "object", "required": ["contact", "code"], "properties": {
+                    "contact": {"type": "string", "description": "The mobile number signed up"},
+                    "code": {"type": "string", "pattern": "^[0-9 -]+$", "examples": ["123456"]}}},
+                "SubscriptionConfirmed": {"type": "object", "required": ["status"], "properties": {
+                    "status": {"const": "confirmed"}, "channel": {"type": "string"},
+                    "manage_url": {"type": ["string", "null"], "format": "uri",
+                                   "description": "Where the resident can change or stop their alerts"}}},
                 "Problem": {"type": "object", "required": ["status", "title"], "properties": {
                     "status": {"type": "integer"}, "title": {"type": "string"}, "detail": {"type": "string"},
                     "errors": {"type": "object", "additionalProperties": {"type": "string"}}}},

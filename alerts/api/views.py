@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_limiter.util import get_remote_address
 
 from alerts.api.openapi import openapi_document
 from alerts.api.serialise import area_json, notice_json, service_json, warning_json
@@ -14,6 +15,12 @@ from alerts.data import notices as notice_data
 from alerts.data import reference
 from alerts.data import warnings as warning_data
 from alerts.errors import problem
+from alerts.extensions import csrf
+from alerts.links import manage_url
+from alerts.models import Channel
+from alerts.notify import InvalidRecipient, normalise_uk_mobile
+from alerts.subscribe import signups
+from alerts.subscribe.defences import Refused, code_attempts
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -111,3 +118,71 @@ def status() -> Response:
 @cacheable(max_age=3600)
 def openapi() -> Response:
     return jsonify(openapi_document())
+
+
+
+# --- Public sign-up for the council's own apps: the same rules, limits and defences as the pages. ---------------
+# CSRF-exempt: they take JSON from the council's apps, and no cookie grants anything here.
+
+def _refusal(error: Refused) -> Response:
+    if error.reason == "sms-budget":
+        response = problem(429, "Sign-up by text message is paused",
+                           "So many people have signed up by text today that sign-up by text message is paused "
+                           "until midnight. Sign up by email instead, or try again tomorrow.")
+    else:
+        response = problem(429, "Too Many Requests", "There have been too many attempts. Wait, then try again.")
+    if error.retry_after_seconds:
+        response.headers["Retry-After"] = str(error.retry_after_seconds)
+    return response
+
+
+@api.post("/subscriptions")
+@csrf.exempt
+def create_subscription() -> Response:
+    sign_up, errors = signups.validate_api_sign_up(request.get_json(silent=True))
+    if sign_up is None:
+        return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
+    try:
+        signups.start_sign_up(sign_up, ip=get_remote_address())
+    except Refused as error:
+        return _refusal(error)
+    how = "a code by text message" if sign_up.channel == Channel.SMS else "a link by email"
+    response = jsonify({"status": "confirmation_sent", "channel": sign_up.channel.value,
+                        "detail": f"We have sent {how}. Nothing else is sent until it is confirmed."})
+    response.status_code = 202
+    return response
+
+
+@api.post("/subscriptions/confirm")
+@csrf.exempt
+@code_attempts
+def confirm_subscription() -> Response:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return problem(422, "Invalid request", errors={"body": "Send a JSON object"})
+    errors: dict[str, str] = {}
+    contact, code = payload.get("contact"), payload.get("code")
+    number = None
+    if not isinstance(contact, str) or not contact.strip():
+        errors["contact"] = "Enter the mobile number you signed up with"
+    elif "@" in contact:
+        errors["contact"] = "Email addresses are confirmed with the link in the email we sent"
+    else:
+        try:
+            number = normalise_uk_mobile(contact)
+        except InvalidRecipient as error:
+            errors["contact"] = error.message
+    if not isinstance(code, str) or not code.strip():
+        errors["code"] = "Enter the code we sent you"
+    if errors or number is None or not isinstance(code, str):
+        return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
+    subscriber_id = signups.pending_text_sign_up(number)
+    if subscriber_id is None:
+        # The same answer as a wrong code: the API must not reveal who has signed up.
+        return problem(422, "Invalid request", errors={"code": signups.CODE_ERRORS[signups.CodeOutcome.WRONG]})
+    outcome = signups.confirm_with_code(subscriber_id, code)
+    if outcome != signups.CodeOutcome.CORRECT:
+        return problem(422, "Invalid request", errors={"code": signups.CODE_ERRORS[outcome]})
+    version = signups.token_version(subscriber_id)
+    return jsonify({"status": "confirmed", "channel": Channel.SMS.value,
+                    "manage_url": manage_url(subscriber_id, version) if version else None})

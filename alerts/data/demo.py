@@ -6,11 +6,24 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, Role, StaffUser, UpdateKind, utc_now
+from alerts.models import (
+    Channel,
+    Impact,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    Role,
+    StaffUser,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    UpdateKind,
+    utc_now,
+)
+from alerts.passwords import hash_password
 
 DEMO_STAFF = {
     Role.OFFICER: ["officer@dorsetcouncil.example", "second.officer@dorsetcouncil.example"],
@@ -120,7 +133,35 @@ def create_demo_staff() -> dict[str, tuple[str, str]]:
             if db.session.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
                 continue
             password = "-".join(secrets.token_hex(3) for _ in range(3))
-            db.session.add(StaffUser(email=email, role=role, password_hash=generate_password_hash(password)))
+            db.session.add(StaffUser(email=email, role=role, password_hash=hash_password(password)))
             created[email] = (str(role), password)
+    db.session.commit()
+    return created
+
+
+# Ofcom drama-range numbers and example.com addresses: nothing real, even if a Notify key is set by mistake.
+DEMO_SUBSCRIBERS = [
+    (Channel.EMAIL, "weymouth.resident1@example.com", ["weymouth"]),
+    (Channel.EMAIL, "weymouth.resident2@example.com", ["weymouth", "portland"]),
+    (Channel.EMAIL, "dorchester.resident@example.com", ["dorchester"]),
+    (Channel.SMS, "+447700900101", ["weymouth"]),
+    (Channel.SMS, "+447700900102", ["weymouth"]),
+    (Channel.SMS, "+447700900103", ["bridport"]),
+]
+
+
+def create_demo_subscribers() -> int:
+    """A few confirmed subscribers, so publishing in `make run` shows real counts and outbox rows."""
+    created = 0
+    for channel, contact, area_ids in DEMO_SUBSCRIBERS:
+        exists = db.session.scalar(select(Subscriber).where(Subscriber.channel == channel,
+                                                            Subscriber.contact == contact))
+        if exists is not None:
+            continue
+        subscriber = Subscriber(channel=channel, contact=contact, status=SubscriberStatus.CONFIRMED,
+                                confirmed_at_utc=utc_now(), consent_source="demo")
+        subscriber.subscriptions = [Subscription(area_id=area_id) for area_id in area_ids]
+        db.session.add(subscriber)
+        created += 1
     db.session.commit()
     return created

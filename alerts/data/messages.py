@@ -74,6 +74,17 @@ def queue_direct_message(*, kind: MessageKind, channel: Channel, recipient: str,
     return message
 
 
+def count_direct_texts_since(since: dt.datetime) -> int:
+    """Confirmation and security-code texts queued since `since`: what the daily SMS sign-up budget counts."""
+    return db.session.scalar(
+        select(func.count()).select_from(Message).where(
+            Message.channel == Channel.SMS,
+            Message.kind.in_([MessageKind.CONFIRMATION, MessageKind.MANAGE_LINK]),
+            Message.created_at_utc >= since,
+        )
+    ) or 0
+
+
 def get_message(message_id: str) -> Message | None:
     return db.session.get(Message, message_id)
 

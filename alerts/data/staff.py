@@ -1,9 +1,22 @@
-"""Staff accounts: loading them for sessions."""
+"""Staff accounts and API tokens: sessions, sign-in bookkeeping, administration."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
 from alerts.extensions import db
-from alerts.models import StaffUser
+from alerts.models import ApiToken, Role, StaffUser, utc_now
+from alerts.passwords import check_password_rules, hash_password, needs_rehash, verify_password
+
+API_TOKEN_PREFIX = "dsa_"  # noqa: S105 — a label on every token, so leaked ones are easy to spot
+
+
+class StaffUserExists(ValueError):
+    """There is already an account with this email address."""
 
 
 def load_user_from_session(session_id: str) -> StaffUser | None:
@@ -15,3 +28,115 @@ def load_user_from_session(session_id: str) -> StaffUser | None:
     if user is None or user.is_disabled or user.session_version != int(version):
         return None
     return user
+
+
+def normalise_staff_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_staff_user(user_id: int) -> StaffUser | None:
+    return db.session.get(StaffUser, user_id)
+
+
+def get_staff_user_by_email(email: str) -> StaffUser | None:
+    return db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == normalise_staff_email(email)))
+
+
+def list_staff_users() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
+
+
+def create_staff_user(email: str, role: Role, password: str) -> StaffUser:
+    """Check the password rules (WeakPassword) and add the account. The caller commits."""
+    email = normalise_staff_email(email)
+    if get_staff_user_by_email(email) is not None:
+        raise StaffUserExists(f"There is already a staff account for {email}")
+    check_password_rules(password, email=email)
+    user = StaffUser(email=email, role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(user: StaffUser | None, password: str) -> bool:
+    """Check a password; on success upgrade an old hash (scrypt from before argon2) in place."""
+    if user is None:
+        return False
+    if not verify_password(user.password_hash, password):
+        return False
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return True
+
+
+def record_failed_sign_in(user: StaffUser) -> None:
+    user.failed_sign_ins += 1
+
+
+def record_sign_in(user: StaffUser) -> None:
+    user.failed_sign_ins = 0
+    user.locked_until_utc = None
+    user.last_signed_in_at_utc = utc_now()
+
+
+def change_role(user: StaffUser, role: Role) -> None:
+    if user.role != role:
+        user.role = role
+        # A role change must not leave an old session with the old permissions.
+        user.session_version += 1
+
+
+def set_disabled(user: StaffUser, disabled: bool) -> None:
+    user.is_disabled = disabled
+    if disabled:
+        user.session_version += 1  # ends every session of this user at their next request
+
+
+def count_enabled_admins() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(StaffUser).where(StaffUser.role == Role.ADMIN,
+                                                          StaffUser.is_disabled.is_(False))
+    ) or 0
+
+
+# API tokens ---------------------------------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    # A token is 256 random bits, so a plain SHA-256 is enough: there is nothing to brute-force, unlike a password.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewApiToken:
+    token: str  # shown once, never stored
+    record: ApiToken
+
+
+def create_api_token(name: str, role: Role) -> NewApiToken:
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(name=name.strip(), role=role, token_hash=_token_hash(token), token_prefix=token[:12])
+    db.session.add(record)
+    db.session.flush()
+    return NewApiToken(token=token, record=record)
+
+
+def list_api_tokens() -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at_utc.is_not(None), ApiToken.name)))
+
+
+def get_api_token(token_id: int) -> ApiToken | None:
+    return db.session.get(ApiToken, token_id)
+
+
+def revoke_api_token(record: ApiToken) -> None:
+    if record.revoked_at_utc is None:
+        record.revoked_at_utc = utc_now()
+
+
+def api_token_for(token: str) -> ApiToken | None:
+    """The live token with this value, marked as used now; None if unknown or revoked."""
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if record is None or record.revoked_at_utc is not None:
+        return None
+    record.last_used_at_utc = utc_now()
+    return record

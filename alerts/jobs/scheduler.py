@@ -53,17 +53,32 @@ def delivery_jobs(app: Flask) -> list[Job]:
         Job("dispatch", dispatcher.run_forever, "date", {}, stop=dispatcher.stop),
         Job("reconcile-receipts", lambda: reconcile_sent_messages(app), "interval", {"minutes": 10}),
     ]
+def purge_personal_data_job(app: Flask) -> Callable[[], None]:
+    def purge() -> None:
+        from alerts.data.retention import purge_personal_data
+
+        with app.app_context():
+            counts = purge_personal_data()
+            log.info("purged personal data: %s", counts)
+
+    return purge
 
 
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
     from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
+    from alerts.jobs.notices import expand_fanouts_job, expire_notices_job, publish_due_job
 
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
         *delivery_jobs(app),
+        Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
+        Job("expand-fanouts", expand_fanouts_job(app), "interval", {"seconds": 5}),
+        Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
+        # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
+        Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
     ]
 
 

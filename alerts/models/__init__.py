@@ -4,6 +4,7 @@ from alerts.models.areas import Area, PostcodeLookup
 from alerts.models.audit import AuditEvent
 from alerts.models.base import Base, utc_now
 from alerts.models.delivery import ALL_CHANNELS, ChannelHold, RateBucket
+from alerts.models.fanouts import Fanout, FanoutStatus
 from alerts.models.feeds import FeedSource, WeatherWarning
 from alerts.models.messages import Message, MessageKind, MessageStatus
 from alerts.models.notices import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, notice_areas
@@ -13,8 +14,8 @@ from alerts.models.staff import ApiToken, Role, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "FeedSource", "Heartbeat",
-    "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus", "NoticeUpdate", "PostcodeLookup",
-    "RateBucket", "Role", "Service", "StaffUser", "Subscriber", "SubscriberStatus", "Subscription", "UpdateKind",
-    "WeatherWarning", "notice_areas", "subscriber_services", "utc_now",
+    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "Fanout", "FanoutStatus",
+    "FeedSource", "Heartbeat", "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus",
+    "NoticeUpdate", "PostcodeLookup", "RateBucket", "Role", "Service", "StaffUser", "Subscriber", "SubscriberStatus",
+    "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "subscriber_services", "utc_now",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.models.base import Base, TimestampMixin, enum_column, new_uuid
@@ -37,6 +37,8 @@ class Message(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_messages_due", "status", "priority", "next_attempt_at_utc"),
         Index("ix_messages_notice_id_status", "notice_id", "status"),
+        # One message per subscriber per update per channel: expanding a fan-out twice can never send twice.
+        UniqueConstraint("notice_update_id", "subscriber_id", "channel", name="uq_messages_update_subscriber_channel"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.models.areas import Area
@@ -56,6 +56,11 @@ class Subscriber(TimestampMixin, Base):
     codes_sent: Mapped[int] = mapped_column(default=0)
     # Bumped to revoke every manage/unsubscribe link issued before.
     token_version: Mapped[int] = mapped_column(default=1)
+    # What a sign-up asked for, applied only once the contact is confirmed, so an unconfirmed request can never
+    # add areas to someone else's alerts: {"areas": [[area id, postcode], ...], "services": [ids] or null for all,
+    # "source": "web", "replaces": subscriber id or null (a change of channel)}. Deleted after 24 hours.
+    pending_request: Mapped[dict | None] = mapped_column(JSON)
+    pending_since_utc: Mapped[dt.datetime | None] = mapped_column(index=True)
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", lazy="selectin"

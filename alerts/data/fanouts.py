@@ -1,0 +1,287 @@
+"""Who hears about a notice, and turning a notice update into one outbox message per matching subscriber.
+
+A fan-out row is written in the publishing transaction (DESIGN §3 transactional outbox); `expand_fanout` then
+creates the messages in batches. Each batch and its cursor commit together, and messages are unique per
+(update, subscriber, channel), so expanding again after a crash, or twice at once, never creates a duplicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from alerts import links
+from alerts.data.reference import WHOLE_COUNTY_ID
+from alerts.extensions import db
+from alerts.formatting import london_time
+from alerts.models import (
+    Area,
+    Channel,
+    Fanout,
+    FanoutStatus,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Notice,
+    NoticeUpdate,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    UpdateKind,
+    subscriber_services,
+    utc_now,
+)
+from alerts.models.base import new_uuid
+from alerts.models.messages import PRIORITY_ALERT
+from alerts.notify import AlertContent, SmsLength, render_alert_email, render_alert_sms, sms_fragment_count
+
+DEFAULT_BATCH_SIZE = 1000
+SMS_WARNING_FRAGMENTS = 2
+
+# DESIGN §3: texts on publish and resolve; emails on every update the officer chooses to notify.
+CHANNELS_FOR_KIND: dict[UpdateKind, tuple[Channel, ...]] = {
+    UpdateKind.PUBLISHED: (Channel.EMAIL, Channel.SMS),
+    UpdateKind.UPDATED: (Channel.EMAIL,),
+    UpdateKind.RESOLVED: (Channel.EMAIL, Channel.SMS),
+}
+
+
+# Audience ---------------------------------------------------------------------------------------------------
+
+def _area_ids(notice: Notice) -> list[str]:
+    return [area.id for area in notice.areas] + [WHOLE_COUNTY_ID]
+
+
+def _audience_conditions(notice: Notice) -> list[ColumnElement[bool]]:
+    """Confirmed subscribers following one of the notice's areas (any area for a county-wide notice, and the
+    whole county for everyone) who chose the notice's service or all services."""
+    in_area = Subscription.subscriber_id == Subscriber.id
+    if not notice.whole_county:
+        in_area = and_(in_area, Subscription.area_id.in_(_area_ids(notice)))
+    chose_service = or_(
+        Subscriber.all_services.is_(True),
+        select(subscriber_services.c.subscriber_id)
+        .where(subscriber_services.c.subscriber_id == Subscriber.id,
+               subscriber_services.c.service_id == notice.service_id)
+        .correlate(Subscriber).exists(),
+    )
+    # Correlate only the subscriber: the per-area count also joins subscriptions in the outer query.
+    follows = select(Subscription.id).where(in_area).correlate(Subscriber).exists()
+    return [Subscriber.status == SubscriberStatus.CONFIRMED, Subscriber.contact.is_not(None), follows, chose_service]
+
+
+@dataclass(frozen=True)
+class AreaAudience:
+    name: str
+    emails: int
+    texts: int
+
+
+@dataclass(frozen=True)
+class Audience:
+    emails: int
+    texts: int
+    by_area: list[AreaAudience] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.emails + self.texts
+
+
+def audience_for(notice: Notice, *, with_areas: bool = True) -> Audience:
+    """How many people a publish would reach, per channel and per area. A subscriber following two of the
+    notice's areas counts once in the totals and once under each area."""
+    conditions = _audience_conditions(notice)
+    totals = dict(
+        db.session.execute(select(Subscriber.channel, func.count()).where(*conditions).group_by(Subscriber.channel))
+        .tuples().all()
+    )
+    by_area: list[AreaAudience] = []
+    if with_areas:
+        rows = db.session.execute(
+            select(Area.name, Area.sort_order, Subscriber.channel, func.count(func.distinct(Subscriber.id)))
+            .join(Subscription, Subscription.subscriber_id == Subscriber.id)
+            .join(Area, Area.id == Subscription.area_id)
+            .where(*conditions)
+            .where(true() if notice.whole_county else Subscription.area_id.in_(_area_ids(notice)))
+            .group_by(Area.name, Area.sort_order, Subscriber.channel)
+            .order_by(Area.sort_order, Area.name)
+        ).all()
+        counts: dict[str, dict[str, int]] = {}
+        for name, _order, channel, count in rows:
+            counts.setdefault(name, {"email": 0, "sms": 0})[str(channel)] = count
+        by_area = [AreaAudience(name, c["email"], c["sms"]) for name, c in counts.items()]
+    return Audience(emails=totals.get(Channel.EMAIL, 0), texts=totals.get(Channel.SMS, 0), by_area=by_area)
+
+
+# Rendering ---------------------------------------------------------------------------------------------------
+
+def _area_names(notice: Notice) -> list[str]:
+    return ["Whole county"] if notice.whole_county else [area.name for area in notice.areas]
+
+
+def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKind, manage_url: str,
+                  unsubscribe_url: str) -> AlertContent:
+    if update is None:
+        summary, advice = notice.summary, notice.advice
+    else:
+        # An update without new advice keeps the notice's; a resolution has no advice unless it gives one.
+        summary = update.summary
+        advice = update.advice or ("" if kind == UpdateKind.RESOLVED else notice.advice)
+    return AlertContent(
+        title=notice.title, service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
+        area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
+        notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
+        expected_end_text=london_time(notice.expected_end_at_utc) or None,
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    subject: str
+    email_body: str
+    sms_body: str
+    sms_length: SmsLength
+
+    @property
+    def sms_over_budget(self) -> bool:
+        return self.sms_length.fragments > SMS_WARNING_FRAGMENTS
+
+
+# A subscriber id of this size gives links as long as any real one, so the preview's counts are never short.
+_PREVIEW_SUBSCRIBER_ID = 9_999_999
+
+
+def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update: NoticeUpdate | None = None) -> Preview:
+    """The email and text exactly as a subscriber gets them, with example manage and unsubscribe links."""
+    content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(_PREVIEW_SUBSCRIBER_ID, 1),
+                            unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1))
+    email = render_alert_email(content)
+    sms = render_alert_sms(content)
+    return Preview(subject=email.subject, email_body=email.body, sms_body=sms, sms_length=sms_fragment_count(sms))
+
+
+# Fan-outs ----------------------------------------------------------------------------------------------------
+
+def record_fanout(notice: Notice, update: NoticeUpdate) -> Fanout:
+    """Record, in the caller's transaction, that this update must reach its audience."""
+    channels = CHANNELS_FOR_KIND[UpdateKind(update.kind)]
+    fanout = Fanout(notice_id=notice.id, notice_update_id=update.id, channels=",".join(str(c) for c in channels),
+                    status=FanoutStatus.PENDING)
+    db.session.add(fanout)
+    db.session.flush()
+    return fanout
+
+
+def pending_fanout_ids() -> list[int]:
+    return list(db.session.scalars(select(Fanout.id).where(Fanout.status == FanoutStatus.PENDING).order_by(Fanout.id)))
+
+
+def get_fanout(fanout_id: int) -> Fanout | None:
+    return db.session.get(Fanout, fanout_id)
+
+
+def _claim(fanout_id: int) -> Fanout | None:
+    query = select(Fanout).where(Fanout.id == fanout_id, Fanout.status == FanoutStatus.PENDING)
+    if db.engine.dialect.name == "postgresql":
+        # Two expanders never work on the same fan-out at once; the loser simply moves on.
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalar(query)
+
+
+def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
+    """Create the next batch of messages for a pending fan-out and commit it with the cursor.
+
+    Returns the number of messages created (0 once the fan-out is done). Safe to run again at any time.
+    """
+    fanout = _claim(fanout_id)
+    if fanout is None:
+        db.session.rollback()
+        return 0
+    update = db.session.get(NoticeUpdate, fanout.notice_update_id)
+    notice = db.session.get(Notice, fanout.notice_id)
+    if update is None or notice is None:
+        fanout.status, fanout.completed_at_utc = FanoutStatus.DONE, utc_now()
+        db.session.commit()
+        return 0
+    kind = UpdateKind(update.kind)
+    channels = [Channel(c) for c in fanout.channel_list]
+    conditions = _audience_conditions(notice)
+    if kind == UpdateKind.RESOLVED and Channel.SMS in channels:
+        # A resident who was never texted about a disruption should not get a text saying it is over.
+        texted = select(Message.id).where(
+            Message.notice_id == notice.id, Message.subscriber_id == Subscriber.id, Message.channel == Channel.SMS,
+            Message.kind == MessageKind.ALERT,
+        ).correlate(Subscriber).exists()
+        conditions.append(or_(Subscriber.channel != Channel.SMS, texted))
+    rows = db.session.execute(
+        select(Subscriber.id, Subscriber.channel, Subscriber.contact, Subscriber.token_version)
+        .where(*conditions, Subscriber.id > fanout.cursor, Subscriber.channel.in_(channels))
+        .order_by(Subscriber.id)
+        .limit(batch_size)
+    ).all()
+    values = [_message_values(notice, update, kind, *row) for row in rows]
+    if values:
+        insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(Message).on_conflict_do_nothing(index_elements=["notice_update_id", "subscriber_id", "channel"]),
+            values,
+        )
+        fanout.cursor = rows[-1][0]
+        fanout.messages_created += len(values)
+    if len(rows) < batch_size:
+        fanout.status, fanout.completed_at_utc = FanoutStatus.DONE, utc_now()
+    db.session.commit()
+    return len(values)
+
+
+def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subscriber_id: int, channel: Channel,
+                    contact: str, token_version: int) -> dict[str, Any]:
+    unsubscribe = links.unsubscribe_url(subscriber_id, token_version)
+    content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(subscriber_id, token_version),
+                            unsubscribe_url=unsubscribe)
+    now = utc_now()
+    values: dict[str, Any] = {
+        "id": new_uuid(), "kind": MessageKind.ALERT, "channel": channel, "status": MessageStatus.QUEUED,
+        "priority": PRIORITY_ALERT, "notice_id": notice.id, "notice_update_id": update.id,
+        "subscriber_id": subscriber_id, "recipient": contact, "attempts": 0, "outcome_unknown": False,
+        # Quiet hours (non-severe texts wait for 07:00) are applied by the dispatcher, which owns timing.
+        "next_attempt_at_utc": now, "created_at_utc": now, "updated_at_utc": now,
+        "subject": None, "one_click_unsubscribe_url": None,
+    }
+    if channel == Channel.EMAIL:
+        email = render_alert_email(content)
+        values.update(subject=email.subject, body=email.body, one_click_unsubscribe_url=unsubscribe)
+    else:
+        values["body"] = render_alert_sms(content)
+    return values
+
+
+def expand_pending_fanouts(batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int | None = None) -> int:
+    """Expand every pending fan-out (oldest first); returns the number of messages created."""
+    created = batches = 0
+    for fanout_id in pending_fanout_ids():
+        while max_batches is None or batches < max_batches:
+            count = expand_fanout(fanout_id, batch_size)
+            batches += 1
+            created += count
+            fanout = get_fanout(fanout_id)
+            if fanout is None or fanout.status == FanoutStatus.DONE:
+                break
+    return created
+
+
+def message_counts_for_notice(notice_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Message.channel, func.count()).where(Message.notice_id == notice_id).group_by(Message.channel)
+    ).tuples().all()
+    return {str(channel): count for channel, count in rows}
+
+
+def fanouts_for_notice(notice_id: int) -> Sequence[Fanout]:
+    return list(db.session.scalars(select(Fanout).where(Fanout.notice_id == notice_id).order_by(Fanout.id)))

@@ -1,0 +1,167 @@
+"""Subscribers: sign-up requests, confirmation, changes made on the manage page, unsubscribing.
+
+A sign-up never changes what a contact receives until that contact is confirmed: the request waits in
+`Subscriber.pending_request` and is applied by `confirm_subscriber`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from alerts.data import reference
+from alerts.extensions import db
+from alerts.models import Channel, Subscriber, SubscriberStatus, Subscription, utc_now
+
+MAX_CODE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    """One postcode a resident gave and the area it resolved to."""
+
+    area_id: str
+    postcode: str | None
+
+
+def get_subscriber(subscriber_id: int) -> Subscriber | None:
+    return db.session.get(Subscriber, subscriber_id)
+
+
+def find_subscriber(channel: Channel, contact: str) -> Subscriber | None:
+    return db.session.scalar(select(Subscriber).where(Subscriber.channel == channel, Subscriber.contact == contact))
+
+
+def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoice], service_ids: list[str] | None,
+                    source: str, replaces: int | None = None) -> Subscriber:
+    """Record what a contact asked for, to apply once they confirm. `service_ids` None means every service.
+
+    A confirmed (or suspended) contact keeps what they have meanwhile. A contact that unsubscribed starts afresh.
+    The caller commits.
+    """
+    subscriber = find_subscriber(channel, contact)
+    if subscriber is None:
+        subscriber = Subscriber(channel=channel, contact=contact, status=SubscriberStatus.PENDING, all_services=False,
+                                consent_source=source)
+        db.session.add(subscriber)
+    elif subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        subscriber.status = SubscriberStatus.PENDING
+        subscriber.subscriptions = []
+        subscriber.services = []
+        subscriber.all_services = False
+        subscriber.unsubscribed_at_utc = None
+        subscriber.unsubscribe_reason = None
+    subscriber.pending_request = {
+        "areas": [[choice.area_id, choice.postcode] for choice in areas],
+        "services": sorted(service_ids) if service_ids is not None else None,
+        "source": source,
+        "replaces": replaces,
+    }
+    subscriber.pending_since_utc = utc_now()
+    db.session.flush()
+    return subscriber
+
+
+def set_code(subscriber: Subscriber, code_hash: str, expires_at: dt.datetime) -> None:
+    """Store a new code (hashed), replacing any earlier one and its tries. The caller commits."""
+    subscriber.code_hash = code_hash
+    subscriber.code_expires_at_utc = expires_at
+    subscriber.code_attempts = 0
+    subscriber.codes_sent += 1
+
+
+def use_code_attempt(subscriber_id: int) -> bool:
+    """Spend one of the code's tries before checking it; False when none are left.
+
+    A conditional UPDATE, so guesses sent in parallel can never get more than MAX_CODE_ATTEMPTS tries between them.
+    """
+    used = db.session.execute(
+        update(Subscriber)
+        .where(Subscriber.id == subscriber_id, Subscriber.code_hash.is_not(None),
+               Subscriber.code_attempts < MAX_CODE_ATTEMPTS)
+        .values(code_attempts=Subscriber.code_attempts + 1)
+    ).rowcount
+    db.session.commit()
+    return bool(used)
+
+
+def clear_code(subscriber: Subscriber) -> None:
+    """A code is single use: forget it once used, expired or out of tries. The caller commits."""
+    subscriber.code_hash = None
+    subscriber.code_expires_at_utc = None
+
+
+def confirm_subscriber(subscriber: Subscriber) -> None:
+    """Apply the pending request: the contact has proved it is theirs. Safe to call twice. The caller commits."""
+    request = subscriber.pending_request
+    clear_code(subscriber)
+    subscriber.code_attempts = 0
+    if subscriber.status != SubscriberStatus.CONFIRMED:
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.permanent_failures = 0
+        subscriber.suspended_reason = None
+    if request is None:
+        return
+    add_areas(subscriber, [AreaChoice(area_id, postcode) for area_id, postcode in request.get("areas", [])])
+    wanted = request.get("services")
+    if wanted is None or subscriber.all_services:
+        subscriber.all_services = True
+        subscriber.services = []
+    else:
+        have = {service.id for service in subscriber.services}
+        subscriber.services = [s for s in reference.list_services() if s.id in have | set(wanted)]
+    subscriber.confirmed_at_utc = utc_now()  # consent: the latest confirmation covers everything asked for
+    subscriber.consent_source = str(request.get("source") or subscriber.consent_source)
+    subscriber.pending_request = None
+    subscriber.pending_since_utc = None
+    replaced = request.get("replaces")
+    if isinstance(replaced, int) and replaced != subscriber.id:
+        old = get_subscriber(replaced)
+        if old is not None and old.status != SubscriberStatus.UNSUBSCRIBED:
+            unsubscribe(old, reason=f"Changed to {'email' if subscriber.channel == Channel.EMAIL else 'text message'}")
+
+
+def add_areas(subscriber: Subscriber, areas: Iterable[AreaChoice]) -> None:
+    following = {subscription.area_id: subscription for subscription in subscriber.subscriptions}
+    for choice in areas:
+        existing = following.get(choice.area_id)
+        if existing is None:
+            following[choice.area_id] = Subscription(area_id=choice.area_id, postcode=choice.postcode)
+            subscriber.subscriptions.append(following[choice.area_id])
+        elif existing.postcode is None:
+            existing.postcode = choice.postcode
+
+
+def remove_area(subscriber: Subscriber, area_id: str) -> None:
+    subscriber.subscriptions = [s for s in subscriber.subscriptions if s.area_id != area_id]
+
+
+def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
+    """None means every service, including any the council adds later. The caller commits."""
+    if service_ids is None:
+        subscriber.all_services = True
+        subscriber.services = []
+    else:
+        subscriber.all_services = False
+        subscriber.services = [s for s in reference.list_services() if s.id in set(service_ids)]
+
+
+def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
+    """Stop every alert. Returns False if they had already stopped. Bumps nothing, so the one-click link
+    keeps answering 200. The caller commits."""
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        return False
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    subscriber.unsubscribed_at_utc = utc_now()
+    subscriber.unsubscribe_reason = reason
+    subscriber.pending_request = None
+    subscriber.pending_since_utc = None
+    clear_code(subscriber)
+    return True
+
+
+def commit() -> None:
+    db.session.commit()

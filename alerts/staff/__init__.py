@@ -1,0 +1,33 @@
+"""Staff pages under /staff: officers publish disruptions, the contact centre answers callers, admins run it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+staff = Blueprint("staff", __name__, url_prefix="/staff")
+
+# Views that must work without signing in.
+PUBLIC_ENDPOINTS = frozenset({"staff.sign_in"})
+
+
+@staff.before_request
+def _check_session() -> Response | None:
+    from flask import request
+
+    from alerts.staff.access import check_session
+
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return check_session()
+
+
+@staff.after_request
+def _no_caching(response: Response) -> Response:
+    # Staff pages show personal data: never keep them in a shared or browser cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+from alerts.staff import admin, auth, lookup, notices  # noqa: E402, F401 — registers the views on the blueprint
+
+__all__ = ["staff"]

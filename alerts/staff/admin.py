@@ -1,0 +1,171 @@
+"""Running the service: staff accounts, API tokens, the audit log and the local outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from alerts.data import outbox as outbox_data
+from alerts.data import staff as staff_data
+from alerts.data.audit import AuditFilter, audit_actions, list_audit_events
+from alerts.extensions import db
+from alerts.formatting import LONDON
+from alerts.models import Role, StaffUser
+from alerts.notify import InvalidRecipient, normalise_email
+from alerts.passwords import WeakPassword
+from alerts.staff import staff
+from alerts.staff.access import audit, role_required
+from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
+
+PAGE_SIZE = 50
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+
+
+@staff.route("/users", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def users() -> Response | str | tuple[str, int]:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            email = normalise_email(form.email.data or "")
+            user = staff_data.create_staff_user(email, Role(form.role.data), form.password.data or "")
+        except InvalidRecipient as error:
+            form.email.errors.append(error.message)
+        except staff_data.StaffUserExists as error:
+            form.email.errors.append(str(error))
+        except WeakPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            audit("staff_user.created", "staff_user", user.id, email=user.email, role=str(user.role))
+            db.session.commit()
+            flash(f"{user.email} can now sign in", "success")
+            return redirect(url_for("staff.users"))
+    status = 400 if form.errors else 200
+    return render_template("staff/users.html", form=form, users=staff_data.list_staff_users()), status
+
+
+def _user_or_404(user_id: int) -> StaffUser:
+    user = staff_data.get_staff_user(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@staff.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user(user_id: int) -> Response | str | tuple[str, int]:
+    found = _user_or_404(user_id)
+    form = RoleForm(data={"role": str(found.role)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if found.id == current_user.id and form.role.data != Role.ADMIN:
+            form.role.errors.append("You cannot remove your own admin role. Ask another admin.")
+        else:
+            staff_data.change_role(found, Role(form.role.data))
+            audit("staff_user.role_changed", "staff_user", found.id, role=form.role.data)
+            db.session.commit()
+            flash(f"{found.email} is now {form.role.data.replace('_', ' ')}", "success")
+            return redirect(url_for("staff.user", user_id=found.id))
+    return render_template("staff/user.html", user=found, form=form, confirm_form=ConfirmForm()), \
+        400 if form.errors else 200
+
+
+@staff.post("/users/<int:user_id>/disable")
+@role_required(Role.ADMIN)
+def disable_user(user_id: int) -> Response:
+    found = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if found.id == current_user.id:
+        flash("You cannot disable your own account")
+        return redirect(url_for("staff.user", user_id=found.id))
+    staff_data.set_disabled(found, not found.is_disabled)
+    audit("staff_user.disabled" if found.is_disabled else "staff_user.enabled", "staff_user", found.id)
+    db.session.commit()
+    flash(f"{found.email} " + ("is disabled and has been signed out" if found.is_disabled else "can sign in again"),
+          "success")
+    return redirect(url_for("staff.user", user_id=found.id))
+
+
+@staff.route("/api-tokens", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def api_tokens() -> str | tuple[str, int]:
+    form = ApiTokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        created = staff_data.create_api_token(form.name.data or "", Role(form.role.data))
+        audit("api_token.created", "api_token", created.record.id, name=created.record.name,
+              role=str(created.record.role))
+        db.session.commit()
+        new_token = created.token  # shown on this response only; only its hash is kept
+        form = ApiTokenForm(formdata=None)
+    return render_template("staff/api_tokens.html", form=form, tokens=staff_data.list_api_tokens(),
+                           new_token=new_token, confirm_form=ConfirmForm()), 400 if form.errors else 200
+
+
+@staff.post("/api-tokens/<int:token_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke_api_token(token_id: int) -> Response:
+    record = staff_data.get_api_token(token_id)
+    if record is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    staff_data.revoke_api_token(record)
+    audit("api_token.revoked", "api_token", record.id, name=record.name)
+    db.session.commit()
+    flash(f"Token {record.name} revoked", "success")
+    return redirect(url_for("staff.api_tokens"))
+
+
+def _parse_date(name: str, errors: list[dict[str, str]]) -> dt.date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    errors.append({"text": "Enter a real date, for example 27/11/2026", "href": f"#{name}"})
+    return None
+
+
+def _start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=LONDON).astimezone(dt.UTC)
+
+
+@staff.get("/audit")
+@role_required(Role.ADMIN)
+def audit_log() -> tuple[str, int]:
+    errors: list[dict[str, str]] = []
+    date_from, date_to = _parse_date("from", errors), _parse_date("to", errors)
+    filters = AuditFilter(
+        actor=request.args.get("user", "").strip() or None, action=request.args.get("action", "").strip() or None,
+        on_or_after=_start_of_day(date_from) if date_from else None,
+        before=_start_of_day(date_to + dt.timedelta(days=1)) if date_to else None,
+    )
+    page = _page()
+    events, total = list_audit_events(filters, page=page, page_size=PAGE_SIZE)
+    return render_template("staff/audit.html", events=events, total=total, page=page,
+                           pages=max(1, math.ceil(total / PAGE_SIZE)), actions=audit_actions(), args=request.args,
+                           error_summary=errors or None), 400 if errors else 200
+
+
+@staff.get("/outbox")
+@role_required(Role.ADMIN)
+def outbox() -> str:
+    page = _page()
+    messages, total = outbox_data.list_messages(page=page, page_size=PAGE_SIZE)
+    audit("outbox.viewed", page=page)  # the outbox shows recipients: personal data
+    db.session.commit()
+    return render_template("staff/outbox.html", messages=messages, total=total, page=page,
+                           pages=max(1, math.ceil(total / PAGE_SIZE)),
+                           local_outbox=not current_app.config.get("NOTIFY_API_KEY"))

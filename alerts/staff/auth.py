@@ -1,0 +1,102 @@
+"""Signing in and out, and the dashboard every member of staff lands on."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from alerts.data import publishing
+from alerts.data import staff as staff_data
+from alerts.data.audit import record_audit_event
+from alerts.extensions import db
+from alerts.models import NoticeStatus, Role
+from alerts.passwords import DUMMY_HASH, verify_password
+from alerts.staff import staff
+from alerts.staff.access import (
+    THROTTLED,
+    any_staff,
+    count_failed_sign_in,
+    safe_next,
+    sign_in_is_throttled,
+    start_session,
+)
+from alerts.staff.forms import ConfirmForm, SignInForm
+
+WRONG_DETAILS = "Enter a correct email address and password"
+
+
+@staff.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("staff.dashboard"))
+    form = SignInForm()
+    if not form.validate_on_submit():
+        return render_template("staff/sign_in.html", form=form), 400 if form.errors else 200
+    email = staff_data.normalise_staff_email(form.email.data or "")
+    ip = request.remote_addr
+    if sign_in_is_throttled(email):
+        record_audit_event(actor=email, action="staff.sign_in_throttled", ip_address=ip)
+        db.session.commit()
+        summary = [{"text": THROTTLED, "href": "#email"}]
+        return render_template("staff/sign_in.html", form=form, error_summary=summary), 429
+    user = staff_data.get_staff_user_by_email(email)
+    if user is None:
+        verify_password(DUMMY_HASH, form.password.data or "")  # same time as a real check
+    if user is None or not staff_data.authenticate(user, form.password.data or "") or user.is_disabled:
+        count_failed_sign_in(email)
+        if user is not None:
+            staff_data.record_failed_sign_in(user)
+        record_audit_event(actor=email, action="staff.sign_in_failed", ip_address=ip,
+                           staff_user_id=user.id if user else None)
+        db.session.commit()
+        return render_template("staff/sign_in.html", form=form,
+                               error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
+    staff_data.record_sign_in(user)
+    record_audit_event(actor=user.email, action="staff.signed_in", staff_user_id=user.id, ip_address=ip)
+    db.session.commit()
+    target = safe_next(request.args.get("next"))
+    # A new session at sign-in: nothing from before (a planted session, say) survives into the signed-in one.
+    session.clear()
+    login_user(user)
+    start_session()
+    return redirect(target)
+
+
+@staff.route("/sign-out", methods=["GET", "POST"])
+def sign_out() -> Response | str:
+    if not current_user.is_authenticated:
+        return redirect(url_for("staff.sign_in"))
+    if request.method == "GET":
+        # A link cannot carry a CSRF token, so GET only asks; the POST signs out.
+        return render_template("staff/sign_out.html", form=ConfirmForm())
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("staff.sign_out"))
+    user = staff_data.get_staff_user(current_user.id)
+    if user is not None:
+        record_audit_event(actor=user.email, action="staff.signed_out", staff_user_id=user.id,
+                           ip_address=request.remote_addr)
+        # Sessions live in signed cookies: bumping the version is what makes a copied cookie useless.
+        user.session_version += 1
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("staff.sign_in"))
+
+
+@staff.get("/")
+@any_staff
+def dashboard() -> str:
+    officer = current_user.has_role(Role.OFFICER)
+    context: dict = {"officer": officer}
+    if officer:
+        context.update(
+            awaiting=publishing.list_notices_by_status([NoticeStatus.AWAITING_APPROVAL]),
+            drafts=publishing.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
+            ending=publishing.due_to_end_soon(),
+            active=publishing.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
+        )
+    context["threshold"] = current_app.config["APPROVAL_THRESHOLD"]
+    return render_template("staff/dashboard.html", **context)

@@ -1,0 +1,74 @@
+"""Staff commands: accounts, API tokens, and the notice jobs (each also runs in the scheduler)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+from flask import current_app
+
+from alerts.data import fanouts, publishing
+from alerts.data import staff as staff_data
+from alerts.data.audit import record_audit_event
+from alerts.extensions import db
+from alerts.models import Role
+from alerts.passwords import WeakPassword
+
+ROLES = click.Choice([role.value for role in Role])
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=ROLES, required=True, help="officer, contact_centre or admin")
+def create_user(email: str, role: str) -> None:
+    """Add a staff account. The password comes from standard input when piped, or a prompt: never argv, where
+    it would sit in shell history and the process list."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = staff_data.create_staff_user(email, Role(role), password)
+    except (WeakPassword, staff_data.StaffUserExists) as error:
+        raise click.ClickException(str(error)) from error
+    record_audit_event(actor="command line", action="staff_user.created", target_type="staff_user",
+                       target_id=user.id, details={"email": user.email, "role": role})
+    db.session.commit()
+    click.echo(f"Created {role} {user.email}")
+
+
+@click.command("create-api-token")
+@click.argument("name")
+@click.option("--role", type=ROLES, default=Role.OFFICER.value, show_default=True)
+def create_api_token(name: str, role: str) -> None:
+    """Create an API token for another council system and print it once: only its hash is kept."""
+    created = staff_data.create_api_token(name, Role(role))
+    record_audit_event(actor="command line", action="api_token.created", target_type="api_token",
+                       target_id=created.record.id, details={"name": name, "role": role})
+    db.session.commit()
+    click.echo(created.token)
+    click.echo("Keep this token safe: it will not be shown again.", err=True)
+
+
+@click.command("expand-fanouts")
+@click.option("--batch-size", type=int, default=fanouts.DEFAULT_BATCH_SIZE, show_default=True)
+def expand_fanouts(batch_size: int) -> None:
+    """Create outbox messages for every published, updated or resolved notice still waiting for them."""
+    click.echo(f"Created {fanouts.expand_pending_fanouts(batch_size)} messages.")
+
+
+@click.command("publish-due-notices")
+def publish_due_notices() -> None:
+    """Publish scheduled notices whose time has come."""
+    click.echo(f"Published {publishing.publish_due_notices()} scheduled notices.")
+
+
+@click.command("expire-notices")
+def expire_notices() -> None:
+    """Mark live notices expired once their expected end plus NOTICE_EXPIRY_GRACE_HOURS has passed."""
+    grace = dt.timedelta(hours=current_app.config["NOTICE_EXPIRY_GRACE_HOURS"])
+    click.echo(f"Expired {publishing.expire_overdue_notices(grace)} notices.")
+
+
+COMMANDS = [create_user, create_api_token, expand_fanouts, publish_due_notices, expire_notices]

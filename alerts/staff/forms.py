@@ -1,0 +1,193 @@
+"""Staff forms, with GOV.UK widgets and GOV.UK error wording ("Enter…", "Select…")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from alerts.formatting import LONDON
+from alerts.models import Impact, Role
+
+ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
+                SelectChoice(Role.ADMIN.value, "Admin")]
+IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, "Minor: delays"),
+                  SelectChoice(Impact.MAJOR.value, "Major: partly closed"),
+                  SelectChoice(Impact.SEVERE.value, "Severe: suspended or closed")]
+DATETIME_HINT = "Use UK time, for example 27/11/2026 14:30"
+
+_DATETIME = re.compile(
+    r"^\s*(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})\s*(?:at\s*)?"
+    r"(?P<hour>\d{1,2})(?::|\.)?(?P<minute>\d{2})?\s*(?P<ampm>am|pm)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_london_datetime(text: str) -> dt.datetime:
+    """Read "27/11/2026 14:30", "27/11/2026 2:30pm" or ISO "2026-11-27T14:30" as UK time; return it in UTC."""
+    text = text.strip()
+    match = _DATETIME.match(text)
+    try:
+        if match:
+            hour = int(match["hour"])
+            if match["ampm"]:
+                if not 1 <= hour <= 12:
+                    raise ValueError("hour")
+                hour = hour % 12 + (12 if match["ampm"].lower() == "pm" else 0)
+            local = dt.datetime(int(match["year"]), int(match["month"]), int(match["day"]), hour,
+                                int(match["minute"] or 0))
+        else:
+            local = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"Enter a real date and time. {DATETIME_HINT}") from error
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=LONDON)
+    return local.astimezone(dt.UTC)
+
+
+def format_london_datetime(value: dt.datetime | None) -> str:
+    return value.astimezone(LONDON).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+class LondonDateTimeField(StringField):
+    """A text box for a UK date and time; `.data` is an aware UTC datetime or None."""
+
+    widget = GovTextInput()
+
+    def _value(self) -> str:
+        if isinstance(self.data, dt.datetime):
+            return format_london_datetime(self.data)
+        return self.raw_data[0] if self.raw_data else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = (valuelist[0] if valuelist else "") or ""
+        if not text.strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_london_datetime(text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(error)) from error
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[DataRequired("Enter your email address"), Length(max=320)])
+    password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class NoticeForm(FlaskForm):
+    title = StringField("Title", widget=GovTextInput(),
+                        description="For example, Bin collections suspended in Weymouth",
+                        validators=[DataRequired("Enter a title"),
+                                    Length(max=200, message="Title must be 200 characters or fewer")])
+    service = SelectField("Service", widget=GovSelect(), validators=[DataRequired("Select a service")])
+    areas = SelectMultipleField("Areas", widget=GovCheckboxesInput(), description="Select all that apply",
+                                validators=[DataRequired("Select at least one area, or Whole county")])
+    impact = RadioField("Impact", widget=GovRadioInput(), choices=IMPACT_CHOICES,
+                        validators=[InputRequired("Select the impact")])
+    starts_at = LondonDateTimeField("Starts at (optional)", description=f"Leave blank for now. {DATETIME_HINT}",
+                                    validators=[Optional()])
+    expected_end_at = LondonDateTimeField("Expected to end (optional)", description=DATETIME_HINT,
+                                          validators=[Optional()])
+    summary = StringField("What's happening", widget=GovTextArea(),
+                          validators=[DataRequired("Enter what's happening"), Length(max=2000)])
+    advice = StringField("What residents should do", widget=GovTextArea(),
+                         validators=[DataRequired("Enter what residents should do"), Length(max=2000)])
+    internal_notes = StringField("Notes for staff (optional)", widget=GovTextArea(),
+                                 description="The contact centre sees these. They are never published.",
+                                 validators=[Optional(), Length(max=2000)])
+    notify = BooleanField("Send alerts to subscribers", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Save and check", widget=GovSubmitInput())
+
+    def validate_expected_end_at(self, field: LondonDateTimeField) -> None:
+        starts = self.starts_at.data or dt.datetime.now(dt.UTC)
+        if field.data is not None and field.data <= starts:
+            raise ValidationError("Expected end must be after the start")
+
+
+class PublishForm(FlaskForm):
+    when = RadioField("When should this be published?", widget=GovRadioInput(),
+                      choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now",
+                      validators=[InputRequired("Select when to publish")])
+    # No Optional(): it would stop the check below, which needs a time only when "At a set time" is chosen.
+    publish_at = LondonDateTimeField("Publish at", description=DATETIME_HINT)
+    submit = SubmitField("Publish", widget=GovSubmitInput())
+
+    def validate_publish_at(self, field: LondonDateTimeField) -> None:
+        if self.when.data == "later":
+            if field.data is None and not field.errors:
+                raise ValidationError(f"Enter when to publish. {DATETIME_HINT}")
+            if field.data is not None and field.data <= dt.datetime.now(dt.UTC):
+                raise ValidationError("The publishing time must be in the future")
+
+
+class UpdateForm(FlaskForm):
+    summary = StringField("What has changed", widget=GovTextArea(),
+                          validators=[DataRequired("Enter what has changed"), Length(max=2000)])
+    advice = StringField("What residents should do now (optional)", widget=GovTextArea(),
+                         description="Leave blank to keep the current advice",
+                         validators=[Optional(), Length(max=2000)])
+    notify = BooleanField("Email subscribers about this update", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Post update", widget=GovSubmitInput())
+
+
+class ResolveForm(FlaskForm):
+    summary = StringField("What residents need to know", widget=GovTextArea(),
+                          description="For example, Collections are back to normal from tomorrow",
+                          validators=[DataRequired("Enter what residents need to know"), Length(max=2000)])
+    notify = BooleanField("Tell subscribers it is over", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Resolve notice", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token, for actions that need no other input."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class UnsubscribeForm(FlaskForm):
+    reason = StringField("Why are they unsubscribing?", widget=GovTextArea(),
+                         description="For example, Caller asked to stop all alerts",
+                         validators=[DataRequired("Enter the reason"), Length(max=500)])
+    submit = SubmitField("Unsubscribe", widget=GovSubmitInput())
+
+
+class NewUserForm(FlaskForm):
+    email = StringField("Email address", widget=GovTextInput(),
+                        validators=[DataRequired("Enter an email address"), Length(max=320)])
+    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[InputRequired("Select a role")])
+    password = PasswordField("Password", widget=GovPasswordInput(),
+                             description="8 characters or more. Share it with them securely; they can change it later.",
+                             validators=[DataRequired("Enter a password")])
+    submit = SubmitField("Add user", widget=GovSubmitInput())
+
+
+class RoleForm(FlaskForm):
+    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[InputRequired("Select a role")])
+    submit = SubmitField("Change role", widget=GovSubmitInput())
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(), description="The system that will use it, for example Highways",
+                       validators=[DataRequired("Enter a name"), Length(max=200)])
+    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES[:1] + ROLE_CHOICES[2:], default="officer",
+                      validators=[InputRequired("Select a role")])
+    submit = SubmitField("Create token", widget=GovSubmitInput())

@@ -1,0 +1,102 @@
+"""The contact centre: what a caller's postcode is affected by, and the caller's own subscription.
+
+Every page that shows a subscriber's contact details or messages writes an audit event.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.data import contact_centre, reference
+from alerts.data import notices as notice_data
+from alerts.delivery.sender import send_now
+from alerts.extensions import db
+from alerts.models import Role, Subscriber
+from alerts.notify import InvalidRecipient
+from alerts.staff import staff
+from alerts.staff.access import audit, role_required
+from alerts.staff.forms import ConfirmForm, UnsubscribeForm
+
+
+@staff.get("/lookup")
+@role_required(Role.CONTACT_CENTRE)
+def lookup() -> tuple[str, int]:
+    errors: list[dict[str, str]] = []
+    context: dict = {"postcode": request.args.get("postcode", ""), "contact": request.args.get("contact", "")}
+    if "postcode" in request.args:
+        try:
+            answer = reference.area_for_postcode(normalise_postcode(context["postcode"]))
+        except InvalidPostcode as error:
+            errors.append({"text": str(error), "href": "#postcode"})
+            context["postcode_error"] = str(error)
+        else:
+            context["answer"] = answer
+            # The same answer a resident gets on /notices, so what the agent says matches the website.
+            context["found"] = [] if answer.is_outside else notice_data.active_notices_for_areas([answer.area.id])
+    if "contact" in request.args:
+        try:
+            channel, contact = contact_centre.normalise_contact(context["contact"])
+        except InvalidRecipient as error:
+            message = error.message if context["contact"].strip() else contact_centre.ENTER_CONTACT
+            errors.append({"text": message, "href": "#contact"})
+            context["contact_error"] = message
+        else:
+            subscriber = contact_centre.find_subscriber(channel, contact)
+            # Searching for a person is itself a use of their personal data, found or not.
+            audit("subscriber.searched", "subscriber", subscriber.id if subscriber else None, channel=str(channel),
+                  found=subscriber is not None)
+            db.session.commit()
+            context.update(searched=True, subscriber=subscriber)
+    return render_template("staff/lookup.html", error_summary=errors or None, **context), 400 if errors else 200
+
+
+def _subscriber_or_404(subscriber_id: int) -> Subscriber:
+    subscriber = contact_centre.get_subscriber(subscriber_id)
+    if subscriber is None:
+        abort(404)
+    return subscriber
+
+
+@staff.get("/lookup/subscribers/<int:subscriber_id>")
+@role_required(Role.CONTACT_CENTRE)
+def subscriber(subscriber_id: int) -> str:
+    found = _subscriber_or_404(subscriber_id)
+    audit("subscriber.viewed", "subscriber", found.id)
+    db.session.commit()
+    return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(),
+                           messages=contact_centre.recent_messages(found.id))
+
+
+@staff.post("/lookup/subscribers/<int:subscriber_id>/resend-confirmation")
+@role_required(Role.CONTACT_CENTRE)
+def resend_confirmation(subscriber_id: int) -> Response:
+    found = _subscriber_or_404(subscriber_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        message = contact_centre.queue_confirmation(found)
+    except contact_centre.NotPending as error:
+        db.session.rollback()
+        flash(str(error))
+        return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
+    audit("subscriber.confirmation_resent", "subscriber", found.id, message_id=message.id)
+    db.session.commit()
+    send_now(message.id)
+    flash("Confirmation sent", "success")
+    return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
+
+
+@staff.route("/lookup/subscribers/<int:subscriber_id>/unsubscribe", methods=["GET", "POST"])
+@role_required(Role.CONTACT_CENTRE)
+def unsubscribe_subscriber(subscriber_id: int) -> Response | str | tuple[str, int]:
+    found = _subscriber_or_404(subscriber_id)
+    form = UnsubscribeForm()
+    if not form.validate_on_submit():
+        return render_template("staff/unsubscribe.html", form=form, subscriber=found), 400 if form.errors else 200
+    held = contact_centre.unsubscribe(found, form.reason.data or "")
+    audit("subscriber.unsubscribed", "subscriber", found.id, reason=found.unsubscribe_reason, held_back=held)
+    db.session.commit()
+    flash("They have been unsubscribed from all alerts", "success")
+    return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))

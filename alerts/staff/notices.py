@@ -1,0 +1,255 @@
+"""The officer's notice lifecycle: draft, check (preview and audience), publish or schedule, approve, update,
+resolve, cancel."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from alerts.data import fanouts, publishing, reference
+from alerts.data.publishing import NoticeDraft, NoticeStateError
+from alerts.extensions import db
+from alerts.models import Impact, Notice, NoticeStatus, Role, UpdateKind
+from alerts.staff import staff
+from alerts.staff.access import audit, role_required
+from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
+
+# Expanding one batch in the request shows a small audience's messages at once; bigger ones carry on in the
+# scheduler, so publishing returns quickly whatever the audience size.
+SYNC_EXPANSION_BATCH = 500
+
+
+def _notice_or_404(notice_id: int) -> Notice:
+    notice = publishing.get_notice(notice_id)
+    if notice is None:
+        abort(404)
+    return notice
+
+
+def _notice_form(notice: Notice | None = None) -> NoticeForm:
+    form = NoticeForm(obj=None)
+    form.service.choices = [SelectChoice("", "Select a service")] + [
+        SelectChoice(s.id, s.name) for s in reference.list_services()]
+    form.areas.choices = [SelectChoice(a.id, a.name) for a in reference.list_areas()]
+    if notice is not None and request.method == "GET":
+        form.title.data, form.service.data, form.impact.data = notice.title, notice.service_id, str(notice.impact)
+        form.areas.data = [a.id for a in notice.areas]
+        form.starts_at.data, form.expected_end_at.data = notice.starts_at_utc, notice.expected_end_at_utc
+        form.summary.data, form.advice.data = notice.summary, notice.advice
+        form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
+    return form
+
+
+def _draft_from(form: NoticeForm, source_warning_id: str | None = None) -> NoticeDraft:
+    return NoticeDraft(
+        title=form.title.data or "", service_id=form.service.data or "", area_ids=list(form.areas.data or []),
+        impact=Impact(form.impact.data), summary=form.summary.data or "", advice=form.advice.data or "",
+        starts_at_utc=form.starts_at.data, expected_end_at_utc=form.expected_end_at.data,
+        internal_notes=form.internal_notes.data or "", notify_subscribers=bool(form.notify.data),
+        source_warning_id=source_warning_id,
+    )
+
+
+def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
+    warning = publishing.get_weather_warning(warning_id)
+    if warning is None:
+        flash("That weather warning is no longer in the Met Office feed.")
+        return None
+    hazards = " and ".join(warning.hazards) if warning.hazards else "weather"
+    form.title.data = f"{warning.level.capitalize()} weather warning for {hazards}"[:200]
+    form.summary.data = warning.description
+    form.service.data = "roads-and-gritting"
+    form.areas.data = [reference.WHOLE_COUNTY_ID]
+    form.impact.data = Impact.MAJOR.value if warning.level in ("amber", "red") else Impact.MINOR.value
+    form.starts_at.data, form.expected_end_at.data = warning.valid_from_utc, warning.valid_to_utc
+    return warning.id
+
+
+@staff.get("/notices")
+@role_required(Role.OFFICER)
+def notices() -> str:
+    groups = [
+        ("Waiting for approval", [NoticeStatus.AWAITING_APPROVAL]),
+        ("Drafts", [NoticeStatus.DRAFT]),
+        ("Scheduled", [NoticeStatus.SCHEDULED]),
+        ("Live", [NoticeStatus.ACTIVE]),
+        ("Resolved, expired or cancelled", [NoticeStatus.RESOLVED, NoticeStatus.EXPIRED, NoticeStatus.CANCELLED]),
+    ]
+    listed = [(heading, publishing.list_notices_by_status(statuses, limit=50)) for heading, statuses in groups]
+    return render_template("staff/notices.html", groups=listed)
+
+
+@staff.route("/notices/new", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def new_notice() -> Response | str | tuple[str, int]:
+    form = _notice_form()
+    warning_id = request.values.get("warning") or None
+    if request.method == "GET" and warning_id:
+        warning_id = _prefill_from_warning(form, warning_id)
+    if not form.validate_on_submit():
+        return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id), \
+            400 if form.errors else 200
+    if warning_id and publishing.get_weather_warning(warning_id) is None:
+        warning_id = None
+    notice = publishing.create_draft(_draft_from(form, warning_id), created_by_id=current_user.id)
+    audit("notice.draft_created", "notice", notice.id, title=notice.title)
+    db.session.commit()
+    return redirect(url_for("staff.notice", notice_id=notice.id))
+
+
+@staff.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
+    notice = _notice_or_404(notice_id)
+    if notice.status != NoticeStatus.DRAFT:
+        flash("Only a draft can be edited. Post an update instead.")
+        return redirect(url_for("staff.notice", notice_id=notice.id))
+    form = _notice_form(notice)
+    if not form.validate_on_submit():
+        return render_template("staff/notice_form.html", form=form, notice=notice, warning_id=None), \
+            400 if form.errors else 200
+    publishing.edit_draft(notice, _draft_from(form))
+    audit("notice.draft_edited", "notice", notice.id)
+    db.session.commit()
+    return redirect(url_for("staff.notice", notice_id=notice.id))
+
+
+def _render_notice(notice: Notice, publish_form: PublishForm | None = None, status: int = 200,
+                   error: str | None = None) -> tuple[str, int]:
+    checking = notice.status in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL)
+    audience = fanouts.audience_for(notice) if checking else None
+    threshold = current_app.config["APPROVAL_THRESHOLD"]
+    error_summary = [{"text": error, "href": "#actions"}] if error else None
+    page = render_template(
+        "staff/notice.html", notice=notice, audience=audience, threshold=threshold,
+        preview=fanouts.preview_for(notice) if checking else None,
+        needs_approval=audience is not None and publishing.needs_approval(notice, audience, threshold),
+        publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
+        message_counts=fanouts.message_counts_for_notice(notice.id),
+        can_approve=notice.status == NoticeStatus.AWAITING_APPROVAL and notice.created_by_id != current_user.id,
+        form=publish_form, error_summary=error_summary,
+    )
+    return page, status
+
+
+@staff.get("/notices/<int:notice_id>")
+@role_required(Role.OFFICER)
+def notice(notice_id: int) -> tuple[str, int]:
+    return _render_notice(_notice_or_404(notice_id))
+
+
+def _expand_now(notice_id: int) -> None:
+    for fanout in fanouts.fanouts_for_notice(notice_id):
+        if fanout.status == "pending":
+            fanouts.expand_fanout(fanout.id, SYNC_EXPANSION_BATCH)
+
+
+@staff.post("/notices/<int:notice_id>/publish")
+@role_required(Role.OFFICER)
+def publish(notice_id: int) -> Response | tuple[str, int]:
+    notice = _notice_or_404(notice_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _render_notice(notice, form, 400)
+    publish_at = form.publish_at.data if form.when.data == "later" else None
+    try:
+        status = publishing.request_publication(notice, by_user_id=current_user.id, publish_at_utc=publish_at,
+                                                threshold=current_app.config["APPROVAL_THRESHOLD"])
+    except NoticeStateError as error:
+        db.session.rollback()
+        return _render_notice(notice, form, 409, str(error))
+    audit("notice.publish_requested", "notice", notice.id, status=str(status))
+    db.session.commit()
+    _flash_outcome(status)
+    if status == NoticeStatus.ACTIVE:
+        _expand_now(notice.id)
+    return redirect(url_for("staff.notice", notice_id=notice_id))
+
+
+def _flash_outcome(status: NoticeStatus) -> None:
+    messages = {
+        NoticeStatus.ACTIVE: "Notice published",
+        NoticeStatus.SCHEDULED: "Notice scheduled",
+        NoticeStatus.AWAITING_APPROVAL: "Notice sent for approval. Another officer must approve it before anything "
+                                        "is published or sent.",
+    }
+    flash(messages[status], "success")
+
+
+@staff.post("/notices/<int:notice_id>/approve")
+@role_required(Role.OFFICER)
+def approve(notice_id: int) -> Response | tuple[str, int]:
+    notice = _notice_or_404(notice_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        status = publishing.approve(notice, approver_id=current_user.id)
+    except NoticeStateError as error:
+        db.session.rollback()
+        return _render_notice(notice, status=409, error=str(error))
+    audit("notice.approved", "notice", notice.id, status=str(status))
+    db.session.commit()
+    _flash_outcome(status)
+    if status == NoticeStatus.ACTIVE:
+        _expand_now(notice.id)
+    return redirect(url_for("staff.notice", notice_id=notice_id))
+
+
+@staff.post("/notices/<int:notice_id>/cancel")
+@role_required(Role.OFFICER)
+def cancel(notice_id: int) -> Response | tuple[str, int]:
+    notice = _notice_or_404(notice_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        publishing.cancel(notice)
+    except NoticeStateError as error:
+        db.session.rollback()
+        return _render_notice(notice, status=409, error=str(error))
+    audit("notice.cancelled", "notice", notice.id)
+    db.session.commit()
+    flash("Notice cancelled. Nothing was published or sent.", "success")
+    return redirect(url_for("staff.notice", notice_id=notice_id))
+
+
+@staff.route("/notices/<int:notice_id>/update", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def update(notice_id: int) -> Response | str | tuple[str, int]:
+    notice = _notice_or_404(notice_id)
+    if notice.status != NoticeStatus.ACTIVE:
+        flash("Only a live notice can be updated.")
+        return redirect(url_for("staff.notice", notice_id=notice.id))
+    form = UpdateForm()
+    preview = None
+    if not form.validate_on_submit():
+        return render_template("staff/update.html", form=form, notice=notice, preview=preview), \
+            400 if form.errors else 200
+    posted = publishing.post_update(notice, summary=form.summary.data or "", advice=form.advice.data or "",
+                                    notify=bool(form.notify.data), by_user_id=current_user.id)
+    audit("notice.updated", "notice", notice.id, notify=bool(form.notify.data), update_id=posted.id)
+    db.session.commit()
+    flash("Update posted" + (": subscribers will be emailed" if form.notify.data else ""), "success")
+    _expand_now(notice.id)
+    return redirect(url_for("staff.notice", notice_id=notice.id))
+
+
+@staff.route("/notices/<int:notice_id>/resolve", methods=["GET", "POST"])
+@role_required(Role.OFFICER)
+def resolve(notice_id: int) -> Response | str | tuple[str, int]:
+    notice = _notice_or_404(notice_id)
+    if notice.status not in (NoticeStatus.ACTIVE, NoticeStatus.EXPIRED):
+        flash("Only a live or expired notice can be resolved.")
+        return redirect(url_for("staff.notice", notice_id=notice.id))
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        return render_template("staff/resolve.html", form=form, notice=notice,
+                               preview=fanouts.preview_for(notice, UpdateKind.RESOLVED)), 400 if form.errors else 200
+    publishing.resolve(notice, summary=form.summary.data or "", notify=bool(form.notify.data),
+                       by_user_id=current_user.id)
+    audit("notice.resolved", "notice", notice.id, notify=bool(form.notify.data))
+    db.session.commit()
+    flash("Notice resolved", "success")
+    _expand_now(notice.id)
+    return redirect(url_for("staff.notice", notice_id=notice.id))

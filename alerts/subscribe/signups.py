@@ -1,0 +1,289 @@
+"""Signing up, confirming and getting back to the manage page: the rules the pages and the JSON API share.
+
+Every message here goes through the outbox (queued, committed, then sent at once by `send_now`), so a Notify
+outage leaves it queued for the dispatcher rather than lost. `send_now` releases the database session, so these
+functions return ids and plain values, never models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+
+from flask import current_app
+
+from alerts import links
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.data import messages as message_data
+from alerts.data import reference
+from alerts.data import subscribers as subscriber_data
+from alerts.data.subscribers import AreaChoice
+from alerts.delivery.sender import send_now
+from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
+from alerts.notify import (
+    InvalidRecipient,
+    mask_email,
+    mask_phone,
+    normalise_email,
+    normalise_uk_mobile,
+    render_confirmation_email,
+    render_confirmation_sms,
+    render_manage_link_email,
+    render_manage_link_sms,
+)
+from alerts.subscribe import codes, defences
+
+log = logging.getLogger(__name__)
+
+CODE_LIFETIME = dt.timedelta(minutes=10)
+
+
+class CodeOutcome(enum.Enum):
+    CORRECT = "correct"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    LOCKED = "locked"  # five wrong tries, or no code to check: a new one is needed
+
+
+CODE_ERRORS = {
+    CodeOutcome.WRONG: "The code is not correct. Check the text message and try again",
+    CodeOutcome.EXPIRED: "The code has expired. Ask for a new code",
+    CodeOutcome.LOCKED: "You have entered the wrong code too many times, or it has been used. Ask for a new code",
+}
+
+
+@dataclass(frozen=True)
+class SignUp:
+    channel: Channel
+    contact: str  # normalised: E.164 or lower-case email
+    areas: list[AreaChoice]
+    service_ids: list[str] | None  # None: every service
+    source: str
+    replaces: int | None = None
+
+
+def masked(channel: Channel, contact: str) -> str:
+    return mask_phone(contact) if channel == Channel.SMS else mask_email(contact)
+
+
+def normalise_contact(channel: Channel, text: str) -> str:
+    """Raise InvalidRecipient with the GOV.UK message."""
+    return normalise_uk_mobile(text) if channel == Channel.SMS else normalise_email(text)
+
+
+def guess_channel(text: str) -> Channel:
+    return Channel.EMAIL if "@" in text else Channel.SMS
+
+
+def area_for(postcode_text: str) -> AreaChoice:
+    """Resolve a postcode the resident typed, or raise ValueError with the message for the postcode question."""
+    try:
+        postcode = normalise_postcode(postcode_text)
+    except InvalidPostcode as error:
+        raise ValueError(str(error)) from error
+    answer = reference.area_for_postcode(postcode)
+    if answer.is_outside:
+        council = current_app.config["COUNCIL_NAME"]
+        covered = f" It is covered by {answer.neighbour.name}." if answer.neighbour else ""
+        raise ValueError(f"{postcode} is outside {council}’s area.{covered} Enter a postcode in Dorset")
+    return AreaChoice(answer.area.id, postcode)  # type: ignore[union-attr]
+
+
+def known_service_ids() -> list[str]:
+    return [service.id for service in reference.list_services()]
+
+
+def start_sign_up(sign_up: SignUp, *, ip: str) -> int:
+    """Check the defences, record the request and send its confirmation. Returns the subscriber id.
+
+    Raises defences.Refused, having stored and sent nothing.
+    """
+    defences.check_send(sign_up.channel, sign_up.contact, ip)
+    subscriber = subscriber_data.request_sign_up(
+        channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
+        source=sign_up.source, replaces=sign_up.replaces)
+    subscriber_id = subscriber.id
+    log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
+    _send(_queue_confirmation(subscriber))
+    return subscriber_id
+
+
+def resend_confirmation(subscriber_id: int, *, ip: str) -> bool:
+    """Send a new code or link for a sign-up still waiting; False if there is none. Raises defences.Refused."""
+    subscriber = subscriber_data.get_subscriber(subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.pending_request is None:
+        return False
+    defences.check_send(subscriber.channel, subscriber.contact, ip)
+    _send(_queue_confirmation(subscriber))
+    return True
+
+
+def _queue_confirmation(subscriber: Subscriber) -> str:
+    contact = subscriber.contact or ""
+    if subscriber.channel == Channel.SMS:
+        body = render_confirmation_sms(_new_code(subscriber))
+        message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
+                                                    recipient=contact, body=body, subscriber_id=subscriber.id)
+    else:
+        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version))
+        message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
+                                                    recipient=contact, subject=email.subject, body=email.body,
+                                                    subscriber_id=subscriber.id)
+    return message.id
+
+
+def _new_code(subscriber: Subscriber) -> str:
+    code = codes.new_code()
+    code_hash = codes.hash_code(current_app.config["SECRET_KEY"], subscriber.id, code)
+    subscriber_data.set_code(subscriber, code_hash, utc_now() + CODE_LIFETIME)
+    return code
+
+
+def _send(message_id: str) -> None:
+    subscriber_data.commit()
+    send_now(message_id)
+
+
+def check_code(subscriber_id: int, code: str) -> CodeOutcome:
+    """Spend one try of the subscriber's code. A correct code is used up."""
+    subscriber = subscriber_data.get_subscriber(subscriber_id)
+    if subscriber is None or subscriber.code_hash is None:
+        return CodeOutcome.LOCKED
+    if subscriber.code_expires_at_utc is None or subscriber.code_expires_at_utc <= utc_now():
+        subscriber_data.clear_code(subscriber)
+        subscriber_data.commit()
+        return CodeOutcome.EXPIRED
+    if not subscriber_data.use_code_attempt(subscriber_id):
+        return CodeOutcome.LOCKED
+    subscriber = subscriber_data.get_subscriber(subscriber_id)
+    assert subscriber is not None and subscriber.code_hash is not None
+    if codes.code_matches(current_app.config["SECRET_KEY"], subscriber_id, codes.tidy_code(code), subscriber.code_hash):
+        subscriber_data.clear_code(subscriber)
+        subscriber_data.commit()
+        return CodeOutcome.CORRECT
+    if subscriber.code_attempts >= subscriber_data.MAX_CODE_ATTEMPTS:
+        subscriber_data.clear_code(subscriber)
+        subscriber_data.commit()
+        log.warning("subscriber %s: code locked after %s wrong tries", subscriber_id, subscriber.code_attempts)
+        return CodeOutcome.LOCKED
+    return CodeOutcome.WRONG
+
+
+def confirm_with_code(subscriber_id: int, code: str) -> CodeOutcome:
+    outcome = check_code(subscriber_id, code)
+    if outcome == CodeOutcome.CORRECT:
+        subscriber = subscriber_data.get_subscriber(subscriber_id)
+        assert subscriber is not None
+        subscriber_data.confirm_subscriber(subscriber)
+        subscriber_data.commit()
+        log.info("subscriber %s confirmed by code", subscriber_id)
+    return outcome
+
+
+def token_version(subscriber_id: int) -> int | None:
+    subscriber = subscriber_data.get_subscriber(subscriber_id)
+    return subscriber.token_version if subscriber else None
+
+
+def pending_text_sign_up(contact: str) -> int | None:
+    """The subscriber id of a text sign-up waiting for its code, for the API's confirm call."""
+    subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
+    if subscriber is None or subscriber.pending_request is None:
+        return None
+    return subscriber.id
+
+
+def confirm_email(token: str) -> int | None:
+    """Confirm from the emailed link; None if the link is invalid, expired or its sign-up is gone."""
+    try:
+        found = links.read_token(links.CONFIRM_EMAIL, token)
+    except links.InvalidToken:
+        return None
+    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
+    if subscriber is None or subscriber.token_version != found.version or subscriber.channel != Channel.EMAIL:
+        return None
+    if subscriber.pending_request is None and subscriber.status != SubscriberStatus.CONFIRMED:
+        return None  # unsubscribed since, or the request was purged
+    subscriber_data.confirm_subscriber(subscriber)
+    subscriber_data.commit()
+    log.info("subscriber %s confirmed by email link", subscriber.id)
+    return subscriber.id
+
+
+def send_manage_access(channel: Channel, contact: str, *, ip: str) -> None:
+    """Email a fresh manage link, or text a security code, to a confirmed contact. Raises defences.Refused.
+
+    Says nothing about whether the contact is signed up: the page is the same either way, and the limits count
+    the attempt either way, so this can't be used to find out who gets alerts.
+    """
+    defences.check_send(channel, contact, ip)
+    subscriber = subscriber_data.find_subscriber(channel, contact)
+    if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
+        log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
+        return
+    if channel == Channel.SMS:
+        body = render_manage_link_sms(_new_code(subscriber))
+        message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
+                                                    recipient=contact, body=body, subscriber_id=subscriber.id)
+    else:
+        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version))
+        message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
+                                                    recipient=contact, subject=email.subject, body=email.body,
+                                                    subscriber_id=subscriber.id)
+    _send(message.id)
+
+
+def manage_path_for_code(contact: str, code: str) -> tuple[CodeOutcome, str | None]:
+    """Check a security code texted by `send_manage_access`; on success, the path of the manage page."""
+    subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
+    if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
+        return CodeOutcome.WRONG, None  # the same answer as a wrong code: no hint who is signed up
+    subscriber_id, version = subscriber.id, subscriber.token_version
+    outcome = check_code(subscriber_id, code)
+    if outcome != CodeOutcome.CORRECT:
+        return outcome, None
+    return outcome, "/manage/" + links.make_token(links.MANAGE, subscriber_id, version)
+
+
+def validate_api_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]]:
+    """Check a POST /api/v1/subscriptions body; field errors use the same wording as the pages."""
+    if not isinstance(payload, dict):
+        return None, {"body": "Send a JSON object"}
+    errors: dict[str, str] = {}
+    channel_text = payload.get("channel")
+    channel = Channel(channel_text) if channel_text in ("sms", "email") else None
+    if channel is None:
+        errors["channel"] = "Channel must be sms or email"
+    contact = payload.get("contact")
+    normalised = None
+    if not isinstance(contact, str):
+        errors["contact"] = "Enter a UK mobile number or an email address"
+    elif channel is not None:
+        try:
+            normalised = normalise_contact(channel, contact)
+        except InvalidRecipient as error:
+            errors["contact"] = error.message
+    area = None
+    postcode = payload.get("postcode")
+    if not isinstance(postcode, str):
+        errors["postcode"] = "Enter a postcode"
+    else:
+        try:
+            area = area_for(postcode)
+        except ValueError as error:
+            errors["postcode"] = str(error)
+    services = payload.get("services")
+    service_ids: list[str] | None = None
+    if services not in (None, []):
+        known = set(known_service_ids())
+        if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+            errors["services"] = "Services must be a list of service ids: see /api/v1/services"
+        elif unknown := [s for s in services if s not in known]:
+            errors["services"] = f"Unknown service {unknown[0]!r}: see /api/v1/services"
+        else:
+            service_ids = sorted(set(services))
+    if errors or channel is None or normalised is None or area is None:
+        return None, errors
+    return SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids, source="api"), {}

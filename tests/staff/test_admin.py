@@ -1,0 +1,62 @@
+import hashlib
+
+from sqlalchemy import select
+
+from alerts.extensions import db
+from alerts.models import ApiToken, AuditEvent, Channel, Message, MessageKind, MessageStatus, Role, StaffUser
+from tests.staff.conftest import post_form
+
+
+def test_an_admin_adds_a_user_whose_password_must_not_be_common(client_request, sign_in_as) -> None:
+    sign_in_as(Role.ADMIN)
+    page = post_form(client_request, "/staff/users", {"email": "new@dorsetcouncil.example", "role": "officer",
+                                                      "password": "password1"}, 400, token_from="/staff/users")
+    assert page.error_summary() == ["Choose a password that is harder to guess: this one is too common"]
+    post_form(client_request, "/staff/users", {"email": "New@DorsetCouncil.example", "role": "contact_centre",
+                                               "password": "snow on the a35 again"}, token_from="/staff/users")
+    user = db.session.scalar(select(StaffUser).where(StaffUser.email == "new@dorsetcouncil.example"))
+    assert user.role == Role.CONTACT_CENTRE and user.password_hash.startswith("$argon2")
+
+
+def test_changing_a_role_signs_the_user_out(client_request, sign_in_as, factories) -> None:
+    sign_in_as(Role.ADMIN)
+    officer = factories.StaffUserFactory(role=Role.OFFICER)
+    post_form(client_request, f"/staff/users/{officer.id}", {"role": "contact_centre"},
+              token_from=f"/staff/users/{officer.id}")
+    db.session.expire_all()
+    assert officer.role == Role.CONTACT_CENTRE and officer.session_version == 2
+
+
+def test_an_api_token_is_shown_once_and_stored_as_a_hash(client_request, sign_in_as) -> None:
+    sign_in_as(Role.ADMIN)
+    page = post_form(client_request, "/staff/api-tokens", {"name": "Highways", "role": "officer"}, 200,
+                     token_from="/staff/api-tokens")
+    token = page.soup.select_one("#new-token code").get_text()
+    record = db.session.scalar(select(ApiToken))
+    assert record.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in record.token_hash
+    assert token not in client_request.get("/staff/api-tokens").text
+    post_form(client_request, f"/staff/api-tokens/{record.id}/revoke", {})
+    db.session.expire_all()
+    assert record.revoked_at_utc is not None
+
+
+def test_the_audit_log_filters_by_user_action_and_date(client_request, sign_in_as) -> None:
+    admin = sign_in_as(Role.ADMIN)
+    page = client_request.get(f"/staff/audit?user={admin.email}&action=staff.")
+    assert [row.select("td")[2].get_text() for row in page.select("#events tbody tr")] == ["staff.signed_in"]
+    assert client_request.get("/staff/audit?action=notice.").select("#events tbody tr") == []
+    assert client_request.get("/staff/audit?from=01/01/2020&to=02/01/2020").select("#events tbody tr") == []
+    assert client_request.get("/staff/audit?from=yesterday", expected_status=400).error_summary() == [
+        "Enter a real date, for example 27/11/2026"]
+
+
+def test_the_outbox_lists_messages_newest_first_with_their_bodies(client_request, sign_in_as) -> None:
+    sign_in_as(Role.ADMIN)
+    db.session.add(Message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS, recipient="+447700900982",
+                           body="Your Dorset Council alerts confirmation code is 123456.",
+                           status=MessageStatus.NOT_SENT))
+    db.session.commit()
+    page = client_request.get("/staff/outbox")
+    assert "Not sent — no Notify API key" in page.text
+    assert "confirmation code is 123456" in page.text
+    assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "outbox.viewed"))

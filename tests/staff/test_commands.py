@@ -1,0 +1,35 @@
+from sqlalchemy import select
+
+from alerts.data import staff as staff_data
+from alerts.extensions import db
+from alerts.models import ApiToken, Role, StaffUser
+
+
+def test_create_user_reads_the_password_from_standard_input(runner) -> None:
+    result = runner.invoke(args=["create-user", "Officer@DorsetCouncil.example", "--role", "officer"],
+                           input="a long snowy passphrase\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(StaffUser))
+    assert user.email == "officer@dorsetcouncil.example" and user.role == Role.OFFICER
+    assert staff_data.authenticate(user, "a long snowy passphrase")
+
+
+def test_create_user_refuses_a_common_password(runner) -> None:
+    result = runner.invoke(args=["create-user", "x@dorsetcouncil.example", "--role", "admin"], input="password123\n")
+    assert result.exit_code == 1 and "too common" in result.output
+
+
+def test_create_api_token_prints_the_token_once_and_keeps_only_its_hash(runner) -> None:
+    result = runner.invoke(args=["create-api-token", "Highways", "--role", "officer"])
+    assert result.exit_code == 0, result.output
+    token = result.stdout.strip()
+    record = db.session.scalar(select(ApiToken))
+    assert token.startswith("dsa_") and record.token_hash != token
+    assert staff_data.api_token_for(token).id == record.id
+
+
+def test_seed_demo_adds_confirmed_subscribers_in_weymouth(runner) -> None:
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "confirmed demo subscribers, most of them in Weymouth" in result.output
+    assert runner.invoke(args=["expand-fanouts"]).exit_code == 0
