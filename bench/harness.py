@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import MetaData, case, func, insert, literal, select, text
+from sqlalchemy import MetaData, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRESQL_URL = "postgresql://postgres@127.0.0.1:5432/bench_scale"
@@ -35,16 +35,9 @@ SIMULATOR_SECRET = "5ec4e7a1-5c1b-4b5e-9d1f-000000000002"
 SIMULATOR_API_KEY = f"bench-{SIMULATOR_SERVICE_ID}-{SIMULATOR_SECRET}"
 SIMULATOR_SMS_TEMPLATE_ID = "a1a1a1a1-0000-4000-8000-000000000001"
 SIMULATOR_EMAIL_TEMPLATE_ID = "e1e1e1e1-0000-4000-8000-000000000002"
+# Notify refuses a one_click_unsubscribe_url that is not https, as the simulator does: links must be https.
+PUBLIC_BASE_URL = "https://alerts.example.gov.uk"
 
-SMS_BODY = (
-    "Dorset Council: bin collections in Weymouth are suspended today because of high winds. "
-    "Leave bins out; we will collect tomorrow. More: https://alerts.example/n/1"
-)
-EMAIL_BODY = (
-    "Bin collections in Weymouth are suspended today because of high winds.\n\n"
-    "What you should do: leave your bins out and we will collect them tomorrow.\n\n"
-    "Manage your alerts: https://alerts.example/manage/token\n"
-)
 
 
 # Machine -------------------------------------------------------------------------------------------------------
@@ -86,7 +79,7 @@ def make_app(url: str) -> Flask:
     from alerts import create_app
     from config.settings import database_url as driver_url
 
-    return create_app("development", {"SQLALCHEMY_DATABASE_URI": driver_url(url)})
+    return create_app("development", {"SQLALCHEMY_DATABASE_URI": driver_url(url), "BASE_URL": PUBLIC_BASE_URL})
 
 
 def reset_database(app: Flask) -> None:
@@ -150,50 +143,35 @@ class Published:
 
 
 def publish(app: Flask, *, area_id: str = "weymouth") -> Published:
-    """One publish to every confirmed subscriber of `area_id`: a notice, its update and one queued message each.
+    """One officer's publish to every confirmed subscriber of `area_id`, through the real publishing code.
 
-    Until the staff publishing code is on main, this writes the outbox the way publishing will: one transaction
-    holding the notice and its messages (DESIGN §3). The messages are made by one INSERT ... SELECT over the
-    subscribers, so the database does the work. To measure the real path, replace the body with a call to the
-    publishing function and the fan-out expansion; the figures and checks around it stay the same.
+    Publishing records a fan-out in the notice's transaction and returns; the dispatch workers (or the
+    scheduler) expand it into messages. `messages` is the audience the publish will reach.
     """
+    from alerts.data import fanouts, publishing
     from alerts.extensions import db
-    from alerts.models import Message, Notice, NoticeUpdate, Subscriber, Subscription, utc_now
+    from alerts.models import Impact
 
     with app.app_context():
-        now = utc_now()
-        notice = Notice(title="Bin collections suspended in Weymouth", service_id="bins-and-recycling", impact="severe",
-                        status="active", summary="High winds.", advice="Leave bins out.", published_at_utc=now)
-        db.session.add(notice)
-        db.session.flush()
-        update = NoticeUpdate(notice_id=notice.id, kind="published", summary="High winds.", notify_subscribers=True)
-        db.session.add(update)
-        db.session.flush()
-        if db.engine.dialect.name == "postgresql":
-            new_id = text("gen_random_uuid()::text")
-        else:
-            new_id = text("lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
-                          "substr(hex(randomblob(2)), 2) || '-a' || substr(hex(randomblob(2)), 2) || '-' || "
-                          "hex(randomblob(6)))")
-        is_sms = Subscriber.channel == "sms"
-        db.session.execute(insert(Message).from_select(
-            ["id", "kind", "channel", "status", "priority", "notice_id", "notice_update_id", "subscriber_id",
-             "recipient", "subject", "body", "attempts", "next_attempt_at_utc", "outcome_unknown",
-             "created_at_utc", "updated_at_utc"],
-            select(new_id, literal("alert"), Subscriber.channel, literal("queued"), literal(10), literal(notice.id),
-                   literal(update.id), Subscriber.id, Subscriber.contact,
-                   case((is_sms, None), else_=literal("Bin collections suspended in Weymouth")),
-                   case((is_sms, SMS_BODY), else_=EMAIL_BODY), literal(0), literal(now), literal(False),
-                   literal(now), literal(now))
-            .join(Subscription, Subscription.subscriber_id == Subscriber.id)
-            .where(Subscription.area_id == area_id, Subscriber.status == "confirmed")
-        ))
-        notice_id = notice.id
+        draft = publishing.NoticeDraft(title="Bin collections suspended in Weymouth",
+                                       service_id="bins-and-recycling", area_ids=[area_id], impact=Impact.SEVERE,
+                                       summary="High winds.", advice="Leave your bins out.")
+        notice = publishing.create_draft(draft, created_by_id=None)
+        db.session.commit()
+        audience = fanouts.audience_for(notice, with_areas=False).total
+        publishing.request_publication(notice, by_user_id=None, threshold=10**9)
         db.session.commit()
         published_at = time.time()
-        messages = db.session.scalar(select(func.count()).select_from(Message).where(Message.notice_id == notice_id))
-        db.session.commit()
-    return Published(notice_id=notice_id, at=published_at, messages=int(messages or 0))
+        notice_id = notice.id
+    return Published(notice_id=notice_id, at=published_at, messages=audience)
+
+
+def expand(app: Flask) -> int:
+    """Expand every pending fan-out now, as the scheduler would."""
+    from alerts.data import fanouts
+
+    with app.app_context():
+        return fanouts.expand_pending_fanouts()
 
 
 def outbox_counts(app: Flask) -> Counter[str]:
@@ -356,6 +334,7 @@ def worker_env(database: str, simulator_url: str, *, rate_per_minute: int, concu
     return _python_env({
         "ALERTS_ENV": "development",
         "DATABASE_URL": database,
+        "BASE_URL": PUBLIC_BASE_URL,
         "NOTIFY_API_KEY": SIMULATOR_API_KEY,
         "NOTIFY_BASE_URL": simulator_url,
         "NOTIFY_SMS_TEMPLATE_ID": SIMULATOR_SMS_TEMPLATE_ID,

@@ -41,6 +41,8 @@ LEASE_MARGIN = dt.timedelta(seconds=60)
 POLL_SECONDS = 0.5
 # How long a resident's confirmation waits for a token in the web request before the dispatcher takes over.
 IMMEDIATE_TOKEN_WAIT_SECONDS = 2.0
+# Messages rendered per fan-out transaction: small enough that a publish's first texts go out within a poll or two.
+FANOUT_BATCH = 250
 DAILY_LIMIT = "daily_limit"
 AUTH_FAILURE = "auth_failure"
 
@@ -267,6 +269,9 @@ class Dispatcher:
     def run_forever(self, poll_seconds: float = POLL_SECONDS) -> None:
         """Poll every `poll_seconds` until stopped: a new publish goes out within a second."""
         log.info("dispatcher %s started: %s sends at once", self.worker, self.concurrency)
+        expander = threading.Thread(target=self._expand_fanouts, args=(poll_seconds,), daemon=True,
+                                    name="fanout-expander")
+        expander.start()
         try:
             while not self.stop_event.is_set():
                 try:
@@ -280,6 +285,26 @@ class Dispatcher:
         finally:
             self.close()
             log.info("dispatcher %s stopped", self.worker)
+
+    def _expand_fanouts(self, poll_seconds: float) -> None:
+        """Turn published fan-outs into messages a batch at a time, beside the sending threads.
+
+        The scheduler's job does this every few seconds too; doing it here as well means a publish starts sending
+        within a poll, and the queue is refilled while the current messages go out, so sending never stalls for
+        rendering. Each batch is idempotent and, on PostgreSQL, one worker at a time expands a fan-out.
+        """
+        from alerts.data import fanouts
+
+        while not self.stop_event.is_set():
+            try:
+                with self.app.app_context():
+                    created = fanouts.expand_pending_fanouts(batch_size=FANOUT_BATCH, max_batches=1)
+            except Exception:
+                log.exception("dispatcher %s: expanding a fan-out failed; trying again shortly", self.worker)
+                created = 0
+                self.stop_event.wait(5)
+            if not created:
+                self.stop_event.wait(poll_seconds)
 
     def stop(self) -> None:
         """Start no new POST; the current batch finishes or goes back to the queue."""

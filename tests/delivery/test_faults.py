@@ -71,8 +71,20 @@ def assert_exactly_once(app: Flask, simulator: RunningSimulator, messages: int) 
 
 
 def publish_to(app: Flask, subscribers: int) -> int:
+    """Publish a notice to `subscribers` confirmed subscribers and expand its fan-out into messages."""
     harness.seed_subscribers(app, subscribers)
-    return harness.publish(app).messages
+    published = harness.publish(app)
+    assert harness.expand(app) == published.messages == subscribers
+    return published.messages
+
+
+@pytest.fixture(autouse=True)
+def https_links(app: Flask) -> Iterator[None]:
+    """Notify (and the simulator) refuse an email whose one-click unsubscribe link is not https."""
+    previous = app.config["BASE_URL"]
+    app.config["BASE_URL"] = harness.PUBLIC_BASE_URL
+    yield
+    app.config["BASE_URL"] = previous
 
 
 @pytest.fixture
