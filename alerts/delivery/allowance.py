@@ -110,6 +110,7 @@ class LocalReserve:
         self._lock = threading.Lock()
         self._tokens = 0
         self._taken_at = 0.0
+        self._next_token_at = 0.0
 
     def take(self, count: int = 1) -> float:
         # One thread at a time asks the shared bucket: the others then find tokens here instead of queueing on the
@@ -121,10 +122,16 @@ class LocalReserve:
             if self._tokens >= count:
                 self._tokens -= count
                 return 0.0
+            # The bucket said when the next token is due: until then every thread waits without asking again, so
+            # sixteen idle threads cost one query per token rather than sixteen.
+            if now < self._next_token_at:
+                return self._next_token_at - now
             if self._batch > count and self._shared.take(self._batch) <= 0:
                 self._tokens, self._taken_at = self._batch - count, now
                 return 0.0
-            return self._shared.take(count)
+            wait = self._shared.take(count)
+            self._next_token_at = now + wait if wait > 0 else 0.0
+            return wait
 
 
 def acquire(allowance: Allowance, *, stop: threading.Event | None = None, timeout: float | None = None,
