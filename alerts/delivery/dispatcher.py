@@ -312,4 +312,8 @@ class Dispatcher:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-        self.sender.record_accepted()
+        try:
+            self.sender.record_accepted()
+        except Exception:
+            # Not lost: those rows are still `sending`, and are looked up by reference when their lease ends.
+            log.exception("dispatcher %s: could not record its last sends before stopping", self.worker)
