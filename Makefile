@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 # On SQLite the PostgreSQL-only tests are left out; they run in the PostgreSQL pass (TEST_DATABASE_URL set).
 PYTEST_MARKERS := $(if $(TEST_DATABASE_URL),,-m "not postgresql")
+# axe-core for the browser journeys, pinned in package-lock.json.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint clean
+.PHONY: install run test e2e bench lint clean
 
 install: $(VENV)/.installed
 
@@ -21,11 +23,23 @@ run: install
 	$(FLASK) seed-demo --credentials-file instance/demo-staff.txt
 	./scripts/run-dev.sh
 
-test: install
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	touch $@
+
+test: install $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_MARKERS) $(PYTEST_ARGS)
+
+# Only the browser journeys (needs /usr/bin/chromium: apt-get install chromium). Screenshots: test-artifacts/.
+e2e: install $(AXE)
+	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
+
+# The load benchmark (needs wrk: apt-get install wrk). Not part of `make test`.
+bench: install
+	$(BIN)/python -m bench.http $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) instance/alerts.sqlite3 .pytest_cache
+	rm -rf $(VENV) instance/alerts.sqlite3 .pytest_cache tests/e2e/node_modules test-artifacts

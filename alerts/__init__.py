@@ -8,10 +8,14 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, abort, has_request_context, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-from config.settings import ROOT, check_production_settings, config_for
+from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
+)
 
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +29,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     app.config.from_object(config_for(env or os.environ.get("ALERTS_ENV")))
     app.config.update(overrides or {})
     check_production_settings(app.config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
     _size_connection_pool(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -123,15 +128,37 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds)
 
 
+def csp_nonce() -> str:
+    """This request's CSP nonce, made on first use: an error raised before any view (a 413 while CSRF reads
+    the form) still renders a page whose script matches the header. Kept in the request's environ, which is
+    never shared between requests (an app context can be)."""
+    if not has_request_context():
+        return ""
+    return request.environ.setdefault("alerts.csp_nonce", secrets.token_urlsafe(16))
+
+
 def _register_request_hooks(app: Flask) -> None:
+
     @app.before_request
-    def _make_csp_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
+    def _refuse_nul_characters() -> None:
+        # No real postcode, id or contact contains NUL, and PostgreSQL refuses it in text (a 500 if it got there).
+        values = [*request.args.values(), *request.args.keys()]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.values(), *request.form.keys()]
+        if any("\x00" in value for value in values):
+            abort(400, "The request contains a NUL character.")
+
+    @app.before_request
+    def _refuse_oversized_bodies() -> None:
+        # Werkzeug only refuses a large body when a view reads it; refuse it before any view runs instead.
+        limit = app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and (request.content_length or 0) > limit:
+            abort(413)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         return {
-            "csp_nonce": getattr(g, "csp_nonce", ""),
+            "csp_nonce": csp_nonce(),
             "service_name": app.config["SERVICE_NAME"],
             "council_name": app.config["COUNCIL_NAME"],
             "has_endpoint": lambda name: name in app.view_functions,
@@ -139,7 +166,7 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Any) -> Any:
-        nonce = getattr(g, "csp_nonce", "")
+        nonce = csp_nonce()
         if not request.path.startswith("/embed/"):
             response.headers.setdefault(
                 "Content-Security-Policy",
@@ -147,8 +174,12 @@ def _register_request_hooks(app: Flask) -> None:
                 "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
             )
             response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        # The service needs no device features; saying so stops an injected or third-party script asking for them.
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if app.config["ALERTS_ENV"] == "production":
+            # Production is served over HTTPS only (ProductionConfig sets secure cookies); a year, as GOV.UK advises.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

@@ -6,7 +6,8 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +33,30 @@ def problem(status: int, title: str, detail: str | None = None, errors: dict[str
     return response
 
 
-_PAGES = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html", 500: "errors/500.html"}
+UNTRUSTED_HOST = "The Host header names a host this service does not answer to."
+
+_PAGES = {
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",
+    429: "errors/429.html",
+    500: "errors/500.html",
+}
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response | tuple[str, int]:
         status = error.code or 500
+        if isinstance(error, SecurityError):
+            # Say nothing of the rejected Host value: echoing attacker input back helps nobody.
+            error = SecurityError(UNTRUSTED_HOST)
         if wants_json():
             return problem(status, error.name, error.description if status != 500 else None)
         template = _PAGES.get(status)
-        if template is None:
+        # An untrusted Host header leaves the request with no URL adapter, so a page (which builds URLs) cannot be
+        # drawn: answer with werkzeug's plain page, which links nowhere.
+        if template is None or isinstance(error, SecurityError) or request_ctx.url_adapter is None:
             return error.get_response()  # type: ignore[return-value]
         return render_template(template), status
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -22,6 +23,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 class Config:
     ALERTS_ENV = "development"
     DEBUG = False
@@ -37,6 +45,11 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Host names this service answers to; any other Host header gets 400, so a forged one can never end up in an
+    # absolute URL we build. Unset: BASE_URL's host (and, outside production, localhost). See trusted_hosts().
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
+    # No form or API body we accept comes near this; refusing larger ones early keeps a flood of junk cheap.
+    MAX_CONTENT_LENGTH = 64 * 1024
 
     NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY") or None
     NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
@@ -131,6 +144,16 @@ def config_for(env: str | None) -> type[Config]:
     if name not in CONFIGS:
         raise ConfigurationError(f"ALERTS_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     return CONFIGS[name]
+
+
+def trusted_hosts(settings: dict) -> list[str]:
+    """TRUSTED_HOSTS if set, otherwise BASE_URL's host name, plus loopback names outside production."""
+    if settings.get("TRUSTED_HOSTS"):
+        return list(settings["TRUSTED_HOSTS"])
+    hosts = [urlsplit(settings["BASE_URL"]).hostname or "localhost"]
+    if settings.get("ALERTS_ENV") != "production":
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(hosts))
 
 
 def check_production_settings(settings: dict) -> None:

@@ -1,5 +1,8 @@
 """Fixtures every test can use: app, db, client, client_request (parsed pages), factories.
 
+Every test runs in its own app context, and every request a test client sends in another one of its own, as in
+production: nothing cached on `g` (the signed-in user, the CSRF token, the database session) crosses either line.
+
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema is built by
 the real Alembic migrations, so a migration that drifts from the models fails here first.
 """
@@ -9,12 +12,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
+from werkzeug.test import TestResponse
 
 from alerts import create_app
 from alerts.data import reference
@@ -29,6 +34,7 @@ STATIC_TABLES = {"areas", "services", "postcode_lookups", "alembic_version"}
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs PostgreSQL (runs in the PostgreSQL pass)")
     config.addinivalue_line("markers", "faults: delivery under injected faults (worker processes, Notify simulator)")
+    config.addinivalue_line("markers", "e2e: a browser journey in headless Chromium (tests/e2e; `make e2e`)")
 
 
 def _drop_everything() -> None:
@@ -40,22 +46,42 @@ def _drop_everything() -> None:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     overrides = {}
     if not os.environ.get("TEST_DATABASE_URL"):
         # A file, not :memory:, so threads and subprocesses in tests see the same database.
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     app = create_app("test", overrides)
+    app.test_client_class = FreshContextClient
     with app.app_context():
         _drop_everything()
         upgrade(directory=str(Path(app.root_path).parent / "migrations"))
         reference.load_reference_data()
-        yield app
-        _db.session.remove()
+    return app
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production, whichever test client sends it.
+
+    Flask-Login caches the signed-in user on `g` and Flask-WTF the CSRF token, and Flask-SQLAlchemy keeps one
+    session per app context: a request sharing the test's context would see another client's sign-in or token,
+    or the test's uncommitted changes. `app.test_client()` gives this class, so every client in every test does it.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
-def db(app: Flask) -> Iterator:
+def app_context(app: Flask) -> Iterator[None]:
+    """Each test runs in its own app context (so its own `g` and database session), which requests never share."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def db(app: Flask, app_context: None) -> Iterator:
     """Each test starts with only the reference data, like Notify's notify_db_session."""
     yield _db
     _db.session.rollback()
@@ -69,20 +95,13 @@ def db(app: Flask) -> Iterator:
 
 
 @pytest.fixture(autouse=True)
-def fresh_request_state() -> Iterator[None]:
-    """Rate limits counted by one test must not refuse the next; nor may `g` carry over.
-
-    Requests reuse the session-wide app context the `app` fixture pushed, so `g` outlives a test: Flask-WTF caches
-    its CSRF token there and would otherwise skip putting it in the next test's new session.
-    """
-    from flask import g
-
+def fresh_rate_limits() -> Iterator[None]:
+    """Rate limits (sign-up defences, staff sign-in throttling) counted by one test must not refuse the next."""
     from alerts.extensions import limiter
 
     limiter.reset()
     yield
     limiter.reset()
-    g.__dict__.clear()
 
 
 @pytest.fixture

@@ -64,6 +64,13 @@ class SubscriberFactory(_Base):
     class Meta:
         model = Subscriber
 
+    class Params:
+        # A sign-up waiting for its contact to be confirmed, as the journey leaves it: SubscriberFactory(pending=True).
+        pending = factory.Trait(
+            status=SubscriberStatus.PENDING, confirmed_at_utc=None, pending_since_utc=factory.LazyFunction(utc_now),
+            pending_request={"areas": [["weymouth", "DT4 7TA"]], "services": None, "source": "web", "replaces": None},
+        )
+
     channel = Channel.EMAIL
     contact = factory.Sequence(lambda n: f"resident{n}@example.com")
     status = SubscriberStatus.CONFIRMED
@@ -71,7 +78,8 @@ class SubscriberFactory(_Base):
 
     @factory.post_generation
     def area_ids(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
-        for area_id in extracted if extracted is not None else ["weymouth"]:
+        default = [] if self.status == SubscriberStatus.PENDING else ["weymouth"]  # nothing followed until confirmed
+        for area_id in extracted if extracted is not None else default:
             self.subscriptions.append(Subscription(area_id=area_id))
         if create:
             db.session.commit()

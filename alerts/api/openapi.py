@@ -109,6 +109,7 @@ def _read_document() -> dict[str, Any]:
                         "200": {"description": "A page of notices",
                                 "content": {"application/json": {"schema": _list_of("notices", "Notice")}}},
                         "304": {"description": "Not modified"},
+                        "400": PROBLEM,
                         "422": PROBLEM,
                     },
                 }
@@ -123,6 +124,7 @@ def _read_document() -> dict[str, Any]:
                         "200": {"description": "The notice",
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}},
                         "304": {"description": "Not modified"},
+                        "400": PROBLEM,
                         "404": PROBLEM,
                     },
                 }

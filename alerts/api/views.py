@@ -25,12 +25,13 @@ from alerts.subscribe.defences import Refused, code_attempts
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 STATUSES = ("active", "resolved", "all")
+MAX_PAGE = 10_000
 
 
-def _page_number() -> int | Response:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        return problem(422, "Invalid request", errors={"page": "Page must be a whole number, 1 or more"})
+def _page_number(raw: str) -> int | None:
+    """The page asked for, or None when it isn't one. The bound keeps the database offset small."""
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        return None
     return int(raw)
 
 
@@ -47,12 +48,13 @@ def list_notices() -> Response:
     errors = dict(parsed.errors)
     if status not in STATUSES:
         errors["status"] = "Status must be one of active, resolved or all"
-    page = _page_number()
-    if isinstance(page, Response):
-        return page
+    page = _page_number(request.args.get("page", "1"))
+    if page is None:
+        errors["page"] = f"Page must be a whole number from 1 to {MAX_PAGE}"
     if errors:
         return problem(422, "Invalid request", errors=errors)
 
+    assert page is not None
     page_size = current_app.config["API_PAGE_SIZE"]
     notices, total = notice_data.list_public_notices(parsed.filters, page=page, page_size=page_size)
     last_page = max(1, math.ceil(total / page_size))

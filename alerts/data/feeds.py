@@ -86,8 +86,10 @@ def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes:
 
 
 def create_feed_source(
-    *, name: str, url: str, kind: str, poll_interval_minutes: int = 15, enabled: bool = True
+    *, name: str, url: str, kind: str, poll_interval_minutes: int = 15, enabled: bool = True, commit: bool = True
 ) -> FeedSource:
+    """Raises ValueError({field: message}). `commit=False` leaves the commit to the caller (say, with an audit
+    event); the new source's id is set either way."""
     errors = feed_source_errors(name=name, url=url, kind=kind, poll_interval_minutes=poll_interval_minutes)
     if errors:
         raise ValueError(errors)
@@ -95,12 +97,13 @@ def create_feed_source(
         name=name.strip(), url=url.strip(), kind=kind, poll_interval_minutes=poll_interval_minutes, enabled=enabled
     )
     db.session.add(source)
-    db.session.commit()
+    _commit_or_flush(commit)
     return source
 
 
 def update_feed_source(
-    source: FeedSource, *, name: str, url: str, kind: str, poll_interval_minutes: int, enabled: bool
+    source: FeedSource, *, name: str, url: str, kind: str, poll_interval_minutes: int, enabled: bool,
+    commit: bool = True,
 ) -> FeedSource:
     errors = feed_source_errors(name=name, url=url, kind=kind, poll_interval_minutes=poll_interval_minutes)
     if errors:
@@ -111,14 +114,30 @@ def update_feed_source(
         source.last_error = None
     source.name, source.url, source.kind = name.strip(), url.strip(), kind
     source.poll_interval_minutes, source.enabled = poll_interval_minutes, enabled
-    db.session.commit()
+    _commit_or_flush(commit)
     return source
 
 
-def set_feed_source_enabled(source: FeedSource, enabled: bool) -> FeedSource:
+def set_feed_source_enabled(source: FeedSource, enabled: bool, *, commit: bool = True) -> FeedSource:
     source.enabled = enabled
-    db.session.commit()
+    _commit_or_flush(commit)
     return source
+
+
+def poll_target(source_id: int) -> PollTarget | None:
+    """One source to poll now (the staff page's "Check now"), detached from the session."""
+    source = db.session.get(FeedSource, source_id)
+    if source is None:
+        return None
+    return PollTarget(id=source.id, name=source.name, url=source.url, kind=source.kind, etag=source.etag,
+                      last_modified=source.last_modified)
+
+
+def _commit_or_flush(commit: bool) -> None:
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
 
 
 def ensure_default_met_office_source(url: str) -> FeedSource | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from alerts.extensions import db
 from alerts.models import (
@@ -96,9 +97,12 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     Due means queued and past `next_attempt_at_utc`, or `sending` with an expired lease: its worker died, maybe
     after its POST reached Notify, so the outcome is marked unknown and the message is looked up before any resend.
 
-    One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
-    workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
-    makes the same statement atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite).
+    On PostgreSQL a SELECT ... LIMIT ... FOR UPDATE SKIP LOCKED picks and locks the rows, so workers claiming at
+    once each take different rows without waiting, then one UPDATE ... RETURNING claims them. Two statements, not
+    `WHERE id IN (subquery)`: PostgreSQL may run such a subquery more than once, and then its LIMIT no longer
+    holds (a batch of 1 claimed 2). SQLite has one writer at a time, which makes the single UPDATE with the
+    subquery atomic there (SQLAlchemy leaves FOR UPDATE out on SQLite), and a read-then-write transaction could
+    meet a busy database.
     """
     now = now or utc_now()
     due = or_(
@@ -108,20 +112,20 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     conditions = [due]
     if excluded_channels:
         conditions.append(Message.channel.notin_(sorted(excluded_channels)))
-    candidates = (
+    picked = (
         select(Message.id)
         .where(*conditions)
         .order_by(Message.priority, Message.next_attempt_at_utc)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        # A CTE, evaluated once: as a plain IN (subquery) PostgreSQL may run the LIMIT ... SKIP LOCKED select more
-        # than once in one UPDATE, and then claims more rows than `limit`.
-        .cte("candidates")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        candidates: list[str] | ScalarSelect = list(db.session.scalars(picked))
+    else:
+        candidates = picked.scalar_subquery()
     claimed = db.session.execute(
         update(Message)
-        .where(Message.id.in_(select(candidates.c.id)), due)
+        .where(Message.id.in_(candidates), due)
         .values(
             outcome_unknown=case((Message.status == MessageStatus.SENDING, True), else_=Message.outcome_unknown),
             status=MessageStatus.SENDING,
@@ -157,7 +161,9 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
 
 def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -> None:
     """Notify accepted the message (or it was found by reference). A receipt may already have moved it on."""
-    message = db.session.get(Message, message_id, with_for_update=True)
+    # populate_existing on every locking read here: what we lock must be what we read, not a stale copy this
+    # session loaded before a receipt (or another worker) changed the row.
+    message = db.session.get(Message, message_id, with_for_update=True, populate_existing=True)
     if message is None:
         return
     message.notify_id = message.notify_id or notify_id
@@ -249,7 +255,7 @@ def held_channels(now: dt.datetime | None = None) -> set[str]:
 
 def hold_channel(channel: str, *, kind: str, reason: str, until: dt.datetime) -> None:
     """Hold a channel (or ALL_CHANNELS) until `until`. Safe to call from several workers at once."""
-    hold = db.session.get(ChannelHold, channel, with_for_update=True)
+    hold = db.session.get(ChannelHold, channel, with_for_update=True, populate_existing=True)
     if hold is None or hold.held_until_utc <= utc_now():
         hold = hold or ChannelHold(channel=channel)
         hold.since_utc = utc_now()
@@ -285,10 +291,11 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
     """
     message = None
     if reference:
-        message = db.session.get(Message, reference, with_for_update=True)
+        message = db.session.get(Message, reference, with_for_update=True, populate_existing=True)
     if message is None and notify_id:
         message = db.session.scalars(
             select(Message).where(Message.notify_id == notify_id).with_for_update()
+            .execution_options(populate_existing=True)
         ).first()
     if message is None:
         db.session.rollback()
@@ -329,7 +336,7 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
 def _count_towards_suspension(message: Message, *, previous: str | None, status: str) -> bool:
     if message.subscriber_id is None or message.kind != MessageKind.ALERT:
         return False
-    subscriber = db.session.get(Subscriber, message.subscriber_id, with_for_update=True)
+    subscriber = db.session.get(Subscriber, message.subscriber_id, with_for_update=True, populate_existing=True)
     if subscriber is None:
         return False
     if status == "delivered":

@@ -97,7 +97,14 @@ def active_notices() -> list[Notice]:
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 
+# Ids are PostgreSQL integers: a larger number in a URL names no notice, and must not reach the database, where it
+# would overflow the parameter and fail the request.
+MAX_ID = 2**31 - 1
+
+
 def get_public_notice(notice_id: int) -> Notice | None:
+    if not 0 < notice_id <= MAX_ID:
+        return None
     notice = db.session.get(Notice, notice_id)
     if notice is None or notice.status not in PUBLIC_STATUSES:
         return None

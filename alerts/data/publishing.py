@@ -193,6 +193,19 @@ def get_weather_warning(warning_id: str) -> WeatherWarning | None:
 
 # Scheduled jobs (each commits, each safe to run twice) -----------------------------------------------------------
 
+def notices_from_warnings(warning_ids: list[str]) -> dict[str, Notice]:
+    """The latest notice made from each of these weather warnings, so an officer can see one exists already."""
+    if not warning_ids:
+        return {}
+    found: dict[str, Notice] = {}
+    for notice in db.session.scalars(
+        select(Notice).where(Notice.source_warning_id.in_(warning_ids), Notice.status != NoticeStatus.CANCELLED)
+        .order_by(Notice.created_at_utc, Notice.id)
+    ):
+        found[notice.source_warning_id] = notice  # type: ignore[index]  # later rows win: the latest
+    return found
+
+
 def publish_due_notices() -> int:
     """Publish scheduled notices whose time has come."""
     due = list(db.session.scalars(

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Channel, Subscriber, SubscriberStatus, Subscription, utc_now
+from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
 MAX_CODE_ATTEMPTS = 5
 
@@ -160,7 +160,20 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
     subscriber.pending_request = None
     subscriber.pending_since_utc = None
     clear_code(subscriber)
+    hold_back_queued_messages(subscriber.id)
     return True
+
+
+def hold_back_queued_messages(subscriber_id: int) -> int:
+    """Fail what is still queued for a subscriber who has stopped: texts held for quiet hours would otherwise reach
+    them the next morning. Returns how many were held back. The caller commits."""
+    held = db.session.execute(
+        update(Message)
+        .where(Message.subscriber_id == subscriber_id, Message.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.FAILED, last_error="Unsubscribed before sending", completed_at_utc=utc_now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return held or 0
 
 
 def commit() -> None:

@@ -42,16 +42,19 @@ def ingest_feeds(*, only_due: bool = True) -> list[PollOutcome]:
     """Poll every enabled source (only those due, unless told otherwise). Never raises for a bad feed."""
     config = current_app.config
     feed_data.ensure_default_met_office_source(config["MET_OFFICE_FEED_URL"])
-    outcomes = []
-    for target in feed_data.sources_to_poll(utc_now(), only_due=only_due):
-        try:
-            outcomes.append(poll_source(target))
-        except Exception as error:  # one broken source must never stop the others, or the scheduler
-            db.session.rollback()
-            log.exception("polling feed source %s (%s) failed unexpectedly", target.id, target.url)
-            feed_data.record_poll_failure(target.id, f"Unexpected error: {type(error).__name__}", utc_now())
-            outcomes.append(PollOutcome(target.id, target.name, ok=False, summary=f"failed: {type(error).__name__}"))
-    return outcomes
+    return [poll_safely(target) for target in feed_data.sources_to_poll(utc_now(), only_due=only_due)]
+
+
+def poll_safely(target: feed_data.PollTarget) -> PollOutcome:
+    """`poll_source`, with an unexpected error recorded on the source rather than raised: one broken source must
+    never stop the others, the scheduler, or the staff page that asked for a check."""
+    try:
+        return poll_source(target)
+    except Exception as error:
+        db.session.rollback()
+        log.exception("polling feed source %s (%s) failed unexpectedly", target.id, target.url)
+        feed_data.record_poll_failure(target.id, f"Unexpected error: {type(error).__name__}", utc_now())
+        return PollOutcome(target.id, target.name, ok=False, summary=f"failed: {type(error).__name__}")
 
 
 def poll_source(target: feed_data.PollTarget) -> PollOutcome:

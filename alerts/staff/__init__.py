@@ -28,6 +28,6 @@ def _no_caching(response: Response) -> Response:
     return response
 
 
-from alerts.staff import admin, auth, lookup, notices  # noqa: E402, F401 — registers the views on the blueprint
+from alerts.staff import admin, auth, feed_sources, lookup, notices  # noqa: E402, F401 — registers the views on the blueprint
 
 __all__ = ["staff"]

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from alerts.data import publishing
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
+from alerts.data.warnings import current_warnings
 from alerts.extensions import db
 from alerts.models import NoticeStatus, Role
 from alerts.passwords import DUMMY_HASH, verify_password
@@ -98,5 +99,9 @@ def dashboard() -> str:
             ending=publishing.due_to_end_soon(),
             active=publishing.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
         )
+    # Every member of staff sees the weather warnings (callers ask about them); officers can start a notice from one.
+    weather = current_warnings()
+    context.update(weather_warnings=weather,
+                   warning_notices=publishing.notices_from_warnings([w.id for w in weather]) if officer else {})
     context["threshold"] = current_app.config["APPROVAL_THRESHOLD"]
     return render_template("staff/dashboard.html", **context)

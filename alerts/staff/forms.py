@@ -21,6 +21,7 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
 from alerts.formatting import LONDON
 from alerts.models import Impact, Role
 
@@ -191,3 +192,26 @@ class ApiTokenForm(FlaskForm):
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES[:1] + ROLE_CHOICES[2:], default="officer",
                       validators=[InputRequired("Select a role")])
     submit = SubmitField("Create token", widget=GovSubmitInput())
+
+
+class FeedSourceForm(FlaskForm):
+    """Checked by `alerts.data.feeds.feed_source_errors`, the one set of rules (and GOV.UK messages) for a source."""
+
+    name = StringField("Name", widget=GovTextInput(), description="For example, Met Office warnings for South West")
+    url = StringField("Web address of the feed", widget=GovTextInput(), description="The RSS or Atom feed's address")
+    # validate_choice off: an unanswered question gets feed_source_errors' "Select…" message, not WTForms' own.
+    kind = RadioField("What kind of feed is it?", widget=GovRadioInput(), validate_choice=False,
+                      choices=[SelectChoice(value, label) for value, label in FEED_KINDS.items()])
+    poll_interval_minutes = StringField("How often to check it, in minutes", widget=GovTextInput(), default="15",
+                                        description=f"Between {MIN_POLL_INTERVAL_MINUTES} and "
+                                                    f"{MAX_POLL_INTERVAL_MINUTES:,} minutes")
+    submit = SubmitField("Save feed source", widget=GovSubmitInput())
+
+    def interval(self) -> int | None:
+        """The poll interval as a whole number of minutes; None if blank. Raises ValueError if not a number."""
+        text = (self.poll_interval_minutes.data or "").strip().replace(",", "")
+        if not text:
+            return None
+        if not text.isdecimal():  # int() would also take "1_0" and "+5"
+            raise ValueError(text)
+        return int(text)

@@ -11,13 +11,13 @@ from werkzeug.wrappers import Response
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import contact_centre, reference
 from alerts.data import notices as notice_data
-from alerts.delivery.sender import send_now
 from alerts.extensions import db
 from alerts.models import Role, Subscriber
 from alerts.notify import InvalidRecipient
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
 from alerts.staff.forms import ConfirmForm, UnsubscribeForm
+from alerts.subscribe import signups
 
 
 @staff.get("/lookup")
@@ -76,14 +76,15 @@ def resend_confirmation(subscriber_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        message = contact_centre.queue_confirmation(found)
-    except contact_centre.NotPending as error:
+        message_id = signups.queue_confirmation(found.id)
+    except signups.NothingToConfirm as error:
         db.session.rollback()
         flash(str(error))
         return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
-    audit("subscriber.confirmation_resent", "subscriber", found.id, message_id=message.id)
-    db.session.commit()
-    send_now(message.id)
+    audit("subscriber.confirmation_resent", "subscriber", found.id, message_id=message_id)
+    # Commits the message and its audit event together, then sends. No sign-up rate limits: every agent shares
+    # the council's IP address, and each resend is audited instead.
+    signups.send_queued(message_id)
     flash("Confirmation sent", "success")
     return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
 

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from alerts.data import fanouts, publishing, reference
 from alerts.data.publishing import NoticeDraft, NoticeStateError
 from alerts.extensions import db
+from alerts.formatting import london_time
 from alerts.models import Impact, Notice, NoticeStatus, Role, UpdateKind
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
@@ -57,14 +58,26 @@ def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
     if warning is None:
         flash("That weather warning is no longer in the Met Office feed.")
         return None
-    hazards = " and ".join(warning.hazards) if warning.hazards else "weather"
+    hazards = _in_words(warning.hazards) or "severe weather"
     form.title.data = f"{warning.level.capitalize()} weather warning for {hazards}"[:200]
-    form.summary.data = warning.description
+    # Written for residents: the Met Office description lists other councils and reads times as "1800 Mon 7 Dec".
+    when = ""
+    if warning.valid_from_utc and warning.valid_to_utc:
+        when = f" from {london_time(warning.valid_from_utc)} until {london_time(warning.valid_to_utc)}"
+    elif warning.valid_to_utc:
+        when = f" until {london_time(warning.valid_to_utc)}"
+    form.summary.data = (f"The Met Office has issued a {warning.level} weather warning for {hazards} in "
+                         f"{current_app.config['WARNING_AREA_NAME']}{when}.")
     form.service.data = "roads-and-gritting"
     form.areas.data = [reference.WHOLE_COUNTY_ID]
     form.impact.data = Impact.MAJOR.value if warning.level in ("amber", "red") else Impact.MINOR.value
     form.starts_at.data, form.expected_end_at.data = warning.valid_from_utc, warning.valid_to_utc
     return warning.id
+
+
+def _in_words(items: list[str]) -> str:
+    """["rain", "wind", "snow"] → "rain, wind and snow"."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1] if items else ""]))
 
 
 @staff.get("/notices")

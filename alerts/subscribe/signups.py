@@ -106,21 +106,42 @@ def start_sign_up(sign_up: SignUp, *, ip: str) -> int:
         source=sign_up.source, replaces=sign_up.replaces)
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
-    _send(_queue_confirmation(subscriber))
+    send_queued(queue_confirmation(subscriber_id))
     return subscriber_id
 
 
 def resend_confirmation(subscriber_id: int, *, ip: str) -> bool:
     """Send a new code or link for a sign-up still waiting; False if there is none. Raises defences.Refused."""
-    subscriber = subscriber_data.get_subscriber(subscriber_id)
-    if subscriber is None or subscriber.contact is None or subscriber.pending_request is None:
+    subscriber = _awaiting_confirmation(subscriber_id)
+    if subscriber is None:
         return False
-    defences.check_send(subscriber.channel, subscriber.contact, ip)
-    _send(_queue_confirmation(subscriber))
+    defences.check_send(subscriber.channel, subscriber.contact or "", ip)
+    send_queued(queue_confirmation(subscriber_id))
     return True
 
 
-def _queue_confirmation(subscriber: Subscriber) -> str:
+class NothingToConfirm(ValueError):
+    """Only a sign-up still waiting for its contact to be confirmed can be sent a confirmation."""
+
+
+def _awaiting_confirmation(subscriber_id: int) -> Subscriber | None:
+    subscriber = subscriber_data.get_subscriber(subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.pending_request is None:
+        return None
+    return subscriber
+
+
+def queue_confirmation(subscriber_id: int) -> str:
+    """Queue a fresh confirmation for a sign-up still waiting: a new code by text (replacing the old code and its
+    tries) or a signed link by email. Returns the message id. Raises NothingToConfirm.
+
+    The one place a confirmation is issued, for residents and the contact centre alike, so any code or link it
+    sends works on the resident's confirm page. The caller commits and sends (`send_queued`), so it can add its
+    own record, such as an audit event, to the same transaction. Checks no defences: the caller decides.
+    """
+    subscriber = _awaiting_confirmation(subscriber_id)
+    if subscriber is None:
+        raise NothingToConfirm("They have no sign-up waiting to be confirmed")
     contact = subscriber.contact or ""
     if subscriber.channel == Channel.SMS:
         body = render_confirmation_sms(_new_code(subscriber))
@@ -141,7 +162,8 @@ def _new_code(subscriber: Subscriber) -> str:
     return code
 
 
-def _send(message_id: str) -> None:
+def send_queued(message_id: str) -> None:
+    """Commit the queued message, then send it at once: it stays queued for the dispatcher if Notify can't take it."""
     subscriber_data.commit()
     send_now(message_id)
 
@@ -232,7 +254,7 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str) -> None:
         message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                                     recipient=contact, subject=email.subject, body=email.body,
                                                     subscriber_id=subscriber.id)
-    _send(message.id)
+    send_queued(message.id)
 
 
 def manage_path_for_code(contact: str, code: str) -> tuple[CodeOutcome, str | None]:

@@ -58,7 +58,14 @@ def test_bad_filters_are_problem_json_naming_each_field(client) -> None:
         "area": "Unknown area 'atlantis': see /api/v1/areas",
         "service": "Unknown service 'moon': see /api/v1/services",
         "status": "Status must be one of active, resolved or all",
-    } or response.json["errors"] == {"page": "Page must be a whole number, 1 or more"}
+        "page": "Page must be a whole number from 1 to 10000",
+    }
+
+
+def test_a_page_beyond_the_bound_is_refused_not_sent_to_the_database(client) -> None:
+    response = client.get("/api/v1/notices?page=99999999999999999999999")
+    assert response.status_code == 422
+    assert response.json["errors"] == {"page": "Page must be a whole number from 1 to 10000"}
 
 
 def test_a_postcode_outside_the_area_is_a_clear_422(client) -> None:

@@ -1,43 +1,15 @@
-"""Signing staff in for page tests, and a clean sign-in throttle for every test."""
+"""Signing staff in for page tests."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
-from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
-from alerts.extensions import limiter
 from alerts.models import Role, StaffUser
 from tests import factories as _factories
 from tests.pages import PageClient
-
-
-class FreshContextClient(FlaskClient):
-    """Each request gets its own app context, as in production.
-
-    The suite's `app` fixture keeps one app context open for every test, and Flask-Login and Flask-WTF cache the
-    signed-in user and the CSRF token on `g`: without this, who is signed in would leak from one request to the next.
-    """
-
-    def open(self, *args: object, **kwargs: object) -> TestResponse:
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return FreshContextClient(app, app.response_class, use_cookies=True)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 def csrf_token(client_request: PageClient, url: str = "/staff/sign-in") -> str:

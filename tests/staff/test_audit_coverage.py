@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from alerts.extensions import db
-from alerts.models import AuditEvent, NoticeStatus, Role, SubscriberStatus, utc_now
+from alerts.models import AuditEvent, FeedSource, NoticeStatus, Role, utc_now
 from tests.staff.conftest import post_form
 
 
@@ -14,7 +14,7 @@ def scenarios(factories) -> dict:
     draft = lambda **kw: factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], **kw)  # noqa: E731
     active = factories.NoticeFactory()
     other = factories.StaffUserFactory()
-    pending = factories.SubscriberFactory(status=SubscriberStatus.PENDING)
+    pending = factories.SubscriberFactory(pending=True)
     confirmed = factories.SubscriberFactory()
     awaiting = factories.NoticeFactory(status=NoticeStatus.AWAITING_APPROVAL, updates=[])
     scheduled = factories.NoticeFactory(status=NoticeStatus.SCHEDULED, updates=[],
@@ -23,6 +23,13 @@ def scenarios(factories) -> dict:
                      "advice": "A"}
     new_draft = draft()
     edit_draft = draft()
+    # Port 9 on loopback refuses at once: "Check now" fails fast and never leaves the machine.
+    feed = FeedSource(name="Feed", url="http://127.0.0.1:9/feed.xml", kind="generic")
+    off_feed = FeedSource(name="Off", url="http://127.0.0.1:9/off.xml", kind="generic", enabled=False)
+    db.session.add_all([feed, off_feed])
+    db.session.commit()
+    feed_fields = {"name": "Feed", "url": "http://127.0.0.1:9/other.xml", "kind": "generic",
+                   "poll_interval_minutes": "10"}
     return {
         "staff.new_notice": ("/staff/notices/new", notice_fields, "notice.draft_created"),
         "staff.edit_notice": (f"/staff/notices/{edit_draft.id}/edit", notice_fields, "notice.draft_edited"),
@@ -40,6 +47,10 @@ def scenarios(factories) -> dict:
         "staff.user": (f"/staff/users/{other.id}", {"role": "admin"}, "staff_user.role_changed"),
         "staff.disable_user": (f"/staff/users/{other.id}/disable", {}, "staff_user.disabled"),
         "staff.api_tokens": ("/staff/api-tokens", {"name": "Highways", "role": "officer"}, "api_token.created"),
+        "staff.new_feed_source": ("/staff/feed-sources/new", feed_fields, "feed_source.created"),
+        "staff.feed_source": (f"/staff/feed-sources/{feed.id}", feed_fields, "feed_source.edited"),
+        "staff.toggle_feed_source": (f"/staff/feed-sources/{off_feed.id}/toggle", {}, "feed_source.enabled"),
+        "staff.check_feed_source": (f"/staff/feed-sources/{feed.id}/check", {}, "feed_source.checked"),
         "staff.sign_out": ("/staff/sign-out", {}, "staff.signed_out"),
     }
 

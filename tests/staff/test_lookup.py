@@ -68,19 +68,34 @@ def test_viewing_a_subscriber_shows_messages_and_is_audited(client_request, sign
 
 def test_resending_a_confirmation_queues_and_sends_it(client_request, sign_in_as, factories) -> None:
     sign_in_as(Role.CONTACT_CENTRE)
-    subscriber = factories.SubscriberFactory(contact="new@example.com", status=SubscriberStatus.PENDING)
+    subscriber = factories.SubscriberFactory(contact="new@example.com", pending=True)
+    page = client_request.get(f"/staff/lookup/subscribers/{subscriber.id}")
+    assert page.select("form[action$='/resend-confirmation'] button")[0].get_text(strip=True) == "Resend confirmation"
     post_form(client_request, f"/staff/lookup/subscribers/{subscriber.id}/resend-confirmation", {})
     message = db.session.scalar(select(Message).where(Message.subscriber_id == subscriber.id))
     assert message.kind == MessageKind.CONFIRMATION and message.status == MessageStatus.NOT_SENT
     assert "http://localhost/subscribe/confirm-email/" in message.body
-    assert ("subscriber.confirmation_resent", str(subscriber.id)) in audit_actions()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subscriber.confirmation_resent"))
+    assert (event.target_id, event.details) == (str(subscriber.id), {"message_id": message.id})
 
-    texter = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900123", status=SubscriberStatus.PENDING)
+    texter = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900123", pending=True)
     post_form(client_request, f"/staff/lookup/subscribers/{texter.id}/resend-confirmation", {})
     text = db.session.scalar(select(Message).where(Message.subscriber_id == texter.id))
     assert text.body.startswith("Your Dorset Council alerts confirmation code is ")
     db.session.expire_all()
     assert db.session.get(Subscriber, texter.id).code_hash is not None
+
+
+def test_a_confirmed_subscriber_is_not_sent_a_confirmation(client_request, sign_in_as, factories) -> None:
+    sign_in_as(Role.CONTACT_CENTRE)
+    subscriber = factories.SubscriberFactory(contact="done@example.com")
+    assert not client_request.get(f"/staff/lookup/subscribers/{subscriber.id}").select(
+        "form[action$='/resend-confirmation']")
+    response = post_form(client_request, f"/staff/lookup/subscribers/{subscriber.id}/resend-confirmation", {})
+    page = client_request.get(response.headers["Location"])
+    assert "They have no sign-up waiting to be confirmed" in page.text
+    assert db.session.scalar(select(Message).where(Message.subscriber_id == subscriber.id)) is None
+    assert ("subscriber.confirmation_resent", str(subscriber.id)) not in audit_actions()
 
 
 def test_unsubscribing_records_the_reason_and_holds_back_queued_messages(client_request, sign_in_as, factories) -> None:

@@ -13,7 +13,6 @@ from alerts.models import (
     NoticeStatus,
     Role,
     SubscriberStatus,
-    WeatherWarning,
     utc_now,
 )
 from alerts.models.messages import PRIORITY_ALERT
@@ -260,15 +259,3 @@ def test_overdue_notices_expire_after_the_grace_period_and_show_as_due_to_end(
     db.session.expire_all()
     assert overdue.status == NoticeStatus.EXPIRED and ending.status == NoticeStatus.ACTIVE
     assert publishing.expire_overdue_notices(dt.timedelta(hours=12)) == 0
-
-
-def test_a_notice_can_start_from_a_weather_warning(client_request, sign_in_as) -> None:
-    sign_in_as(Role.OFFICER)
-    db.session.add(WeatherWarning(id="2026-11-27-snow", level="amber", hazards=["snow", "ice"], title="Snow",
-                                  description="Heavy snow is expected across Dorset.", areas=["Dorset"], link="x",
-                                  valid_from_utc=utc_now(), valid_to_utc=utc_now() + dt.timedelta(hours=20)))
-    db.session.commit()
-    page = client_request.get("/staff/notices/new?warning=2026-11-27-snow")
-    assert page.soup.select_one("#title")["value"] == "Amber weather warning for snow and ice"
-    assert page.soup.select_one("#summary").get_text() == "Heavy snow is expected across Dorset."
-    assert page.soup.select_one("input[name=warning]")["value"] == "2026-11-27-snow"

@@ -3,7 +3,9 @@ from freezegun import freeze_time
 
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
-from alerts.models import Channel, Message, MessageKind, SubscriberStatus
+from alerts.models import Channel, Message, MessageKind, Role, SubscriberStatus
+from tests.pages import PageClient
+from tests.staff.conftest import post_form, sign_in
 from tests.subscribe.conftest import SERVICE_ID, SMS_URL, walk_journey
 
 
@@ -204,3 +206,35 @@ def test_without_a_notify_key_the_code_is_in_the_local_outbox_and_the_log(client
     assert f"confirmation code is {code}" in caplog.text and "+44 77** ***982" in caplog.text
     client_request.post_form("/subscribe/confirm", {"code": code}, 302)
     assert subscriber(Channel.SMS, "+447700900982").status == SubscriberStatus.CONFIRMED
+
+
+def test_a_code_resent_by_the_contact_centre_confirms_the_resident_on_their_confirm_page(
+        client_request, notify, app, factories) -> None:
+    walk_journey(client_request)  # the resident waits on "Check your phone"; the first text never arrives
+    first = notify.last_code()
+    pending = subscriber(Channel.SMS, "+447700900982")
+    agent = PageClient(app.test_client())
+    sign_in(agent, factories.StaffUserFactory(role=Role.CONTACT_CENTRE))
+    post_form(agent, f"/staff/lookup/subscribers/{pending.id}/resend-confirmation", {})
+
+    assert len(notify.texts()) == 2 and notify.texts()[-1]["phone_number"] == "+447700900982"
+    resent = notify.last_code()
+    if resent != first:
+        assert client_request.post_form("/subscribe/confirm", {"code": first}).error_summary() == [
+            "The code is not correct. Check the text message and try again"], "the new code replaces the old"
+    client_request.post_form("/subscribe/confirm", {"code": resent}, 302)
+    assert client_request.get("/subscribe/done").h1 == "You’ve signed up for alerts"
+    found = subscriber(Channel.SMS, "+447700900982")
+    assert found.status == SubscriberStatus.CONFIRMED and [s.area_id for s in found.subscriptions] == ["weymouth"]
+
+
+def test_a_link_resent_by_the_contact_centre_confirms_the_resident(client_request, notify, app, factories) -> None:
+    walk_journey(client_request, channel="email", contact="resident@example.com")
+    pending = subscriber(Channel.EMAIL, "resident@example.com")
+    agent = PageClient(app.test_client())
+    sign_in(agent, factories.StaffUserFactory(role=Role.CONTACT_CENTRE))
+    post_form(agent, f"/staff/lookup/subscribers/{pending.id}/resend-confirmation", {})
+
+    assert len(notify.emails()) == 2 and notify.emails()[-1]["email_address"] == "resident@example.com"
+    client_request.post_form(notify.last_link(), {}, 302)
+    assert subscriber(Channel.EMAIL, "resident@example.com").status == SubscriberStatus.CONFIRMED

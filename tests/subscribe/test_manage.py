@@ -1,7 +1,7 @@
 from alerts import links
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
-from alerts.models import Channel, Subscriber, SubscriberStatus
+from alerts.models import Channel, Message, MessageKind, MessageStatus, Subscriber, SubscriberStatus
 from tests.subscribe.conftest import EMAIL_URL
 
 
@@ -65,6 +65,57 @@ def test_changing_channel_moves_the_alerts_only_once_the_new_number_is_confirmed
     assert fresh(old_id).status == SubscriberStatus.UNSUBSCRIBED
 
 
+def test_changing_to_a_number_another_subscriber_has_confirmed_merges_into_it_once_confirmed(
+        client_request, factories, notify) -> None:
+    old = factories.SubscriberFactory(contact="resident@example.com", area_ids=["weymouth", "bridport"],
+                                      all_services=False)
+    subscriber_data.set_services(old, ["schools"])
+    existing = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900123", area_ids=["dorchester"],
+                                           all_services=False)
+    subscriber_data.set_services(existing, ["libraries"])
+    queued = Message(kind=MessageKind.ALERT, channel=Channel.EMAIL, subscriber_id=old.id,
+                     recipient="resident@example.com", subject="Disruption: schools", body="...")
+    db.session.add(queued)
+    db.session.commit()
+    path, old_id, existing_id, queued_id = manage_path(old), old.id, existing.id, queued.id
+
+    client_request.post_form(f"{path}/channel", {"channel": "sms"}, 302)
+    client_request.post_form(f"{path}/contact?channel=sms", {"contact": "07700 900123", "website": ""}, 302)
+    assert [t["phone_number"] for t in notify.texts()] == ["+447700900123"], "only the confirmation code"
+    waiting = fresh(existing_id)
+    assert waiting.status == SubscriberStatus.CONFIRMED and [s.area_id for s in waiting.subscriptions] == [
+        "dorchester"], "nothing changes for the number before it confirms"
+    assert fresh(old_id).status == SubscriberStatus.CONFIRMED
+
+    client_request.post_form("/subscribe/confirm", {"code": notify.last_code()}, 302)
+    merged = fresh(existing_id)
+    assert subscriber_data.find_subscriber(Channel.SMS, "+447700900123").id == existing_id, "no second subscriber"
+    assert merged.status == SubscriberStatus.CONFIRMED and merged.pending_request is None
+    assert sorted(s.area_id for s in merged.subscriptions) == ["bridport", "dorchester", "weymouth"]
+    assert not merged.all_services and sorted(s.id for s in merged.services) == ["libraries", "schools"]
+    gone = fresh(old_id)
+    assert (gone.status, gone.unsubscribe_reason) == (SubscriberStatus.UNSUBSCRIBED, "Changed to text message")
+    assert client_request.get(path).h1 == "You’ve unsubscribed", "the old manage link no longer manages anything"
+    held = db.session.get(Message, queued_id)
+    assert (held.status, held.last_error) == (MessageStatus.FAILED, "Unsubscribed before sending")
+    assert db.session.query(Subscriber).count() == 2
+
+
+def test_changing_to_an_email_address_another_subscriber_has_confirmed_merges_into_it_once_confirmed(
+        client_request, factories, notify) -> None:
+    old = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982", area_ids=["portland"])
+    existing = factories.SubscriberFactory(contact="family@example.com", area_ids=["weymouth"])
+    path, old_id, existing_id = manage_path(old), old.id, existing.id
+    client_request.post_form(f"{path}/channel", {"channel": "email"}, 302)
+    client_request.post_form(f"{path}/contact?channel=email", {"contact": "Family@Example.com", "website": ""}, 302)
+    assert [e["email_address"] for e in notify.emails()] == ["family@example.com"]
+    client_request.post_form(notify.last_link(), {}, 302)
+    merged = fresh(existing_id)
+    assert merged.status == SubscriberStatus.CONFIRMED and merged.all_services
+    assert sorted(s.area_id for s in merged.subscriptions) == ["portland", "weymouth"]
+    assert fresh(old_id).status == SubscriberStatus.UNSUBSCRIBED
+
+
 def test_get_on_the_unsubscribe_link_only_asks(client_request, factories) -> None:
     subscriber = factories.SubscriberFactory()
     page = client_request.get(unsubscribe_path(subscriber))
@@ -86,6 +137,18 @@ def test_one_click_unsubscribe_needs_no_csrf_token_and_is_idempotent(client, fac
 def test_one_click_unsubscribe_still_answers_200_once_the_contact_is_erased(client, factories) -> None:
     subscriber = factories.SubscriberFactory(status=SubscriberStatus.UNSUBSCRIBED, contact=None)
     assert client.post(unsubscribe_path(subscriber)).status_code == 200
+
+
+def test_unsubscribing_holds_back_alerts_still_queued_for_the_resident(client, factories) -> None:
+    subscriber = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982")
+    queued = Message(kind=MessageKind.ALERT, channel=Channel.SMS, subscriber_id=subscriber.id,
+                     recipient="+447700900982", body="Held for quiet hours until 7am")
+    db.session.add(queued)
+    db.session.commit()
+    assert client.post(unsubscribe_path(subscriber), data="List-Unsubscribe=One-Click",
+                       content_type="application/x-www-form-urlencoded").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Message, queued.id).status == MessageStatus.FAILED
 
 
 def test_the_unsubscribe_button_on_the_page_stops_the_alerts(client_request, factories) -> None:

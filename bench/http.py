@@ -1,0 +1,169 @@
+"""Load-test the public reads under gunicorn exactly as the Procfile runs it, beside a trivial Flask baseline.
+
+    .venv/bin/python -m bench.http [--duration 15] [--connections 64] [--database-url postgresql://…]
+
+Starts the Procfile's `web` command twice on 127.0.0.1 (the service in production mode on a freshly migrated and
+seeded database, then bench/baseline_app.py), drives each URL with wrk (Debian package `wrk`) and prints one JSON
+line per URL and a summary line with the targets: the notices page at >= 50% of the baseline's requests per second,
+p99 < 100 ms, no errors. Traffic goes to loopback only and every run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TARGETS = [
+    ("start page", "/"),
+    ("notices page", "/notices?postcode=DT4%207TA"),
+    ("api notices", "/api/v1/notices"),
+    ("atom feed", "/feeds/notices.atom"),
+]
+NOTICES_RPS_SHARE = 0.5
+P99_LIMIT_MS = 100.0
+
+
+def procfile_web_command(app_module: str, port: int) -> list[str]:
+    """The Procfile's web line, bound to loopback, with its ${VAR:-default}s expanded from the environment."""
+    line = next(line for line in (ROOT / "Procfile").read_text().splitlines() if line.startswith("web:"))
+    command = line.removeprefix("web:").strip().replace("0.0.0.0", "127.0.0.1")
+    command = re.sub(r"\$\{PORT:-\d+\}", str(port), command)
+    command = re.sub(r"\$\{(\w+):-([^}]*)\}", lambda m: os.environ.get(m[1], m[2]), command)
+    words = shlex.split(command.replace("wsgi:app", app_module))
+    words[0] = str(BIN / words[0])
+    return words
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — loopback URL we built
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds}s")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(url: str, duration: int, connections: int, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True, timeout=duration + 30).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    requests = int(re.search(r"(\d+) requests in", output)[1])  # type: ignore[index]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    errors = (int(non_2xx[1]) if non_2xx else 0) + (sum(map(int, socket_errors.groups())) if socket_errors else 0)
+
+    def percentile(key: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", latency[key]).groups()  # type: ignore[union-attr]
+        return round(_ms(value, unit), 2)
+
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),  # type: ignore[index]
+            "p50_ms": percentile("50"), "p99_ms": percentile("99"), "requests": requests, "errors": errors}
+
+
+class Server:
+    def __init__(self, app_module: str, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**env, "BASE_URL": self.url}
+        self.process = subprocess.Popen(procfile_web_command(app_module, self.port), cwd=ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def __enter__(self) -> Server:
+        wait_until_up(self.url + "/")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    seed_env = {**env, "ALERTS_ENV": "development"}  # seed-demo refuses production, rightly
+    for args in (["db", "upgrade"], ["load-reference-data"], ["seed-demo"]):
+        subprocess.run([*flask, *args], cwd=ROOT, env=seed_env, check=True, capture_output=True, timeout=120)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=15, help="seconds per URL")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    with tempfile.TemporaryDirectory(prefix="alerts-bench-") as tmp:
+        env = {**os.environ, "ALERTS_ENV": "production", "SECRET_KEY": "bench-only-" + "x" * 32,
+               "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.sqlite3"}
+        env.pop("NOTIFY_API_KEY", None)
+        prepare_database(env)
+        results: dict[str, dict[str, Any]] = {}
+        with Server("bench.baseline_app:app", env) as baseline:
+            results["baseline"] = run_wrk(baseline.url + "/", args.duration, args.connections)
+        with Server("wsgi:app", env) as service:
+            for name, path in TARGETS:
+                probe = urllib.request.Request(service.url + path, method="HEAD")  # noqa: S310 — loopback
+                try:
+                    urllib.request.urlopen(probe, timeout=5)  # noqa: S310
+                except urllib.error.HTTPError as error:
+                    results[name] = {"path": path, "skipped": f"{error.code} — not on this branch yet"}
+                    continue
+                results[name] = {"path": path, **run_wrk(service.url + path, args.duration, args.connections)}
+            with urllib.request.urlopen(service.url + "/api/v1/notices", timeout=5) as response:  # noqa: S310
+                etag = response.headers["ETag"]
+            results["api notices, If-None-Match"] = {
+                "path": "/api/v1/notices (304)",
+                **run_wrk(service.url + "/api/v1/notices", args.duration, args.connections, {"If-None-Match": etag})}
+
+    baseline_rps = results["baseline"]["rps"]
+    for name, figures in results.items():
+        if "rps" in figures:
+            figures["share_of_baseline"] = round(figures["rps"] / baseline_rps, 3)
+        print(json.dumps({"url": name, **figures}))
+    notices = results["notices page"]
+    measured = [figures for name, figures in results.items() if "rps" in figures and name != "baseline"]
+    summary = {
+        "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}",
+        "connections": args.connections, "duration_s": args.duration,
+        "database": "postgresql" if args.database_url else "sqlite",
+        "notices_share_of_baseline": notices["share_of_baseline"],
+        "target_notices_share_met": notices["share_of_baseline"] >= NOTICES_RPS_SHARE,
+        "target_p99_met": all(figures["p99_ms"] < P99_LIMIT_MS for figures in measured),
+        "target_no_errors_met": all(figures["errors"] == 0 for figures in [*measured, results["baseline"]]),
+    }
+    print(json.dumps({"summary": summary}))
+    return 0 if all(value for key, value in summary.items() if key.startswith("target_")) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

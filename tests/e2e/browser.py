@@ -1,0 +1,192 @@
+"""Drive a real Chromium through the service as a resident would, and audit every page on the way.
+
+A journey test asks for the `journey` fixture (tests/e2e/conftest.py). It runs three times: with a mouse
+("normal"), with JavaScript turned off ("no-javascript") and with only a keyboard ("keyboard"). Write the
+steps once with the methods below and each mode does the right thing: `fill` tabs to a field in keyboard
+mode, `press_button` and `follow_link` press Enter instead of clicking. Every page reached is audited with
+axe-core (WCAG 2.2 A and AA: zero violations) and watched for console errors, such as a script the CSP refused.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+# The machine (and CI) has no network: anything that phones home stalls the browser.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1280, "height": 900}
+MAX_TABS = 80
+
+
+class Mode(enum.StrEnum):
+    NORMAL = "normal"
+    NO_JAVASCRIPT = "no-javascript"
+    KEYBOARD = "keyboard"
+
+
+class AccessibilityViolations(AssertionError):
+    """axe-core found WCAG failures on a page."""
+
+
+def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core found {len(violations)} WCAG 2.2 A/AA violation(s) on {url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} — {violation['helpUrl']}")
+        lines += [f"    at {node['target']}: {node.get('failureSummary', '')!r}" for node in violation["nodes"][:5]]
+    return "\n".join(lines)
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core (already loaded by the context's init script) on the page as it is now."""
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    return result["violations"]
+
+
+_SCRIPT_ELEMENT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class Journey:
+    """One browser tab working through the service in one mode. See the module docstring."""
+
+    page: Page
+    mode: Mode
+    base_url: str
+    audit_context: BrowserContext
+    audited: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._record_console)
+        self.page.on("pageerror", lambda error: self.console_errors.append(f"page error: {error}"))
+
+    def _record_console(self, message: ConsoleMessage) -> None:
+        url = message.location.get("url", "")
+        # A page answered with an error status (400, 404) is logged as a failed load: `visit` and the button and
+        # link steps already check the page's status, so only failures of other resources count here.
+        page_status = message.text.startswith("Failed to load resource") and url == self.page.url
+        if message.type == "error" and not page_status:
+            self.console_errors.append(f"{message.text} ({url})")
+
+    # --- where we are -------------------------------------------------------------------------------------
+    @property
+    def path(self) -> str:
+        return self.page.url.removeprefix(self.base_url)
+
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text().strip()
+
+    def title(self) -> str:
+        return self.page.title()
+
+    def text(self) -> str:
+        return self.page.locator("main").inner_text()
+
+    # --- moving around ------------------------------------------------------------------------------------
+    def visit(self, path: str, expected_status: int = 200) -> None:
+        """Open a URL as if typed into the address bar (the one step that is the same in every mode)."""
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.status == expected_status, (path, response and response.status)
+        self.check_page()
+
+    def fill(self, label: str, text: str) -> None:
+        field_ = self.page.get_by_label(label, exact=True)
+        if self.mode == Mode.KEYBOARD:
+            self.tab_to(field_)
+            self.page.keyboard.press("Control+A")
+            self.page.keyboard.type(text)
+        else:
+            field_.fill(text)
+
+    def press_button(self, name: str, expected_status: int = 200) -> None:
+        """Press a button that submits a form, wait for the next page and audit it."""
+        self._activate(self.page.get_by_role("button", name=name, exact=True), expected_status)
+
+    def follow_link(self, name: str, expected_status: int = 200, *, within: str = "body") -> None:
+        """Follow a link to another page, wait for it and audit it."""
+        self._activate(self.page.locator(within).get_by_role("link", name=name, exact=True).first, expected_status)
+
+    def follow_in_page_link(self, name: str) -> None:
+        """Follow a link to somewhere on the same page (an error summary's link to its field)."""
+        link = self.page.get_by_role("link", name=name, exact=True).first
+        if self.mode == Mode.KEYBOARD:
+            self.tab_to(link)
+            self.page.keyboard.press("Enter")
+        else:
+            link.click()
+
+    def _activate(self, target: Locator, expected_status: int) -> None:
+        with self.page.expect_navigation() as navigation:
+            if self.mode == Mode.KEYBOARD:
+                self.tab_to(target)
+                self.page.keyboard.press("Enter")
+            else:
+                target.click()
+        response = navigation.value
+        assert response is not None and response.status == expected_status, (self.path, response and response.status)
+        self.check_page()
+
+    def tab_to(self, target: Locator) -> None:
+        """Press Tab (only Tab) until the target has focus: proves it can be reached without a mouse."""
+        for _ in range(MAX_TABS):
+            if target.evaluate("element => element === document.activeElement"):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"{target} could not be reached with the Tab key on {self.path}")
+
+    def focused(self) -> Locator:
+        return self.page.locator("*:focus")
+
+    # --- checks -------------------------------------------------------------------------------------------
+    def check_page(self) -> None:
+        """Audit the page now showing: zero axe violations and no console errors."""
+        violations = self._axe_violations()
+        if violations:
+            raise AccessibilityViolations(describe_violations(self.path, violations))
+        assert not self.console_errors, f"console errors on {self.path}: {self.console_errors}"
+        self.audited.append(self.path)
+
+    def _axe_violations(self) -> list[dict[str, Any]]:
+        if self.mode != Mode.NO_JAVASCRIPT:
+            return run_axe(self.page)
+        # axe is JavaScript, so a page shown with JavaScript off is audited as a copy: its DOM, scripts removed,
+        # served at the same URL in a JavaScript-enabled tab, where it looks exactly as the resident saw it.
+        snapshot = _SCRIPT_ELEMENT.sub("", self.page.content())
+        audit_page = self.audit_context.new_page()
+        try:
+            audit_page.set_viewport_size(self.page.viewport_size or DESKTOP)
+            url = self.page.url
+            audit_page.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=snapshot))
+            audit_page.goto(url)
+            return run_axe(audit_page)
+        finally:
+            audit_page.close()
+
+    def screenshot(self, name: str) -> None:
+        """Save the page at phone and desktop widths (test-artifacts/screenshots/), auditing it at each width."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        original = self.page.viewport_size or DESKTOP
+        try:
+            for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+                self.page.set_viewport_size(size)
+                self.check_page()
+                self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.mode}-{label}.png"), full_page=True)
+        finally:
+            self.page.set_viewport_size(original)

@@ -1,0 +1,137 @@
+"""Fixtures for browser journeys: a real server on loopback, real Chromium, and a `journey` in each mode.
+
+    pytestmark = pytest.mark.e2e   # every module here is also marked automatically
+
+    def test_a_resident_does_something(journey: Journey, demo_notices: list[Notice]) -> None:
+        journey.visit("/")
+        journey.fill("Enter your postcode", "DT4 7TA")
+        journey.press_button("Find disruption")
+        assert journey.heading() == "…"
+
+The server runs the session's test app (same database as `app`, `factories` and the data functions), so a
+journey can set up rows with `factories` and read what the app wrote, e.g. the local outbox, with data functions.
+The autouse `db` fixture empties the tables after each test as usual.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from alerts.data import demo
+from alerts.extensions import db
+from alerts.models import Notice
+from tests.e2e.browser import AXE_SCRIPT, CHROMIUM, CHROMIUM_ARGS, DESKTOP, Journey, Mode
+
+E2E_DIR = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        pass  # one line per request drowns the failure output
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+
+
+@pytest.fixture(scope="session")
+def _server(app: Flask) -> Iterator[BaseWSGIServer]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app: Flask, _server: BaseWSGIServer) -> Iterator[LiveServer]:
+    """The app served by a threaded werkzeug server on 127.0.0.1; links in messages point at it meanwhile."""
+    url = f"http://127.0.0.1:{_server.server_port}"
+    original = app.config["BASE_URL"]
+    app.config["BASE_URL"] = url
+    yield LiveServer(url)
+    app.config["BASE_URL"] = original
+
+
+@pytest.fixture
+def demo_notices(app: Flask) -> list[Notice]:
+    """The demo data `make run` loads: active and resolved notices across Dorset (Weymouth has two)."""
+    notices = demo.demo_notices()
+    db.session.add_all(notices)
+    db.session.commit()
+    return notices
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `npm ci --prefix tests/e2e` (make test and .ci/run do)",
+                    pytrace=False)
+    return AXE_SCRIPT.read_text()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (.ci/run does), or run "
+                    "`pytest -m 'not e2e'`", pytrace=False)
+    launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()
+
+
+def _context(browser: Browser, axe_source: str, *, javascript: bool) -> BrowserContext:
+    # axe-core goes in as an init script, which the page's CSP does not govern: the policy stays fully enforced
+    # and a script it refuses shows up as a console error that fails the journey.
+    context = browser.new_context(java_script_enabled=javascript, viewport=DESKTOP, locale="en-GB",
+                                  timezone_id="Europe/London")
+    context.add_init_script(script=axe_source)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def audit_context(browser: Browser, axe_source: str) -> Iterator[BrowserContext]:
+    context = _context(browser, axe_source, javascript=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture(params=list(Mode), ids=[str(mode) for mode in Mode])
+def mode(request: pytest.FixtureRequest) -> Mode:
+    return request.param
+
+
+@pytest.fixture
+def journey(browser: Browser, axe_source: str, audit_context: BrowserContext, live_server: LiveServer,
+            mode: Mode) -> Iterator[Journey]:
+    """A fresh browser tab in one mode (normal, no-javascript, keyboard); every test using it runs in all three."""
+    context = _context(browser, axe_source, javascript=mode != Mode.NO_JAVASCRIPT)
+    page = context.new_page()
+    yield Journey(page=page, mode=mode, base_url=live_server.url, audit_context=audit_context)
+    context.close()
