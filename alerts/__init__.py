@@ -31,6 +31,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     check_production_settings(app.config)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
+    _size_connection_pool(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -68,6 +69,17 @@ def _prepare_sqlite_folder(app: Flask) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _size_connection_pool(app: Flask) -> None:
+    """Each of the dispatcher's NOTIFY_CONCURRENCY threads runs its own short transactions. With a smaller pool
+    SQLAlchemy opens and closes a connection for nearly every send (a new PostgreSQL backend each time)."""
+    uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri in ("sqlite://", "sqlite:///:memory:"):
+        return  # one shared in-memory connection: no pool to size
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_size", max(5, int(app.config["NOTIFY_CONCURRENCY"]) + 2))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _init_extensions(app: Flask) -> None:

@@ -63,6 +63,10 @@ class Config:
     NOTIFY_RATE_LIMIT_STORAGE = os.environ.get("NOTIFY_RATE_LIMIT_STORAGE") or "database"
     # Tries per message for retryable errors (429 RateLimitError, 5xx, timeouts) before it is marked failed.
     NOTIFY_MAX_ATTEMPTS = _int("NOTIFY_MAX_ATTEMPTS", 10)
+    # How long a worker holds claimed messages before another may take them back (a crashed worker's rows return
+    # after this), and how long one request to Notify may take. Tests shorten both to stay quick.
+    NOTIFY_LEASE_SECONDS = _int("NOTIFY_LEASE_SECONDS", 300)
+    NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS") or 10)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

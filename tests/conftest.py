@@ -33,6 +33,7 @@ STATIC_TABLES = {"areas", "services", "postcode_lookups", "alembic_version"}
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgresql: needs PostgreSQL (runs in the PostgreSQL pass)")
+    config.addinivalue_line("markers", "faults: delivery under injected faults (worker processes, Notify simulator)")
     config.addinivalue_line("markers", "e2e: a browser journey in headless Chromium (tests/e2e; `make e2e`)")
 
 

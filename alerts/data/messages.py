@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 
 from alerts.extensions import db
 from alerts.models import (
@@ -178,6 +178,34 @@ def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -
             claimed_by=None,
         )
         .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def record_sent_many(sent: list[tuple[str, str | None, bool]]) -> None:
+    """`record_sent` for many messages in one transaction: (message id, Notify id, local outbox) each.
+
+    Two executemany UPDATEs on the table, not one ORM load per row: this is most of what a send costs the
+    database. Rows still `sending` (or `queued`) move to sent; a row a receipt already moved on keeps its status.
+    """
+    if not sent:
+        return
+    table = Message.__table__
+    now = utc_now()
+    params = [{"message_id": message_id, "new_notify_id": notify_id,
+               "new_status": MessageStatus.NOT_SENT if local else MessageStatus.SENT}
+              for message_id, notify_id, local in sent]
+    claim_cleared = {"outcome_unknown": False, "lease_expires_at_utc": None, "claimed_by": None, "last_error": None,
+                     "notify_id": func.coalesce(table.c.notify_id, bindparam("new_notify_id")), "updated_at_utc": now}
+    # Plain comparisons: an IN list cannot be expanded inside executemany.
+    waiting = or_(table.c.status == MessageStatus.SENDING, table.c.status == MessageStatus.QUEUED)
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("message_id"), ~waiting)
+        .values(**claim_cleared), params,
+    )
+    db.session.execute(
+        update(table).where(table.c.id == bindparam("message_id"), waiting)
+        .values(status=bindparam("new_status"), sent_at_utc=now, **claim_cleared), params,
     )
     db.session.commit()
 

@@ -90,6 +90,50 @@ class RedisAllowance:
         return float(wait)
 
 
+class LocalReserve:
+    """Takes tokens from the shared bucket several at a time and hands them to this process's threads one by one.
+
+    Each take from the shared bucket is a database transaction (or a Redis call). Taking `batch` at once, when the
+    bucket holds that many, makes it one transaction per `batch` sends instead of one per send: most of a
+    worker's CPU went on those transactions. When the bucket holds fewer (the allowance is the limit, so there is
+    CPU to spare) it takes one at a time as before. Tokens kept longer than `max_age` are dropped unused, so a
+    worker never bunches up old tokens with new ones: every token is still granted by the shared bucket, so no
+    60-second window sees more than the allowance, and a token's send starts within `max_age` of its grant.
+    """
+
+    def __init__(self, shared: Allowance, batch: int, *, max_age: float = 0.5,
+                 clock: Clock = time.monotonic) -> None:
+        self._shared = shared
+        self._batch = max(1, batch)
+        self._max_age = max_age
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._tokens = 0
+        self._taken_at = 0.0
+        self._next_token_at = 0.0
+
+    def take(self, count: int = 1) -> float:
+        # One thread at a time asks the shared bucket: the others then find tokens here instead of queueing on the
+        # bucket's row.
+        with self._lock:
+            now = self._clock()
+            if self._tokens and now - self._taken_at > self._max_age:
+                self._tokens = 0
+            if self._tokens >= count:
+                self._tokens -= count
+                return 0.0
+            # The bucket said when the next token is due: until then every thread waits without asking again, so
+            # sixteen idle threads cost one query per token rather than sixteen.
+            if now < self._next_token_at:
+                return self._next_token_at - now
+            if self._batch > count and self._shared.take(self._batch) <= 0:
+                self._tokens, self._taken_at = self._batch - count, now
+                return 0.0
+            wait = self._shared.take(count)
+            self._next_token_at = now + wait if wait > 0 else 0.0
+            return wait
+
+
 def acquire(allowance: Allowance, *, stop: threading.Event | None = None, timeout: float | None = None,
             sleep: Callable[[float], bool] | None = None) -> bool:
     """Wait for one token. False if `stop` is set or `timeout` passes first: the caller must not send."""

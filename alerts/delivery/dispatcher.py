@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -30,7 +30,7 @@ from flask import Flask
 
 from alerts.data import fanouts
 from alerts.data import messages as message_data
-from alerts.delivery.allowance import Allowance, acquire, get_allowance
+from alerts.delivery.allowance import Allowance, LocalReserve, acquire, bucket_shape, get_allowance
 from alerts.delivery.gateway import get_gateway
 from alerts.delivery.policy import Action, decide
 from alerts.models import ALL_CHANNELS, Channel, utc_now
@@ -90,6 +90,10 @@ class Sender:
     _held: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _auth_suspect: bool = True
+    # Set by the dispatcher: accepted sends wait here and are written in one transaction per batch, instead of one
+    # each. Until then the row stays `sending` under its lease, so a worker killed first leaves rows that are
+    # looked up by reference before any resend, exactly as if it had died just after the POST.
+    sent_to_record: list[tuple[str, str | None, bool]] | None = None
 
     def send(self, message: message_data.OutgoingMessage, *, post_deadline: float,
              token_timeout: float | None = None) -> Outcome:
@@ -124,11 +128,31 @@ class Sender:
                 message_data.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
                                           at=utc_now() + dt.timedelta(minutes=1))
             return Outcome.RETRY
-        with self.app.app_context():
-            message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent)
-            if result.sent and self._first_success_since_auth_failure():
+        if self.sent_to_record is not None:
+            with self._lock:
+                self.sent_to_record.append((message.id, result.notify_id, not result.sent))
+        else:
+            with self.app.app_context():
+                message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent)
+        if result.sent and self._first_success_since_auth_failure():
+            with self.app.app_context():
                 message_data.clear_hold(ALL_CHANNELS, AUTH_FAILURE)
         return Outcome.SENT if result.sent else Outcome.NOT_SENT
+
+    def record_accepted(self) -> int:
+        """Write the sends accepted since the last call, in one transaction. On failure they are kept for next time."""
+        with self._lock:
+            if not self.sent_to_record:
+                return 0
+            pending, self.sent_to_record = self.sent_to_record, []
+        try:
+            with self.app.app_context():
+                message_data.record_sent_many(pending)
+        except Exception:
+            with self._lock:
+                self.sent_to_record = pending + (self.sent_to_record or [])
+            raise
+        return len(pending)
 
     def _refused(self, message: message_data.OutgoingMessage, error: NotifyError) -> Outcome:
         now = utc_now()
@@ -196,20 +220,28 @@ class Dispatcher:
     """One worker's dispatcher. Run several (processes or hosts) on PostgreSQL; one on SQLite."""
 
     def __init__(self, app: Flask, *, gateway: Gateway | None = None, allowance: Allowance | None = None,
-                 concurrency: int | None = None, batch_size: int | None = None, lease: dt.timedelta = LEASE,
+                 concurrency: int | None = None, batch_size: int | None = None, lease: dt.timedelta | None = None,
                  worker: str | None = None) -> None:
         self.app = app
         self.concurrency = max(1, concurrency or int(app.config["NOTIFY_CONCURRENCY"]))
         self.batch_size = batch_size or self.concurrency * 4
-        self.lease = lease
+        self.lease = lease or dt.timedelta(seconds=float(app.config.get("NOTIFY_LEASE_SECONDS") or LEASE.seconds))
+        # Never start a POST that could outlast the lease; a short lease (tests) keeps a proportionate margin.
+        self.lease_margin = min(LEASE_MARGIN, self.lease / 4)
         self.worker = worker or worker_name()
         self.stop_event = threading.Event()
-        self.sender = Sender(app, gateway or get_gateway(app), allowance or get_allowance(app),
-                             max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]), stop=self.stop_event)
+        if allowance is None:
+            per_minute = int(app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"])
+            reserve = min(max(1, self.concurrency // 2), int(bucket_shape(per_minute).capacity))
+            allowance = LocalReserve(get_allowance(app), reserve)
+        self.sender = Sender(app, gateway or get_gateway(app), allowance,
+                             max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]), stop=self.stop_event,
+                             sent_to_record=[])
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
 
     def run_batch(self) -> BatchReport:
         """Claim one batch and send it. Returns once every message in it is sent, retried, held or released."""
+        self.sender.record_accepted()  # any left from a batch whose recording failed (the database was away)
         if self.stop_event.is_set():
             return BatchReport([], Counter())
         with self.app.app_context():
@@ -219,8 +251,10 @@ class Dispatcher:
             claimed = message_data.claim_due_messages(self.worker, self.batch_size, self.lease,
                                                       excluded_channels=held)
         self.sender.forget_holds()
-        post_deadline = time.monotonic() + (self.lease - LEASE_MARGIN).total_seconds()
+        post_deadline = time.monotonic() + (self.lease - self.lease_margin).total_seconds()
         futures = [self._pool.submit(self.sender.send, message, post_deadline=post_deadline) for message in claimed]
+        wait(futures)
+        self.sender.record_accepted()
         outcomes: Counter[Outcome] = Counter(future.result() for future in futures)
         if claimed:
             log.info("dispatcher %s: %s", self.worker, {str(key): count for key, count in outcomes.items()})
@@ -231,13 +265,14 @@ class Dispatcher:
         with self.app.app_context():
             return fanouts.expand_next_batch() or 0
 
-    def run_until_idle(self) -> int:
+    def run_until_idle(self, *, expand: bool = True) -> int:
         """Expand and send, a batch of each in turn, until no fan-out is pending and nothing is due. Returns how
         many messages were claimed. Alternating means neither starves the other: a county-wide fan-out is expanded
-        a thousand at a time while the messages already queued keep going out."""
+        a thousand at a time while the messages already queued keep going out. `run_forever` expands in a thread
+        of its own instead (expand=False), so sending never waits for rendering."""
         total = 0
         while not self.stop_event.is_set():
-            created = self.expand_fanouts()
+            created = self.expand_fanouts() if expand else 0
             claimed = len(self.run_batch().claimed)
             total += claimed
             if claimed == 0 and created == 0:
@@ -247,10 +282,13 @@ class Dispatcher:
     def run_forever(self, poll_seconds: float = POLL_SECONDS) -> None:
         """Poll every `poll_seconds` until stopped: a new publish goes out within a second."""
         log.info("dispatcher %s started: %s sends at once", self.worker, self.concurrency)
+        expander = threading.Thread(target=self._expand_fanouts, args=(poll_seconds,), daemon=True,
+                                    name="fanout-expander")
+        expander.start()
         try:
             while not self.stop_event.is_set():
                 try:
-                    claimed = self.run_until_idle()
+                    claimed = self.run_until_idle(expand=False)
                 except Exception:
                     log.exception("dispatcher %s: batch failed; trying again shortly", self.worker)
                     claimed = 0
@@ -261,9 +299,31 @@ class Dispatcher:
             self.close()
             log.info("dispatcher %s stopped", self.worker)
 
+    def _expand_fanouts(self, poll_seconds: float) -> None:
+        """Turn published fan-outs into messages a batch at a time, beside the sending threads.
+
+        A publish starts sending within a poll (a new fan-out's first batch is small), and the queue is refilled
+        while the current messages go out. Each batch is idempotent and, on PostgreSQL, one worker at a time
+        expands a fan-out.
+        """
+        while not self.stop_event.is_set():
+            try:
+                created = self.expand_fanouts()
+            except Exception:
+                log.exception("dispatcher %s: expanding a fan-out failed; trying again shortly", self.worker)
+                created = 0
+                self.stop_event.wait(5)
+            if not created:
+                self.stop_event.wait(poll_seconds)
+
     def stop(self) -> None:
         """Start no new POST; the current batch finishes or goes back to the queue."""
         self.stop_event.set()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
+        try:
+            self.sender.record_accepted()
+        except Exception:
+            # Not lost: those rows are still `sending`, and are looked up by reference when their lease ends.
+            log.exception("dispatcher %s: could not record its last sends before stopping", self.worker)

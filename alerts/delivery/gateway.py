@@ -15,6 +15,7 @@ def notify_config(app: Flask) -> NotifyConfig:
         base_url=app.config["NOTIFY_BASE_URL"],
         email_template_id=app.config["NOTIFY_EMAIL_TEMPLATE_ID"],
         sms_template_id=app.config["NOTIFY_SMS_TEMPLATE_ID"],
+        timeout_seconds=float(app.config.get("NOTIFY_TIMEOUT_SECONDS") or 10),
     )
 
 

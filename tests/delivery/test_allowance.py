@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from alerts.delivery.allowance import DatabaseAllowance, RedisAllowance, acquire, bucket_shape
+from alerts.delivery.allowance import DatabaseAllowance, LocalReserve, RedisAllowance, acquire, bucket_shape
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -118,3 +118,46 @@ def test_workers_sharing_a_redis_bucket_never_get_more_than_the_rate() -> None:
     assert first_second == 10
     clock.now += 60
     assert first_second + take_from_threads(workers[0], threads=8, tries=100) <= 600
+
+
+class CountingBucket:
+    """A shared bucket that grants `available` tokens, then asks callers to wait a second."""
+
+    def __init__(self, available: int) -> None:
+        self.available = available
+        self.calls: list[int] = []
+
+    def take(self, count: int = 1) -> float:
+        self.calls.append(count)
+        if self.available >= count:
+            self.available -= count
+            return 0.0
+        return 1.0
+
+
+def test_a_local_reserve_takes_tokens_from_the_shared_bucket_several_at_a_time() -> None:
+    shared = CountingBucket(available=8)
+    reserve = LocalReserve(shared, batch=4, clock=lambda: 100.0)
+    assert [reserve.take(1) for _ in range(8)] == [0.0] * 8
+    assert shared.calls == [4, 4], "two queries for eight sends"
+
+
+def test_a_local_reserve_drops_tokens_it_has_kept_too_long() -> None:
+    now = [100.0]
+    shared = CountingBucket(available=8)
+    reserve = LocalReserve(shared, batch=4, max_age=0.5, clock=lambda: now[0])
+    assert reserve.take(1) == 0.0
+    now[0] += 0.6
+    assert reserve.take(1) == 0.0
+    assert shared.calls == [4, 4], "the three old tokens were not used"
+
+
+def test_a_local_reserve_falls_back_to_single_tokens_and_waits_without_asking_again() -> None:
+    now = [100.0]
+    shared = CountingBucket(available=1)
+    reserve = LocalReserve(shared, batch=4, clock=lambda: now[0])
+    assert reserve.take(1) == 0.0, "fewer than a batch left: one token is still granted"
+    assert reserve.take(1) == 1.0
+    now[0] += 0.25
+    assert reserve.take(1) == pytest.approx(0.75)
+    assert shared.calls == [4, 1, 4, 1], "the waiting thread did not query the bucket again"

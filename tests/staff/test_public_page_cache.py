@@ -10,12 +10,11 @@ from flask.testing import FlaskClient
 from alerts.caching import rendered_cache
 from alerts.models import Role, StaffUser
 from tests.pages import PageClient
-from tests.staff.conftest import FreshContextClient
 
 
 def test_a_signed_in_officer_never_gets_the_residents_copy(app: Flask, client_request: PageClient,
                                                            sign_in_as: Callable[..., StaffUser]) -> None:
-    resident = FreshContextClient(app, app.response_class, use_cookies=True)
+    resident = app.test_client()
     assert "Staff dashboard" not in resident.get("/").get_data(as_text=True)
     assert len(rendered_cache(app)) == 1
 
@@ -31,6 +30,6 @@ def test_a_resident_never_gets_an_officers_page(app: Flask, client_request: Page
     assert "Staff dashboard" in client_request.get("/").text
     assert "Staff dashboard" in client_request.get("/notices?postcode=DT4+7TA").text
 
-    resident: FlaskClient = FreshContextClient(app, app.response_class, use_cookies=True)
+    resident: FlaskClient = app.test_client()
     for url in ("/", "/notices?postcode=DT4+7TA"):
         assert "Staff dashboard" not in resident.get(url).get_data(as_text=True)

@@ -1,0 +1,165 @@
+"""Dispatch benchmark: N confirmed subscribers, one publish, W `flask dispatch` worker processes, and the Notify
+simulator in its own process at a given latency and per-minute limit. Prints one JSON line of figures.
+
+    python bench/dispatch.py --db postgresql --subscribers 20000 --workers 2 --latency-ms 150 --rate 2900
+
+The run ends when every message is sent or after --duration seconds, whichever comes first, so it is always
+bounded. Utilisation is measured on the steady window between --warmup seconds after the first send and the
+end of sending. See bench/README.md for the figures and what they mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # `python bench/dispatch.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import harness
+
+# Notify allows 3,000 a minute; we configure 2,900 so clock drift between the buckets never costs a 429.
+NOTIFY_LIMIT_PER_CONFIGURED = 3000 / 2900
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--subscribers", type=int, default=20_000, help="confirmed subscribers, one message each")
+    parser.add_argument("--sms-share", type=float, default=0.5, help="fraction of subscribers who chose texts")
+    parser.add_argument("--workers", type=int, default=1, help="dispatch worker processes")
+    parser.add_argument("--concurrency", type=int, default=16, help="NOTIFY_CONCURRENCY: sends at once per worker")
+    parser.add_argument("--latency-ms", type=float, default=150.0, help="the simulator's added latency per send")
+    parser.add_argument("--rate", type=int, default=2900, help="NOTIFY_RATE_LIMIT_PER_MINUTE, our allowance")
+    parser.add_argument("--notify-limit", type=int, default=None,
+                        help="the simulator's per-minute limit (default: Notify's 3,000 for each 2,900 of --rate)")
+    parser.add_argument("--unlimited", action="store_true", help="the simulator enforces no limit")
+    parser.add_argument("--duration", type=float, default=180.0, help="stop sending after this many seconds")
+    parser.add_argument("--warmup", type=float, default=5.0, help="seconds after the first send left out of the "
+                        "steady window (the bucket starts full)")
+    parser.add_argument("--allowance-storage", default="database", help="NOTIFY_RATE_LIMIT_STORAGE for the workers")
+    parser.add_argument("--logs", type=Path, default=None, help="folder for the processes' logs")
+    return parser
+
+
+def run(args: argparse.Namespace, *, benchmark: str = "dispatch") -> dict[str, Any]:
+    logs = args.logs or Path(tempfile.mkdtemp(prefix=f"bench-{benchmark}-"))
+    logs.mkdir(parents=True, exist_ok=True)
+    url = harness.database_url(args.db)
+    if args.db == "sqlite":
+        harness.DEFAULT_SQLITE_PATH.unlink(missing_ok=True)
+    app = harness.make_app(url)
+    harness.reset_database(app)
+    seed_started = time.monotonic()
+    harness.seed_subscribers(app, args.subscribers, sms_share=args.sms_share)
+    seed_seconds = time.monotonic() - seed_started
+
+    notify_limit = None if args.unlimited else (args.notify_limit or round(args.rate * NOTIFY_LIMIT_PER_CONFIGURED))
+    simulator = harness.SimulatorProcess(log_path=logs / "simulator.log", latency_ms=args.latency_ms,
+                                         rate_limit=notify_limit)
+    env = harness.worker_env(url, simulator.base_url, rate_per_minute=args.rate, concurrency=args.concurrency,
+                             extra={"NOTIFY_RATE_LIMIT_STORAGE": args.allowance_storage})
+    workers = [harness.WorkerProcess(env, log_path=logs / f"worker-{n}.log") for n in range(args.workers)]
+    try:
+        for worker in workers:
+            worker.wait_until_polling()
+        cpu_before = {worker.pid: _cpu_seconds(worker.pid) for worker in workers}
+        published = harness.publish(app)
+        drained, peak_rss = _wait_for_sending(app, simulator, workers, published, args.duration)
+        stopped_at = time.time()
+        cpu_during = {worker.pid: _cpu_seconds(worker.pid) - cpu_before[worker.pid] for worker in workers}
+    finally:
+        usages = [worker.stop() for worker in workers]
+    try:
+        stats = simulator.stats()
+        accepted = simulator.notifications()
+    finally:
+        simulator_usage = simulator.stop()
+
+    check = harness.reconcile(harness.outbox_rows(app), accepted)
+    times = harness.accepted_times(accepted)
+    sent = len(times)
+    figures: dict[str, Any] = {
+        "benchmark": benchmark,
+        "db": args.db,
+        "subscribers": args.subscribers,
+        "messages": published.messages,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "latency_ms": args.latency_ms,
+        "rate_per_minute": args.rate,
+        "notify_limit_per_minute": notify_limit,
+        "allowance_storage": args.allowance_storage,
+        "seed_seconds": round(seed_seconds, 1),
+        "drained": drained,
+        "sent": sent,
+        "first_send_s": round(times[0] - published.at, 3) if times else None,
+    }
+    if times:
+        end = times[-1] if drained else min(stopped_at, times[-1])
+        start = min(times[0] + args.warmup, end)
+        window = end - start
+        in_window = sum(1 for t in times if start <= t <= end)
+        figures["steady_window_s"] = round(window, 1)
+        figures["sustained_per_s"] = round(in_window / window, 1) if window > 0 else None
+        figures["overall_per_s"] = round(sent / (times[-1] - published.at), 1) if times[-1] > published.at else None
+        allowance = args.rate / 60 * window
+        figures["utilisation"] = round(in_window / allowance, 4) if window > 0 else None
+    figures.update({
+        "notify_429s": stats["sent_429"],
+        "duplicates": check.duplicates,
+        "losses": check.lost + check.unrecorded + check.strays + (check.unfinished if drained else 0),
+        "unfinished": check.unfinished,
+        "outbox": check.by_status,
+        "cpu_s_per_1000": round(sum(cpu_during.values()) / sent * 1000, 2) if sent else None,
+        "worker_cpu_s": [round(value, 1) for value in cpu_during.values()],
+        "worker_peak_rss_mb": [usage.peak_rss_mb for usage in usages],
+        "worker_rss_sampled_max_mb": round(peak_rss, 1),
+        "simulator_cpu_s": round(simulator_usage.cpu_seconds, 1),
+        "machine": harness.machine(),
+        "logs": str(logs),
+    })
+    return figures
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process (all its threads), from /proc."""
+    import os
+
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait_for_sending(app: Any, simulator: harness.SimulatorProcess, workers: list[harness.WorkerProcess],
+                      published: harness.Published, duration: float) -> tuple[bool, float]:
+    """Until every message has left the queue or `duration` has passed. Returns (drained, sampled peak RSS)."""
+    deadline = time.monotonic() + duration
+    peak_rss = 0.0
+    last_db_check = 0.0
+    while time.monotonic() < deadline:
+        peak_rss = max([peak_rss, *(worker.rss_mb() for worker in workers)])
+        if any(not worker.alive() for worker in workers):
+            raise RuntimeError("a dispatch worker exited during the run; see its log")
+        if simulator.stats()["accepted"] >= published.messages or time.monotonic() - last_db_check > 10:
+            last_db_check = time.monotonic()
+            counts = harness.outbox_counts(app)
+            # Drained once the fan-out has made every message and none is waiting.
+            if sum(counts.values()) >= published.messages and counts["queued"] + counts["sending"] == 0:
+                return True, peak_rss
+        time.sleep(0.5)
+    return False, peak_rss
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    print(json.dumps(run(args)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
