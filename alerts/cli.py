@@ -19,6 +19,7 @@ IMPORT_BATCH_SIZE = 5000
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(import_postcodes)
+    app.cli.add_command(import_subscribers)
     app.cli.add_command(scheduler)
     app.cli.add_command(load_reference)
     app.cli.add_command(dispatch)
@@ -113,6 +114,32 @@ def _write_batch(batch: list[tuple[str, str]], wards: dict[str, str]) -> int:
     written = reference.upsert_postcode_lookups(batch)
     db.session.commit()
     return written
+
+
+@click.command("import-subscribers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_subscribers(file: Path) -> None:
+    """Import already-consented subscribers (CSV: channel,contact,postcode[,services]) as confirmed subscriptions.
+
+    Bad rows are reported on standard error with their line numbers and skipped. Exits 1 if any row was skipped,
+    so a migration script notices; importing the same file again adds nothing.
+    """
+    from alerts.data.subscriber_import import MissingColumns, import_rows, read_csv
+
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        try:
+            rows = read_csv(handle)
+        except MissingColumns as e:
+            raise click.ClickException(str(e)) from e
+        result = import_rows(rows)
+    for line, reason in result.skipped:
+        click.echo(f"line {line}: {reason}", err=True)
+    click.echo(f"Imported {result.subscriptions_added} subscriptions ({result.subscribers_created} new subscribers); "
+               f"skipped {len(result.skipped)} rows")
+    if result.unchanged:
+        click.echo(f"{result.unchanged} rows were already subscribed and left as they were")
+    if result.skipped:
+        raise SystemExit(1)
 
 
 @click.command("scheduler")
