@@ -7,6 +7,9 @@ FLASK := $(BIN)/flask --app wsgi
 PYTEST_MARKERS := $(if $(TEST_DATABASE_URL),,-m "not postgresql")
 # axe-core for the browser journeys, pinned in package-lock.json.
 AXE := tests/e2e/node_modules/axe-core/axe.min.js
+# Debian's Chromium drives the browser journeys; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: install run test e2e bench lint clean
 
@@ -27,11 +30,15 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	npm ci --prefix tests/e2e --no-audit --no-fund
 	touch $@
 
-test: install $(AXE)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
+test: install $(AXE) $(CHROMIUM)
 	$(BIN)/python -m pytest $(PYTEST_MARKERS) $(PYTEST_ARGS)
 
-# Only the browser journeys (needs /usr/bin/chromium: apt-get install chromium). Screenshots: test-artifacts/.
-e2e: install $(AXE)
+# Only the browser journeys. Screenshots: test-artifacts/.
+e2e: install $(AXE) $(CHROMIUM)
 	$(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 # The load benchmark (needs wrk: apt-get install wrk). Not part of `make test`.
