@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import MetaData, text
 from werkzeug.test import TestResponse
 
@@ -29,6 +30,12 @@ from tests.pages import PageClient
 
 # Tables whose rows are reference data: kept between tests (ward areas and full postcodes are removed).
 STATIC_TABLES = {"areas", "services", "postcode_lookups", "alembic_version"}
+
+
+# Hypothesis's per-example deadline measures the machine, not the code: on a shared 2-core box it fails
+# correct tests at random. Property tests still run their full number of examples.
+hypothesis_settings.register_profile("alerts", deadline=None)
+hypothesis_settings.load_profile("alerts")
 
 
 def pytest_configure(config: pytest.Config) -> None:
