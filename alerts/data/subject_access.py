@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,10 @@ def export_subscriber(subscriber: Subscriber) -> dict[str, Any]:
             for event in events
         ],
     }
+
+
+def export_json(export: dict[str, Any]) -> str:
+    return json.dumps(export, indent=2, ensure_ascii=False)
 
 
 def _flatten(value: Any) -> str:
