@@ -171,7 +171,8 @@ class UnsubscribeForm(FlaskForm):
     submit = SubmitField("Unsubscribe", widget=GovSubmitInput())
 
 
-EXPORT_FORMATS = [SelectChoice("json", "JSON (for another system)"), SelectChoice("csv", "CSV (opens in a spreadsheet)")]
+EXPORT_FORMATS = [SelectChoice("json", "JSON (for another system)"),
+                  SelectChoice("csv", "CSV (opens in a spreadsheet)")]
 
 
 class SubjectAccessForm(FlaskForm):

@@ -60,7 +60,8 @@ def test_an_export_holds_everything_about_the_contact_with_codes_and_links_maske
         resident.public_id, "sms", "+447700900456", "confirmed")
     assert person["consent_source"] == "web" and person["signed_up_at"].endswith("+00:00")
     assert person["services"] == ["Schools"]
-    assert [(s["area"], s["postcode"]) for s in export["subscriptions"]] == [("Portland", None), ("Weymouth", "DT4 7TA")]
+    assert [(s["area"], s["postcode"]) for s in export["subscriptions"]] == [
+        ("Portland", None), ("Weymouth", "DT4 7TA")]
     assert sorted(m["kind"] for m in export["messages"]) == ["alert", "manage_link"]
     bodies = " ".join(m["body"] for m in export["messages"])
     assert "570264" not in bodies and "/manage/" not in bodies and "•••• 64" in bodies

@@ -59,7 +59,8 @@ def _fill(rule_text: str, values: dict[str, str]) -> str:
 
 def _staff_pages(app: Flask, values: dict[str, str]) -> list[str]:
     return sorted({_fill(rule.rule, values) for rule in app.url_map.iter_rules()
-                   if rule.rule.startswith("/staff/") and "GET" in rule.methods and rule.endpoint not in OPEN_ENDPOINTS})
+                   if rule.rule.startswith("/staff/") and "GET" in rule.methods
+                   and rule.endpoint not in OPEN_ENDPOINTS})
 
 
 def _assert_no_secrets(body: str, seeded: Seeded, where: str) -> None:
