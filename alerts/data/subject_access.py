@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +20,21 @@ from alerts.models import AuditEvent, Message, Subscriber, SubscriberStatus, utc
 from alerts.notify.masking import mask_for_staff
 
 CSV_HEADER = ["section", "item", "field", "value"]
+_FORMULA = re.compile(r"^[=@+\-\t\r]")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+$")
 
 
 def _when(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _pending(request: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A sign-up or change not yet confirmed: what the resident asked for (not our internal ids)."""
+    if not request:
+        return None
+    return {"postcodes": [postcode for _area, postcode in request.get("areas", []) if postcode],
+            "areas": [area for area, _postcode in request.get("areas", [])],
+            "services": request.get("services") or "all", "source": request.get("source")}
 
 
 def export_subscriber(subscriber: Subscriber) -> dict[str, Any]:
@@ -48,7 +60,7 @@ def export_subscriber(subscriber: Subscriber) -> dict[str, Any]:
             "unsubscribe_reason": subscriber.unsubscribe_reason,
             "suspended_reason": subscriber.suspended_reason,
             "services": "all" if subscriber.all_services else sorted(service.name for service in subscriber.services),
-            "waiting_to_be_confirmed": subscriber.pending_request,
+            "waiting_to_be_confirmed": _pending(subscriber.pending_request),
         },
         "subscriptions": [
             {"area": subscription.area.name, "postcode": subscription.postcode,
@@ -83,6 +95,15 @@ def _flatten(value: Any) -> str:
     return str(value)
 
 
+def _cell(value: Any) -> str:
+    """A spreadsheet runs a cell starting "=", "@", "+" or "-" as a formula: free text (an officer's notice, a
+    reason) is kept as text with a leading apostrophe, as OWASP advises. A phone number (+44…) stays as it is."""
+    text = _flatten(value)
+    if _FORMULA.match(text) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def export_csv(export: dict[str, Any]) -> str:
     """The same export as one sheet a resident can open: a row per field, numbered per item within a section."""
     out = io.StringIO()
@@ -90,11 +111,11 @@ def export_csv(export: dict[str, Any]) -> str:
     writer.writerow(CSV_HEADER)
     writer.writerow(["export", "1", "exported_at", export["exported_at"]])
     for field, value in export["subscriber"].items():
-        writer.writerow(["subscriber", "1", field, _flatten(value)])
+        writer.writerow(["subscriber", "1", field, _cell(value)])
     for section in ("subscriptions", "messages", "audit_events"):
         for number, item in enumerate(export[section], start=1):
             for field, value in item.items():
-                writer.writerow([section, str(number), field, _flatten(value)])
+                writer.writerow([section, str(number), field, _cell(value)])
     return out.getvalue()
 
 

@@ -116,3 +116,19 @@ def test_erasure_leaves_nothing_that_identifies_or_reaches_the_contact_and_keeps
     export = subject_access.export_subscriber(found)
     assert export["subscriber"]["contact"] is None and export["messages"] == [] and export["subscriptions"] == []
     assert purge_personal_data().unsubscribed_erased == 0, "retention has nothing left to erase"
+
+
+def test_a_sign_up_waiting_to_be_confirmed_is_exported_as_the_resident_asked_for_it(factories) -> None:
+    waiting = factories.SubscriberFactory(contact="waiting@example.com", pending=True)
+    export = subject_access.export_subscriber(waiting)
+    assert export["subscriber"]["waiting_to_be_confirmed"] == {
+        "postcodes": ["DT4 7TA"], "areas": ["weymouth"], "services": "all", "source": "web"}
+    assert export["subscriptions"] == []
+
+
+def test_free_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(factories) -> None:
+    resident = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900456",
+                                           status=SubscriberStatus.UNSUBSCRIBED, unsubscribe_reason="=HYPERLINK(1)")
+    rows = list(csv.reader(io.StringIO(subject_access.export_csv(subject_access.export_subscriber(resident)))))
+    assert ["subscriber", "1", "unsubscribe_reason", "'=HYPERLINK(1)"] in rows
+    assert ["subscriber", "1", "contact", "+447700900456"] in rows
