@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from alerts.models import (
     Subscriber,
     SubscriberStatus,
     Subscription,
+    utc_now,
 )
 from alerts.models.subscribers import subscriber_services
 
@@ -132,3 +134,16 @@ def test_free_text_that_a_spreadsheet_would_run_as_a_formula_is_kept_as_text(fac
     rows = list(csv.reader(io.StringIO(subject_access.export_csv(subject_access.export_subscriber(resident)))))
     assert ["subscriber", "1", "unsubscribe_reason", "'=HYPERLINK(1)"] in rows
     assert ["subscriber", "1", "contact", "+447700900456"] in rows
+
+
+def test_the_retention_purge_erases_an_old_unsubscribed_contact_the_same_way(factories) -> None:
+    gone = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900458",
+                                       status=SubscriberStatus.UNSUBSCRIBED,
+                                       unsubscribed_at_utc=utc_now() - dt.timedelta(days=29))
+    notice = factories.NoticeFactory()
+    db.session.add(_alert(notice.id, gone, MessageStatus.DELIVERED, gone.contact))
+    db.session.commit()
+    assert purge_personal_data().unsubscribed_erased == 1
+    db.session.expire_all()
+    kept = db.session.scalar(select(Message).where(Message.notice_id == notice.id))
+    assert (kept.subscriber_id, kept.recipient, kept.body, kept.status) == (None, None, "", MessageStatus.DELIVERED)
