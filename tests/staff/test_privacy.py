@@ -146,4 +146,4 @@ def test_pages_with_personal_data_are_never_stored(client_request, sign_in_as, s
         "csrf_token": token, "reason": "Subject access request SAR-1", "format": "json"}))
     for response in responses:
         assert response.status_code == 200, response.request.path
-        assert response.headers["Cache-Control"] == "no-store", response.request.path
+        assert "no-store" in response.headers["Cache-Control"], response.request.path
