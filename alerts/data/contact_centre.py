@@ -35,6 +35,10 @@ def get_subscriber(subscriber_id: int) -> Subscriber | None:
     return db.session.get(Subscriber, subscriber_id)
 
 
+def get_subscriber_by_public_id(public_id: str) -> Subscriber | None:
+    return db.session.scalar(select(Subscriber).where(Subscriber.public_id == public_id))
+
+
 def recent_messages(subscriber_id: int, limit: int = RECENT_MESSAGES) -> list[Message]:
     return list(db.session.scalars(
         select(Message).where(Message.subscriber_id == subscriber_id)

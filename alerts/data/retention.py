@@ -26,6 +26,27 @@ class PurgeCounts:
     message_recipients_erased: int
 
 
+def erase_contacts(subscriber_ids: list[int]) -> int:
+    """Erase everything that identifies or reaches these subscribers: contact, areas and postcodes, services, codes,
+    and the recipient, body, links and subscriber id of every message sent to them.
+
+    Subscriber and message rows stay, so counts per notice, status and channel still add up. The one erasure: the
+    retention purge and a resident's own request (alerts.data.subject_access) both use it. Returns how many
+    messages were kept without their personal content. The caller commits.
+    """
+    if not subscriber_ids:
+        return 0
+    db.session.execute(delete(Subscription).where(Subscription.subscriber_id.in_(subscriber_ids)))
+    db.session.execute(delete(subscriber_services).where(subscriber_services.c.subscriber_id.in_(subscriber_ids)))
+    db.session.execute(update(Subscriber).where(Subscriber.id.in_(subscriber_ids)).values(
+        contact=None, unsubscribe_reason=None, suspended_reason=None, code_hash=None, code_expires_at_utc=None,
+        pending_request=None, pending_since_utc=None).execution_options(synchronize_session=False))
+    kept = db.session.execute(update(Message).where(Message.subscriber_id.in_(subscriber_ids)).values(
+        recipient=None, body="", one_click_unsubscribe_url=None, subscriber_id=None,
+    ).execution_options(synchronize_session=False)).rowcount
+    return kept or 0
+
+
 def purge_personal_data(now: dt.datetime | None = None) -> PurgeCounts:
     now = now or utc_now()
     sign_up_cutoff = now - dt.timedelta(days=UNCONFIRMED_SIGN_UP_DAYS)
@@ -52,11 +73,7 @@ def purge_personal_data(now: dt.datetime | None = None) -> PurgeCounts:
         Subscriber.contact.is_not(None),
         Subscriber.unsubscribed_at_utc < now - dt.timedelta(days=UNSUBSCRIBED_CONTACT_DAYS),
     )))
-    if erase_ids:
-        db.session.execute(delete(Subscription).where(Subscription.subscriber_id.in_(erase_ids)))
-        db.session.execute(delete(subscriber_services).where(subscriber_services.c.subscriber_id.in_(erase_ids)))
-        db.session.execute(update(Subscriber).where(Subscriber.id.in_(erase_ids)).values(
-            contact=None, unsubscribe_reason=None, code_hash=None, code_expires_at_utc=None))
+    erase_contacts(erase_ids)
 
     message_cutoff = now - dt.timedelta(days=MESSAGE_RECIPIENT_DAYS)
     recipients = db.session.execute(

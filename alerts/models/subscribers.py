@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import secrets
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -33,11 +34,18 @@ subscriber_services = Table(
 )
 
 
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
 class Subscriber(TimestampMixin, Base):
     __tablename__ = "subscribers"
     __table_args__ = (UniqueConstraint("channel", "contact"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # How staff pages address a subscriber: a sequential id in a URL says how many people signed up, and lets
+    # anyone who sees one guess the next.
+    public_id: Mapped[str] = mapped_column(String(24), unique=True, default=new_public_id)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
     # E.164 for mobiles, lower case for email. Null once erased after unsubscribing (retention policy).
     contact: Mapped[str | None] = mapped_column(String(320))

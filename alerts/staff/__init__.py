@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from alerts.notify.masking import mask_for_staff
+
 staff = Blueprint("staff", __name__, url_prefix="/staff")
 
 # Views that must work without signing in.
@@ -19,6 +21,10 @@ def _check_session() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     return check_session()
+
+
+# Every message body staff see goes through this one filter: codes masked, personal links removed.
+staff.add_app_template_filter(mask_for_staff, "mask_for_staff")
 
 
 @staff.after_request

@@ -171,6 +171,26 @@ class UnsubscribeForm(FlaskForm):
     submit = SubmitField("Unsubscribe", widget=GovSubmitInput())
 
 
+EXPORT_FORMATS = [SelectChoice("json", "JSON (for another system)"),
+                  SelectChoice("csv", "CSV (opens in a spreadsheet)")]
+
+
+class SubjectAccessForm(FlaskForm):
+    reason = StringField("Why are you exporting their data?", widget=GovTextArea(),
+                         description="For example, subject access request SAR-2026-041",
+                         validators=[DataRequired("Enter why you are exporting their data"), Length(max=500)])
+    format = RadioField("Format", widget=GovRadioInput(), choices=EXPORT_FORMATS,
+                        validators=[InputRequired("Select a format")])
+    submit = SubmitField("Download their data", widget=GovSubmitInput())
+
+
+class ErasureForm(FlaskForm):
+    reason = StringField("Why are you erasing their data?", widget=GovTextArea(),
+                         description="For example, erasure request ER-2026-007 from the resident",
+                         validators=[DataRequired("Enter why you are erasing their data"), Length(max=500)])
+    submit = SubmitField("Erase", widget=GovSubmitInput())
+
+
 class NewUserForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter an email address"), Length(max=320)])

@@ -1,6 +1,8 @@
 """The contact centre: what a caller's postcode is affected by, and the caller's own subscription.
 
-Every page that shows a subscriber's contact details or messages writes an audit event.
+Every page that shows a subscriber's contact details or messages writes an audit event. A caller's contact is only
+ever posted, never put in a URL (access logs and browser history keep URLs), and subscribers are addressed by
+their opaque public id.
 """
 
 from __future__ import annotations
@@ -9,22 +11,22 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import contact_centre, reference
+from alerts.data import contact_centre, reference, subject_access
 from alerts.data import notices as notice_data
 from alerts.extensions import db
 from alerts.models import Role, Subscriber
 from alerts.notify import InvalidRecipient
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
-from alerts.staff.forms import ConfirmForm, UnsubscribeForm
+from alerts.staff.forms import ConfirmForm, ErasureForm, SubjectAccessForm, UnsubscribeForm
 from alerts.subscribe import signups
 
 
-@staff.get("/lookup")
+@staff.route("/lookup", methods=["GET", "POST"])
 @role_required(Role.CONTACT_CENTRE)
 def lookup() -> tuple[str, int]:
     errors: list[dict[str, str]] = []
-    context: dict = {"postcode": request.args.get("postcode", ""), "contact": request.args.get("contact", "")}
+    context: dict = {"postcode": request.args.get("postcode", ""), "contact": request.form.get("contact", "")}
     if "postcode" in request.args:
         try:
             answer = reference.area_for_postcode(normalise_postcode(context["postcode"]))
@@ -35,7 +37,7 @@ def lookup() -> tuple[str, int]:
             context["answer"] = answer
             # The same answer a resident gets on /notices, so what the agent says matches the website.
             context["found"] = [] if answer.is_outside else notice_data.active_notices_for_areas([answer.area.id])
-    if "contact" in request.args:
+    if request.method == "POST":  # CSRF is checked before any view runs
         try:
             channel, contact = contact_centre.normalise_contact(context["contact"])
         except InvalidRecipient as error:
@@ -48,31 +50,32 @@ def lookup() -> tuple[str, int]:
             audit("subscriber.searched", "subscriber", subscriber.id if subscriber else None, channel=str(channel),
                   found=subscriber is not None)
             db.session.commit()
+            # Shown in this response: a redirect would need the contact, or something that finds it, in a URL.
             context.update(searched=True, subscriber=subscriber)
     return render_template("staff/lookup.html", error_summary=errors or None, **context), 400 if errors else 200
 
 
-def _subscriber_or_404(subscriber_id: int) -> Subscriber:
-    subscriber = contact_centre.get_subscriber(subscriber_id)
+def _subscriber_or_404(public_id: str) -> Subscriber:
+    subscriber = contact_centre.get_subscriber_by_public_id(public_id)
     if subscriber is None:
         abort(404)
     return subscriber
 
 
-@staff.get("/lookup/subscribers/<int:subscriber_id>")
+@staff.get("/lookup/subscribers/<public_id>")
 @role_required(Role.CONTACT_CENTRE)
-def subscriber(subscriber_id: int) -> str:
-    found = _subscriber_or_404(subscriber_id)
+def subscriber(public_id: str) -> str:
+    found = _subscriber_or_404(public_id)
     audit("subscriber.viewed", "subscriber", found.id)
     db.session.commit()
     return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(),
                            messages=contact_centre.recent_messages(found.id))
 
 
-@staff.post("/lookup/subscribers/<int:subscriber_id>/resend-confirmation")
+@staff.post("/lookup/subscribers/<public_id>/resend-confirmation")
 @role_required(Role.CONTACT_CENTRE)
-def resend_confirmation(subscriber_id: int) -> Response:
-    found = _subscriber_or_404(subscriber_id)
+def resend_confirmation(public_id: str) -> Response:
+    found = _subscriber_or_404(public_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -80,19 +83,19 @@ def resend_confirmation(subscriber_id: int) -> Response:
     except signups.NothingToConfirm as error:
         db.session.rollback()
         flash(str(error))
-        return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
+        return redirect(url_for("staff.subscriber", public_id=public_id))
     audit("subscriber.confirmation_resent", "subscriber", found.id, message_id=message_id)
     # Commits the message and its audit event together, then sends. No sign-up rate limits: every agent shares
     # the council's IP address, and each resend is audited instead.
     signups.send_queued(message_id)
     flash("Confirmation sent", "success")
-    return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
+    return redirect(url_for("staff.subscriber", public_id=public_id))
 
 
-@staff.route("/lookup/subscribers/<int:subscriber_id>/unsubscribe", methods=["GET", "POST"])
+@staff.route("/lookup/subscribers/<public_id>/unsubscribe", methods=["GET", "POST"])
 @role_required(Role.CONTACT_CENTRE)
-def unsubscribe_subscriber(subscriber_id: int) -> Response | str | tuple[str, int]:
-    found = _subscriber_or_404(subscriber_id)
+def unsubscribe_subscriber(public_id: str) -> Response | str | tuple[str, int]:
+    found = _subscriber_or_404(public_id)
     form = UnsubscribeForm()
     if not form.validate_on_submit():
         return render_template("staff/unsubscribe.html", form=form, subscriber=found), 400 if form.errors else 200
@@ -100,4 +103,39 @@ def unsubscribe_subscriber(subscriber_id: int) -> Response | str | tuple[str, in
     audit("subscriber.unsubscribed", "subscriber", found.id, reason=found.unsubscribe_reason, held_back=held)
     db.session.commit()
     flash("They have been unsubscribed from all alerts", "success")
-    return redirect(url_for("staff.subscriber", subscriber_id=subscriber_id))
+    return redirect(url_for("staff.subscriber", public_id=public_id))
+
+
+@staff.route("/lookup/subscribers/<public_id>/export", methods=["GET", "POST"])
+@role_required(Role.CONTACT_CENTRE)
+def export_subscriber(public_id: str) -> Response | str | tuple[str, int]:
+    found = _subscriber_or_404(public_id)
+    form = SubjectAccessForm()
+    if not form.validate_on_submit():
+        return render_template("staff/export.html", form=form, subscriber=found), 400 if form.errors else 200
+    export = subject_access.export_subscriber(found)
+    audit("subscriber.exported", "subscriber", found.id, reason=(form.reason.data or "").strip(),
+          format=form.format.data)
+    db.session.commit()
+    if form.format.data == "csv":
+        body, mimetype = subject_access.export_csv(export), "text/csv"
+    else:
+        body, mimetype = subject_access.export_json(export), "application/json"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="subscriber-{found.public_id}.{form.format.data}"'})
+
+
+@staff.route("/lookup/subscribers/<public_id>/erase", methods=["GET", "POST"])
+@role_required(Role.CONTACT_CENTRE)
+def erase_subscriber(public_id: str) -> Response | str | tuple[str, int]:
+    found = _subscriber_or_404(public_id)
+    form = ErasureForm()
+    if not form.validate_on_submit():
+        return render_template("staff/erase.html", form=form, subscriber=found), 400 if form.errors else 200
+    subscriber_id = found.id
+    erased = subject_access.erase_subscriber(found)
+    audit("subscriber.erased", "subscriber", subscriber_id, reason=(form.reason.data or "").strip(),
+          held_back=erased.held_back, messages_kept=erased.messages_kept)
+    db.session.commit()
+    flash("Their personal data has been erased", "success")
+    return redirect(url_for("staff.subscriber", public_id=public_id))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route
+from playwright.sync_api import BrowserContext, ConsoleMessage, Download, Locator, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -164,6 +164,17 @@ class Journey:
     def press_button(self, name: str, expected_status: int = 200) -> None:
         """Press a button that submits a form, wait for the next page and audit it."""
         self._activate(self.page.get_by_role("button", name=name, exact=True), expected_status)
+
+    def download(self, button: str) -> Download:
+        """Press a button whose answer is a file download (the page stays): the saved download, for reading."""
+        target = self.page.get_by_role("button", name=button, exact=True)
+        with self.page.expect_download() as download:
+            if self.mode == Mode.KEYBOARD:
+                self.tab_to(target)
+                self.page.keyboard.press("Enter")
+            else:
+                target.click()
+        return download.value
 
     def follow_link(self, name: str, expected_status: int = 200, *, within: str = "body") -> None:
         """Follow a link to another page, wait for it and audit it."""

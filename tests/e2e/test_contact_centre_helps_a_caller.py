@@ -1,6 +1,6 @@
 """A contact-centre agent helps a caller: the disruption at their postcode (with the notes only staff see), then
-the caller's own alerts, found by a mobile number typed the way the caller said it, and unsubscribes them with a
-recorded reason. Audited with axe-core in three modes, like every journey.
+the caller's own alerts, found by a mobile number typed the way the caller said it (posted, so it never reaches a
+URL), and unsubscribes them with a recorded reason. Audited with axe-core in three modes, like every journey.
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ def test_an_agent_finds_a_callers_disruption_and_alerts_and_unsubscribes_them(jo
 
     journey.fill("Email address or mobile number", "+44 (0)7700 900 456")
     journey.press_button("Find subscriber")
+    assert journey.path == "/staff/lookup", "the number is posted, never put in the address"
     assert journey.page.get_by_label("Email address or mobile number").input_value() == "+44 (0)7700 900 456"
     journey.follow_link("+447700900456")
+    assert journey.path == f"/staff/lookup/subscribers/{caller.public_id}"
 
     assert journey.heading() == "+447700900456"
     details = journey.text()

@@ -50,7 +50,7 @@ def test_the_audit_log_filters_by_user_action_and_date(client_request, sign_in_a
         "Enter a real date, for example 27/11/2026"]
 
 
-def test_the_outbox_lists_messages_newest_first_with_their_bodies(client_request, sign_in_as) -> None:
+def test_the_outbox_lists_messages_newest_first_with_their_bodies_codes_masked(client_request, sign_in_as) -> None:
     sign_in_as(Role.ADMIN)
     db.session.add(Message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS, recipient="+447700900982",
                            body="Your Dorset Council alerts confirmation code is 123456.",
@@ -58,5 +58,5 @@ def test_the_outbox_lists_messages_newest_first_with_their_bodies(client_request
     db.session.commit()
     page = client_request.get("/staff/outbox")
     assert "Not sent — no Notify API key" in page.text
-    assert "confirmation code is 123456" in page.text
+    assert "confirmation code is •••• 56" in page.text and "123456" not in page.text
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "outbox.viewed"))

@@ -16,6 +16,7 @@ def scenarios(factories) -> dict:
     other = factories.StaffUserFactory()
     pending = factories.SubscriberFactory(pending=True)
     confirmed = factories.SubscriberFactory()
+    erasing = factories.SubscriberFactory()
     awaiting = factories.NoticeFactory(status=NoticeStatus.AWAITING_APPROVAL, updates=[])
     scheduled = factories.NoticeFactory(status=NoticeStatus.SCHEDULED, updates=[],
                                         publish_at_utc=utc_now() + dt.timedelta(hours=1))
@@ -38,10 +39,15 @@ def scenarios(factories) -> dict:
         "staff.cancel": (f"/staff/notices/{scheduled.id}/cancel", {}, "notice.cancelled"),
         "staff.update": (f"/staff/notices/{active.id}/update", {"summary": "More"}, "notice.updated"),
         "staff.resolve": (f"/staff/notices/{active.id}/resolve", {"summary": "Over"}, "notice.resolved"),
-        "staff.resend_confirmation": (f"/staff/lookup/subscribers/{pending.id}/resend-confirmation", {},
+        "staff.resend_confirmation": (f"/staff/lookup/subscribers/{pending.public_id}/resend-confirmation", {},
                                       "subscriber.confirmation_resent"),
-        "staff.unsubscribe_subscriber": (f"/staff/lookup/subscribers/{confirmed.id}/unsubscribe", {"reason": "Asked"},
-                                         "subscriber.unsubscribed"),
+        "staff.unsubscribe_subscriber": (f"/staff/lookup/subscribers/{confirmed.public_id}/unsubscribe",
+                                         {"reason": "Asked"}, "subscriber.unsubscribed"),
+        "staff.lookup": ("/staff/lookup", {"contact": pending.contact}, "subscriber.searched"),
+        "staff.export_subscriber": (f"/staff/lookup/subscribers/{confirmed.public_id}/export",
+                                    {"reason": "SAR-1", "format": "csv"}, "subscriber.exported"),
+        "staff.erase_subscriber": (f"/staff/lookup/subscribers/{erasing.public_id}/erase", {"reason": "ER-1"},
+                                   "subscriber.erased"),
         "staff.users": ("/staff/users", {"email": "x@dorsetcouncil.example", "role": "officer",
                                          "password": "long enough passphrase"}, "staff_user.created"),
         "staff.user": (f"/staff/users/{other.id}", {"role": "admin"}, "staff_user.role_changed"),
@@ -67,7 +73,8 @@ def test_every_state_changing_staff_action_writes_an_audit_event(app, client_req
     for endpoint in order:
         url, data, action = table[endpoint]
         before = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
-        post_form(client_request, url, data, expected_status=302 if endpoint != "staff.api_tokens" else 200)
+        answers_in_place = endpoint in {"staff.api_tokens", "staff.lookup", "staff.export_subscriber"}
+        post_form(client_request, url, data, expected_status=200 if answers_in_place else 302)
         db.session.expire_all()
         events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.id > before)))
         assert [e.action for e in events] == [action], endpoint

@@ -38,9 +38,13 @@ def test_a_bad_postcode_is_an_error_on_the_field(client_request, sign_in_as) -> 
     assert len(page.error_summary()) == 1
 
 
+def find_caller(client_request, contact: str, expected_status: int = 200):
+    return client_request.post_form("/staff/lookup", {"contact": contact}, expected_status)
+
+
 def test_the_search_box_keeps_what_the_agent_typed(client_request, sign_in_as) -> None:
     sign_in_as(Role.CONTACT_CENTRE)
-    page = client_request.get("/staff/lookup?contact=07700+900+982")
+    page = find_caller(client_request, "07700 900 982")
     assert page.soup.select_one("#contact")["value"] == "07700 900 982"
 
 
@@ -49,13 +53,14 @@ def test_a_mobile_number_in_any_format_finds_the_subscriber_and_the_search_is_au
     agent = sign_in_as(Role.CONTACT_CENTRE)
     subscriber = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982")
     for typed in ("07700 900 982", "+44 7700 900982", "(07700) 900-982"):
-        page = client_request.get(f"/staff/lookup?contact={typed}")
-        assert page.soup.select_one("#subscriber-result a")["href"] == f"/staff/lookup/subscribers/{subscriber.id}"
+        page = find_caller(client_request, typed)
+        assert page.soup.select_one("#subscriber-result a")["href"] == (
+            f"/staff/lookup/subscribers/{subscriber.public_id}")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subscriber.searched"))
     assert (event.staff_user_id, event.target_id, event.ip_address) == (agent.id, str(subscriber.id), "127.0.0.1")
-    page = client_request.get("/staff/lookup?contact=Someone@Example.com")
+    page = find_caller(client_request, "Someone@Example.com")
     assert page.soup.select_one("#subscriber-result").get_text(strip=True).startswith("No one has signed up")
-    assert client_request.get("/staff/lookup?contact=not+a+number", expected_status=400).error_summary() == [
+    assert find_caller(client_request, "not a number", 400).error_summary() == [
         "Enter a UK mobile number, like 07700 900 982"]
 
 
@@ -66,7 +71,7 @@ def test_viewing_a_subscriber_shows_messages_and_is_audited(client_request, sign
                            recipient="resident@example.com", subject="Disruption: bins", body="...",
                            status=MessageStatus.NOT_SENT))
     db.session.commit()
-    page = client_request.get(f"/staff/lookup/subscribers/{subscriber.id}")
+    page = client_request.get(f"/staff/lookup/subscribers/{subscriber.public_id}")
     assert page.h1 == "resident@example.com"
     assert "Disruption: bins" in page.text and "Not sent — no Notify API key" in page.text
     assert audit_actions() == [("subscriber.viewed", str(subscriber.id))]
@@ -75,9 +80,9 @@ def test_viewing_a_subscriber_shows_messages_and_is_audited(client_request, sign
 def test_resending_a_confirmation_queues_and_sends_it(client_request, sign_in_as, factories) -> None:
     sign_in_as(Role.CONTACT_CENTRE)
     subscriber = factories.SubscriberFactory(contact="new@example.com", pending=True)
-    page = client_request.get(f"/staff/lookup/subscribers/{subscriber.id}")
+    page = client_request.get(f"/staff/lookup/subscribers/{subscriber.public_id}")
     assert page.select("form[action$='/resend-confirmation'] button")[0].get_text(strip=True) == "Resend confirmation"
-    post_form(client_request, f"/staff/lookup/subscribers/{subscriber.id}/resend-confirmation", {})
+    post_form(client_request, f"/staff/lookup/subscribers/{subscriber.public_id}/resend-confirmation", {})
     message = db.session.scalar(select(Message).where(Message.subscriber_id == subscriber.id))
     assert message.kind == MessageKind.CONFIRMATION and message.status == MessageStatus.NOT_SENT
     assert "http://localhost/subscribe/confirm-email/" in message.body
@@ -85,7 +90,7 @@ def test_resending_a_confirmation_queues_and_sends_it(client_request, sign_in_as
     assert (event.target_id, event.details) == (str(subscriber.id), {"message_id": message.id})
 
     texter = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900123", pending=True)
-    post_form(client_request, f"/staff/lookup/subscribers/{texter.id}/resend-confirmation", {})
+    post_form(client_request, f"/staff/lookup/subscribers/{texter.public_id}/resend-confirmation", {})
     text = db.session.scalar(select(Message).where(Message.subscriber_id == texter.id))
     assert text.body.startswith("Your Dorset Council alerts confirmation code is ")
     db.session.expire_all()
@@ -95,9 +100,9 @@ def test_resending_a_confirmation_queues_and_sends_it(client_request, sign_in_as
 def test_a_confirmed_subscriber_is_not_sent_a_confirmation(client_request, sign_in_as, factories) -> None:
     sign_in_as(Role.CONTACT_CENTRE)
     subscriber = factories.SubscriberFactory(contact="done@example.com")
-    assert not client_request.get(f"/staff/lookup/subscribers/{subscriber.id}").select(
+    assert not client_request.get(f"/staff/lookup/subscribers/{subscriber.public_id}").select(
         "form[action$='/resend-confirmation']")
-    response = post_form(client_request, f"/staff/lookup/subscribers/{subscriber.id}/resend-confirmation", {})
+    response = post_form(client_request, f"/staff/lookup/subscribers/{subscriber.public_id}/resend-confirmation", {})
     page = client_request.get(response.headers["Location"])
     assert "They have no sign-up waiting to be confirmed" in page.text
     assert db.session.scalar(select(Message).where(Message.subscriber_id == subscriber.id)) is None
@@ -110,10 +115,10 @@ def test_unsubscribing_records_the_reason_and_holds_back_queued_messages(client_
     db.session.add(Message(kind=MessageKind.ALERT, channel=Channel.EMAIL, subscriber_id=subscriber.id,
                            recipient="leaving@example.com", body="..."))
     db.session.commit()
-    page = post_form(client_request, f"/staff/lookup/subscribers/{subscriber.id}/unsubscribe", {"reason": ""},
-                     expected_status=400, token_from=f"/staff/lookup/subscribers/{subscriber.id}/unsubscribe")
+    page = post_form(client_request, f"/staff/lookup/subscribers/{subscriber.public_id}/unsubscribe", {"reason": ""},
+                     expected_status=400, token_from=f"/staff/lookup/subscribers/{subscriber.public_id}/unsubscribe")
     assert page.error_summary() == ["Enter the reason"]
-    post_form(client_request, f"/staff/lookup/subscribers/{subscriber.id}/unsubscribe",
+    post_form(client_request, f"/staff/lookup/subscribers/{subscriber.public_id}/unsubscribe",
               {"reason": "Caller moved away"})
     db.session.expire_all()
     found = db.session.get(Subscriber, subscriber.id)

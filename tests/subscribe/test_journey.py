@@ -227,7 +227,7 @@ def test_a_code_resent_by_the_contact_centre_confirms_the_resident_on_their_conf
     pending = subscriber(Channel.SMS, "+447700900982")
     agent = PageClient(app.test_client())
     sign_in(agent, factories.StaffUserFactory(role=Role.CONTACT_CENTRE))
-    post_form(agent, f"/staff/lookup/subscribers/{pending.id}/resend-confirmation", {})
+    post_form(agent, f"/staff/lookup/subscribers/{pending.public_id}/resend-confirmation", {})
 
     assert len(notify.texts()) == 2 and notify.texts()[-1]["phone_number"] == "+447700900982"
     resent = notify.last_code()
@@ -245,7 +245,7 @@ def test_a_link_resent_by_the_contact_centre_confirms_the_resident(client_reques
     pending = subscriber(Channel.EMAIL, "resident@example.com")
     agent = PageClient(app.test_client())
     sign_in(agent, factories.StaffUserFactory(role=Role.CONTACT_CENTRE))
-    post_form(agent, f"/staff/lookup/subscribers/{pending.id}/resend-confirmation", {})
+    post_form(agent, f"/staff/lookup/subscribers/{pending.public_id}/resend-confirmation", {})
 
     assert len(notify.emails()) == 2 and notify.emails()[-1]["email_address"] == "resident@example.com"
     client_request.post_form(notify.last_link(), {}, 302)
