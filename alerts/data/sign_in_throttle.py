@@ -17,7 +17,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, case, delete, select
+from sqlalchemy import ColumnElement, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.extensions import db
@@ -83,14 +83,12 @@ def take_turn(key: str, free_attempts: int, *, now: float | None = None) -> Turn
 
 
 def forget(key: str) -> None:
-    """A right password (or code): the account-and-address count starts again."""
-    with db.engine.begin() as connection:
-        connection.execute(delete(SignInThrottle.__table__).where(SignInThrottle.__table__.c.key == key))
+    """A right password (or code): the account-and-address count starts again. Part of the caller's transaction:
+    unlike taking a turn, nothing races on a reset."""
+    db.session.execute(delete(SignInThrottle).where(SignInThrottle.key == key))
 
 
 def give_back(key: str) -> None:
-    """A successful attempt does not count towards the per-address limit."""
-    table = SignInThrottle.__table__
-    with db.engine.begin() as connection:
-        connection.execute(table.update().where(table.c.key == key, table.c.attempts > 0)
-                           .values(attempts=table.c.attempts - 1))
+    """A successful (or unused) attempt does not count towards the per-address limit. The caller commits."""
+    db.session.execute(update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.attempts > 0)
+                       .values(attempts=SignInThrottle.attempts - 1))

@@ -73,6 +73,8 @@ def change_password() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         turn = take_sign_in_turn(PASSWORD_CHANGE_PURPOSE, user.email)
         if not turn.allowed:
+            audit("staff.password_change_throttled", "staff_user", user.id)
+            db.session.commit()
             summary = [{"text": try_again_message(turn.retry_in_seconds, "change your password"),
                         "href": "#current_password"}]
             return throttled(render_template("staff/change_password.html", form=form, error_summary=summary), turn)
@@ -158,6 +160,9 @@ def sign_in_code() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         turn = take_sign_in_turn(CODE_PURPOSE, user.email)
         if not turn.allowed:
+            record_audit_event(actor=user.email, action="staff.security_code_throttled", staff_user_id=user.id,
+                               ip_address=request.remote_addr)
+            db.session.commit()
             summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#code"}]
             return throttled(render_template("staff/security_code.html", form=form, error_summary=summary), turn)
         code = form.code.data or ""

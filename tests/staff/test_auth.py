@@ -1,6 +1,5 @@
 import time
 
-from freezegun import freeze_time
 from sqlalchemy import select
 
 from alerts.extensions import db
