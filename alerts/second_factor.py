@@ -56,7 +56,7 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 def qr_code_svg(uri: str) -> str:
     """An inline SVG the page can show without JavaScript or an image request."""
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#0b0c0c", light="#ffffff", omitsize=True)
+    return segno.make(uri, error="m").svg_inline(scale=5, dark="#0b0c0c", light="#ffffff")
 
 
 def grouped(secret: str) -> str:
