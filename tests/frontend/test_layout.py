@@ -46,7 +46,7 @@ ROUTES: dict[str, dict[str, str]] = {
         "cookies": "/cookies",
     },
     "subscribe": {"start": "/subscribe", "find_manage": "/manage"},
-    "staff": {"dashboard": "/staff/"},
+    "staff": {"dashboard": "/staff/", "account": "/staff/account"},
 }
 PUBLIC_NAVIGATION = [
     ("Find disruption", "/notices"),
