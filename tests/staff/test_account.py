@@ -286,3 +286,14 @@ def test_mfa_is_required_by_default_in_production_only() -> None:
 
     assert CONFIGS["production"].MFA_REQUIRED is True
     assert CONFIGS["development"].MFA_REQUIRED is False and CONFIGS["test"].MFA_REQUIRED is False
+
+
+def test_the_remove_second_factor_command_lets_a_locked_out_admin_set_up_again(runner, factories) -> None:
+    admin = factories.StaffUserFactory(role=Role.ADMIN)
+    staff_accounts.confirm_second_factor(admin, second_factor.seal("JBSWY3DPEHPK3PXP", "k"),
+                                         pyotp.TOTP("JBSWY3DPEHPK3PXP").now(), "k")
+    db.session.commit()
+    result = runner.invoke(args=["remove-second-factor", admin.email])
+    assert result.exit_code == 0, result.output
+    assert not fresh(admin).has_second_factor
+    assert staff_accounts.count_unused_recovery_codes(fresh(admin)) == 0
