@@ -26,9 +26,10 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reconcile_receipts)
     app.cli.add_command(ingest_feeds)
     app.cli.add_command(purge_personal_data)
+    from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS  # issue 11
     from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
 
-    for command in STAFF_COMMANDS:
+    for command in [*STAFF_COMMANDS, *ACCOUNT_COMMANDS]:
         app.cli.add_command(command)
 
 

@@ -23,6 +23,12 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    """Issue 11: an on/off setting; "0", "false", "no" and "off" (any case) turn it off."""
+    raw = os.environ.get(name, "").strip().lower()
+    return default if not raw else raw not in {"0", "false", "no", "off"}
+
+
 def _list(name: str) -> list[str] | None:
     value = os.environ.get(name)
     if value is None or not value.strip():
@@ -101,6 +107,10 @@ class Config:
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
+    # Issue 11: staff need a second factor (TOTP) before any staff page. On in production; development and tests
+    # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
+    MFA_REQUIRED = _flag("MFA_REQUIRED", False)
+
 
 class DevelopmentConfig(Config):
     ALERTS_ENV = "development"
@@ -122,10 +132,12 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MET_OFFICE_FEED_URL = "https://feeds.example.test/met-office/sw.xml"
     APPROVAL_THRESHOLD = 5000
+    MFA_REQUIRED = False  # issue 11: tests that need it switch it on
 
 
 class ProductionConfig(Config):
     ALERTS_ENV = "production"
+    MFA_REQUIRED = _flag("MFA_REQUIRED", True)  # issue 11
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -25,6 +25,7 @@ class MessageKind(enum.StrEnum):
     ALERT = "alert"
     CONFIRMATION = "confirmation"
     MANAGE_LINK = "manage_link"
+    STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 — issue 11: an admin sent a reset link
 
 
 # Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.

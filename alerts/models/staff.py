@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import String
+from sqlalchemy import Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.models.base import Base, TimestampMixin, enum_column
@@ -30,6 +30,16 @@ class StaffUser(TimestampMixin, Base):
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     locked_until_utc: Mapped[dt.datetime | None]
     last_signed_in_at_utc: Mapped[dt.datetime | None]
+    # Second factor (issue 11): the TOTP secret sealed with a key derived from SECRET_KEY (alerts/second_factor.py),
+    # when it was confirmed with a first code, and the last time step accepted, so a code cannot be used twice.
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(300))
+    totp_confirmed_at_utc: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None]
+    password_changed_at_utc: Mapped[dt.datetime | None]
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at_utc is not None
 
     def has_role(self, *roles: Role) -> bool:
         return self.role == Role.ADMIN or self.role in roles
@@ -58,3 +68,41 @@ class ApiToken(TimestampMixin, Base):
     token_prefix: Mapped[str] = mapped_column(String(12))
     revoked_at_utc: Mapped[dt.datetime | None]
     last_used_at_utc: Mapped[dt.datetime | None]
+
+
+class RecoveryCode(Base):
+    """A single-use code for signing in without the authenticator app. Only a hash is kept; shown once."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at_utc: Mapped[dt.datetime | None]
+
+
+class PasswordReset(TimestampMixin, Base):
+    """A one-time, expiring link an admin sends so a member of staff can choose a new password."""
+
+    __tablename__ = "staff_password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at_utc: Mapped[dt.datetime]
+    used_at_utc: Mapped[dt.datetime | None]
+    requested_by: Mapped[str] = mapped_column(String(320))
+
+
+class SignInThrottle(Base):
+    """Attempts for one key (an account and the address it is tried from, together): see data/sign_in_throttle.
+
+    Times are seconds since the epoch so the count-and-check can be one portable UPDATE with arithmetic on them.
+    """
+
+    __tablename__ = "staff_sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    retry_after_epoch: Mapped[float] = mapped_column(Float, default=0)
+    last_attempt_epoch: Mapped[float] = mapped_column(Float, default=0)

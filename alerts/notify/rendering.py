@@ -204,6 +204,19 @@ def render_manage_link_sms(code: str) -> str:
     )
 
 
+def render_staff_password_reset_email(reset_url: str, hours: int) -> RenderedEmail:
+    """Issue 11: an admin sent a member of staff a link to choose a new password."""
+    return RenderedEmail(
+        subject="Choose a new password for Dorset Council disruption alerts",
+        body=_paragraphs(
+            "An administrator asked us to send you a link to choose a new password for your staff account:",
+            reset_url,
+            f"The link works once and expires in {hours} hours.",
+            "If you did not expect this email, tell your administrator. Your password has not changed.",
+        ),
+    )
+
+
 def _paragraphs(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs)
 

@@ -9,7 +9,8 @@ from alerts.notify.masking import mask_for_staff
 staff = Blueprint("staff", __name__, url_prefix="/staff")
 
 # Views that must work without signing in.
-PUBLIC_ENDPOINTS = frozenset({"staff.sign_in"})
+# Issue 11: the security code step and the reset link page check their own session state or token.
+PUBLIC_ENDPOINTS = frozenset({"staff.sign_in", "staff.sign_in_code", "staff.reset_password"})
 
 
 @staff.before_request
@@ -34,6 +35,6 @@ def _no_caching(response: Response) -> Response:
     return response
 
 
-from alerts.staff import admin, auth, feed_sources, lookup, notices  # noqa: E402, F401 — registers the views on the blueprint
+from alerts.staff import account, admin, auth, feed_sources, lookup, notices  # noqa: E402, F401 — registers the views on the blueprint
 
 __all__ = ["staff"]

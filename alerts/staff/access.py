@@ -1,7 +1,8 @@
-"""Who may see staff pages: sign-in, session timeouts, roles, sign-in throttling and the audit helper."""
+"""Who may see staff pages: sign-in, session timeouts, roles, the second factor, sign-in throttling, audit."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -9,21 +10,18 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
-from limits import parse
-from limits.strategies import MovingWindowRateLimiter
 
+from alerts.data import sign_in_throttle
 from alerts.data.audit import record_audit_event
-from alerts.extensions import limiter
 from alerts.models import AuditEvent, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 IDLE_TIMEOUT_MINUTES = 30
 ABSOLUTE_TIMEOUT_HOURS = 12
-# NCSC: throttle guessing, but keep any lock-out short so nobody can lock a colleague out for long.
-SIGN_IN_FAILURES = parse("10 per 5 minutes")
-THROTTLED = "Too many failed attempts to sign in. Wait 5 minutes, then try again."
-
+# Issue 11: the staff pages a signed-in member of staff may reach before they have set up a second factor, when
+# MFA_REQUIRED is on.
+SECOND_FACTOR_SET_UP_ENDPOINTS = frozenset({"staff.set_up_second_factor", "staff.sign_out"})
 
 def role_required(*roles: Role) -> Callable[[F], F]:
     """Allow signed-in staff with one of `roles` (admins may do everything); 403 for anyone else.
@@ -75,24 +73,42 @@ def check_session() -> Any:
         flash("You were signed out because your session timed out. Sign in again.")
         return redirect(url_for("staff.sign_in"))
     session["seen_at"] = int(time.time())
+    if second_factor_missing() and request.endpoint not in SECOND_FACTOR_SET_UP_ENDPOINTS:
+        # Production: no staff page until the second factor is set up, whatever URL is asked for.
+        return redirect(url_for("staff.set_up_second_factor"))
     return None
 
 
-def _throttle() -> MovingWindowRateLimiter:
-    return MovingWindowRateLimiter(limiter.storage)
+def try_again_message(seconds: int, doing: str = "sign in") -> str:
+    """Tell the person when to try again, in the unit a person would use."""
+    wait = f"{seconds} seconds" if seconds < 90 else f"{math.ceil(seconds / 60)} minutes"
+    return f"Too many failed attempts to {doing}. Wait {wait}, then try again."
 
 
-def _throttle_keys(email: str) -> list[tuple[str, str]]:
-    return [("staff-sign-in-ip", request.remote_addr or "unknown"), ("staff-sign-in-email", email.strip().lower())]
+def take_sign_in_turn(purpose: str, email: str) -> sign_in_throttle.Turn:
+    """One attempt at a password or code for this account from this address (see data/sign_in_throttle): the
+    address as a whole first, then the account and address together."""
+    address = request.remote_addr
+    by_address = sign_in_throttle.take_turn(sign_in_throttle.address_key(address),
+                                            sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
+    if not by_address.allowed:
+        return by_address
+    turn = sign_in_throttle.take_turn(sign_in_throttle.account_key(purpose, email, address),
+                                      sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
+    if not turn.allowed:
+        sign_in_throttle.give_back(sign_in_throttle.address_key(address))
+    return turn
 
 
-def sign_in_is_throttled(email: str) -> bool:
-    return any(not _throttle().test(SIGN_IN_FAILURES, *key) for key in _throttle_keys(email))
+def forget_sign_in_failures(purpose: str, email: str) -> None:
+    """The right password or code: this account's count from this address starts again."""
+    address = request.remote_addr
+    sign_in_throttle.forget(sign_in_throttle.account_key(purpose, email, address))
+    sign_in_throttle.give_back(sign_in_throttle.address_key(address))
 
 
-def count_failed_sign_in(email: str) -> None:
-    for key in _throttle_keys(email):
-        _throttle().hit(SIGN_IN_FAILURES, *key)
+def second_factor_missing() -> bool:
+    return bool(current_app.config.get("MFA_REQUIRED")) and not current_user.has_second_factor
 
 
 def audit(action: str, target_type: str | None = None, target_id: str | int | None = None,

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+import time
+
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from alerts.data import publishing
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
+from alerts.data.sign_in_throttle import Turn
 from alerts.data.warnings import current_warnings
 from alerts.extensions import db
-from alerts.models import NoticeStatus, Role
+from alerts.models import NoticeStatus, Role, StaffUser
 from alerts.passwords import DUMMY_HASH, verify_password
 from alerts.staff import staff
 from alerts.staff.access import (
-    THROTTLED,
     any_staff,
-    count_failed_sign_in,
+    forget_sign_in_failures,
     safe_next,
-    sign_in_is_throttled,
     start_session,
+    take_sign_in_turn,
+    try_again_message,
 )
 from alerts.staff.forms import ConfirmForm, SignInForm
 
 WRONG_DETAILS = "Enter a correct email address and password"
+PASSWORD_PURPOSE = "password"  # noqa: S105 — a throttle key prefix, not a password
+# Session key for someone whose password was right and who still has to give their security code.
+PENDING_SIGN_IN = "pending_sign_in"
 
 
 @staff.route("/sign-in", methods=["GET", "POST"])
@@ -36,16 +42,17 @@ def sign_in() -> Response | str | tuple[str, int]:
         return render_template("staff/sign_in.html", form=form), 400 if form.errors else 200
     email = staff_data.normalise_staff_email(form.email.data or "")
     ip = request.remote_addr
-    if sign_in_is_throttled(email):
+    # The turn is taken (atomically, in the database) before the password is checked: see data/sign_in_throttle.
+    turn = take_sign_in_turn(PASSWORD_PURPOSE, email)
+    if not turn.allowed:
         record_audit_event(actor=email, action="staff.sign_in_throttled", ip_address=ip)
         db.session.commit()
-        summary = [{"text": THROTTLED, "href": "#email"}]
-        return render_template("staff/sign_in.html", form=form, error_summary=summary), 429
+        summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#email"}]
+        return throttled(render_template("staff/sign_in.html", form=form, error_summary=summary), turn)
     user = staff_data.get_staff_user_by_email(email)
     if user is None:
         verify_password(DUMMY_HASH, form.password.data or "")  # same time as a real check
     if user is None or not staff_data.authenticate(user, form.password.data or "") or user.is_disabled:
-        count_failed_sign_in(email)
         if user is not None:
             staff_data.record_failed_sign_in(user)
         record_audit_event(actor=email, action="staff.sign_in_failed", ip_address=ip,
@@ -53,15 +60,41 @@ def sign_in() -> Response | str | tuple[str, int]:
         db.session.commit()
         return render_template("staff/sign_in.html", form=form,
                                error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
-    staff_data.record_sign_in(user)
-    record_audit_event(actor=user.email, action="staff.signed_in", staff_user_id=user.id, ip_address=ip)
-    db.session.commit()
+    forget_sign_in_failures(PASSWORD_PURPOSE, email)
     target = safe_next(request.args.get("next"))
+    if user.has_second_factor:
+        # Half signed in: the password was right, the code comes next. Nothing in the session grants access yet.
+        record_audit_event(actor=user.email, action="staff.password_accepted", staff_user_id=user.id, ip_address=ip)
+        db.session.commit()
+        session.clear()
+        session[PENDING_SIGN_IN] = {"user": user.get_id(), "at": int(time.time()), "next": target}
+        return redirect(url_for("staff.sign_in_code"))
+    return complete_sign_in(user, target)
+
+
+def complete_sign_in(user: StaffUser, target: str) -> Response:
+    """The password (and the code, if they have a second factor) was right: start a new session.
+
+    Single sign-on (issue 11, not built yet): an OpenID Connect callback view (Authlib's Flask client) would find the
+    StaffUser for the provider's verified email and call this, leaving password and second factor to the provider.
+    """
+    staff_data.record_sign_in(user)
+    record_audit_event(actor=user.email, action="staff.signed_in", staff_user_id=user.id,
+                       ip_address=request.remote_addr)
+    db.session.commit()
     # A new session at sign-in: nothing from before (a planted session, say) survives into the signed-in one.
     session.clear()
     login_user(user)
     start_session()
+    if current_app.config.get("MFA_REQUIRED") and not user.has_second_factor:
+        return redirect(url_for("staff.set_up_second_factor"))
     return redirect(target)
+
+
+def throttled(page: str, turn: Turn) -> Response:
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(turn.retry_in_seconds)
+    return response
 
 
 @staff.route("/sign-out", methods=["GET", "POST"])

@@ -46,7 +46,7 @@ ROUTES: dict[str, dict[str, str]] = {
         "cookies": "/cookies",
     },
     "subscribe": {"start": "/subscribe", "find_manage": "/manage"},
-    "staff": {"dashboard": "/staff/"},
+    "staff": {"dashboard": "/staff/", "account": "/staff/account"},
 }
 PUBLIC_NAVIGATION = [
     ("Find disruption", "/notices"),
@@ -268,7 +268,8 @@ def test_the_current_page_is_marked_in_the_service_navigation(render: Callable[.
 def test_signed_in_staff_see_the_dashboard_and_sign_out(render: Callable[..., BeautifulSoup]) -> None:
     soup = render(page_using("<h1>Dashboard</h1>"), path="/staff/", current_user=StaffUser())
 
-    assert navigation(soup) == [*PUBLIC_NAVIGATION, ("Staff dashboard", "/staff/"), ("Sign out", "/staff/sign-out")]
+    assert navigation(soup) == [*PUBLIC_NAVIGATION, ("Staff dashboard", "/staff/"), ("Your account", "/staff/account"),
+                                ("Sign out", "/staff/sign-out")]
     current = soup.select_one('.govuk-service-navigation__list a[aria-current="page"]')
     assert text_of(current) == "Staff dashboard"
 

@@ -1,0 +1,56 @@
+"""Commands for the first admin, or an admin who lost their password or phone (issue 11)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from alerts.data import staff as staff_data
+from alerts.data import staff_accounts
+from alerts.data.audit import record_audit_event
+from alerts.extensions import db
+from alerts.models import StaffUser
+from alerts.passwords import WeakPassword
+
+
+def _user_or_fail(email: str) -> StaffUser:
+    user = staff_data.get_staff_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"There is no staff account for {email}")
+    return user
+
+
+@click.command("reset-password")
+@click.argument("email")
+def reset_password(email: str) -> None:
+    """Set a staff member's password and sign them out everywhere. Like create-user, the password comes from
+    standard input when piped, or a prompt: never argv, where it would sit in shell history."""
+    user = _user_or_fail(email)
+    if sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        staff_accounts.set_password(user, password)
+    except WeakPassword as error:
+        raise click.ClickException(str(error)) from error
+    record_audit_event(actor="command line", action="staff_user.password_set", target_type="staff_user",
+                       target_id=user.id, staff_user_id=user.id)
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; their sessions have ended.")
+
+
+@click.command("remove-second-factor")
+@click.argument("email")
+def remove_second_factor(email: str) -> None:
+    """For someone who lost their phone and recovery codes: they set up a new second factor at next sign-in."""
+    user = _user_or_fail(email)
+    staff_accounts.remove_second_factor(user)
+    record_audit_event(actor="command line", action="staff_user.second_factor_removed", target_type="staff_user",
+                       target_id=user.id, staff_user_id=user.id)
+    db.session.commit()
+    click.echo(f"Second factor removed for {user.email}; they will set up a new one when they next sign in.")
+
+
+COMMANDS = [reset_password, remove_second_factor]
