@@ -1,7 +1,7 @@
 """staff accounts: second factor, recovery codes, password reset links, sign-in throttling (issue 11)
 
 Revision ID: 0011b_staff_accounts
-Revises: 0003_staff
+Revises: 0014b_privacy_staff
 """
 from alembic import op
 import sqlalchemy as sa
