@@ -101,6 +101,16 @@ class Config:
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
+    # Issue 13 (deployment safety). How many proxies in front (a PaaS router, a CDN) whose X-Forwarded-* headers
+    # are believed; 0 believes none. README "Production" says what to set on common platforms.
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+    # How many processes serve web requests: what the Procfile passes to gunicorn --workers (and what gunicorn
+    # itself reads), 2 when unset. With more than one, memory:// rate limits would be counted per process.
+    WEB_CONCURRENCY = _int("WEB_CONCURRENCY", 2)
+    # Feed sources may resolve to loopback and private addresses only where a test says so (local HTTP servers).
+    FEED_ALLOW_PRIVATE_ADDRESSES = False
+    FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 5)
+
 
 class DevelopmentConfig(Config):
     ALERTS_ENV = "development"
@@ -143,7 +153,7 @@ class ConfigurationError(RuntimeError):
 
 
 def config_for(env: str | None) -> type[Config]:
-    name = env or "development"
+    name = env or "production"  # a deployment that forgets ALERTS_ENV gets every production check
     if name not in CONFIGS:
         raise ConfigurationError(f"ALERTS_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     return CONFIGS[name]
@@ -159,14 +169,51 @@ def trusted_hosts(settings: dict) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+# Issue 13: signing keys that anyone can read in this repository (config, tests, docs). A session or link signed
+# with one of them is forgeable by anyone, so production refuses them; tests/test_config.py checks every
+# SECRET_KEY literal in the repository is caught by this list or the rules in check_production_settings().
+PUBLISHED_SECRET_KEYS = frozenset({
+    "development-only-not-secret",  # DevelopmentConfig
+    "test-secret-key",  # TestConfig
+    "test",
+    "secret",
+    "changeme",
+    "change-me",
+})
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_A_KEY = "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
 def check_production_settings(settings: dict) -> None:
-    """Refuse to start a production process that would be unsafe."""
+    """Refuse to start a production process that would be unsafe: the message is one line naming the variable."""
     if settings.get("ALERTS_ENV") != "production":
         return
-    if not settings.get("SECRET_KEY"):
-        raise ConfigurationError("SECRET_KEY must be set in production")
+    _check_secret_key(settings.get("SECRET_KEY") or "")
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
     if not settings.get("NOTIFY_API_KEY"):
         # Without a key every message would go to the local outbox, which logs confirmation codes: never live.
         raise ConfigurationError("NOTIFY_API_KEY must be set in production")
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    processes = int(settings.get("WEB_CONCURRENCY") or 1)
+    if storage.startswith("memory://") and processes > 1:
+        raise ConfigurationError(
+            f"RATELIMIT_STORAGE_URI is memory://, so each of the {processes} web processes (WEB_CONCURRENCY) would "
+            "count rate limits alone: set RATELIMIT_STORAGE_URI=redis://... (or WEB_CONCURRENCY=1)"
+        )
+    if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
+        raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+
+def _check_secret_key(key: str) -> None:
+    if not key:
+        raise ConfigurationError(f"SECRET_KEY must be set in production: {MAKE_A_KEY}")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters ({len(key)}): {MAKE_A_KEY}"
+        )
+    if key in PUBLISHED_SECRET_KEYS or key.lower().startswith(("development-only", "test-", "bench-")):
+        raise ConfigurationError(f"SECRET_KEY is a value published in this repository: {MAKE_A_KEY}")
+    if max(key.count(character) for character in set(key)) * 2 > len(key):
+        # "x" * 32 and its kin: long enough, but guessable at once.
+        raise ConfigurationError(f"SECRET_KEY is mostly one repeated character: {MAKE_A_KEY}")
