@@ -59,6 +59,10 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     register_error_handlers(app)
 
+    from alerts.deployment import install_deployment_plumbing
+
+    install_deployment_plumbing(app)  # issue 13: proxies, health checks by IP, HTTPS redirect
+
     from alerts.cli import register_commands
 
     register_commands(app)

@@ -6,8 +6,10 @@ import secrets
 from typing import Any
 
 from flask import Flask
+from flask_migrate import upgrade
 
 from alerts import create_app
+from config.settings import ROOT
 
 PUBLIC_HOST = "alerts.dorsetcouncil.example"
 
@@ -26,3 +28,10 @@ def production_settings(**overrides: Any) -> dict[str, Any]:
 
 def production_app(**overrides: Any) -> Flask:
     return create_app("production", production_settings(**overrides))
+
+
+def migrated(app: Flask) -> Flask:
+    """The app with its schema built: production settings use a private in-memory SQLite database."""
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
