@@ -107,8 +107,9 @@ class Config:
     # How many processes serve web requests: what the Procfile passes to gunicorn --workers (and what gunicorn
     # itself reads), 2 when unset. With more than one, memory:// rate limits would be counted per process.
     WEB_CONCURRENCY = _int("WEB_CONCURRENCY", 2)
-    # Feed sources may resolve to loopback and private addresses only where a test says so (local HTTP servers).
-    FEED_ALLOW_PRIVATE_ADDRESSES = False
+    # Feed sources never resolve to private, link-local or reserved addresses; loopback is allowed only where a
+    # test says so (a local HTTP server). Production fetches https:// only.
+    FEED_ALLOW_LOOPBACK = False
     FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 5)
 
 
