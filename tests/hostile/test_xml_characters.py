@@ -127,3 +127,11 @@ def test_any_text_sent_to_the_subscriptions_api_is_accepted_or_refused_never_a_5
     response = client.post("/api/v1/subscriptions",
                            json={"channel": "email", "contact": contact, "postcode": postcode, "services": []})
     assert response.status_code in (202, 422, 429), response.get_data(as_text=True)[:500]
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(contact=any_text, code=any_text)
+def test_any_text_sent_to_confirm_a_subscription_is_answered_never_a_500(
+        client: FlaskClient, contact: str, code: str) -> None:
+    response = client.post("/api/v1/subscriptions/confirm", json={"contact": contact, "code": code})
+    assert response.status_code in (200, 404, 409, 422, 429), response.get_data(as_text=True)[:500]
