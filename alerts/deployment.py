@@ -6,7 +6,7 @@
   client sent it and pass a client's own X-Forwarded-Host on untouched, and every link in a message is built from
   BASE_URL anyway.
 - /healthz answers whatever Host a load balancer probes with (often a bare IP address) and over plain HTTP.
-- Production redirects http to https.
+- Production redirects http to https (BASE_URL's https origin).
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ class _HealthChecksAnswerAnyHost:
 def install_deployment_plumbing(app: Flask) -> None:
     trusted = app.config.get("TRUSTED_HOSTS") or [urlsplit(app.config["BASE_URL"]).hostname or "localhost"]
     app.wsgi_app = _HealthChecksAnswerAnyHost(_BehindTrustedProxies(app, app.wsgi_app), trusted[0])  # type: ignore[method-assign]
-    if app.config["ALERTS_ENV"] == "production":
+    if app.config["ALERTS_ENV"] == "production" and urlsplit(app.config["BASE_URL"]).scheme == "https":
+        # The public origin is https (as it must be for the Secure cookies production sets). A production-mode
+        # run on a plain-http BASE_URL (the load benchmark on loopback) has no https to send anyone to.
         # First of all the hooks: nothing else should run for a request that is about to be sent elsewhere.
         app.before_request_funcs.setdefault(None, []).insert(0, _redirect_to_https)
 
@@ -67,6 +69,6 @@ def _redirect_to_https() -> Any:
     the same path on BASE_URL's host. GET and HEAD get 301; anything else 308, which keeps the method and body."""
     if request.is_secure or request.path == HEALTH_CHECK_PATH:
         return None
-    origin = urlsplit(current_app.config["BASE_URL"]).netloc or request.host
+    origin = urlsplit(current_app.config["BASE_URL"]).netloc
     path = request.full_path if request.query_string else request.path
     return redirect(f"https://{origin}{path}", code=301 if request.method in ("GET", "HEAD") else 308)

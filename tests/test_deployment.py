@@ -81,6 +81,12 @@ def test_production_redirects_http_to_https_on_the_public_host() -> None:
     assert client.post("/api/v1/subscriptions", base_url=f"http://{PUBLIC_HOST}").status_code == 308
 
 
+def test_a_production_run_on_a_plain_http_base_url_has_no_https_to_redirect_to() -> None:
+    # As the load benchmark runs it, on loopback.
+    client = production_app(BASE_URL="http://127.0.0.1:8000").test_client()
+    assert client.get("/accessibility", base_url="http://127.0.0.1:8000").status_code == 200
+
+
 def test_production_behind_a_proxy_believes_its_https_and_builds_https_links() -> None:
     client = migrated(production_app(TRUSTED_PROXY_COUNT=1)).test_client()
     plain = client.get("/api/v1/notices", base_url=f"http://{PUBLIC_HOST}")
