@@ -2,10 +2,11 @@
 
 import sys
 
-from alerts import create_app
-from config.settings import ConfigurationError
+from config import ConfigurationError
 
 try:
+    from alerts import create_app
+
     app = create_app()
 except ConfigurationError as refusal:
     # One line naming the variable, not a traceback. Exit code 3 is gunicorn's "worker failed to boot": the

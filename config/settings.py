@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from config import ConfigurationError
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -20,7 +22,12 @@ def database_url(url: str) -> str:
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _list(name: str) -> list[str] | None:
@@ -147,10 +154,6 @@ CONFIGS: dict[str, type[Config]] = {
     "test": TestConfig,
     "production": ProductionConfig,
 }
-
-
-class ConfigurationError(RuntimeError):
-    """The service cannot start safely with this configuration."""
 
 
 def config_for(env: str | None) -> type[Config]:

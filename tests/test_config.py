@@ -94,7 +94,8 @@ def test_an_unknown_environment_name_is_refused() -> None:
 
 def _start(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
     clean = {key: value for key, value in os.environ.items()
-             if key not in {"ALERTS_ENV", "SECRET_KEY", "NOTIFY_API_KEY", "RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY"}
+             if key not in {"ALERTS_ENV", "SECRET_KEY", "NOTIFY_API_KEY", "RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY",
+                            "TRUSTED_PROXY_COUNT"}
              and not key.startswith("FLASK_")}
     return subprocess.run([sys.executable, *argv], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
                           timeout=120, check=False)
@@ -116,6 +117,13 @@ def test_the_flask_command_refuses_the_same_way() -> None:
     lines = started.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("Refusing to start: RATELIMIT_STORAGE_URI is memory://, so each of the 4 web")
+
+
+def test_a_malformed_number_in_the_environment_is_refused_in_one_line_too() -> None:
+    started = _start({"TRUSTED_PROXY_COUNT": "one"}, "-c", "import wsgi")
+    assert started.returncode == 3
+    assert started.stderr.strip().splitlines() == [
+        "Refusing to start: TRUSTED_PROXY_COUNT must be a whole number, not 'one'"]
 
 
 def test_postgres_urls_from_a_paas_use_the_psycopg_driver() -> None:
