@@ -21,6 +21,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# Production is the default ALERTS_ENV; `make run` is the one place that asks for development.
+run: export ALERTS_ENV = development
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --credentials-file instance/demo-staff.txt

@@ -59,6 +59,10 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     register_error_handlers(app)
 
+    from alerts.deployment import install_deployment_plumbing
+
+    install_deployment_plumbing(app)  # issue 13: proxies, health checks by IP, HTTPS redirect
+
     from alerts.cli import register_commands
 
     register_commands(app)
@@ -109,6 +113,8 @@ def _init_extensions(app: Flask) -> None:
                 # Foreign keys are off by default in SQLite; WAL lets the web process read while the worker writes.
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
+                # Issue 13: WAL (kept in the file, so every process sees it), and a writer waits up to 5 s for another.
+                cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA busy_timeout=5000")
                 cursor.close()
 

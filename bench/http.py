@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import shlex
 import shutil
 import socket
@@ -123,12 +124,15 @@ def main() -> int:
         sys.exit("wrk is not installed: apt-get install wrk")
 
     with tempfile.TemporaryDirectory(prefix="alerts-bench-") as tmp:
-        env = {**os.environ, "ALERTS_ENV": "production", "SECRET_KEY": "bench-only-" + "x" * 32,
+        env = {**os.environ, "ALERTS_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(32),
                "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.sqlite3"}
         # Production refuses to start without a Notify key. The bench only reads, so nothing is ever sent; the
         # made-up key points at a closed loopback port all the same, so nothing could leave the machine.
         env["NOTIFY_API_KEY"] = "bench-" + "00000000-0000-0000-0000-000000000000-" * 2 + "x"
         env["NOTIFY_BASE_URL"] = "http://127.0.0.1:9"
+        # Production refuses memory:// rate limits with several gunicorn workers. Reads are never counted
+        # (alerts/caching.py exempts them) and Flask-Limiter connects lazily, so this Redis is never contacted.
+        env.setdefault("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
         prepare_database(env)
         results: dict[str, dict[str, Any]] = {}
         with Server("bench.baseline_app:app", env) as baseline:

@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--subscribers", type=int, default=100_000)
     parser.add_argument("--expand", action="store_true", help="also time expanding the fan-out into messages")
     args = parser.parse_args()
-    app = create_app()
+    app = create_app("development")  # a local measurement, never a deployment
     with app.app_context():
         reference.load_reference_data()
         start = db.session.query(Subscriber).count()

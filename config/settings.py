@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from config import ConfigurationError
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -20,7 +22,12 @@ def database_url(url: str) -> str:
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def _flag(name: str, default: bool) -> bool:
@@ -111,6 +118,17 @@ class Config:
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)
 
+    # Issue 13 (deployment safety). How many proxies in front (a PaaS router, a CDN) whose X-Forwarded-* headers
+    # are believed; 0 believes none. README "Production" says what to set on common platforms.
+    TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
+    # How many processes serve web requests: what the Procfile passes to gunicorn --workers (and what gunicorn
+    # itself reads), 2 when unset. With more than one, memory:// rate limits would be counted per process.
+    WEB_CONCURRENCY = _int("WEB_CONCURRENCY", 2)
+    # Feed sources never resolve to private, link-local or reserved addresses; loopback is allowed only where a
+    # test says so (a local HTTP server). Production fetches https:// only.
+    FEED_ALLOW_LOOPBACK = False
+    FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 5)
+
 
 class DevelopmentConfig(Config):
     ALERTS_ENV = "development"
@@ -150,12 +168,8 @@ CONFIGS: dict[str, type[Config]] = {
 }
 
 
-class ConfigurationError(RuntimeError):
-    """The service cannot start safely with this configuration."""
-
-
 def config_for(env: str | None) -> type[Config]:
-    name = env or "development"
+    name = env or "production"  # a deployment that forgets ALERTS_ENV gets every production check
     if name not in CONFIGS:
         raise ConfigurationError(f"ALERTS_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
     return CONFIGS[name]
@@ -171,14 +185,51 @@ def trusted_hosts(settings: dict) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+# Issue 13: signing keys that anyone can read in this repository (config, tests, docs). A session or link signed
+# with one of them is forgeable by anyone, so production refuses them; tests/test_config.py checks every
+# SECRET_KEY literal in the repository is caught by this list or the rules in check_production_settings().
+PUBLISHED_SECRET_KEYS = frozenset({
+    "development-only-not-secret",  # DevelopmentConfig
+    "test-secret-key",  # TestConfig
+    "test",
+    "secret",
+    "changeme",
+    "change-me",
+})
+MIN_SECRET_KEY_LENGTH = 32
+MAKE_A_KEY = "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
 def check_production_settings(settings: dict) -> None:
-    """Refuse to start a production process that would be unsafe."""
+    """Refuse to start a production process that would be unsafe: the message is one line naming the variable."""
     if settings.get("ALERTS_ENV") != "production":
         return
-    if not settings.get("SECRET_KEY"):
-        raise ConfigurationError("SECRET_KEY must be set in production")
+    _check_secret_key(settings.get("SECRET_KEY") or "")
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
     if not settings.get("NOTIFY_API_KEY"):
         # Without a key every message would go to the local outbox, which logs confirmation codes: never live.
         raise ConfigurationError("NOTIFY_API_KEY must be set in production")
+    storage = str(settings.get("RATELIMIT_STORAGE_URI") or "memory://")
+    processes = int(settings.get("WEB_CONCURRENCY") or 1)
+    if storage.startswith("memory://") and processes > 1:
+        raise ConfigurationError(
+            f"RATELIMIT_STORAGE_URI is memory://, so each of the {processes} web processes (WEB_CONCURRENCY) would "
+            "count rate limits alone: set RATELIMIT_STORAGE_URI=redis://... (or WEB_CONCURRENCY=1)"
+        )
+    if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
+        raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+
+def _check_secret_key(key: str) -> None:
+    if not key:
+        raise ConfigurationError(f"SECRET_KEY must be set in production: {MAKE_A_KEY}")
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigurationError(
+            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters ({len(key)}): {MAKE_A_KEY}"
+        )
+    if key in PUBLISHED_SECRET_KEYS or key.lower().startswith(("development-only", "test-", "bench-")):
+        raise ConfigurationError(f"SECRET_KEY is a value published in this repository: {MAKE_A_KEY}")
+    if max(key.count(character) for character in set(key)) * 2 > len(key):
+        # "x" * 32 and its kin: long enough, but guessable at once.
+        raise ConfigurationError(f"SECRET_KEY is mostly one repeated character: {MAKE_A_KEY}")

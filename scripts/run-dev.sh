@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FLASK=".venv/bin/flask --app wsgi"
+# Production is the default ALERTS_ENV (it refuses to start without real secrets); this script is for local use.
+export ALERTS_ENV="${ALERTS_ENV:-development}"
 
 $FLASK scheduler &
 scheduler_pid=$!

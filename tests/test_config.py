@@ -1,22 +1,90 @@
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from alerts import create_app
-from config.settings import ConfigurationError, database_url
+from config.settings import PUBLISHED_SECRET_KEYS, ConfigurationError, config_for, database_url
+from tests.production import production_app, production_settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_production_refuses_to_start_without_a_secret_key(monkeypatch) -> None:
+def test_production_is_the_environment_when_alerts_env_is_not_set() -> None:
+    assert config_for(None).ALERTS_ENV == "production"
+    assert config_for("").ALERTS_ENV == "production"
+
+
+def test_a_production_app_with_every_setting_right_starts() -> None:
+    assert production_app().config["ALERTS_ENV"] == "production"
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
     with pytest.raises(ConfigurationError, match="SECRET_KEY must be set"):
-        create_app("production", {"SECRET_KEY": "", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        production_app(SECRET_KEY="")
+
+
+def test_production_refuses_a_secret_key_shorter_than_32_characters() -> None:
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is shorter than 32 characters"):
+        production_app(SECRET_KEY=secrets.token_hex(15))
+
+
+@pytest.mark.parametrize("key", [*sorted(PUBLISHED_SECRET_KEYS), "development-only-not-secret-but-long-enough-now"])
+def test_production_refuses_a_secret_key_published_in_the_repository(key: str) -> None:
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        production_app(SECRET_KEY=key)
+
+
+def test_production_refuses_a_long_key_made_of_one_repeated_character() -> None:
+    with pytest.raises(ConfigurationError, match="SECRET_KEY is mostly one repeated character"):
+        production_app(SECRET_KEY="x" * 32)
+
+
+def _secret_key_literals() -> set[str]:
+    """Every string literal given to SECRET_KEY anywhere in the repository's code, docs and scripts."""
+    pattern = re.compile(r"""SECRET_KEY["']?\s*(?:=|:|,)\s*(?:os\.environ\.get\([^,]+,\s*)?["']([^"'\s]+)["']""")
+    found: set[str] = set()
+    for path in ROOT.rglob("*"):
+        if any(part in {".venv", "node_modules", ".git", "instance", "test-artifacts"} for part in path.parts):
+            continue
+        if path.is_file() and path.suffix in {".py", ".md", ".sh", ".toml", ".cfg", ".env", ".txt", ""}:
+            try:
+                text = path.read_text()
+            except (UnicodeDecodeError, OSError):
+                continue
+            found.update(pattern.findall(text))
+    return found
+
+
+def test_every_secret_key_written_in_the_repository_is_refused_in_production() -> None:
+    literals = _secret_key_literals()
+    assert "development-only-not-secret" in literals, "the scan should see the development key"
+    for literal in literals:
+        with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+            production_app(SECRET_KEY=literal)
 
 
 def test_production_refuses_to_start_with_debug_on() -> None:
     with pytest.raises(ConfigurationError, match="DEBUG must be off"):
-        create_app("production", {"SECRET_KEY": "x" * 32, "DEBUG": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        production_app(DEBUG=True)
 
 
 def test_production_refuses_to_start_without_a_notify_key_so_nothing_is_silently_unsent() -> None:
     with pytest.raises(ConfigurationError, match="NOTIFY_API_KEY must be set"):
-        create_app("production", {"SECRET_KEY": "x" * 32, "NOTIFY_API_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+        production_app(NOTIFY_API_KEY=None)
+
+
+def test_production_refuses_rate_limits_in_memory_when_several_processes_serve() -> None:
+    with pytest.raises(ConfigurationError, match=r"RATELIMIT_STORAGE_URI is memory://.*2 web processes"):
+        production_app(RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY=2)
+
+
+def test_rate_limits_in_memory_are_allowed_for_a_single_web_process() -> None:
+    assert production_app(RATELIMIT_STORAGE_URI="memory://", WEB_CONCURRENCY=1)
 
 
 def test_an_unknown_environment_name_is_refused() -> None:
@@ -24,7 +92,45 @@ def test_an_unknown_environment_name_is_refused() -> None:
         create_app("staging")
 
 
+def _start(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items()
+             if key not in {"ALERTS_ENV", "SECRET_KEY", "NOTIFY_API_KEY", "RATELIMIT_STORAGE_URI", "WEB_CONCURRENCY",
+                            "TRUSTED_PROXY_COUNT"}
+             and not key.startswith("FLASK_")}
+    return subprocess.run([sys.executable, *argv], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_a_deployment_that_sets_nothing_refuses_to_start_with_one_line_naming_the_variable() -> None:
+    started = _start({}, "-c", "import wsgi")
+    assert started.returncode == 3  # gunicorn's "worker failed to boot": the arbiter stops, it doesn't respawn
+    assert started.stderr.strip().splitlines() == [
+        "Refusing to start: SECRET_KEY must be set in production: "
+        "make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    ]
+
+
+def test_the_flask_command_refuses_the_same_way() -> None:
+    settings = {"SECRET_KEY": secrets.token_urlsafe(32), "NOTIFY_API_KEY": "k", "WEB_CONCURRENCY": "4"}
+    started = _start(settings, "-m", "flask", "--app", "wsgi", "routes")
+    assert started.returncode == 3
+    lines = started.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("Refusing to start: RATELIMIT_STORAGE_URI is memory://, so each of the 4 web")
+
+
+def test_a_malformed_number_in_the_environment_is_refused_in_one_line_too() -> None:
+    started = _start({"TRUSTED_PROXY_COUNT": "one"}, "-c", "import wsgi")
+    assert started.returncode == 3
+    assert started.stderr.strip().splitlines() == [
+        "Refusing to start: TRUSTED_PROXY_COUNT must be a whole number, not 'one'"]
+
+
 def test_postgres_urls_from_a_paas_use_the_psycopg_driver() -> None:
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_production_settings_in_tests_pass_every_check() -> None:
+    assert production_settings()["SECRET_KEY"] not in PUBLISHED_SECRET_KEYS

@@ -8,10 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from alerts import create_app
 from config.settings import trusted_hosts
-
-KEY = "test_key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
+from tests.production import production_app
 
 PAGES_AND_ENDPOINTS = ["/", "/notices?postcode=DT4+7TA", "/accessibility", "/no-such-page", "/api/v1/notices",
                        "/api/v1/openapi.json", "/healthz", "/assets/govuk-frontend.min.css"]
@@ -60,9 +58,7 @@ def test_scripts_are_allowed_only_from_the_service_or_with_this_responses_nonce(
 
 def test_hsts_is_sent_only_in_production(client: FlaskClient) -> None:
     assert "Strict-Transport-Security" not in client.get("/").headers
-    production = create_app("production", {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                            "NOTIFY_API_KEY": KEY,
-                                           "BASE_URL": "https://alerts.dorsetcouncil.example"})
+    production = production_app()
     response = production.test_client().get("/assets/govuk-frontend.min.css",
                                              base_url="https://alerts.dorsetcouncil.example")
     assert response.status_code == 200
@@ -100,9 +96,7 @@ def test_production_trusts_only_the_base_url_host_unless_told_otherwise() -> Non
 
 
 def test_production_refuses_a_loopback_host_header_unless_trusted() -> None:
-    production = create_app("production", {"SECRET_KEY": "x" * 32, "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                                            "NOTIFY_API_KEY": KEY,
-                                           "BASE_URL": "https://alerts.dorsetcouncil.example"})
+    production = production_app()
     assert production.test_client().get("/assets/govuk-frontend.min.css").status_code == 400
 
 

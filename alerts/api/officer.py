@@ -19,6 +19,7 @@ from alerts.data.publishing import NoticeDraft, NoticeStateError
 from alerts.errors import problem
 from alerts.extensions import csrf, db
 from alerts.models import ApiToken, Impact, Notice, NoticeStatus, Role
+from alerts.text import hidden_character_error
 
 SYNC_EXPANSION_BATCH = 500
 
@@ -63,6 +64,8 @@ def _text(body: dict[str, Any], name: str, errors: dict[str, str], message: str,
         return ""
     if required and not value.strip():
         errors[name] = message
+    elif hidden := hidden_character_error(name, value):
+        errors[name] = hidden
     elif len(value) > max_length:
         errors[name] = f"{name} must be {max_length} characters or fewer"
     return value

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from alerts.extensions import db
+from alerts.ingest.addresses import refusal_for_url
 from alerts.ingest.met_office import MetOfficeWarning
 from alerts.models import FeedSource, Notice, PostcodeLookup, WeatherWarning
 
@@ -59,8 +60,11 @@ def get_feed_source(source_id: int) -> FeedSource | None:
     return db.session.get(FeedSource, source_id)
 
 
-def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes: int | None) -> dict[str, str]:
-    """What is wrong with a feed source's fields, keyed by field, in GOV.UK error message wording."""
+def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes: int | None,
+                       https_only: bool = False, allow_loopback: bool = True) -> dict[str, str]:
+    """What is wrong with a feed source's fields, keyed by field, in GOV.UK error message wording. The address
+    rules (alerts/ingest/addresses.py) are enforced on every fetch; the admin's form also passes them here, so a
+    bad address is refused as it is typed."""
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Enter a name for the feed"
@@ -73,6 +77,11 @@ def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes:
         errors["url"] = "Enter a web address starting with https:// or http://"
     elif len(url) > 1000:
         errors["url"] = "Web address must be 1,000 characters or fewer"
+    elif https_only and parts.scheme != "https":
+        errors["url"] = "Enter a web address starting with https://"
+    elif refusal := refusal_for_url(url.strip(), https_only=https_only, allow_loopback=allow_loopback):
+        # Issue 13: a literal private address is refused here; names are checked each time they are fetched.
+        errors["url"] = "Enter a public web address: " + refusal.removeprefix("The feed address is not allowed: ")
     if kind not in FEED_KINDS:
         errors["kind"] = "Select what kind of feed this is"
     if poll_interval_minutes is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import func, select, text
 
 from alerts.extensions import db
@@ -17,6 +20,23 @@ def record_heartbeat(name: str, holder: str, details: dict | None = None) -> Non
 
 def get_heartbeat(name: str) -> Heartbeat | None:
     return db.session.get(Heartbeat, name)
+
+
+SCHEDULER_STALE_AFTER = dt.timedelta(minutes=2)
+
+
+def scheduler_state() -> dict[str, Any]:
+    """The scheduler's heartbeat as operators see it (the leader's host and pid included); /healthz shows less."""
+    beat = get_heartbeat("scheduler")
+    if beat is None:
+        return {"status": "never-seen", "last_heartbeat": None, "seconds_since_heartbeat": None, "leader": None}
+    age = utc_now() - beat.beat_at_utc
+    return {
+        "status": "ok" if age <= SCHEDULER_STALE_AFTER else "stale",
+        "last_heartbeat": beat.beat_at_utc,
+        "seconds_since_heartbeat": int(age.total_seconds()),
+        "leader": beat.holder,
+    }
 
 
 def database_is_up() -> bool:

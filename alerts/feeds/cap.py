@@ -19,6 +19,7 @@ from lxml import etree
 
 from alerts.links import external_url, notice_url
 from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind
+from alerts.text import xml_safe
 
 CAP_NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_MIMETYPE = "application/cap+xml"
@@ -144,7 +145,7 @@ def build_cap_alert(notice: Notice, context: CapContext, now: dt.datetime) -> by
 def _add(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
     element = etree.SubElement(parent, f"{{{CAP_NAMESPACE}}}{tag}")
     if text is not None:
-        element.text = text
+        element.text = xml_safe(text)  # a row saved before input refused hidden characters still makes valid CAP
     return element
 
 

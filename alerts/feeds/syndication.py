@@ -21,6 +21,7 @@ from alerts.feeds.cap import CAP_MIMETYPE, cap_url
 from alerts.formatting import london_time
 from alerts.links import external_url, notice_url
 from alerts.models import Notice, NoticeStatus, NoticeUpdate
+from alerts.text import xml_safe
 
 FeedFormat = Literal["atom", "rss"]
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -54,9 +55,11 @@ def latest_update(notice: Notice) -> NoticeUpdate | None:
 
 
 def entry_title(notice: Notice) -> str:
+    # Atom needs a title: one made only of characters XML can't carry would otherwise leave none.
+    title = xml_safe(notice.title) or f"Notice {notice.id}"
     if notice.status == NoticeStatus.ACTIVE:
-        return notice.title
-    return f"{STATUS_WORDS.get(NoticeStatus(notice.status), 'Ended')}: {notice.title}"
+        return title
+    return f"{STATUS_WORDS.get(NoticeStatus(notice.status), 'Ended')}: {title}"
 
 
 def entry_text(notice: Notice, area_names: Sequence[str]) -> str:
@@ -81,9 +84,9 @@ def entry_text(notice: Notice, area_names: Sequence[str]) -> str:
 def _generator(details: FeedDetails, kind: FeedFormat, updated: dt.datetime) -> FeedGenerator:
     feed = FeedGenerator()
     feed.id(f"tag:{tag_authority(details.base_url)},2026:{details.id_suffix}")
-    feed.title(details.title)
-    feed.subtitle(details.subtitle)
-    feed.author({"name": details.council_name})
+    feed.title(xml_safe(details.title))
+    feed.subtitle(xml_safe(details.subtitle))
+    feed.author({"name": xml_safe(details.council_name)})
     feed.language("en-GB")
     feed.rights("Contains public sector information licensed under the Open Government Licence v3.0.")
     # feedgen uses the first link as RSS's channel <link>, so the web page goes first in RSS.
@@ -112,10 +115,11 @@ def notices_feed(
         entry_links.append(links)
         for link in links:
             entry.link(**link)
-        text = entry_text(notice, area_names.get(notice.id, []))
+        # Rows saved before input refused hidden characters must not break the feed (alerts/text.py).
+        text = xml_safe(entry_text(notice, area_names.get(notice.id, [])))
         entry.content(text, type="text")
         entry.description(text)
-        entry.category(term=notice.service_id, label=notice.service.name)
+        entry.category(term=notice.service_id, label=xml_safe(notice.service.name))
         entry.updated(notice.updated_at_utc)
         # RSS has no "updated": its pubDate carries the latest update, so readers notice the change.
         entry.published(notice.updated_at_utc if kind == "rss" else (notice.published_at_utc or notice.created_at_utc))
@@ -139,7 +143,7 @@ def cap_index_feed(notices: Sequence[Notice], details: FeedDetails) -> bytes:
         for link in links:
             entry.link(**link)
         latest = latest_update(notice)
-        entry.summary(latest.summary if latest else notice.summary)
+        entry.summary(xml_safe(latest.summary if latest else notice.summary))
         entry.updated(notice.updated_at_utc)
         entry.published(notice.published_at_utc or notice.created_at_utc)
     return _with_entry_links(feed.atom_str(pretty=True), entry_links)

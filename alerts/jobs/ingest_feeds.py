@@ -66,6 +66,9 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
         last_modified=target.last_modified,
         timeout_seconds=config["FEED_TIMEOUT_SECONDS"],
         max_bytes=config["FEED_MAX_BYTES"],
+        https_only=config["ALERTS_ENV"] == "production",
+        allow_loopback=bool(config.get("FEED_ALLOW_LOOPBACK")),
+        max_redirects=config["FEED_MAX_REDIRECTS"],
     )
     now = utc_now()
     if result.status == "error":

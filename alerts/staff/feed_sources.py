@@ -5,7 +5,7 @@ Every change is an audit event, committed with the change itself.
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from alerts.data import feeds as feed_data
@@ -36,7 +36,8 @@ def _checked_fields(form: FeedSourceForm) -> dict | None:
         bad_interval = False
     fields = {"name": form.name.data or "", "url": form.url.data or "", "kind": form.kind.data or "",
               "poll_interval_minutes": interval}
-    errors = feed_data.feed_source_errors(**fields)
+    errors = feed_data.feed_source_errors(**fields, https_only=current_app.config["ALERTS_ENV"] == "production",
+                                          allow_loopback=bool(current_app.config.get("FEED_ALLOW_LOOPBACK")))
     if bad_interval:
         errors["poll_interval_minutes"] = NOT_A_NUMBER
     for name, message in errors.items():

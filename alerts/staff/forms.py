@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -24,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
 from alerts.formatting import LONDON
 from alerts.models import Impact, Role
+from alerts.text import FlaskForm
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
                 SelectChoice(Role.ADMIN.value, "Admin")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import Field, RadioField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
@@ -14,6 +13,7 @@ from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
 from alerts.subscribe import codes, signups
+from alerts.text import FlaskForm
 
 
 class HoneypotMixin:

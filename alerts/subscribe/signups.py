@@ -34,6 +34,7 @@ from alerts.notify import (
     render_manage_link_sms,
 )
 from alerts.subscribe import codes, defences
+from alerts.text import hidden_character_error
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +274,12 @@ def validate_api_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]
     """Check a POST /api/v1/subscriptions body; field errors use the same wording as the pages."""
     if not isinstance(payload, dict):
         return None, {"body": "Send a JSON object"}
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {
+        name: error for name in ("channel", "contact", "postcode")
+        if (error := hidden_character_error(name, payload.get(name)))
+    }
+    if errors:
+        return None, errors
     channel_text = payload.get("channel")
     channel = Channel(channel_text) if channel_text in ("sms", "email") else None
     if channel is None:

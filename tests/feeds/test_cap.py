@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,15 +12,14 @@ from sqlalchemy import select
 from alerts.data.demo import load_demo_notices
 from alerts.extensions import db
 from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, utc_now
+from tests.xml_schemas import cap_schema as vendored_cap_schema
 
-CAP_XSD = Path(__file__).resolve().parents[2] / ".." / "shared" / "schemas" / "CAP-v1.2.xsd"
 CAP = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 
 
 @pytest.fixture(scope="module")
 def cap_schema() -> etree.XMLSchema:
-    assert CAP_XSD.exists(), f"the OASIS CAP 1.2 schema should be at {CAP_XSD}"
-    return etree.XMLSchema(etree.parse(str(CAP_XSD)))
+    return vendored_cap_schema()
 
 
 def cap(client: FlaskClient, notice_id: int) -> etree._Element:

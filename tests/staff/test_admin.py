@@ -2,8 +2,10 @@ import hashlib
 
 from sqlalchemy import select
 
+from alerts.data import operations
 from alerts.extensions import db
 from alerts.models import ApiToken, AuditEvent, Channel, Message, MessageKind, MessageStatus, Role, StaffUser
+from tests.api.test_health import hold_everything_for_a_refused_key
 from tests.staff.conftest import post_form
 
 
@@ -60,3 +62,12 @@ def test_the_outbox_lists_messages_newest_first_with_their_bodies_codes_masked(c
     assert "Not sent — no Notify API key" in page.text
     assert "confirmation code is •••• 56" in page.text and "123456" not in page.text
     assert db.session.scalar(select(AuditEvent.action).where(AuditEvent.action == "outbox.viewed"))
+
+
+def test_the_staff_outbox_page_shows_the_details_healthz_leaves_out(client_request, sign_in_as) -> None:
+    operations.record_heartbeat("scheduler", "worker-7.internal:4242")
+    hold_everything_for_a_refused_key()
+    sign_in_as(Role.ADMIN)
+    page = client_request.get("/staff/outbox")
+    assert "worker-7.internal:4242" in page.text
+    assert "Invalid token: API key not found" in page.text

@@ -3,6 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
+import pytest
 import responses
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -180,3 +181,17 @@ def test_check_now_on_a_broken_feed_records_the_error_and_keeps_the_warnings(cli
 def test_an_unknown_feed_source_is_not_found(client_request, sign_in_as) -> None:
     sign_in_as(Role.ADMIN)
     client_request.get("/staff/feed-sources/999", expected_status=404)
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("http://169.254.169.254/latest/meta-data/", "Enter a public web address: 169.254.169.254 is a link-local address"),
+    ("http://127.0.0.1:8080/feed.xml", "Enter a public web address: 127.0.0.1 is a loopback address"),
+    ("http://localhost/feed.xml", "Enter a public web address: localhost is a loopback address"),
+])
+def test_an_admin_cannot_point_a_feed_source_at_the_private_network(client_request, sign_in_as, url, message) -> None:
+    sign_in_as(Role.ADMIN)
+    page = post_form(client_request, "/staff/feed-sources/new",
+                     {"name": "Feed", "url": url, "kind": "generic", "poll_interval_minutes": "15"},
+                     expected_status=400, token_from="/staff/feed-sources/new")
+    assert page.error_summary() == [message]
+    assert db.session.query(FeedSource).count() == 0
