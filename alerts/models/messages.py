@@ -25,6 +25,7 @@ class MessageKind(enum.StrEnum):
     ALERT = "alert"
     CONFIRMATION = "confirmation"
     MANAGE_LINK = "manage_link"
+    APPROVAL_REQUEST = "approval_request"  # to officers: something waits for their approval (issue 11)
 
 
 # Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.models.base import Base, TimestampMixin, enum_column
 
@@ -58,3 +58,9 @@ class ApiToken(TimestampMixin, Base):
     token_prefix: Mapped[str] = mapped_column(String(12))
     revoked_at_utc: Mapped[dt.datetime | None]
     last_used_at_utc: Mapped[dt.datetime | None]
+    # Issue 11: a token acts for one named person, with that person's role now (not `role`, kept as a record of
+    # the role when it was made), and expires. A token made before this has no person and no longer works.
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    expires_at_utc: Mapped[dt.datetime | None]
+
+    staff_user: Mapped[StaffUser | None] = relationship(lazy="joined")

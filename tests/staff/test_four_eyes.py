@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from alerts.data import publishing
+from alerts import publishing
 from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, Notice, NoticeStatus, Role, StaffUser, utc_now
@@ -216,7 +216,8 @@ def test_an_update_whose_audience_crosses_the_threshold_waits_but_a_small_one_do
     app.config["APPROVAL_THRESHOLD"] = 2
     try:
         post_form(client_request, f"/staff/notices/{notice.id}/update",
-                  {"summary": "More snow.", "advice": "", "notify": "y"}, token_from=f"/staff/notices/{notice.id}/update")
+                  {"summary": "More snow.", "advice": "", "notify": "y"},
+                  token_from=f"/staff/notices/{notice.id}/update")
     finally:
         app.config["APPROVAL_THRESHOLD"] = 5000
     notice = fresh(notice)
