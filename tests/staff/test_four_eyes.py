@@ -386,3 +386,62 @@ def test_the_openapi_document_describes_approval(client) -> None:
     assert {"200", "403"} <= set(approve["responses"])
     assert "202" in document["paths"]["/api/v1/notices/{notice_id}/updates"]["post"]["responses"]
 
+
+
+def test_the_officer_whose_token_asked_for_an_update_cannot_approve_it_in_the_pages(
+        client, client_request, officers, subscribers) -> None:
+    holder, other, _ = officers
+    headers = token_for(holder)
+    notice_id = client.post("/api/v1/notices", json={**API_NOTICE, "notify": False}, headers=headers).json["id"]
+    assert client.post(f"/api/v1/notices/{notice_id}/updates", json={"summary": "Tell everyone."},
+                       headers=headers).status_code == 202
+    sign_in(client_request, holder)
+    post_form(client_request, f"/staff/notices/{notice_id}/approve", {}, expected_status=409)
+    notice = db.session.get(Notice, notice_id)
+    assert alerts_for(notice) == [] and notice.pending_update is not None
+    sign_in(client_request, other)
+    post_form(client_request, f"/staff/notices/{notice_id}/approve", {})
+    assert len(alerts_for(fresh(notice))) == 2
+
+
+def test_withdrawing_an_update_waiting_for_approval_sends_nothing(client_request, officers, subscribers) -> None:
+    author, _, _ = officers
+    sign_in(client_request, author)
+    notice = create_draft(client_request, areas=["whole-county"], notify="")
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    post_form(client_request, f"/staff/notices/{notice.id}/update", {"summary": "Oops.", "advice": "", "notify": "y"},
+              token_from=f"/staff/notices/{notice.id}/update")
+    post_form(client_request, f"/staff/notices/{notice.id}/cancel", {})
+    notice = fresh(notice)
+    assert notice.status == NoticeStatus.ACTIVE and notice.pending_update is None and alerts_for(notice) == []
+
+
+def test_a_disabled_officer_or_the_contact_centre_cannot_approve(client_request, officers, factories,
+                                                                 subscribers) -> None:
+    author, _, _ = officers
+    sign_in(client_request, author)
+    notice = create_draft(client_request, areas=["whole-county"])
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    notice = fresh(notice)
+    assert not publishing.may_approve(notice, factories.StaffUserFactory(is_disabled=True))
+    assert not publishing.may_approve(notice, factories.StaffUserFactory(role=Role.CONTACT_CENTRE))
+    assert publishing.may_approve(notice, factories.StaffUserFactory(role=Role.ADMIN))
+
+
+def test_the_approval_check_asks_the_database_for_no_more_than_threshold_plus_one_rows(app, factories) -> None:
+    from sqlalchemy import event
+
+    from alerts.data import publishing as notice_data
+    notice = factories.NoticeFactory(area_ids=["weymouth"], status=NoticeStatus.DRAFT)
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        assert notice_data.needs_approval(notice, 4) is False
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    counted = [s for s in statements if "count(" in s.lower()]
+    assert counted and all("LIMIT" in s.upper() for s in counted)
