@@ -121,7 +121,11 @@ def create_draft(draft: NoticeDraft, actor: Actor) -> Notice:
 
 def edit_draft(notice: Notice, draft: NoticeDraft, actor: Actor) -> bool:
     """Change a draft. Returns True when the change withdrew a request for approval (back to draft)."""
-    withdrawn = notice_data.edit_draft(notice, draft, editor_id=actor.user_id)
+    try:
+        withdrawn = notice_data.edit_draft(notice, draft, editor_id=actor.user_id)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
     _audit(actor, "notice.draft_edited", notice, approval_withdrawn=withdrawn)
     db.session.commit()
     return withdrawn
@@ -132,8 +136,12 @@ def edit_draft(notice: Notice, draft: NoticeDraft, actor: Actor) -> bool:
 def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.datetime | None = None,
                         expand: bool = True) -> NoticeStatus:
     """Publish now, schedule, or hold for a second officer (and tell those who may approve)."""
-    status = notice_data.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
-                                             publish_at_utc=publish_at_utc)
+    try:
+        status = notice_data.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
+                                                 publish_at_utc=publish_at_utc)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
     _audit(actor, "notice.publish_requested", notice, status=str(status))
     if status == NoticeStatus.AWAITING_APPROVAL:
         _tell_approvers(notice, actor)
@@ -147,10 +155,20 @@ def create_and_publish(draft: NoticeDraft, actor: Actor, *, expand: bool = True)
     return notice, request_publication(notice, actor, expand=expand)
 
 
-def approve(notice: Notice, actor: Actor, *, expand: bool = True) -> NoticeStatus:
-    """Approve what waits on the notice. Raises ApprovalRefused when this person may not (nothing is changed)."""
+def waiting_since(notice: Notice) -> dt.datetime | None:
+    """When what waits for approval was asked for: an approval names it, so it can't approve a later version."""
+    return notice.pending_update.requested_at_utc if notice.pending_update is not None else notice.requested_at_utc
+
+
+def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | None = None) -> NoticeStatus:
+    """Approve what waits on the notice. Raises ApprovalRefused when this person may not (nothing is changed).
+    `seen` is `waiting_since` as the approver's page showed it: if the request was withdrawn and made again since,
+    they have not seen what they would approve."""
     waiting = notice.pending_update
     what = str(waiting.kind) if waiting is not None else "publication"
+    since = waiting_since(notice)
+    if seen is not None and (since is None or seen != since.isoformat()):
+        raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
     try:
         status = notice_data.approve(notice, approver_id=actor.user_id)
     except NoticeStateError:

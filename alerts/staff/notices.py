@@ -169,7 +169,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
         message_counts=fanouts.message_counts_for_notice(notice.id),
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
         now=utc_now(),
-        may_approve=service.may_approve(notice, current_user),
+        may_approve=service.may_approve(notice, current_user), waiting_since=service.waiting_since(notice),
         form=publish_form, error_summary=error_summary,
     )
     return page, status
@@ -221,7 +221,7 @@ def approve(notice_id: int) -> Response | tuple[str, int]:
         abort(400)
     was_update = notice.pending_update is not None and notice.status == NoticeStatus.ACTIVE
     try:
-        status = service.approve(notice, _actor())
+        status = service.approve(notice, _actor(), seen=request.form.get("seen") or None)
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
     if was_update and status == NoticeStatus.ACTIVE:

@@ -445,3 +445,28 @@ def test_the_approval_check_asks_the_database_for_no_more_than_threshold_plus_on
         event.remove(db.engine, "before_cursor_execute", capture)
     counted = [s for s in statements if "count(" in s.lower()]
     assert counted and all("LIMIT" in s.upper() for s in counted)
+
+
+def test_an_approval_from_a_page_opened_before_the_notice_was_changed_and_asked_again_is_refused(
+        client, client_request, officers, subscribers) -> None:
+    author, approver, _ = officers
+    sign_in(client_request, author)
+    notice = create_draft(client_request, areas=["whole-county"])
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    sign_in(client_request, approver)
+    page = client_request.get(f"/staff/notices/{notice.id}")
+    seen = page.soup.select_one(f"form[action='/staff/notices/{notice.id}/approve'] input[name=seen]")["value"]
+    assert seen
+
+    notice = fresh(notice)  # meanwhile the author changes it and asks again (here through the service directly)
+    from alerts.data.publishing import NoticeDraft
+    from alerts.models import Impact
+    actor = publishing.Actor(user_id=author.id, name=author.email)
+    publishing.edit_draft(notice, NoticeDraft(title="Something else entirely", service_id="bins-and-recycling",
+                                              area_ids=["whole-county"], impact=Impact.SEVERE, summary="Changed."),
+                          actor)
+    publishing.request_publication(fresh(notice), actor)
+
+    page = post_form(client_request, f"/staff/notices/{notice.id}/approve", {"seen": seen}, expected_status=409)
+    assert page.error_summary() == ["This notice changed after you opened it. Check it again before approving it."]
+    assert fresh(notice).status == NoticeStatus.AWAITING_APPROVAL
