@@ -33,7 +33,7 @@ def _actor() -> service.Actor:
     return service.Actor.staff(current_user, request.remote_addr)
 
 
-@staff.app_context_processor
+@staff.context_processor
 def _approval_helpers() -> dict[str, object]:
     """`can_approve(notice)` for staff templates (the dashboard lists first what the reader may approve)."""
     def can_approve(notice: Notice) -> bool:
