@@ -470,3 +470,50 @@ def test_an_approval_from_a_page_opened_before_the_notice_was_changed_and_asked_
     page = post_form(client_request, f"/staff/notices/{notice.id}/approve", {"seen": seen}, expected_status=409)
     assert page.error_summary() == ["This notice changed after you opened it. Check it again before approving it."]
     assert fresh(notice).status == NoticeStatus.AWAITING_APPROVAL
+
+
+def test_the_dispatcher_sends_the_approval_request_through_notify_ahead_of_the_alerts(
+        app, client_request, officers) -> None:
+    import responses
+    from responses import matchers
+
+    from alerts.delivery.allowance import reset_allowance
+    from alerts.delivery.dispatcher import Dispatcher
+    from alerts.delivery.gateway import reset_gateway
+    from tests.delivery.conftest import API_KEY, EMAIL_URL, accepted
+
+    author, other, third = officers
+    staff_data.set_disabled(third, True)
+    db.session.commit()
+    sign_in(client_request, author)
+    notice = create_draft(client_request, areas=["whole-county"])
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    message = db.session.scalar(select(Message).where(Message.kind == MessageKind.APPROVAL_REQUEST))
+    assert message.status == "queued", "queued in the request, never sent from it"
+
+    previous = {name: app.config[name] for name in ("NOTIFY_API_KEY", "NOTIFY_RATE_LIMIT_PER_MINUTE")}
+    app.config.update(NOTIFY_API_KEY=API_KEY, NOTIFY_RATE_LIMIT_PER_MINUTE=600_000)
+    reset_gateway(app)
+    reset_allowance(app)
+    body = (f"{author.email} has asked to send a notice to the whole county: \"Bin collections suspended in "
+            "Weymouth\".\n\nNothing is published or sent until an officer other than whoever wrote, changed or "
+            "asked to send it approves it. Check it and approve it, or cancel it:\n\n"
+            f"http://localhost/staff/notices/{notice.id}")
+    try:
+        with responses.RequestsMock() as mock:
+            mock.post(EMAIL_URL, status=201, json=accepted(message.id), match=[matchers.json_params_matcher({
+                "email_address": other.email, "template_id": app.config["NOTIFY_EMAIL_TEMPLATE_ID"],
+                "personalisation": {"subject": "Approval needed: Bin collections suspended in Weymouth",
+                                    "body": body},
+                "reference": message.id})])
+            dispatcher = Dispatcher(app, concurrency=1)
+            try:
+                dispatcher.run_batch()
+            finally:
+                dispatcher.close()
+    finally:
+        app.config.update(previous)
+        reset_gateway(app)
+        reset_allowance(app)
+    db.session.expire_all()
+    assert db.session.get(Message, message.id).status == "sent"
