@@ -517,3 +517,13 @@ def test_the_dispatcher_sends_the_approval_request_through_notify_ahead_of_the_a
         reset_allowance(app)
     db.session.expire_all()
     assert db.session.get(Message, message.id).status == "sent"
+
+
+def test_the_edit_page_warns_that_a_change_withdraws_the_request(client_request, officers, subscribers) -> None:
+    author, _, _ = officers
+    sign_in(client_request, author)
+    notice = create_draft(client_request, areas=["whole-county"])
+    assert client_request.get(f"/staff/notices/{notice.id}/edit").soup.select_one("#withdraws-request") is None
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    page = client_request.get(f"/staff/notices/{notice.id}/edit")
+    assert "Saving a change withdraws the request" in page.soup.select_one("#withdraws-request").get_text()
