@@ -51,6 +51,7 @@ class Actor:
     name: str  # shown in the audit log
     api_token_id: int | None = None
     ip_address: str | None = None
+    token_made_by_id: int | None = None  # the admin who made the token: involved too, so never the second pair
 
     @classmethod
     def staff(cls, user: StaffUser, ip_address: str | None) -> Actor:
@@ -59,7 +60,7 @@ class Actor:
     @classmethod
     def token(cls, token: ApiToken, ip_address: str | None) -> Actor:
         return cls(user_id=token.staff_user_id, name=f"api token: {token.name}", api_token_id=token.id,
-                   ip_address=ip_address)
+                   ip_address=ip_address, token_made_by_id=token.created_by_id)
 
 
 SCHEDULER = Actor(user_id=None, name="scheduler")
@@ -114,6 +115,7 @@ def _finish(notice: Notice, *, expand: bool) -> None:
 
 def create_draft(draft: NoticeDraft, actor: Actor) -> Notice:
     notice = notice_data.create_draft(draft, created_by_id=actor.user_id)
+    notice_data.add_editor(notice, actor.token_made_by_id)
     _audit(actor, "notice.draft_created", notice, title=notice.title)
     db.session.commit()
     return notice
@@ -142,6 +144,7 @@ def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.date
     except NoticeStateError:
         db.session.rollback()
         raise
+    notice_data.add_editor(notice, actor.token_made_by_id)
     _audit(actor, "notice.publish_requested", notice, status=str(status))
     if status == NoticeStatus.AWAITING_APPROVAL:
         _tell_approvers(notice, actor)
@@ -152,6 +155,7 @@ def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.date
 def create_and_publish(draft: NoticeDraft, actor: Actor, *, expand: bool = True) -> tuple[Notice, NoticeStatus]:
     """The API's one step: write the notice and ask to publish it, in one transaction."""
     notice = notice_data.create_draft(draft, created_by_id=actor.user_id)
+    notice_data.add_editor(notice, actor.token_made_by_id)
     return notice, request_publication(notice, actor, expand=expand)
 
 
@@ -170,7 +174,7 @@ def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | No
     if seen is not None and (since is None or seen != since.isoformat()):
         raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
     try:
-        status = notice_data.approve(notice, approver_id=actor.user_id)
+        status = notice_data.approve(notice, approver_id=actor.user_id, token_made_by_id=actor.token_made_by_id)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -201,6 +205,7 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
         db.session.rollback()
         raise
     if isinstance(posted, PendingUpdate):
+        posted.token_made_by_id = actor.token_made_by_id
         _audit(actor, "notice.update_requested", notice, notify=notify)
         _tell_approvers(notice, actor)
     else:
@@ -219,6 +224,7 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
         db.session.rollback()
         raise
     if isinstance(done, PendingUpdate):
+        done.token_made_by_id = actor.token_made_by_id
         _audit(actor, "notice.resolve_requested", notice, notify=notify)
         _tell_approvers(notice, actor)
     else:

@@ -88,15 +88,20 @@ def edit_draft(notice: Notice, draft: NoticeDraft, *, editor_id: int | None) -> 
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL):
         raise NoticeStateError("Only a draft can be edited. Post an update instead.")
     _apply(notice, draft)
-    editor = db.session.get(StaffUser, editor_id) if editor_id is not None else None
-    if editor is not None and editor.id != notice.created_by_id and editor not in notice.editors:
-        notice.editors.append(editor)
+    add_editor(notice, editor_id)
     withdrawn = notice.status == NoticeStatus.AWAITING_APPROVAL
     if withdrawn:
         notice.status = NoticeStatus.DRAFT
         notice.requested_by_id = notice.requested_at_utc = notice.publish_at_utc = None
     notice.updated_at_utc = utc_now()
     return withdrawn
+
+
+def add_editor(notice: Notice, user_id: int | None) -> None:
+    """Record someone, other than its author, who changed the notice or had a hand in sending it."""
+    editor = db.session.get(StaffUser, user_id) if user_id is not None else None
+    if editor is not None and editor.id != notice.created_by_id and editor not in notice.editors:
+        notice.editors.append(editor)
 
 
 def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED) -> bool:
@@ -124,27 +129,29 @@ def request_publication(notice: Notice, *, by_user_id: int | None, threshold: in
     return NoticeStatus(notice.status)
 
 
-def approval_refusal(notice: Notice, approver: StaffUser | None) -> str | None:
+def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_by_id: int | None = None) -> str | None:
     """Why this person may not approve what waits on this notice, or None if they may. The one home of the rule:
-    the approver is an enabled officer other than whoever wrote, changed or asked to send it (DESIGN §3)."""
+    the approver is an enabled officer other than whoever wrote, changed or asked to send it (DESIGN §3). Approving
+    through an API token, the admin who made the token must not be one of those either."""
     if notice.pending_update is not None:
-        blocked = {notice.pending_update.requested_by_id}
+        blocked = {notice.pending_update.requested_by_id, notice.pending_update.token_made_by_id}
     elif notice.status == NoticeStatus.AWAITING_APPROVAL:
         blocked = {notice.created_by_id, notice.requested_by_id} | {editor.id for editor in notice.editors}
     else:
         return "This notice is not waiting for approval."
     if approver is None or approver.is_disabled or not approver.has_role(Role.OFFICER):
         return "Only an officer can approve a notice."
-    if approver.id in blocked:
+    if approver.id in blocked or (token_made_by_id is not None and token_made_by_id in blocked):
         return "A different officer must approve this notice: you wrote, changed or asked to publish it."
     return None
 
 
-def approve(notice: Notice, *, approver_id: int | None) -> NoticeStatus:
+def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | None = None) -> NoticeStatus:
     """Approve what waits on this notice: its first publication, or an update or resolution with alerts on."""
     if notice.pending_update is None and notice.status != NoticeStatus.AWAITING_APPROVAL:
         raise NoticeStateError("This notice is not waiting for approval.")
-    refusal = approval_refusal(notice, db.session.get(StaffUser, approver_id) if approver_id is not None else None)
+    approver = db.session.get(StaffUser, approver_id) if approver_id is not None else None
+    refusal = approval_refusal(notice, approver, token_made_by_id=token_made_by_id)
     if refusal:
         raise ApprovalRefused(refusal)
     if notice.pending_update is not None:

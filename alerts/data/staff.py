@@ -115,11 +115,13 @@ class NewApiToken:
     record: ApiToken
 
 
-def create_api_token(name: str, user: StaffUser, *, days: int = API_TOKEN_DEFAULT_DAYS) -> NewApiToken:
+def create_api_token(name: str, user: StaffUser, *, days: int = API_TOKEN_DEFAULT_DAYS,
+                     created_by_id: int | None = None) -> NewApiToken:
     """A token that acts for `user`, with whatever role they hold when it is used, until it expires."""
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(name=name.strip(), role=user.role, token_hash=_token_hash(token), token_prefix=token[:12],
-                      staff_user_id=user.id, expires_at_utc=utc_now() + dt.timedelta(days=days))
+                      staff_user_id=user.id, expires_at_utc=utc_now() + dt.timedelta(days=days),
+                      created_by_id=created_by_id)
     db.session.add(record)
     db.session.flush()
     return NewApiToken(token=token, record=record)

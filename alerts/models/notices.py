@@ -133,7 +133,9 @@ class PendingUpdate(Base):
     summary: Mapped[str] = mapped_column(Text)
     advice: Mapped[str] = mapped_column(Text, default="")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    # Asked through an API token made by this admin: they may not approve it either.
+    token_made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     requested_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
     notice: Mapped[Notice] = relationship(back_populates="pending_update")
-    requested_by: Mapped[StaffUser | None] = relationship(lazy="selectin")
+    requested_by: Mapped[StaffUser | None] = relationship(foreign_keys=[requested_by_id], lazy="selectin")

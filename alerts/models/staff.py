@@ -62,5 +62,8 @@ class ApiToken(TimestampMixin, Base):
     # the role when it was made), and expires. A token made before this has no person and no longer works.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
     expires_at_utc: Mapped[dt.datetime | None]
+    # The admin who made it, if made on the page: whatever the token asks to send, its maker can't approve either,
+    # or an admin could mint a token for a colleague and approve their own sends.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
 
-    staff_user: Mapped[StaffUser | None] = relationship(lazy="joined")
+    staff_user: Mapped[StaffUser | None] = relationship(foreign_keys=[staff_user_id], lazy="joined")

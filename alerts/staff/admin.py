@@ -104,7 +104,8 @@ def api_tokens() -> str | tuple[str, int]:
     new_token = None
     user = staff_data.get_staff_user(int(form.user.data)) if (form.user.data or "").isdigit() else None
     if form.validate_on_submit() and user is not None:
-        created = staff_data.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"))
+        created = staff_data.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"),
+                                              created_by_id=current_user.id)
         audit("api_token.created", "api_token", created.record.id, name=created.record.name, user=user.email,
               role=str(user.role), days=int(form.days.data or "90"))
         db.session.commit()

@@ -33,9 +33,11 @@ def upgrade():
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('advice', sa.Text(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('token_made_by_id', sa.Integer(), nullable=True),
     sa.Column('requested_at_utc', alerts.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['notice_id'], ['notices.id'], name=op.f('fk_pending_updates_notice_id_notices'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['requested_by_id'], ['staff_users.id'], name=op.f('fk_pending_updates_requested_by_id_staff_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['token_made_by_id'], ['staff_users.id'], name=op.f('fk_pending_updates_token_made_by_id_staff_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_updates')),
     sa.UniqueConstraint('notice_id', name=op.f('uq_pending_updates_notice_id'))
     )
@@ -52,13 +54,17 @@ def upgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.add_column(sa.Column('staff_user_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('expires_at_utc', alerts.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('created_by_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_api_tokens_staff_user_id'), ['staff_user_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_api_tokens_staff_user_id_staff_users'), 'staff_users', ['staff_user_id'], ['id'], ondelete='CASCADE')
+        batch_op.create_foreign_key(batch_op.f('fk_api_tokens_created_by_id_staff_users'), 'staff_users', ['created_by_id'], ['id'], ondelete='SET NULL')
 
 
 def downgrade():
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_api_tokens_created_by_id_staff_users'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_api_tokens_staff_user_id_staff_users'), type_='foreignkey')
+        batch_op.drop_column('created_by_id')
         batch_op.drop_index(batch_op.f('ix_api_tokens_staff_user_id'))
         batch_op.drop_column('expires_at_utc')
         batch_op.drop_column('staff_user_id')

@@ -527,3 +527,32 @@ def test_the_edit_page_warns_that_a_change_withdraws_the_request(client_request,
     post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
     page = client_request.get(f"/staff/notices/{notice.id}/edit")
     assert "Saving a change withdraws the request" in page.soup.select_one("#withdraws-request").get_text()
+
+
+def test_an_admin_who_made_a_token_cannot_approve_what_it_asked_to_send_directly_or_through_another_token(
+        client, client_request, sign_in_as, officers, subscribers) -> None:
+    officer_b, officer_c, officer_d = officers
+    admin = sign_in_as(Role.ADMIN)
+
+    def token_made_on_the_page(user: StaffUser) -> dict[str, str]:
+        page = post_form(client_request, "/staff/api-tokens", {"name": "Mine", "user": str(user.id), "days": "1"},
+                         200, token_from="/staff/api-tokens")
+        return {"Authorization": f"Bearer {page.soup.select_one('#new-token code').get_text()}"}
+
+    as_b, as_c = token_made_on_the_page(officer_b), token_made_on_the_page(officer_c)
+    notice_id = client.post("/api/v1/notices", json=API_NOTICE, headers=as_b).json["id"]
+    post_form(client_request, f"/staff/notices/{notice_id}/approve", {}, expected_status=409)
+    assert client.post(f"/api/v1/notices/{notice_id}/approve", json={}, headers=as_c).status_code == 403
+    assert admin.email not in [m.recipient for m in db.session.scalars(
+        select(Message).where(Message.kind == MessageKind.APPROVAL_REQUEST))]
+
+    sign_in(client_request, officer_d)
+    post_form(client_request, f"/staff/notices/{notice_id}/approve", {})
+    assert db.session.get(Notice, notice_id).status == NoticeStatus.ACTIVE
+
+    # The same holds for an update with alerts on asked through the admin's token.
+    assert client.post(f"/api/v1/notices/{notice_id}/updates", json={"summary": "More."}, headers=as_b).status_code \
+        == 202
+    sign_in(client_request, admin)
+    post_form(client_request, f"/staff/notices/{notice_id}/approve", {}, expected_status=409)
+    assert client.post(f"/api/v1/notices/{notice_id}/approve", json={}, headers=as_c).status_code == 403
