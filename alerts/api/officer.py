@@ -1,5 +1,6 @@
-"""The officer API for other council systems (school closures, highways): publish, update and resolve notices
-with `Authorization: Bearer <api token>`, under the same rules as the staff pages, approval included."""
+"""The officer API for other council systems (school closures, highways): publish, update, resolve and approve
+notices with `Authorization: Bearer <api token>`. A token acts for one named officer with that officer's role,
+and every action goes through the publishing service, so four eyes hold exactly as on the staff pages."""
 
 from __future__ import annotations
 
@@ -8,20 +9,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, g, jsonify, request
 
+from alerts import publishing as service
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
-from alerts.data import fanouts, publishing, reference
+from alerts.data import publishing, reference
 from alerts.data import staff as staff_data
-from alerts.data.audit import record_audit_event
-from alerts.data.publishing import NoticeDraft, NoticeStateError
+from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.errors import problem
 from alerts.extensions import csrf, db
-from alerts.models import ApiToken, Impact, Notice, NoticeStatus, Role
+from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, Role
 from alerts.text import hidden_character_error
-
-SYNC_EXPANSION_BATCH = 500
 
 
 def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -34,19 +33,19 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
             response = problem(401, "Unauthorized", "Send a valid API token as Authorization: Bearer <token>")
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
-        if record.role not in (Role.OFFICER, Role.ADMIN):
+        user = record.staff_user
+        if user is None or not user.has_role(Role.OFFICER):
             db.session.commit()
-            return problem(403, "Forbidden", "This token cannot publish notices: it needs the officer role")
+            return problem(403, "Forbidden", "This token cannot publish notices: the person it acts for needs the "
+                                             "officer role")
         g.api_token = record
         return view(*args, **kwargs)
 
     return wrapped
 
 
-def _audit(action: str, notice: Notice, **details: Any) -> None:
-    token: ApiToken = g.api_token
-    record_audit_event(actor=f"api token: {token.name}", api_token_id=token.id, action=action, target_type="notice",
-                       target_id=notice.id, ip_address=request.remote_addr, details=details)
+def _actor() -> service.Actor:
+    return service.Actor.token(g.api_token, request.remote_addr)
 
 
 def _body() -> dict[str, Any] | None:
@@ -94,12 +93,6 @@ def _notify_flag(body: dict[str, Any], errors: dict[str, str]) -> bool:
     return notify
 
 
-def _expand_now(notice: Notice) -> None:
-    for fanout in fanouts.fanouts_for_notice(notice.id):
-        if fanout.status == "pending":
-            fanouts.expand_fanout(fanout.id, SYNC_EXPANSION_BATCH)
-
-
 def _invalid(errors: dict[str, str]) -> Response:
     db.session.rollback()
     return problem(422, "Invalid request", "Correct the fields listed in errors", errors=errors)
@@ -116,8 +109,8 @@ def create_notice() -> Response:
     title = _text(body, "title", errors, "Enter a title", max_length=200)
     summary = _text(body, "summary", errors, "Enter what's happening")
     advice = _text(body, "advice", errors, "Enter what residents should do", required=False)
-    service = body.get("service")
-    if not isinstance(service, str) or reference.get_service(service) is None:
+    service_id = body.get("service")
+    if not isinstance(service_id, str) or reference.get_service(service_id) is None:
         errors["service"] = "Unknown service: see /api/v1/services"
     areas = body.get("areas")
     if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
@@ -135,18 +128,12 @@ def create_notice() -> Response:
     notify = _notify_flag(body, errors)
     if errors:
         return _invalid(errors)
-    draft = NoticeDraft(title=title, service_id=str(service), area_ids=list(areas), impact=Impact(impact),  # type: ignore[arg-type]
+    draft = NoticeDraft(title=title, service_id=str(service_id), area_ids=list(areas), impact=Impact(impact),  # type: ignore[arg-type]
                         summary=summary, advice=advice, starts_at_utc=starts_at, expected_end_at_utc=expected_end_at,
                         notify_subscribers=notify)
-    notice = publishing.create_draft(draft, created_by_id=None)
-    status = publishing.request_publication(notice, by_user_id=None,
-                                            threshold=current_app.config["APPROVAL_THRESHOLD"])
-    _audit("notice.publish_requested", notice, status=str(status))
-    db.session.commit()
-    if status == NoticeStatus.ACTIVE:
-        _expand_now(notice)
+    notice, status = service.create_and_publish(draft, _actor())
     response = jsonify(notice_json(notice))
-    # 202: accepted, but another officer must approve it in the staff pages before anything is published or sent.
+    # 202: accepted, but another officer must approve it (pages or API) before anything is published or sent.
     response.status_code = 202 if status == NoticeStatus.AWAITING_APPROVAL else 201
     response.headers["Location"] = f"/api/v1/notices/{notice.id}"
     return response
@@ -177,15 +164,12 @@ def post_update(notice_id: int) -> Response:
     if errors:
         return _invalid(errors)
     try:
-        update = publishing.post_update(notice, summary=summary, advice=advice, notify=notify, by_user_id=None)
+        posted = service.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
     except NoticeStateError as error:
-        db.session.rollback()
         return problem(409, "Conflict", str(error))
-    _audit("notice.updated", notice, notify=notify, update_id=update.id)
-    db.session.commit()
-    _expand_now(notice)
     response = jsonify(notice_json(notice))
-    response.status_code = 201
+    # 202: with alerts on to more than the threshold or the whole county, it waits for a second officer.
+    response.status_code = 202 if isinstance(posted, PendingUpdate) else 201
     return response
 
 
@@ -205,11 +189,27 @@ def resolve_notice(notice_id: int) -> Response:
     if errors:
         return _invalid(errors)
     try:
-        publishing.resolve(notice, summary=summary, notify=notify, by_user_id=None)
+        done = service.resolve(notice, _actor(), summary=summary, notify=notify)
     except NoticeStateError as error:
-        db.session.rollback()
         return problem(409, "Conflict", str(error))
-    _audit("notice.resolved", notice, notify=notify)
-    db.session.commit()
-    _expand_now(notice)
+    response = jsonify(notice_json(notice))
+    if isinstance(done, PendingUpdate):
+        response.status_code = 202
+    return response
+
+
+@api.post("/notices/<int:notice_id>/approve")
+@csrf.exempt
+@token_required
+def approve_notice(notice_id: int) -> Response:
+    """A second officer approves what waits on a notice: 200 with the notice, or 403 if this person may not."""
+    notice = _live_notice(notice_id)
+    if isinstance(notice, Response):
+        return notice
+    try:
+        service.approve(notice, _actor())
+    except ApprovalRefused as error:
+        return problem(403, "Forbidden", str(error))
+    except NoticeStateError as error:
+        return problem(409, "Conflict", str(error))
     return jsonify(notice_json(notice))

@@ -29,7 +29,7 @@ def openapi_document() -> dict[str, Any]:
 
 
 def _add_officer_api(document: dict[str, Any]) -> None:
-    """POST endpoints for other council systems, with a bearer API token (role officer)."""
+    """POST endpoints for other council systems, with a bearer API token acting for one officer (issue 11)."""
     notice_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}}
     errors = {"401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}
     security = [{"apiToken": []}]
@@ -51,16 +51,36 @@ def _add_officer_api(document: dict[str, Any]) -> None:
     paths["/api/v1/notices/{notice_id}/updates"] = {"post": {
         "summary": "Post an update to a live notice", "operationId": "createNoticeUpdate", "security": security,
         "parameters": notice_id, "requestBody": body("NewUpdate"),
-        "responses": {"201": {"description": "Update posted", **notice_response}, **errors},
+        "responses": {"201": {"description": "Update posted", **notice_response},
+                      "202": {"description": "With alerts on to more than the approval threshold or the whole "
+                                             "county: waiting for another officer's approval; nothing sent yet",
+                              **notice_response},
+                      **errors},
     }}
     paths["/api/v1/notices/{notice_id}/resolve"] = {"post": {
         "summary": "Resolve a notice", "operationId": "resolveNotice", "security": security,
         "parameters": notice_id, "requestBody": body("Resolution"),
-        "responses": {"200": {"description": "Resolved", **notice_response}, **errors},
+        "responses": {"200": {"description": "Resolved", **notice_response},
+                      "202": {"description": "With alerts on to more than the approval threshold or the whole "
+                                             "county: waiting for another officer's approval; nothing sent yet",
+                              **notice_response},
+                      **errors},
+    }}
+    paths["/api/v1/notices/{notice_id}/approve"] = {"post": {
+        "summary": "Approve what waits on a notice (its publication, or an update or resolution with alerts on), "
+                   "as a second officer",
+        "description": "The token's person must be an officer other than whoever wrote, changed or asked to send "
+                       "it; otherwise 403.",
+        "operationId": "approveNotice", "security": security, "parameters": notice_id,
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "Approved: published, scheduled, or the update sent",
+                              **notice_response}, **errors},
     }}
     components = document["components"]
-    components["securitySchemes"] = {"apiToken": {"type": "http", "scheme": "bearer",
-                                                  "description": "A token from `flask create-api-token`"}}
+    components["securitySchemes"] = {"apiToken": {
+        "type": "http", "scheme": "bearer",
+        "description": "A token from `flask create-api-token NAME --user EMAIL [--days N]` or the admin's API tokens "
+                       "page; it acts for that person with their role and expires"}}
     text = {"type": "string"}
     components["schemas"]["NewNotice"] = {
         "type": "object", "required": ["title", "service", "areas", "impact", "summary"],

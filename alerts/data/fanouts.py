@@ -123,6 +123,16 @@ def audience_for(notice: Notice, *, with_areas: bool = True) -> Audience:
     return Audience(emails=totals.get(Channel.EMAIL, 0), texts=totals.get(Channel.SMS, 0), by_area=by_area)
 
 
+def audience_at_most(notice: Notice, *, limit: int, channels: Sequence[Channel] | None = None) -> int:
+    """How many people a send would reach, counted no further than `limit`: deciding whether a send crosses the
+    approval threshold needs only threshold + 1 rows, not a count of a million (issue 11)."""
+    conditions = _audience_conditions(notice)
+    if channels is not None:
+        conditions.append(Subscriber.channel.in_(list(channels)))
+    capped = select(Subscriber.id).where(*conditions).limit(limit).subquery()
+    return db.session.scalar(select(func.count()).select_from(capped)) or 0
+
+
 # Rendering ---------------------------------------------------------------------------------------------------
 
 def _area_names(notice: Notice) -> list[str]:

@@ -1,8 +1,8 @@
 """The notice lifecycle for officers: drafts, publishing (now, scheduled or after approval), updates, resolving,
 cancelling and expiry. Every change that reaches residents records its fan-out in the same transaction.
 
-Functions here change the session and leave committing to the caller, so the caller's audit event and the
-change are one transaction; the scheduled jobs at the bottom commit their own work.
+Functions here change the session and leave committing to the caller — the publishing service,
+`alerts.publishing`, which pages, API and jobs call — so its audit event and the change are one transaction.
 """
 
 from __future__ import annotations
@@ -10,18 +10,33 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from alerts.data import reference
-from alerts.data.fanouts import Audience, audience_for, record_fanout
+from alerts.data.fanouts import CHANNELS_FOR_KIND, audience_at_most, record_fanout
 from alerts.extensions import db
-from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, WeatherWarning, utc_now
+from alerts.models import (
+    Impact,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    PendingUpdate,
+    Role,
+    StaffUser,
+    UpdateKind,
+    WeatherWarning,
+    utc_now,
+)
 
 DUE_TO_END_WITHIN = dt.timedelta(hours=3)
 
 
 class NoticeStateError(ValueError):
     """The action does not fit the notice's state. The message is safe to show an officer."""
+
+
+class ApprovalRefused(NoticeStateError):
+    """This person may not approve this notice (four eyes). The message is safe to show them."""
 
 
 @dataclass(frozen=True)
@@ -67,26 +82,46 @@ def create_draft(draft: NoticeDraft, *, created_by_id: int | None) -> Notice:
     return notice
 
 
-def edit_draft(notice: Notice, draft: NoticeDraft) -> None:
-    if notice.status != NoticeStatus.DRAFT:
+def edit_draft(notice: Notice, draft: NoticeDraft, *, editor_id: int | None) -> bool:
+    """Change a draft, or a notice waiting for approval. Returns True when the change withdrew a request for
+    approval: what a second officer would have approved is no longer what would be sent (DESIGN §3)."""
+    if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL):
         raise NoticeStateError("Only a draft can be edited. Post an update instead.")
     _apply(notice, draft)
+    add_editor(notice, editor_id)
+    withdrawn = notice.status == NoticeStatus.AWAITING_APPROVAL
+    if withdrawn:
+        notice.status = NoticeStatus.DRAFT
+        notice.requested_by_id = notice.requested_at_utc = notice.publish_at_utc = None
+    notice.updated_at_utc = utc_now()
+    return withdrawn
 
 
-def needs_approval(notice: Notice, audience: Audience, threshold: int) -> bool:
-    """DESIGN §3: a send to more than the threshold, or to the whole county, needs a second officer."""
-    if not notice.notify_subscribers:
+def add_editor(notice: Notice, user_id: int | None) -> None:
+    """Record someone, other than its author, who changed the notice or had a hand in sending it."""
+    editor = db.session.get(StaffUser, user_id) if user_id is not None else None
+    if editor is not None and editor.id != notice.created_by_id and editor not in notice.editors:
+        notice.editors.append(editor)
+
+
+def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED) -> bool:
+    """DESIGN §3: a send to more than the threshold, or to the whole county, needs a second officer. Only the
+    channels this kind of send uses count, and no further than the threshold."""
+    if kind == UpdateKind.PUBLISHED and not notice.notify_subscribers:
         return False
-    return notice.whole_county or audience.total > threshold
+    if notice.whole_county:
+        return True
+    return audience_at_most(notice, limit=threshold + 1, channels=CHANNELS_FOR_KIND[kind]) > threshold
 
 
 def request_publication(notice: Notice, *, by_user_id: int | None, threshold: int,
                         publish_at_utc: dt.datetime | None = None) -> NoticeStatus:
-    """Publish a draft now or at a set time, or hold it for approval. Returns the new status."""
+    """Publish a draft now or at a set time, or hold it for approval. Records who asked. Returns the new status."""
     if notice.status != NoticeStatus.DRAFT:
         raise NoticeStateError("This notice has already been sent for publishing.")
     notice.publish_at_utc = publish_at_utc if publish_at_utc and publish_at_utc > utc_now() else None
-    if needs_approval(notice, audience_for(notice, with_areas=False), threshold):
+    notice.requested_by_id, notice.requested_at_utc = by_user_id, utc_now()
+    if needs_approval(notice, threshold):
         notice.status = NoticeStatus.AWAITING_APPROVAL
         notice.updated_at_utc = utc_now()
         return notice.status
@@ -94,12 +129,42 @@ def request_publication(notice: Notice, *, by_user_id: int | None, threshold: in
     return NoticeStatus(notice.status)
 
 
-def approve(notice: Notice, *, approver_id: int) -> NoticeStatus:
-    if notice.status != NoticeStatus.AWAITING_APPROVAL:
+def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_by_id: int | None = None) -> str | None:
+    """Why this person may not approve what waits on this notice, or None if they may. The one home of the rule:
+    the approver is an enabled officer other than whoever wrote, changed or asked to send it (DESIGN §3). Approving
+    through an API token, the admin who made the token must not be one of those either."""
+    if notice.pending_update is not None:
+        blocked = {notice.pending_update.requested_by_id, notice.pending_update.token_made_by_id}
+    elif notice.status == NoticeStatus.AWAITING_APPROVAL:
+        blocked = {notice.created_by_id, notice.requested_by_id} | {editor.id for editor in notice.editors}
+    else:
+        return "This notice is not waiting for approval."
+    if approver is None or approver.is_disabled or not approver.has_role(Role.OFFICER):
+        return "Only an officer can approve a notice."
+    if approver.id in blocked or (token_made_by_id is not None and token_made_by_id in blocked):
+        return "A different officer must approve this notice: you wrote, changed or asked to publish it."
+    return None
+
+
+def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | None = None) -> NoticeStatus:
+    """Approve what waits on this notice: its first publication, or an update or resolution with alerts on."""
+    if notice.pending_update is None and notice.status != NoticeStatus.AWAITING_APPROVAL:
         raise NoticeStateError("This notice is not waiting for approval.")
-    if notice.created_by_id == approver_id:
-        raise NoticeStateError("A different officer must approve this notice.")
-    notice.approved_by_id = approver_id
+    approver = db.session.get(StaffUser, approver_id) if approver_id is not None else None
+    refusal = approval_refusal(notice, approver, token_made_by_id=token_made_by_id)
+    if refusal:
+        raise ApprovalRefused(refusal)
+    if notice.pending_update is not None:
+        pending = notice.pending_update
+        notice.pending_update = None
+        if pending.kind == UpdateKind.RESOLVED:
+            _resolve(notice, summary=pending.summary, by_user_id=pending.requested_by_id, notify=True,
+                     approved_by_id=approver_id)
+        else:
+            _post_update(notice, summary=pending.summary, advice=pending.advice, notify=True,
+                         by_user_id=pending.requested_by_id, approved_by_id=approver_id)
+        return NoticeStatus(notice.status)
+    notice.approved_by_id, notice.approved_at_utc = approver_id, utc_now()
     _publish_or_schedule(notice, approver_id)
     return NoticeStatus(notice.status)
 
@@ -119,7 +184,8 @@ def publish_now(notice: Notice, by_user_id: int | None) -> NoticeUpdate:
     notice.updated_at_utc = now
     notice.version += 1
     update = NoticeUpdate(kind=UpdateKind.PUBLISHED, summary=notice.summary, advice=notice.advice,
-                          notify_subscribers=notice.notify_subscribers, created_by_id=by_user_id, created_at_utc=now)
+                          notify_subscribers=notice.notify_subscribers, created_by_id=by_user_id,
+                          approved_by_id=notice.approved_by_id, created_at_utc=now)
     notice.updates.append(update)
     db.session.flush()
     if notice.notify_subscribers:
@@ -127,19 +193,51 @@ def publish_now(notice: Notice, by_user_id: int | None) -> NoticeUpdate:
     return update
 
 
-def cancel(notice: Notice) -> None:
+def cancel(notice: Notice) -> UpdateKind | None:
+    """Cancel a notice that has not gone out yet, or withdraw the update or resolution waiting for approval on a
+    live one (returning its kind)."""
+    if notice.pending_update is not None:
+        kind = UpdateKind(notice.pending_update.kind)
+        notice.pending_update = None
+        notice.updated_at_utc = utc_now()
+        return kind
     if notice.status not in (NoticeStatus.SCHEDULED, NoticeStatus.AWAITING_APPROVAL):
         raise NoticeStateError("Only a scheduled notice, or one waiting for approval, can be cancelled.")
     notice.status = NoticeStatus.CANCELLED
     notice.updated_at_utc = utc_now()
+    return None
 
 
-def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None) -> NoticeUpdate:
+def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
+                       by_user_id: int | None) -> PendingUpdate:
+    if notice.pending_update is not None:
+        raise NoticeStateError("An update to this notice is already waiting for approval. Approve or withdraw it "
+                               "first.")
+    pending = PendingUpdate(kind=kind, summary=summary.strip(), advice=advice.strip(), requested_by_id=by_user_id,
+                            requested_at_utc=utc_now())
+    notice.pending_update = pending
+    notice.updated_at_utc = utc_now()
+    db.session.flush()
+    return pending
+
+
+def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
+                threshold: int) -> NoticeUpdate | PendingUpdate:
+    """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
+    officer (DESIGN §3: even when the notice was first published with alerts off)."""
     if notice.status != NoticeStatus.ACTIVE:
         raise NoticeStateError("Only a live notice can be updated.")
+    if notify and needs_approval(notice, threshold, UpdateKind.UPDATED):
+        return _hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
+    return _post_update(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id)
+
+
+def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
+                 approved_by_id: int | None = None) -> NoticeUpdate:
     now = utc_now()
     update = NoticeUpdate(kind=UpdateKind.UPDATED, summary=summary.strip(), advice=advice.strip(),
-                          notify_subscribers=notify, created_by_id=by_user_id, created_at_utc=now)
+                          notify_subscribers=notify, created_by_id=by_user_id, approved_by_id=approved_by_id,
+                          created_at_utc=now)
     notice.updates.append(update)
     if advice.strip():
         notice.advice = advice.strip()
@@ -151,14 +249,24 @@ def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_u
     return update
 
 
-def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool = True) -> NoticeUpdate:
+def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool = True,
+            threshold: int | None = None) -> NoticeUpdate | PendingUpdate:
+    """Resolve now, or hold a resolution that would alert more than the threshold or the whole county for a second
+    officer. Without a threshold (the caller has already had it approved) it is never held."""
     if notice.status not in (NoticeStatus.ACTIVE, NoticeStatus.EXPIRED):
         raise NoticeStateError("Only a live or expired notice can be resolved.")
-    now = utc_now()
     # Only residents who were told about the disruption hear that it is over.
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
+    if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED):
+        return _hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
+    return _resolve(notice, summary=summary, by_user_id=by_user_id, notify=notify)
+
+
+def _resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
+             approved_by_id: int | None = None) -> NoticeUpdate:
+    now = utc_now()
     update = NoticeUpdate(kind=UpdateKind.RESOLVED, summary=summary.strip(), notify_subscribers=notify,
-                          created_by_id=by_user_id, created_at_utc=now)
+                          created_by_id=by_user_id, approved_by_id=approved_by_id, created_at_utc=now)
     notice.updates.append(update)
     notice.status = NoticeStatus.RESOLVED
     notice.resolved_at_utc = now
@@ -170,7 +278,25 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
     return update
 
 
+def approvers_for(notice: Notice) -> list[StaffUser]:
+    """Everyone who may approve what waits on this notice: the people to tell."""
+    officers = db.session.scalars(
+        select(StaffUser).where(StaffUser.is_disabled.is_(False), StaffUser.role.in_([Role.OFFICER, Role.ADMIN]))
+        .order_by(StaffUser.email)
+    )
+    return [officer for officer in officers if approval_refusal(notice, officer) is None]
+
+
 # Lists for officers -------------------------------------------------------------------------------------------
+
+def list_waiting_for_approval(limit: int = 100) -> list[Notice]:
+    """Notices waiting for a second officer: a first publication, or an update or resolution with alerts on."""
+    return list(db.session.scalars(
+        select(Notice).where(or_(Notice.status == NoticeStatus.AWAITING_APPROVAL,
+                                 Notice.id.in_(select(PendingUpdate.notice_id))))
+        .order_by(Notice.updated_at_utc.desc()).limit(limit)
+    ).unique())
+
 
 def list_notices_by_status(statuses: list[NoticeStatus], limit: int = 100) -> list[Notice]:
     return list(db.session.scalars(
@@ -206,15 +332,23 @@ def notices_from_warnings(warning_ids: list[str]) -> dict[str, Notice]:
     return found
 
 
-def publish_due_notices() -> int:
-    """Publish scheduled notices whose time has come."""
-    due = list(db.session.scalars(
+def due_scheduled_notices() -> list[Notice]:
+    return list(db.session.scalars(
         select(Notice).where(Notice.status == NoticeStatus.SCHEDULED, Notice.publish_at_utc <= utc_now())
     ).unique())
-    for notice in due:
-        publish_now(notice, notice.approved_by_id or notice.created_by_id)
-    db.session.commit()
-    return len(due)
+
+
+def publish_scheduled(notice: Notice, *, threshold: int) -> NoticeStatus:
+    """Publish a scheduled notice whose time has come, unless its audience has since grown past the threshold with
+    nobody's approval: then it waits for a second officer like any other (DESIGN §3)."""
+    if notice.approved_by_id is None and needs_approval(notice, threshold):
+        notice.status = NoticeStatus.AWAITING_APPROVAL
+        notice.requested_by_id = notice.requested_by_id or notice.created_by_id
+        notice.publish_at_utc = None
+        notice.updated_at_utc = utc_now()
+        return NoticeStatus.AWAITING_APPROVAL
+    publish_now(notice, notice.approved_by_id or notice.requested_by_id or notice.created_by_id)
+    return NoticeStatus.ACTIVE
 
 
 def expire_overdue_notices(grace: dt.timedelta) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -13,6 +14,8 @@ from alerts.models import ApiToken, Role, StaffUser, utc_now
 from alerts.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 
 API_TOKEN_PREFIX = "dsa_"  # noqa: S105 — a label on every token, so leaked ones are easy to spot
+API_TOKEN_DEFAULT_DAYS = 90  # DESIGN §4
+API_TOKEN_MAX_DAYS = 366
 
 
 class StaffUserExists(ValueError):
@@ -112,12 +115,22 @@ class NewApiToken:
     record: ApiToken
 
 
-def create_api_token(name: str, role: Role) -> NewApiToken:
+def create_api_token(name: str, user: StaffUser, *, days: int = API_TOKEN_DEFAULT_DAYS,
+                     created_by_id: int | None = None) -> NewApiToken:
+    """A token that acts for `user`, with whatever role they hold when it is used, until it expires."""
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(name=name.strip(), role=role, token_hash=_token_hash(token), token_prefix=token[:12])
+    record = ApiToken(name=name.strip(), role=user.role, token_hash=_token_hash(token), token_prefix=token[:12],
+                      staff_user_id=user.id, expires_at_utc=utc_now() + dt.timedelta(days=days),
+                      created_by_id=created_by_id)
     db.session.add(record)
     db.session.flush()
     return NewApiToken(token=token, record=record)
+
+
+def list_token_users() -> list[StaffUser]:
+    """Staff a token may act for: enabled accounts."""
+    return list(db.session.scalars(select(StaffUser).where(StaffUser.is_disabled.is_(False))
+                                   .order_by(StaffUser.email)))
 
 
 def list_api_tokens() -> list[ApiToken]:
@@ -134,9 +147,14 @@ def revoke_api_token(record: ApiToken) -> None:
 
 
 def api_token_for(token: str) -> ApiToken | None:
-    """The live token with this value, marked as used now; None if unknown or revoked."""
+    """The live token with this value, marked as used now; None if unknown, revoked, expired, made before tokens
+    acted for a person, or if its person is disabled (issue 11)."""
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if record is None or record.revoked_at_utc is not None:
+        return None
+    if record.expires_at_utc is None or record.expires_at_utc <= utc_now():
+        return None
+    if record.staff_user is None or record.staff_user.is_disabled:
         return None
     record.last_used_at_utc = utc_now()
     return record

@@ -7,7 +7,16 @@ from alerts.models.delivery import ALL_CHANNELS, ChannelHold, RateBucket
 from alerts.models.fanouts import Fanout, FanoutStatus
 from alerts.models.feeds import FeedSource, WeatherWarning
 from alerts.models.messages import Message, MessageKind, MessageStatus
-from alerts.models.notices import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, notice_areas
+from alerts.models.notices import (
+    Impact,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    PendingUpdate,
+    UpdateKind,
+    notice_areas,
+    notice_editors,
+)
 from alerts.models.operations import Heartbeat
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
@@ -16,7 +25,7 @@ from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Sub
 __all__ = [
     "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "Fanout", "FanoutStatus",
     "FeedSource", "Heartbeat", "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus",
-    "NoticeUpdate", "PasswordReset", "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service",
-    "SignInThrottle", "StaffUser", "Subscriber", "SubscriberStatus",
-    "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "subscriber_services", "utc_now",
+    "NoticeUpdate", "PasswordReset", "PendingUpdate", "PostcodeLookup", "RateBucket", "RecoveryCode", "Role",
+    "Service", "SignInThrottle", "StaffUser", "Subscriber", "SubscriberStatus", "Subscription", "UpdateKind",
+    "WeatherWarning", "notice_areas", "notice_editors", "subscriber_services", "utc_now",
 ]

@@ -26,6 +26,7 @@ class MessageKind(enum.StrEnum):
     CONFIRMATION = "confirmation"
     MANAGE_LINK = "manage_link"
     STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 — issue 11: an admin sent a reset link
+    APPROVAL_REQUEST = "approval_request"  # to officers: something waits for their approval (issue 11)
 
 
 # Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from alerts.models.areas import Area
 from alerts.models.base import Base, TimestampMixin, enum_column, utc_now
 from alerts.models.services import Service
+from alerts.models.staff import StaffUser
 
 
 class Impact(enum.StrEnum):
@@ -40,6 +41,14 @@ class UpdateKind(enum.StrEnum):
     EXPIRED = "expired"
 
 
+# Everyone who changed a draft after it was written (issue 11): none of them may be the second pair of eyes.
+notice_editors = Table(
+    "notice_editors",
+    Base.metadata,
+    Column("notice_id", ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True),
+    Column("staff_user_id", ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True),
+)
+
 notice_areas = Table(
     "notice_areas",
     Base.metadata,
@@ -68,6 +77,10 @@ class Notice(TimestampMixin, Base):
     resolved_at_utc: Mapped[dt.datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    # Who asked for the send that needs (or needed) a second officer, and when; cleared when an edit withdraws it.
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    requested_at_utc: Mapped[dt.datetime | None]
+    approved_at_utc: Mapped[dt.datetime | None]
     source_warning_id: Mapped[str | None] = mapped_column(ForeignKey("weather_warnings.id", ondelete="SET NULL"))
     # Bumped on every public change: drives ETags and CAP message references.
     version: Mapped[int] = mapped_column(default=1)
@@ -76,6 +89,13 @@ class Notice(TimestampMixin, Base):
     areas: Mapped[list[Area]] = relationship(secondary=notice_areas, lazy="selectin", order_by=Area.sort_order)
     updates: Mapped[list[NoticeUpdate]] = relationship(
         back_populates="notice", order_by="NoticeUpdate.created_at_utc", cascade="all, delete-orphan", lazy="selectin"
+    )
+    created_by: Mapped[StaffUser | None] = relationship(foreign_keys=[created_by_id], lazy="selectin")
+    requested_by: Mapped[StaffUser | None] = relationship(foreign_keys=[requested_by_id], lazy="selectin")
+    approved_by: Mapped[StaffUser | None] = relationship(foreign_keys=[approved_by_id], lazy="selectin")
+    editors: Mapped[list[StaffUser]] = relationship(secondary=notice_editors, lazy="selectin")
+    pending_update: Mapped[PendingUpdate | None] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", lazy="selectin", uselist=False
     )
 
     @property
@@ -95,6 +115,27 @@ class NoticeUpdate(Base):
     advice: Mapped[str] = mapped_column(Text, default="")
     notify_subscribers: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     created_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
     notice: Mapped[Notice] = relationship(back_populates="updates")
+
+
+class PendingUpdate(Base):
+    """An update or resolution with alerts on that waits for a second officer (issue 11). It is not in the public
+    timeline until approved; then it becomes a NoticeUpdate and is sent. At most one waits per notice."""
+
+    __tablename__ = "pending_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[UpdateKind] = mapped_column(enum_column(UpdateKind, "update_kind"))
+    summary: Mapped[str] = mapped_column(Text)
+    advice: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    # Asked through an API token made by this admin: they may not approve it either.
+    token_made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    requested_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+    notice: Mapped[Notice] = relationship(back_populates="pending_update")
+    requested_by: Mapped[StaffUser | None] = relationship(foreign_keys=[requested_by_id], lazy="selectin")

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 
 from sqlalchemy import Float, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.models.base import Base, TimestampMixin, enum_column
 
@@ -68,6 +68,15 @@ class ApiToken(TimestampMixin, Base):
     token_prefix: Mapped[str] = mapped_column(String(12))
     revoked_at_utc: Mapped[dt.datetime | None]
     last_used_at_utc: Mapped[dt.datetime | None]
+    # Issue 11: a token acts for one named person, with that person's role now (not `role`, kept as a record of
+    # the role when it was made), and expires. A token made before this has no person and no longer works.
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
+    expires_at_utc: Mapped[dt.datetime | None]
+    # The admin who made it, if made on the page: whatever the token asks to send, its maker can't approve either,
+    # or an admin could mint a token for a colleague and approve their own sends.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+
+    staff_user: Mapped[StaffUser | None] = relationship(foreign_keys=[staff_user_id], lazy="joined")
 
 
 class RecoveryCode(Base):

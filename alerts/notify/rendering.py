@@ -217,6 +217,20 @@ def render_staff_password_reset_email(reset_url: str, hours: int) -> RenderedEma
     )
 
 
+def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str,
+                                  notice_url: str) -> RenderedEmail:
+    """To an officer who may approve: something waits for a second pair of eyes (issue 11)."""
+    return RenderedEmail(
+        subject=f"Approval needed: {title}"[:300],
+        body=_paragraphs(
+            f"{requested_by} has asked to send {what} to {audience}: \"{title}\".",
+            "Nothing is published or sent until an officer other than whoever wrote, changed or asked to send it "
+            "approves it. Check it and approve it, or cancel it:",
+            notice_url,
+        ),
+    )
+
+
 def _paragraphs(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs)
 

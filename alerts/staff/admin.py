@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from alerts.data import messages as message_data
 from alerts.data import operations
@@ -16,7 +18,7 @@ from alerts.data import staff as staff_data
 from alerts.data.audit import AuditFilter, audit_actions, list_audit_events
 from alerts.extensions import db
 from alerts.formatting import LONDON
-from alerts.models import Role, StaffUser
+from alerts.models import Role, StaffUser, utc_now
 from alerts.notify import InvalidRecipient, normalise_email
 from alerts.passwords import WeakPassword
 from alerts.staff import staff
@@ -99,17 +101,26 @@ def disable_user(user_id: int) -> Response:
 @staff.route("/api-tokens", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def api_tokens() -> str | tuple[str, int]:
-    form = ApiTokenForm()
+    form = _api_token_form()
     new_token = None
-    if form.validate_on_submit():
-        created = staff_data.create_api_token(form.name.data or "", Role(form.role.data))
-        audit("api_token.created", "api_token", created.record.id, name=created.record.name,
-              role=str(created.record.role))
+    user = staff_data.get_staff_user(int(form.user.data)) if (form.user.data or "").isdigit() else None
+    if form.validate_on_submit() and user is not None:
+        created = staff_data.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"),
+                                              created_by_id=current_user.id)
+        audit("api_token.created", "api_token", created.record.id, name=created.record.name, user=user.email,
+              role=str(user.role), days=int(form.days.data or "90"))
         db.session.commit()
         new_token = created.token  # shown on this response only; only its hash is kept
-        form = ApiTokenForm(formdata=None)
+        form = _api_token_form(formdata=None)
     return render_template("staff/api_tokens.html", form=form, tokens=staff_data.list_api_tokens(),
-                           new_token=new_token, confirm_form=ConfirmForm()), 400 if form.errors else 200
+                           new_token=new_token, confirm_form=ConfirmForm(), now=utc_now()), 400 if form.errors else 200
+
+
+def _api_token_form(**kwargs: Any) -> ApiTokenForm:
+    form = ApiTokenForm(**kwargs)
+    form.user.choices = [SelectChoice("", "Select a person")] + [
+        SelectChoice(str(u.id), f"{u.email} ({u.role.replace('_', ' ')})") for u in staff_data.list_token_users()]
+    return form
 
 
 @staff.post("/api-tokens/<int:token_id>/revoke")

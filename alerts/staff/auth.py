@@ -127,7 +127,7 @@ def dashboard() -> str:
     context: dict = {"officer": officer}
     if officer:
         context.update(
-            awaiting=publishing.list_notices_by_status([NoticeStatus.AWAITING_APPROVAL]),
+            awaiting=publishing.list_waiting_for_approval(),
             drafts=publishing.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
             ending=publishing.due_to_end_soon(),
             active=publishing.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),

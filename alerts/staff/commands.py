@@ -8,6 +8,7 @@ import sys
 import click
 from flask import current_app
 
+from alerts import publishing as service
 from alerts.data import fanouts, publishing
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
@@ -40,15 +41,23 @@ def create_user(email: str, role: str) -> None:
 
 @click.command("create-api-token")
 @click.argument("name")
-@click.option("--role", type=ROLES, default=Role.OFFICER.value, show_default=True)
-def create_api_token(name: str, role: str) -> None:
-    """Create an API token for another council system and print it once: only its hash is kept."""
-    created = staff_data.create_api_token(name, Role(role))
+@click.option("--user", "email", required=True, help="The staff account the token acts for, with that account's role")
+@click.option("--days", type=click.IntRange(1, staff_data.API_TOKEN_MAX_DAYS),
+              default=staff_data.API_TOKEN_DEFAULT_DAYS, show_default=True, help="Days until the token expires")
+def create_api_token(name: str, email: str, days: int) -> None:
+    """Create an API token for another council system, acting for one named staff user, and print it once: only
+    its hash is kept. Rotate by making a new one before this one expires, then revoking the old one."""
+    user = staff_data.get_staff_user_by_email(email)
+    if user is None or user.is_disabled:
+        raise click.ClickException(f"There is no staff account for {email} that can sign in")
+    created = staff_data.create_api_token(name, user, days=days)
     record_audit_event(actor="command line", action="api_token.created", target_type="api_token",
-                       target_id=created.record.id, details={"name": name, "role": role})
+                       target_id=created.record.id,
+                       details={"name": name, "user": user.email, "role": str(user.role), "days": days})
     db.session.commit()
     click.echo(created.token)
-    click.echo("Keep this token safe: it will not be shown again.", err=True)
+    click.echo(f"Acts for {user.email} ({user.role}); expires {created.record.expires_at_utc:%Y-%m-%d %H:%M} UTC. "
+               "Keep this token safe: it will not be shown again.", err=True)
 
 
 @click.command("expand-fanouts")
@@ -60,8 +69,8 @@ def expand_fanouts(batch_size: int) -> None:
 
 @click.command("publish-due-notices")
 def publish_due_notices() -> None:
-    """Publish scheduled notices whose time has come."""
-    click.echo(f"Published {publishing.publish_due_notices()} scheduled notices.")
+    """Publish scheduled notices whose time has come (any that now need approval wait for it)."""
+    click.echo(f"Published {service.publish_due_notices()} scheduled notices.")
 
 
 @click.command("expire-notices")

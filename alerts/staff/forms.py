@@ -207,11 +207,23 @@ class RoleForm(FlaskForm):
 
 
 class ApiTokenForm(FlaskForm):
+    """Issue 11: a token acts for one named person, with that person's role, and expires."""
+
     name = StringField("Name", widget=GovTextInput(), description="The system that will use it, for example Highways",
                        validators=[DataRequired("Enter a name"), Length(max=200)])
-    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES[:1] + ROLE_CHOICES[2:], default="officer",
-                      validators=[InputRequired("Select a role")])
+    user = SelectField("Acts for", widget=GovSelect(),
+                       validators=[DataRequired("Select the person this token acts for")],
+                       description="The token can do what this person can, and stops working if their account is "
+                                   "disabled. They cannot approve what the token asks to send.")
+    days = StringField("Expires after (days)", widget=GovTextInput(), default="90",
+                       description="From 1 to 366. Make a new token before this one expires, then revoke the old one.",
+                       validators=[DataRequired("Enter the number of days until the token expires")])
     submit = SubmitField("Create token", widget=GovSubmitInput())
+
+    def validate_days(self, field: StringField) -> None:
+        value = (field.data or "").strip()
+        if not value.isdigit() or not 1 <= int(value) <= 366:
+            raise ValidationError("Enter a whole number of days from 1 to 366")
 
 
 class FeedSourceForm(FlaskForm):

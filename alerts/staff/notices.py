@@ -8,19 +8,38 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from alerts import publishing as service
 from alerts.data import fanouts, publishing, reference
 from alerts.data import messages as message_data
 from alerts.data.publishing import NoticeDraft, NoticeStateError
-from alerts.extensions import db
 from alerts.formatting import london_time
-from alerts.models import FanoutStatus, Impact, Notice, NoticeStatus, Role, UpdateKind, utc_now
+from alerts.models import (
+    FanoutStatus,
+    Impact,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    PendingUpdate,
+    Role,
+    UpdateKind,
+    utc_now,
+)
 from alerts.staff import staff
-from alerts.staff.access import audit, role_required
+from alerts.staff.access import role_required
 from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
 
-# Expanding one batch in the request shows a small audience's messages at once; bigger ones carry on in the
-# dispatcher's loop, so publishing returns quickly whatever the audience size.
-SYNC_EXPANSION_BATCH = 500
+
+def _actor() -> service.Actor:
+    return service.Actor.staff(current_user, request.remote_addr)
+
+
+@staff.context_processor
+def _approval_helpers() -> dict[str, object]:
+    """`can_approve(notice)` for staff templates (the dashboard lists first what the reader may approve)."""
+    def can_approve(notice: Notice) -> bool:
+        return current_user.is_authenticated and service.may_approve(notice, current_user)
+
+    return {"can_approve": can_approve}
 
 
 def _notice_or_404(notice_id: int) -> Notice:
@@ -85,13 +104,13 @@ def _in_words(items: list[str]) -> str:
 @role_required(Role.OFFICER)
 def notices() -> str:
     groups = [
-        ("Waiting for approval", [NoticeStatus.AWAITING_APPROVAL]),
         ("Drafts", [NoticeStatus.DRAFT]),
         ("Scheduled", [NoticeStatus.SCHEDULED]),
         ("Live", [NoticeStatus.ACTIVE]),
         ("Resolved, expired or cancelled", [NoticeStatus.RESOLVED, NoticeStatus.EXPIRED, NoticeStatus.CANCELLED]),
     ]
-    listed = [(heading, publishing.list_notices_by_status(statuses, limit=50)) for heading, statuses in groups]
+    listed = [("Waiting for approval", publishing.list_waiting_for_approval(limit=50))]
+    listed += [(heading, publishing.list_notices_by_status(statuses, limit=50)) for heading, statuses in groups]
     return render_template("staff/notices.html", groups=listed)
 
 
@@ -107,9 +126,7 @@ def new_notice() -> Response | str | tuple[str, int]:
             400 if form.errors else 200
     if warning_id and publishing.get_weather_warning(warning_id) is None:
         warning_id = None
-    notice = publishing.create_draft(_draft_from(form, warning_id), created_by_id=current_user.id)
-    audit("notice.draft_created", "notice", notice.id, title=notice.title)
-    db.session.commit()
+    notice = service.create_draft(_draft_from(form, warning_id), _actor())
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -117,16 +134,16 @@ def new_notice() -> Response | str | tuple[str, int]:
 @role_required(Role.OFFICER)
 def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
-    if notice.status != NoticeStatus.DRAFT:
+    if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL):
         flash("Only a draft can be edited. Post an update instead.")
         return redirect(url_for("staff.notice", notice_id=notice.id))
     form = _notice_form(notice)
     if not form.validate_on_submit():
         return render_template("staff/notice_form.html", form=form, notice=notice, warning_id=None), \
             400 if form.errors else 200
-    publishing.edit_draft(notice, _draft_from(form))
-    audit("notice.draft_edited", "notice", notice.id)
-    db.session.commit()
+    if service.edit_draft(notice, _draft_from(form), _actor()):
+        flash("Your change withdrew the request for approval: the notice is a draft again. Check it and publish it "
+              "again to ask another officer to approve it.")
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -134,6 +151,10 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
                    error: str | None = None) -> tuple[str, int]:
     checking = notice.status in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL)
     audience = fanouts.audience_for(notice) if checking else None
+    pending = notice.pending_update
+    pending_preview = None
+    if pending is not None:
+        pending_preview = fanouts.preview_for(notice, UpdateKind(pending.kind), _unsaved_update(pending))
     # Only a notice that has been sent has delivery to show; a draft or one awaiting approval has none yet.
     progress = None if checking else message_data.delivery_progress(notice.id)
     expanding = any(fanout.status == FanoutStatus.PENDING for fanout in fanouts.fanouts_for_notice(notice.id))
@@ -142,12 +163,13 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     page = render_template(
         "staff/notice.html", notice=notice, audience=audience, threshold=threshold,
         preview=fanouts.preview_for(notice) if checking else None,
-        needs_approval=audience is not None and publishing.needs_approval(notice, audience, threshold),
+        needs_approval=audience is not None and publishing.needs_approval(notice, threshold),
+        pending=pending, pending_preview=pending_preview,
         publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
         message_counts=fanouts.message_counts_for_notice(notice.id),
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
         now=utc_now(),
-        can_approve=notice.status == NoticeStatus.AWAITING_APPROVAL and notice.created_by_id != current_user.id,
+        may_approve=service.may_approve(notice, current_user), waiting_since=service.waiting_since(notice),
         form=publish_form, error_summary=error_summary,
     )
     return page, status
@@ -159,10 +181,9 @@ def notice(notice_id: int) -> tuple[str, int]:
     return _render_notice(_notice_or_404(notice_id))
 
 
-def _expand_now(notice_id: int) -> None:
-    for fanout in fanouts.fanouts_for_notice(notice_id):
-        if fanout.status == "pending":
-            fanouts.expand_fanout(fanout.id, SYNC_EXPANSION_BATCH)
+def _unsaved_update(pending: PendingUpdate) -> NoticeUpdate:
+    """The update as it would be sent, for the preview: never added to the session."""
+    return NoticeUpdate(kind=pending.kind, summary=pending.summary, advice=pending.advice)
 
 
 @staff.post("/notices/<int:notice_id>/publish")
@@ -174,16 +195,10 @@ def publish(notice_id: int) -> Response | tuple[str, int]:
         return _render_notice(notice, form, 400)
     publish_at = form.publish_at.data if form.when.data == "later" else None
     try:
-        status = publishing.request_publication(notice, by_user_id=current_user.id, publish_at_utc=publish_at,
-                                                threshold=current_app.config["APPROVAL_THRESHOLD"])
+        status = service.request_publication(notice, _actor(), publish_at_utc=publish_at)
     except NoticeStateError as error:
-        db.session.rollback()
         return _render_notice(notice, form, 409, str(error))
-    audit("notice.publish_requested", "notice", notice.id, status=str(status))
-    db.session.commit()
     _flash_outcome(status)
-    if status == NoticeStatus.ACTIVE:
-        _expand_now(notice.id)
     return redirect(url_for("staff.notice", notice_id=notice_id))
 
 
@@ -192,7 +207,8 @@ def _flash_outcome(status: NoticeStatus) -> None:
         NoticeStatus.ACTIVE: "Notice published",
         NoticeStatus.SCHEDULED: "Notice scheduled",
         NoticeStatus.AWAITING_APPROVAL: "Notice sent for approval. Another officer must approve it before anything "
-                                        "is published or sent.",
+                                        "is published or sent. Officers who can approve it have been emailed.",
+        NoticeStatus.RESOLVED: "Resolution approved: subscribers will be told",
     }
     flash(messages[status], "success")
 
@@ -203,16 +219,15 @@ def approve(notice_id: int) -> Response | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    was_update = notice.pending_update is not None and notice.status == NoticeStatus.ACTIVE
     try:
-        status = publishing.approve(notice, approver_id=current_user.id)
+        status = service.approve(notice, _actor(), seen=request.form.get("seen") or None)
     except NoticeStateError as error:
-        db.session.rollback()
         return _render_notice(notice, status=409, error=str(error))
-    audit("notice.approved", "notice", notice.id, status=str(status))
-    db.session.commit()
-    _flash_outcome(status)
-    if status == NoticeStatus.ACTIVE:
-        _expand_now(notice.id)
+    if was_update and status == NoticeStatus.ACTIVE:
+        flash("Update approved: subscribers will be emailed", "success")
+    else:
+        _flash_outcome(status)
     return redirect(url_for("staff.notice", notice_id=notice_id))
 
 
@@ -223,13 +238,11 @@ def cancel(notice_id: int) -> Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        publishing.cancel(notice)
+        withdrawn = service.cancel(notice, _actor())
     except NoticeStateError as error:
-        db.session.rollback()
         return _render_notice(notice, status=409, error=str(error))
-    audit("notice.cancelled", "notice", notice.id)
-    db.session.commit()
-    flash("Notice cancelled. Nothing was published or sent.", "success")
+    flash("Update withdrawn. Nothing was sent." if withdrawn else "Notice cancelled. Nothing was published or sent.",
+          "success")
     return redirect(url_for("staff.notice", notice_id=notice_id))
 
 
@@ -245,12 +258,18 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("staff/update.html", form=form, notice=notice, preview=preview), \
             400 if form.errors else 200
-    posted = publishing.post_update(notice, summary=form.summary.data or "", advice=form.advice.data or "",
-                                    notify=bool(form.notify.data), by_user_id=current_user.id)
-    audit("notice.updated", "notice", notice.id, notify=bool(form.notify.data), update_id=posted.id)
-    db.session.commit()
-    flash("Update posted" + (": subscribers will be emailed" if form.notify.data else ""), "success")
-    _expand_now(notice.id)
+    try:
+        posted = service.post_update(notice, _actor(), summary=form.summary.data or "",
+                                     advice=form.advice.data or "", notify=bool(form.notify.data))
+    except NoticeStateError as error:
+        flash(str(error))
+        return redirect(url_for("staff.notice", notice_id=notice.id))
+    if isinstance(posted, PendingUpdate):
+        flash("Update sent for approval. It goes to the whole county or more than "
+              f"{current_app.config['APPROVAL_THRESHOLD']:,} people, so another officer must approve it before "
+              "anything is posted or sent.", "success")
+    else:
+        flash("Update posted" + (": subscribers will be emailed" if form.notify.data else ""), "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -265,10 +284,14 @@ def resolve(notice_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("staff/resolve.html", form=form, notice=notice,
                                preview=fanouts.preview_for(notice, UpdateKind.RESOLVED)), 400 if form.errors else 200
-    publishing.resolve(notice, summary=form.summary.data or "", notify=bool(form.notify.data),
-                       by_user_id=current_user.id)
-    audit("notice.resolved", "notice", notice.id, notify=bool(form.notify.data))
-    db.session.commit()
-    flash("Notice resolved", "success")
-    _expand_now(notice.id)
+    try:
+        done = service.resolve(notice, _actor(), summary=form.summary.data or "", notify=bool(form.notify.data))
+    except NoticeStateError as error:
+        flash(str(error))
+        return redirect(url_for("staff.notice", notice_id=notice.id))
+    if isinstance(done, PendingUpdate):
+        flash("Resolution sent for approval. Its alerts go to the whole county or more than "
+              f"{current_app.config['APPROVAL_THRESHOLD']:,} people, so another officer must approve it.", "success")
+    else:
+        flash("Notice resolved", "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))

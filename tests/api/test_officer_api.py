@@ -4,13 +4,14 @@ from sqlalchemy import func, select
 from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import AuditEvent, Channel, Message, Notice, NoticeStatus, Role
+from tests.factories import StaffUserFactory
 
 NOTICE = {"title": "Gritting on the A35", "service": "roads-and-gritting", "areas": ["bridport"], "impact": "minor",
           "summary": "Gritters are out tonight.", "advice": "Drive carefully."}
 
 
 def make_token(role: Role = Role.OFFICER) -> dict[str, str]:
-    created = staff_data.create_api_token("Highways", role)
+    created = staff_data.create_api_token("Highways", StaffUserFactory(role=role))
     db.session.commit()
     return {"Authorization": f"Bearer {created.token}"}
 
@@ -46,7 +47,7 @@ def test_a_county_wide_notice_through_the_api_waits_for_approval(client, factori
 def test_no_token_a_revoked_token_or_the_wrong_role_is_refused_as_problem_json(client) -> None:
     response = client.post("/api/v1/notices", json=NOTICE)
     assert response.status_code == 401 and response.mimetype == "application/problem+json"
-    created = staff_data.create_api_token("Old", Role.OFFICER)
+    created = staff_data.create_api_token("Old", StaffUserFactory())
     staff_data.revoke_api_token(created.record)
     db.session.commit()
     assert client.post("/api/v1/notices", json=NOTICE,

@@ -30,9 +30,9 @@ def test_changing_a_role_signs_the_user_out(client_request, sign_in_as, factorie
 
 
 def test_an_api_token_is_shown_once_and_stored_as_a_hash(client_request, sign_in_as) -> None:
-    sign_in_as(Role.ADMIN)
-    page = post_form(client_request, "/staff/api-tokens", {"name": "Highways", "role": "officer"}, 200,
-                     token_from="/staff/api-tokens")
+    admin = sign_in_as(Role.ADMIN)
+    page = post_form(client_request, "/staff/api-tokens", {"name": "Highways", "user": str(admin.id), "days": "90"},
+                     200, token_from="/staff/api-tokens")
     token = page.soup.select_one("#new-token code").get_text()
     record = db.session.scalar(select(ApiToken))
     assert record.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in record.token_hash

@@ -15,6 +15,7 @@ def scenarios(factories) -> dict:
     active = factories.NoticeFactory()
     other = factories.StaffUserFactory()
     colleague = factories.StaffUserFactory()  # stays enabled: a reset link goes only to a live account
+    token_holder = factories.StaffUserFactory()
     pending = factories.SubscriberFactory(pending=True)
     confirmed = factories.SubscriberFactory()
     erasing = factories.SubscriberFactory()
@@ -54,7 +55,8 @@ def scenarios(factories) -> dict:
                                          "password": "long enough passphrase"}, "staff_user.created"),
         "staff.user": (f"/staff/users/{other.id}", {"role": "admin"}, "staff_user.role_changed"),
         "staff.disable_user": (f"/staff/users/{other.id}/disable", {}, "staff_user.disabled"),
-        "staff.api_tokens": ("/staff/api-tokens", {"name": "Highways", "role": "officer"}, "api_token.created"),
+        "staff.api_tokens": ("/staff/api-tokens", {"name": "Highways", "user": str(token_holder.id), "days": "90"},
+                             "api_token.created"),
         "staff.new_feed_source": ("/staff/feed-sources/new", feed_fields, "feed_source.created"),
         "staff.feed_source": (f"/staff/feed-sources/{feed.id}", feed_fields, "feed_source.edited"),
         "staff.toggle_feed_source": (f"/staff/feed-sources/{off_feed.id}/toggle", {}, "feed_source.enabled"),
@@ -100,7 +102,7 @@ def test_every_state_changing_staff_action_writes_an_audit_event(app, client_req
 
 def test_revoking_a_token_and_signing_in_are_audited(client_request, sign_in_as) -> None:
     admin = sign_in_as(Role.ADMIN)
-    post_form(client_request, "/staff/api-tokens", {"name": "Schools", "role": "officer"}, 200,
+    post_form(client_request, "/staff/api-tokens", {"name": "Schools", "user": str(admin.id), "days": "30"}, 200,
               token_from="/staff/api-tokens")
     token_id = db.session.scalar(select(AuditEvent.target_id).where(AuditEvent.action == "api_token.created"))
     post_form(client_request, f"/staff/api-tokens/{token_id}/revoke", {})

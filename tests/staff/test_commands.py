@@ -19,8 +19,9 @@ def test_create_user_refuses_a_common_password(runner) -> None:
     assert result.exit_code == 1 and "too common" in result.output
 
 
-def test_create_api_token_prints_the_token_once_and_keeps_only_its_hash(runner) -> None:
-    result = runner.invoke(args=["create-api-token", "Highways", "--role", "officer"])
+def test_create_api_token_prints_the_token_once_and_keeps_only_its_hash(runner, factories) -> None:
+    factories.StaffUserFactory(email="highways@dorsetcouncil.example")
+    result = runner.invoke(args=["create-api-token", "Highways", "--user", "highways@dorsetcouncil.example"])
     assert result.exit_code == 0, result.output
     token = result.stdout.strip()
     record = db.session.scalar(select(ApiToken))

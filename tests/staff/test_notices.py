@@ -2,6 +2,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
+from alerts import publishing as service
 from alerts.data import fanouts, publishing
 from alerts.extensions import db
 from alerts.models import (
@@ -107,7 +108,8 @@ def test_a_county_wide_notice_waits_for_a_different_officer_and_nothing_is_sent_
     assert messages_for(notice) == [] and db.session.scalar(select(func.count()).select_from(Fanout)) == 0
 
     page = post_form(client_request, f"/staff/notices/{notice.id}/approve", {}, expected_status=409)
-    assert page.error_summary() == ["A different officer must approve this notice."]
+    assert page.error_summary() == ["A different officer must approve this notice: you wrote, changed or asked "
+                                    "to publish it."]
     db.session.expire_all()
     assert notice.status == NoticeStatus.AWAITING_APPROVAL
 
@@ -142,11 +144,11 @@ def test_a_scheduled_notice_is_published_by_the_job_when_due_and_can_be_cancelle
               {"when": "later", "publish_at": later.strftime("%Y-%m-%dT%H:%M+00:00")})
     db.session.expire_all()
     assert notice.status == NoticeStatus.SCHEDULED
-    assert publishing.publish_due_notices() == 0
+    assert service.publish_due_notices() == 0
 
     notice.publish_at_utc = utc_now() - dt.timedelta(minutes=1)
     db.session.commit()
-    assert publishing.publish_due_notices() == 1
+    assert service.publish_due_notices() == 1
     fanouts.expand_pending_fanouts()
     assert notice.status == NoticeStatus.ACTIVE and len(messages_for(notice)) == 1
 

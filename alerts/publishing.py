@@ -1,0 +1,254 @@
+"""The publishing service: the one home of what may be published, by whom, and what follows (shared/STYLE.md).
+
+Staff pages, the officer API and the scheduled-publish job all call these functions, so four eyes hold on every
+path (issue 11): each decides whether a second officer must approve (through `alerts.data.publishing`), records
+who asked, audits, tells the officers who may approve, commits once, and then starts the fan-out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from alerts import links
+from alerts.data import fanouts
+from alerts.data import messages as message_data
+from alerts.data import publishing as notice_data
+from alerts.data.audit import record_audit_event
+from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
+from alerts.extensions import db
+from alerts.models import (
+    ApiToken,
+    Channel,
+    MessageKind,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    PendingUpdate,
+    StaffUser,
+    UpdateKind,
+)
+from alerts.notify import render_approval_request_email
+
+__all__ = ["Actor", "ApprovalRefused", "NoticeDraft", "NoticeStateError"]
+
+log = logging.getLogger(__name__)
+
+# Expanding one batch in the request shows a small audience's messages at once; bigger ones carry on in the
+# dispatcher's loop, so publishing returns quickly whatever the audience size. Expanding only queues messages.
+SYNC_EXPANSION_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in officer, an API token acting for one, or the scheduler."""
+
+    user_id: int | None
+    name: str  # shown in the audit log
+    api_token_id: int | None = None
+    ip_address: str | None = None
+    token_made_by_id: int | None = None  # the admin who made the token: involved too, so never the second pair
+
+    @classmethod
+    def staff(cls, user: StaffUser, ip_address: str | None) -> Actor:
+        return cls(user_id=user.id, name=user.email, ip_address=ip_address)
+
+    @classmethod
+    def token(cls, token: ApiToken, ip_address: str | None) -> Actor:
+        return cls(user_id=token.staff_user_id, name=f"api token: {token.name}", api_token_id=token.id,
+                   ip_address=ip_address, token_made_by_id=token.created_by_id)
+
+
+SCHEDULER = Actor(user_id=None, name="scheduler")
+
+
+def _threshold() -> int:
+    return int(current_app.config["APPROVAL_THRESHOLD"])
+
+
+def _audit(actor: Actor, action: str, notice: Notice, **details: Any) -> None:
+    record_audit_event(actor=actor.name, staff_user_id=actor.user_id, api_token_id=actor.api_token_id,
+                       action=action, target_type="notice", target_id=notice.id, ip_address=actor.ip_address,
+                       details=details)
+
+
+def _tell_approvers(notice: Notice, actor: Actor) -> int:
+    """Queue an email to every officer who may approve, at top priority; the dispatcher sends it within moments.
+    Never sent inside the request: the queued row is committed with the request for approval, or not at all."""
+    pending = notice.pending_update
+    what = {UpdateKind.UPDATED: "an update with alerts", UpdateKind.RESOLVED: "a resolution with alerts"}.get(
+        UpdateKind(pending.kind), "a notice") if pending is not None else "a notice"
+    audience = "the whole county" if notice.whole_county else f"more than {_threshold():,} people"
+    requester = pending.requested_by if pending is not None else notice.requested_by
+    email = render_approval_request_email(
+        title=notice.title, what=what, audience=audience,
+        requested_by=requester.email if requester is not None else actor.name,
+        notice_url=links.external_url(f"/staff/notices/{notice.id}"))
+    approvers = notice_data.approvers_for(notice)
+    for officer in approvers:
+        message_data.queue_direct_message(kind=MessageKind.APPROVAL_REQUEST, channel=Channel.EMAIL,
+                                          recipient=officer.email, subject=email.subject, body=email.body)
+    if not approvers:
+        log.warning("notice %s waits for approval but no other officer can approve it", notice.id)
+    return len(approvers)
+
+
+def _start_fanout(notice_id: int) -> None:
+    for fanout in fanouts.fanouts_for_notice(notice_id):
+        if fanout.status == "pending":
+            fanouts.expand_fanout(fanout.id, SYNC_EXPANSION_BATCH)
+
+
+def _finish(notice: Notice, *, expand: bool) -> None:
+    """The one commit point; then the first batch of messages for a send that went out."""
+    notice_id = notice.id
+    db.session.commit()
+    if expand:
+        _start_fanout(notice_id)
+
+
+# Drafts ----------------------------------------------------------------------------------------------------------
+
+def create_draft(draft: NoticeDraft, actor: Actor) -> Notice:
+    notice = notice_data.create_draft(draft, created_by_id=actor.user_id)
+    notice_data.add_editor(notice, actor.token_made_by_id)
+    _audit(actor, "notice.draft_created", notice, title=notice.title)
+    db.session.commit()
+    return notice
+
+
+def edit_draft(notice: Notice, draft: NoticeDraft, actor: Actor) -> bool:
+    """Change a draft. Returns True when the change withdrew a request for approval (back to draft)."""
+    try:
+        withdrawn = notice_data.edit_draft(notice, draft, editor_id=actor.user_id)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    _audit(actor, "notice.draft_edited", notice, approval_withdrawn=withdrawn)
+    db.session.commit()
+    return withdrawn
+
+
+# Publishing ------------------------------------------------------------------------------------------------------
+
+def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.datetime | None = None,
+                        expand: bool = True) -> NoticeStatus:
+    """Publish now, schedule, or hold for a second officer (and tell those who may approve)."""
+    try:
+        status = notice_data.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
+                                                 publish_at_utc=publish_at_utc)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    notice_data.add_editor(notice, actor.token_made_by_id)
+    _audit(actor, "notice.publish_requested", notice, status=str(status))
+    if status == NoticeStatus.AWAITING_APPROVAL:
+        _tell_approvers(notice, actor)
+    _finish(notice, expand=expand and status == NoticeStatus.ACTIVE)
+    return status
+
+
+def create_and_publish(draft: NoticeDraft, actor: Actor, *, expand: bool = True) -> tuple[Notice, NoticeStatus]:
+    """The API's one step: write the notice and ask to publish it, in one transaction."""
+    notice = notice_data.create_draft(draft, created_by_id=actor.user_id)
+    notice_data.add_editor(notice, actor.token_made_by_id)
+    return notice, request_publication(notice, actor, expand=expand)
+
+
+def waiting_since(notice: Notice) -> dt.datetime | None:
+    """When what waits for approval was asked for: an approval names it, so it can't approve a later version."""
+    return notice.pending_update.requested_at_utc if notice.pending_update is not None else notice.requested_at_utc
+
+
+def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | None = None) -> NoticeStatus:
+    """Approve what waits on the notice. Raises ApprovalRefused when this person may not (nothing is changed).
+    `seen` is `waiting_since` as the approver's page showed it: if the request was withdrawn and made again since,
+    they have not seen what they would approve."""
+    waiting = notice.pending_update
+    what = str(waiting.kind) if waiting is not None else "publication"
+    since = waiting_since(notice)
+    if seen is not None and (since is None or seen != since.isoformat()):
+        raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
+    try:
+        status = notice_data.approve(notice, approver_id=actor.user_id, token_made_by_id=actor.token_made_by_id)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    _audit(actor, "notice.approved", notice, status=str(status), approved=what)
+    _finish(notice, expand=expand and status in (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED))
+    return status
+
+
+def cancel(notice: Notice, actor: Actor) -> UpdateKind | None:
+    """Cancel a notice not yet sent, or withdraw the update waiting for approval (returns its kind)."""
+    try:
+        withdrawn = notice_data.cancel(notice)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    _audit(actor, "notice.update_withdrawn" if withdrawn else "notice.cancelled", notice)
+    db.session.commit()
+    return withdrawn
+
+
+def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, notify: bool,
+                expand: bool = True) -> NoticeUpdate | PendingUpdate:
+    """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
+    try:
+        posted = notice_data.post_update(notice, summary=summary, advice=advice, notify=notify,
+                                         by_user_id=actor.user_id, threshold=_threshold())
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    if isinstance(posted, PendingUpdate):
+        posted.token_made_by_id = actor.token_made_by_id
+        _audit(actor, "notice.update_requested", notice, notify=notify)
+        _tell_approvers(notice, actor)
+    else:
+        _audit(actor, "notice.updated", notice, notify=notify, update_id=posted.id)
+    _finish(notice, expand=expand and isinstance(posted, NoticeUpdate) and notify)
+    return posted
+
+
+def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
+            expand: bool = True) -> NoticeUpdate | PendingUpdate:
+    """Resolve, or hold a resolution with alerts to more than the threshold for a second officer."""
+    try:
+        done = notice_data.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
+                                   threshold=_threshold())
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    if isinstance(done, PendingUpdate):
+        done.token_made_by_id = actor.token_made_by_id
+        _audit(actor, "notice.resolve_requested", notice, notify=notify)
+        _tell_approvers(notice, actor)
+    else:
+        _audit(actor, "notice.resolved", notice, notify=notify)
+    _finish(notice, expand=expand and isinstance(done, NoticeUpdate))
+    return done
+
+
+def may_approve(notice: Notice, user: StaffUser | None) -> bool:
+    return notice_data.approval_refusal(notice, user) is None
+
+
+# The scheduled-publish job ----------------------------------------------------------------------------------------
+
+def publish_due_notices() -> int:
+    """Publish scheduled notices whose time has come; any whose audience has grown past the threshold since
+    without approval waits for a second officer instead. Returns how many were published. Safe to run twice."""
+    published = 0
+    for notice in notice_data.due_scheduled_notices():
+        status = notice_data.publish_scheduled(notice, threshold=_threshold())
+        _audit(SCHEDULER, "notice.scheduled_publish", notice, status=str(status))
+        if status == NoticeStatus.AWAITING_APPROVAL:
+            _tell_approvers(notice, SCHEDULER)
+        else:
+            published += 1
+        db.session.commit()
+    return published
