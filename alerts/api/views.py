@@ -152,7 +152,7 @@ def create_subscription() -> Response:
         return _refusal(error)
     how = "a code by text message" if sign_up.channel == Channel.SMS else "a link by email"
     response = jsonify({"status": "confirmation_sent", "channel": sign_up.channel.value,
-                        "detail": f"We have sent {how}. Nothing else is sent until it is confirmed."})
+                        "detail": f"We are sending {how}. Nothing else is sent until it is confirmed."})
     response.status_code = 202
     return response
 

@@ -1,8 +1,7 @@
 """Signing up, confirming and getting back to the manage page: the rules the pages and the JSON API share.
 
-Every message here goes through the outbox (queued, committed, then sent at once by `send_now`), so a Notify
-outage leaves it queued for the dispatcher rather than lost. `send_now` releases the database session, so these
-functions return ids and plain values, never models.
+Every message here is queued in the outbox at the top priority and committed; the dispatcher sends it within a
+second. Nothing here waits on Notify, so a slow or failing Notify can never stall a resident's page (issue 13).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from alerts.data import messages as message_data
 from alerts.data import reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
-from alerts.delivery.sender import send_now
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import (
     InvalidRecipient,
@@ -106,7 +104,8 @@ def start_sign_up(sign_up: SignUp, *, ip: str) -> int:
         source=sign_up.source, replaces=sign_up.replaces)
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
-    send_queued(queue_confirmation(subscriber_id))
+    queue_confirmation(subscriber_id)
+    commit_queued()
     return subscriber_id
 
 
@@ -116,7 +115,8 @@ def resend_confirmation(subscriber_id: int, *, ip: str) -> bool:
     if subscriber is None:
         return False
     defences.check_send(subscriber.channel, subscriber.contact or "", ip)
-    send_queued(queue_confirmation(subscriber_id))
+    queue_confirmation(subscriber_id)
+    commit_queued()
     return True
 
 
@@ -136,7 +136,7 @@ def queue_confirmation(subscriber_id: int) -> str:
     tries) or a signed link by email. Returns the message id. Raises NothingToConfirm.
 
     The one place a confirmation is issued, for residents and the contact centre alike, so any code or link it
-    sends works on the resident's confirm page. The caller commits and sends (`send_queued`), so it can add its
+    sends works on the resident's confirm page. The caller commits (`commit_queued`), so it can add its
     own record, such as an audit event, to the same transaction. Checks no defences: the caller decides.
     """
     subscriber = _awaiting_confirmation(subscriber_id)
@@ -162,10 +162,13 @@ def _new_code(subscriber: Subscriber) -> str:
     return code
 
 
-def send_queued(message_id: str) -> None:
-    """Commit the queued message, then send it at once: it stays queued for the dispatcher if Notify can't take it."""
+def commit_queued() -> None:
+    """Commit a queued message: the dispatcher claims top-priority messages first and sends it within a second.
+
+    Never sent from here: waiting on Notify inside a web request ties up its thread while Notify is slow, and the
+    time it takes would tell a prober whether a message went at all (whether a contact is signed up).
+    """
     subscriber_data.commit()
-    send_now(message_id)
 
 
 def check_code(subscriber_id: int, code: str) -> CodeOutcome:
@@ -247,14 +250,14 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str) -> None:
         return
     if channel == Channel.SMS:
         body = render_manage_link_sms(_new_code(subscriber))
-        message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
-                                                    recipient=contact, body=body, subscriber_id=subscriber.id)
+        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
+                                          recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
         email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version))
-        message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
-                                                    recipient=contact, subject=email.subject, body=email.body,
-                                                    subscriber_id=subscriber.id)
-    send_queued(message.id)
+        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
+                                          recipient=contact, subject=email.subject, body=email.body,
+                                          subscriber_id=subscriber.id)
+    commit_queued()
 
 
 def manage_path_for_code(contact: str, code: str) -> tuple[CodeOutcome, str | None]:
