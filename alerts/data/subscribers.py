@@ -150,11 +150,14 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
 
 
 def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
-    """Stop every alert. Returns False if they had already stopped. Bumps nothing, so the one-click link
-    keeps answering 200. The caller commits."""
+    """Stop every alert. Returns False if they had already stopped. The caller commits.
+
+    Revokes every manage and unsubscribe link issued so far, so none can reach a later subscription of the same
+    contact; the one-click link still answers 200 (the unsubscribe page treats a stopped subscriber as done)."""
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return False
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    subscriber.token_version += 1
     subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason
     subscriber.pending_request = None
