@@ -65,9 +65,10 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
     return subscriber
 
 
-def set_code(subscriber: Subscriber, code_hash: str, expires_at: dt.datetime) -> None:
+def set_code(subscriber: Subscriber, code_hash: str, expires_at: dt.datetime, *, issued_to: str | None) -> None:
     """Store a new code (hashed), replacing any earlier one and its tries. The caller commits."""
     subscriber.code_hash = code_hash
+    subscriber.code_issued_to = issued_to
     subscriber.code_expires_at_utc = expires_at
     subscriber.code_attempts = 0
     subscriber.codes_sent += 1
@@ -92,6 +93,7 @@ def clear_code(subscriber: Subscriber) -> None:
     """A code is single use: forget it once used, expired or out of tries. The caller commits."""
     subscriber.code_hash = None
     subscriber.code_expires_at_utc = None
+    subscriber.code_issued_to = None
 
 
 def confirm_subscriber(subscriber: Subscriber) -> None:
@@ -103,6 +105,7 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.permanent_failures = 0
         subscriber.suspended_reason = None
+        subscriber.suspended_at_utc = None
     if request is None:
         return
     add_areas(subscriber, [AreaChoice(area_id, postcode) for area_id, postcode in request.get("areas", [])])
