@@ -112,7 +112,7 @@ class Config:
     # Staff audit records: the client address is cut to its network (/24, /48) after this, dropped after the next.
     AUDIT_ADDRESS_TRUNCATE_DAYS = _int("AUDIT_ADDRESS_TRUNCATE_DAYS", 30)
     AUDIT_ADDRESS_DROP_DAYS = _int("AUDIT_ADDRESS_DROP_DAYS", 365)
-    AUDIT_RECORD_YEARS = 2  # stated in the privacy notice; nothing deletes audit rows yet
+    AUDIT_RECORD_DAYS = _int("AUDIT_RECORD_DAYS", 730)
     # Wrong codes: each code has its own tries (MAX_CODE_ATTEMPTS); guesses also count per contact, whoever sends
     # them and whether or not the contact exists, so the answer never tells which limit was reached.
     CODE_ATTEMPT_LIMITS_PER_CONTACT = os.environ.get("CODE_ATTEMPT_LIMITS_PER_CONTACT", "10 per hour")
