@@ -344,12 +344,17 @@ def _subscriber_for(purpose: str, token: str) -> Subscriber | None:
 
 
 def _managed(token: str) -> Subscriber | BaseResponse | tuple[str, int]:
-    subscriber = _subscriber_for(links.MANAGE, token)
-    if subscriber is None:
+    try:
+        found = links.read_token(links.MANAGE, token)
+    except links.InvalidToken:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        # The link stopped working with the subscription: it says so, and shows or changes nothing.
         return render_template("subscribe/unsubscribed.html", already=True)
-    if subscriber.status == SubscriberStatus.PENDING:
+    if subscriber.token_version != found.version:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     return subscriber
 
