@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 
+from alerts.data.subscribers import CODE_LIFETIME
 from alerts.extensions import db
 from alerts.models import (
     AuditEvent,
@@ -54,7 +55,7 @@ class PrivacyPeriods:
     audit_record_days: int
     manage_link_days: int
     unsubscribe_link_days: int
-    code_minutes: int = 10
+    code_minutes: int = int(CODE_LIFETIME.total_seconds() // 60)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> PrivacyPeriods:

@@ -17,6 +17,7 @@ from alerts.extensions import db
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
 MAX_CODE_ATTEMPTS = 5
+CODE_LIFETIME = dt.timedelta(minutes=10)  # the privacy notice states it (alerts/data/retention.py PrivacyPeriods)
 
 
 @dataclass(frozen=True)

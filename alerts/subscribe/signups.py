@@ -6,7 +6,6 @@ second. Nothing here waits on Notify, so a slow or failing Notify can never stal
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import hmac
 import logging
@@ -38,7 +37,7 @@ from alerts.subscribe import codes, defences
 
 log = logging.getLogger(__name__)
 
-CODE_LIFETIME = dt.timedelta(minutes=10)
+CODE_LIFETIME = subscriber_data.CODE_LIFETIME
 
 
 class CodeOutcome(enum.Enum):
