@@ -11,10 +11,10 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 
 from alerts.data.subscribers import CODE_LIFETIME
 from alerts.extensions import db
@@ -113,12 +113,12 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
         db.session.execute(delete(Subscriber).where(Subscriber.id.in_(unconfirmed_ids)))
 
     # A confirmed contact's request to add areas that was never confirmed is an unconfirmed sign-up too.
-    dropped = db.session.execute(
+    dropped = _changed(
         update(Subscriber)
         .where(Subscriber.pending_request.is_not(None), Subscriber.pending_since_utc < sign_up_cutoff)
         .values(pending_request=None, pending_since_utc=None, code_hash=None, code_expires_at_utc=None,
                 code_issued_to=None)
-    ).rowcount
+    )
 
     # Unsubscribed and suspended contacts alike: once no alert can go to them, the same clock runs.
     ended_cutoff = now - dt.timedelta(days=periods.ended_contact_days)
@@ -139,9 +139,7 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
 
     message_cutoff = now - dt.timedelta(days=periods.message_recipient_days)
     old = and_(Message.created_at_utc < message_cutoff, Message.status.not_in(_IN_FLIGHT))
-    recipients = db.session.execute(
-        update(Message).where(old, Message.recipient.is_not(None)).values(recipient=None)
-    ).rowcount
+    recipients = _changed(update(Message).where(old, Message.recipient.is_not(None)).values(recipient=None))
     # Codes and personal links would let whoever reads the outbox act for the resident.
     db.session.execute(update(Message).where(old, Message.kind != MessageKind.ALERT, Message.body != "")
                        .values(body=""))
@@ -156,6 +154,11 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
     db.session.expire_all()
     return PurgeCounts(len(unconfirmed_ids), dropped, len(erase_ids), recipients, truncated, dropped_addresses,
                        deleted_events)
+
+
+def _changed(statement: Any) -> int:
+    """Rows an UPDATE or DELETE changed."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount or 0
 
 
 def _erase_message_links(condition: Any) -> None:
@@ -180,11 +183,11 @@ def _erase_message_links(condition: Any) -> None:
 
 def _purge_audit(now: dt.datetime, periods: PrivacyPeriods) -> tuple[int, int, int]:
     """Staff audit rows: the client address cut to its network, then dropped; the whole row after its period."""
-    deleted = db.session.execute(delete(AuditEvent).where(
-        AuditEvent.created_at_utc < now - dt.timedelta(days=periods.audit_record_days))).rowcount
-    dropped = db.session.execute(update(AuditEvent).where(
+    deleted = _changed(delete(AuditEvent).where(
+        AuditEvent.created_at_utc < now - dt.timedelta(days=periods.audit_record_days)))
+    dropped = _changed(update(AuditEvent).where(
         AuditEvent.created_at_utc < now - dt.timedelta(days=periods.audit_address_drop_days),
-        AuditEvent.ip_address.is_not(None)).values(ip_address=None)).rowcount
+        AuditEvent.ip_address.is_not(None)).values(ip_address=None))
     truncate_cutoff = now - dt.timedelta(days=periods.audit_address_truncate_days)
     truncated = 0
     rows = db.session.execute(select(AuditEvent.id, AuditEvent.ip_address).where(
@@ -194,4 +197,4 @@ def _purge_audit(now: dt.datetime, periods: PrivacyPeriods) -> tuple[int, int, i
         db.session.execute(update(AuditEvent).where(AuditEvent.id == event_id)
                            .values(ip_address=truncate_address(address)))
         truncated += 1
-    return truncated, dropped or 0, deleted or 0
+    return truncated, dropped, deleted

@@ -320,9 +320,9 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
     subscriber = subscriber_data.find_subscriber(channel, contact)
     if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
         # The same work as a real send, short of storing it: a code made and hashed, a message rendered.
-        code = codes.new_code()
-        codes.hash_code(current_app.config["SECRET_KEY"], 0, code)
-        render_manage_link_sms(code) if channel == Channel.SMS else render_manage_link_email(links.manage_url(0, 0))
+        decoy = codes.new_code()
+        codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
+        render_manage_link_sms(decoy) if channel == Channel.SMS else render_manage_link_email(links.manage_url(0, 0))
         log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
         return
     if channel == Channel.SMS:

@@ -353,7 +353,7 @@ def _managed(token: str) -> Subscriber | BaseResponse | tuple[str, int]:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         # The link stopped working with the subscription: it says so, and shows or changes nothing.
-        return render_template("subscribe/unsubscribed.html", already=True)
+        return render_template("subscribe/unsubscribed.html", already=True), 200
     if subscriber.token_version != found.version:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     return subscriber
