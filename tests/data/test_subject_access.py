@@ -99,7 +99,7 @@ def test_erasure_leaves_nothing_that_identifies_or_reaches_the_contact_and_keeps
 
     assert erased.messages_kept == 3 and erased.held_back == 1
     found = db.session.get(Subscriber, resident.id)
-    assert found.contact is None and found.status == SubscriberStatus.UNSUBSCRIBED and found.token_version > 1  # old links stop working
+    assert found.contact is None and found.status == SubscriberStatus.UNSUBSCRIBED and found.token_version > 1
     assert found.pending_request is None and found.code_hash is None and found.unsubscribe_reason is None
     assert db.session.scalar(select(func.count()).select_from(Subscription)
                              .where(Subscription.subscriber_id == resident.id)) == 0
