@@ -19,6 +19,7 @@ def healthz() -> tuple[Response, int]:
     if not operations.database_is_up():
         return jsonify({"database": "error"}), 503
     beat = operations.get_heartbeat("scheduler")
+    scheduler: dict[str, object]
     if beat is None:
         scheduler = {"status": "never-seen", "last_heartbeat": None}
     else:

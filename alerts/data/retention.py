@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select, update
 
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import Message, MessageKind, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 from alerts.models.subscribers import subscriber_services
@@ -41,11 +42,11 @@ def purge_personal_data(now: dt.datetime | None = None) -> PurgeCounts:
         db.session.execute(delete(Subscriber).where(Subscriber.id.in_(unconfirmed_ids)))
 
     # A confirmed contact's request to add areas that was never confirmed is an unconfirmed sign-up too.
-    dropped = db.session.execute(
+    dropped = execute_counting_rows(
         update(Subscriber)
         .where(Subscriber.pending_request.is_not(None), Subscriber.pending_since_utc < sign_up_cutoff)
         .values(pending_request=None, pending_since_utc=None, code_hash=None, code_expires_at_utc=None)
-    ).rowcount
+    )
 
     erase_ids = list(db.session.scalars(select(Subscriber.id).where(
         Subscriber.status == SubscriberStatus.UNSUBSCRIBED,
@@ -59,12 +60,12 @@ def purge_personal_data(now: dt.datetime | None = None) -> PurgeCounts:
             contact=None, unsubscribe_reason=None, code_hash=None, code_expires_at_utc=None))
 
     message_cutoff = now - dt.timedelta(days=MESSAGE_RECIPIENT_DAYS)
-    recipients = db.session.execute(
+    recipients = execute_counting_rows(
         update(Message)
         .where(Message.recipient.is_not(None), Message.created_at_utc < message_cutoff,
                Message.status.not_in(_IN_FLIGHT))
         .values(recipient=None)
-    ).rowcount
+    )
     # Codes and personal manage links would let whoever reads the outbox act for the resident.
     db.session.execute(
         update(Message)

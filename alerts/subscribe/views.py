@@ -39,7 +39,7 @@ ViewResult = str | tuple[str, int] | BaseResponse
 
 
 def _all_service_ids(form: ServicesForm) -> list[str]:
-    return [choice.value for choice in form.services.choices]  # type: ignore[union-attr]
+    return [choice.value for choice in form.services.choices]
 
 
 def _journey() -> dict[str, Any]:
@@ -323,7 +323,7 @@ def _subscriber_for(purpose: str, token: str) -> Subscriber | None:
     return subscriber
 
 
-def _managed(token: str) -> Subscriber | BaseResponse | tuple[str, int]:
+def _managed(token: str) -> Subscriber | BaseResponse | str | tuple[str, int]:
     subscriber = _subscriber_for(links.MANAGE, token)
     if subscriber is None:
         return render_template("subscribe/link_invalid.html", manage=True), 404
