@@ -1,4 +1,4 @@
-"""Conditional GETs, CDN-friendly cache headers and a short in-process cache of rendered public reads.
+"""Conditional GETs, the one policy for Cache-Control, and a short in-process cache of rendered public reads.
 
 A storm sends thousands of residents to the same few pages at once. Rendering a GOV.UK page or a feed costs
 milliseconds; answering from a copy costs microseconds. So the hot public reads are served from a copy for as long
@@ -17,9 +17,12 @@ request. The invariants, each relied on below:
    session may carry flashed messages or a CSRF token. So a copy is read or written only for a request with no
    session and no remember-me cookie, and written only when the view left the session untouched (no flash, no CSRF
    token) and answered 200. Anyone with a session gets a fresh render, and it is never stored.
-4. A page's CSP nonce must differ per response. A cached page is rendered with a placeholder nonce, and each
-   response gets a fresh nonce put in its place, in the body and (through `csp_nonce()`) in the header alike.
-   HTML pages get no ETag: a 304 would pair a new header nonce with the old body's, blocking its scripts.
+4. Who else may keep a copy (`register_cache_policy`, the one home of Cache-Control): a `cached_page` answer for a
+   visitor without a session is the same for everyone (its one inline script is allowed by hash, not by a nonce:
+   alerts/security_headers.py), so it is `public` with a short `s-maxage` (CDN_CACHE_SECONDS) and `max-age=0`:
+   a CDN absorbs a storm while browsers still ask again. Reads that chose their own public caching
+   (`conditional_read`, `cacheable`) keep it. Everything else — staff pages, the subscribe and manage journeys,
+   any page for a visitor with a session or carrying a form token, errors, redirects — is `no-store`.
 """
 
 from __future__ import annotations
@@ -41,13 +44,11 @@ from werkzeug.http import is_resource_modified
 from alerts.data import notices as notice_data
 from alerts.extensions import limiter
 
-NONCE_ENVIRON_KEY = "alerts.csp_nonce"  # where alerts.csp_nonce() keeps this request's nonce
-NONCE_PLACEHOLDER = "alertsCspNoncePlaceholder0"  # letters and digits only: nothing escapes or splits it
 # Settings that change what the same data renders to; SECRET_KEY and the like stay out of a public ETag.
 RENDERING_SETTINGS = ("BASE_URL", "SERVICE_NAME", "COUNCIL_NAME", "API_PAGE_SIZE", "EMBED_FRAME_ANCESTORS",
                       "LOCAL_AUTHORITY_CODE")
-# Headers a copy must not repeat: a cookie is for one visitor; the length changes when the nonce is put in.
-UNCACHED_HEADERS = {"set-cookie", "content-length"}
+# Headers a copy must not repeat: a cookie is for one visitor.
+UNCACHED_HEADERS = {"set-cookie"}
 
 
 def cacheable(max_age: int = 60) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
@@ -219,12 +220,13 @@ def _has_session(app: Flask) -> bool:
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """A resident HTML page served from a copy to visitors without a session (see the module's invariants 3, 4)."""
+    """A resident HTML page served from a copy to visitors without a session, and cacheable by a CDN for them
+    (see the module's invariants 3 and 4)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        if _has_session(app) or NONCE_ENVIRON_KEY in request.environ:
+        if _has_session(app):
             return make_response(view(*args, **kwargs))
         url = request.url
         state = notice_data.read_state_marker()
@@ -233,25 +235,39 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         if entry is not None:
             response = entry.response()
         else:
-            request.environ[NONCE_ENVIRON_KEY] = NONCE_PLACEHOLDER
-            try:
-                response = make_response(view(*args, **kwargs))
-            except BaseException:
-                # An error page is rendered after this, and must get a real nonce of its own.
-                request.environ.pop(NONCE_ENVIRON_KEY, None)
-                raise
-            if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
+            response = make_response(view(*args, **kwargs))
+            if _same_for_everyone(response):
                 cache.put(url, state.values, response)
-        from alerts import csp_nonce
-
-        request.environ.pop(NONCE_ENVIRON_KEY, None)
-        nonce = csp_nonce()  # a fresh one, which the Content-Security-Policy header will carry too
-        response.set_data(response.get_data().replace(NONCE_PLACEHOLDER.encode(), nonce.encode()))
         # The page differs for a visitor with a session (staff navigation), so a shared cache must tell them apart.
         response.vary.add("Cookie")
         return response
 
+    wrapper.public_page = True  # type: ignore[attr-defined]
     return _unlimited(wrapper)
+
+
+def _same_for_everyone(response: Response) -> bool:
+    """A 200 that left the session untouched (no flash, no CSRF token) and sets no cookie: nothing in it is personal."""
+    return response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers
+
+
+def register_cache_policy(app: Flask) -> None:
+    """Cache-Control for every response the app makes (static files have their own: alerts/static_files.py)."""
+    seconds = int(app.config.get("CDN_CACHE_SECONDS", 60))
+
+    @app.after_request
+    def _cache_policy(response: Response) -> Response:
+        if response.cache_control.public:
+            return response  # a read that chose its own public caching, the same for every visitor
+        view = app.view_functions.get(request.endpoint or "")
+        if (getattr(view, "public_page", False) and request.method in ("GET", "HEAD") and not _has_session(app)
+                and _same_for_everyone(response) and seconds > 0):
+            response.cache_control.public = True
+            response.cache_control.max_age = 0
+            response.cache_control.s_maxage = seconds
+        else:
+            response.cache_control.no_store = True
+        return response
 
 
 class PublicCacheSessionInterface(SecureCookieSessionInterface):
