@@ -42,7 +42,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, Se
 from werkzeug.http import is_resource_modified
 
 from alerts.data import notices as notice_data
-from alerts.extensions import limiter
+from alerts.extensions import PUBLIC_READ
 
 # Settings that change what the same data renders to; SECRET_KEY and the like stay out of a public ETag.
 RENDERING_SETTINGS = ("BASE_URL", "SERVICE_NAME", "COUNCIL_NAME", "API_PAGE_SIZE", "EMBED_FRAME_ANCESTORS",
@@ -202,21 +202,29 @@ def conditional_read(
 
 
 def _unlimited(view: Callable[..., Response]) -> Callable[..., Response]:
-    view.public_read = True  # type: ignore[attr-defined]
+    setattr(view, PUBLIC_READ, True)  # no rate limit applies (alerts.extensions.Limiter)
     return view
 
 
-@limiter.request_filter
-def _public_reads_are_unlimited() -> bool:
-    """No rate limit applies to the public reads (a storm is what they are for), and Flask-Limiter's search for one
-    costs more than answering from a copy: a request filter is the one way it skips the search altogether."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "public_read", False)
-
-
 def _has_session(app: Flask) -> bool:
+    if "HTTP_COOKIE" not in request.environ:
+        return False
     names = (app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     return any(name in request.cookies for name in names)
+
+
+def is_public(response: Response) -> bool:
+    """Whether the response says any cache may keep it. Reads the header's text: parsing it into a CacheControl
+    object on every response cost more than the rest of the policy."""
+    return "public" in response.headers.get("Cache-Control", "")
+
+
+def _copy_key() -> str:
+    """The URL a copy is kept under, from the raw WSGI values (by now the Host has passed TRUSTED_HOSTS): building
+    request.url costs more than serving the copy."""
+    environ = request.environ
+    return (f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
@@ -227,19 +235,20 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         if _has_session(app):
-            return make_response(view(*args, **kwargs))
-        url = request.url
+            response = make_response(view(*args, **kwargs))
+            response.vary.add("Cookie")
+            return response
+        url = _copy_key()
         state = notice_data.read_state_marker()
         cache = rendered_cache(app)
         entry = cache.get(url, state.values)
         if entry is not None:
-            response = entry.response()
-        else:
-            response = make_response(view(*args, **kwargs))
-            if _same_for_everyone(response):
-                cache.put(url, state.values, response)
+            return entry.response()  # made as below, Vary and all
+        response = make_response(view(*args, **kwargs))
         # The page differs for a visitor with a session (staff navigation), so a shared cache must tell them apart.
         response.vary.add("Cookie")
+        if _same_for_everyone(response):
+            cache.put(url, state.values, response)
         return response
 
     wrapper.public_page = True  # type: ignore[attr-defined]
@@ -254,19 +263,18 @@ def _same_for_everyone(response: Response) -> bool:
 def register_cache_policy(app: Flask) -> None:
     """Cache-Control for every response the app makes (static files have their own: alerts/static_files.py)."""
     seconds = int(app.config.get("CDN_CACHE_SECONDS", 60))
+    public_page = f"public, max-age=0, s-maxage={seconds}"
 
     @app.after_request
     def _cache_policy(response: Response) -> Response:
-        if response.cache_control.public:
+        if is_public(response):
             return response  # a read that chose its own public caching, the same for every visitor
         view = app.view_functions.get(request.endpoint or "")
-        if (getattr(view, "public_page", False) and request.method in ("GET", "HEAD") and not _has_session(app)
-                and _same_for_everyone(response) and seconds > 0):
-            response.cache_control.public = True
-            response.cache_control.max_age = 0
-            response.cache_control.s_maxage = seconds
+        if (seconds > 0 and getattr(view, "public_page", False) and request.method in ("GET", "HEAD")
+                and not _has_session(app) and _same_for_everyone(response)):
+            response.headers["Cache-Control"] = public_page
         else:
-            response.cache_control.no_store = True
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 
@@ -280,12 +288,14 @@ class PublicCacheSessionInterface(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        # Most public requests carry no cookie: an empty session needs no signing serializer (the costly part).
-        if app.config["SESSION_COOKIE_NAME"] not in request.cookies and app.secret_key:
+        # Most public requests carry no cookie: an empty session needs no signing serializer (the costly part), and
+        # no cookie header needs parsing either.
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or app.config["SESSION_COOKIE_NAME"] not in request.cookies):
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if response.cache_control.public:
+        if is_public(response):
             return
         super().save_session(app, session, response)
