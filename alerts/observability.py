@@ -19,7 +19,7 @@ import sys
 import time
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 from alerts.notify.recipients import mask_email, mask_phone
 
@@ -44,9 +44,14 @@ def mask_contacts(text: str) -> str:
 
 
 def current_request_id() -> str | None:
+    """This request's id, made on first use (a line logged before any hook ran still gets it); None outside one."""
     if not has_request_context():
         return None
-    return request.environ.get(_ENVIRON_KEY)
+    environ = request.environ
+    request_id = environ.get(_ENVIRON_KEY)
+    if request_id is None:
+        request_id = environ[_ENVIRON_KEY] = _request_id(int(current_app.config.get("TRUSTED_PROXY_COUNT", 0) or 0))
+    return request_id
 
 
 class JsonFormatter(logging.Formatter):
@@ -91,17 +96,17 @@ def _request_id(trusted_proxies: int) -> str:
 
 def register_request_ids(app: Flask) -> None:
     """Give each request its id, echo it, and write one access line per request (when ACCESS_LOG is on)."""
-    trusted_proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0) or 0)
     access_log = bool(app.config.get("ACCESS_LOG", True))
 
-    @app.before_request
     def _start() -> None:
-        request.environ[_ENVIRON_KEY] = _request_id(trusted_proxies)
         g.alerts_started = time.perf_counter()
+
+    # First of the before-request hooks, so the time covers them all.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        request_id = current_request_id() or _request_id(trusted_proxies)
+        request_id = current_request_id() or ""
         response.headers[REQUEST_ID_HEADER] = request_id
         if access_log:
             started = g.get("alerts_started")
