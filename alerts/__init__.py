@@ -52,12 +52,13 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
-    from alerts.caching import register_cache_policy
+    from alerts.caching import register_cache_policy, serve_public_copies
     from alerts.security_headers import register_security_headers
 
     register_cache_policy(app)
     register_security_headers(app)
     register_request_ids(app)
+    serve_public_copies(app)
     serve_static_files(app)
 
     from alerts.errors import register_error_handlers

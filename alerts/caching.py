@@ -32,23 +32,26 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, make_response, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
-from werkzeug.http import is_resource_modified
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import is_resource_modified, parse_date, unquote_etag
 
 from alerts.data import notices as notice_data
 from alerts.extensions import PUBLIC_READ
+from alerts.observability import REQUEST_ID_HEADER, ROUTE_ENVIRON_KEY, log_access, request_id_for
 
 # Settings that change what the same data renders to; SECRET_KEY and the like stay out of a public ETag.
 RENDERING_SETTINGS = ("BASE_URL", "SERVICE_NAME", "COUNCIL_NAME", "API_PAGE_SIZE", "EMBED_FRAME_ANCESTORS",
                       "LOCAL_AUTHORITY_CODE")
 # Headers a copy must not repeat: a cookie is for one visitor.
 UNCACHED_HEADERS = {"set-cookie"}
+STATE_ENVIRON_KEY = "alerts.read_state"  # the read state a public read was answered under, for PublicCopies
 
 
 def cacheable(max_age: int = 60) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
@@ -81,6 +84,7 @@ class Rendered:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    route: str = ""  # the URL rule, for the access line of a copy served before Flask
 
     def response(self) -> Response:
         return Response(self.body, status=self.status, headers=list(self.headers))
@@ -111,6 +115,20 @@ class RenderedCache:
             return
         headers = tuple((name, value) for name, value in response.headers if name.lower() not in UNCACHED_HEADERS)
         entry = Rendered(state, time.monotonic() + self.seconds, response.status_code, headers, response.get_data())
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def has(self, key: str) -> bool:
+        return key in self._entries
+
+    def keep(self, key: str, entry: Rendered) -> None:
+        """Keep an answer made elsewhere (PublicCopies), under the same time and size bounds."""
+        if self.seconds <= 0 or self.max_entries <= 0:
+            return
+        entry = replace(entry, expires_at=time.monotonic() + self.seconds)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -171,6 +189,7 @@ def conditional_read(
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             url = request.url  # worked out afresh on every access
             state = notice_data.read_state_marker()
+            request.environ[STATE_ENVIRON_KEY] = state.values
             etag = _state_etag(url, state)
             latest = state.latest_notice_change if last_modified else None
             if not is_resource_modified(request.environ, etag=etag, last_modified=latest):
@@ -222,9 +241,7 @@ def is_public(response: Response) -> bool:
 def _copy_key() -> str:
     """The URL a copy is kept under, from the raw WSGI values (by now the Host has passed TRUSTED_HOSTS): building
     request.url costs more than serving the copy."""
-    environ = request.environ
-    return (f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}"
-            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
+    return _copy_key_of(request.environ)
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
@@ -240,6 +257,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
             return response
         url = _copy_key()
         state = notice_data.read_state_marker()
+        request.environ[STATE_ENVIRON_KEY] = state.values
         cache = rendered_cache(app)
         entry = cache.get(url, state.values)
         if entry is not None:
@@ -299,3 +317,108 @@ class PublicCacheSessionInterface(SecureCookieSessionInterface):
         if is_public(response):
             return
         super().save_session(app, session, response)
+
+
+# Request headers that change what a public answer looks like (links, scheme) when a proxy is trusted: part of the
+# key of a copy served before Flask, so a copy made for one is never served for another.
+_FORWARDED = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX")
+# Headers a copy keeps out: set afresh per response (the request id) or meaningless without a body (on a 304).
+_PER_RESPONSE = {"x-request-id", "set-cookie"}
+_NOT_ON_304 = {"content-length", "content-type"}
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+class PublicCopies:
+    """Answers anonymous public reads from a copy of the app's own finished answer, before Flask runs at all.
+
+    Under a storm the answer was already a copy (`cached_page`, `conditional_read`); what remained was Flask's
+    per-request work around it — request context, routing, sessions, a dozen hooks — several times the cost of the
+    copy. So the finished response (security and cache headers included) is kept too, on the same rules, and handed
+    out here:
+    - only for a GET or HEAD with no Cookie and no Authorization header (anyone who may see something personal goes
+      through Flask), and only responses the app itself marked `Cache-Control: public` — by the cache policy's
+      definition the same for every visitor — with status 200 and no Set-Cookie;
+    - keyed by scheme, Host, path, query and the forwarded headers: a copy exists only for a Host that passed
+      TRUSTED_HOSTS when it was made;
+    - valid for one read state (the next request after any change renders afresh) and READ_CACHE_SECONDS at most,
+      in the same bounded store as the other copies;
+    - each answer gets its own request id and access line; If-None-Match / If-Modified-Since get a 304 from the
+      copy's ETag and Last-Modified.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Any]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.trusted_proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0) or 0)
+        self.access_log = bool(app.config.get("ACCESS_LOG", True))
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or "HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        key = "served:" + _copy_key_of(environ) + "\0".join(environ.get(name, "") for name in _FORWARDED)
+        cache = rendered_cache(self.app)
+        entry = None
+        if cache.has(key):  # only then is the read state worth asking for
+            try:
+                with self.app.app_context():
+                    state = notice_data.read_state_marker()
+            except SQLAlchemyError:
+                return self.wsgi_app(environ, start_response)  # the app answers as it does when the database is down
+            entry = cache.get(key, state.values)
+        if entry is None:
+            return self._answer_and_keep(environ, start_response, key, cache)
+        request_id = request_id_for(environ, self.trusted_proxies)
+        headers = [*entry.headers, (REQUEST_ID_HEADER, request_id)]
+        status, body = f"{entry.status} OK", [b""] if method == "HEAD" else [entry.body]
+        if any(name in environ for name in _CONDITIONAL):
+            header_map = {name.lower(): value for name, value in entry.headers}
+            last_modified = header_map.get("last-modified")
+            if not is_resource_modified(environ, etag=unquote_etag(header_map.get("etag"))[0],
+                                        last_modified=parse_date(last_modified) if last_modified else None):
+                status, body = "304 Not Modified", [b""]
+                headers = [(name, value) for name, value in headers if name.lower() not in _NOT_ON_304]
+        start_response(status, headers)
+        if self.access_log:
+            log_access(method, entry.route, int(status[:3]), round((time.perf_counter() - started) * 1000, 2),
+                       request_id)
+        return body
+
+    def _answer_and_keep(self, environ: dict[str, Any], start_response: Callable[..., Any], key: str,
+                         cache: RenderedCache) -> Any:
+        answered: list[Any] = []
+
+        def record(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, record)
+        state = environ.get(STATE_ENVIRON_KEY)  # the read state the app rendered this under, if it used one
+        if state is None or not answered or environ["REQUEST_METHOD"] != "GET" or not answered[0].startswith("200"):
+            return body
+        headers: list[tuple[str, str]] = answered[1]
+        names = {name.lower() for name, _ in headers}
+        vary = {part.strip().lower() for name, value in headers if name.lower() == "vary" for part in value.split(",")}
+        cache_control = next((value for name, value in headers if name.lower() == "cache-control"), "")
+        if "public" not in cache_control or "set-cookie" in names or not vary <= {"cookie", "accept-encoding"}:
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_RESPONSE)
+        cache.keep(key, Rendered(state, 0.0, 200, kept, data, environ.get(ROUTE_ENVIRON_KEY, "(no route)")))
+        return [data]
+
+
+def _copy_key_of(environ: dict[str, Any]) -> str:
+    return (f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
+
+
+def serve_public_copies(app: Flask) -> None:
+    """Put PublicCopies in front of the app (inside the static files, which need none of this)."""
+    if float(app.config.get("READ_CACHE_SECONDS", 15)) > 0:
+        app.wsgi_app = PublicCopies(app, app.wsgi_app)  # type: ignore[method-assign]

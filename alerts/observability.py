@@ -25,6 +25,7 @@ from alerts.notify.recipients import mask_email, mask_phone
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _ENVIRON_KEY = "alerts.request_id"
+ROUTE_ENVIRON_KEY = "alerts.route"
 # What a router's id looks like (Heroku: a UUID; others: hex or base64url). Anything else is replaced, never logged.
 _TRUSTED_ID = re.compile(r"[A-Za-z0-9._:+/=-]{8,200}")
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -47,10 +48,15 @@ def current_request_id() -> str | None:
     """This request's id, made on first use (a line logged before any hook ran still gets it); None outside one."""
     if not has_request_context():
         return None
-    environ = request.environ
+    return request_id_for(request.environ, int(current_app.config.get("TRUSTED_PROXY_COUNT", 0) or 0))
+
+
+def request_id_for(environ: dict[str, Any], trusted_proxies: int) -> str:
+    """The request's id, kept in its WSGI environ: the router's when proxies are trusted and it looks like one."""
     request_id = environ.get(_ENVIRON_KEY)
     if request_id is None:
-        request_id = environ[_ENVIRON_KEY] = _request_id(int(current_app.config.get("TRUSTED_PROXY_COUNT", 0) or 0))
+        offered = environ.get("HTTP_X_REQUEST_ID", "") if trusted_proxies > 0 else ""
+        request_id = environ[_ENVIRON_KEY] = offered if _TRUSTED_ID.fullmatch(offered) else secrets.token_hex(16)
     return request_id
 
 
@@ -89,11 +95,6 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
-def _request_id(trusted_proxies: int) -> str:
-    offered = request.headers.get(REQUEST_ID_HEADER, "") if trusted_proxies > 0 else ""
-    return offered if _TRUSTED_ID.fullmatch(offered) else secrets.token_hex(16)
-
-
 def register_request_ids(app: Flask) -> None:
     """Give each request its id, echo it, and write one access line per request (when ACCESS_LOG is on)."""
     access_log = bool(app.config.get("ACCESS_LOG", True))
@@ -112,11 +113,12 @@ def register_request_ids(app: Flask) -> None:
             started = g.get("alerts_started")
             duration = round((time.perf_counter() - started) * 1000, 2) if started else None
             route = request.url_rule.rule if request.url_rule is not None else "(no route)"
-            _log_access(request.method, route, response.status_code, duration, request_id)
+            request.environ[ROUTE_ENVIRON_KEY] = route  # for a copy of this response served before Flask
+            log_access(request.method, route, response.status_code, duration, request_id)
         return response
 
 
-def _log_access(method: str, route: str, status: int, duration: float | None, request_id: str) -> None:
+def log_access(method: str, route: str, status: int, duration: float | None, request_id: str) -> None:
     """One access line. Built as a record and handed to the handlers directly: Logger.info's look for the caller's
     frame was most of the line's cost, on every request."""
     if not _access_log.isEnabledFor(logging.INFO):

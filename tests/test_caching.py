@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from flask import Flask, flash, session, template_rendered
+from flask import Flask, flash, request_started, session, template_rendered
 from flask.testing import FlaskClient
 
 from alerts import caching
@@ -260,3 +260,88 @@ def test_copies_leave_out_cookies() -> None:
     response.set_cookie("session", "someone's")
     cache.put("/", ("s",), response)
     assert "Set-Cookie" not in cache.get("/", ("s",)).response().headers  # type: ignore[union-attr]
+
+
+@contextmanager
+def requests_reaching_flask(app: Flask) -> Iterator[list[str]]:
+    paths: list[str] = []
+
+    def record(sender: Flask, **extra: object) -> None:
+        from flask import request
+
+        paths.append(request.path)
+
+    request_started.connect(record, app)
+    try:
+        yield paths
+    finally:
+        request_started.disconnect(record, app)
+
+
+@pytest.mark.parametrize("url", [NOTICES_PAGE, "/", "/api/v1/notices", "/feeds/notices.atom", "/accessibility"])
+def test_an_anonymous_public_read_is_answered_from_its_finished_copy_before_flask_runs(
+        app: Flask, client: FlaskClient, notice, url: str) -> None:
+    first = client.get(url)
+    with requests_reaching_flask(app) as reached:
+        again = client.get(url)
+        head = client.head(url)
+
+    assert reached == []
+    assert again.status_code == head.status_code == 200
+    assert again.get_data() == first.get_data() and head.get_data() == b""
+    for header in ("Content-Security-Policy", "Cache-Control", "Content-Type", "X-Content-Type-Options", "Vary"):
+        assert again.headers.get(header) == first.headers.get(header), header
+    assert again.headers["X-Request-Id"] != first.headers["X-Request-Id"], "a request id per response"
+
+
+def test_a_visitor_with_a_cookie_or_credentials_always_reaches_the_app(app: Flask, client: FlaskClient,
+                                                                       notice) -> None:
+    client.get(NOTICES_PAGE)
+    with requests_reaching_flask(app) as reached:
+        client.get(NOTICES_PAGE, headers={"Authorization": "Bearer something"})
+        client.set_cookie("session", "anything")
+        client.get(NOTICES_PAGE)
+
+    assert reached == ["/notices", "/notices"]
+
+
+def test_a_change_is_served_at_once_even_from_before_flask(client: FlaskClient, notice) -> None:
+    client.get(NOTICES_PAGE)
+    client.get(NOTICES_PAGE)
+
+    notice.title = "Bins collected late in Weymouth"
+    notice.version += 1
+    db.session.commit()
+
+    assert "Bins collected late in Weymouth" in client.get(NOTICES_PAGE).get_data(as_text=True)
+
+
+def test_a_copy_answers_a_conditional_request_with_a_304(app: Flask, client: FlaskClient, notice) -> None:
+    etag = client.get("/api/v1/notices").headers["ETag"]
+    with requests_reaching_flask(app) as reached:
+        again = client.get("/api/v1/notices", headers={"If-None-Match": etag})
+        other = client.get("/api/v1/notices", headers={"If-None-Match": '"something-else"'})
+
+    assert reached == []
+    assert again.status_code == 304 and again.get_data() == b"" and again.headers["ETag"] == etag
+    assert other.status_code == 200
+
+
+def test_copies_are_kept_apart_by_host_and_forwarded_scheme_and_never_serve_a_forged_host(
+        client: FlaskClient, notice) -> None:
+    client.get("/api/v1/notices", headers={"Host": "localhost"})
+    client.get("/api/v1/notices", headers={"Host": "localhost"})
+
+    assert client.get("/api/v1/notices", headers={"Host": "evil.example"}).status_code == 400
+    second = client.get("/api/v1/notices", headers={"Host": "127.0.0.1"}).get_json()
+    assert second["links"]["self"].startswith("http://127.0.0.1/")
+
+
+def test_a_read_answered_with_an_error_or_a_redirect_is_never_kept(app: Flask, client: FlaskClient) -> None:
+    client.get("/notices/999")
+    client.get("/notices?postcode=nonsense")
+    with requests_reaching_flask(app) as reached:
+        client.get("/notices/999")
+        client.get("/notices?postcode=nonsense")
+
+    assert reached == ["/notices/999", "/notices"]
