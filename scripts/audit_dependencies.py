@@ -22,11 +22,11 @@ def main() -> int:
     lock = sys.argv[1] if len(sys.argv) > 1 else "requirements-dev.txt"
     # The lock pins every package with hashes, so pip-audit reads it as it is: nothing is installed to audit it.
     command = [str(BIN / "pip-audit"), "--requirement", lock, "--require-hashes", "--disable-pip",
-               "--progress-spinner", "off", "--format", "json"]
+               "--progress-spinner", "off", "--format", "json", "--timeout", "10"]
     try:
-        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603 — our own fixed command
+        run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False)  # noqa: S603 — our own fixed command
     except subprocess.TimeoutExpired:
-        print("dependency audit SKIPPED: pip-audit did not finish in 300 s (vulnerability database unreachable?)")
+        print("dependency audit SKIPPED: pip-audit did not finish in 180 s (vulnerability database unreachable?)")
         return 0
     try:
         report = json.loads(run.stdout)
