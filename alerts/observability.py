@@ -39,9 +39,14 @@ def mask_contacts(text: str) -> str:
     """Every email address and phone number in free text, masked as the pages mask them ("j***@example.com",
     "+44 77** ***123"). The one masking helper for logs and error reports."""
     text = _EMAIL.sub(lambda match: mask_email(match[0]), text)
-    return _PHONE.sub(lambda match: mask_phone("+" + re.sub(r"\D", "", match[0]).removeprefix("00")
-                                               if match[0].startswith(("+", "00"))
-                                               else "+44" + re.sub(r"\D", "", match[0]).removeprefix("0")), text)
+    return _PHONE.sub(lambda match: mask_phone(_as_e164(match[0])), text)
+
+
+def _as_e164(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    if number.startswith(("+", "00")):
+        return "+" + digits.removeprefix("00")
+    return "+44" + digits.removeprefix("0")  # written as a UK number is dialled at home
 
 
 def current_request_id() -> str | None:
