@@ -11,15 +11,33 @@ AXE := tests/e2e/node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: install run test e2e bench lint clean
+# The lock (issue 13): requirements*.in hold the top-level pins; `make lock` compiles them into requirements*.txt with
+# every transitive dependency and its hashes, resolved against PyPI alone (this machine's pip settings are ignored, so
+# the lock is the same everywhere). Point LOCK_INDEX at a mirror to lock without PyPI. Existing pins are kept unless
+# an .in file asks otherwise; `make lock LOCK_ARGS=--upgrade` moves every unpinned transitive dependency forward.
+LOCK_INDEX ?= https://pypi.org/simple
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url $(LOCK_INDEX) $(LOCK_ARGS)
+
+.PHONY: install run test e2e bench lint lock audit clean
 
 install: $(VENV)/.installed
 
+# Installs exactly the lock: every package pinned and checked against its hash, nothing resolved at install time.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	touch $@
+
+lock:
+	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install --quiet pip-tools
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+
+# Known vulnerabilities in the locked packages (pip-audit, PyPI's advisory database). Skipped with a message when the
+# database cannot be reached; fails on any finding.
+audit: install
+	$(BIN)/python scripts/audit_dependencies.py
 
 # Production is the default ALERTS_ENV; `make run` is the one place that asks for development.
 run: export ALERTS_ENV = development
@@ -49,6 +67,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance/alerts.sqlite3 .pytest_cache tests/e2e/node_modules test-artifacts

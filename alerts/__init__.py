@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, has_request_context, request
+from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
 
-PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()"
-)
-
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    from alerts.static_files import serve_static_files, versioned_static_path
+
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
-        static_url_path="/assets",
+        static_url_path=versioned_static_path(ROOT / "static"),  # /assets/<hash of the files>: cached for a year
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_for(env or os.environ.get("ALERTS_ENV")))
@@ -32,8 +28,10 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
     _size_connection_pool(app)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    from alerts.observability import configure_logging, init_sentry, register_request_ids
+
+    configure_logging()
+    init_sentry(app)
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -54,6 +52,14 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
+    from alerts.caching import register_cache_policy, serve_public_copies
+    from alerts.security_headers import register_security_headers
+
+    register_cache_policy(app)
+    register_security_headers(app)
+    register_request_ids(app)
+    serve_public_copies(app)
+    serve_static_files(app)
 
     from alerts.errors import register_error_handlers
 
@@ -137,58 +143,29 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds)
 
 
-def csp_nonce() -> str:
-    """This request's CSP nonce, made on first use: an error raised before any view (a 413 while CSRF reads
-    the form) still renders a page whose script matches the header. Kept in the request's environ, which is
-    never shared between requests (an app context can be)."""
-    if not has_request_context():
-        return ""
-    return request.environ.setdefault("alerts.csp_nonce", secrets.token_urlsafe(16))
-
-
 def _register_request_hooks(app: Flask) -> None:
 
     @app.before_request
-    def _refuse_nul_characters() -> None:
+    def _refuse_nul_characters_and_oversized_bodies() -> None:
         # No real postcode, id or contact contains NUL, and PostgreSQL refuses it in text (a 500 if it got there).
-        values = [*request.args.values(), *request.args.keys()]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            values += [*request.form.values(), *request.form.keys()]
-        if any("\x00" in value for value in values):
+        # In a query string NUL can only arrive as %00 (or raw): looking at the text spares parsing it on every read.
+        query = request.environ.get("QUERY_STRING", "")
+        nul = "%00" in query or "\x00" in query
+        if not nul and request.environ.get("CONTENT_LENGTH"):
+            # Werkzeug only refuses a large body when a view reads it; refuse it before any view runs instead.
+            limit = app.config.get("MAX_CONTENT_LENGTH")
+            if limit is not None and (request.content_length or 0) > limit:
+                abort(413)
+        if not nul and request.environ.get("CONTENT_TYPE") and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            nul = any("\x00" in value for value in [*request.form.values(), *request.form.keys()])
+        if nul:
             abort(400, "The request contains a NUL character.")
-
-    @app.before_request
-    def _refuse_oversized_bodies() -> None:
-        # Werkzeug only refuses a large body when a view reads it; refuse it before any view runs instead.
-        limit = app.config.get("MAX_CONTENT_LENGTH")
-        if limit is not None and (request.content_length or 0) > limit:
-            abort(413)
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
         return {
-            "csp_nonce": csp_nonce(),
             "service_name": app.config["SERVICE_NAME"],
             "council_name": app.config["COUNCIL_NAME"],
             "has_endpoint": lambda name: name in app.view_functions,
         }
-
-    @app.after_request
-    def _security_headers(response: Any) -> Any:
-        nonce = csp_nonce()
-        if not request.path.startswith("/embed/"):
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; "
-                "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-            )
-            response.headers.setdefault("X-Frame-Options", "DENY")
-            response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        # The service needs no device features; saying so stops an injected or third-party script asking for them.
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        if app.config["ALERTS_ENV"] == "production":
-            # Production is served over HTTPS only (ProductionConfig sets secure cookies); a year, as GOV.UK advises.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response

@@ -1,4 +1,4 @@
-"""Conditional GETs, CDN-friendly cache headers and a short in-process cache of rendered public reads.
+"""Conditional GETs, the one policy for Cache-Control, and a short in-process cache of rendered public reads.
 
 A storm sends thousands of residents to the same few pages at once. Rendering a GOV.UK page or a feed costs
 milliseconds; answering from a copy costs microseconds. So the hot public reads are served from a copy for as long
@@ -17,9 +17,12 @@ request. The invariants, each relied on below:
    session may carry flashed messages or a CSRF token. So a copy is read or written only for a request with no
    session and no remember-me cookie, and written only when the view left the session untouched (no flash, no CSRF
    token) and answered 200. Anyone with a session gets a fresh render, and it is never stored.
-4. A page's CSP nonce must differ per response. A cached page is rendered with a placeholder nonce, and each
-   response gets a fresh nonce put in its place, in the body and (through `csp_nonce()`) in the header alike.
-   HTML pages get no ETag: a 304 would pair a new header nonce with the old body's, blocking its scripts.
+4. Who else may keep a copy (`register_cache_policy`, the one home of Cache-Control): a `cached_page` answer for a
+   visitor without a session is the same for everyone (its one inline script is allowed by hash, not by a nonce:
+   alerts/security_headers.py), so it is `public` with a short `s-maxage` (CDN_CACHE_SECONDS) and `max-age=0`:
+   a CDN absorbs a storm while browsers still ask again. Reads that chose their own public caching
+   (`conditional_read`, `cacheable`) keep it. Everything else — staff pages, the subscribe and manage journeys,
+   any page for a visitor with a session or carrying a form token, errors, redirects — is `no-store`.
 """
 
 from __future__ import annotations
@@ -29,25 +32,26 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, make_response, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
-from werkzeug.http import is_resource_modified
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import is_resource_modified, parse_date, unquote_etag
 
 from alerts.data import notices as notice_data
-from alerts.extensions import limiter
+from alerts.extensions import PUBLIC_READ
+from alerts.observability import REQUEST_ID_HEADER, ROUTE_ENVIRON_KEY, log_access, request_id_for
 
-NONCE_ENVIRON_KEY = "alerts.csp_nonce"  # where alerts.csp_nonce() keeps this request's nonce
-NONCE_PLACEHOLDER = "alertsCspNoncePlaceholder0"  # letters and digits only: nothing escapes or splits it
 # Settings that change what the same data renders to; SECRET_KEY and the like stay out of a public ETag.
 RENDERING_SETTINGS = ("BASE_URL", "SERVICE_NAME", "COUNCIL_NAME", "API_PAGE_SIZE", "EMBED_FRAME_ANCESTORS",
                       "LOCAL_AUTHORITY_CODE")
-# Headers a copy must not repeat: a cookie is for one visitor; the length changes when the nonce is put in.
-UNCACHED_HEADERS = {"set-cookie", "content-length"}
+# Headers a copy must not repeat: a cookie is for one visitor.
+UNCACHED_HEADERS = {"set-cookie"}
+STATE_ENVIRON_KEY = "alerts.read_state"  # the read state a public read was answered under, for PublicCopies
 
 
 def cacheable(max_age: int = 60) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
@@ -80,6 +84,7 @@ class Rendered:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    route: str = ""  # the URL rule, for the access line of a copy served before Flask
 
     def response(self) -> Response:
         return Response(self.body, status=self.status, headers=list(self.headers))
@@ -110,6 +115,20 @@ class RenderedCache:
             return
         headers = tuple((name, value) for name, value in response.headers if name.lower() not in UNCACHED_HEADERS)
         entry = Rendered(state, time.monotonic() + self.seconds, response.status_code, headers, response.get_data())
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def has(self, key: str) -> bool:
+        return key in self._entries
+
+    def keep(self, key: str, entry: Rendered) -> None:
+        """Keep an answer made elsewhere (PublicCopies), under the same time and size bounds."""
+        if self.seconds <= 0 or self.max_entries <= 0:
+            return
+        entry = replace(entry, expires_at=time.monotonic() + self.seconds)
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -170,6 +189,7 @@ def conditional_read(
         def wrapper(*args: Any, **kwargs: Any) -> Response:
             url = request.url  # worked out afresh on every access
             state = notice_data.read_state_marker()
+            request.environ[STATE_ENVIRON_KEY] = state.values
             etag = _state_etag(url, state)
             latest = state.latest_notice_change if last_modified else None
             if not is_resource_modified(request.environ, etag=etag, last_modified=latest):
@@ -201,57 +221,79 @@ def conditional_read(
 
 
 def _unlimited(view: Callable[..., Response]) -> Callable[..., Response]:
-    view.public_read = True  # type: ignore[attr-defined]
+    setattr(view, PUBLIC_READ, True)  # no rate limit applies (alerts.extensions.Limiter)
     return view
 
 
-@limiter.request_filter
-def _public_reads_are_unlimited() -> bool:
-    """No rate limit applies to the public reads (a storm is what they are for), and Flask-Limiter's search for one
-    costs more than answering from a copy: a request filter is the one way it skips the search altogether."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return getattr(view, "public_read", False)
-
-
 def _has_session(app: Flask) -> bool:
+    if "HTTP_COOKIE" not in request.environ:
+        return False
     names = (app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     return any(name in request.cookies for name in names)
 
 
+def is_public(response: Response) -> bool:
+    """Whether the response says any cache may keep it. Reads the header's text: parsing it into a CacheControl
+    object on every response cost more than the rest of the policy."""
+    return "public" in response.headers.get("Cache-Control", "")
+
+
+def _copy_key() -> str:
+    """The URL a copy is kept under, from the raw WSGI values (by now the Host has passed TRUSTED_HOSTS): building
+    request.url costs more than serving the copy."""
+    return _copy_key_of(request.environ)
+
+
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """A resident HTML page served from a copy to visitors without a session (see the module's invariants 3, 4)."""
+    """A resident HTML page served from a copy to visitors without a session, and cacheable by a CDN for them
+    (see the module's invariants 3 and 4)."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         app = current_app._get_current_object()  # type: ignore[attr-defined]
-        if _has_session(app) or NONCE_ENVIRON_KEY in request.environ:
-            return make_response(view(*args, **kwargs))
-        url = request.url
+        if _has_session(app):
+            response = make_response(view(*args, **kwargs))
+            response.vary.add("Cookie")
+            return response
+        url = _copy_key()
         state = notice_data.read_state_marker()
+        request.environ[STATE_ENVIRON_KEY] = state.values
         cache = rendered_cache(app)
         entry = cache.get(url, state.values)
         if entry is not None:
-            response = entry.response()
-        else:
-            request.environ[NONCE_ENVIRON_KEY] = NONCE_PLACEHOLDER
-            try:
-                response = make_response(view(*args, **kwargs))
-            except BaseException:
-                # An error page is rendered after this, and must get a real nonce of its own.
-                request.environ.pop(NONCE_ENVIRON_KEY, None)
-                raise
-            if response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers:
-                cache.put(url, state.values, response)
-        from alerts import csp_nonce
-
-        request.environ.pop(NONCE_ENVIRON_KEY, None)
-        nonce = csp_nonce()  # a fresh one, which the Content-Security-Policy header will carry too
-        response.set_data(response.get_data().replace(NONCE_PLACEHOLDER.encode(), nonce.encode()))
+            return entry.response()  # made as below, Vary and all
+        response = make_response(view(*args, **kwargs))
         # The page differs for a visitor with a session (staff navigation), so a shared cache must tell them apart.
         response.vary.add("Cookie")
+        if _same_for_everyone(response):
+            cache.put(url, state.values, response)
         return response
 
+    wrapper.public_page = True  # type: ignore[attr-defined]
     return _unlimited(wrapper)
+
+
+def _same_for_everyone(response: Response) -> bool:
+    """A 200 that left the session untouched (no flash, no CSRF token) and sets no cookie: nothing in it is personal."""
+    return response.status_code == 200 and not session.modified and "Set-Cookie" not in response.headers
+
+
+def register_cache_policy(app: Flask) -> None:
+    """Cache-Control for every response the app makes (static files have their own: alerts/static_files.py)."""
+    seconds = int(app.config.get("CDN_CACHE_SECONDS", 60))
+    public_page = f"public, max-age=0, s-maxage={seconds}"
+
+    @app.after_request
+    def _cache_policy(response: Response) -> Response:
+        if is_public(response):
+            return response  # a read that chose its own public caching, the same for every visitor
+        view = app.view_functions.get(request.endpoint or "")
+        if (seconds > 0 and getattr(view, "public_page", False) and request.method in ("GET", "HEAD")
+                and not _has_session(app) and _same_for_everyone(response)):
+            response.headers["Cache-Control"] = public_page
+        else:
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 class PublicCacheSessionInterface(SecureCookieSessionInterface):
@@ -264,12 +306,119 @@ class PublicCacheSessionInterface(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        # Most public requests carry no cookie: an empty session needs no signing serializer (the costly part).
-        if app.config["SESSION_COOKIE_NAME"] not in request.cookies and app.secret_key:
+        # Most public requests carry no cookie: an empty session needs no signing serializer (the costly part), and
+        # no cookie header needs parsing either.
+        if app.secret_key and ("HTTP_COOKIE" not in request.environ
+                               or app.config["SESSION_COOKIE_NAME"] not in request.cookies):
             return self.session_class()
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if response.cache_control.public:
+        if is_public(response):
             return
         super().save_session(app, session, response)
+
+
+# Request headers that change what a public answer looks like (links, scheme) when a proxy is trusted: part of the
+# key of a copy served before Flask, so a copy made for one is never served for another.
+_FORWARDED = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PREFIX")
+# Headers a copy keeps out: set afresh per response (the request id) or meaningless without a body (on a 304).
+_PER_RESPONSE = {"x-request-id", "set-cookie"}
+_NOT_ON_304 = {"content-length", "content-type"}
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+
+
+class PublicCopies:
+    """Answers anonymous public reads from a copy of the app's own finished answer, before Flask runs at all.
+
+    Under a storm the answer was already a copy (`cached_page`, `conditional_read`); what remained was Flask's
+    per-request work around it — request context, routing, sessions, a dozen hooks — several times the cost of the
+    copy. So the finished response (security and cache headers included) is kept too, on the same rules, and handed
+    out here:
+    - only for a GET or HEAD with no Cookie and no Authorization header (anyone who may see something personal goes
+      through Flask), and only responses the app itself marked `Cache-Control: public` — by the cache policy's
+      definition the same for every visitor — with status 200 and no Set-Cookie;
+    - keyed by scheme, Host, path, query and the forwarded headers: a copy exists only for a Host that passed
+      TRUSTED_HOSTS when it was made;
+    - valid for one read state (the next request after any change renders afresh) and READ_CACHE_SECONDS at most,
+      in the same bounded store as the other copies;
+    - each answer gets its own request id and access line; If-None-Match / If-Modified-Since get a 304 from the
+      copy's ETag and Last-Modified.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Any]) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.trusted_proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0) or 0)
+        self.access_log = bool(app.config.get("ACCESS_LOG", True))
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        method = environ.get("REQUEST_METHOD")
+        if method not in ("GET", "HEAD") or "HTTP_COOKIE" in environ or "HTTP_AUTHORIZATION" in environ:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        key = "served:" + _copy_key_of(environ) + "\0".join(environ.get(name, "") for name in _FORWARDED)
+        cache = rendered_cache(self.app)
+        entry = None
+        if cache.has(key):  # only then is the read state worth asking for
+            try:
+                with self.app.app_context():
+                    state = notice_data.read_state_marker()
+            except SQLAlchemyError:
+                return self.wsgi_app(environ, start_response)  # the app answers as it does when the database is down
+            entry = cache.get(key, state.values)
+        if entry is None:
+            return self._answer_and_keep(environ, start_response, key, cache)
+        request_id = request_id_for(environ, self.trusted_proxies)
+        headers = [*entry.headers, (REQUEST_ID_HEADER, request_id)]
+        status, body = f"{entry.status} OK", [b""] if method == "HEAD" else [entry.body]
+        if any(name in environ for name in _CONDITIONAL):
+            header_map = {name.lower(): value for name, value in entry.headers}
+            last_modified = header_map.get("last-modified")
+            if not is_resource_modified(environ, etag=unquote_etag(header_map.get("etag"))[0],
+                                        last_modified=parse_date(last_modified) if last_modified else None):
+                status, body = "304 Not Modified", [b""]
+                headers = [(name, value) for name, value in headers if name.lower() not in _NOT_ON_304]
+        start_response(status, headers)
+        if self.access_log:
+            log_access(method, entry.route, int(status[:3]), round((time.perf_counter() - started) * 1000, 2),
+                       request_id)
+        return body
+
+    def _answer_and_keep(self, environ: dict[str, Any], start_response: Callable[..., Any], key: str,
+                         cache: RenderedCache) -> Any:
+        answered: list[Any] = []
+
+        def record(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            answered[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, record)
+        state = environ.get(STATE_ENVIRON_KEY)  # the read state the app rendered this under, if it used one
+        if state is None or not answered or environ["REQUEST_METHOD"] != "GET" or not answered[0].startswith("200"):
+            return body
+        headers: list[tuple[str, str]] = answered[1]
+        names = {name.lower() for name, _ in headers}
+        vary = {part.strip().lower() for name, value in headers if name.lower() == "vary" for part in value.split(",")}
+        cache_control = next((value for name, value in headers if name.lower() == "cache-control"), "")
+        if "public" not in cache_control or "set-cookie" in names or not vary <= {"cookie", "accept-encoding"}:
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        kept = tuple((name, value) for name, value in headers if name.lower() not in _PER_RESPONSE)
+        cache.keep(key, Rendered(state, 0.0, 200, kept, data, environ.get(ROUTE_ENVIRON_KEY, "(no route)")))
+        return [data]
+
+
+def _copy_key_of(environ: dict[str, Any]) -> str:
+    return (f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{environ.get('SCRIPT_NAME', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
+
+
+def serve_public_copies(app: Flask) -> None:
+    """Put PublicCopies in front of the app (inside the static files, which need none of this)."""
+    if float(app.config.get("READ_CACHE_SECONDS", 15)) > 0:
+        app.wsgi_app = PublicCopies(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -62,7 +62,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response | tuple[str, int]:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        # The route, not the path: a path can hold a resident's manage token.
+        log.exception("unhandled error on %s %s", request.method,
+                      request.url_rule.rule if request.url_rule is not None else "(no route)")
         # Never leave a half-made change in the session for the next request to commit by accident.
         from alerts.extensions import db
 

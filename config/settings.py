@@ -148,6 +148,13 @@ class Config:
     FEED_ALLOW_LOOPBACK = False
     FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 5)
 
+    # Issue 13 (operations): how long a CDN may keep an anonymous public page (`s-maxage`; 0: never); errors to Sentry
+    # when SENTRY_DSN is set; one JSON access line per request (off: ACCESS_LOG=0).
+    CDN_CACHE_SECONDS = _int("CDN_CACHE_SECONDS", 60)
+    SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+    SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
+    ACCESS_LOG = os.environ.get("ACCESS_LOG", "1") not in ("0", "false", "no", "")
+
 
 class DevelopmentConfig(Config):
     ALERTS_ENV = "development"
@@ -159,6 +166,7 @@ class TestConfig(Config):
     ALERTS_ENV = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 — tests only
+    SENTRY_DSN = None  # never report test errors, whatever the environment says
     # The test harness sets a file-backed SQLite database per run, or TEST_DATABASE_URL for PostgreSQL.
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
     BASE_URL = "http://localhost"

@@ -4,8 +4,8 @@
 #   scripts/vendor-govuk-frontend.sh [VERSION]     # default 6.3.0, the release govuk-frontend-jinja 4.1.0 pairs with
 #
 # Uses `npm pack` in a temporary directory: no node_modules, no build step. Copies the compiled CSS and ES module,
-# and dist/govuk/assets/ (images, manifest.json and anything else shipped there) so that the url(/assets/...)
-# references inside the CSS resolve against Flask's static folder. Source maps are left out to keep the repo small,
+# and dist/govuk/assets/ (images, manifest.json and anything else shipped there) so that the url(...) references
+# inside the CSS (made relative) resolve against the static folder. Source maps are left out to keep the repo small,
 # so their sourceMappingURL comments are removed too (they would only produce 404s in browser dev tools).
 #
 # This service is not on GOV.UK, and the GDS Transport typeface is licensed "for exclusive use on gov.uk". So by
@@ -57,5 +57,12 @@ if [[ "${keep_font}" != "1" ]]; then
   fi
 fi
 
+# Relative URLs resolve against the stylesheet's own, versioned path (/assets/<hash>/: alerts/static_files.py).
+perl -pi -e 's{url\(/assets/}{url(}g' "${static_dir}/govuk-frontend.min.css"
+
 echo "${version}" >"${static_dir}/GOVUK-FRONTEND-VERSION"
+
+# The Brotli and gzip copies WhiteNoise serves (only where compression pays; a test checks they match).
+find "${static_dir}" \( -name '*.gz' -o -name '*.br' \) -delete
+"${repo_root}/.venv/bin/python" -m whitenoise.compress --quiet "${static_dir}"
 echo "Vendored govuk-frontend ${version} into ${static_dir#"${repo_root}"/}/"

@@ -32,7 +32,7 @@ def _add_officer_api(document: dict[str, Any]) -> None:
     """POST endpoints for other council systems, with a bearer API token acting for one officer (issue 11)."""
     notice_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}}
     errors = {"401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}
-    security = [{"apiToken": []}]
+    security: list[dict[str, list[str]]] = [{"apiToken": []}]
     notice_id = [{"name": "notice_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
     def body(schema: str) -> dict[str, Any]:

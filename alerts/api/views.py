@@ -63,7 +63,7 @@ def list_notices() -> Response:
 
 def _links(page: int, last_page: int) -> dict[str, Any]:
     def link(number: int) -> str:
-        args = {**request.args.to_dict(), "page": number}
+        args: dict[str, Any] = {**request.args.to_dict(), "page": number}
         return url_for(request.endpoint or "api.list_notices", _external=True, **args)
 
     links: dict[str, Any] = {"self": link(page), "first": link(1), "last": link(last_page)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
@@ -38,7 +39,7 @@ def demo_already_loaded() -> bool:
 
 def _notice(title: str, service: str, areas: list[str], impact: Impact, summary: str, advice: str, *,
             started_hours_ago: float, ends_in_hours: float | None, status: NoticeStatus = NoticeStatus.ACTIVE,
-            updates: list[tuple[float, str]] = ()) -> Notice:
+            updates: Sequence[tuple[float, str]] = ()) -> Notice:
     now = utc_now()
     started = now - dt.timedelta(hours=started_hours_ago)
     whole_county = areas == [reference.WHOLE_COUNTY_ID]

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
 
 from alerts.extensions import db
 from alerts.models import (
@@ -191,6 +191,7 @@ def record_sent_many(sent: list[tuple[str, str | None, bool]]) -> None:
     if not sent:
         return
     table = Message.__table__
+    assert isinstance(table, Table)  # a mapped class's table; typed as the wider FromClause
     now = utc_now()
     params = [{"message_id": message_id, "new_notify_id": notify_id,
                "new_status": MessageStatus.NOT_SENT if local else MessageStatus.SENT}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Engine, Select, bindparam, event, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
@@ -167,14 +170,67 @@ def read_state_marker(now: dt.datetime | None = None) -> ReadState:
     a draft's change costs only a needless re-render, never a stale page. Reference data (areas, services,
     postcodes) is not in it: it changes only by deploy or import, and cached pages live for seconds.
     """
+    engine = db.engine
+    if now is None:
+        recent = _recent_read_state(engine)
+        if recent is not None:
+            return recent
+    generation = _watch_commits(engine)
     # Its own short connection, through Core rather than the session: this runs on every public read, a page served
     # from its copy needs nothing else from the database, and the session's machinery costs more than the query.
     # It sees only committed data, which is all a public read may show.
-    with db.engine.connect() as connection:
+    with engine.connect() as connection:
         row = connection.execute(_read_state_query(), {"now": now or utc_now()}).one()
     latest = _as_utc(row[0])
     # str(): PostgreSQL's sum() is a Decimal and SQLite's an int; only equality matters.
-    return ReadState(values=tuple(str(value) for value in row), latest_notice_change=latest)
+    state = ReadState(values=tuple(str(value) for value in row), latest_notice_change=latest)
+    if now is None:
+        _remember_read_state(engine, generation, state)
+    return state
+
+
+# A read state is reused for up to this long in a process, unless the process commits anything in between. Under a
+# storm the query (with its pool checkout) was a third of a public read's cost; this makes it one query a second per
+# process. A change made by this process is seen at once (tests, officers' own pages); one made by another process
+# (the scheduler, another web worker) within this time. Cached pages live for READ_CACHE_SECONDS and CDN copies for
+# CDN_CACHE_SECONDS anyway, so a second more is nothing a resident could notice.
+READ_STATE_REUSE_SECONDS = 1.0
+_commits = itertools.count()  # next() is atomic under the GIL
+_commit_generation = [0]
+_watched: set[int] = set()
+_watch_lock = threading.Lock()
+_recent: dict[int, tuple[Engine, float, int, ReadState]] = {}
+
+
+def _count_commit(*_args: Any) -> None:
+    _commit_generation[0] = next(_commits) + 1
+
+
+def _watch_commits(engine: Engine) -> int:
+    """This process's commit generation, counting every commit on the engine from now on."""
+    if id(engine) not in _watched:
+        with _watch_lock:
+            if not event.contains(engine, "commit", _count_commit):
+                event.listen(engine, "commit", _count_commit)
+            _watched.add(id(engine))
+            _count_commit()  # anything remembered before we watched is suspect
+    return _commit_generation[0]
+
+
+def _recent_read_state(engine: Engine) -> ReadState | None:
+    entry = _recent.get(id(engine))
+    if entry is None:
+        return None
+    remembered_engine, at, generation, state = entry
+    if (remembered_engine is not engine or generation != _commit_generation[0]
+            or time.monotonic() - at > READ_STATE_REUSE_SECONDS):
+        return None
+    return state
+
+
+def _remember_read_state(engine: Engine, generation: int, state: ReadState) -> None:
+    # Taken before the query: a commit while it ran leaves a newer generation, so this entry is never used.
+    _recent[id(engine)] = (engine, time.monotonic(), generation, state)
 
 
 def has_active_notices() -> bool:

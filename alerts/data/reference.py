@@ -45,7 +45,7 @@ def load_reference_data() -> None:
     """Create or refresh the shipped areas, services and postcode districts. Safe to run twice."""
     shipped = _shipped_areas()
     whole = shipped["whole_county"]
-    rows = [(whole["id"], whole["name"], "county", True, 0, [])]
+    rows: list[tuple[str, str, str, bool, int, list[str]]] = [(whole["id"], whole["name"], "county", True, 0, [])]
     rows += [(a["id"], a["name"], "town", False, i + 1, a["districts"]) for i, a in enumerate(shipped["areas"])]
     for area_id, name, kind, is_whole, order, districts in rows:
         area = db.session.get(Area, area_id) or Area(id=area_id)

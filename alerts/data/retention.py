@@ -11,11 +11,12 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
+from alerts.data import execute_counting_rows
 from alerts.data.subscribers import CODE_LIFETIME
 from alerts.extensions import db
 from alerts.models import (
@@ -98,10 +99,9 @@ def erase_contacts(subscriber_ids: list[int]) -> int:
         contact=None, unsubscribe_reason=None, suspended_reason=None, code_hash=None, code_expires_at_utc=None,
         code_issued_to=None, pending_request=None, pending_since_utc=None,
         token_version=Subscriber.token_version + 1).execution_options(synchronize_session=False))
-    kept = db.session.execute(update(Message).where(Message.subscriber_id.in_(subscriber_ids)).values(
+    return execute_counting_rows(update(Message).where(Message.subscriber_id.in_(subscriber_ids)).values(
         recipient=None, body="", one_click_unsubscribe_url=None, subscriber_id=None,
-    ).execution_options(synchronize_session=False)).rowcount
-    return kept or 0
+    ).execution_options(synchronize_session=False))
 
 
 def truncate_address(address: str) -> str | None:
@@ -135,7 +135,7 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
         db.session.execute(delete(Subscriber).where(Subscriber.id.in_(unconfirmed_ids)))
 
     # A confirmed contact's request to add areas that was never confirmed is an unconfirmed sign-up too.
-    dropped = _changed(
+    dropped = execute_counting_rows(
         update(Subscriber)
         .where(Subscriber.pending_request.is_not(None), Subscriber.pending_since_utc < sign_up_cutoff)
         .values(pending_request=None, pending_since_utc=None, code_hash=None, code_expires_at_utc=None,
@@ -154,7 +154,8 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
 
     message_cutoff = now - dt.timedelta(days=periods.message_recipient_days)
     old = and_(Message.created_at_utc < message_cutoff, Message.status.not_in(_IN_FLIGHT))
-    recipients = _changed(update(Message).where(old, Message.recipient.is_not(None)).values(recipient=None))
+    recipients = execute_counting_rows(
+        update(Message).where(old, Message.recipient.is_not(None)).values(recipient=None))
     # Codes and personal links would let whoever reads the outbox act for the resident.
     db.session.execute(update(Message).where(old, Message.kind != MessageKind.ALERT, Message.body != "")
                        .values(body=""))
@@ -170,10 +171,6 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
     return PurgeCounts(len(unconfirmed_ids), dropped, len(erase_ids), recipients, truncated, dropped_addresses,
                        deleted_events)
 
-
-def _changed(statement: Any) -> int:
-    """Rows an UPDATE or DELETE changed."""
-    return cast(CursorResult[Any], db.session.execute(statement)).rowcount or 0
 
 
 def _erase_message_links(condition: Any) -> None:
@@ -198,9 +195,9 @@ def _erase_message_links(condition: Any) -> None:
 
 def _purge_audit(now: dt.datetime, periods: PrivacyPeriods) -> tuple[int, int, int]:
     """Staff audit rows: the client address cut to its network, then dropped; the whole row after its period."""
-    deleted = _changed(delete(AuditEvent).where(
+    deleted = execute_counting_rows(delete(AuditEvent).where(
         AuditEvent.created_at_utc < now - dt.timedelta(days=periods.audit_record_days)))
-    dropped = _changed(update(AuditEvent).where(
+    dropped = execute_counting_rows(update(AuditEvent).where(
         AuditEvent.created_at_utc < now - dt.timedelta(days=periods.audit_address_drop_days),
         AuditEvent.ip_address.is_not(None)).values(ip_address=None))
     truncate_cutoff = now - dt.timedelta(days=periods.audit_address_truncate_days)

@@ -16,8 +16,9 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, delete, select, update
+from sqlalchemy import ColumnElement, Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.extensions import db
@@ -59,12 +60,12 @@ def take_turn(key: str, free_attempts: int, *, now: float | None = None) -> Turn
     """Reserve one attempt for `key`, or say how long to wait. Committed at once on its own connection, so
     concurrent requests see the count before anyone's (slow) password check, whatever the request does next."""
     now = time.time() if now is None else now
-    table = SignInThrottle.__table__
+    table = cast(Table, SignInThrottle.__table__)
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     stale = table.c.last_attempt_epoch < now - FORGET_AFTER_SECONDS
     next_attempt = table.c.attempts + 1
-    stmt = insert(table).values(key=key, attempts=1, last_attempt_epoch=now,
-                                retry_after_epoch=0.0 if free_attempts > 1 else now + FIRST_DELAY_SECONDS)
+    stmt: Any = insert(table).values(key=key, attempts=1, last_attempt_epoch=now,
+                                     retry_after_epoch=0.0 if free_attempts > 1 else now + FIRST_DELAY_SECONDS)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={

@@ -13,6 +13,7 @@ import secrets
 from sqlalchemy import func, select, update
 
 from alerts import second_factor
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import PasswordReset, RecoveryCode, StaffUser, utc_now
 from alerts.passwords import check_password_rules, hash_password, verify_password
@@ -79,12 +80,12 @@ def use_password_reset(token: str, new_password: str) -> StaffUser | None:
     if user is None:
         return None
     check_password_rules(new_password, email=user.email)
-    claimed = db.session.execute(
+    claimed = execute_counting_rows(
         update(PasswordReset)
         .where(PasswordReset.token_hash == _token_hash(token), PasswordReset.used_at_utc.is_(None),
                PasswordReset.expires_at_utc > utc_now())
         .values(used_at_utc=utc_now())
-    ).rowcount
+    )
     if claimed != 1:
         return None
     set_password(user, new_password)
@@ -118,23 +119,23 @@ def accept_totp_code(user: StaffUser, code: str, secret_key: str) -> bool:
     step = second_factor.matching_step(secret, code)
     if step is None:
         return False
-    moved = db.session.execute(
+    moved = execute_counting_rows(
         update(StaffUser)
         .where(StaffUser.id == user.id, (StaffUser.totp_last_step.is_(None)) | (StaffUser.totp_last_step < step))
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return moved == 1
 
 
 def use_recovery_code(user: StaffUser, code: str) -> bool:
     """True the first time a recovery code of this user is used; never again."""
-    used = db.session.execute(
+    used = execute_counting_rows(
         update(RecoveryCode)
         .where(RecoveryCode.staff_user_id == user.id, RecoveryCode.used_at_utc.is_(None),
                RecoveryCode.code_hash == second_factor.recovery_code_hash(code))
         .values(used_at_utc=utc_now())
-    ).rowcount
+    )
     return used == 1
 
 

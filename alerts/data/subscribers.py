@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from alerts.data import reference
+from alerts.data import execute_counting_rows, reference
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
@@ -126,12 +126,12 @@ def use_code_attempt(subscriber_id: int) -> bool:
 
     A conditional UPDATE, so guesses sent in parallel can never get more than MAX_CODE_ATTEMPTS tries between them.
     """
-    used = db.session.execute(
+    used = execute_counting_rows(
         update(Subscriber)
         .where(Subscriber.id == subscriber_id, Subscriber.code_hash.is_not(None),
                Subscriber.code_attempts < MAX_CODE_ATTEMPTS)
         .values(code_attempts=Subscriber.code_attempts + 1)
-    ).rowcount
+    )
     db.session.commit()
     return bool(used)
 
@@ -220,12 +220,12 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
 def hold_back_queued_messages(subscriber_id: int) -> int:
     """Fail what is still queued for a subscriber who has stopped: texts held for quiet hours would otherwise reach
     them the next morning. Returns how many were held back. The caller commits."""
-    held = db.session.execute(
+    held = execute_counting_rows(
         update(Message)
         .where(Message.subscriber_id == subscriber_id, Message.status == MessageStatus.QUEUED)
         .values(status=MessageStatus.FAILED, last_error="Unsubscribed before sending", completed_at_utc=utc_now())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return held or 0
 
 

@@ -63,15 +63,18 @@ def notice(notice_id: int) -> str:
 
 
 @public.get("/accessibility")
+@cached_page
 def accessibility() -> str:
     return render_template("public/accessibility.html")
 
 
 @public.get("/privacy")
+@cached_page
 def privacy() -> str:
     return render_template("public/privacy.html", periods=retention.PrivacyPeriods.from_config(current_app.config))
 
 
 @public.get("/cookies")
+@cached_page
 def cookies() -> str:
     return render_template("public/cookies.html")

@@ -108,7 +108,7 @@ def set_up_second_factor() -> Response | str | tuple[str, int]:
         secret = second_factor.unseal(sealed, _secret_key()) if sealed else None
     except second_factor.SecretUnreadable:
         secret = None
-    if secret is None:
+    if secret is None or not sealed:
         secret = second_factor.new_secret()
         sealed = second_factor.seal(secret, _secret_key())
         session[SECRET_BEING_SET_UP] = sealed

@@ -5,6 +5,8 @@ Every change is an audit event, committed with the change itself.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
@@ -26,7 +28,7 @@ def _source_or_404(source_id: int) -> FeedSource:
     return source
 
 
-def _checked_fields(form: FeedSourceForm) -> dict | None:
+def _checked_fields(form: FeedSourceForm) -> dict[str, Any] | None:
     """The form's fields ready for the data functions, or None with the errors put on the form's fields."""
     try:
         interval = form.interval()
@@ -34,8 +36,8 @@ def _checked_fields(form: FeedSourceForm) -> dict | None:
         interval, bad_interval = None, True
     else:
         bad_interval = False
-    fields = {"name": form.name.data or "", "url": form.url.data or "", "kind": form.kind.data or "",
-              "poll_interval_minutes": interval}
+    fields: dict[str, Any] = {"name": form.name.data or "", "url": form.url.data or "", "kind": form.kind.data or "",
+                              "poll_interval_minutes": interval}
     errors = feed_data.feed_source_errors(**fields, https_only=current_app.config["ALERTS_ENV"] == "production",
                                           allow_loopback=bool(current_app.config.get("FEED_ALLOW_LOOPBACK")))
     if bad_interval:

@@ -36,7 +36,7 @@ def lookup() -> tuple[str, int]:
         else:
             context["answer"] = answer
             # The same answer a resident gets on /notices, so what the agent says matches the website.
-            context["found"] = [] if answer.is_outside else notice_data.active_notices_for_areas([answer.area.id])
+            context["found"] = [] if answer.area is None else notice_data.active_notices_for_areas([answer.area.id])
     if request.method == "POST":  # CSRF is checked before any view runs
         try:
             channel, contact = contact_centre.normalise_contact(context["contact"])

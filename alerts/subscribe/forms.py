@@ -23,7 +23,7 @@ class HoneypotMixin:
     website = StringField("Leave this field empty")
 
     def honeypot_filled(self) -> bool:
-        return bool((self.website.data or "").strip())  # type: ignore[attr-defined]
+        return bool((self.website.data or "").strip())
 
 
 class PostcodeForm(FlaskForm):

@@ -41,7 +41,7 @@ ViewResult = str | tuple[str, int] | BaseResponse
 
 
 def _all_service_ids(form: ServicesForm) -> list[str]:
-    return [choice.value for choice in form.services.choices]  # type: ignore[union-attr]
+    return [choice.value for choice in form.services.choices]
 
 
 def _journey() -> dict[str, Any]:
