@@ -83,7 +83,7 @@ def test_production_redirects_http_to_https_on_the_public_host() -> None:
 
 def test_a_production_run_on_a_plain_http_base_url_has_no_https_to_redirect_to() -> None:
     # As the load benchmark runs it, on loopback.
-    client = production_app(BASE_URL="http://127.0.0.1:8000").test_client()
+    client = migrated(production_app(BASE_URL="http://127.0.0.1:8000")).test_client()
     assert client.get("/accessibility", base_url="http://127.0.0.1:8000").status_code == 200
 
 

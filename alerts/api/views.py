@@ -30,7 +30,8 @@ MAX_PAGE = 10_000
 
 def _page_number(raw: str) -> int | None:
     """The page asked for, or None when it isn't one. The bound keeps the database offset small."""
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # isdigit() alone lets '²' through, which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         return None
     return int(raw)
 

@@ -119,3 +119,10 @@ def test_the_openapi_document_is_valid_openapi_3_1(client) -> None:
     validate(document)
     assert document["openapi"] == "3.1.0"
     assert "/api/v1/notices" in document["paths"]
+
+
+def test_a_page_written_with_a_superscript_digit_is_refused_not_a_500(client) -> None:
+    # Found by schemathesis: "²".isdigit() is true, but int("²") raises.
+    response = client.get("/api/v1/notices?page=%C2%B2")
+    assert response.status_code == 400
+    assert response.json["errors"]["page"] == "Page must be a whole number from 1 to 10000"
