@@ -32,6 +32,8 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z
 # UK numbers as residents type them (07700 900123, +44 7700 900123, 0044…) and any other long run of digits that
 # could be a number: a phone number is personal data however it is written.
 _PHONE = re.compile(r"(?<![\w.])\+?(?:\d[ ()-]?){9,14}\d(?![\w])")
+# A date and time (2026-11-29 21:22) has as many digits as a number: it is left as it is.
+_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _access_log = logging.getLogger("alerts.access")
 
 
@@ -39,7 +41,7 @@ def mask_contacts(text: str) -> str:
     """Every email address and phone number in free text, masked as the pages mask them ("j***@example.com",
     "+44 77** ***123"). The one masking helper for logs and error reports."""
     text = _EMAIL.sub(lambda match: mask_email(match[0]), text)
-    return _PHONE.sub(lambda match: mask_phone(_as_e164(match[0])), text)
+    return _PHONE.sub(lambda match: match[0] if _DATE.match(match[0]) else mask_phone(_as_e164(match[0])), text)
 
 
 def _as_e164(number: str) -> str:

@@ -86,6 +86,8 @@ def test_the_access_line_names_the_route_not_the_path_or_query(log_lines: io.Str
     ("texting +44 7700 900982.", "texting +44 77** ***982."),
     ("texting 07700900982, then", "texting +44 77** ***982, then"),
     ("message 3f2a9c1e-0b7d-4c1e-9a55-1d2b3c4d5e6f sent in 12.5 ms at 2026-11-29T20:00:00", None),
+    # A time as the database driver logs it (found in a merged run's log: it came out as a masked number).
+    ("[parameters: ('2026-11-29 21:22:37.242155',)]", None),
 ])
 def test_mask_contacts_hides_emails_and_phone_numbers_and_nothing_else(text: str, masked: str | None) -> None:
     assert mask_contacts(text) == (masked or text)
