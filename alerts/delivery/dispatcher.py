@@ -338,7 +338,7 @@ class Dispatcher:
     def target_in_flight(self) -> int:
         """Sends to keep in flight: L = λW, the allowance per second times the measured seconds per POST, with
         headroom for latency that varies, capped by NOTIFY_CONCURRENCY."""
-        needed = math.ceil(self.per_second * self.sender.latency.mean * LITTLE_HEADROOM) + 1
+        needed = math.ceil(round(self.per_second * self.sender.latency.mean * LITTLE_HEADROOM, 3)) + 1
         return max(1, min(self.concurrency, needed))
 
     # Claiming ------------------------------------------------------------------------------------------------------
