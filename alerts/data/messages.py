@@ -208,15 +208,6 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
                 windows: list[tuple[dt.datetime, dt.datetime]]) -> tuple[list[OutgoingMessage], int]:
     now = literal(clock, UTCDateTime()) if clock is not None else database_now()
     expires = literal(clock + lease, UTCDateTime()) if clock is not None else database_now(lease)
-    if windows:
-        waits, until = _quiet_hours_hold(windows)
-        # Queued texts that fall due at night (a hold released at 00:01, a retry) wait for 07:00 in one statement.
-        db.session.execute(
-            update(Message)
-            .where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at_utc <= now, waits)
-            .values(next_attempt_at_utc=until)
-            .execution_options(synchronize_session=False)
-        )
     due = or_(
         and_(Message.status == MessageStatus.QUEUED, Message.next_attempt_at_utc <= now),
         and_(Message.status == MessageStatus.SENDING, Message.lease_expires_at_utc < now),
@@ -263,6 +254,8 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
             for message_id in ids:
                 result.pop(message_id)
         if windows and result:
+            # Only the rows just claimed (locked, so workers never wait on each other): a text due at night (a hold
+            # released at 00:01, a retry) goes back to wait for 07:00.
             waits, until = _quiet_hours_hold(windows)
             held = db.session.execute(
                 update(Message)
