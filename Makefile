@@ -63,7 +63,7 @@ e2e: install $(AXE) $(CHROMIUM)
 
 # The load benchmark (needs wrk: apt-get install wrk). Not part of `make test`.
 bench: install
-	$(BIN)/python -m bench.http $(BENCH_ARGS)
+	$(BIN)/python -m bench.load_http $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

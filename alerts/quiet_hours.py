@@ -32,3 +32,18 @@ def quiet_hours_release_time(now_utc: dt.datetime, impact: Impact | str) -> dt.d
         return now_utc
     release_day = local.date() if local.time() < QUIET_UNTIL else local.date() + dt.timedelta(days=1)
     return dt.datetime.combine(release_day, QUIET_UNTIL, tzinfo=LONDON).astimezone(dt.UTC)
+
+
+def quiet_windows_near(now_utc: dt.datetime, margin: dt.timedelta = dt.timedelta(hours=1)) -> list[
+        tuple[dt.datetime, dt.datetime]]:
+    """The quiet periods (22:00 to 07:00 London, as UTC start and end) that contain `now_utc` or lie within
+    `margin` of it. The dispatcher asks with its own clock and lets the database's clock decide, so a worker whose
+    clock is a little off still holds texts exactly from 22:00 to 07:00 by the database."""
+    today = now_utc.astimezone(LONDON).date()
+    windows = []
+    for day in (today - dt.timedelta(days=1), today):
+        start = dt.datetime.combine(day, QUIET_FROM, tzinfo=LONDON).astimezone(dt.UTC)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), QUIET_UNTIL, tzinfo=LONDON).astimezone(dt.UTC)
+        if start - margin <= now_utc < end + margin:
+            windows.append((start, end))
+    return windows

@@ -1,4 +1,4 @@
-"""The baseline for bench/http.py: the least a Flask app can do, served by the same gunicorn command as the service.
+"""The baseline for bench/load_http.py: the least a Flask app can do, served by the gunicorn command of the service.
 
 A separate module so that production has no benchmark route. `gunicorn bench.baseline_app:app`.
 """

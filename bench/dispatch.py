@@ -2,6 +2,7 @@
 simulator in its own process at a given latency and per-minute limit. Prints one JSON line of figures.
 
     python bench/dispatch.py --db postgresql --subscribers 20000 --workers 2 --latency-ms 150 --rate 2900
+    python bench/dispatch.py --db sqlite --subscribers 6000 --latency uniform:75:225 --rate 5800
 
 The run ends when every message is sent or after --duration seconds, whichever comes first, so it is always
 bounded. Utilisation is measured on the steady window between --warmup seconds after the first send and the
@@ -22,6 +23,7 @@ if __package__ in (None, ""):  # `python bench/dispatch.py`
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import harness
+from config.settings import Config
 
 # Notify allows 3,000 a minute; we configure 2,900 so clock drift between the buckets never costs a 429.
 NOTIFY_LIMIT_PER_CONFIGURED = 3000 / 2900
@@ -33,8 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--subscribers", type=int, default=20_000, help="confirmed subscribers, one message each")
     parser.add_argument("--sms-share", type=float, default=0.5, help="fraction of subscribers who chose texts")
     parser.add_argument("--workers", type=int, default=1, help="dispatch worker processes")
-    parser.add_argument("--concurrency", type=int, default=16, help="NOTIFY_CONCURRENCY: sends at once per worker")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="NOTIFY_CONCURRENCY, the cap on sends in flight per worker (default: the setting's)")
     parser.add_argument("--latency-ms", type=float, default=150.0, help="the simulator's added latency per send")
+    parser.add_argument("--latency", default=None, metavar="SPEC",
+                        help="latency that varies: uniform:MIN:MAX or lognormal:MEAN:P99 (ms); replaces --latency-ms")
     parser.add_argument("--rate", type=int, default=2900, help="NOTIFY_RATE_LIMIT_PER_MINUTE, our allowance")
     parser.add_argument("--notify-limit", type=int, default=None,
                         help="the simulator's per-minute limit (default: Notify's 3,000 for each 2,900 of --rate)")
@@ -60,9 +65,12 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch") -> dict[str, A
     seed_seconds = time.monotonic() - seed_started
 
     notify_limit = None if args.unlimited else (args.notify_limit or round(args.rate * NOTIFY_LIMIT_PER_CONFIGURED))
-    simulator = harness.SimulatorProcess(log_path=logs / "simulator.log", latency_ms=args.latency_ms,
-                                         rate_limit=notify_limit)
-    env = harness.worker_env(url, simulator.base_url, rate_per_minute=args.rate, concurrency=args.concurrency,
+    latency_args = ["--latency", args.latency] if args.latency else []
+    simulator = harness.SimulatorProcess(log_path=logs / "simulator.log",
+                                         latency_ms=0.0 if args.latency else args.latency_ms,
+                                         rate_limit=notify_limit, extra_args=latency_args)
+    concurrency = args.concurrency or int(Config.NOTIFY_CONCURRENCY)
+    env = harness.worker_env(url, simulator.base_url, rate_per_minute=args.rate, concurrency=concurrency,
                              extra={"NOTIFY_RATE_LIMIT_STORAGE": args.allowance_storage})
     workers = [harness.WorkerProcess(env, log_path=logs / f"worker-{n}.log") for n in range(args.workers)]
     try:
@@ -90,8 +98,8 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch") -> dict[str, A
         "subscribers": args.subscribers,
         "messages": published.messages,
         "workers": args.workers,
-        "concurrency": args.concurrency,
-        "latency_ms": args.latency_ms,
+        "concurrency": concurrency,
+        "latency_ms": args.latency or args.latency_ms,
         "rate_per_minute": args.rate,
         "notify_limit_per_minute": notify_limit,
         "allowance_storage": args.allowance_storage,

@@ -71,7 +71,9 @@ class Config:
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
     # Notify allows 3,000 a minute per key type; staying under it leaves room for clock drift between buckets.
     NOTIFY_RATE_LIMIT_PER_MINUTE = _int("NOTIFY_RATE_LIMIT_PER_MINUTE", 2900)
-    NOTIFY_CONCURRENCY = _int("NOTIFY_CONCURRENCY", 16)
+    # Issue 12: a cap only. The dispatcher keeps as many sends in flight as the allowance and Notify's measured
+    # latency need (Little's law), up to this.
+    NOTIFY_CONCURRENCY = _int("NOTIFY_CONCURRENCY", 64)
     # "database" (one row every worker updates atomically) or a redis:// URL for the shared token bucket.
     NOTIFY_RATE_LIMIT_STORAGE = os.environ.get("NOTIFY_RATE_LIMIT_STORAGE") or "database"
     # Tries per message for retryable errors (429 RateLimitError, 5xx, timeouts) before it is marked failed.
@@ -80,6 +82,10 @@ class Config:
     # after this), and how long one request to Notify may take. Tests shorten both to stay quick.
     NOTIFY_LEASE_SECONDS = _int("NOTIFY_LEASE_SECONDS", 300)
     NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS") or 10)
+    # Issue 12: after a send whose outcome is unknown (timeout, cut connection, 5xx), wait this long before looking
+    # it up by reference: Notify can store a request up to about a minute after it was sent (its 30 s serve timeout
+    # behind a load balancer with a 60 s idle timeout; see alerts/delivery/dispatcher.py SETTLE).
+    NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS") or 75)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

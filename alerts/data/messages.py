@@ -7,25 +7,48 @@ each HTTP call to Notify.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Interval,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.orm import aliased
 
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import (
     ALL_CHANNELS,
     Channel,
     ChannelHold,
+    Impact,
     Message,
     MessageKind,
     MessageStatus,
     Notice,
+    NoticeStatus,
+    NoticeUpdate,
     Subscriber,
     SubscriberStatus,
+    UpdateKind,
     utc_now,
 )
+from alerts.models.base import UTCDateTime, new_uuid
 from alerts.models.messages import PRIORITY_CONFIRMATION
+from alerts.quiet_hours import quiet_windows_near
 
 # Notify's statuses that end a notification's life. "sent" (international texts) can still be followed by nothing.
 NOTIFY_FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "temporary-failure", "technical-failure"})
@@ -51,6 +74,7 @@ class OutgoingMessage:
     outcome_unknown: bool
     attempts: int
     priority: int
+    claim_token: str | None = None
 
 
 def _outgoing(message: Message) -> OutgoingMessage:
@@ -58,6 +82,7 @@ def _outgoing(message: Message) -> OutgoingMessage:
         id=message.id, channel=Channel(message.channel), recipient=message.recipient, subject=message.subject,
         body=message.body, one_click_unsubscribe_url=message.one_click_unsubscribe_url,
         outcome_unknown=message.outcome_unknown, attempts=message.attempts, priority=message.priority,
+        claim_token=message.claim_token,
     )
 
 
@@ -87,12 +112,91 @@ def get_message(message_id: str) -> Message | None:
     return db.session.get(Message, message_id)
 
 
+# The database's clock. Leases, due times and quiet hours are judged by it, never by a worker's own clock, so a
+# worker whose clock runs fast cannot take a message whose POST is still in flight. Tests that freeze time set
+# this to their frozen clock (freezegun cannot stop the database's).
+database_clock_for_tests: Callable[[], dt.datetime] | None = None
+
+
+def database_now(plus: dt.timedelta = dt.timedelta(0)) -> ColumnElement[dt.datetime]:
+    """`now()` (+ `plus`) evaluated by the database inside the statement that uses it."""
+    if database_clock_for_tests is not None:
+        return literal(database_clock_for_tests() + plus, UTCDateTime())
+    if db.engine.dialect.name == "sqlite":
+        # SQLite's CURRENT_TIMESTAMP has whole seconds; this has milliseconds, padded to the format SQLAlchemy
+        # writes, so it compares correctly with the stored text.
+        shifted = func.strftime("%Y-%m-%d %H:%M:%f", "now", f"{plus.total_seconds():+.3f} seconds")
+        return type_coerce(shifted.concat("000"), UTCDateTime())
+    now = func.now()
+    return type_coerce(now + literal(plus, Interval()) if plus else now, UTCDateTime())
+
+
+class SkipReason(StrEnum):
+    """Why an alert was not sent: its news changed while it waited (quiet hours, a hold, retries)."""
+
+    CANCELLED = "Not sent: the notice was cancelled before this message could go"
+    RESOLVED = "Not sent: the notice was resolved before this message could go"
+    SUPERSEDED = "Not sent: a newer update to the notice replaced this message"
+
+
+def _skip_reasons(message_ids: list[str]) -> dict[str, SkipReason]:
+    """The alerts among `message_ids` that would now be stale, with why. The rule's one home.
+
+    Stale: its notice was cancelled; or resolved, and it is not the resolution; or a newer update was sent on its
+    channel (updates go by email only; publish and resolve go by text too, DESIGN §3).
+    """
+    newer = aliased(NoticeUpdate)
+    supersedes = or_(Message.channel == Channel.EMAIL, newer.kind.in_([UpdateKind.PUBLISHED, UpdateKind.RESOLVED]))
+    superseded = (
+        select(newer.id)
+        .where(newer.notice_id == Message.notice_id, newer.id > Message.notice_update_id,
+               newer.notify_subscribers.is_(True), supersedes)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Message.id, Notice.status, NoticeUpdate.kind, superseded)
+        .join(Notice, Notice.id == Message.notice_id)
+        .join(NoticeUpdate, NoticeUpdate.id == Message.notice_update_id)
+        .where(Message.id.in_(message_ids), Message.kind == MessageKind.ALERT)
+    ).all()
+    reasons: dict[str, SkipReason] = {}
+    for message_id, notice_status, update_kind, is_superseded in rows:
+        if notice_status == NoticeStatus.CANCELLED:
+            reasons[message_id] = SkipReason.CANCELLED
+        elif notice_status == NoticeStatus.RESOLVED and update_kind != UpdateKind.RESOLVED:
+            reasons[message_id] = SkipReason.RESOLVED
+        elif is_superseded:
+            reasons[message_id] = SkipReason.SUPERSEDED
+    return reasons
+
+
+def _quiet_hours_hold(windows: list[tuple[dt.datetime, dt.datetime]]) -> tuple[ColumnElement[bool],
+                                                                                  ColumnElement[dt.datetime]]:
+    """(a text must wait now, until when) for the quiet periods near now, judged by the database's clock.
+
+    Non-severe alert texts only (DESIGN §3); a severe notice's texts, emails and confirmation codes never wait.
+    """
+    now = database_now()
+    inside = [(and_(now >= start, now < end), end) for start, end in windows]
+    non_severe = Message.notice_id.in_(select(Notice.id).where(Notice.impact != Impact.SEVERE))
+    waits = and_(Message.channel == Channel.SMS, Message.kind == MessageKind.ALERT, non_severe,
+                 or_(*(condition for condition, _ in inside)))
+    until = case(*((condition, literal(end, UTCDateTime())) for condition, end in inside))
+    return waits, until
+
+
 def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.datetime | None = None,
                        excluded_channels: set[str] | frozenset[str] = frozenset()) -> list[OutgoingMessage]:
     """Claim up to `limit` due messages for `worker`, most urgent first, and move them to `sending`.
 
     Due means queued and past `next_attempt_at_utc`, or `sending` with an expired lease: its worker died, maybe
     after its POST reached Notify, so the outcome is marked unknown and the message is looked up before any resend.
+    Both are judged by the database's clock (`now` only in tests). Each claim gets a new claim token: recording
+    the outcome quotes it, so a worker whose lease has passed cannot write over a newer claim.
+
+    Checked as each message is claimed, which is just before it is sent: an alert whose notice was resolved,
+    cancelled or superseded is skipped with the reason recorded, and a non-severe alert text due in quiet hours
+    (a released hold, a retry) goes back to wait for 07:00.
 
     One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
     workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
@@ -103,7 +207,21 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     UPDATE has already changed and so returns the next one, and a worker asking for 1 row could claim the whole
     queue (it did, whenever table statistics made that plan the cheapest). A materialized CTE runs once.
     """
-    now = now or utc_now()
+    clock = now
+    windows = quiet_windows_near(clock or utc_now())
+    # A pile of stale or night-held rows must not look like an empty outbox: claim again past them.
+    for _ in range(20):
+        claimed, filtered = _claim_once(worker, limit, lease, clock, excluded_channels, windows)
+        if claimed or not filtered:
+            return claimed
+    return []
+
+
+def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime | None,
+                excluded_channels: set[str] | frozenset[str],
+                windows: list[tuple[dt.datetime, dt.datetime]]) -> tuple[list[OutgoingMessage], int]:
+    now = literal(clock, UTCDateTime()) if clock is not None else database_now()
+    expires = literal(clock + lease, UTCDateTime()) if clock is not None else database_now(lease)
     due = or_(
         and_(Message.status == MessageStatus.QUEUED, Message.next_attempt_at_utc <= now),
         and_(Message.status == MessageStatus.SENDING, Message.lease_expires_at_utc < now),
@@ -120,6 +238,7 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
         .cte("claim_candidates")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
+    token = new_uuid()
     claimed = db.session.execute(
         update(Message)
         .where(Message.id.in_(select(candidates.c.id)), due)
@@ -127,15 +246,51 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
             outcome_unknown=case((Message.status == MessageStatus.SENDING, True), else_=Message.outcome_unknown),
             status=MessageStatus.SENDING,
             claimed_by=worker,
-            lease_expires_at_utc=now + lease,
+            claim_token=token,
+            lease_expires_at_utc=expires,
             attempts=Message.attempts + 1,
         )
         .returning(Message)
         .execution_options(synchronize_session=False)
     ).scalars().all()
-    result = sorted((_outgoing(message) for message in claimed), key=lambda m: m.priority)
+    result = {message.id: _outgoing(message) for message in claimed}
+    alerts = [message.id for message in claimed if message.kind == MessageKind.ALERT]
+    filtered = 0
+    if alerts:
+        for reason, ids in _group(_skip_reasons(alerts)).items():
+            db.session.execute(
+                update(Message).where(Message.id.in_(ids), Message.claim_token == token)
+                .values(status=MessageStatus.SKIPPED, last_error=reason.value, completed_at_utc=now,
+                        lease_expires_at_utc=None, claimed_by=None)
+                .execution_options(synchronize_session=False)
+            )
+            filtered += len(ids)
+            for message_id in ids:
+                result.pop(message_id)
+        if windows and result:
+            # Only the rows just claimed (locked, so workers never wait on each other): a text due at night (a hold
+            # released at 00:01, a retry) goes back to wait for 07:00.
+            waits, until = _quiet_hours_hold(windows)
+            held = db.session.execute(
+                update(Message)
+                .where(Message.id.in_(list(result)), Message.claim_token == token, waits)
+                .values(status=MessageStatus.QUEUED, next_attempt_at_utc=until, lease_expires_at_utc=None,
+                        claimed_by=None, attempts=Message.attempts - 1)
+                .returning(Message.id)
+                .execution_options(synchronize_session=False)
+            ).scalars().all()
+            filtered += len(held)
+            for message_id in held:
+                result.pop(message_id)
     db.session.commit()
-    return result
+    return sorted(result.values(), key=lambda m: m.priority), filtered
+
+
+def _group(reasons: dict[str, SkipReason]) -> dict[SkipReason, list[str]]:
+    grouped: dict[SkipReason, list[str]] = {}
+    for message_id, reason in reasons.items():
+        grouped.setdefault(reason, []).append(message_id)
+    return grouped
 
 
 def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) -> OutgoingMessage | None:
@@ -146,8 +301,8 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
     claimed = db.session.execute(
         update(Message)
         .where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, claimed_by=worker, lease_expires_at_utc=utc_now() + lease,
-                attempts=Message.attempts + 1)
+        .values(status=MessageStatus.SENDING, claimed_by=worker, claim_token=new_uuid(),
+                lease_expires_at_utc=database_now(lease), attempts=Message.attempts + 1)
         .returning(Message)
         .execution_options(synchronize_session=False)
     ).scalars().first()
@@ -156,17 +311,25 @@ def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) 
     return result
 
 
-def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -> None:
+def _fenced(message_id: str, claim_token: str | None) -> ColumnElement[bool]:
+    """This message, and only while the claim that sent it is still its latest (no token: unconditional)."""
+    if claim_token is None:
+        return Message.id == message_id
+    return and_(Message.id == message_id, Message.claim_token == claim_token)
+
+
+def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool, claim_token: str | None = None) -> bool:
     """Notify accepted the message (or it was found by reference). A receipt may already have moved it on.
 
     One conditional UPDATE, not a read then a write: the receipt callback runs in the web process and can land
     between the two, and on SQLite (where FOR UPDATE does nothing) the write would then put a delivered message
     back to `sent`. Seen end to end against the Notify simulator, with receipts 1.5 s after each POST.
+    False if the claim was no longer the message's latest: a newer claimer records it.
     """
     in_flight = Message.status.in_([MessageStatus.SENDING, MessageStatus.QUEUED])
-    db.session.execute(
+    changed = execute_counting_rows(
         update(Message)
-        .where(Message.id == message_id)
+        .where(_fenced(message_id, claim_token))
         .values(
             notify_id=func.coalesce(Message.notify_id, notify_id),
             status=case((in_flight, MessageStatus.NOT_SENT if local_outbox else MessageStatus.SENT),
@@ -180,67 +343,72 @@ def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool) -
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    return bool(changed)
 
 
-def record_sent_many(sent: list[tuple[str, str | None, bool]]) -> None:
-    """`record_sent` for many messages in one transaction: (message id, Notify id, local outbox) each.
+def record_sent_many(sent: list[tuple[str, str | None, bool, str]]) -> None:
+    """`record_sent` for many messages in one transaction: (message id, Notify id, local outbox, claim token).
 
     Two executemany UPDATEs on the table, not one ORM load per row: this is most of what a send costs the
     database. Rows still `sending` (or `queued`) move to sent; a row a receipt already moved on keeps its status.
+    A row claimed again since (its token changed) is left to its newer claimer.
     """
     if not sent:
         return
     table = Message.__table__
     assert isinstance(table, Table)  # a mapped class's table; typed as the wider FromClause
     now = utc_now()
-    params = [{"message_id": message_id, "new_notify_id": notify_id,
+    params = [{"message_id": message_id, "new_notify_id": notify_id, "token": token,
                "new_status": MessageStatus.NOT_SENT if local else MessageStatus.SENT}
-              for message_id, notify_id, local in sent]
+              for message_id, notify_id, local, token in sent]
     claim_cleared = {"outcome_unknown": False, "lease_expires_at_utc": None, "claimed_by": None, "last_error": None,
                      "notify_id": func.coalesce(table.c.notify_id, bindparam("new_notify_id")), "updated_at_utc": now}
     # Plain comparisons: an IN list cannot be expanded inside executemany.
     waiting = or_(table.c.status == MessageStatus.SENDING, table.c.status == MessageStatus.QUEUED)
+    ours = and_(table.c.id == bindparam("message_id"), table.c.claim_token == bindparam("token"))
+    db.session.execute(update(table).where(ours, ~waiting).values(**claim_cleared), params)
     db.session.execute(
-        update(table).where(table.c.id == bindparam("message_id"), ~waiting)
-        .values(**claim_cleared), params,
-    )
-    db.session.execute(
-        update(table).where(table.c.id == bindparam("message_id"), waiting)
+        update(table).where(ours, waiting)
         .values(status=bindparam("new_status"), sent_at_utc=now, **claim_cleared), params,
     )
     db.session.commit()
 
 
-def record_failed(message_id: str, reason: str) -> None:
-    message = db.session.get(Message, message_id)
-    if message is None:
-        return
-    message.status = MessageStatus.FAILED
-    message.last_error = reason
-    message.completed_at_utc = utc_now()
-    message.lease_expires_at_utc = None
-    message.claimed_by = None
+def record_failed(message_id: str, reason: str, *, claim_token: str | None = None) -> None:
+    db.session.execute(
+        update(Message).where(_fenced(message_id, claim_token))
+        .values(status=MessageStatus.FAILED, last_error=reason, completed_at_utc=utc_now(),
+                lease_expires_at_utc=None, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
-def record_retry(message_id: str, reason: str | None, *, at: dt.datetime, outcome_unknown: bool,
-                 refund_attempt: bool = False) -> None:
+def record_retry(message_id: str, reason: str | None, *, at: dt.datetime | None = None,
+                 after: dt.timedelta | None = None, outcome_unknown: bool, refund_attempt: bool = False,
+                 claim_token: str | None = None) -> None:
     """Put the message back in the queue for a later attempt. An unknown outcome is remembered for the lookup.
 
-    `refund_attempt` is for messages released without being tried (a hold, a shutdown): they keep their retries.
+    The next attempt is `after` from now by the database's clock (`at` is turned into that). `refund_attempt` is
+    for messages released without being tried (a hold, a shutdown): they keep their retries. With a claim token,
+    only a message still `sending` under that claim goes back: a newer claim or a receipt has the last word.
     """
-    message = db.session.get(Message, message_id)
-    if message is None:
-        return
-    message.status = MessageStatus.QUEUED
+    delay = after if after is not None else max((at or utc_now()) - utc_now(), dt.timedelta(0))
+    values: dict[str, Any] = {
+        "status": MessageStatus.QUEUED, "next_attempt_at_utc": database_now(delay),
+        "lease_expires_at_utc": None, "claimed_by": None,
+    }
     if reason is not None:
-        message.last_error = reason
-    message.next_attempt_at_utc = at
-    message.outcome_unknown = message.outcome_unknown or outcome_unknown
-    message.lease_expires_at_utc = None
-    message.claimed_by = None
+        values["last_error"] = reason
+    if outcome_unknown:
+        values["outcome_unknown"] = True
     if refund_attempt:
-        message.attempts = max(0, message.attempts - 1)
+        values["attempts"] = case((Message.attempts > 0, Message.attempts - 1), else_=0)
+    condition = _fenced(message_id, claim_token)
+    if claim_token is not None:
+        condition = and_(condition, Message.status == MessageStatus.SENDING)
+    db.session.execute(update(Message).where(condition).values(**values)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 

@@ -126,10 +126,17 @@ class LocalReserve:
             # sixteen idle threads cost one query per token rather than sixteen.
             if now < self._next_token_at:
                 return self._next_token_at - now
-            if self._batch > count and self._shared.take(self._batch) <= 0:
-                self._tokens, self._taken_at = self._batch - count, now
-                return 0.0
+            batch_wait = None
+            if self._batch > count:
+                batch_wait = self._shared.take(self._batch)
+                if batch_wait <= 0:
+                    self._tokens, self._taken_at = self._batch - count, now
+                    return 0.0
             wait = self._shared.take(count)
+            if wait > 0 and batch_wait is not None and batch_wait <= self._max_age:
+                # The bucket is empty: the allowance is the limit. Wait for a batch's worth and take it in one query,
+                # not one query per token (at 5,800 a minute that is a transaction every 10 ms on the bucket's row).
+                wait = max(wait, batch_wait)
             self._next_token_at = now + wait if wait > 0 else 0.0
             return wait
 

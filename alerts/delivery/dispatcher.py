@@ -1,28 +1,38 @@
-"""The dispatcher: claims due messages in batches and sends them to Notify concurrently, each exactly once.
+"""The dispatcher: keeps sends to Notify in flight continuously, each message exactly once and never stale.
 
-- Claim: one UPDATE ... RETURNING moves a batch to `sending` under a lease (SKIP LOCKED on PostgreSQL, so any
-  number of workers share one outbox; one atomic statement on SQLite). A crashed worker's rows come back when
-  the lease expires, marked outcome-unknown.
-- Send: a thread pool sized NOTIFY_CONCURRENCY, one Notify client per thread (inside the gateway). Each thread
-  takes a token from the shared allowance before each POST. No database session is open during any HTTP call:
-  every read and write is a short transaction of its own.
-- Never twice: a message whose earlier POST may have reached Notify is looked up by reference (its id) first.
+- Claim: one UPDATE ... RETURNING moves due messages to `sending` under a lease timed by the database's clock
+  (SKIP LOCKED on PostgreSQL, so any number of workers share one outbox; one atomic statement on SQLite). A
+  crashed worker's rows come back when the lease expires, marked outcome-unknown. Each claim carries a token that
+  every record of its outcome must quote (fencing): a worker that lost its lease cannot overwrite a newer claim.
+- Checks at claim time, just before sending: a stale alert (its notice resolved, cancelled or superseded) is
+  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages).
+- Pipeline: `run_forever` keeps N sends in flight and claims more as they finish, most urgent first. N follows
+  Little's law, the allowance per second times the measured time a POST takes (with headroom), capped by
+  NOTIFY_CONCURRENCY, so a slow or variable Notify never leaves the allowance unused while a batch waits for its
+  slowest send. When idle it polls every 0.5 s, so a confirmation code queued by a web request goes within a
+  second, and a priority-0 message is claimed ahead of any fan-out already queued.
+- Send: one Notify client per thread (inside the gateway). Each thread takes a token from the shared allowance
+  before each POST. No database session is open during any HTTP call.
+- Never twice: a message whose POST timed out, was cut or got a 5xx is left for NOTIFY_SETTLE_SECONDS (longer
+  than Notify can take to store a request), then looked up by reference; looked up again just before any resend;
+  resent only when still not found. No POST starts after its lease minus the settle time, so a reclaimed row
+  can be looked up at once.
 - Stop: on SIGTERM no new POST starts; a message not yet posted goes back to the queue, and POSTs in flight
   finish and are recorded.
-- Fan-outs: between batches the loop expands one batch of a pending fan-out (publishing only records it), so a
-  publish is sent within a second or two, and a large audience is expanded far faster than the allowance sends.
+- Fan-outs: a thread of its own expands pending fan-outs a batch at a time (publishing only records them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import socket
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -41,7 +51,21 @@ log = logging.getLogger(__name__)
 # Long enough for a token wait plus a POST; a worker never starts a POST in the last LEASE_MARGIN of its lease.
 LEASE = dt.timedelta(minutes=5)
 LEASE_MARGIN = dt.timedelta(seconds=60)
+# Notify serves a request for up to 30 s (HTTP_SERVE_TIMEOUT_SECONDS, alphagov/notifications-api gunicorn_config.py)
+# behind an AWS load balancer whose idle timeout is 60 s, and stores the notification before it answers: a request
+# we gave up on can be stored up to about a minute after it was sent (shared/reference/notify.md §2.7). 75 s is
+# that minute plus a margin for clock and queueing differences. NOTIFY_SETTLE_SECONDS overrides it.
+SETTLE = dt.timedelta(seconds=75)
 POLL_SECONDS = 0.5
+# While sends are in flight the pipeline looks for more at least this often, and as each one finishes.
+BUSY_POLL_SECONDS = 0.05
+# Little's law gives the sends in flight that just keep up with the allowance; the headroom absorbs latency
+# that varies from one send to the next.
+LITTLE_HEADROOM = 2.0
+INITIAL_LATENCY_SECONDS = 0.25
+# Accepted sends are written in one transaction once this many are waiting, or once the oldest is this old.
+RECORD_EVERY = 32
+RECORD_WITHIN_SECONDS = 0.1
 # How long a resident's confirmation waits for a token in the web request before the dispatcher takes over.
 IMMEDIATE_TOKEN_WAIT_SECONDS = 2.0
 DAILY_LIMIT = "daily_limit"
@@ -62,6 +86,11 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
 
 
+def settle_time(app: Flask) -> dt.timedelta:
+    configured = app.config.get("NOTIFY_SETTLE_SECONDS")
+    return SETTLE if configured is None else dt.timedelta(seconds=float(configured))
+
+
 def deliver(gateway: Gateway, message: message_data.OutgoingMessage) -> SendResult:
     """One POST to Notify for one message. The message id is Notify's reference."""
     if message.channel == Channel.SMS:
@@ -78,6 +107,24 @@ def deliver(gateway: Gateway, message: message_data.OutgoingMessage) -> SendResu
     )
 
 
+class LatencyMeter:
+    """A moving average of how long a POST to Notify takes: the `W` of Little's law."""
+
+    def __init__(self, initial: float = INITIAL_LATENCY_SECONDS, weight: float = 0.05) -> None:
+        self._mean = initial
+        self._weight = weight
+        self._lock = threading.Lock()
+
+    def add(self, seconds: float) -> None:
+        with self._lock:
+            self._mean += self._weight * (seconds - self._mean)
+
+    @property
+    def mean(self) -> float:
+        with self._lock:
+            return self._mean
+
+
 @dataclass
 class Sender:
     """Sends claimed messages and records the outcome. Shared by the dispatcher's threads and `send_now`."""
@@ -87,29 +134,25 @@ class Sender:
     allowance: Allowance
     max_attempts: int
     stop: threading.Event = field(default_factory=threading.Event)
+    settle: dt.timedelta = SETTLE
+    latency: LatencyMeter = field(default_factory=LatencyMeter)
     _held: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _auth_suspect: bool = True
-    # Set by the dispatcher: accepted sends wait here and are written in one transaction per batch, instead of one
-    # each. Until then the row stays `sending` under its lease, so a worker killed first leaves rows that are
+    # Set by the dispatcher: accepted sends wait here and are written in one transaction per few dozen, instead of
+    # one each. Until then the row stays `sending` under its lease, so a worker killed first leaves rows that are
     # looked up by reference before any resend, exactly as if it had died just after the POST.
-    sent_to_record: list[tuple[str, str | None, bool]] | None = None
+    sent_to_record: list[tuple[str, str | None, bool, str]] | None = None
+    _first_unrecorded_at: float = 0.0
 
     def send(self, message: message_data.OutgoingMessage, *, post_deadline: float,
              token_timeout: float | None = None) -> Outcome:
         """`post_deadline` (time.monotonic) is when the lease gets too short to start a POST."""
         if message.outcome_unknown:
-            try:
-                found = self.gateway.find_by_reference(message.id)
-            except NotifyError as error:
-                return self._refused(message, error)
-            if found is not None:
-                log.info("message %s had reached Notify (id %s): recorded, not resent", message.id, found.notify_id)
-                with self.app.app_context():
-                    message_data.record_sent(message.id, found.notify_id, local_outbox=False)
-                    message_data.apply_notify_status(reference=message.id, notify_id=found.notify_id,
-                                                     status=found.status, completed_at=found.completed_at)
-                return Outcome.FOUND
+            # Claimed only once the settle time has passed (or its lease expired, which implies it).
+            looked = self._look_up(message)
+            if looked is not None:
+                return looked
 
         if self.stop.is_set() or self._is_held(message.channel) or time.monotonic() > post_deadline:
             return self._release(message)
@@ -117,7 +160,15 @@ class Sender:
         timeout = remaining if token_timeout is None else min(token_timeout, remaining)
         if not acquire(self.allowance, stop=self.stop, timeout=timeout):
             return self._release(message)
+        if message.outcome_unknown:
+            # Look again just before the resend: the first look may be a token wait old.
+            looked = self._look_up(message)
+            if looked is not None:
+                return looked
+            if self.stop.is_set() or time.monotonic() > post_deadline:
+                return self._release(message)
 
+        started = time.monotonic()
         try:
             result = deliver(self.gateway, message)
         except NotifyError as error:
@@ -126,18 +177,47 @@ class Sender:
             log.exception("unexpected error sending message %s; it will be looked up and retried", message.id)
             with self.app.app_context():
                 message_data.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
-                                          at=utc_now() + dt.timedelta(minutes=1))
+                                          after=max(self.settle, dt.timedelta(minutes=1)),
+                                          claim_token=message.claim_token)
             return Outcome.RETRY
-        if self.sent_to_record is not None:
+        self.latency.add(time.monotonic() - started)
+        if self.sent_to_record is not None and message.claim_token is not None:
             with self._lock:
-                self.sent_to_record.append((message.id, result.notify_id, not result.sent))
+                if not self.sent_to_record:
+                    self._first_unrecorded_at = time.monotonic()
+                self.sent_to_record.append((message.id, result.notify_id, not result.sent, message.claim_token))
         else:
             with self.app.app_context():
-                message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent)
+                if not message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent,
+                                                claim_token=message.claim_token):
+                    log.warning("message %s was claimed again before its send was recorded; the newer claim looks "
+                                "it up by reference", message.id)
         if result.sent and self._first_success_since_auth_failure():
             with self.app.app_context():
                 message_data.clear_hold(ALL_CHANNELS, AUTH_FAILURE)
         return Outcome.SENT if result.sent else Outcome.NOT_SENT
+
+    def _look_up(self, message: message_data.OutgoingMessage) -> Outcome | None:
+        """FOUND (recorded) if an earlier POST reached Notify, None if it did not, or what a failed lookup means."""
+        try:
+            found = self.gateway.find_by_reference(message.id)
+        except NotifyError as error:
+            return self._refused(message, error)
+        if found is None:
+            return None
+        log.info("message %s had reached Notify (id %s): recorded, not resent", message.id, found.notify_id)
+        with self.app.app_context():
+            if message_data.record_sent(message.id, found.notify_id, local_outbox=False,
+                                        claim_token=message.claim_token):
+                message_data.apply_notify_status(reference=message.id, notify_id=found.notify_id,
+                                                 status=found.status, completed_at=found.completed_at)
+        return Outcome.FOUND
+
+    def waiting_to_record(self) -> tuple[int, float]:
+        """(how many accepted sends wait to be written, seconds the oldest has waited)."""
+        with self._lock:
+            count = len(self.sent_to_record or [])
+            return count, (time.monotonic() - self._first_unrecorded_at) if count else 0.0
 
     def record_accepted(self) -> int:
         """Write the sends accepted since the last call, in one transaction. On failure they are kept for next time."""
@@ -158,17 +238,22 @@ class Sender:
         now = utc_now()
         decision = decide(error, channel=message.channel.value, attempts=message.attempts,
                           max_attempts=self.max_attempts, now=now)
+        token = message.claim_token
         with self.app.app_context():
             if decision.action == Action.RETRY:
                 assert decision.retry_at is not None
-                log.warning("message %s not sent yet (attempt %s), retrying at %s: %s", message.id, message.attempts,
-                            decision.retry_at.isoformat(timespec="seconds"), decision.reason)
-                message_data.record_retry(message.id, decision.reason, at=decision.retry_at,
-                                          outcome_unknown=decision.outcome_unknown)
+                after = decision.retry_at - now
+                if decision.outcome_unknown:
+                    # Notify may store it later still: nobody looks it up before the settle time has passed.
+                    after = max(after, self.settle)
+                log.warning("message %s not sent yet (attempt %s), retrying in %.1f s: %s", message.id,
+                            message.attempts, after.total_seconds(), decision.reason)
+                message_data.record_retry(message.id, decision.reason, after=after,
+                                          outcome_unknown=decision.outcome_unknown, claim_token=token)
                 return Outcome.RETRY
             if decision.action == Action.FAIL:
                 log.error("message %s failed: %s", message.id, decision.reason)
-                message_data.record_failed(message.id, decision.reason)
+                message_data.record_failed(message.id, decision.reason, claim_token=token)
                 return Outcome.FAILED
             assert decision.hold_until is not None
             held = decision.channel if decision.action == Action.HOLD_CHANNEL else ALL_CHANNELS
@@ -186,13 +271,14 @@ class Sender:
                           decision.hold_until.isoformat(timespec="minutes"), decision.reason)
                 message_data.hold_channel(held, kind=DAILY_LIMIT, reason=decision.reason, until=decision.hold_until)
             # The message was not at fault: it waits for the hold with its attempt given back.
-            message_data.record_retry(message.id, decision.reason, at=now, outcome_unknown=False,
-                                      refund_attempt=True)
+            message_data.record_retry(message.id, decision.reason, after=dt.timedelta(0), outcome_unknown=False,
+                                      refund_attempt=True, claim_token=token)
         return Outcome.HELD
 
     def _release(self, message: message_data.OutgoingMessage) -> Outcome:
         with self.app.app_context():
-            message_data.record_retry(message.id, None, at=utc_now(), outcome_unknown=False, refund_attempt=True)
+            message_data.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
+                                      refund_attempt=True, claim_token=message.claim_token)
         return Outcome.RELEASED
 
     def _is_held(self, channel: Channel) -> bool:
@@ -221,37 +307,64 @@ class Dispatcher:
 
     def __init__(self, app: Flask, *, gateway: Gateway | None = None, allowance: Allowance | None = None,
                  concurrency: int | None = None, batch_size: int | None = None, lease: dt.timedelta | None = None,
-                 worker: str | None = None) -> None:
+                 worker: str | None = None, settle: dt.timedelta | None = None) -> None:
         self.app = app
+        # A cap: the pipeline keeps as many sends in flight as Little's law asks for, up to this.
         self.concurrency = max(1, concurrency or int(app.config["NOTIFY_CONCURRENCY"]))
         self.batch_size = batch_size or self.concurrency * 4
         self.lease = lease or dt.timedelta(seconds=float(app.config.get("NOTIFY_LEASE_SECONDS") or LEASE.seconds))
-        # Never start a POST that could outlast the lease; a short lease (tests) keeps a proportionate margin.
-        self.lease_margin = min(LEASE_MARGIN, self.lease / 4)
+        self.settle = settle if settle is not None else settle_time(app)
+        # Never start a POST that could outlast the lease, nor one so late that a worker reclaiming the row when
+        # the lease ends could look it up before the settle time has passed.
+        self.lease_margin = max(min(LEASE_MARGIN, self.lease / 4), self.settle)
+        if self.lease_margin >= self.lease:
+            raise ValueError("NOTIFY_LEASE_SECONDS must be longer than NOTIFY_SETTLE_SECONDS")
         self.worker = worker or worker_name()
+        self.per_second = int(app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"]) / 60
         self.stop_event = threading.Event()
         if allowance is None:
             per_minute = int(app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"])
-            reserve = min(max(1, self.concurrency // 2), int(bucket_shape(per_minute).capacity))
+            reserve = min(max(1, min(self.concurrency, 16) // 2), int(bucket_shape(per_minute).capacity))
             allowance = LocalReserve(get_allowance(app), reserve)
         self.sender = Sender(app, gateway or get_gateway(app), allowance,
                              max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]), stop=self.stop_event,
-                             sent_to_record=[])
+                             settle=self.settle, sent_to_record=[])
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
+        self._in_flight = 0
+        self._finished = threading.Condition()
+
+    # Little's law ------------------------------------------------------------------------------------------------
+
+    def target_in_flight(self) -> int:
+        """Sends to keep in flight: L = λW, the allowance per second times the measured seconds per POST, with
+        headroom for latency that varies, capped by NOTIFY_CONCURRENCY."""
+        needed = math.ceil(round(self.per_second * self.sender.latency.mean * LITTLE_HEADROOM, 3)) + 1
+        return max(1, min(self.concurrency, needed))
+
+    # Claiming ------------------------------------------------------------------------------------------------------
+
+    def _claim(self, limit: int) -> list[message_data.OutgoingMessage]:
+        with self.app.app_context():
+            held = message_data.held_channels()
+            if held >= {channel.value for channel in Channel}:
+                return []
+            claimed = message_data.claim_due_messages(self.worker, limit, self.lease, excluded_channels=held)
+        self.sender.forget_holds()
+        return claimed
+
+    def _post_deadline(self) -> float:
+        """Taken before the claim, by this worker's monotonic clock: never later than the lease allows."""
+        return time.monotonic() + (self.lease - self.lease_margin).total_seconds()
+
+    # Batches: `dispatch --once` and tests -------------------------------------------------------------------------
 
     def run_batch(self) -> BatchReport:
         """Claim one batch and send it. Returns once every message in it is sent, retried, held or released."""
         self.sender.record_accepted()  # any left from a batch whose recording failed (the database was away)
         if self.stop_event.is_set():
             return BatchReport([], Counter())
-        with self.app.app_context():
-            held = message_data.held_channels()
-            if held >= {channel.value for channel in Channel}:
-                return BatchReport([], Counter())
-            claimed = message_data.claim_due_messages(self.worker, self.batch_size, self.lease,
-                                                      excluded_channels=held)
-        self.sender.forget_holds()
-        post_deadline = time.monotonic() + (self.lease - self.lease_margin).total_seconds()
+        post_deadline = self._post_deadline()
+        claimed = self._claim(self.batch_size)
         futures = [self._pool.submit(self.sender.send, message, post_deadline=post_deadline) for message in claimed]
         wait(futures)
         self.sender.record_accepted()
@@ -265,39 +378,80 @@ class Dispatcher:
         with self.app.app_context():
             return fanouts.expand_next_batch() or 0
 
+    # The pipeline ---------------------------------------------------------------------------------------------------
+
     def run_until_idle(self, *, expand: bool = True) -> int:
-        """Expand and send, a batch of each in turn, until no fan-out is pending and nothing is due. Returns how
-        many messages were claimed. Alternating means neither starves the other: a county-wide fan-out is expanded
-        a thousand at a time while the messages already queued keep going out. `run_forever` expands in a thread
-        of its own instead (expand=False), so sending never waits for rendering."""
-        total = 0
-        while not self.stop_event.is_set():
-            created = self.expand_fanouts() if expand else 0
-            claimed = len(self.run_batch().claimed)
-            total += claimed
-            if claimed == 0 and created == 0:
-                break
-        return total
+        """Expand and send until no fan-out is pending, nothing is due and nothing is in flight. Returns how many
+        messages were claimed. Expanding a batch whenever the pipeline has room means neither starves the other."""
+        return self._pipeline(POLL_SECONDS, until_idle=True, expand=expand)
 
     def run_forever(self, poll_seconds: float = POLL_SECONDS) -> None:
-        """Poll every `poll_seconds` until stopped: a new publish goes out within a second."""
-        log.info("dispatcher %s started: %s sends at once", self.worker, self.concurrency)
+        """Send until stopped, polling every `poll_seconds` when idle: a new message goes out within a second."""
+        log.info("dispatcher %s started: up to %s sends at once", self.worker, self.concurrency)
         expander = threading.Thread(target=self._expand_fanouts, args=(poll_seconds,), daemon=True,
                                     name="fanout-expander")
         expander.start()
         try:
-            while not self.stop_event.is_set():
-                try:
-                    claimed = self.run_until_idle(expand=False)
-                except Exception:
-                    log.exception("dispatcher %s: batch failed; trying again shortly", self.worker)
-                    claimed = 0
-                    self.stop_event.wait(5)
-                if claimed == 0:
-                    self.stop_event.wait(poll_seconds)
+            self._pipeline(poll_seconds, until_idle=False, expand=False)
         finally:
             self.close()
             log.info("dispatcher %s stopped", self.worker)
+
+    def _pipeline(self, poll_seconds: float, *, until_idle: bool, expand: bool) -> int:
+        """Keep `target_in_flight()` sends going: claim as many as have finished (a quarter of the target at a time,
+        so claims stay few), most urgent first. No barrier: one slow send holds one slot, not a batch."""
+        total = 0
+        while not self.stop_event.is_set():
+            try:
+                self._record_if_due(force=False)
+                target = self.target_in_flight()
+                with self._finished:
+                    room = target - self._in_flight
+                    in_flight = self._in_flight
+                created = self.expand_fanouts() if expand and room > 0 else 0
+                claimed: list[message_data.OutgoingMessage] = []
+                if room >= max(1, target // 4) or (room > 0 and in_flight == 0):
+                    post_deadline = self._post_deadline()
+                    claimed = self._claim(room)
+                    for message in claimed:
+                        self._start(message, post_deadline)
+                    total += len(claimed)
+            except Exception:
+                log.exception("dispatcher %s: claiming failed; trying again shortly", self.worker)
+                self.stop_event.wait(1)
+                continue
+            if claimed and len(claimed) == room:
+                continue  # the queue has more: fill the pipeline before waiting
+            with self._finished:
+                if until_idle and not claimed and not created and self._in_flight == 0:
+                    break
+                self._finished.wait(BUSY_POLL_SECONDS if self._in_flight else poll_seconds)
+        self._record_if_due(force=True)
+        return total
+
+    def _start(self, message: message_data.OutgoingMessage, post_deadline: float) -> None:
+        with self._finished:
+            self._in_flight += 1
+        future = self._pool.submit(self.sender.send, message, post_deadline=post_deadline)
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[Outcome]) -> None:
+        if future.exception() is not None:
+            log.error("dispatcher %s: a send failed unexpectedly", self.worker, exc_info=future.exception())
+        with self._finished:
+            self._in_flight -= 1
+            self._finished.notify_all()
+
+    def _record_if_due(self, *, force: bool) -> None:
+        count, age = self.sender.waiting_to_record()
+        if count and (force or count >= RECORD_EVERY or age >= RECORD_WITHIN_SECONDS):
+            try:
+                self.sender.record_accepted()
+            except Exception:
+                log.exception("dispatcher %s: recording sends failed; they stay `sending` and will be retried",
+                              self.worker)
+                if not force:
+                    raise
 
     def _expand_fanouts(self, poll_seconds: float) -> None:
         """Turn published fan-outs into messages a batch at a time, beside the sending threads.
@@ -317,8 +471,10 @@ class Dispatcher:
                 self.stop_event.wait(poll_seconds)
 
     def stop(self) -> None:
-        """Start no new POST; the current batch finishes or goes back to the queue."""
+        """Start no new POST; sends in flight finish or go back to the queue."""
         self.stop_event.set()
+        with self._finished:
+            self._finished.notify_all()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)

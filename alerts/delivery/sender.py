@@ -20,6 +20,7 @@ from alerts.delivery.dispatcher import (
     Outcome,
     Sender,
     deliver,
+    settle_time,
     worker_name,
 )
 from alerts.delivery.gateway import get_gateway
@@ -35,6 +36,9 @@ def send_now(message_id: str) -> Outcome | None:
     db.session.remove()  # release the connection before the HTTP call
     if message is None:
         return None
-    sender = Sender(app, get_gateway(app), get_allowance(app), max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]))
-    return sender.send(message, post_deadline=time.monotonic() + (LEASE - LEASE_MARGIN).total_seconds(),
+    settle = settle_time(app)
+    sender = Sender(app, get_gateway(app), get_allowance(app), max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]),
+                    settle=settle)
+    margin = max(LEASE_MARGIN, settle)
+    return sender.send(message, post_deadline=time.monotonic() + (LEASE - margin).total_seconds(),
                        token_timeout=IMMEDIATE_TOKEN_WAIT_SECONDS)

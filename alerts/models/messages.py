@@ -19,6 +19,7 @@ class MessageStatus(enum.StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     NOT_SENT = "not_sent"  # recorded in the local outbox because no Notify key is configured
+    SKIPPED = "skipped"  # an alert whose notice was resolved, cancelled or superseded before it could go
 
 
 class MessageKind(enum.StrEnum):
@@ -66,6 +67,8 @@ class Message(TimestampMixin, Base):
     next_attempt_at_utc: Mapped[dt.datetime | None]
     lease_expires_at_utc: Mapped[dt.datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
+    # New on every claim: recording a send must quote it, so a worker that lost its lease can't overwrite a newer one.
+    claim_token: Mapped[str | None] = mapped_column(String(36))
     # True once a POST may have reached Notify: any retry must first look the reference up.
     outcome_unknown: Mapped[bool] = mapped_column(default=False)
     last_error: Mapped[str | None] = mapped_column(Text)

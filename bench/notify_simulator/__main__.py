@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--persist-before-500", action="store_true")
     faults.add_argument("--timeout-rate", type=float, default=0.0, help="persist, then answer after --timeout-sleep")
     faults.add_argument("--timeout-sleep", type=float, default=35.0, help="seconds (beyond the client's timeout)")
+    faults.add_argument("--late-store-rate", type=float, default=0.0,
+                        help="hold for --late-store-delay, then store and answer: stored after the client gave up")
+    faults.add_argument("--late-store-delay", type=float, default=35.0, help="seconds before a late request is stored")
     faults.add_argument("--drop-rate", type=float, default=0.0, help="close the connection without a response")
     faults.add_argument("--persist-before-drop", action="store_true")
     faults.add_argument("--burst-429-rate", type=float, default=0.0, help="start a burst of extra 429s")
@@ -136,6 +139,8 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
             persist_before_500=args.persist_before_500,
             timeout_rate=args.timeout_rate,
             timeout_sleep_s=args.timeout_sleep,
+            late_store_rate=args.late_store_rate,
+            late_store_delay_s=args.late_store_delay,
             drop_rate=args.drop_rate,
             persist_before_drop=args.persist_before_drop,
             burst_429_rate=args.burst_429_rate,

@@ -336,6 +336,14 @@ class Simulator:
             if self.config.faults.persist_before_drop:
                 self._persist(notification_id, channel, body, template, rendered_body, subject, key, "drop")
             return Reply(0, drop=True)
+        if plan.late_store:
+            # Nothing is stored until after the client has given up: a lookup by reference before then finds nothing.
+            self.store.count_fault("late_store")
+            self.sleep(self.config.faults.late_store_delay_s)
+            if self._stopping.is_set():
+                return Reply(0, drop=True)
+            self._persist(notification_id, channel, body, template, rendered_body, subject, key, "late_store")
+            return Reply(201, response)
         outcome = "timeout" if plan.timeout else "created"
         self._persist(notification_id, channel, body, template, rendered_body, subject, key, outcome)
         if plan.timeout:

@@ -66,6 +66,11 @@ class FaultConfig:
     persist_before_500: bool = False
     timeout_rate: float = 0.0
     timeout_sleep_s: float = 35.0
+    # Stored only after the client's timeout: the request is held `late_store_delay_s`, then stored and answered.
+    # Notify can store a request up to about a minute after it was sent (its 30 s serve timeout, the load
+    # balancer's 60 s idle timeout), so a lookup by reference made sooner can miss it.
+    late_store_rate: float = 0.0
+    late_store_delay_s: float = 35.0
     drop_rate: float = 0.0
     persist_before_drop: bool = False
     burst_429_rate: float = 0.0
@@ -162,7 +167,7 @@ def full_key_string(service_id: str, key: ApiKey) -> str:
 
 
 def validate_faults(faults: FaultConfig) -> None:
-    for name in ("error_500_rate", "timeout_rate", "drop_rate", "burst_429_rate"):
+    for name in ("error_500_rate", "timeout_rate", "late_store_rate", "drop_rate", "burst_429_rate"):
         _require_rate(name, getattr(faults, name))
     latency = faults.latency
     _require_rate("latency.rate", latency.rate)
@@ -176,7 +181,7 @@ def validate_faults(faults: FaultConfig) -> None:
             raise ConfigError("lognormal latency: p99_ms may be at most ~14.9x mean_ms")
     if latency.kind not in ("none", "fixed", "uniform", "lognormal"):
         raise ConfigError(f"unknown latency kind {latency.kind!r}")
-    if faults.timeout_sleep_s < 0 or faults.burst_429_duration_ms < 0:
+    if faults.timeout_sleep_s < 0 or faults.late_store_delay_s < 0 or faults.burst_429_duration_ms < 0:
         raise ConfigError("durations must not be negative")
 
 

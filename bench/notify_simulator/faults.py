@@ -21,6 +21,7 @@ class FaultPlan:
     error_500: bool = False
     timeout: bool = False
     drop: bool = False
+    late_store: bool = False
 
 
 NO_FAULTS = FaultPlan()
@@ -71,6 +72,8 @@ class FaultInjector:
             rng = self._rng
             # Draw all five numbers every time so one rate changing does not shift the others' sequence.
             latency_draw, burst_draw, error_draw, timeout_draw, drop_draw = (rng.random() for _ in range(5))
+            # Drawn only when the fault is on, so runs without it keep the sequences they always had.
+            late_store = config.late_store_rate > 0 and rng.random() < config.late_store_rate
             latency_s = self._sample_latency(config.latency, rng) if latency_draw < config.latency.rate else 0.0
             now = time.monotonic()
             burst = now < self._burst_until
@@ -83,6 +86,7 @@ class FaultInjector:
             error_500=error_draw < config.error_500_rate,
             timeout=timeout_draw < config.timeout_rate,
             drop=drop_draw < config.drop_rate,
+            late_store=late_store,
         )
 
     def _sample_latency(self, latency: LatencyConfig, rng: random.Random) -> float:
@@ -110,4 +114,5 @@ def _is_quiet(config: FaultConfig) -> bool:
         and config.error_500_rate == 0.0
         and config.timeout_rate == 0.0
         and config.drop_rate == 0.0
+        and config.late_store_rate == 0.0
     )

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 from responses import matchers
 
 from alerts.data import operations, publishing
-from alerts.delivery.dispatcher import Dispatcher, Outcome
+from alerts.delivery.dispatcher import Dispatcher, LatencyMeter, Outcome
 from alerts.extensions import db
 from alerts.models import ChannelHold, Message, MessageStatus, Notice, NoticeStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION
@@ -106,8 +106,8 @@ def test_a_message_not_yet_due_is_left_alone(app, notify_key, make_message) -> N
     ({"body": requests.exceptions.ConnectTimeout("timed out")}, True),
     ({"body": requests.exceptions.ConnectionError("connection reset")}, True),
 ])
-def test_retryable_errors_put_the_message_back_with_jittered_backoff(app, notify_key, make_message, stub,
-                                                                    outcome_unknown) -> None:
+def test_retryable_errors_put_the_message_back_with_jittered_backoff_or_the_settle_time_when_it_may_have_arrived(
+        app, notify_key, make_message, stub, outcome_unknown) -> None:
     message = make_message()
     with responses.RequestsMock() as mock:
         mock.post(SMS_URL, **stub)
@@ -116,7 +116,12 @@ def test_retryable_errors_put_the_message_back_with_jittered_backoff(app, notify
     retried = reload(message.id)
     assert retried.status == MessageStatus.QUEUED
     assert retried.attempts == 1
-    assert before <= retried.next_attempt_at_utc <= utc_now() + dt.timedelta(seconds=2)  # first backoff: 0–2 s
+    if outcome_unknown:
+        # Notify may still store it: nobody looks it up (let alone resends) before the settle time has passed.
+        settle = dt.timedelta(seconds=app.config["NOTIFY_SETTLE_SECONDS"])
+        assert before + settle - dt.timedelta(seconds=1) <= retried.next_attempt_at_utc <= utc_now() + settle
+    else:
+        assert before <= retried.next_attempt_at_utc <= utc_now() + dt.timedelta(seconds=2)  # first backoff: 0–2 s
     assert retried.outcome_unknown is outcome_unknown
     assert retried.last_error
 
@@ -208,14 +213,15 @@ def test_an_ambiguous_send_found_by_reference_is_recorded_and_not_sent_again(app
     assert (found.status, found.notify_id, found.outcome_unknown) == (MessageStatus.SENT, NOTIFY_ID, False)
 
 
-def test_an_ambiguous_send_not_found_by_reference_is_sent_exactly_once(app, notify_key, make_message) -> None:
+def test_an_ambiguous_send_not_found_by_reference_twice_is_sent_exactly_once(app, notify_key, make_message) -> None:
     message = make_message(outcome_unknown=True, attempts=1)
     with responses.RequestsMock() as mock:
         mock.get(LIST_URL, match=[matchers.query_param_matcher({"reference": message.id})],
                  json={"notifications": [], "links": {}})
         mock.post(SMS_URL, status=201, json=accepted(message.id))
         assert run_batch(app).outcomes == {Outcome.SENT: 1}
-        assert [call.request.method for call in mock.calls] == ["GET", "POST"]
+        # Looked up, looked up again just before the resend, and only then sent.
+        assert [call.request.method for call in mock.calls] == ["GET", "GET", "POST"]
     assert reload(message.id).status == MessageStatus.SENT
 
 
@@ -241,7 +247,7 @@ def test_a_crashed_workers_expired_lease_comes_back_and_is_looked_up_first(app, 
         mock.get(LIST_URL, json={"notifications": [], "links": {}})
         mock.post(SMS_URL, status=201, json=accepted(message.id))
         assert run_batch(app).claimed == [message.id]
-        assert [call.request.method for call in mock.calls] == ["GET", "POST"]
+        assert [call.request.method for call in mock.calls] == ["GET", "GET", "POST"]
     assert reload(message.id).attempts == 2
     assert reload(live.id).status == MessageStatus.SENDING
 
@@ -351,3 +357,120 @@ def test_recording_a_send_never_puts_back_a_receipt_that_arrived_first(app, make
     assert (recorded.status, recorded.notify_status, recorded.notify_id) == (MessageStatus.DELIVERED, "delivered",
                                                                              NOTIFY_ID)
     assert (recorded.claimed_by, recorded.lease_expires_at_utc, recorded.outcome_unknown) == (None, None, False)
+
+
+def test_a_worker_that_lost_its_lease_cannot_record_over_the_newer_claim(app, make_message) -> None:
+    from alerts.data import messages as message_data
+
+    message = make_message()
+    [first] = message_data.claim_due_messages("slow-worker", 1, dt.timedelta(minutes=5))
+    # Its lease runs out (by the database's clock) and another worker claims the message again.
+    db.session.get(Message, message.id).lease_expires_at_utc = utc_now() - dt.timedelta(seconds=1)
+    db.session.commit()
+    [second] = message_data.claim_due_messages("new-worker", 1, dt.timedelta(minutes=5))
+    assert second.claim_token != first.claim_token and second.outcome_unknown
+    assert not message_data.record_sent(message.id, "late-notify-id", local_outbox=False,
+                                        claim_token=first.claim_token)
+    message_data.record_retry(message.id, "late", after=dt.timedelta(0), outcome_unknown=False,
+                              claim_token=first.claim_token)
+    message_data.record_failed(message.id, "late", claim_token=first.claim_token)
+    message_data.record_sent_many([(message.id, "late-notify-id", False, first.claim_token)])
+    current = reload(message.id)
+    assert (current.status, current.claimed_by, current.notify_id) == (MessageStatus.SENDING, "new-worker", None)
+    assert message_data.record_sent(message.id, NOTIFY_ID, local_outbox=False, claim_token=second.claim_token)
+    assert (reload(message.id).status, reload(message.id).notify_id) == (MessageStatus.SENT, NOTIFY_ID)
+
+
+def test_no_post_starts_once_the_lease_is_too_short(app, notify_key, make_message) -> None:
+    from alerts.data import messages as message_data
+
+    message = make_message()
+    dispatcher = Dispatcher(app, concurrency=1)
+    try:
+        [claimed] = message_data.claim_due_messages("w", 1, dt.timedelta(minutes=5))
+        with responses.RequestsMock() as mock:
+            assert dispatcher.sender.send(claimed, post_deadline=time.monotonic() - 1) == Outcome.RELEASED
+            assert not mock.calls
+    finally:
+        dispatcher.close()
+    assert (reload(message.id).status, reload(message.id).attempts) == (MessageStatus.QUEUED, 0)
+
+
+def test_the_pipeline_keeps_the_allowance_times_the_measured_latency_in_flight_up_to_the_cap(app, notify_key) -> None:
+    app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = 6000  # 100 a second
+    try:
+        dispatcher = Dispatcher(app, concurrency=64)
+        try:
+            dispatcher.sender.latency = LatencyMeter(initial=0.15)
+            assert dispatcher.target_in_flight() == 31  # 100/s × 0.15 s × 2 headroom, plus one
+            for _ in range(500):
+                dispatcher.sender.latency.add(2.0)
+            assert dispatcher.target_in_flight() == 64
+        finally:
+            dispatcher.close()
+    finally:
+        app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = 600_000
+
+
+def test_one_slow_send_does_not_hold_back_the_sends_claimed_after_it(app, notify_key, make_message) -> None:
+    """No batch barrier: while one POST hangs, the pipeline keeps claiming and sending the rest."""
+    slow = make_message(body="Slow", priority=PRIORITY_CONFIRMATION).id
+    others = [make_message(body=f"Alert {n}").id for n in range(30)]
+    release = threading.Event()
+    posted: list[str] = []
+
+    def notify(request):
+        reference = json.loads(request.body)["reference"]
+        if reference == slow:
+            release.wait(10)
+        posted.append(reference)
+        return 201, {}, json.dumps(accepted(reference))
+
+    dispatcher = Dispatcher(app, concurrency=4, batch_size=4)
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, SMS_URL, callback=notify)
+        runner = threading.Thread(target=dispatcher.run_forever, kwargs={"poll_seconds": 0.05})
+        runner.start()
+        try:
+            deadline = time.monotonic() + 10
+            while len(posted) < len(others) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert sorted(posted) == sorted(others), "the rest went while one hung"
+        finally:
+            release.set()
+            dispatcher.stop()
+            runner.join(timeout=10)
+    assert {reload(message_id).status for message_id in [slow, *others]} == {MessageStatus.SENT}
+
+
+def test_a_busy_pipeline_claims_a_newly_queued_confirmation_ahead_of_the_alerts_already_queued(
+        app, notify_key, make_message) -> None:
+    alerts = [make_message(body=f"Alert {n}").id for n in range(100)]
+    posted: list[str] = []
+    confirmation_id: list[str] = []
+
+    def notify(request):
+        reference = json.loads(request.body)["reference"]
+        posted.append(reference)
+        if len(posted) == 20:
+            # A resident asks for a code while the fan-out is going out.
+            with app.app_context():
+                confirmation_id.append(make_message(body="Your code is 123456", priority=PRIORITY_CONFIRMATION).id)
+        time.sleep(0.005)
+        return 201, {}, json.dumps(accepted(reference))
+
+    dispatcher = Dispatcher(app, concurrency=4)
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.POST, SMS_URL, callback=notify)
+        runner = threading.Thread(target=dispatcher.run_forever, kwargs={"poll_seconds": 0.05})
+        runner.start()
+        try:
+            deadline = time.monotonic() + 20
+            while len(posted) < len(alerts) + 1 and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            dispatcher.stop()
+            runner.join(timeout=10)
+    assert confirmation_id and confirmation_id[0] in posted
+    # Claimed with the next free slots, not after the 80 alerts still queued.
+    assert posted.index(confirmation_id[0]) < 20 + 2 * dispatcher.concurrency

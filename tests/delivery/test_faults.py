@@ -42,8 +42,11 @@ from bench.notify_simulator import (
 pytestmark = pytest.mark.faults
 
 # Short enough that a killed worker's messages come back within the test; long enough for a slow POST.
-LEASE_SECONDS = 6
+LEASE_SECONDS = 8
 TIMEOUT_SECONDS = 1.5
+# Notify stores a late request this long after our client gave up; the settle time must outlast it.
+LATE_STORE_SECONDS = TIMEOUT_SECONDS + 1.5
+SETTLE_SECONDS = LATE_STORE_SECONDS + 1.5
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, message: str) -> None:
@@ -119,7 +122,8 @@ def workers(database_url: str, tmp_path: Path) -> Iterator[Callable[..., harness
         env = harness.worker_env(database_url, simulator.base_url, rate_per_minute=600_000, concurrency=concurrency,
                                  extra={"NOTIFY_API_KEY": simulator.api_key,
                                         "NOTIFY_LEASE_SECONDS": str(LEASE_SECONDS),
-                                        "NOTIFY_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS)})
+                                        "NOTIFY_TIMEOUT_SECONDS": str(TIMEOUT_SECONDS),
+                                        "NOTIFY_SETTLE_SECONDS": str(SETTLE_SECONDS)})
         worker = harness.WorkerProcess(env, log_path=tmp_path / f"worker-{len(started)}.log")
         started.append(worker)
         worker.wait_until_polling()
@@ -134,7 +138,7 @@ def workers(database_url: str, tmp_path: Path) -> Iterator[Callable[..., harness
 def simulated_notify(app: Flask) -> Iterator[Callable[[RunningSimulator], None]]:
     """Point this process's dispatcher at a simulator, with a short backoff so retries fit in a test."""
     names = ("NOTIFY_API_KEY", "NOTIFY_BASE_URL", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID",
-             "NOTIFY_RATE_LIMIT_PER_MINUTE", "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_ATTEMPTS")
+             "NOTIFY_RATE_LIMIT_PER_MINUTE", "NOTIFY_TIMEOUT_SECONDS", "NOTIFY_MAX_ATTEMPTS", "NOTIFY_SETTLE_SECONDS")
     previous = {name: app.config.get(name) for name in names}
     backoff = policy.BACKOFF_BASE_SECONDS
 
@@ -143,7 +147,7 @@ def simulated_notify(app: Flask) -> Iterator[Callable[[RunningSimulator], None]]
                           NOTIFY_SMS_TEMPLATE_ID=DEFAULT_SMS_TEMPLATE_ID,
                           NOTIFY_EMAIL_TEMPLATE_ID=DEFAULT_EMAIL_TEMPLATE_ID,
                           NOTIFY_RATE_LIMIT_PER_MINUTE=600_000, NOTIFY_TIMEOUT_SECONDS=TIMEOUT_SECONDS,
-                          NOTIFY_MAX_ATTEMPTS=30)
+                          NOTIFY_MAX_ATTEMPTS=30, NOTIFY_SETTLE_SECONDS=SETTLE_SECONDS)
         policy.BACKOFF_BASE_SECONDS = 0.05
         reset_gateway(app)
         reset_allowance(app)
@@ -258,6 +262,45 @@ def test_server_errors_timeouts_dropped_connections_and_429_bursts_still_send_ev
     assert stats["faults"], "faults were injected"
     assert stats["sent_429"] > 0 and stats["responses_by_status"].get("500", 0) > 0
     assert stats["accepted_by_outcome"].get("timeout", 0) > 0
+    assert_exactly_once(app, simulator, messages)
+
+
+def test_sends_notify_stores_only_after_our_timeout_are_waited_for_looked_up_and_never_sent_twice(
+        app, simulators, simulated_notify) -> None:
+    """Notify incident: a share of requests is stored a second after our client gave up. A lookup by reference
+    made before then finds nothing; only one made after the settle time, and again just before a resend, is safe."""
+    simulator = simulators(faults=FaultConfig(late_store_rate=0.27, late_store_delay_s=LATE_STORE_SECONDS))
+    simulated_notify(simulator)
+    harness.seed_subscribers(app, 30, sms_share=1.0)
+    assert harness.publish(app).messages == 30
+    harness.expand(app)
+    dispatch_until_done(app, timeout=60, concurrency=8)
+    stats = simulator.stats(False)
+    assert stats["accepted_by_outcome"].get("late_store", 0) > 0, "some sends were stored only after our timeout"
+    assert_exactly_once(app, simulator, 30)
+
+
+def test_a_worker_whose_clock_runs_fast_does_not_reclaim_a_message_whose_post_is_in_flight(
+        app, simulators, simulated_notify, monkeypatch) -> None:
+    simulator = simulators(faults=FaultConfig(latency=LatencyConfig(kind="fixed", fixed_ms=1000)))
+    simulated_notify(simulator)
+    messages = publish_to(app, 5)
+    first = threading.Thread(target=dispatch_until_done, args=(app, 30), kwargs={"concurrency": 5})
+    first.start()
+    try:
+        wait_until(lambda: harness.outbox_counts(app)["sending"] == messages, 5, "the first worker's POSTs start")
+        # A second worker whose clock is ten minutes fast: by its clock every lease has long expired.
+        fast = utc_now() + dt.timedelta(minutes=10)
+        monkeypatch.setattr("alerts.data.messages.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.delivery.dispatcher.utc_now", lambda: fast)
+        skewed = Dispatcher(app, concurrency=5, worker="fast-clock")
+        try:
+            assert skewed.run_batch().claimed == [], "the database's clock says the leases still run"
+        finally:
+            skewed.close()
+        monkeypatch.undo()
+    finally:
+        first.join(timeout=30)
     assert_exactly_once(app, simulator, messages)
 
 

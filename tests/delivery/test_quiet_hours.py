@@ -96,6 +96,7 @@ def test_a_severe_notices_texts_go_at_once_in_the_night(factories) -> None:
     assert text.next_attempt_at_utc == email.next_attempt_at_utc == utc(2026, 10, 25, 1, 30)
 
 
+@pytest.mark.usefixtures("database_clock_follows_freezegun")
 def test_a_dispatcher_at_night_sends_the_email_and_keeps_the_text_until_07_00(app, factories, notify_key) -> None:
     with freeze_time("2026-01-06 03:00:00"):
         text, email = publish_and_expand(factories, Impact.MINOR)

@@ -1,6 +1,6 @@
 """Load-test the public reads under gunicorn exactly as the Procfile runs it, beside a trivial Flask baseline.
 
-    .venv/bin/python -m bench.http [--duration 15] [--connections 64] [--database-url postgresql://…]
+    .venv/bin/python -m bench.load_http [--duration 15] [--connections 64] [--database-url postgresql://…]
 
 Starts the Procfile's `web` command twice on 127.0.0.1 (the service in production mode on a freshly migrated and
 seeded database, then bench/baseline_app.py), drives each URL with wrk (Debian package `wrk`) and prints one JSON

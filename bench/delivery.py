@@ -1,0 +1,83 @@
+"""Delivery benchmarks side by side in one run (issue 12): the allowance reached with latency that varies like
+Notify's, on SQLite and PostgreSQL, then the dispatcher's ceiling beside the raw client loop. Prints one JSON line
+per run, then a Markdown table for bench/README.md. Takes about a quarter of an hour with the defaults.
+
+    python bench/delivery.py [--dbs sqlite postgresql] [--rates 2900 5800] [--seconds 60]
+
+Each dispatch run seeds enough subscribers for `--seconds` of sending at its rate (half texts, half emails) and
+uses the default settings (NOTIFY_CONCURRENCY, settle time, lease) with one worker, as SQLite allows one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # `python bench/delivery.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import ceiling, dispatch
+
+LATENCIES = {
+    "uniform 75–225 ms": "uniform:75:225",
+    # A long tail: mean 150 ms, p99 1 s (lognormal).
+    "long tail, p99 1 s": "lognormal:150:1000",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dbs", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--rates", nargs="+", type=int, default=[2900, 5800])
+    parser.add_argument("--latencies", nargs="+", default=list(LATENCIES), choices=list(LATENCIES))
+    parser.add_argument("--seconds", type=float, default=60.0, help="sending time each dispatch run is seeded for")
+    parser.add_argument("--ceiling-db", default="postgresql")
+    parser.add_argument("--ceiling-subscribers", type=int, default=20_000)
+    parser.add_argument("--no-ceiling", action="store_true")
+    args = parser.parse_args(argv)
+
+    rows: list[dict[str, Any]] = []
+    for db in args.dbs:
+        for rate in args.rates:
+            for name in args.latencies:
+                subscribers = int(rate / 60 * args.seconds) + 500
+                run_args = dispatch.build_parser().parse_args([
+                    "--db", db, "--subscribers", str(subscribers), "--rate", str(rate),
+                    "--latency", LATENCIES[name], "--duration", str(args.seconds * 2 + 30)])
+                figures = dispatch.run(run_args)
+                figures["latency_name"] = name
+                print(json.dumps(figures), flush=True)
+                rows.append(figures)
+    ceiling_figures = None
+    if not args.no_ceiling:
+        ceiling_args = ["--db", args.ceiling_db, "--subscribers", str(args.ceiling_subscribers)]
+        parser = dispatch.build_parser()
+        parser.set_defaults(latency_ms=0.0, rate=ceiling.UNREACHABLE_RATE, unlimited=True, duration=120.0, workers=2)
+        parser.add_argument("--raw-seconds", type=float, default=20.0)
+        parsed = parser.parse_args(ceiling_args)
+        raw = ceiling.raw_client_loop(parsed.raw_seconds)
+        ceiling_figures = dispatch.run(parsed, benchmark="ceiling")
+        ceiling_figures["raw_client_per_s"] = raw
+        if ceiling_figures.get("sustained_per_s") and raw:
+            ceiling_figures["ratio_to_raw"] = round(ceiling_figures["sustained_per_s"] / raw, 3)
+        print(json.dumps(ceiling_figures), flush=True)
+
+    print("\n| Database | Allowance | Latency | Reached | 429s | Duplicates | Losses | First send | Messages |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        reached = f"{row['utilisation'] * 100:.1f}%" if row.get("utilisation") is not None else "—"
+        print(f"| {row['db']} | {row['rate_per_minute']:,}/min | {row['latency_name']} | {reached} "
+              f"({row.get('sustained_per_s')}/s) | {row['notify_429s']} | {row['duplicates']} | {row['losses']} | "
+              f"{row['first_send_s']} s | {row['sent']:,} of {row['messages']:,} |")
+    if ceiling_figures is not None:
+        print(f"\nCeiling ({ceiling_figures['db']}, {ceiling_figures['workers']} workers, zero latency): "
+              f"{ceiling_figures.get('sustained_per_s')}/s; raw client loop (one thread): "
+              f"{ceiling_figures['raw_client_per_s']}/s; ratio {ceiling_figures.get('ratio_to_raw')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
