@@ -25,6 +25,7 @@ from werkzeug.test import TestResponse
 from alerts import create_app
 from alerts.data import reference
 from alerts.extensions import db as _db
+from alerts.models import utc_now
 from tests import factories as _factories
 from tests.pages import PageClient
 
@@ -132,3 +133,9 @@ def client_request(client: FlaskClient) -> PageClient:
 @pytest.fixture
 def factories() -> type[_factories]:  # type: ignore[valid-type]
     return _factories
+
+
+@pytest.fixture
+def database_clock_follows_freezegun(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claims read the database's clock, which freezegun cannot stop: make it read the frozen clock instead."""
+    monkeypatch.setattr("alerts.data.messages.database_clock_for_tests", utc_now, raising=False)

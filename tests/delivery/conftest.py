@@ -64,9 +64,3 @@ def make_message() -> Callable[..., Message]:
         return message
 
     return make
-
-
-@pytest.fixture
-def database_clock_follows_freezegun(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Claims read the database's clock, which freezegun cannot stop: make it read the frozen clock instead."""
-    monkeypatch.setattr("alerts.data.messages.database_clock_for_tests", utc_now, raising=False)

@@ -73,6 +73,12 @@ def _accepted(request: Any) -> tuple[int, dict, str]:
 
 
 @pytest.fixture(autouse=True)
+def dispatcher_reads_the_tests_clock(database_clock_follows_freezegun: None) -> None:
+    """These tests freeze time around the pages and the dispatcher that sends what they queue; the dispatcher's
+    claims read the database's clock, which freezegun cannot stop (tests/delivery covers that clock itself)."""
+
+
+@pytest.fixture(autouse=True)
 def quick_journeys(app: Flask) -> Iterator[None]:
     """Tests answer faster than any person: the minimum fill time has its own test."""
     saved = app.config["SIGNUP_MIN_FILL_SECONDS"]
