@@ -85,6 +85,8 @@ def area_for(postcode_text: str) -> AreaChoice:
     except InvalidPostcode as error:
         raise ValueError(str(error)) from error
     answer = reference.area_for_postcode(postcode)
+    if answer.not_found:
+        raise ValueError(f"We could not find {postcode}. Check it and enter it again")
     if answer.is_outside:
         council = current_app.config["COUNCIL_NAME"]
         covered = f" It is covered by {answer.neighbour.name}." if answer.neighbour else ""
