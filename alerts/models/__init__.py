@@ -9,14 +9,46 @@ from alerts.models.feeds import FeedSource, WeatherWarning
 from alerts.models.messages import Message, MessageKind, MessageStatus
 from alerts.models.notices import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, notice_areas
 from alerts.models.operations import Heartbeat
+from alerts.models.residents import DigestSend, InboundText
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "Fanout", "FanoutStatus",
-    "FeedSource", "Heartbeat", "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus",
-    "NoticeUpdate", "PasswordReset", "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service",
-    "SignInThrottle", "StaffUser", "Subscriber", "SubscriberStatus",
-    "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "subscriber_services", "utc_now",
+    "ALL_CHANNELS",
+    "ApiToken",
+    "Area",
+    "AuditEvent",
+    "Base",
+    "Channel",
+    "ChannelHold",
+    "DigestSend",
+    "Fanout",
+    "FanoutStatus",
+    "FeedSource",
+    "Heartbeat",
+    "Impact",
+    "InboundText",
+    "Message",
+    "MessageKind",
+    "MessageStatus",
+    "Notice",
+    "NoticeStatus",
+    "NoticeUpdate",
+    "PasswordReset",
+    "PostcodeLookup",
+    "RateBucket",
+    "RecoveryCode",
+    "Role",
+    "Service",
+    "SignInThrottle",
+    "StaffUser",
+    "Subscriber",
+    "SubscriberStatus",
+    "Subscription",
+    "UpdateKind",
+    "WeatherWarning",
+    "notice_areas",
+    "subscriber_services",
+    "utc_now",
 ]
