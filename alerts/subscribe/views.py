@@ -156,6 +156,7 @@ def choose_channel() -> ViewResult:
     if form.validate_on_submit():
         if journey.get("channel") != form.channel.data:
             journey.pop("contact", None)
+            journey.pop("contact_typed", None)
         journey["channel"] = form.channel.data
         _save(journey)
         return redirect(url_for("subscribe.choose_contact"))
@@ -170,11 +171,13 @@ def choose_contact() -> ViewResult:
     channel = Channel(journey["channel"])
     form = contact_form_for(channel)
     if request.method == "GET" and journey.get("contact"):
-        form.contact.data = journey["contact"]
+        form.contact.data = journey.get("contact_typed") or journey["contact"]
     if request.method == "POST" and form.honeypot_filled():
         return _honeypot_page()
     if form.validate_on_submit():
         journey["contact"] = form.normalised
+        # Issue 16: shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
+        journey["contact_typed"] = " ".join((form.contact.data or "").split())
         _save(journey)
         return redirect(url_for("subscribe.check_answers"))
     return render_template("subscribe/contact.html", form=form, channel=channel,
@@ -206,7 +209,8 @@ def check_answers() -> ViewResult:
                      else ["All services"])
     names = {area.id: area.name for area in reference.get_areas(a[0] for a in journey["areas"])}
     postcodes = [f"{postcode} ({names.get(area_id, area_id)})" for area_id, postcode in journey["areas"]]
-    return render_template("subscribe/check.html", form=form, channel=channel, contact=journey["contact"],
+    return render_template("subscribe/check.html", form=form, channel=channel,
+                           contact=journey.get("contact_typed") or journey["contact"],
                            postcodes=postcodes, service_names=service_names,
                            back_url=url_for("subscribe.choose_contact"))
 
