@@ -26,6 +26,7 @@ from alerts.models import (
     Channel,
     Fanout,
     FanoutStatus,
+    Impact,
     Message,
     MessageKind,
     MessageStatus,
@@ -222,6 +223,9 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
     kind = UpdateKind(update.kind)
     channels = [Channel(c) for c in fanout.channel_list]
     conditions = _audience_conditions(notice)
+    if notice.impact != Impact.SEVERE:
+        # Issue 16: who chose one email a day reads this in tonight's digest (alerts/data/digests.py).
+        conditions.append(or_(Subscriber.channel != Channel.EMAIL, Subscriber.digest.is_(False)))
     if kind == UpdateKind.RESOLVED and Channel.SMS in channels:
         # A resident who was never texted about a disruption should not get a text saying it is over.
         texted = select(Message.id).where(

@@ -65,6 +65,17 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
     return purge
 
 
+def daily_digest_job(app: Flask) -> Callable[[], None]:
+    """Issue 16: one email a day for those who chose it; the outbox sends it like any other message."""
+    def queue() -> None:
+        from alerts.data.digests import queue_daily_digests
+
+        with app.app_context():
+            log.info("daily digests: %s", queue_daily_digests())
+
+    return queue
+
+
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
     from alerts.delivery.inbound import poll_received_texts
@@ -81,6 +92,8 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         # Issue 16: replies (STOP) when Notify's inbound callback is down, and the daily email digest.
         Job("poll-received-texts", lambda: poll_received_texts(app), "interval",
             {"seconds": int(app.config["INBOUND_POLL_SECONDS"])}),
+        Job("queue-daily-digests", daily_digest_job(app), "cron",
+            {"hour": int(app.config["DIGEST_HOUR"]), "minute": 0}),
         # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
         Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
     ]

@@ -63,6 +63,8 @@ class SignUp:
     service_ids: list[str] | None  # None: every service
     source: str
     replaces: int | None = None
+    digest: bool | None = None  # issue 16: one email a day; None keeps what a confirmed contact has
+    consent_record: str | None = None  # issue 16: a contact centre sign-up by phone: who heard the consent
 
 
 def masked(channel: Channel, contact: str) -> str:
@@ -116,7 +118,8 @@ def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
     defences.check_send(sign_up.channel, sign_up.contact, ip)
     subscriber = subscriber_data.request_sign_up(
         channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
-        source=sign_up.source, replaces=sign_up.replaces)
+        source=sign_up.source, replaces=sign_up.replaces, digest=sign_up.digest,
+        consent_record=sign_up.consent_record)
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
     queue_confirmation(subscriber_id, client=client)

@@ -18,6 +18,7 @@ from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.subscribe import signups
 from alerts.subscribe.defences import Refused, code_attempts
 from alerts.subscribe.forms import (
+    DAILY_EMAIL,
     AddAnotherForm,
     ChannelForm,
     CodeForm,
@@ -145,6 +146,12 @@ def choose_services() -> ViewResult:
     return render_template("subscribe/services.html", form=form, back_url=url_for("subscribe.choose_postcodes"))
 
 
+def _digest_time() -> str:
+    """When the daily email goes, as residents read times ("6pm")."""
+    hour = int(current_app.config["DIGEST_HOUR"])
+    return {0: "midnight", 12: "midday"}.get(hour, f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
+
+
 @subscribe.route("/subscribe/how", methods=["GET", "POST"])
 def choose_channel() -> ViewResult:
     journey = _journey()
@@ -152,15 +159,18 @@ def choose_channel() -> ViewResult:
         return redirect(url_for("subscribe.start"))
     form = ChannelForm()
     if request.method == "GET" and journey.get("channel"):
-        form.channel.data = journey["channel"]
+        form.channel.data = DAILY_EMAIL if journey.get("digest") else journey["channel"]
     if form.validate_on_submit():
-        if journey.get("channel") != form.channel.data:
+        channel = "email" if form.channel.data == DAILY_EMAIL else form.channel.data
+        if journey.get("channel") != channel:
             journey.pop("contact", None)
             journey.pop("contact_typed", None)
-        journey["channel"] = form.channel.data
+        journey["channel"] = channel
+        journey["digest"] = form.channel.data == DAILY_EMAIL
         _save(journey)
         return redirect(url_for("subscribe.choose_contact"))
-    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.choose_services"))
+    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.choose_services"),
+                           digest_time=_digest_time())
 
 
 @subscribe.route("/subscribe/contact", methods=["GET", "POST"])
@@ -196,7 +206,8 @@ def check_answers() -> ViewResult:
             # People take longer than this to answer five questions; scripts don't.
             return render_template("subscribe/refused.html", reason="too-fast"), 429
         sign_up = SignUp(channel=channel, contact=journey["contact"], areas=_areas(journey),
-                         service_ids=journey.get("services"), source="web")
+                         service_ids=journey.get("services"), source="web",
+                         digest=bool(journey.get("digest")) if channel == Channel.EMAIL else None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
         except Refused as error:
@@ -209,7 +220,8 @@ def check_answers() -> ViewResult:
                      else ["All services"])
     names = {area.id: area.name for area in reference.get_areas(a[0] for a in journey["areas"])}
     postcodes = [f"{postcode} ({names.get(area_id, area_id)})" for area_id, postcode in journey["areas"]]
-    return render_template("subscribe/check.html", form=form, channel=channel,
+    return render_template("subscribe/check.html", form=form, channel=channel, digest=journey.get("digest"),
+                           digest_time=_digest_time(),
                            contact=journey.get("contact_typed") or journey["contact"],
                            postcodes=postcodes, service_names=service_names,
                            back_url=url_for("subscribe.choose_contact"))
@@ -433,10 +445,18 @@ def manage_channel(token: str) -> ViewResult:
         return subscriber
     form = ChannelForm()
     if request.method == "GET":
-        form.channel.data = subscriber.channel.value
+        form.channel.data = DAILY_EMAIL if subscriber.digest else subscriber.channel.value
     if form.validate_on_submit():
-        return redirect(url_for("subscribe.manage_contact", token=token, channel=form.channel.data))
-    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token))
+        wants_digest = form.channel.data == DAILY_EMAIL
+        channel = Channel.EMAIL.value if wants_digest else form.channel.data
+        if channel == subscriber.channel.value == Channel.EMAIL.value:
+            # Issue 16: the same address, so nothing to confirm: each alert or one email a day.
+            subscriber.digest = wants_digest
+            subscriber_data.commit()
+            return redirect(url_for("subscribe.manage", token=token))
+        return redirect(url_for("subscribe.manage_contact", token=token, channel=channel, digest=int(wants_digest)))
+    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),
+                           digest_time=_digest_time())
 
 
 @subscribe.route("/manage/<token>/contact", methods=["GET", "POST"])
@@ -455,7 +475,8 @@ def manage_contact(token: str) -> ViewResult:
         sign_up = SignUp(channel=channel, contact=form.normalised,
                          areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
                          service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
-                         source="web", replaces=subscriber.id)
+                         source="web", replaces=subscriber.id,
+                         digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
         except Refused as error:
