@@ -116,7 +116,7 @@ def test_a_resident_signs_up_by_email_changes_their_services_and_unsubscribes(
     for service in ("Schools", "Libraries"):
         journey.set_checked(service, False)
     journey.press_button("Continue")
-    journey.choose("By email")
+    journey.choose("By email, for each alert")
     journey.press_button("Continue")
     journey.fill("What is your email address?", EMAIL)
     journey.press_button("Continue")
