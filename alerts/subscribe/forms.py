@@ -57,6 +57,7 @@ class ServicesForm(FlaskForm):
 
 
 DAILY_EMAIL = "email_digest"  # issue 16: the digest is an email subscriber with `digest` set
+BOTH = "both"  # issue 16: two sign-ups in one journey, each confirmed on its own
 
 
 class ChannelForm(FlaskForm):
@@ -64,7 +65,8 @@ class ChannelForm(FlaskForm):
                          choices=[SelectChoice(Channel.EMAIL.value, "By email, for each alert"),
                                   # Issue 16: the digest's time is shown where it is chosen (DIGEST_HOUR).
                                   SelectChoice(DAILY_EMAIL, "By email, once a day"),
-                                  SelectChoice(Channel.SMS.value, "By text message")],
+                                  SelectChoice(Channel.SMS.value, "By text message"),
+                                  SelectChoice(BOTH, "By email and by text message")],
                          widget=GovRadioInput(),
                          validators=[InputRequired("Select how you want to get alerts")])
     submit = SubmitField("Continue", widget=GovSubmitInput())

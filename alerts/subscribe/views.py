@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -18,6 +19,7 @@ from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.subscribe import signups
 from alerts.subscribe.defences import Refused, code_attempts
 from alerts.subscribe.forms import (
+    BOTH,
     DAILY_EMAIL,
     AddAnotherForm,
     ChannelForm,
@@ -163,8 +165,8 @@ def choose_channel() -> ViewResult:
     if form.validate_on_submit():
         channel = "email" if form.channel.data == DAILY_EMAIL else form.channel.data
         if journey.get("channel") != channel:
-            journey.pop("contact", None)
-            journey.pop("contact_typed", None)
+            for key in ("contact", "contact_typed", "sms_contact", "sms_contact_typed"):
+                journey.pop(key, None)
         journey["channel"] = channel
         journey["digest"] = form.channel.data == DAILY_EMAIL
         _save(journey)
@@ -176,22 +178,29 @@ def choose_channel() -> ViewResult:
 @subscribe.route("/subscribe/contact", methods=["GET", "POST"])
 def choose_contact() -> ViewResult:
     journey = _journey()
-    if not journey.get("areas") or journey.get("channel") not in ("sms", "email"):
+    if not journey.get("areas") or journey.get("channel") not in ("sms", "email", BOTH):
         return redirect(url_for("subscribe.choose_channel"))
-    channel = Channel(journey["channel"])
+    # Issue 16: both channels ask for the email address, then (second=1) the mobile number.
+    both = journey["channel"] == BOTH
+    second = both and request.args.get("second") == "1"
+    channel = Channel.SMS if second else (Channel.EMAIL if both else Channel(journey["channel"]))
+    key = "sms_contact" if second else "contact"
     form = contact_form_for(channel)
-    if request.method == "GET" and journey.get("contact"):
-        form.contact.data = journey.get("contact_typed") or journey["contact"]
+    if request.method == "GET" and journey.get(key):
+        form.contact.data = journey.get(f"{key}_typed") or journey[key]
     if request.method == "POST" and form.honeypot_filled():
         return _honeypot_page()
     if form.validate_on_submit():
-        journey["contact"] = form.normalised
+        journey[key] = form.normalised
         # Issue 16: shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
-        journey["contact_typed"] = " ".join((form.contact.data or "").split())
+        journey[f"{key}_typed"] = " ".join((form.contact.data or "").split())
         _save(journey)
+        if both and not second:
+            return redirect(url_for("subscribe.choose_contact", second=1))
         return redirect(url_for("subscribe.check_answers"))
     return render_template("subscribe/contact.html", form=form, channel=channel,
-                           back_url=url_for("subscribe.choose_channel"))
+                           back_url=url_for("subscribe.choose_contact") if second
+                           else url_for("subscribe.choose_channel"))
 
 
 @subscribe.route("/subscribe/check", methods=["GET", "POST"])
@@ -199,7 +208,10 @@ def check_answers() -> ViewResult:
     journey = _journey()
     if not (journey.get("areas") and journey.get("channel") and journey.get("contact")):
         return redirect(url_for("subscribe.start"))
-    channel = Channel(journey["channel"])
+    both = journey["channel"] == BOTH
+    if both and not journey.get("sms_contact"):
+        return redirect(url_for("subscribe.choose_contact", second=1))
+    channel = Channel.EMAIL if both else Channel(journey["channel"])
     form = ConfirmForm()
     if form.validate_on_submit():
         if time.time() - float(journey.get("started_at", time.time())) < current_app.config["SIGNUP_MIN_FILL_SECONDS"]:
@@ -208,8 +220,16 @@ def check_answers() -> ViewResult:
         sign_up = SignUp(channel=channel, contact=journey["contact"], areas=_areas(journey),
                          service_ids=journey.get("services"), source="web",
                          digest=bool(journey.get("digest")) if channel == Channel.EMAIL else None)
+        session.pop("subscribe_also_email", None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
+            if both:
+                # Each channel is its own sign-up, confirmed on its own: the link by email, the code by text.
+                text_sign_up = dataclasses.replace(sign_up, channel=Channel.SMS, contact=journey["sms_contact"],
+                                                   digest=None)
+                session["subscribe_also_email"] = signups.masked(Channel.EMAIL, sign_up.contact)
+                subscriber_id = signups.start_sign_up(text_sign_up, ip=get_remote_address(), client=_client())
+                channel, sign_up = Channel.SMS, text_sign_up
         except Refused as error:
             return _refused(error)
         session.pop(JOURNEY, None)
@@ -220,7 +240,8 @@ def check_answers() -> ViewResult:
                      else ["All services"])
     names = {area.id: area.name for area in reference.get_areas(a[0] for a in journey["areas"])}
     postcodes = [f"{postcode} ({names.get(area_id, area_id)})" for area_id, postcode in journey["areas"]]
-    return render_template("subscribe/check.html", form=form, channel=channel, digest=journey.get("digest"),
+    return render_template("subscribe/check.html", form=form, channel=journey["channel"], digest=journey.get("digest"),
+                           sms_contact=journey.get("sms_contact_typed") or journey.get("sms_contact"),
                            digest_time=_digest_time(),
                            contact=journey.get("contact_typed") or journey["contact"],
                            postcodes=postcodes, service_names=service_names,
@@ -300,7 +321,8 @@ def done() -> ViewResult:
     finished = session.get("subscribe_done")
     if not isinstance(finished, dict):
         return redirect(url_for("subscribe.start"))
-    return render_template("subscribe/done.html", channel=finished.get("channel"))
+    return render_template("subscribe/done.html", channel=finished.get("channel"),
+                           also_email=session.get("subscribe_also_email"))
 
 
 # --- Manage and stop ----------------------------------------------------------------------------------------------
