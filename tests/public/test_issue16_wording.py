@@ -86,3 +86,12 @@ def test_every_public_page_has_a_meta_description(client_request, factories) -> 
         assert description and len(description[0]["content"]) > 30, url
     assert "Bin collections are suspended" in client_request.get(f"/notices/{notice.id}").select(
         "meta[name=description]")[0]["content"]
+
+
+def test_feeds_give_the_advice_of_an_ended_notice_as_past(factories) -> None:
+    from alerts.feeds.syndication import entry_text
+
+    notice = factories.NoticeFactory(status=NoticeStatus.RESOLVED, advice="Please do not visit today.")
+    text = entry_text(notice, ["Weymouth"])
+    assert "What residents were asked to do: Please do not visit today." in text
+    assert "What you should do" not in text
