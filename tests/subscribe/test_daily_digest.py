@@ -86,3 +86,18 @@ def test_the_sign_up_journey_offers_one_email_a_day_at_the_time_it_goes(client_r
     found = db.session.scalar(select(Subscriber).where(Subscriber.contact == "daily@example.com"))
     db.session.refresh(found)
     assert (found.status, found.channel, found.digest) == (SubscriberStatus.CONFIRMED, Channel.EMAIL, True)
+
+
+def test_an_email_subscriber_switches_to_one_email_a_day_on_the_manage_page_without_confirming_again(
+        client_request, factories) -> None:
+    from alerts import links
+
+    resident = factories.SubscriberFactory(contact="switch@example.com")
+    token = links.make_token(links.MANAGE, resident.id, resident.token_version)
+    page = client_request.get(f"/manage/{token}/channel")
+    assert page.select("input[name=channel][value=email][checked]")
+    client_request.post_form(f"/manage/{token}/channel", {"channel": "email_digest"}, 302)
+    db.session.expire_all()
+    assert db.session.get(Subscriber, resident.id).digest is True
+    assert "once a day" in client_request.get(f"/manage/{token}").text
+    assert not db.session.scalars(select(Message)).all(), "the same address: nothing to confirm"
