@@ -193,7 +193,8 @@ def choose_contact() -> ViewResult:
     if form.validate_on_submit():
         journey[key] = form.normalised
         # Issue 16: shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
-        journey[f"{key}_typed"] = " ".join((form.contact.data or "").split())
+        journey[f"{key}_typed"] = (" ".join((form.contact.data or "").split()) if channel == Channel.SMS
+                                   else form.normalised)
         _save(journey)
         if both and not second:
             return redirect(url_for("subscribe.choose_contact", second=1))

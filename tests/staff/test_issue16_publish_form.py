@@ -2,12 +2,23 @@ from alerts.models import Role
 from tests.staff.test_notices import create_draft
 
 
-def test_publish_at_is_asked_for_only_under_at_a_set_time(client_request, sign_in_as) -> None:
+def test_publish_at_is_shown_only_under_publish_at_a_set_time(client_request, sign_in_as) -> None:
     sign_in_as(Role.OFFICER)
     notice = create_draft(client_request)
     page = client_request.get(f"/staff/notices/{notice.id}")
-    conditional = page.select(".govuk-radios__conditional")
-    assert len(conditional) == 1 and conditional[0].select("#publish_at")
-    assert "govuk-radios__conditional--hidden" in conditional[0]["class"], "hidden while Now is chosen"
-    later = page.select("input[name=when][value=later]")[0]
-    assert later["data-aria-controls"] == conditional[0]["id"]
+    now_form, later_form = page.select("#actions form")
+    assert not now_form.select("#publish_at") and now_form.select("input[name=when][value=now]")
+    details = page.select("details#publish-later")[0]
+    assert not details.has_attr("open"), "closed until the officer asks for a set time"
+    assert later_form.select("#publish_at") and later_form.select("input[name=when][value=later]")
+    assert later_form in details.descendants
+
+
+def test_a_missing_time_opens_publish_at_a_set_time_with_the_error(client_request, sign_in_as) -> None:
+    from tests.staff.conftest import post_form
+
+    sign_in_as(Role.OFFICER)
+    notice = create_draft(client_request)
+    page = post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "later", "publish_at": ""},
+                     expected_status=400)
+    assert page.select("details#publish-later")[0].has_attr("open")
