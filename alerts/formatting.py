@@ -34,4 +34,15 @@ def london_time(value: dt.datetime | None) -> str:
     return f"{london_clock(value)} on {london_date(value)}"
 
 
-FILTERS = {"london_time": london_time, "london_date": london_date, "london_clock": london_clock}
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """"1 text", "2 texts", "1,200 emails": the one home for counts in words (issue 16)."""
+    return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def with_article(word: str) -> str:
+    """"an amber", "a yellow", "a red": the indefinite article a reader hears."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+FILTERS = {"london_time": london_time, "london_date": london_date, "london_clock": london_clock,
+           "counted": counted, "with_article": with_article}

@@ -139,6 +139,14 @@ class Config:
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
+    # Issue 16 — residents' alerts. The number Notify gave the service for replies: texts say "Reply STOP to stop"
+    # only when it is set, as a reply to a sender with none goes nowhere. (Issue 15 reads the same name.)
+    NOTIFY_INBOUND_NUMBER = os.environ.get("NOTIFY_INBOUND_NUMBER") or None
+    # How often the scheduler asks Notify for replies, in case the inbound callback is down.
+    INBOUND_POLL_SECONDS = _int("INBOUND_POLL_SECONDS", 300)
+    # When the daily email digest goes (UK time): shown to the resident who chooses it.
+    DIGEST_HOUR = _int("DIGEST_HOUR", 18)
+
     # Issue 11: staff need a second factor (TOTP) before any staff page. On in production; development and tests
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)

@@ -11,9 +11,11 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 
+from alerts.delivery.inbound import act_on_reply
 from alerts.delivery.receipts import InvalidReceipt, parse_receipt, record_receipt
 from alerts.errors import problem
 from alerts.extensions import csrf
+from alerts.notify.inbound import InvalidInbound, parse_inbound_callback
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +32,32 @@ def _authorised() -> bool:
     return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected.encode())
 
 
+def _unauthorised() -> Response:
+    response = problem(401, "Unauthorized", "Send the bearer token set in NOTIFY_CALLBACK_TOKEN")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 @callbacks.post("/notify")
 def notify_receipt() -> Response:
     if not _authorised():
-        response = problem(401, "Unauthorized", "Send the bearer token set in NOTIFY_CALLBACK_TOKEN")
-        response.headers["WWW-Authenticate"] = "Bearer"
-        return response
+        return _unauthorised()
     try:
         receipt = parse_receipt(request.get_json(silent=True))
     except InvalidReceipt as error:
         return problem(400, "Bad Request", str(error))
     result = record_receipt(receipt)
     return Response(status=204 if result.found else 202)
+
+
+@callbacks.post("/notify/inbound")
+def notify_inbound() -> Response:
+    """Issue 16: a resident's reply to our texts (STOP, START). Repeats of an id answer 200 and change nothing."""
+    if not _authorised():
+        return _unauthorised()
+    try:
+        text = parse_inbound_callback(request.get_json(silent=True))
+    except InvalidInbound as error:
+        return problem(400, "Bad Request", str(error))
+    outcome = act_on_reply(text)
+    return Response(status=204 if outcome.new else 200)

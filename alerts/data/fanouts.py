@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -25,6 +26,7 @@ from alerts.models import (
     Channel,
     Fanout,
     FanoutStatus,
+    Impact,
     Message,
     MessageKind,
     MessageStatus,
@@ -135,6 +137,11 @@ def audience_at_most(notice: Notice, *, limit: int, channels: Sequence[Channel] 
 
 # Rendering ---------------------------------------------------------------------------------------------------
 
+def _reply_stop() -> bool:
+    """Texts say "Reply STOP to stop" only when the service has a number replies reach (issue 16)."""
+    return bool(current_app.config.get("NOTIFY_INBOUND_NUMBER"))
+
+
 def _area_names(notice: Notice) -> list[str]:
     return ["Whole county"] if notice.whole_county else [area.name for area in notice.areas]
 
@@ -176,7 +183,7 @@ def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update:
     content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(_PREVIEW_SUBSCRIBER_ID, 1),
                             unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1))
     email = render_alert_email(content)
-    sms = render_alert_sms(content)
+    sms = render_alert_sms(content, reply_stop=_reply_stop())
     return Preview(subject=email.subject, email_body=email.body, sms_body=sms, sms_length=sms_fragment_count(sms))
 
 
@@ -226,6 +233,9 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
     kind = UpdateKind(update.kind)
     channels = [Channel(c) for c in fanout.channel_list]
     conditions = _audience_conditions(notice)
+    if notice.impact != Impact.SEVERE:
+        # Issue 16: who chose one email a day reads this in tonight's digest (alerts/data/digests.py).
+        conditions.append(or_(Subscriber.channel != Channel.EMAIL, Subscriber.digest.is_(False)))
     if kind == UpdateKind.RESOLVED and Channel.SMS in channels:
         # A resident who was never texted about a disruption should not get a text saying it is over.
         texted = select(Message.id).where(
@@ -275,7 +285,7 @@ def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subs
         email = render_alert_email(content)
         values.update(subject=email.subject, body=email.body, one_click_unsubscribe_url=unsubscribe)
     else:
-        values["body"] = render_alert_sms(content)
+        values["body"] = render_alert_sms(content, reply_stop=_reply_stop())
     return values
 
 

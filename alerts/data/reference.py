@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -31,6 +31,8 @@ class PostcodeAnswer:
     postcode: str
     area: Area | None
     neighbour: NeighbouringCouncil | None = None
+    # No such district where we hold districts (DT99 9ZZ): a typo, not a place outside the council (issue 16).
+    not_found: bool = False
 
     @property
     def is_outside(self) -> bool:
@@ -115,8 +117,16 @@ def area_for_postcode(postcode: str) -> PostcodeAnswer:
     by_key = {key: area for key, area in rows}
     area = by_key.get(postcode) or by_key.get(outward_code(postcode))
     if area is None:
-        return PostcodeAnswer(postcode=postcode, area=None, neighbour=neighbouring_council(postcode))
+        neighbour = neighbouring_council(postcode)
+        return PostcodeAnswer(postcode=postcode, area=None, neighbour=neighbour,
+                              not_found=neighbour is None and _holds_postcode_area(postcode_area(postcode)))
     return PostcodeAnswer(postcode=postcode, area=area)
+
+
+def _holds_postcode_area(letters: str) -> bool:
+    """Whether any district of this postcode area ("DT", not "D") is ours, so an unknown one in it doesn't exist."""
+    return db.session.scalar(select(PostcodeLookup.key).where(
+        or_(*(PostcodeLookup.key.like(f"{letters}{digit}%") for digit in range(10)))).limit(1)) is not None
 
 
 def upsert_postcode_lookups(rows: list[tuple[str, str]]) -> int:

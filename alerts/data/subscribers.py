@@ -83,7 +83,8 @@ def clear_code_of(subscriber_id: int) -> None:
 
 
 def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoice], service_ids: list[str] | None,
-                    source: str, replaces: int | None = None) -> Subscriber:
+                    source: str, replaces: int | None = None, digest: bool | None = None,
+                    consent_record: str | None = None) -> Subscriber:
     """Record what a contact asked for, to apply once they confirm. `service_ids` None means every service.
 
     A confirmed (or suspended) contact keeps what they have meanwhile. A contact that unsubscribed starts afresh.
@@ -106,6 +107,9 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
         "services": sorted(service_ids) if service_ids is not None else None,
         "source": source,
         "replaces": replaces,
+        # Issue 16: one email a day (None: keep what they have), and who heard a caller's spoken consent.
+        "digest": digest,
+        "consent_record": consent_record,
     }
     subscriber.pending_since_utc = utc_now()
     db.session.flush()
@@ -165,6 +169,10 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
         subscriber.services = [s for s in reference.list_services() if s.id in have | set(wanted)]
     subscriber.confirmed_at_utc = utc_now()  # consent: the latest confirmation covers everything asked for
     subscriber.consent_source = str(request.get("source") or subscriber.consent_source)
+    if request.get("digest") is not None and subscriber.channel == Channel.EMAIL:
+        subscriber.digest = bool(request["digest"])
+    if request.get("consent_record"):
+        subscriber.consent_record = str(request["consent_record"])[:500]
     subscriber.pending_request = None
     subscriber.pending_since_utc = None
     replaced = request.get("replaces")

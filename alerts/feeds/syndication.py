@@ -68,7 +68,9 @@ def entry_text(notice: Notice, area_names: Sequence[str]) -> str:
     advice = (latest.advice if latest and latest.advice else "") or notice.advice
     lines = [summary]
     if advice:
-        lines.append(f"What you should do: {advice}")
+        # Issue 16: once a notice is over its advice is history, and must not read as an instruction.
+        over = notice.status != NoticeStatus.ACTIVE
+        lines.append(f"{'What residents were asked to do' if over else 'What you should do'}: {advice}")
     details = [
         f"Service: {notice.service.name}",
         f"Areas: {', '.join(area_names)}",

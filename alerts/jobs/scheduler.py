@@ -65,8 +65,20 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
     return purge
 
 
+def daily_digest_job(app: Flask) -> Callable[[], None]:
+    """Issue 16: one email a day for those who chose it; the outbox sends it like any other message."""
+    def queue() -> None:
+        from alerts.data.digests import queue_daily_digests
+
+        with app.app_context():
+            log.info("daily digests: %s", queue_daily_digests())
+
+    return queue
+
+
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
+    from alerts.delivery.inbound import poll_received_texts
     from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
     from alerts.jobs.notices import expire_notices_job, publish_due_job
 
@@ -77,6 +89,11 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
+        # Issue 16: replies (STOP) when Notify's inbound callback is down, and the daily email digest.
+        Job("poll-received-texts", lambda: poll_received_texts(app), "interval",
+            {"seconds": int(app.config["INBOUND_POLL_SECONDS"])}),
+        Job("queue-daily-digests", daily_digest_job(app), "cron",
+            {"hour": int(app.config["DIGEST_HOUR"]), "minute": 0}),
         # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
         Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
     ]

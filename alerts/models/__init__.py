@@ -18,14 +18,16 @@ from alerts.models.notices import (
     notice_editors,
 )
 from alerts.models.operations import Heartbeat
+from alerts.models.residents import DigestSend, InboundText
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "Fanout", "FanoutStatus",
-    "FeedSource", "Heartbeat", "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus",
-    "NoticeUpdate", "PasswordReset", "PendingUpdate", "PostcodeLookup", "RateBucket", "RecoveryCode", "Role",
-    "Service", "SignInThrottle", "StaffUser", "Subscriber", "SubscriberStatus", "Subscription", "UpdateKind",
-    "WeatherWarning", "notice_areas", "notice_editors", "subscriber_services", "utc_now",
+    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "DigestSend", "Fanout",
+    "FanoutStatus", "FeedSource", "Heartbeat", "Impact", "InboundText", "Message", "MessageKind", "MessageStatus",
+    "Notice", "NoticeStatus", "NoticeUpdate", "PasswordReset", "PendingUpdate", "PostcodeLookup", "RateBucket",
+    "RecoveryCode", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber", "SubscriberStatus",
+    "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "notice_editors", "subscriber_services",
+    "utc_now",
 ]

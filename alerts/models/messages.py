@@ -28,6 +28,8 @@ class MessageKind(enum.StrEnum):
     MANAGE_LINK = "manage_link"
     STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 — issue 11: an admin sent a reset link
     APPROVAL_REQUEST = "approval_request"  # to officers: something waits for their approval (issue 11)
+    STOP_REPLY = "stop_reply"  # issue 16: the one text that answers a STOP or START reply
+    DIGEST = "digest"  # issue 16: one email a day with the day's notices
 
 
 # Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.

@@ -102,6 +102,14 @@ class Notice(TimestampMixin, Base):
     def is_live(self) -> bool:
         return self.status == NoticeStatus.ACTIVE
 
+    @property
+    def closing_update(self) -> NoticeUpdate | None:
+        """The update that ended a resolved or expired notice: what a reader must see first (issue 16)."""
+        if self.status not in (NoticeStatus.RESOLVED, NoticeStatus.EXPIRED):
+            return None
+        closing = [u for u in self.updates if u.kind in (UpdateKind.RESOLVED, UpdateKind.EXPIRED)]
+        return closing[-1] if closing else None
+
 
 class NoticeUpdate(Base):
     """One entry in a notice's public timeline. Messages are created per update."""

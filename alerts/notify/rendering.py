@@ -141,7 +141,8 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
 
 
-def render_alert_sms(content: AlertContent, *, fragment_budget: int = SMS_FRAGMENT_BUDGET) -> str:
+def render_alert_sms(content: AlertContent, *, fragment_budget: int = SMS_FRAGMENT_BUDGET,
+                     reply_stop: bool = False) -> str:
     """Render a text within `fragment_budget` fragments, trimming the summary first and then the title.
 
     The links are never trimmed: if they alone exceed the budget the text is returned over budget, and
@@ -150,6 +151,8 @@ def render_alert_sms(content: AlertContent, *, fragment_budget: int = SMS_FRAGME
     title = _one_line(content.title)
     summary = _one_line(content.summary)
     tail = f"More: {content.notice_url} Stop alerts: {content.manage_url}"
+    if reply_stop:  # issue 16: only when the service has an inbound number, or the reply goes nowhere
+        tail += " Reply STOP to stop"
 
     def compose(title_text: str, summary_text: str) -> str:
         head = f"{SENDER_NAME}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()

@@ -50,7 +50,8 @@ def notices() -> tuple[str, int] | str:
     if answer.is_outside:
         return render_template("public/outside_area.html", answer=answer)
     found = notice_data.active_notices_for_areas([answer.area.id])  # type: ignore[union-attr]
-    return render_template("public/notices.html", answer=answer, groups=_group_by_service(found), count=len(found))
+    return render_template("public/notices.html", answer=answer, groups=_group_by_service(found), count=len(found),
+                           warnings=_current_warnings())
 
 
 @public.get("/notices/<int:notice_id>")
@@ -59,7 +60,8 @@ def notice(notice_id: int) -> str:
     found = notice_data.get_public_notice(notice_id)
     if found is None:
         abort(404)
-    return render_template("public/notice.html", notice=found, area_names=notice_data.area_names(found))
+    return render_template("public/notice.html", notice=found, area_names=notice_data.area_names(found),
+                           warnings=_current_warnings())
 
 
 @public.get("/accessibility")

@@ -247,3 +247,28 @@ class FeedSourceForm(FlaskForm):
         if not text.isdecimal():  # int() would also take "1_0" and "+5"
             raise ValueError(text)
         return int(text)
+
+
+# Issue 16: the contact centre signs up a caller who has no internet, recording their spoken consent.
+CONSENT_STATEMENT = ("Dorset Council will send you alerts about disruption to council services in your area. You "
+                     "will get a message to confirm first, and you can stop them at any time.")
+
+
+class PhoneSignUpForm(FlaskForm):
+    contact = StringField("Caller's email address or mobile number", widget=GovTextInput(),
+                          description="Any format, for example 07700 900 982",
+                          validators=[DataRequired("Enter the caller's email address or mobile number"),
+                                      Length(max=320)])
+    postcode = StringField("Caller's postcode", widget=GovTextInput(),
+                           validators=[DataRequired("Enter the caller's postcode"), Length(max=10)])
+    consent = BooleanField("I read the caller the statement above and they agreed", widget=GovCheckboxInput(),
+                           validators=[DataRequired("Confirm that the caller agreed, or do not sign them up")])
+    consent_note = StringField("What the caller said (optional)", widget=GovTextInput(),
+                               validators=[Optional(), Length(max=200)])
+    submit = SubmitField("Sign up and send the confirmation", widget=GovSubmitInput())
+
+
+class CallerCodeForm(FlaskForm):
+    code = StringField("Code the caller reads out from their text", widget=GovTextInput(),
+                       validators=[DataRequired("Enter the code from the caller's text"), Length(max=12)])
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

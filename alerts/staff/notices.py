@@ -12,7 +12,7 @@ from alerts import publishing as service
 from alerts.data import fanouts, publishing, reference
 from alerts.data import messages as message_data
 from alerts.data.publishing import NoticeDraft, NoticeStateError
-from alerts.formatting import london_time
+from alerts.formatting import london_time, with_article
 from alerts.models import (
     FanoutStatus,
     Impact,
@@ -86,7 +86,7 @@ def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
         when = f" from {london_time(warning.valid_from_utc)} until {london_time(warning.valid_to_utc)}"
     elif warning.valid_to_utc:
         when = f" until {london_time(warning.valid_to_utc)}"
-    form.summary.data = (f"The Met Office has issued a {warning.level} weather warning for {hazards} in "
+    form.summary.data = (f"The Met Office has issued {with_article(warning.level)} weather warning for {hazards} in "
                          f"{current_app.config['WARNING_AREA_NAME']}{when}.")
     form.service.data = "roads-and-gritting"
     form.areas.data = [reference.WHOLE_COUNTY_ID]

@@ -64,6 +64,8 @@ class SignUp:
     service_ids: list[str] | None  # None: every service
     source: str
     replaces: int | None = None
+    digest: bool | None = None  # issue 16: one email a day; None keeps what a confirmed contact has
+    consent_record: str | None = None  # issue 16: a contact centre sign-up by phone: who heard the consent
 
 
 def masked(channel: Channel, contact: str) -> str:
@@ -86,6 +88,8 @@ def area_for(postcode_text: str) -> AreaChoice:
     except InvalidPostcode as error:
         raise ValueError(str(error)) from error
     answer = reference.area_for_postcode(postcode)
+    if answer.not_found:
+        raise ValueError(f"We could not find {postcode}. Check it and enter it again")
     if answer.is_outside:
         council = current_app.config["COUNCIL_NAME"]
         covered = f" It is covered by {answer.neighbour.name}." if answer.neighbour else ""
@@ -115,7 +119,8 @@ def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
     defences.check_send(sign_up.channel, sign_up.contact, ip)
     subscriber = subscriber_data.request_sign_up(
         channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
-        source=sign_up.source, replaces=sign_up.replaces)
+        source=sign_up.source, replaces=sign_up.replaces, digest=sign_up.digest,
+        consent_record=sign_up.consent_record)
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
     queue_confirmation(subscriber_id, client=client)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
@@ -18,6 +19,8 @@ from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.subscribe import signups
 from alerts.subscribe.defences import Refused, code_attempts
 from alerts.subscribe.forms import (
+    BOTH,
+    DAILY_EMAIL,
     AddAnotherForm,
     ChannelForm,
     CodeForm,
@@ -145,6 +148,12 @@ def choose_services() -> ViewResult:
     return render_template("subscribe/services.html", form=form, back_url=url_for("subscribe.choose_postcodes"))
 
 
+def _digest_time() -> str:
+    """When the daily email goes, as residents read times ("6pm")."""
+    hour = int(current_app.config["DIGEST_HOUR"])
+    return {0: "midnight", 12: "midday"}.get(hour, f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
+
+
 @subscribe.route("/subscribe/how", methods=["GET", "POST"])
 def choose_channel() -> ViewResult:
     journey = _journey()
@@ -152,33 +161,47 @@ def choose_channel() -> ViewResult:
         return redirect(url_for("subscribe.start"))
     form = ChannelForm()
     if request.method == "GET" and journey.get("channel"):
-        form.channel.data = journey["channel"]
+        form.channel.data = DAILY_EMAIL if journey.get("digest") else journey["channel"]
     if form.validate_on_submit():
-        if journey.get("channel") != form.channel.data:
-            journey.pop("contact", None)
-        journey["channel"] = form.channel.data
+        channel = "email" if form.channel.data == DAILY_EMAIL else form.channel.data
+        if journey.get("channel") != channel:
+            for key in ("contact", "contact_typed", "sms_contact", "sms_contact_typed"):
+                journey.pop(key, None)
+        journey["channel"] = channel
+        journey["digest"] = form.channel.data == DAILY_EMAIL
         _save(journey)
         return redirect(url_for("subscribe.choose_contact"))
-    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.choose_services"))
+    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.choose_services"),
+                           digest_time=_digest_time())
 
 
 @subscribe.route("/subscribe/contact", methods=["GET", "POST"])
 def choose_contact() -> ViewResult:
     journey = _journey()
-    if not journey.get("areas") or journey.get("channel") not in ("sms", "email"):
+    if not journey.get("areas") or journey.get("channel") not in ("sms", "email", BOTH):
         return redirect(url_for("subscribe.choose_channel"))
-    channel = Channel(journey["channel"])
+    # Issue 16: both channels ask for the email address, then (second=1) the mobile number.
+    both = journey["channel"] == BOTH
+    second = both and request.args.get("second") == "1"
+    channel = Channel.SMS if second else (Channel.EMAIL if both else Channel(journey["channel"]))
+    key = "sms_contact" if second else "contact"
     form = contact_form_for(channel)
-    if request.method == "GET" and journey.get("contact"):
-        form.contact.data = journey["contact"]
+    if request.method == "GET" and journey.get(key):
+        form.contact.data = journey.get(f"{key}_typed") or journey[key]
     if request.method == "POST" and form.honeypot_filled():
         return _honeypot_page()
     if form.validate_on_submit():
-        journey["contact"] = form.normalised
+        journey[key] = form.normalised
+        # Issue 16: shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
+        journey[f"{key}_typed"] = (" ".join((form.contact.data or "").split()) if channel == Channel.SMS
+                                   else form.normalised)
         _save(journey)
+        if both and not second:
+            return redirect(url_for("subscribe.choose_contact", second=1))
         return redirect(url_for("subscribe.check_answers"))
     return render_template("subscribe/contact.html", form=form, channel=channel,
-                           back_url=url_for("subscribe.choose_channel"))
+                           back_url=url_for("subscribe.choose_contact") if second
+                           else url_for("subscribe.choose_channel"))
 
 
 @subscribe.route("/subscribe/check", methods=["GET", "POST"])
@@ -186,16 +209,28 @@ def check_answers() -> ViewResult:
     journey = _journey()
     if not (journey.get("areas") and journey.get("channel") and journey.get("contact")):
         return redirect(url_for("subscribe.start"))
-    channel = Channel(journey["channel"])
+    both = journey["channel"] == BOTH
+    if both and not journey.get("sms_contact"):
+        return redirect(url_for("subscribe.choose_contact", second=1))
+    channel = Channel.EMAIL if both else Channel(journey["channel"])
     form = ConfirmForm()
     if form.validate_on_submit():
         if time.time() - float(journey.get("started_at", time.time())) < current_app.config["SIGNUP_MIN_FILL_SECONDS"]:
             # People take longer than this to answer five questions; scripts don't.
             return render_template("subscribe/refused.html", reason="too-fast"), 429
         sign_up = SignUp(channel=channel, contact=journey["contact"], areas=_areas(journey),
-                         service_ids=journey.get("services"), source="web")
+                         service_ids=journey.get("services"), source="web",
+                         digest=bool(journey.get("digest")) if channel == Channel.EMAIL else None)
+        session.pop("subscribe_also_email", None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
+            if both:
+                # Each channel is its own sign-up, confirmed on its own: the link by email, the code by text.
+                text_sign_up = dataclasses.replace(sign_up, channel=Channel.SMS, contact=journey["sms_contact"],
+                                                   digest=None)
+                session["subscribe_also_email"] = signups.masked(Channel.EMAIL, sign_up.contact)
+                subscriber_id = signups.start_sign_up(text_sign_up, ip=get_remote_address(), client=_client())
+                channel, sign_up = Channel.SMS, text_sign_up
         except Refused as error:
             return _refused(error)
         session.pop(JOURNEY, None)
@@ -206,7 +241,10 @@ def check_answers() -> ViewResult:
                      else ["All services"])
     names = {area.id: area.name for area in reference.get_areas(a[0] for a in journey["areas"])}
     postcodes = [f"{postcode} ({names.get(area_id, area_id)})" for area_id, postcode in journey["areas"]]
-    return render_template("subscribe/check.html", form=form, channel=channel, contact=journey["contact"],
+    return render_template("subscribe/check.html", form=form, channel=journey["channel"], digest=journey.get("digest"),
+                           sms_contact=journey.get("sms_contact_typed") or journey.get("sms_contact"),
+                           digest_time=_digest_time(),
+                           contact=journey.get("contact_typed") or journey["contact"],
                            postcodes=postcodes, service_names=service_names,
                            back_url=url_for("subscribe.choose_contact"))
 
@@ -284,7 +322,8 @@ def done() -> ViewResult:
     finished = session.get("subscribe_done")
     if not isinstance(finished, dict):
         return redirect(url_for("subscribe.start"))
-    return render_template("subscribe/done.html", channel=finished.get("channel"))
+    return render_template("subscribe/done.html", channel=finished.get("channel"),
+                           also_email=session.get("subscribe_also_email"))
 
 
 # --- Manage and stop ----------------------------------------------------------------------------------------------
@@ -418,10 +457,18 @@ def manage_channel(token: str) -> ViewResult:
         return subscriber
     form = ChannelForm()
     if request.method == "GET":
-        form.channel.data = subscriber.channel.value
+        form.channel.data = DAILY_EMAIL if subscriber.digest else subscriber.channel.value
     if form.validate_on_submit():
-        return redirect(url_for("subscribe.manage_contact", token=token, channel=form.channel.data))
-    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token))
+        wants_digest = form.channel.data == DAILY_EMAIL
+        channel = Channel.EMAIL.value if wants_digest else form.channel.data
+        if channel == subscriber.channel.value == Channel.EMAIL.value:
+            # Issue 16: the same address, so nothing to confirm: each alert or one email a day.
+            subscriber.digest = wants_digest
+            subscriber_data.commit()
+            return redirect(url_for("subscribe.manage", token=token))
+        return redirect(url_for("subscribe.manage_contact", token=token, channel=channel, digest=int(wants_digest)))
+    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),
+                           digest_time=_digest_time())
 
 
 @subscribe.route("/manage/<token>/contact", methods=["GET", "POST"])
@@ -440,7 +487,8 @@ def manage_contact(token: str) -> ViewResult:
         sign_up = SignUp(channel=channel, contact=form.normalised,
                          areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
                          service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
-                         source="web", replaces=subscriber.id)
+                         source="web", replaces=subscriber.id,
+                         digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
         except Refused as error:

@@ -21,6 +21,7 @@ from .bucket import TokenBucket
 from .callbacks import ReceiptSender
 from .config import ApiKey, ConfigError, SimulatorConfig, Template, update_faults
 from .faults import FaultInjector, FaultPlan
+from .inbound import ReceivedText, ReceivedTexts
 from .store import (
     FAILED_STATUSES,
     VALID_STATUSES,
@@ -111,6 +112,7 @@ class Simulator:
         self.store = NotificationStore()
         self.faults = FaultInjector(config.faults, config.seed)
         self.receipts = ReceiptSender(config.callback, config.seed) if config.callback is not None else None
+        self.received_texts = ReceivedTexts(config.inbound_callback, config.inbound_number)
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._buckets: dict[str, TokenBucket] = {}
@@ -133,6 +135,7 @@ class Simulator:
             self._jitter_rng = random.Random(self.config.seed ^ 0xD1CE)
         if self.receipts is not None:
             self.receipts.reset()
+        self.received_texts.reset()
 
     def update_config(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Apply fault settings (top-level FaultConfig names) and a few limits; all-or-nothing."""
@@ -168,6 +171,10 @@ class Simulator:
     def accepted(self) -> list[AcceptedNotification]:
         return self.store.all()
 
+    def receive_text(self, phone_number: str, message: str, *, deliver_callback: bool = True) -> ReceivedText:
+        """A resident replies to the service's inbound number (issue 16)."""
+        return self.received_texts.receive(phone_number, message, deliver_callback=deliver_callback)
+
     def sleep(self, seconds: float) -> None:
         # Interruptible, so stopping the simulator never waits on an injected delay.
         if seconds > 0:
@@ -199,6 +206,10 @@ class Simulator:
             self._require_get(request)
             self._authenticate(request.headers)
             return self._list(request.query)
+        if path == "/v2/received-text-messages":
+            self._require_get(request)
+            self._authenticate(request.headers)
+            return Reply(200, self.received_texts.list_page(request.query, self.base_url, self.config.service_id))
         one = _ONE_PATH.match(path)
         if one is not None:
             self._require_get(request)
@@ -556,6 +567,15 @@ class Simulator:
             return Reply(200, self.stats(include))
         if path == "/_simulator/notifications" and request.method == "GET":
             return Reply(200, {"notifications": [_record(n) for n in self.accepted()]})
+        if path == "/_simulator/inbound" and request.method == "POST":
+            # Issue 16: a resident replies: {"phone_number", "message", "deliver_callback": true}.
+            try:
+                body = json.loads(request.body or b"{}")
+                text = self.received_texts.receive(str(body["phone_number"]), str(body["message"]),
+                                                   deliver_callback=bool(body.get("deliver_callback", True)))
+            except (ValueError, TypeError, KeyError) as exc:
+                return Reply(400, {"error": str(exc)})
+            return Reply(201, text.callback_payload())
         if path == "/_simulator/reset" and request.method == "POST":
             self.reset()
             return Reply(200, {"reset": True})

@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from .app import Reply, Request, Simulator
 from .config import SimulatorConfig, full_key_string
+from .inbound import ReceivedText
 from .store import AcceptedNotification
 
 logger = logging.getLogger(__name__)
@@ -163,6 +164,10 @@ class RunningSimulator:
 
     def stats(self, include_references: bool = True) -> dict[str, Any]:
         return self.simulator.stats(include_references)
+
+    def receive_text(self, phone_number: str, message: str, *, deliver_callback: bool = True) -> ReceivedText:
+        """Issue 16: a resident replies to the service's inbound number."""
+        return self.simulator.receive_text(phone_number, message, deliver_callback=deliver_callback)
 
     def reset(self) -> None:
         self.simulator.reset()

@@ -77,7 +77,7 @@ def test_a_resident_signs_up_by_text_for_two_postcodes_and_confirms_with_the_cod
     assert journey.heading() == "Check your answers before signing up"
     answers = journey.text()
     assert "DT4 7TA (Weymouth)" in answers and "DT9 3AA (Sherborne)" in answers
-    assert "All services" in answers and "+447700900123" in answers
+    assert "All services" in answers and MOBILE in answers, "issue 16: the number as the resident typed it"
     journey.screenshot("subscribe-check-answers")
     journey.press_button("Accept and send")
 
@@ -116,7 +116,7 @@ def test_a_resident_signs_up_by_email_changes_their_services_and_unsubscribes(
     for service in ("Schools", "Libraries"):
         journey.set_checked(service, False)
     journey.press_button("Continue")
-    journey.choose("By email")
+    journey.choose("By email, for each alert")
     journey.press_button("Continue")
     journey.fill("What is your email address?", EMAIL)
     journey.press_button("Continue")

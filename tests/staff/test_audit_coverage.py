@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from alerts.extensions import db
-from alerts.models import AuditEvent, FeedSource, NoticeStatus, Role, utc_now
+from alerts.models import AuditEvent, Channel, FeedSource, NoticeStatus, Role, SubscriberStatus, utc_now
 from tests.staff.conftest import post_form
 
 
@@ -19,6 +19,8 @@ def scenarios(factories) -> dict:
     pending = factories.SubscriberFactory(pending=True)
     confirmed = factories.SubscriberFactory()
     erasing = factories.SubscriberFactory()
+    suspended = factories.SubscriberFactory(status=SubscriberStatus.SUSPENDED)  # issue 16
+    caller = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900555", pending=True)  # issue 16
     awaiting = factories.NoticeFactory(status=NoticeStatus.AWAITING_APPROVAL, updates=[])
     scheduled = factories.NoticeFactory(status=NoticeStatus.SCHEDULED, updates=[],
                                         publish_at_utc=utc_now() + dt.timedelta(hours=1))
@@ -69,6 +71,13 @@ def scenarios(factories) -> dict:
                                                               "new_password": "a different long passphrase"},
                                   "staff.password_changed"),
         "staff.sign_out": ("/staff/sign-out", {}, "staff.signed_out"),
+        # Issue 16: the contact centre signs up a caller by phone and starts a suspended contact again.
+        "staff.phone_sign_up": ("/staff/lookup/sign-up", {"contact": "caller@example.com", "postcode": "DT4 7TA",
+                                                          "consent": "y"}, "subscriber.signed_up_by_phone"),
+        "staff.reactivate_subscriber": (f"/staff/lookup/subscribers/{suspended.public_id}/reactivate", {},
+                                        "subscriber.reactivation_requested"),
+        "staff.confirm_caller_code": (f"/staff/lookup/subscribers/{caller.public_id}/confirm-code", {"code": "1"},
+                                      "subscriber.code_read_out"),
     }
 
 

@@ -1,0 +1,121 @@
+"""Issue 16: the daily email digest. A resident who chose it gets one email a day listing what changed in the
+notices they follow, instead of an email for each; severe notices still reach them at once (the fan-out leaves
+digest subscribers out only for notices that are not severe).
+
+Built from the same outbox as every alert: each digest is a queued `Message` of kind DIGEST, written in one
+transaction with a `DigestSend` row that is unique per subscriber and day, so running the job twice, or on two
+schedulers at once, can never send a second digest that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.exc import IntegrityError
+
+from alerts import links
+from alerts.data.fanouts import _audience_conditions
+from alerts.extensions import db
+from alerts.formatting import LONDON, counted, london_date, london_time
+from alerts.models import (
+    Channel,
+    DigestSend,
+    Impact,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    Subscriber,
+    SubscriberStatus,
+    utc_now,
+)
+from alerts.models.messages import PRIORITY_ALERT
+
+log = logging.getLogger(__name__)
+
+_SHOWN = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
+_LABEL = {"published": "New", "updated": "Update", "resolved": "Resolved", "expired": "Ended"}
+
+
+@dataclass(frozen=True)
+class DigestRun:
+    day: dt.date
+    sent: int
+    nothing_to_send: int
+
+
+def london_day(now: dt.datetime) -> dt.date:
+    return now.astimezone(LONDON).date()
+
+
+def _changes_since(since: dt.datetime) -> list[tuple[Notice, NoticeUpdate]]:
+    """Public changes to notices that are not severe (severe ones went at once), oldest first."""
+    rows = db.session.execute(
+        select(Notice, NoticeUpdate).join(NoticeUpdate, NoticeUpdate.notice_id == Notice.id)
+        .where(NoticeUpdate.created_at_utc >= since, Notice.status.in_(_SHOWN), Notice.impact != Impact.SEVERE)
+        .order_by(NoticeUpdate.created_at_utc, NoticeUpdate.id)
+    ).all()
+    return [(notice, update) for notice, update in rows]
+
+
+def _digest_readers(notice: Notice, day: dt.date) -> set[int]:
+    already = exists().where(DigestSend.subscriber_id == Subscriber.id, DigestSend.day == day)
+    return set(db.session.scalars(select(Subscriber.id).where(
+        *_audience_conditions(notice), Subscriber.digest.is_(True), Subscriber.channel == Channel.EMAIL, ~already)))
+
+
+def render_digest(day: dt.date, changes: list[tuple[Notice, NoticeUpdate]], *, manage_url: str,
+                  unsubscribe_url: str) -> tuple[str, str]:
+    notices = {notice.id for notice, _ in changes}
+    subject = f"Your daily Dorset Council alerts for {day.day} {day:%B %Y}: {counted(len(notices), 'notice')}"
+    parts = [f"What changed today in the council services you follow ({counted(len(notices), 'notice')})."]
+    for notice, update in changes:
+        label = _LABEL.get(str(update.kind), "Update")
+        parts.append(f"{label}: {notice.title} ({notice.service.name}), {london_time(update.created_at_utc)}\n"
+                     f"{update.summary.strip()}\n{links.notice_url(notice.id)}")
+    parts += ["Severe disruption is still emailed to you straight away.", "---",
+              "You asked Dorset Council for one email a day about service disruption.",
+              f"Change to an email for each alert, change your areas or services, or stop: {manage_url}",
+              f"Unsubscribe from all alerts: {unsubscribe_url}"]
+    return subject, "\n\n".join(parts)
+
+
+def queue_daily_digests(now: dt.datetime | None = None) -> DigestRun:
+    """Queue today's digest for every digest subscriber with something to read. Safe to run any number of times."""
+    now = now or utc_now()
+    day = london_day(now)
+    per_subscriber: dict[int, list[tuple[Notice, NoticeUpdate]]] = defaultdict(list)
+    for notice, update in _changes_since(now - dt.timedelta(days=1)):
+        for subscriber_id in _digest_readers(notice, day):
+            per_subscriber[subscriber_id].append((notice, update))
+    sent = 0
+    for subscriber_id, changes in sorted(per_subscriber.items()):
+        subscriber = db.session.get(Subscriber, subscriber_id)
+        if subscriber is None or subscriber.contact is None or subscriber.status != SubscriberStatus.CONFIRMED:
+            continue
+        unsubscribe = links.unsubscribe_url(subscriber.id, subscriber.token_version)
+        manage = links.manage_url(subscriber.id, subscriber.token_version)
+        subject, body = render_digest(day, changes, manage_url=manage, unsubscribe_url=unsubscribe)
+        message = Message(kind=MessageKind.DIGEST, channel=Channel.EMAIL, recipient=subscriber.contact,
+                          subject=subject, body=body, subscriber_id=subscriber.id, priority=PRIORITY_ALERT,
+                          status=MessageStatus.QUEUED, next_attempt_at_utc=now, one_click_unsubscribe_url=unsubscribe)
+        db.session.add(message)
+        db.session.flush()
+        db.session.add(DigestSend(subscriber_id=subscriber.id, day=day, message_id=message.id,
+                                  notices=len({notice.id for notice, _ in changes})))
+        try:
+            db.session.commit()
+            sent += 1
+        except IntegrityError:  # another run queued this one's digest first: theirs stands, ours never existed
+            db.session.rollback()
+    readers = db.session.scalar(select(func.count()).select_from(Subscriber).where(
+        Subscriber.digest.is_(True), Subscriber.status == SubscriberStatus.CONFIRMED)) or 0
+    if sent:
+        log.info("queued %s daily digests for %s", sent, london_date(now))
+    return DigestRun(day=day, sent=sent, nothing_to_send=max(readers - sent, 0))

@@ -1,0 +1,93 @@
+"""Issue 16: act on replies to our texts, whether Notify's inbound callback brings them or the poll finds them.
+
+The callback is the fast path; the poll (GET /v2/received-text-messages, every INBOUND_POLL_SECONDS) is the
+fallback when callbacks are down. Both go through `act_on_reply`, which records Notify's id first, so a reply acts
+once however many times and ways it arrives. The poll reads newest first and stops at the first id it has seen:
+that id is where it left off last time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from alerts.data import inbound as inbound_data
+from alerts.delivery.gateway import notify_config
+from alerts.notify import NotifyError
+from alerts.notify.inbound import InboundText, ReplyAction, fetch_received_texts, reply_action
+
+log = logging.getLogger(__name__)
+
+# Notify keeps received texts for 7 days; 250 a page. Enough pages for any backlog a week of outage could leave.
+MAX_POLL_PAGES = 40
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    new: bool
+    action: ReplyAction
+    subscriptions_changed: int = 0
+
+
+def stop_confirmation(council: str, days: int) -> str:
+    return (f"You will not get any more {council} alerts by text. "
+            f"Changed your mind? Reply START within {days} days.")
+
+
+def start_confirmation(council: str) -> str:
+    return f"Your {council} alerts by text have started again. Reply STOP to stop them."
+
+
+def act_on_reply(text: InboundText) -> ReplyOutcome:
+    """Record the reply by its id and act on it once, with one answering text. Commits."""
+    action = reply_action(text.message) if text.phone_number else ReplyAction.IGNORED
+    if not inbound_data.record(text.id, str(action), text.received_at):
+        return ReplyOutcome(new=False, action=action)
+    changed = 0
+    council = current_app.config["COUNCIL_NAME"]
+    if action == ReplyAction.STOP and text.phone_number:
+        changed = inbound_data.stop_texts(text.phone_number)
+        if changed:
+            inbound_data.queue_reply(text.phone_number,
+                                     stop_confirmation(council, int(current_app.config["ENDED_CONTACT_DAYS"])))
+    elif action == ReplyAction.START and text.phone_number:
+        changed = inbound_data.start_texts(text.phone_number,
+                                           ended_contact_days=int(current_app.config["ENDED_CONTACT_DAYS"]))
+        if changed:
+            inbound_data.queue_reply(text.phone_number, start_confirmation(council))
+    inbound_data.commit()
+    if changed:
+        log.info("reply %s: %s changed %s text subscriptions", text.id, action, changed)
+    return ReplyOutcome(new=True, action=action, subscriptions_changed=changed)
+
+
+def poll_received_texts(app: Flask) -> int:
+    """Fetch replies newer than the last one seen and act on each (oldest first). Returns how many were new."""
+    with app.app_context():
+        if not app.config.get("NOTIFY_API_KEY"):
+            return 0
+        config = notify_config(app)
+        unseen: list[InboundText] = []
+        older_than: str | None = None
+        try:
+            for _page in range(MAX_POLL_PAGES):
+                page = fetch_received_texts(config, older_than=older_than)
+                fresh = []
+                for text in page:
+                    if inbound_data.already_seen(text.id):
+                        break
+                    fresh.append(text)
+                unseen.extend(fresh)
+                if len(fresh) < len(page) or not page:
+                    break
+                older_than = page[-1].id
+        except NotifyError as error:
+            log.warning("could not poll Notify for replies: %s", error)
+        acted = 0
+        for text in reversed(unseen):  # in the order they were sent: STOP then START ends started
+            if act_on_reply(text).new:
+                acted += 1
+        inbound_data.rollback()
+        return acted

@@ -1,0 +1,31 @@
+"""Issue 16: the simulator's received text messages, read with the official client, and its inbound callback."""
+
+from __future__ import annotations
+
+from bench.notify_simulator import CallbackConfig
+from bench.notify_simulator.inbound import PAGE_SIZE
+
+
+def test_received_texts_are_listed_newest_first_and_page_with_older_than(start, make_client) -> None:
+    simulator = start()
+    sent = [simulator.receive_text("+447700900111", f"reply {n}") for n in range(PAGE_SIZE + 2)]
+    client = make_client(simulator)
+
+    first = client.get_received_texts()
+    assert len(first["received_text_messages"]) == PAGE_SIZE
+    assert first["received_text_messages"][0] == {
+        "id": sent[-1].id, "user_number": "447700900111", "notify_number": "07700900456",
+        "created_at": sent[-1].created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "service_id": simulator.service_id, "content": f"reply {PAGE_SIZE + 1}"}
+    assert [t["id"] for t in client.get_received_texts_iterator()] == [t.id for t in reversed(sent)]
+
+
+def test_a_reply_is_posted_to_the_inbound_callback_in_notifys_shape(start, callback_receiver) -> None:
+    simulator = start(inbound_callback=CallbackConfig(url=callback_receiver.url, bearer_token="secret"))
+    text = simulator.receive_text("+447700900111", "STOP")
+    [received] = callback_receiver.wait_for(1)
+    assert received.headers["Authorization"] == "Bearer secret"
+    assert received.payload == {"id": text.id, "source_number": "447700900111", "destination_number": "07700900456",
+                                "message": "STOP", "date_received": text.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+    simulator.receive_text("+447700900111", "STOP", deliver_callback=False)
+    assert len(callback_receiver.wait_for(2, timeout_s=0.3)) == 1, "callbacks down: only the poll finds it"
