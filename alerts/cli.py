@@ -200,10 +200,13 @@ def ingest_feeds(due_only: bool) -> None:
         click.echo(f"{outcome.name}: {outcome.summary}", err=not outcome.ok)
 @click.command("purge-personal-data")
 def purge_personal_data() -> None:
-    """Delete unconfirmed sign-ups (24 hours), erase unsubscribed contacts (28 days) and message recipients (7 days)."""
+    """Enforce the privacy notice's periods: unconfirmed sign-ups, ended (unsubscribed or suspended) contacts,
+    message recipients and links, and staff audit addresses (settings in config/settings.py, issue 14a)."""
     from alerts.data.retention import purge_personal_data as purge
 
     counts = purge()
     click.echo(f"Deleted {counts.unconfirmed_deleted} unconfirmed sign-ups, dropped {counts.pending_requests_dropped} "
-               f"unconfirmed changes, erased {counts.unsubscribed_erased} unsubscribed contacts and "
-               f"{counts.message_recipients_erased} message recipients.")
+               f"unconfirmed changes, erased {counts.unsubscribed_erased} unsubscribed or suspended contacts and "
+               f"{counts.message_recipients_erased} message recipients; audit addresses: "
+               f"{counts.audit_addresses_truncated} shortened, {counts.audit_addresses_dropped} removed; "
+               f"{counts.audit_events_deleted} audit records deleted.")

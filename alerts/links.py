@@ -1,20 +1,30 @@
 """Signed links in messages: manage, unsubscribe and email confirmation.
 
-Each kind has its own salt, so a token made for one purpose is useless for another. Links are built from
-BASE_URL, never from the request's Host header, so a forged Host cannot poison a message.
+Each kind has its own key, so a token made for one purpose is useless for another, and each expires (issue 14):
+a link forwarded, left in an inbox or copied from an outbox stops working. Links are built from BASE_URL, never
+from the request's Host header, so a forged Host cannot poison a message.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
+import struct
+import time
 from dataclasses import dataclass
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
 MANAGE = "manage"
 UNSUBSCRIBE = "unsubscribe"
 CONFIRM_EMAIL = "confirm-email"
 CONFIRM_EMAIL_MAX_AGE_SECONDS = 24 * 60 * 60
+_DAY_SECONDS = 24 * 60 * 60
+# Subscriber id, token version, issued at (Unix seconds): 12 bytes, 16 characters once encoded.
+_PAYLOAD = struct.Struct(">III")
+_MAC_BYTES = 12  # 96 bits: far beyond guessing, and keeps the link in a text short
 
 
 @dataclass(frozen=True)
@@ -27,33 +37,46 @@ class InvalidToken(ValueError):
     """The link is malformed, tampered with, for another purpose, or expired."""
 
 
-def _serializer(purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"alerts-{purpose}")
+def max_age_seconds(purpose: str) -> int:
+    """How long a link of this kind works. Manage and one-click unsubscribe links come from settings that the
+    privacy notice states (MANAGE_LINK_DAYS, UNSUBSCRIBE_LINK_DAYS); a fresh one goes in every message."""
+    if purpose == CONFIRM_EMAIL:
+        return CONFIRM_EMAIL_MAX_AGE_SECONDS
+    setting = "MANAGE_LINK_DAYS" if purpose == MANAGE else "UNSUBSCRIBE_LINK_DAYS"
+    return int(current_app.config[setting]) * _DAY_SECONDS
 
 
-def _timed_serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"alerts-{purpose}")
+def _mac(purpose: str, payload: bytes) -> bytes:
+    # The purpose is part of the key, so a token made for one purpose is useless for another.
+    key = hashlib.sha256(f"alerts-link-{purpose}:{current_app.config['SECRET_KEY']}".encode()).digest()
+    return hmac.new(key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+
+
+def _encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def make_token(purpose: str, subscriber_id: int, version: int) -> str:
-    if purpose == CONFIRM_EMAIL:
-        return _timed_serializer(purpose).dumps([subscriber_id, version])
-    return _serializer(purpose).dumps([subscriber_id, version])
+    payload = _PAYLOAD.pack(subscriber_id, version, int(time.time()))
+    return f"{_encode(payload)}.{_encode(_mac(purpose, payload))}"
 
 
 def read_token(purpose: str, token: str) -> SubscriberToken:
     try:
-        if purpose == CONFIRM_EMAIL:
-            data = _timed_serializer(purpose).loads(token, max_age=CONFIRM_EMAIL_MAX_AGE_SECONDS)
-        else:
-            data = _serializer(purpose).loads(token)
-    except SignatureExpired as error:
-        raise InvalidToken("This link has expired") from error
-    except BadSignature as error:
+        payload_text, mac_text = token.split(".")
+        payload, mac = _decode(payload_text), _decode(mac_text)
+        subscriber_id, version, issued_at = _PAYLOAD.unpack(payload)
+    except (ValueError, binascii.Error, struct.error) as error:
         raise InvalidToken("This link is not valid") from error
-    if not (isinstance(data, list) and len(data) == 2 and all(isinstance(x, int) for x in data)):
+    if not hmac.compare_digest(mac, _mac(purpose, payload)):
         raise InvalidToken("This link is not valid")
-    return SubscriberToken(subscriber_id=data[0], version=data[1])
+    if time.time() - issued_at > max_age_seconds(purpose):
+        raise InvalidToken("This link has expired")
+    return SubscriberToken(subscriber_id=subscriber_id, version=version)
 
 
 def external_url(path: str) -> str:

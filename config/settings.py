@@ -103,6 +103,25 @@ class Config:
     # Confirmation and security-code texts per day (Europe/London); past it, sign-up by text pauses.
     SMS_SIGNUP_DAILY_BUDGET = _int("SMS_SIGNUP_DAILY_BUDGET", 1000)
     SIGNUP_MIN_FILL_SECONDS = _int("SIGNUP_MIN_FILL_SECONDS", 5)
+    # Issue 14a — residents' privacy. The privacy notice renders these same values (templates/public/privacy.html),
+    # and the links and the nightly purge (alerts/data/retention.py) enforce them.
+    # A fresh manage link goes in every message; an old one stops working after this.
+    MANAGE_LINK_DAYS = _int("MANAGE_LINK_DAYS", 14)
+    # RFC 8058 sets no period: a mail client sends the one-click POST whenever its reader acts on a message still in
+    # their inbox. Kept working for two months, beyond the 30 days that mailbox providers' bulk-sender rules (after
+    # US CAN-SPAM) expect an unsubscribe link to keep working after sending.
+    UNSUBSCRIBE_LINK_DAYS = _int("UNSUBSCRIBE_LINK_DAYS", 60)
+    UNCONFIRMED_SIGN_UP_HOURS = _int("UNCONFIRMED_SIGN_UP_HOURS", 24)
+    # Unsubscribed and suspended contacts alike: once no alert can go to them, the contact goes after this.
+    ENDED_CONTACT_DAYS = _int("ENDED_CONTACT_DAYS", 28)
+    MESSAGE_RECIPIENT_DAYS = _int("MESSAGE_RECIPIENT_DAYS", 7)
+    # Staff audit records: the client address is cut to its network (/24, /48) after this, dropped after the next.
+    AUDIT_ADDRESS_TRUNCATE_DAYS = _int("AUDIT_ADDRESS_TRUNCATE_DAYS", 30)
+    AUDIT_ADDRESS_DROP_DAYS = _int("AUDIT_ADDRESS_DROP_DAYS", 365)
+    AUDIT_RECORD_DAYS = _int("AUDIT_RECORD_DAYS", 730)
+    # Wrong codes: each code has its own tries (MAX_CODE_ATTEMPTS); guesses also count per contact, whoever sends
+    # them and whether or not the contact exists, so the answer never tells which limit was reached.
+    CODE_ATTEMPT_LIMITS_PER_CONTACT = os.environ.get("CODE_ATTEMPT_LIMITS_PER_CONTACT", "10 per hour")
     # Copies of rendered public reads (alerts/caching.py): how long one may live, and how many a process keeps.
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)

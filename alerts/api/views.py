@@ -147,14 +147,18 @@ def create_subscription() -> Response:
     if sign_up is None:
         return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
     try:
-        signups.start_sign_up(sign_up, ip=get_remote_address())
+        ip = get_remote_address()
+        signups.start_sign_up(sign_up, ip=ip, client=signups.api_client(ip))
     except Refused as error:
         return _refusal(error)
     how = "a code by text message" if sign_up.channel == Channel.SMS else "a link by email"
     response = jsonify({"status": "confirmation_sent", "channel": sign_up.channel.value,
-                        "detail": f"We have sent {how}. Nothing else is sent until it is confirmed."})
+                        "detail": f"We are sending {how}. Nothing else is sent until it is confirmed."})
     response.status_code = 202
     return response
+
+
+API_WRONG_CODE = "The code is not correct, or it has expired. Check the text message, or ask for a new code"
 
 
 @api.post("/subscriptions/confirm")
@@ -180,13 +184,14 @@ def confirm_subscription() -> Response:
         errors["code"] = "Enter the code we sent you"
     if errors or number is None or not isinstance(code, str):
         return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
-    subscriber_id = signups.pending_text_sign_up(number)
+    # One answer for a wrong or expired code, a confirmed contact and an unknown one: the API must not reveal who
+    # has signed up, or who is signing up.
+    try:
+        subscriber_id = signups.confirm_text_sign_up(number, code, ip=get_remote_address())
+    except signups.CodeLocked:
+        return problem(422, "Invalid request", errors={"code": signups.CODE_ERRORS[signups.CodeOutcome.LOCKED]})
     if subscriber_id is None:
-        # The same answer as a wrong code: the API must not reveal who has signed up.
-        return problem(422, "Invalid request", errors={"code": signups.CODE_ERRORS[signups.CodeOutcome.WRONG]})
-    outcome = signups.confirm_with_code(subscriber_id, code)
-    if outcome != signups.CodeOutcome.CORRECT:
-        return problem(422, "Invalid request", errors={"code": signups.CODE_ERRORS[outcome]})
+        return problem(422, "Invalid request", errors={"code": API_WRONG_CODE})
     version = signups.token_version(subscriber_id)
     return jsonify({"status": "confirmed", "channel": Channel.SMS.value,
                     "manage_url": manage_url(subscriber_id, version) if version else None})

@@ -354,6 +354,7 @@ def _count_towards_suspension(message: Message, *, previous: str | None, status:
         subscriber.status == SubscriberStatus.CONFIRMED
     ):
         subscriber.status = SubscriberStatus.SUSPENDED
+        subscriber.suspended_at_utc = utc_now()
         subscriber.suspended_reason = (
             f"GOV.UK Notify reported {subscriber.permanent_failures} permanent failures in a row: the "
             f"{'mobile number' if subscriber.channel == Channel.SMS else 'email address'} cannot receive messages"

@@ -17,6 +17,7 @@ from alerts.extensions import db
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
 MAX_CODE_ATTEMPTS = 5
+CODE_LIFETIME = dt.timedelta(minutes=10)  # the privacy notice states it (alerts/data/retention.py PrivacyPeriods)
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
     return subscriber
 
 
-def set_code(subscriber: Subscriber, code_hash: str, expires_at: dt.datetime) -> None:
+def set_code(subscriber: Subscriber, code_hash: str, expires_at: dt.datetime, *, issued_to: str | None) -> None:
     """Store a new code (hashed), replacing any earlier one and its tries. The caller commits."""
     subscriber.code_hash = code_hash
+    subscriber.code_issued_to = issued_to
     subscriber.code_expires_at_utc = expires_at
     subscriber.code_attempts = 0
     subscriber.codes_sent += 1
@@ -92,6 +94,7 @@ def clear_code(subscriber: Subscriber) -> None:
     """A code is single use: forget it once used, expired or out of tries. The caller commits."""
     subscriber.code_hash = None
     subscriber.code_expires_at_utc = None
+    subscriber.code_issued_to = None
 
 
 def confirm_subscriber(subscriber: Subscriber) -> None:
@@ -103,6 +106,7 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.permanent_failures = 0
         subscriber.suspended_reason = None
+        subscriber.suspended_at_utc = None
     if request is None:
         return
     add_areas(subscriber, [AreaChoice(area_id, postcode) for area_id, postcode in request.get("areas", [])])
@@ -150,11 +154,14 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
 
 
 def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
-    """Stop every alert. Returns False if they had already stopped. Bumps nothing, so the one-click link
-    keeps answering 200. The caller commits."""
+    """Stop every alert. Returns False if they had already stopped. The caller commits.
+
+    Revokes every manage and unsubscribe link issued so far, so none can reach a later subscription of the same
+    contact; the one-click link still answers 200 (the unsubscribe page treats a stopped subscriber as done)."""
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return False
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    subscriber.token_version += 1
     subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason
     subscriber.pending_request = None

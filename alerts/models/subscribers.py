@@ -56,12 +56,17 @@ class Subscriber(TimestampMixin, Base):
     unsubscribed_at_utc: Mapped[dt.datetime | None]
     unsubscribe_reason: Mapped[str | None] = mapped_column(String(500))
     suspended_reason: Mapped[str | None] = mapped_column(String(500))
+    # Retention erases a suspended contact on the same clock as an unsubscribed one, counted from here.
+    suspended_at_utc: Mapped[dt.datetime | None]
     permanent_failures: Mapped[int] = mapped_column(default=0)
     # Confirmation code for texts: stored hashed, single use, short-lived, limited tries.
     code_hash: Mapped[str | None] = mapped_column(String(200))
     code_expires_at_utc: Mapped[dt.datetime | None]
     code_attempts: Mapped[int] = mapped_column(default=0)
     codes_sent: Mapped[int] = mapped_column(default=0)
+    # A keyed digest of the client the code was sent for (its session, or the API caller): only that client's
+    # wrong guesses spend the code's tries, so nobody else can use up a resident's code.
+    code_issued_to: Mapped[str | None] = mapped_column(String(64))
     # Bumped to revoke every manage/unsubscribe link issued before.
     token_version: Mapped[int] = mapped_column(default=1)
     # What a sign-up asked for, applied only once the contact is confirmed, so an unconfirmed request can never

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.caching import cached_page
 from alerts.data import notices as notice_data
-from alerts.data import reference
+from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
 
@@ -69,7 +69,7 @@ def accessibility() -> str:
 
 @public.get("/privacy")
 def privacy() -> str:
-    return render_template("public/privacy.html")
+    return render_template("public/privacy.html", periods=retention.PrivacyPeriods.from_config(current_app.config))
 
 
 @public.get("/cookies")

@@ -85,10 +85,10 @@ def resend_confirmation(public_id: str) -> Response:
         flash(str(error))
         return redirect(url_for("staff.subscriber", public_id=public_id))
     audit("subscriber.confirmation_resent", "subscriber", found.id, message_id=message_id)
-    # Commits the message and its audit event together, then sends. No sign-up rate limits: every agent shares
-    # the council's IP address, and each resend is audited instead.
-    signups.send_queued(message_id)
-    flash("Confirmation sent", "success")
+    # Commits the message and its audit event together; the dispatcher sends it within a second. No sign-up rate
+    # limits: every agent shares the council's IP address, and each resend is audited instead.
+    signups.commit_queued()
+    flash("Confirmation queued: it goes out within a minute", "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
 

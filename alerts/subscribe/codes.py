@@ -24,6 +24,11 @@ def code_matches(secret_key: str, subscriber_id: int, code: str, stored_hash: st
     return hmac.compare_digest(hash_code(secret_key, subscriber_id, code), stored_hash)
 
 
+def issuance_digest(secret_key: str, issuance: str) -> str:
+    """What a subscriber row keeps of the client a code was sent for: never the session key itself."""
+    return hmac.new(secret_key.encode(), f"issuance:{issuance}".encode(), hashlib.sha256).hexdigest()[:64]
+
+
 def tidy_code(text: str) -> str:
     """People paste codes with spaces or dashes ("123 456")."""
     return "".join(ch for ch in text if not ch.isspace() and ch != "-")

@@ -14,9 +14,10 @@ import time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from limits import RateLimitItem, parse_many
+from limits import RateLimitItem, parse, parse_many
 
 from alerts.data import messages as message_data
+from alerts.data.subscribers import MAX_CODE_ATTEMPTS
 from alerts.extensions import limiter
 from alerts.models import Channel
 
@@ -91,3 +92,31 @@ def check_send(channel: Channel, contact: str, ip: str) -> None:
             raise Refused(reason, max(1, int(reset_at - time.time())))
     for _reason, item, identifiers in checks:
         strategy.hit(item, *identifiers)
+
+
+def _issuance_limit() -> RateLimitItem:
+    # An issuance key is new with every code sent, so a day's window only outlives the code: it never resets early.
+    return parse(f"{MAX_CODE_ATTEMPTS} per day")
+
+
+def count_code_guess(contact: str, issuance: str) -> bool:
+    """Count one guess at a code for `contact` by the client holding `issuance` (the key of the code it was
+    sent); False, counting nothing, once the contact's or the issuance's allowance is spent.
+
+    Counted alike whether the contact is signed up, pending or unknown, so running out tells nobody which it is.
+    The per-client allowance (CODE_ATTEMPT_LIMITS_PER_IP) is the `code_attempts` limit on the views.
+    """
+    checks = [(item, ("code-contact", _digest(contact))) for item in _limits("CODE_ATTEMPT_LIMITS_PER_CONTACT")]
+    checks.append((_issuance_limit(), ("code-issuance", _digest(issuance))))
+    strategy = limiter.limiter
+    if not all(strategy.test(item, *identifiers) for item, identifiers in checks):
+        log.warning("code guess refused: too many tries for one contact or one code")
+        return False
+    for item, identifiers in checks:
+        strategy.hit(item, *identifiers)
+    return True
+
+
+def code_guesses_left(issuance: str) -> int:
+    """Tries left on the code sent for `issuance`: mirrors the code's own tries for any contact, known or not."""
+    return limiter.limiter.get_window_stats(_issuance_limit(), "code-issuance", _digest(issuance)).remaining

@@ -1,15 +1,16 @@
 """Signing up, confirming and getting back to the manage page: the rules the pages and the JSON API share.
 
-Every message here goes through the outbox (queued, committed, then sent at once by `send_now`), so a Notify
-outage leaves it queued for the dispatcher rather than lost. `send_now` releases the database session, so these
-functions return ids and plain values, never models.
+Every message here is queued in the outbox at the top priority and committed; the dispatcher sends it within a
+second. Nothing here waits on Notify, so a slow or failing Notify can never stall a resident's page (issue 13).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
+import hmac
 import logging
+import secrets
+import time
 from dataclasses import dataclass
 
 from flask import current_app
@@ -20,7 +21,6 @@ from alerts.data import messages as message_data
 from alerts.data import reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
-from alerts.delivery.sender import send_now
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import (
     InvalidRecipient,
@@ -37,20 +37,21 @@ from alerts.subscribe import codes, defences
 
 log = logging.getLogger(__name__)
 
-CODE_LIFETIME = dt.timedelta(minutes=10)
+CODE_LIFETIME = subscriber_data.CODE_LIFETIME
 
 
 class CodeOutcome(enum.Enum):
     CORRECT = "correct"
     WRONG = "wrong"
     EXPIRED = "expired"
-    LOCKED = "locked"  # five wrong tries, or no code to check: a new one is needed
+    LOCKED = "locked"  # too many wrong tries for the code, the contact or the client: never saying which
 
 
 CODE_ERRORS = {
     CodeOutcome.WRONG: "The code is not correct. Check the text message and try again",
     CodeOutcome.EXPIRED: "The code has expired. Ask for a new code",
-    CodeOutcome.LOCKED: "You have entered the wrong code too many times, or it has been used. Ask for a new code",
+    CodeOutcome.LOCKED: ("You have entered the wrong code too many times, or it has been used. "
+                         "Ask for a new code, or try again later"),
 }
 
 
@@ -95,8 +96,18 @@ def known_service_ids() -> list[str]:
     return [service.id for service in reference.list_services()]
 
 
-def start_sign_up(sign_up: SignUp, *, ip: str) -> int:
-    """Check the defences, record the request and send its confirmation. Returns the subscriber id.
+def new_client_key() -> str:
+    """Names one client (a browser session) that codes are sent for and tried by (see `check_code`)."""
+    return secrets.token_urlsafe(16)
+
+
+def api_client(ip: str) -> str:
+    """The API has no session: its client is the caller's address."""
+    return f"api:{ip}"
+
+
+def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
+    """Check the defences, record the request and queue its confirmation. Returns the subscriber id.
 
     Raises defences.Refused, having stored and sent nothing.
     """
@@ -106,17 +117,19 @@ def start_sign_up(sign_up: SignUp, *, ip: str) -> int:
         source=sign_up.source, replaces=sign_up.replaces)
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
-    send_queued(queue_confirmation(subscriber_id))
+    queue_confirmation(subscriber_id, client=client)
+    commit_queued()
     return subscriber_id
 
 
-def resend_confirmation(subscriber_id: int, *, ip: str) -> bool:
+def resend_confirmation(subscriber_id: int, *, ip: str, client: str) -> bool:
     """Send a new code or link for a sign-up still waiting; False if there is none. Raises defences.Refused."""
     subscriber = _awaiting_confirmation(subscriber_id)
     if subscriber is None:
         return False
     defences.check_send(subscriber.channel, subscriber.contact or "", ip)
-    send_queued(queue_confirmation(subscriber_id))
+    queue_confirmation(subscriber_id, client=client)
+    commit_queued()
     return True
 
 
@@ -131,20 +144,26 @@ def _awaiting_confirmation(subscriber_id: int) -> Subscriber | None:
     return subscriber
 
 
-def queue_confirmation(subscriber_id: int) -> str:
+def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str | None:
     """Queue a fresh confirmation for a sign-up still waiting: a new code by text (replacing the old code and its
     tries) or a signed link by email. Returns the message id. Raises NothingToConfirm.
 
     The one place a confirmation is issued, for residents and the contact centre alike, so any code or link it
-    sends works on the resident's confirm page. The caller commits and sends (`send_queued`), so it can add its
+    sends works on the resident's confirm page. The caller commits (`commit_queued`), so it can add its
     own record, such as an audit event, to the same transaction. Checks no defences: the caller decides.
+    `client` is who the code is for (None: the contact centre, which sends a fresh code whatever is live). A
+    code still live for another client is not replaced and nothing is sent: the resident already has a working
+    code, and nobody else's request can take it away. Returns None then.
     """
     subscriber = _awaiting_confirmation(subscriber_id)
     if subscriber is None:
         raise NothingToConfirm("They have no sign-up waiting to be confirmed")
     contact = subscriber.contact or ""
     if subscriber.channel == Channel.SMS:
-        body = render_confirmation_sms(_new_code(subscriber))
+        code = _new_code(subscriber, client)
+        if code is None:
+            return None
+        body = render_confirmation_sms(code)
         message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
                                                     recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
@@ -155,46 +174,85 @@ def queue_confirmation(subscriber_id: int) -> str:
     return message.id
 
 
-def _new_code(subscriber: Subscriber) -> str:
+def _new_code(subscriber: Subscriber, client: str | None) -> str | None:
+    """A new code for `client`, or None while another client's code is still live (it is not replaced)."""
+    secret = current_app.config["SECRET_KEY"]
+    issued_to = codes.issuance_digest(secret, client) if client else None
+    live = (subscriber.code_hash is not None and subscriber.code_expires_at_utc is not None
+            and subscriber.code_expires_at_utc > utc_now()
+            and subscriber.code_attempts < subscriber_data.MAX_CODE_ATTEMPTS)
+    if client and live and subscriber.code_issued_to != issued_to:
+        log.info("subscriber %s: a code sent for another client is still live; not replaced", subscriber.id)
+        return None
     code = codes.new_code()
-    code_hash = codes.hash_code(current_app.config["SECRET_KEY"], subscriber.id, code)
-    subscriber_data.set_code(subscriber, code_hash, utc_now() + CODE_LIFETIME)
+    code_hash = codes.hash_code(secret, subscriber.id, code)
+    subscriber_data.set_code(subscriber, code_hash, utc_now() + CODE_LIFETIME, issued_to=issued_to)
     return code
 
 
-def send_queued(message_id: str) -> None:
-    """Commit the queued message, then send it at once: it stays queued for the dispatcher if Notify can't take it."""
+def commit_queued() -> None:
+    """Commit a queued message: the dispatcher claims top-priority messages first and sends it within a second.
+
+    Never sent from here: waiting on Notify inside a web request ties up its thread while Notify is slow, and the
+    time it takes would tell a prober whether a message went at all (whether a contact is signed up).
+    """
     subscriber_data.commit()
-    send_now(message_id)
 
 
-def check_code(subscriber_id: int, code: str) -> CodeOutcome:
-    """Spend one try of the subscriber's code. A correct code is used up."""
-    subscriber = subscriber_data.get_subscriber(subscriber_id)
-    if subscriber is None or subscriber.code_hash is None:
-        return CodeOutcome.LOCKED
-    if subscriber.code_expires_at_utc is None or subscriber.code_expires_at_utc <= utc_now():
-        subscriber_data.clear_code(subscriber)
-        subscriber_data.commit()
+def check_code(subscriber_id: int | None, contact: str, code: str, *, client: str,
+               issued_at: float | None = None) -> CodeOutcome:
+    """Check one guess by `client` at the code sent to `contact`.
+
+    Same answer, same work, whoever the contact is (issue 14): a guess counts against the contact's allowance
+    and the tries of the code this client asked for (and the client's own allowance, on the views) whether the
+    contact is signed up, pending or unknown, and the answer only says "wrong" or "too many tries". A contact
+    with no live code (`subscriber_id` None, or no code) gets the same hash computed and touches nothing. Only the
+    client a code was sent for spends that code's own tries, so nobody's guesses can use up a resident's code;
+    anyone holding the right code may use it. `issued_at` (time.time() when this client's code was sent) lets
+    pages say "expired" alike for everyone.
+    """
+    if issued_at is not None and time.time() - issued_at > CODE_LIFETIME.total_seconds():
         return CodeOutcome.EXPIRED
-    if not subscriber_data.use_code_attempt(subscriber_id):
+    tries = f"{client}:{contact}:{issued_at or ''}"  # the tries of the code this client asked for
+    if not defences.count_code_guess(contact, tries):
         return CodeOutcome.LOCKED
-    subscriber = subscriber_data.get_subscriber(subscriber_id)
-    assert subscriber is not None and subscriber.code_hash is not None
-    if codes.code_matches(current_app.config["SECRET_KEY"], subscriber_id, codes.tidy_code(code), subscriber.code_hash):
+    secret = current_app.config["SECRET_KEY"]
+    tidy = codes.tidy_code(code)
+    subscriber = subscriber_data.get_subscriber(subscriber_id) if subscriber_id is not None else None
+    if subscriber is None or subscriber.code_hash is None or subscriber.code_expires_at_utc is None or (
+            subscriber.code_expires_at_utc <= utc_now()):
+        codes.code_matches(secret, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
+        return _wrong_code(tries)
+    issuer = subscriber.code_issued_to is not None and hmac.compare_digest(
+        subscriber.code_issued_to, codes.issuance_digest(secret, client))
+    if issuer and not subscriber_data.use_code_attempt(subscriber.id):
+        return CodeOutcome.LOCKED
+    subscriber = subscriber_data.get_subscriber(subscriber.id)
+    if subscriber is None or subscriber.code_hash is None:
+        return _wrong_code(tries)  # used or replaced meanwhile
+    if codes.code_matches(secret, subscriber.id, tidy, subscriber.code_hash):
         subscriber_data.clear_code(subscriber)
         subscriber_data.commit()
         return CodeOutcome.CORRECT
-    if subscriber.code_attempts >= subscriber_data.MAX_CODE_ATTEMPTS:
+    if issuer and subscriber.code_attempts >= subscriber_data.MAX_CODE_ATTEMPTS:
         subscriber_data.clear_code(subscriber)
         subscriber_data.commit()
-        log.warning("subscriber %s: code locked after %s wrong tries", subscriber_id, subscriber.code_attempts)
-        return CodeOutcome.LOCKED
-    return CodeOutcome.WRONG
+        log.warning("subscriber %s: code locked after %s wrong tries", subscriber.id, subscriber.code_attempts)
+    return _wrong_code(tries)
 
 
-def confirm_with_code(subscriber_id: int, code: str) -> CodeOutcome:
-    outcome = check_code(subscriber_id, code)
+_NO_CODE_HASH = "0" * 64
+
+
+def _wrong_code(tries: str) -> CodeOutcome:
+    return CodeOutcome.LOCKED if defences.code_guesses_left(tries) <= 0 else CodeOutcome.WRONG
+
+
+def confirm_with_code(subscriber_id: int, code: str, *, client: str, issued_at: float | None) -> CodeOutcome:
+    """Confirm the sign-up this client started (its id is in the client's session) with the texted code."""
+    subscriber = subscriber_data.get_subscriber(subscriber_id)
+    contact = subscriber.contact if subscriber is not None and subscriber.contact else f"subscriber:{subscriber_id}"
+    outcome = check_code(subscriber_id, contact, code, client=client, issued_at=issued_at)
     if outcome == CodeOutcome.CORRECT:
         subscriber = subscriber_data.get_subscriber(subscriber_id)
         assert subscriber is not None
@@ -204,17 +262,34 @@ def confirm_with_code(subscriber_id: int, code: str) -> CodeOutcome:
     return outcome
 
 
+def confirm_text_sign_up(contact: str, code: str, *, ip: str) -> int | None:
+    """The API's confirm call: the subscriber id once a pending text sign-up is confirmed, else None.
+
+    One answer for a wrong code, an expired one, a contact already confirmed and one never seen: the API can't
+    be used to learn who has signed up, or who is signing up.
+    """
+    subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
+    pending_id = subscriber.id if subscriber is not None and subscriber.pending_request is not None else None
+    outcome = check_code(pending_id, contact, code, client=api_client(ip))
+    if outcome == CodeOutcome.LOCKED:
+        raise CodeLocked
+    if outcome != CodeOutcome.CORRECT or pending_id is None:
+        return None
+    subscriber = subscriber_data.get_subscriber(pending_id)
+    assert subscriber is not None
+    subscriber_data.confirm_subscriber(subscriber)
+    subscriber_data.commit()
+    log.info("subscriber %s confirmed by code through the API", pending_id)
+    return pending_id
+
+
+class CodeLocked(Exception):
+    """Too many wrong tries: for this code, this contact or this client (never saying which)."""
+
+
 def token_version(subscriber_id: int) -> int | None:
     subscriber = subscriber_data.get_subscriber(subscriber_id)
     return subscriber.token_version if subscriber else None
-
-
-def pending_text_sign_up(contact: str) -> int | None:
-    """The subscriber id of a text sign-up waiting for its code, for the API's confirm call."""
-    subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
-    if subscriber is None or subscriber.pending_request is None:
-        return None
-    return subscriber.id
 
 
 def confirm_email(token: str) -> int | None:
@@ -234,39 +309,48 @@ def confirm_email(token: str) -> int | None:
     return subscriber.id
 
 
-def send_manage_access(channel: Channel, contact: str, *, ip: str) -> None:
-    """Email a fresh manage link, or text a security code, to a confirmed contact. Raises defences.Refused.
+def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) -> None:
+    """Queue a fresh manage link by email, or a security code by text, for a confirmed contact.
+    Raises defences.Refused.
 
-    Says nothing about whether the contact is signed up: the page is the same either way, and the limits count
-    the attempt either way, so this can't be used to find out who gets alerts.
+    Says nothing about whether the contact is signed up: the page is the same either way, the limits count the
+    attempt either way, and nothing waits on Notify, so neither the answer nor its time tells who gets alerts.
     """
     defences.check_send(channel, contact, ip)
     subscriber = subscriber_data.find_subscriber(channel, contact)
     if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
+        # The same work as a real send, short of storing it: a code made and hashed, a message rendered.
+        decoy = codes.new_code()
+        codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
+        render_manage_link_sms(decoy) if channel == Channel.SMS else render_manage_link_email(links.manage_url(0, 0))
         log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
         return
     if channel == Channel.SMS:
-        body = render_manage_link_sms(_new_code(subscriber))
-        message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
-                                                    recipient=contact, body=body, subscriber_id=subscriber.id)
+        code = _new_code(subscriber, client)
+        if code is None:
+            return
+        body = render_manage_link_sms(code)
+        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
+                                          recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
         email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version))
-        message = message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
-                                                    recipient=contact, subject=email.subject, body=email.body,
-                                                    subscriber_id=subscriber.id)
-    send_queued(message.id)
+        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
+                                          recipient=contact, subject=email.subject, body=email.body,
+                                          subscriber_id=subscriber.id)
+    commit_queued()
 
 
-def manage_path_for_code(contact: str, code: str) -> tuple[CodeOutcome, str | None]:
+def manage_path_for_code(contact: str, code: str, *, client: str,
+                         issued_at: float | None) -> tuple[CodeOutcome, str | None]:
     """Check a security code texted by `send_manage_access`; on success, the path of the manage page."""
     subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
-    if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
-        return CodeOutcome.WRONG, None  # the same answer as a wrong code: no hint who is signed up
-    subscriber_id, version = subscriber.id, subscriber.token_version
-    outcome = check_code(subscriber_id, code)
-    if outcome != CodeOutcome.CORRECT:
+    managed = subscriber is not None and subscriber.status in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED)
+    subscriber_id = subscriber.id if subscriber is not None and managed else None
+    outcome = check_code(subscriber_id, contact, code, client=client, issued_at=issued_at)
+    if outcome != CodeOutcome.CORRECT or subscriber_id is None:
         return outcome, None
-    return outcome, "/manage/" + links.make_token(links.MANAGE, subscriber_id, version)
+    version = token_version(subscriber_id)
+    return outcome, "/manage/" + links.make_token(links.MANAGE, subscriber_id, version or 0)
 
 
 def validate_api_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]]:

@@ -34,6 +34,8 @@ subscribe = Blueprint("subscribe", __name__)
 JOURNEY = "subscribe"  # the answers so far
 PENDING = "subscribe_pending"  # the sign-up waiting for its code or link: id, channel, masked contact
 MANAGE_CONTACT = "manage_contact"  # the number a security code was texted to
+MANAGE_SENT_AT = "manage_code_sent_at"  # when that code was sent (time.time())
+CLIENT = "code_client"  # who this browser is to the codes it asks for and tries (signups.check_code)
 
 ViewResult = str | tuple[str, int] | BaseResponse
 
@@ -58,6 +60,19 @@ def _refused(error: Refused) -> tuple[str, int]:
     if error.reason == "sms-budget":
         return render_template("subscribe/sms_paused.html"), 429
     return render_template("errors/429.html", retry_after_minutes=error.retry_after_minutes), 429
+
+
+def _client() -> str:
+    """This browser's key for the codes it asks for: only its own wrong guesses spend a code it was sent."""
+    if not isinstance(session.get(CLIENT), str):
+        session[CLIENT] = signups.new_client_key()
+    return str(session[CLIENT])
+
+
+def _pending_for(subscriber_id: int, channel: Channel, contact: str) -> dict[str, Any]:
+    """What the session keeps of a sign-up waiting for its code or link."""
+    return {"id": subscriber_id, "channel": channel.value, "masked": signups.masked(channel, contact),
+            "issued_at": time.time()}
 
 
 def _honeypot_page() -> tuple[str, int]:
@@ -180,12 +195,11 @@ def check_answers() -> ViewResult:
         sign_up = SignUp(channel=channel, contact=journey["contact"], areas=_areas(journey),
                          service_ids=journey.get("services"), source="web")
         try:
-            subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address())
+            subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
         except Refused as error:
             return _refused(error)
         session.pop(JOURNEY, None)
-        session[PENDING] = {"id": subscriber_id, "channel": channel.value,
-                            "masked": signups.masked(channel, sign_up.contact)}
+        session[PENDING] = _pending_for(subscriber_id, channel, sign_up.contact)
         return redirect(url_for("subscribe.confirm_code" if channel == Channel.SMS else "subscribe.check_email"))
     services = journey.get("services")
     service_names = ([s.name for s in reference.list_services() if s.id in services] if services is not None
@@ -210,7 +224,8 @@ def confirm_code() -> ViewResult:
         return redirect(url_for("subscribe.start"))
     form = CodeForm()
     if form.validate_on_submit():
-        outcome = signups.confirm_with_code(pending["id"], form.code.data or "")
+        outcome = signups.confirm_with_code(pending["id"], form.code.data or "", client=_client(),
+                                            issued_at=pending.get("issued_at"))
         if outcome == CodeOutcome.CORRECT:
             session.pop(PENDING, None)
             session["subscribe_done"] = pending
@@ -226,12 +241,13 @@ def confirm_resend() -> ViewResult:
     if pending is None or not ConfirmForm().validate_on_submit():
         return redirect(url_for("subscribe.start"))
     try:
-        sent = signups.resend_confirmation(pending["id"], ip=get_remote_address())
+        sent = signups.resend_confirmation(pending["id"], ip=get_remote_address(), client=_client())
     except Refused as error:
         return _refused(error)
     if not sent:
         session.pop(PENDING, None)
         return redirect(url_for("subscribe.start"))
+    session[PENDING] = {**pending, "issued_at": time.time()}
     session["subscribe_resent"] = True
     return redirect(url_for("subscribe.confirm_code" if pending["channel"] == "sms" else "subscribe.check_email"))
 
@@ -280,11 +296,12 @@ def find_manage() -> ViewResult:
         return _honeypot_page()
     if form.validate_on_submit() and form.channel and form.normalised:
         try:
-            signups.send_manage_access(form.channel, form.normalised, ip=get_remote_address())
+            signups.send_manage_access(form.channel, form.normalised, ip=get_remote_address(), client=_client())
         except Refused as error:
             return _refused(error)
         if form.channel == Channel.SMS:
             session[MANAGE_CONTACT] = form.normalised
+            session[MANAGE_SENT_AT] = time.time()
             return redirect(url_for("subscribe.manage_code"))
         return redirect(url_for("subscribe.manage_link_sent"))
     return render_template("subscribe/find_manage.html", form=form)
@@ -303,9 +320,12 @@ def manage_code() -> ViewResult:
         return redirect(url_for("subscribe.find_manage"))
     form = CodeForm()
     if form.validate_on_submit():
-        outcome, path = signups.manage_path_for_code(contact, form.code.data or "")
+        sent_at = session.get(MANAGE_SENT_AT)
+        outcome, path = signups.manage_path_for_code(contact, form.code.data or "", client=_client(),
+                                                     issued_at=sent_at if isinstance(sent_at, float) else None)
         if path:
             session.pop(MANAGE_CONTACT, None)
+            session.pop(MANAGE_SENT_AT, None)
             return redirect(path)
         form.code.errors = [CODE_ERRORS[outcome]]
     return render_template("subscribe/manage_code.html", form=form, masked=signups.masked(Channel.SMS, contact),
@@ -324,12 +344,17 @@ def _subscriber_for(purpose: str, token: str) -> Subscriber | None:
 
 
 def _managed(token: str) -> Subscriber | BaseResponse | tuple[str, int]:
-    subscriber = _subscriber_for(links.MANAGE, token)
-    if subscriber is None:
+    try:
+        found = links.read_token(links.MANAGE, token)
+    except links.InvalidToken:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
-        return render_template("subscribe/unsubscribed.html", already=True)
-    if subscriber.status == SubscriberStatus.PENDING:
+        # The link stopped working with the subscription: it says so, and shows or changes nothing.
+        return render_template("subscribe/unsubscribed.html", already=True), 200
+    if subscriber.token_version != found.version:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     return subscriber
 
@@ -428,11 +453,10 @@ def manage_contact(token: str) -> ViewResult:
                          service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
                          source="web", replaces=subscriber.id)
         try:
-            subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address())
+            subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=_client())
         except Refused as error:
             return _refused(error)
-        session[PENDING] = {"id": subscriber_id, "channel": channel.value,
-                            "masked": signups.masked(channel, sign_up.contact)}
+        session[PENDING] = _pending_for(subscriber_id, channel, sign_up.contact)
         return redirect(url_for("subscribe.confirm_code" if channel == Channel.SMS else "subscribe.check_email"))
     return render_template("subscribe/contact.html", form=form, channel=channel,
                            back_url=url_for("subscribe.manage_channel", token=token))

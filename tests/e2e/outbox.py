@@ -31,7 +31,9 @@ def latest(contact: str, kind: MessageKind) -> Message:
     found = [message for message in messages_to(contact) if message.kind == kind]
     assert found, f"no {kind} message to {contact} in the outbox"
     message = found[0]
-    assert message.status == MessageStatus.NOT_SENT, "tests run without a Notify key: the local outbox records it"
+    # Pages only queue (nothing in a request waits on Notify); no dispatcher runs beside the live server, so the
+    # message is read from the outbox as queued, or as not sent if a dispatcher ran without a Notify key.
+    assert message.status in (MessageStatus.QUEUED, MessageStatus.NOT_SENT), message.status
     return message
 
 

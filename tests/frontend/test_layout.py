@@ -131,9 +131,17 @@ def layout_app() -> Flask:
             "csp_nonce": NONCE,
             "service_name": SERVICE_NAME,
             "has_endpoint": lambda name: name in app.view_functions,
+            "periods": default_privacy_periods(),  # the privacy notice's view passes these
         }
 
     return app
+
+
+def default_privacy_periods() -> Any:
+    from alerts.data.retention import PrivacyPeriods
+    from config.settings import Config
+
+    return PrivacyPeriods.from_config({name: getattr(Config, name) for name in dir(Config) if name.isupper()})
 
 
 @pytest.fixture
@@ -403,7 +411,7 @@ def test_the_privacy_notice_states_retention_and_lawful_bases(render: Callable[.
         "after 24 hours",
         "28 days later",
         "after 7 days",
-        "for 2 years",
+        "for 730 days (2 years)",
         "0303 123 1113",
     ):
         assert expected in text

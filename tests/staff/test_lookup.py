@@ -11,6 +11,7 @@ from alerts.models import (
     Subscriber,
     SubscriberStatus,
 )
+from alerts.models.messages import PRIORITY_CONFIRMATION
 from tests.staff.conftest import post_form
 
 
@@ -77,14 +78,16 @@ def test_viewing_a_subscriber_shows_messages_and_is_audited(client_request, sign
     assert audit_actions() == [("subscriber.viewed", str(subscriber.id))]
 
 
-def test_resending_a_confirmation_queues_and_sends_it(client_request, sign_in_as, factories) -> None:
+def test_resending_a_confirmation_queues_it_at_top_priority_for_the_dispatcher(client_request, sign_in_as,
+                                                                             factories) -> None:
     sign_in_as(Role.CONTACT_CENTRE)
     subscriber = factories.SubscriberFactory(contact="new@example.com", pending=True)
     page = client_request.get(f"/staff/lookup/subscribers/{subscriber.public_id}")
     assert page.select("form[action$='/resend-confirmation'] button")[0].get_text(strip=True) == "Resend confirmation"
     post_form(client_request, f"/staff/lookup/subscribers/{subscriber.public_id}/resend-confirmation", {})
     message = db.session.scalar(select(Message).where(Message.subscriber_id == subscriber.id))
-    assert message.kind == MessageKind.CONFIRMATION and message.status == MessageStatus.NOT_SENT
+    assert message.kind == MessageKind.CONFIRMATION and message.status == MessageStatus.QUEUED
+    assert message.priority == PRIORITY_CONFIRMATION, "nothing in a web request waits on Notify"
     assert "http://localhost/subscribe/confirm-email/" in message.body
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "subscriber.confirmation_resent"))
     assert (event.target_id, event.details) == (str(subscriber.id), {"message_id": message.id})

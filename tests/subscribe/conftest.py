@@ -12,7 +12,9 @@ import pytest
 import responses
 from flask import Flask
 
+from alerts.delivery.dispatcher import Dispatcher
 from alerts.delivery.gateway import reset_gateway
+from alerts.extensions import db
 from tests.pages import Page, PageClient
 
 API_KEY = "test_key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -23,14 +25,28 @@ EMAIL_URL = f"{NOTIFY}/v2/notifications/email"
 ALL_SERVICES = ["adult-social-care", "bins-and-recycling"]  # a sample; the journey default is every service
 
 
-class NotifyMock:
-    """Every request our code makes to Notify, as parsed JSON bodies, with the URL it went to."""
+def dispatch_queued(app: Flask) -> int:
+    """Run the dispatcher until nothing is due, as the worker process does within a second of a page queueing a
+    message: pages only queue, so what a resident "receives" is what the dispatcher sent."""
+    dispatcher = Dispatcher(app, concurrency=1)
+    try:
+        return dispatcher.run_until_idle(expand=False)
+    finally:
+        dispatcher.close()
+        db.session.expire_all()
 
-    def __init__(self, mock: responses.RequestsMock) -> None:
+
+class NotifyMock:
+    """Every request our code makes to Notify, as parsed JSON bodies, with the URL it went to. Reading them first
+    lets the dispatcher send whatever pages have queued."""
+
+    def __init__(self, mock: responses.RequestsMock, app: Flask) -> None:
         self.mock = mock
+        self.app = app
 
     @property
     def requests(self) -> list[tuple[str, dict[str, Any]]]:
+        dispatch_queued(self.app)
         return [(call.request.url, json.loads(call.request.body)) for call in self.mock.calls]
 
     def texts(self) -> list[dict[str, Any]]:
@@ -83,7 +99,7 @@ def notify(app: Flask) -> Iterator[NotifyMock]:
         with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
             mock.add_callback(responses.POST, SMS_URL, callback=_accepted)
             mock.add_callback(responses.POST, EMAIL_URL, callback=_accepted)
-            yield NotifyMock(mock)
+            yield NotifyMock(mock, app)
     finally:
         app.config["NOTIFY_API_KEY"] = None
         reset_gateway(app)

@@ -55,7 +55,8 @@ def test_an_api_text_sign_up_is_accepted_and_confirmed_with_the_code(client, not
 def test_the_api_confirm_does_not_say_whether_a_number_signed_up(client) -> None:
     response = post(client, "/api/v1/subscriptions/confirm", {"contact": "07700 900982", "code": "123456"})
     assert response.status_code == 422
-    assert response.json["errors"] == {"code": "The code is not correct. Check the text message and try again"}
+    assert response.json["errors"] == {
+        "code": "The code is not correct, or it has expired. Check the text message, or ask for a new code"}
 
 
 def test_the_api_shares_the_limits_and_refuses_with_429_problem_json(client, notify, app) -> None:
