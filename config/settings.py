@@ -126,6 +126,20 @@ class Config:
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
+    # Issue 15 — texts, cost and insight.
+    # The number residents can reply to (Notify's inbound number). Set: texts end "Reply STOP to stop"; unset: they
+    # come from a sender name that takes no replies, so the line would be a false promise.
+    NOTIFY_INBOUND_SMS_NUMBER = os.environ.get("NOTIFY_INBOUND_SMS_NUMBER", "")
+    # Price per text fragment in pence, before VAT. GOV.UK Notify's pricing page
+    # (https://www.notifications.service.gov.uk/pricing) gave 1.97p + VAT from 1 April 2024; the project's Notify
+    # notes (shared/reference/notify.md) give the fragment rules but no price, so check the page when it changes.
+    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE", "1.97")
+    # Free text fragments a year per Notify service (same page, same date; the allowance depends on the kind of
+    # organisation — set the council's own).
+    NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)
+    # /s/<code>: a resident taps it a few times; anyone walking codes is stopped long before a guess could land.
+    SHORT_LINK_LIMITS_PER_IP = os.environ.get("SHORT_LINK_LIMITS_PER_IP", "30 per minute;300 per day")
+
     # Issue 11: staff need a second factor (TOTP) before any staff page. On in production; development and tests
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)
