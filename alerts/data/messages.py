@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 
+from alerts.data import insight
 from alerts.extensions import db
 from alerts.models import (
     ALL_CHANNELS,
@@ -354,6 +355,7 @@ def _count_towards_suspension(message: Message, *, previous: str | None, status:
         subscriber.status == SubscriberStatus.CONFIRMED
     ):
         subscriber.status = SubscriberStatus.SUSPENDED
+        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.SUSPENDED)  # issue 15
         subscriber.suspended_at_utc = utc_now()
         subscriber.suspended_reason = (
             f"GOV.UK Notify reported {subscriber.permanent_failures} permanent failures in a row: the "

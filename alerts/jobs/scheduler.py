@@ -79,7 +79,19 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
         # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
         Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
+        # Issue 15: hourly, each run replacing the day's snapshot, so insight is never more than an hour behind.
+        Job("rollup-insight", rollup_insight_job(app), "cron", {"minute": 5}),
     ]
+
+
+def rollup_insight_job(app: Flask) -> Callable[[], None]:
+    def rollup() -> None:
+        from alerts.data.insight import roll_up
+
+        with app.app_context():
+            log.info("rolled up insight: %s notices summarised", roll_up())
+
+    return rollup
 
 
 def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:

@@ -6,6 +6,7 @@ from alerts.models.base import Base, utc_now
 from alerts.models.delivery import ALL_CHANNELS, ChannelHold, RateBucket
 from alerts.models.fanouts import Fanout, FanoutStatus
 from alerts.models.feeds import FeedSource, WeatherWarning
+from alerts.models.insight import InsightCount, NoticeDelivery
 from alerts.models.messages import Message, MessageKind, MessageStatus
 from alerts.models.notices import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind, notice_areas
 from alerts.models.operations import Heartbeat
@@ -14,9 +15,40 @@ from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, Sig
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "Fanout", "FanoutStatus",
-    "FeedSource", "Heartbeat", "Impact", "Message", "MessageKind", "MessageStatus", "Notice", "NoticeStatus",
-    "NoticeUpdate", "PasswordReset", "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service",
-    "SignInThrottle", "StaffUser", "Subscriber", "SubscriberStatus",
-    "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "subscriber_services", "utc_now",
+    "ALL_CHANNELS",
+    "ApiToken",
+    "Area",
+    "AuditEvent",
+    "Base",
+    "Channel",
+    "ChannelHold",
+    "Fanout",
+    "FanoutStatus",
+    "FeedSource",
+    "Heartbeat",
+    "Impact",
+    "InsightCount",
+    "Message",
+    "MessageKind",
+    "MessageStatus",
+    "Notice",
+    "NoticeDelivery",
+    "NoticeStatus",
+    "NoticeUpdate",
+    "PasswordReset",
+    "PostcodeLookup",
+    "RateBucket",
+    "RecoveryCode",
+    "Role",
+    "Service",
+    "SignInThrottle",
+    "StaffUser",
+    "Subscriber",
+    "SubscriberStatus",
+    "Subscription",
+    "UpdateKind",
+    "WeatherWarning",
+    "notice_areas",
+    "subscriber_services",
+    "utc_now",
 ]

@@ -26,7 +26,7 @@ from alerts.formatting import LONDON
 from alerts.models import Impact, Role
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
-                SelectChoice(Role.ADMIN.value, "Admin")]
+                SelectChoice(Role.MANAGER.value, "Service manager"), SelectChoice(Role.ADMIN.value, "Admin")]
 IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, "Minor: delays"),
                   SelectChoice(Impact.MAJOR.value, "Major: partly closed"),
                   SelectChoice(Impact.SEVERE.value, "Severe: suspended or closed")]
@@ -209,7 +209,7 @@ class RoleForm(FlaskForm):
 class ApiTokenForm(FlaskForm):
     name = StringField("Name", widget=GovTextInput(), description="The system that will use it, for example Highways",
                        validators=[DataRequired("Enter a name"), Length(max=200)])
-    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES[:1] + ROLE_CHOICES[2:], default="officer",
+    role = RadioField("Role", widget=GovRadioInput(), choices=[ROLE_CHOICES[0], ROLE_CHOICES[-1]], default="officer",
                       validators=[InputRequired("Select a role")])
     submit = SubmitField("Create token", widget=GovSubmitInput())
 
