@@ -180,9 +180,11 @@ def dispatch(once: bool) -> None:
 @click.command("reconcile-receipts")
 def reconcile_receipts() -> None:
     """Ask Notify about messages still `sent` an hour on (a receipt may have been lost)."""
+    from alerts.delivery.costs import record_costs
     from alerts.delivery.receipts import reconcile_sent_messages
 
     changed = reconcile_sent_messages(current_app._get_current_object())  # type: ignore[attr-defined]
+    record_costs(current_app._get_current_object())  # type: ignore[attr-defined]  # issue 15
     click.echo(f"{changed} messages updated from Notify.")
 @click.command("ingest-feeds")
 @click.option("--due-only", is_flag=True,

@@ -130,10 +130,11 @@ class Config:
     # The number residents can reply to (Notify's inbound number). Set: texts end "Reply STOP to stop"; unset: they
     # come from a sender name that takes no replies, so the line would be a false promise.
     NOTIFY_INBOUND_SMS_NUMBER = os.environ.get("NOTIFY_INBOUND_SMS_NUMBER", "")
-    # Price per text fragment in pence, before VAT. GOV.UK Notify's pricing page
-    # (https://www.notifications.service.gov.uk/pricing) gave 1.97p + VAT from 1 April 2024; the project's Notify
-    # notes (shared/reference/notify.md) give the fragment rules but no price, so check the page when it changes.
-    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE", "1.97")
+    # Price per text fragment in pence, before VAT: the rate GOV.UK Notify publishes on its pricing page
+    # (https://www.notifications.service.gov.uk/pricing), 2.27p from 1 April 2025 — the same sms_rate the project's
+    # Notify simulator returns (bench/notify_simulator/store.py). shared/reference/notify.md gives the fragment rules
+    # and `cost_in_pounds` but no price, so check the page each April.
+    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE", "2.27")
     # Free text fragments a year per Notify service (same page, same date; the allowance depends on the kind of
     # organisation — set the council's own).
     NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)

@@ -46,13 +46,18 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
 def delivery_jobs(app: Flask) -> list[Job]:
     """The dispatcher's own loop thread (expands fan-outs and sends; polls every 0.5 s) and the reconcile job
     for lost receipts."""
+    from alerts.delivery.costs import record_costs
     from alerts.delivery.dispatcher import Dispatcher
     from alerts.delivery.receipts import reconcile_sent_messages
+
+    def reconcile() -> None:
+        reconcile_sent_messages(app)
+        record_costs(app)  # issue 15: what each text cost, from Notify itself
 
     dispatcher = Dispatcher(app)
     return [
         Job("dispatch", dispatcher.run_forever, "date", {}, stop=dispatcher.stop),
-        Job("reconcile-receipts", lambda: reconcile_sent_messages(app), "interval", {"minutes": 10}),
+        Job("reconcile-receipts", reconcile, "interval", {"minutes": 10}),
     ]
 def purge_personal_data_job(app: Flask) -> Callable[[], None]:
     def purge() -> None:

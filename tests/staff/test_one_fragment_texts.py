@@ -73,7 +73,7 @@ def test_the_officer_sees_the_cost_of_the_texts_before_publishing(client_request
     page = client_request.get(f"/staff/notices/{notice.id}")
 
     cost = page.soup.select_one("#sms-cost").get_text(" ", strip=True)
-    assert "3 texts × 1 fragment × 1.97p = £0.06 plus VAT" in cost
+    assert "3 texts × 1 fragment × 2.27p = £0.07 plus VAT" in cost
     assert "0.0% of the year’s free allowance of 10,000 text messages" in cost
     assert page.soup.select_one("#sms-over") is None
 
