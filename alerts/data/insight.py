@@ -318,3 +318,47 @@ def _duration(seconds: int | None) -> str:
         return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
     hours, rest = divmod(seconds, 3600)
     return f"{hours} h {rest // 60} min"
+
+
+# Open statistics (GET /api/v1/statistics) -------------------------------------------------------------------------
+
+SUPPRESS_BELOW = 10  # DESIGN §4: any count under 10 is null with "suppressed": true, never exact
+
+
+def _open_count(count: int) -> dict[str, Any]:
+    return {"count": None, "suppressed": True} if count < SUPPRESS_BELOW else {"count": count, "suppressed": False}
+
+
+def open_statistics() -> dict[str, Any]:
+    """Aggregates safe to publish: subscriptions by area, service and channel (the latest rollup), and notices and
+    their reach by service and month. Small counts are suppressed so nobody can be singled out."""
+    areas, services = _names(Area), _names(Service)
+    as_of, by_channel = latest_snapshot(Metric.SUBSCRIBERS_BY_CHANNEL, today())
+    _, by_area = latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, today())
+    _, by_service = latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, today())
+    monthly: dict[tuple[str, str], list[int]] = {}
+    for published, service_id, audience in db.session.execute(
+            select(Notice.published_at_utc, Notice.service_id, NoticeDelivery.audience)
+            .outerjoin(NoticeDelivery, NoticeDelivery.notice_id == Notice.id)
+            .where(Notice.published_at_utc.is_not(None))):
+        month = published.astimezone(LONDON).strftime("%Y-%m")
+        totals = monthly.setdefault((month, service_id), [0, 0])
+        totals[0] += 1
+        totals[1] += audience or 0
+    return {
+        "subscriptions": {
+            "as_of": as_of.isoformat() if as_of else None,
+            "by_channel": [{"channel": channel, **_open_count(by_channel.get(channel, 0))}
+                           for channel in (str(Channel.EMAIL), str(Channel.SMS))],
+            "by_area": [{"area": {"id": area_id, "name": name}, **_open_count(by_area.get(area_id, 0))}
+                        for area_id, name in sorted(areas.items(), key=lambda kv: kv[1])],
+            "by_service": [{"service": {"id": service_id, "name": name}, **_open_count(by_service.get(service_id, 0))}
+                           for service_id, name in sorted(services.items(), key=lambda kv: kv[1])]
+                          + [{"service": {"id": ALL_SERVICES, "name": "All services"},
+                              **_open_count(by_service.get(ALL_SERVICES, 0))}],
+        },
+        "notices": [{"month": month, "service": {"id": service_id, "name": services.get(service_id, service_id)},
+                     "notices": _open_count(count), "reach": _open_count(reach)}
+                    for (month, service_id), (count, reach) in sorted(monthly.items())],
+        "suppression": f"Any count under {SUPPRESS_BELOW} is null with suppressed: true.",
+    }
