@@ -84,6 +84,12 @@ def privacy() -> str:
     return render_template("public/privacy.html", periods=retention.PrivacyPeriods.from_config(current_app.config))
 
 
+@public.get("/open-data")
+def open_data() -> str:
+    """Issue 15: the API, feeds, CAP and banner explained for people, with examples."""
+    return render_template("public/open_data.html")
+
+
 @public.get("/cookies")
 def cookies() -> str:
     return render_template("public/cookies.html")

@@ -44,3 +44,14 @@ def test_statistics_are_in_the_openapi_document(client) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["paths"]["/api/v1/statistics"]["get"]["operationId"] == "getStatistics"
     assert "Statistics" in document["components"]["schemas"]
+
+
+def test_the_open_data_page_explains_the_api_feeds_cap_and_banner_and_the_footer_links_it(client_request) -> None:
+    page = client_request.get("/open-data")
+
+    assert page.h1 == "Open data"
+    headings = [h.get_text(strip=True) for h in page.select("main h2")]
+    assert headings == ["API", "Feeds", "Common Alerting Protocol (CAP)", "Banner for partner websites"]
+    hrefs = {a["href"] for a in page.select("main a")}
+    assert {"/api/v1/statistics", "/api/v1/openapi.json", "/feeds/notices.atom", "/feeds/cap.atom"} <= hrefs
+    assert "/open-data" in {a["href"] for a in page.select(".govuk-footer a")}
