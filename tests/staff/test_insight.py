@@ -150,3 +150,23 @@ def test_an_admin_can_make_someone_a_service_manager(client_request, sign_in_as,
     post_form(client_request, f"/staff/users/{user.id}", {"role": "manager"}, token_from=f"/staff/users/{user.id}")
     db.session.expire_all()
     assert user.role == Role.MANAGER
+
+
+def test_the_check_page_reads_its_audience_from_the_kept_counts(client_request, sign_in_as, factories) -> None:
+    from tests.staff.test_notices import create_draft
+
+    sign_in_as(Role.OFFICER)
+    factories.SubscriberFactory(contact="a@example.com", area_ids=["weymouth"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900001", area_ids=["weymouth", "portland"])
+    factories.SubscriberFactory(contact="county@example.com", area_ids=["whole-county"])
+    insight.roll_up()
+    factories.SubscriberFactory(contact="after-the-rollup@example.com", area_ids=["weymouth"])
+    one_area = create_draft(client_request)
+    two_areas = create_draft(client_request, areas=["weymouth", "portland"])
+
+    page = client_request.get(f"/staff/notices/{one_area.id}")
+    assert page.soup.select_one("#audience-total").get_text(" ", strip=True).startswith("up to 2 emails and 1 text")
+    assert "hourly roll-up" in page.soup.select_one("#audience-as-of").get_text()
+    page = client_request.get(f"/staff/notices/{two_areas.id}")
+    assert sorted(row.get_text(" ", strip=True) for row in page.select("#audience tbody tr")) == [
+        "Portland 0 1", "Weymouth 1 1", "Whole county 1 0"]
