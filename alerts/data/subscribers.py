@@ -36,6 +36,52 @@ def find_subscriber(channel: Channel, contact: str) -> Subscriber | None:
     return db.session.scalar(select(Subscriber).where(Subscriber.channel == channel, Subscriber.contact == contact))
 
 
+@dataclass(frozen=True)
+class CodeHolder:
+    """Who a contact is, as far as checking a code needs: one narrow query, the same for any contact."""
+
+    subscriber_id: int
+    status: SubscriberStatus
+    pending: bool  # a sign-up or change is waiting for this contact to confirm
+
+
+@dataclass(frozen=True)
+class LiveCode:
+    subscriber_id: int
+    code_hash: str
+    expires_at: dt.datetime | None
+    issued_to: str | None
+    attempts: int
+
+
+def find_code_holder(channel: Channel, contact: str) -> CodeHolder | None:
+    row = db.session.execute(
+        select(Subscriber.id, Subscriber.status, Subscriber.pending_request.is_not(None))
+        .where(Subscriber.channel == channel, Subscriber.contact == contact)
+    ).first()
+    return CodeHolder(row[0], row[1], bool(row[2])) if row else None
+
+
+def get_code(subscriber_id: int) -> LiveCode | None:
+    """The subscriber's current code, if any. One narrow query whether or not there is one, so checking a guess
+    for a contact with no code does the same database work as checking one for a contact with a code."""
+    row = db.session.execute(
+        select(Subscriber.id, Subscriber.code_hash, Subscriber.code_expires_at_utc, Subscriber.code_issued_to,
+               Subscriber.code_attempts)
+        .where(Subscriber.id == subscriber_id, Subscriber.code_hash.is_not(None))
+    ).first()
+    return LiveCode(row[0], row[1], row[2], row[3], row[4]) if row else None
+
+
+def clear_code_of(subscriber_id: int) -> None:
+    """`clear_code` without loading the subscriber. The caller commits."""
+    db.session.execute(
+        update(Subscriber).where(Subscriber.id == subscriber_id)
+        .values(code_hash=None, code_expires_at_utc=None, code_issued_to=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoice], service_ids: list[str] | None,
                     source: str, replaces: int | None = None) -> Subscriber:
     """Record what a contact asked for, to apply once they confirm. `service_ids` None means every service.

@@ -218,26 +218,26 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
         return CodeOutcome.LOCKED
     secret = current_app.config["SECRET_KEY"]
     tidy = codes.tidy_code(code)
-    subscriber = subscriber_data.get_subscriber(subscriber_id) if subscriber_id is not None else None
-    if subscriber is None or subscriber.code_hash is None or subscriber.code_expires_at_utc is None or (
-            subscriber.code_expires_at_utc <= utc_now()):
+    # Id 0 is never a subscriber's: a contact with none costs the same query.
+    live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
+    if live is None or live.expires_at is None or live.expires_at <= utc_now():
         codes.code_matches(secret, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
         return _wrong_code(tries)
-    issuer = subscriber.code_issued_to is not None and hmac.compare_digest(
-        subscriber.code_issued_to, codes.issuance_digest(secret, client))
-    if issuer and not subscriber_data.use_code_attempt(subscriber.id):
-        return CodeOutcome.LOCKED
-    subscriber = subscriber_data.get_subscriber(subscriber.id)
-    if subscriber is None or subscriber.code_hash is None:
-        return _wrong_code(tries)  # used or replaced meanwhile
-    if codes.code_matches(secret, subscriber.id, tidy, subscriber.code_hash):
-        subscriber_data.clear_code(subscriber)
+    issuer = live.issued_to is not None and hmac.compare_digest(live.issued_to, codes.issuance_digest(secret, client))
+    if issuer:
+        if not subscriber_data.use_code_attempt(live.subscriber_id):
+            return CodeOutcome.LOCKED
+        live = subscriber_data.get_code(live.subscriber_id)
+        if live is None:
+            return _wrong_code(tries)  # used or replaced meanwhile
+    if codes.code_matches(secret, live.subscriber_id, tidy, live.code_hash):
+        subscriber_data.clear_code_of(live.subscriber_id)
         subscriber_data.commit()
         return CodeOutcome.CORRECT
-    if issuer and subscriber.code_attempts >= subscriber_data.MAX_CODE_ATTEMPTS:
-        subscriber_data.clear_code(subscriber)
+    if issuer and live.attempts >= subscriber_data.MAX_CODE_ATTEMPTS:
+        subscriber_data.clear_code_of(live.subscriber_id)
         subscriber_data.commit()
-        log.warning("subscriber %s: code locked after %s wrong tries", subscriber.id, subscriber.code_attempts)
+        log.warning("subscriber %s: code locked after %s wrong tries", live.subscriber_id, live.attempts)
     return _wrong_code(tries)
 
 
@@ -268,8 +268,8 @@ def confirm_text_sign_up(contact: str, code: str, *, ip: str) -> int | None:
     One answer for a wrong code, an expired one, a contact already confirmed and one never seen: the API can't
     be used to learn who has signed up, or who is signing up.
     """
-    subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
-    pending_id = subscriber.id if subscriber is not None and subscriber.pending_request is not None else None
+    holder = subscriber_data.find_code_holder(Channel.SMS, contact)
+    pending_id = holder.subscriber_id if holder is not None and holder.pending else None
     outcome = check_code(pending_id, contact, code, client=api_client(ip))
     if outcome == CodeOutcome.LOCKED:
         raise CodeLocked
@@ -343,9 +343,9 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
 def manage_path_for_code(contact: str, code: str, *, client: str,
                          issued_at: float | None) -> tuple[CodeOutcome, str | None]:
     """Check a security code texted by `send_manage_access`; on success, the path of the manage page."""
-    subscriber = subscriber_data.find_subscriber(Channel.SMS, contact)
-    managed = subscriber is not None and subscriber.status in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED)
-    subscriber_id = subscriber.id if subscriber is not None and managed else None
+    holder = subscriber_data.find_code_holder(Channel.SMS, contact)
+    managed = holder is not None and holder.status in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED)
+    subscriber_id = holder.subscriber_id if holder is not None and managed else None
     outcome = check_code(subscriber_id, contact, code, client=client, issued_at=issued_at)
     if outcome != CodeOutcome.CORRECT or subscriber_id is None:
         return outcome, None

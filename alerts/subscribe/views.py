@@ -332,17 +332,6 @@ def manage_code() -> ViewResult:
                            back_url=url_for("subscribe.find_manage"))
 
 
-def _subscriber_for(purpose: str, token: str) -> Subscriber | None:
-    try:
-        found = links.read_token(purpose, token)
-    except links.InvalidToken:
-        return None
-    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
-    if subscriber is None or subscriber.token_version != found.version or subscriber.contact is None:
-        return None
-    return subscriber
-
-
 def _managed(token: str) -> Subscriber | BaseResponse | tuple[str, int]:
     try:
         found = links.read_token(links.MANAGE, token)

@@ -34,15 +34,21 @@ def test_sign_up_answers_in_well_under_a_second_while_notify_takes_five(client_r
     try:
         with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
             mock.add_callback(responses.POST, SMS_URL, callback=_slow_notify)
+            client_request.get("/subscribe")
+            client_request.post_form("/subscribe", {"postcode": "DT4 7TA"}, 302)
+            client_request.post_form("/subscribe/postcodes", {"add_another": "no"}, 302)
+            client_request.post_form("/subscribe/services", {"services": ["schools"]}, 302)
+            client_request.post_form("/subscribe/how", {"channel": "sms"}, 302)
+            client_request.post_form("/subscribe/contact", {"contact": "07700 900982", "website": ""}, 302)
             started = time.monotonic()
-            walk_journey(client_request)
+            client_request.post_form("/subscribe/check", {}, 302)  # "Accept and send"
             elapsed = time.monotonic() - started
             assert len(mock.calls) == 0
     finally:
         app.config["NOTIFY_API_KEY"] = None
         reset_gateway(app)
-    # Generous: the whole journey (seven requests) against a Notify that would take 5 s for one call.
-    assert elapsed < 2.5, f"the journey took {elapsed:.2f}s"
+    # Generous for a shared machine; a request that waited on this Notify would take over 5 s.
+    assert elapsed < 1, f"Accept and send took {elapsed:.2f}s"
     message = db.session.query(Message).one()
     assert (message.status, message.priority, message.kind) == (
         MessageStatus.QUEUED, PRIORITY_CONFIRMATION, MessageKind.CONFIRMATION)

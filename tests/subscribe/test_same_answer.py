@@ -3,6 +3,7 @@ alerts, is signing up or is unknown, so nobody can find out whether a neighbour'
 
 from __future__ import annotations
 
+import datetime as dt
 import statistics
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from alerts.extensions import db
-from alerts.models import Channel, Message, Subscriber, SubscriberStatus
+from alerts.models import Channel, Message, Subscriber, SubscriberStatus, utc_now
 from tests.pages import PageClient
 from tests.subscribe.conftest import walk_journey
 
@@ -168,3 +169,27 @@ def test_asking_for_a_code_and_guessing_one_take_the_same_time_for_a_subscriber_
         ratio = max(subscriber, stranger) / min(subscriber, stranger)
         figures = f"subscriber {subscriber * 1000:.1f} ms, stranger {stranger * 1000:.1f} ms"
         assert ratio < 2, f"{measure.__name__}: {figures}"
+
+
+@pytest.mark.postgresql
+def test_the_api_confirm_takes_the_same_time_for_a_pending_sign_up_and_a_stranger(app, client, factories,
+                                                                                 config) -> None:
+    config["CODE_ATTEMPT_LIMITS_PER_CONTACT"] = "10000 per hour"
+    pending = [f"+447700900{500 + n}" for n in range(41)]
+    strangers = [f"+447700900{600 + n}" for n in range(41)]
+    for number in pending:
+        factories.SubscriberFactory(channel=Channel.SMS, contact=number, pending=True, code_hash="0" * 64,
+                                    code_expires_at_utc=utc_now() + dt.timedelta(minutes=10))
+
+    def confirm(number: str) -> float:
+        return _timed(lambda: client.post("/api/v1/subscriptions/confirm",
+                                          json={"contact": local(number), "code": "000000"}))
+
+    confirm(pending.pop()), confirm(strangers.pop())  # warm up
+    timings: dict[str, list[float]] = {"pending": [], "stranger": []}
+    for waiting, stranger in zip(pending, strangers, strict=True):
+        timings["pending"].append(confirm(waiting))
+        timings["stranger"].append(confirm(stranger))
+    waiting_median, stranger_median = statistics.median(timings["pending"]), statistics.median(timings["stranger"])
+    ratio = max(waiting_median, stranger_median) / min(waiting_median, stranger_median)
+    assert ratio < 2, f"pending {waiting_median * 1000:.1f} ms, stranger {stranger_median * 1000:.1f} ms"
