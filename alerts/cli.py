@@ -26,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reconcile_receipts)
     app.cli.add_command(ingest_feeds)
     app.cli.add_command(purge_personal_data)
+    app.cli.add_command(rollup_insight)  # issue 15
     from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS  # issue 11
     from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
 
@@ -179,9 +180,11 @@ def dispatch(once: bool) -> None:
 @click.command("reconcile-receipts")
 def reconcile_receipts() -> None:
     """Ask Notify about messages still `sent` an hour on (a receipt may have been lost)."""
+    from alerts.delivery.costs import record_costs
     from alerts.delivery.receipts import reconcile_sent_messages
 
     changed = reconcile_sent_messages(current_app._get_current_object())  # type: ignore[attr-defined]
+    record_costs(current_app._get_current_object())  # type: ignore[attr-defined]  # issue 15
     click.echo(f"{changed} messages updated from Notify.")
 @click.command("ingest-feeds")
 @click.option("--due-only", is_flag=True,
@@ -210,3 +213,11 @@ def purge_personal_data() -> None:
                f"{counts.message_recipients_erased} message recipients; audit addresses: "
                f"{counts.audit_addresses_truncated} shortened, {counts.audit_addresses_dropped} removed; "
                f"{counts.audit_events_deleted} audit records deleted.")
+
+
+@click.command("rollup-insight")
+def rollup_insight() -> None:
+    """Issue 15: snapshot today's subscriptions and summarise recent notices' delivery (the scheduler runs it)."""
+    from alerts.data.insight import roll_up
+
+    click.echo(f"Rolled up insight; {roll_up()} notices summarised")

@@ -147,6 +147,18 @@ class Config:
     # When the daily email digest goes (UK time): shown to the resident who chooses it.
     DIGEST_HOUR = _int("DIGEST_HOUR", 18)
 
+    # Issue 15 — texts, cost and insight.
+    # Price per text fragment in pence, before VAT: the rate GOV.UK Notify publishes on its pricing page
+    # (https://www.notifications.service.gov.uk/pricing), 2.27p from 1 April 2025 — the same sms_rate the project's
+    # Notify simulator returns (bench/notify_simulator/store.py). shared/reference/notify.md gives the fragment rules
+    # and `cost_in_pounds` but no price, so check the page each April.
+    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE", "2.27")
+    # Free text fragments a year per Notify service (same page, same date; the allowance depends on the kind of
+    # organisation — set the council's own).
+    NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)
+    # /s/<code>: a resident taps it a few times; anyone walking codes is stopped long before a guess could land.
+    SHORT_LINK_LIMITS_PER_IP = os.environ.get("SHORT_LINK_LIMITS_PER_IP", "30 per minute;300 per day")
+
     # Issue 11: staff need a second factor (TOTP) before any staff page. On in production; development and tests
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)

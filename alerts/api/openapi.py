@@ -167,6 +167,15 @@ def _read_document() -> dict[str, Any]:
                                        "responses": {"200": {"description": "Counts", "content": {
                                            "application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
                                            "304": {"description": "Not modified"}}}},
+            "/api/v1/statistics": {"get": {
+                "summary": "Open statistics: subscriptions by area, service and channel; notices and reach by "
+                           "service and month",
+                "description": "From counts rolled up every hour. Any count under 10 is null with "
+                               "\"suppressed\": true, never exact, so no resident can be singled out.",
+                "operationId": "getStatistics",
+                "responses": {"200": {"description": "Statistics", "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Statistics"}}}},
+                    "304": {"description": "Not modified"}}}},
             "/api/v1/subscriptions": {
                 "post": {
                     "summary": "Sign a resident up for alerts",
@@ -277,6 +286,26 @@ def _read_document() -> dict[str, Any]:
                     "status": {"const": "confirmed"}, "channel": {"type": "string"},
                     "manage_url": {"type": ["string", "null"], "format": "uri",
                                    "description": "Where the resident can change or stop their alerts"}}},
+                "Count": {"type": "object", "required": ["count", "suppressed"], "properties": {
+                    "count": {"type": ["integer", "null"], "minimum": 10},
+                    "suppressed": {"type": "boolean"}}},
+                "Statistics": {"type": "object", "required": ["subscriptions", "notices", "suppression"],
+                               "properties": {
+                    "subscriptions": {"type": "object", "properties": {
+                        "as_of": {"type": ["string", "null"], "format": "date"},
+                        "by_channel": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Count"}, {
+                            "type": "object", "properties": {"channel": {"enum": ["email", "sms"]}}}]}},
+                        "by_area": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Count"}, {
+                            "type": "object", "properties": {"area": {"$ref": "#/components/schemas/Area"}}}]}},
+                        "by_service": {"type": "array", "items": {"allOf": [{"$ref": "#/components/schemas/Count"}, {
+                            "type": "object", "properties": {"service": {"$ref": "#/components/schemas/Service"}}}]}},
+                    }},
+                    "notices": {"type": "array", "items": {"type": "object", "properties": {
+                        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        "service": {"$ref": "#/components/schemas/Service"},
+                        "notices": {"$ref": "#/components/schemas/Count"},
+                        "reach": {"$ref": "#/components/schemas/Count"}}}},
+                    "suppression": {"type": "string"}}},
                 "Problem": {"type": "object", "required": ["status", "title"], "properties": {
                     "status": {"type": "integer"}, "title": {"type": "string"}, "detail": {"type": "string"},
                     "errors": {"type": "object", "additionalProperties": {"type": "string"}}}},

@@ -11,8 +11,8 @@ from flask_limiter.util import get_remote_address
 from alerts.api.openapi import openapi_document
 from alerts.api.serialise import area_json, notice_json, service_json, warning_json
 from alerts.caching import cacheable, conditional_read
+from alerts.data import insight, reference
 from alerts.data import notices as notice_data
-from alerts.data import reference
 from alerts.data import warnings as warning_data
 from alerts.errors import problem
 from alerts.extensions import csrf
@@ -117,6 +117,15 @@ def status() -> Response:
     by_service = notice_data.count_active_by_service()
     return jsonify({"active_notices": sum(by_service.values()), "by_service": by_service,
                     "disruption": bool(by_service)})
+
+
+@api.get("/statistics")
+@cacheable(max_age=900)
+def statistics() -> Response:
+    """Issue 15: open statistics from the kept counts (rolled up hourly); small counts suppressed."""
+    response = jsonify(insight.open_statistics())
+    _readable_from_any_origin(response)
+    return response
 
 
 @api.get("/openapi.json")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from alerts.data import insight
 from alerts.data.subscribers import hold_back_queued_messages
 from alerts.extensions import db
 from alerts.models import Channel, Message, Subscriber, SubscriberStatus, utc_now
@@ -51,6 +52,8 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> int:
 
     Returns how many queued messages were held back. The caller commits.
     """
+    if subscriber.status != SubscriberStatus.UNSUBSCRIBED:
+        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.CONTACT_CENTRE)
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
     subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason.strip()[:500]

@@ -41,13 +41,14 @@ from alerts.models import (
 )
 from alerts.models.base import new_uuid
 from alerts.models.messages import PRIORITY_ALERT
-from alerts.notify import AlertContent, SmsLength, render_alert_email, render_alert_sms, sms_fragment_count
+from alerts.notify import AlertContent, SmsLayout, SmsLength, layout_alert_sms, render_alert_email, render_alert_sms
+from alerts.notify.pricing import SmsCost, sms_cost
 from alerts.quiet_hours import quiet_hours_release_time
 
 DEFAULT_BATCH_SIZE = 1000
 # A new fan-out's first batch is small, so its first messages are queued (and sent) within moments of publishing.
 FIRST_BATCH_SIZE = 50
-SMS_WARNING_FRAGMENTS = 2
+SMS_WARNING_FRAGMENTS = 1  # issue 15: every fragment past the first is paid for again
 
 # DESIGN §3: texts on publish and resolve; emails on every update the officer chooses to notify.
 CHANNELS_FOR_KIND: dict[UpdateKind, tuple[Channel, ...]] = {
@@ -137,17 +138,12 @@ def audience_at_most(notice: Notice, *, limit: int, channels: Sequence[Channel] 
 
 # Rendering ---------------------------------------------------------------------------------------------------
 
-def _reply_stop() -> bool:
-    """Texts say "Reply STOP to stop" only when the service has a number replies reach (issue 16)."""
-    return bool(current_app.config.get("NOTIFY_INBOUND_NUMBER"))
-
-
 def _area_names(notice: Notice) -> list[str]:
     return ["Whole county"] if notice.whole_county else [area.name for area in notice.areas]
 
 
 def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKind, manage_url: str,
-                  unsubscribe_url: str) -> AlertContent:
+                  unsubscribe_url: str, short_url: str | None = None) -> AlertContent:
     if update is None:
         summary, advice = notice.summary, notice.advice
     else:
@@ -158,20 +154,36 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
         title=notice.title, service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
         area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
         notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
-        expected_end_text=london_time(notice.expected_end_at_utc) or None,
+        expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url,
     )
+
+
+def texts_take_replies() -> bool:
+    """Issue 15: texts end "Reply STOP to stop" only when they come from a number that receives replies."""
+    return bool(current_app.config.get("NOTIFY_INBOUND_NUMBER"))
 
 
 @dataclass(frozen=True)
 class Preview:
     subject: str
     email_body: str
-    sms_body: str
-    sms_length: SmsLength
+    sms: SmsLayout
+
+    @property
+    def sms_body(self) -> str:
+        return self.sms.body
+
+    @property
+    def sms_length(self) -> SmsLength:
+        return self.sms.length
 
     @property
     def sms_over_budget(self) -> bool:
         return self.sms_length.fragments > SMS_WARNING_FRAGMENTS
+
+    def cost_for(self, texts: int) -> SmsCost:
+        """Issue 15: texts × fragments × the price per fragment, and the share of the year's free allowance."""
+        return sms_cost(texts, self.sms_length.fragments, current_app.config)
 
 
 # A subscriber id of this size gives links as long as any real one, so the preview's counts are never short.
@@ -181,10 +193,11 @@ _PREVIEW_SUBSCRIBER_ID = 9_999_999
 def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update: NoticeUpdate | None = None) -> Preview:
     """The email and text exactly as a subscriber gets them, with example manage and unsubscribe links."""
     content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(_PREVIEW_SUBSCRIBER_ID, 1),
-                            unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1))
+                            unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1),
+                            short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1))
     email = render_alert_email(content)
-    sms = render_alert_sms(content, reply_stop=_reply_stop())
-    return Preview(subject=email.subject, email_body=email.body, sms_body=sms, sms_length=sms_fragment_count(sms))
+    return Preview(subject=email.subject, email_body=email.body,
+                   sms=layout_alert_sms(content, reply_stop=texts_take_replies()))
 
 
 # Fan-outs ----------------------------------------------------------------------------------------------------
@@ -271,7 +284,8 @@ def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subs
                     contact: str, token_version: int, *, now: dt.datetime, texts_from: dt.datetime) -> dict[str, Any]:
     unsubscribe = links.unsubscribe_url(subscriber_id, token_version)
     content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(subscriber_id, token_version),
-                            unsubscribe_url=unsubscribe)
+                            unsubscribe_url=unsubscribe,
+                            short_url=links.short_url(subscriber_id, token_version) if channel == Channel.SMS else None)
     values: dict[str, Any] = {
         "id": new_uuid(), "kind": MessageKind.ALERT, "channel": channel, "status": MessageStatus.QUEUED,
         "priority": PRIORITY_ALERT, "notice_id": notice.id, "notice_update_id": update.id,
@@ -285,7 +299,7 @@ def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subs
         email = render_alert_email(content)
         values.update(subject=email.subject, body=email.body, one_click_unsubscribe_url=unsubscribe)
     else:
-        values["body"] = render_alert_sms(content, reply_stop=_reply_stop())
+        values["body"] = render_alert_sms(content, reply_stop=texts_take_replies())
     return values
 
 

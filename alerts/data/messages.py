@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -28,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from alerts.data import execute_counting_rows
+from alerts.data import execute_counting_rows, insight
 from alerts.extensions import db
 from alerts.models import (
     ALL_CHANNELS,
@@ -523,6 +524,7 @@ def _count_towards_suspension(message: Message, *, previous: str | None, status:
         subscriber.status == SubscriberStatus.CONFIRMED
     ):
         subscriber.status = SubscriberStatus.SUSPENDED
+        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.SUSPENDED)  # issue 15
         subscriber.suspended_at_utc = utc_now()
         subscriber.suspended_reason = (
             f"GOV.UK Notify reported {subscriber.permanent_failures} permanent failures in a row: the "
@@ -549,6 +551,33 @@ def messages_to_reconcile(*, now: dt.datetime, sent_before: dt.datetime, sent_af
     ).all()
     db.session.commit()
     return [(row.id, row.notify_id) for row in rows]
+
+
+def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, checked_before: dt.datetime,
+                          limit: int) -> list[tuple[str, str]]:
+    """Issue 15: (message id, Notify id) of finished texts whose cost Notify has not told us yet, oldest first."""
+    rows = db.session.execute(
+        select(Message.id, Message.notify_id)
+        .where(
+            Message.channel == Channel.SMS,
+            Message.status.in_((MessageStatus.DELIVERED, MessageStatus.FAILED)),
+            Message.notify_id.is_not(None),
+            Message.cost_in_pounds.is_(None),
+            Message.sent_at_utc <= sent_before,
+            Message.sent_at_utc > sent_after,
+            or_(Message.cost_checked_at_utc.is_(None), Message.cost_checked_at_utc <= checked_before),
+        )
+        .order_by(Message.sent_at_utc)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    return [(row.id, row.notify_id) for row in rows]
+
+
+def record_cost(message_id: str, cost_in_pounds: Decimal | None, at: dt.datetime) -> None:
+    db.session.execute(update(Message).where(Message.id == message_id)
+                       .values(cost_in_pounds=cost_in_pounds, cost_checked_at_utc=at))
+    db.session.commit()
 
 
 def mark_reconciled(message_id: str, at: dt.datetime) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 
-from alerts.data import execute_counting_rows
+from alerts.data import execute_counting_rows, insight
 from alerts.data.subscribers import CODE_LIFETIME
 from alerts.extensions import db
 from alerts.models import (
@@ -130,6 +130,7 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
             Subscriber.pending_since_utc.is_(None) & (Subscriber.created_at_utc < sign_up_cutoff)),
     )
     unconfirmed_ids = list(db.session.scalars(unconfirmed))
+    insight.bump(insight.Metric.SIGNUP_ABANDONED, by=len(unconfirmed_ids))  # issue 15: the funnel's last step
     if unconfirmed_ids:
         _erase_message_links(Message.subscriber_id.in_(unconfirmed_ids))
         db.session.execute(delete(Subscriber).where(Subscriber.id.in_(unconfirmed_ids)))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from alerts.data import execute_counting_rows, reference
+from alerts.data import execute_counting_rows, insight, reference
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
@@ -91,6 +91,8 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
     The caller commits.
     """
     subscriber = find_subscriber(channel, contact)
+    if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        insight.bump(insight.Metric.SIGNUP_STARTED, str(channel))
     if subscriber is None:
         subscriber = Subscriber(channel=channel, contact=contact, status=SubscriberStatus.PENDING, all_services=False,
                                 consent_source=source)
@@ -152,6 +154,8 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
     request = subscriber.pending_request
     clear_code(subscriber)
     subscriber.code_attempts = 0
+    if subscriber.status == SubscriberStatus.PENDING:
+        insight.bump(insight.Metric.SIGNUP_CONFIRMED, str(subscriber.channel))
     if subscriber.status != SubscriberStatus.CONFIRMED:
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.permanent_failures = 0
@@ -207,7 +211,7 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
         subscriber.services = [s for s in reference.list_services() if s.id in set(service_ids)]
 
 
-def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
+def unsubscribe(subscriber: Subscriber, reason: str, via: str = "link") -> bool:
     """Stop every alert. Returns False if they had already stopped. The caller commits.
 
     Revokes every manage and unsubscribe link issued so far, so none can reach a later subscription of the same
@@ -215,6 +219,7 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> bool:
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return False
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
+    insight.bump(insight.Metric.UNSUBSCRIBED, via)  # issue 15: "link", or "reply" for a STOP
     subscriber.token_version += 1
     subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason

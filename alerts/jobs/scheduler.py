@@ -46,13 +46,18 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
 def delivery_jobs(app: Flask) -> list[Job]:
     """The dispatcher's own loop thread (expands fan-outs and sends; polls every 0.5 s) and the reconcile job
     for lost receipts."""
+    from alerts.delivery.costs import record_costs
     from alerts.delivery.dispatcher import Dispatcher
     from alerts.delivery.receipts import reconcile_sent_messages
+
+    def reconcile() -> None:
+        reconcile_sent_messages(app)
+        record_costs(app)  # issue 15: what each text cost, from Notify itself
 
     dispatcher = Dispatcher(app)
     return [
         Job("dispatch", dispatcher.run_forever, "date", {}, stop=dispatcher.stop),
-        Job("reconcile-receipts", lambda: reconcile_sent_messages(app), "interval", {"minutes": 10}),
+        Job("reconcile-receipts", reconcile, "interval", {"minutes": 10}),
     ]
 def purge_personal_data_job(app: Flask) -> Callable[[], None]:
     def purge() -> None:
@@ -96,7 +101,19 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
             {"hour": int(app.config["DIGEST_HOUR"]), "minute": 0}),
         # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
         Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
+        # Issue 15: hourly, each run replacing the day's snapshot, so insight is never more than an hour behind.
+        Job("rollup-insight", rollup_insight_job(app), "cron", {"minute": 5}),
     ]
+
+
+def rollup_insight_job(app: Flask) -> Callable[[], None]:
+    def rollup() -> None:
+        from alerts.data.insight import roll_up
+
+        with app.app_context():
+            log.info("rolled up insight: %s notices summarised", roll_up())
+
+    return rollup
 
 
 def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:

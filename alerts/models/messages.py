@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.models.base import Base, TimestampMixin, enum_column, new_uuid
@@ -78,3 +79,6 @@ class Message(TimestampMixin, Base):
     completed_at_utc: Mapped[dt.datetime | None]
     # When the reconcile job last asked Notify about a message still `sent`: receipts can be lost.
     reconciled_at_utc: Mapped[dt.datetime | None]
+    # Issue 15: what Notify charged (GET /v2/notifications/<id> → cost_in_pounds), fetched by the reconcile job.
+    cost_in_pounds: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
+    cost_checked_at_utc: Mapped[dt.datetime | None]

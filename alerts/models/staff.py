@@ -14,6 +14,7 @@ from alerts.models.base import Base, TimestampMixin, enum_column
 class Role(enum.StrEnum):
     OFFICER = "officer"
     CONTACT_CENTRE = "contact_centre"
+    MANAGER = "manager"  # issue 15: service managers read /staff/insight, and nothing else
     ADMIN = "admin"
 
 

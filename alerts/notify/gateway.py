@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Protocol
 
 import requests
@@ -25,6 +26,7 @@ from alerts.notify.errors import (
     RateLimited,
     Unavailable,
 )
+from alerts.notify.pricing import pounds_from_notify
 from alerts.notify.recipients import mask_email, mask_phone
 
 logger = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ class NotificationState:
     reference: str | None
     status: str
     completed_at: datetime | None
+    # Issue 15: what Notify charged; None until its cost data is ready (`is_cost_data_ready`), and for emails 0.
+    cost_in_pounds: Decimal | None = None
 
 
 class Gateway(Protocol):
@@ -269,6 +273,7 @@ def _notification_state(raw: Any) -> NotificationState:
             reference=raw.get("reference"),
             status=str(raw["status"]),
             completed_at=_parse_time(raw.get("completed_at")),
+            cost_in_pounds=pounds_from_notify(raw.get("cost_in_pounds")) if raw.get("is_cost_data_ready") else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise Unavailable("GOV.UK Notify returned an unexpected notification", outcome_unknown=False) from e

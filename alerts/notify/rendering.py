@@ -16,7 +16,11 @@ SmsEncoding = Literal["GSM-7", "UCS-2"]
 
 SENDER_NAME = "Dorset Council"
 WHOLE_COUNTY_AREA_NAME = "Whole county"
-SMS_FRAGMENT_BUDGET = 2
+# Issue 15: an alert text is one fragment wherever the notice allows it (each fragment is paid for, or spends the
+# free allowance). A title is cut to fit only while at least half of it stays; past that it is sent whole.
+SMS_FRAGMENT_BUDGET = 1
+MIN_KEPT_TITLE_SHARE = 0.5
+REPLY_STOP = "Reply STOP to stop"
 CODE_EXPIRY_MINUTES = 10
 
 # GSM 03.38 default alphabet, all 128 positions (0x1B is the escape to the extension table).
@@ -59,6 +63,8 @@ _IMPACT_TEXT: dict[str, str] = {
 }
 _SUBJECT_LABEL: dict[str, str] = {"published": "Disruption", "updated": "Update", "resolved": "Resolved"}
 _SMS_LABEL: dict[str, str] = {"published": "", "updated": "Update: ", "resolved": "Resolved: "}
+_SMS_IMPACT: dict[str, str] = {"minor": "Minor disruption.", "major": "Major disruption.",
+                               "severe": "Severe disruption."}
 _CODE = re.compile(r"[0-9]{6}")
 
 
@@ -75,6 +81,8 @@ class AlertContent:
     manage_url: str
     unsubscribe_url: str
     expected_end_text: str | None
+    # Issue 15: the subscriber's short link (/s/<code>) for texts; without one a text carries the manage link.
+    short_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,26 @@ class SmsLength:
     characters: int
     fragments: int
     encoding: SmsEncoding
+
+
+@dataclass(frozen=True)
+class SmsLayout:
+    """A rendered alert text and what the officer needs to know about it: what was cut from the title to fit,
+    how long it is, and which characters of their words forced UCS-2 (70 characters a text instead of 160)."""
+
+    body: str
+    length: SmsLength
+    cut: str
+    non_gsm: list[str]
+
+
+def non_gsm_characters(text: str) -> list[str]:
+    """Characters (after Notify's own replacements) that push a text out of GSM-7, in order of first use."""
+    found: dict[str, None] = {}
+    for c in sanitise_sms(text):
+        if c not in GSM_BASIC_CHARACTERS and c not in GSM_EXTENDED_CHARACTERS:
+            found.setdefault(c)
+    return list(found)
 
 
 def sanitise_sms(text: str) -> str:
@@ -141,31 +169,38 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
 
 
-def render_alert_sms(content: AlertContent, *, fragment_budget: int = SMS_FRAGMENT_BUDGET,
-                     reply_stop: bool = False) -> str:
-    """Render a text within `fragment_budget` fragments, trimming the summary first and then the title.
+def render_alert_sms(content: AlertContent, *, reply_stop: bool = False) -> str:
+    return layout_alert_sms(content, reply_stop=reply_stop).body
 
-    The links are never trimmed: if they alone exceed the budget the text is returned over budget, and
-    `sms_fragment_count` will show it.
+
+def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
+                     fragment_budget: int = SMS_FRAGMENT_BUDGET) -> SmsLayout:
+    """Council, title, impact and one link (issue 15): "Dorset Council: <title>. Severe disruption. <link>",
+    then "Reply STOP to stop" when texts come from a number that takes replies.
+
+    The summary and advice stay on the web page the link leads to. If the title makes the text longer than
+    `fragment_budget`, whole words are cut from its end while at least half of it stays; otherwise it goes whole
+    and takes more fragments. The link is never cut.
     """
     title = _one_line(content.title)
-    summary = _one_line(content.summary)
-    tail = f"More: {content.notice_url} Stop alerts: {content.manage_url}"
-    if reply_stop:  # issue 16: only when the service has an inbound number, or the reply goes nowhere
-        tail += " Reply STOP to stop"
+    link = content.short_url or content.manage_url
+    impact = "" if content.kind == "resolved" else _SMS_IMPACT[content.impact]
+    stop = REPLY_STOP if reply_stop else ""
 
-    def compose(title_text: str, summary_text: str) -> str:
+    def compose(title_text: str) -> str:
         head = f"{SENDER_NAME}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
-        return " ".join(part for part in (head, summary_text, tail) if part)
+        return " ".join(part for part in (head, impact, link, stop) if part)
 
     def fits(text: str) -> bool:
         return sms_fragment_count(text).fragments <= fragment_budget
 
-    if fits(compose(title, summary)):
-        return compose(title, summary)
-    if fits(compose(title, "")):
-        return compose(title, _trim_to_fit(summary, lambda trimmed: fits(compose(title, trimmed))))
-    return compose(_trim_to_fit(title, lambda trimmed: fits(compose(trimmed, ""))), "")
+    body, cut = compose(title), ""
+    if not fits(body):
+        trimmed = _trim_to_fit(title, lambda candidate: fits(compose(candidate)))
+        kept = trimmed.removesuffix("...")
+        if trimmed and len(kept) >= len(title) * MIN_KEPT_TITLE_SHARE:
+            body, cut = compose(trimmed), title[len(kept):].strip()
+    return SmsLayout(body=body, length=sms_fragment_count(body), cut=cut, non_gsm=non_gsm_characters(title))
 
 
 def render_confirmation_sms(code: str) -> str:

@@ -6,10 +6,10 @@ from collections import OrderedDict
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
+from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
 from alerts.caching import cached_page
+from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
-from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
 
@@ -32,6 +32,18 @@ def start() -> str:
 
 def _current_warnings() -> list:
     return warning_data.current_warnings()
+
+
+@public.before_request
+def _count_postcode_lookups() -> None:
+    """Issue 15: look-ups per postcode district per day, before the page cache answers; only "DT4" is kept."""
+    if request.endpoint != "public.notices" or not request.args.get("postcode"):
+        return
+    try:
+        district = outward_code(normalise_postcode(request.args["postcode"]))
+    except InvalidPostcode:
+        return
+    insight.count_postcode_lookup(district)
 
 
 @public.get("/notices")
@@ -74,6 +86,12 @@ def accessibility() -> str:
 @cached_page
 def privacy() -> str:
     return render_template("public/privacy.html", periods=retention.PrivacyPeriods.from_config(current_app.config))
+
+
+@public.get("/open-data")
+def open_data() -> str:
+    """Issue 15: the API, feeds, CAP and banner explained for people, with examples."""
+    return render_template("public/open_data.html")
 
 
 @public.get("/cookies")

@@ -45,7 +45,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
 
 
 def any_staff(view: F) -> F:
-    return role_required(Role.OFFICER, Role.CONTACT_CENTRE, Role.ADMIN)(view)
+    return role_required(Role.OFFICER, Role.CONTACT_CENTRE, Role.MANAGER, Role.ADMIN)(view)
 
 
 def start_session() -> None:

@@ -21,7 +21,7 @@ ROLES = click.Choice([role.value for role in Role])
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=ROLES, required=True, help="officer, contact_centre or admin")
+@click.option("--role", type=ROLES, required=True, help="officer, contact_centre, manager or admin")
 def create_user(email: str, role: str) -> None:
     """Add a staff account. The password comes from standard input when piped, or a prompt: never argv, where
     it would sit in shell history and the process list."""

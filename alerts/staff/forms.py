@@ -26,7 +26,7 @@ from alerts.models import Impact, Role
 from alerts.text import FlaskForm
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
-                SelectChoice(Role.ADMIN.value, "Admin")]
+                SelectChoice(Role.MANAGER.value, "Service manager"), SelectChoice(Role.ADMIN.value, "Admin")]
 IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, "Minor: delays"),
                   SelectChoice(Impact.MAJOR.value, "Major: partly closed"),
                   SelectChoice(Impact.SEVERE.value, "Severe: suspended or closed")]

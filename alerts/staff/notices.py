@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from alerts import publishing as service
-from alerts.data import fanouts, publishing, reference
+from alerts.data import fanouts, insight, publishing, reference
 from alerts.data import messages as message_data
 from alerts.data.publishing import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
@@ -150,7 +150,9 @@ def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
 def _render_notice(notice: Notice, publish_form: PublishForm | None = None, status: int = 200,
                    error: str | None = None) -> tuple[str, int]:
     checking = notice.status in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL)
-    audience = fanouts.audience_for(notice) if checking else None
+    # Issue 15: kept counts from the hourly rollup (constant time at any size); live counts before the first one.
+    kept = insight.kept_audience(notice) if checking else None
+    audience = (kept.audience if kept else fanouts.audience_for(notice)) if checking else None
     pending = notice.pending_update
     pending_preview = None
     if pending is not None:
@@ -161,7 +163,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     threshold = current_app.config["APPROVAL_THRESHOLD"]
     error_summary = [{"text": error, "href": "#actions"}] if error else None
     page = render_template(
-        "staff/notice.html", notice=notice, audience=audience, threshold=threshold,
+        "staff/notice.html", notice=notice, audience=audience, kept_audience=kept, threshold=threshold,
         preview=fanouts.preview_for(notice) if checking else None,
         needs_approval=audience is not None and publishing.needs_approval(notice, threshold),
         pending=pending, pending_preview=pending_preview,

@@ -14,7 +14,7 @@ from alerts import links
 from alerts.data import reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
-from alerts.extensions import csrf
+from alerts.extensions import csrf, limiter
 from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.subscribe import signups
 from alerts.subscribe.defences import Refused, code_attempts
@@ -385,6 +385,29 @@ def _managed(token: str) -> Subscriber | BaseResponse | tuple[str, int]:
     if subscriber.token_version != found.version:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     return subscriber
+
+
+def _short_link_limit() -> str:
+    return current_app.config["SHORT_LINK_LIMITS_PER_IP"]
+
+
+@subscribe.get("/s/<code>")
+@limiter.limit(_short_link_limit, key_func=get_remote_address)
+def short_link(code: str) -> ViewResult:
+    """Issue 15: the short personal link in a text leads to a fresh manage link, while the subscription lasts."""
+    try:
+        subscriber = subscriber_data.get_subscriber(links.short_code_subscriber(code))
+    except links.InvalidToken:
+        subscriber = None
+    if (subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING
+            or not links.short_code_matches(code, subscriber.id, subscriber.token_version)):
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        return render_template("subscribe/unsubscribed.html", already=True), 200
+    response = redirect(url_for("subscribe.manage", token=links.make_token(links.MANAGE, subscriber.id,
+                                                                           subscriber.token_version)), 303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @subscribe.get("/manage/<token>")

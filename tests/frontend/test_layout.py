@@ -57,7 +57,7 @@ FOOTER_LINKS = [
     ("Accessibility statement", "/accessibility"),
     ("Privacy notice", "/privacy"),
     ("Cookies", "/cookies"),
-    ("Open data", "/api/v1/notices"),
+    ("Open data", "/open-data"),
     ("Staff sign in", "/staff/sign-in"),
 ]
 PAGES = [

@@ -7,6 +7,8 @@ from alerts.notify.rendering import (
     GSM_EXTENDED_CHARACTERS,
     AlertContent,
     SmsLength,
+    layout_alert_sms,
+    non_gsm_characters,
     render_alert_email,
     render_alert_sms,
     render_confirmation_email,
@@ -149,70 +151,70 @@ def test_a_resolved_email_leaves_out_the_impact_and_expected_end(bins_in_weymout
     assert "What you should do" not in body
 
 
-def test_an_alert_text_reads_sender_title_summary_and_links(bins_in_weymouth: AlertContent) -> None:
-    assert render_alert_sms(bins_in_weymouth) == (
-        "Dorset Council: Collections suspended. Snow has closed roads, so we cannot collect bins in Weymouth today. "
-        f"More: {NOTICE_URL} Stop alerts: {MANAGE_URL}"
-    )
+SHORT_URL = "https://alerts.dorsetcouncil.gov.uk/s/AAAAKgABAgMEBQ"
 
 
-def test_a_resolved_text_says_resolved(bins_in_weymouth: AlertContent) -> None:
-    text = render_alert_sms(replace(bins_in_weymouth, kind="resolved", summary="Collections are back to normal."))
+def test_an_alert_text_reads_council_title_impact_and_the_short_link(bins_in_weymouth: AlertContent) -> None:
+    text = render_alert_sms(replace(bins_in_weymouth, short_url=SHORT_URL))
 
-    assert text.startswith("Dorset Council: Resolved: Collections suspended. Collections are back to normal. More: ")
+    assert text == f"Dorset Council: Collections suspended. Severe disruption. {SHORT_URL}"
+    assert sms_fragment_count(text) == SmsLength(len(text), 1, "GSM-7")
+
+
+def test_texts_end_reply_stop_only_when_replies_are_taken(bins_in_weymouth: AlertContent) -> None:
+    content = replace(bins_in_weymouth, short_url=SHORT_URL)
+
+    assert render_alert_sms(content, reply_stop=True).endswith(f"{SHORT_URL} Reply STOP to stop")
+    assert "STOP" not in render_alert_sms(content)
+
+
+def test_without_a_short_link_a_text_carries_the_manage_link(bins_in_weymouth: AlertContent) -> None:
+    assert render_alert_sms(bins_in_weymouth).endswith(MANAGE_URL)
+
+
+def test_a_resolved_text_says_resolved_without_the_impact(bins_in_weymouth: AlertContent) -> None:
+    text = render_alert_sms(replace(bins_in_weymouth, kind="resolved", short_url=SHORT_URL))
+
+    assert text == f"Dorset Council: Resolved: Collections suspended. {SHORT_URL}"
 
 
 def test_a_title_ending_in_punctuation_gets_no_extra_full_stop(bins_in_weymouth: AlertContent) -> None:
     text = render_alert_sms(replace(bins_in_weymouth, title="Is your bin collected today?"))
 
-    assert text.startswith("Dorset Council: Is your bin collected today? Snow")
+    assert text.startswith("Dorset Council: Is your bin collected today? Severe")
 
 
-def test_a_very_long_summary_is_trimmed_to_two_fragments_and_keeps_the_links(bins_in_weymouth: AlertContent) -> None:
-    long_summary = "Heavy snow has closed most roads in the area and our crews cannot reach homes safely. " * 20
+def test_a_slightly_long_title_loses_its_last_words_and_says_which(bins_in_weymouth: AlertContent) -> None:
+    title = "Bin collections suspended in Weymouth, Portland, Chickerell and Wyke Regis today"
 
-    text = render_alert_sms(replace(bins_in_weymouth, summary=long_summary))
+    layout = layout_alert_sms(replace(bins_in_weymouth, title=title, short_url=SHORT_URL), reply_stop=True)
 
-    length = sms_fragment_count(text)
-    assert length.encoding == "GSM-7"
-    assert length.fragments == 2
-    assert length.characters > 290  # trimmed by whole words, not cut far short
-    assert "... More: " in text
-    assert text.endswith(f"More: {NOTICE_URL} Stop alerts: {MANAGE_URL}")
+    assert layout.length.fragments == 1
+    assert layout.cut and title.endswith(layout.cut)
+    assert layout.body.startswith(f"Dorset Council: {title.removesuffix(layout.cut).rstrip(' ,')}...")
+    assert layout.body.endswith(f"{SHORT_URL} Reply STOP to stop")
 
 
-def test_a_long_welsh_summary_stays_within_two_unicode_fragments(bins_in_weymouth: AlertContent) -> None:
-    short_links = replace(
-        bins_in_weymouth, notice_url="https://dorset.gov.uk/n/42", manage_url="https://dorset.gov.uk/m/x"
-    )
+def test_a_title_too_long_to_cut_goes_whole_and_shows_its_fragments(bins_in_weymouth: AlertContent) -> None:
+    title = "Collections suspended across the county " * 5
 
-    text = render_alert_sms(replace(short_links, summary="Llanŵ: mae'r ffyrdd ar gau oherwydd eira. " * 10))
+    layout = layout_alert_sms(replace(bins_in_weymouth, title=title, short_url=SHORT_URL))
 
-    assert sms_fragment_count(text).encoding == "UCS-2"
-    assert sms_fragment_count(text).fragments == 2
-    assert "Llanŵ: mae'r ffyrdd" in text
-    assert text.endswith("More: https://dorset.gov.uk/n/42 Stop alerts: https://dorset.gov.uk/m/x")
+    assert layout.cut == ""
+    assert layout.length.fragments == 2
+    assert " ".join(title.split()) in layout.body
 
 
-def test_a_unicode_summary_with_no_room_left_is_dropped_rather_than_sent_as_three_texts(
-    bins_in_weymouth: AlertContent,
-) -> None:
-    text = render_alert_sms(replace(bins_in_weymouth, summary="Llanŵ: mae'r ffyrdd ar gau oherwydd eira. " * 10))
+def test_welsh_characters_are_named_as_what_pushes_a_text_out_of_gsm(bins_in_weymouth: AlertContent) -> None:
+    layout = layout_alert_sms(replace(bins_in_weymouth, title="Llanŵ road closed", short_url=SHORT_URL))
 
-    assert text == f"Dorset Council: Collections suspended. More: {NOTICE_URL} Stop alerts: {MANAGE_URL}"
-    assert sms_fragment_count(text).fragments == 2
-
-
-def test_a_very_long_title_is_trimmed_when_the_summary_alone_cannot_make_room(bins_in_weymouth: AlertContent) -> None:
-    text = render_alert_sms(replace(bins_in_weymouth, title="Collections suspended across the county " * 10))
-
-    assert sms_fragment_count(text).fragments == 2
-    assert "Snow has closed roads" not in text
-    assert text.endswith(f"Stop alerts: {MANAGE_URL}")
+    assert layout.length.encoding == "UCS-2" and layout.length.fragments == 2
+    assert layout.non_gsm == ["ŵ"]
+    assert non_gsm_characters("Café – “ok”") == []
 
 
 def test_curly_quotes_and_dashes_in_an_alert_text_are_sent_as_gsm(bins_in_weymouth: AlertContent) -> None:
-    text = render_alert_sms(replace(bins_in_weymouth, summary="We’re sorry – “no collections” today…"))
+    text = render_alert_sms(replace(bins_in_weymouth, title="We’re sorry – “no collections” today…"))
 
     assert 'We\'re sorry - "no collections" today...' in text
     assert sms_fragment_count(text).encoding == "GSM-7"

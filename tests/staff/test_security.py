@@ -40,7 +40,7 @@ def test_every_staff_route_sends_an_anonymous_user_to_sign_in(app, client_reques
                 assert response.headers["Location"].startswith("/staff/sign-in"), rule.rule
 
 
-@pytest.mark.parametrize("role", [Role.OFFICER, Role.CONTACT_CENTRE])
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.CONTACT_CENTRE, Role.MANAGER])
 def test_every_staff_route_refuses_the_wrong_role(app, client_request, sign_in_as, role: Role) -> None:
     sign_in_as(role)
     checked = 0

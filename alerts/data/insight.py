@@ -1,0 +1,415 @@
+"""Issue 15: insight for service managers, from kept counts only.
+
+Counters are bumped by the code that changes the data (sign-ups started and confirmed, unsubscribes by how they
+came, sign-ups abandoned when the retention purge deletes them, postcode look-ups per postcode district); the
+nightly rollup (`roll_up`, also `flask rollup-insight`) snapshots subscriptions by channel, area and service and
+summarises each notice's delivery. Pages and the open statistics read these tables, never the raw rows, so they
+cost the same at 1,000 subscribers or 1,000,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from alerts.data.fanouts import AreaAudience, Audience
+from alerts.data.reference import WHOLE_COUNTY_ID
+from alerts.extensions import db
+from alerts.formatting import LONDON
+from alerts.models import (
+    Area,
+    Channel,
+    InsightCount,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Notice,
+    NoticeDelivery,
+    NoticeStatus,
+    Service,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    UpdateKind,
+    subscriber_services,
+    utc_now,
+)
+from alerts.models.notices import NoticeUpdate
+
+
+class Metric(enum.StrEnum):
+    SIGNUP_STARTED = "signup_started"  # key: channel
+    SIGNUP_CONFIRMED = "signup_confirmed"  # key: channel
+    SIGNUP_ABANDONED = "signup_abandoned"  # key: "" (the purge no longer knows more than that it expired)
+    UNSUBSCRIBED = "unsubscribed"  # key: UnsubscribeVia
+    POSTCODE_LOOKUP = "postcode_lookup"  # key: postcode district ("DT4"), never the postcode
+    # Snapshots written by the rollup: the count at the end of that day.
+    SUBSCRIBERS_BY_CHANNEL = "subscribers_by_channel"
+    SUBSCRIBERS_BY_AREA = "subscribers_by_area"  # key: area id
+    SUBSCRIBERS_BY_SERVICE = "subscribers_by_service"  # key: service id, or "all" for every service
+    AUDIENCE = "audience"  # key: "<area id>|<service id or all>|<channel>" — what the officer's check page reads
+    AUDIENCE_COUNTY = "audience_county"  # key: "<service id or all>|<channel>", each subscriber once
+
+
+class UnsubscribeVia(enum.StrEnum):
+    LINK = "link"
+    REPLY = "reply"
+    CONTACT_CENTRE = "contact_centre"
+    SUSPENDED = "suspended"
+
+
+SNAPSHOTS = (Metric.SUBSCRIBERS_BY_CHANNEL, Metric.SUBSCRIBERS_BY_AREA, Metric.SUBSCRIBERS_BY_SERVICE,
+             Metric.AUDIENCE, Metric.AUDIENCE_COUNTY)
+ALL_SERVICES = "all"
+
+
+def today() -> dt.date:
+    return utc_now().astimezone(LONDON).date()
+
+
+def bump(metric: Metric, key: str = "", by: int = 1, day: dt.date | None = None) -> None:
+    """Add to a counter in the caller's transaction: one upsert, whatever the table's size."""
+    if by == 0:
+        return
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(InsightCount).values(day=day or today(), metric=str(metric), key=key[:100], count=by)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["day", "metric", "key"], set_={"count": InsightCount.count + statement.excluded.count}))
+
+
+# Postcode look-ups come in storms on cached pages: each process counts in memory and writes at most once a
+# minute (a process that stops loses under a minute of counts, never a postcode: only the district is kept).
+_FLUSH_SECONDS = 60
+_lookups: Counter[tuple[dt.date, str]] = Counter()
+_lookups_lock = threading.Lock()
+_last_flush = [time.monotonic()]
+
+
+def count_postcode_lookup(district: str, *, flush_now: bool = False) -> None:
+    with _lookups_lock:
+        _lookups[(today(), district)] += 1
+        due = flush_now or time.monotonic() - _last_flush[0] >= _FLUSH_SECONDS
+        if not due:
+            return
+        pending = dict(_lookups)
+        _lookups.clear()
+        _last_flush[0] = time.monotonic()
+    for (day, key), count in pending.items():
+        bump(Metric.POSTCODE_LOOKUP, key, count, day)
+    db.session.commit()
+
+
+# The rollup ----------------------------------------------------------------------------------------------------
+
+def roll_up(day: dt.date | None = None, *, notices_since: dt.datetime | None = None) -> int:
+    """Snapshot today's subscriptions and summarise the delivery of recent notices. Safe to run any number of
+    times a day: each run replaces that day's snapshot. Returns how many notices it summarised."""
+    day = day or today()
+    db.session.execute(delete(InsightCount).where(InsightCount.day == day,
+                                                  InsightCount.metric.in_([str(m) for m in SNAPSHOTS])))
+    confirmed = (Subscriber.status == SubscriberStatus.CONFIRMED, Subscriber.contact.is_not(None))
+    rows: list[dict[str, Any]] = []
+    for channel, count in db.session.execute(
+            select(Subscriber.channel, func.count()).where(*confirmed).group_by(Subscriber.channel)):
+        rows.append(_row(day, Metric.SUBSCRIBERS_BY_CHANNEL, str(channel), count))
+    for area_id, count in db.session.execute(
+            select(Subscription.area_id, func.count(func.distinct(Subscriber.id)))
+            .join(Subscriber, Subscriber.id == Subscription.subscriber_id).where(*confirmed)
+            .group_by(Subscription.area_id)):
+        rows.append(_row(day, Metric.SUBSCRIBERS_BY_AREA, area_id, count))
+    everything = db.session.scalar(select(func.count()).where(*confirmed, Subscriber.all_services.is_(True))) or 0
+    rows.append(_row(day, Metric.SUBSCRIBERS_BY_SERVICE, ALL_SERVICES, everything))
+    for service_id, count in db.session.execute(
+            select(subscriber_services.c.service_id, func.count())
+            .join(Subscriber, Subscriber.id == subscriber_services.c.subscriber_id).where(*confirmed)
+            .group_by(subscriber_services.c.service_id)):
+        rows.append(_row(day, Metric.SUBSCRIBERS_BY_SERVICE, service_id, count))
+    # Audience per area, service choice and channel: a subscriber following two areas counts under each.
+    everyone = select(Subscription.area_id, Subscriber.channel, func.count()).join(
+        Subscriber, Subscriber.id == Subscription.subscriber_id).where(*confirmed)
+    for area_id, channel, count in db.session.execute(
+            everyone.where(Subscriber.all_services.is_(True)).group_by(Subscription.area_id, Subscriber.channel)):
+        rows.append(_row(day, Metric.AUDIENCE, f"{area_id}|{ALL_SERVICES}|{channel}", count))
+    for area_id, service_id, channel, count in db.session.execute(
+            select(Subscription.area_id, subscriber_services.c.service_id, Subscriber.channel, func.count())
+            .join(Subscriber, Subscriber.id == Subscription.subscriber_id)
+            .join(subscriber_services, subscriber_services.c.subscriber_id == Subscriber.id).where(*confirmed)
+            .group_by(Subscription.area_id, subscriber_services.c.service_id, Subscriber.channel)):
+        rows.append(_row(day, Metric.AUDIENCE, f"{area_id}|{service_id}|{channel}", count))
+    for channel, count in db.session.execute(select(Subscriber.channel, func.count()).where(
+            *confirmed, Subscriber.all_services.is_(True)).group_by(Subscriber.channel)):
+        rows.append(_row(day, Metric.AUDIENCE_COUNTY, f"{ALL_SERVICES}|{channel}", count))
+    for service_id, channel, count in db.session.execute(
+            select(subscriber_services.c.service_id, Subscriber.channel, func.count())
+            .join(Subscriber, Subscriber.id == subscriber_services.c.subscriber_id).where(*confirmed)
+            .group_by(subscriber_services.c.service_id, Subscriber.channel)):
+        rows.append(_row(day, Metric.AUDIENCE_COUNTY, f"{service_id}|{channel}", count))
+    if rows:
+        db.session.execute(insert(InsightCount), rows)
+    since = notices_since or utc_now() - dt.timedelta(days=8)
+    notice_ids = [notice_id for notice_id in db.session.scalars(
+        select(Message.notice_id).where(Message.notice_id.is_not(None), Message.updated_at_utc >= since).distinct())
+        if notice_id is not None]
+    for notice_id in notice_ids:
+        _summarise_notice(notice_id)
+    db.session.commit()
+    return len(notice_ids)
+
+
+def _row(day: dt.date, metric: Metric, key: str, count: int) -> dict[str, Any]:
+    return {"day": day, "metric": str(metric), "key": key, "count": count}
+
+
+def _summarise_notice(notice_id: int) -> None:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        return
+    first_update = db.session.scalar(select(NoticeUpdate.id).where(
+        NoticeUpdate.notice_id == notice_id, NoticeUpdate.kind == UpdateKind.PUBLISHED).order_by(NoticeUpdate.id))
+    alerts = (Message.notice_id == notice_id, Message.kind == MessageKind.ALERT)
+    first = (*alerts, Message.notice_update_id == first_update)
+    audience = db.session.scalar(select(func.count()).where(*first)) or 0
+    delivered = db.session.scalar(select(func.count()).where(*first, Message.status == MessageStatus.DELIVERED)) or 0
+    failed = db.session.scalar(select(func.count()).where(*first, Message.status == MessageStatus.FAILED)) or 0
+    texts = db.session.scalar(select(func.count()).where(*alerts, Message.channel == Channel.SMS)) or 0
+    cost = db.session.scalar(select(func.sum(Message.cost_in_pounds)).where(*alerts))
+    reason = func.coalesce(Message.notify_status, Message.last_error, "no reason recorded")
+    failures = {str(r): c for r, c in db.session.execute(
+        select(reason, func.count()).where(*alerts, Message.status == MessageStatus.FAILED).group_by(reason))}
+    started = notice.published_at_utc or notice.starts_at_utc
+
+    def seconds_until(share: float) -> int | None:
+        # The k-th delivery of the first alert, k being that share of everyone it went to.
+        needed = int(audience * share + 0.999999)
+        if not audience or delivered < needed or started is None:
+            return None
+        at = db.session.scalar(select(Message.completed_at_utc).where(
+            *first, Message.status == MessageStatus.DELIVERED, Message.completed_at_utc.is_not(None))
+            .order_by(Message.completed_at_utc).offset(needed - 1).limit(1))
+        return max(0, int((at - started).total_seconds())) if at else None
+
+    summary = db.session.get(NoticeDelivery, notice_id) or NoticeDelivery(notice_id=notice_id)
+    summary.audience, summary.texts, summary.delivered, summary.failed = audience, texts, delivered, failed
+    summary.seconds_to_half, summary.seconds_to_95 = seconds_until(0.5), seconds_until(0.95)
+    summary.cost_pounds = Decimal(cost) if cost is not None else None
+    summary.failures, summary.rolled_up_at_utc = failures, utc_now()
+    db.session.add(summary)
+
+
+# What the pages read ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the insight page, also its CSV and the numbers behind its chart."""
+
+    name: str
+    caption: str
+    headings: list[str]
+    rows: list[list[Any]]
+
+
+def _counts(metric: Metric, start: dt.date, end: dt.date) -> list[tuple[dt.date, str, int]]:
+    return [(day, key, count) for day, key, count in db.session.execute(
+        select(InsightCount.day, InsightCount.key, InsightCount.count)
+        .where(InsightCount.metric == str(metric), InsightCount.day >= start, InsightCount.day <= end)
+        .order_by(InsightCount.day, InsightCount.key))]
+
+
+def _names(model: type[Area] | type[Service]) -> dict[str, str]:
+    return dict(db.session.execute(select(model.id, model.name)).tuples().all())
+
+
+def latest_snapshot(metric: Metric, end: dt.date) -> tuple[dt.date | None, dict[str, int]]:
+    day = db.session.scalar(select(func.max(InsightCount.day)).where(
+        InsightCount.metric == str(metric), InsightCount.day <= end))
+    if day is None:
+        return None, {}
+    return day, dict(db.session.execute(select(InsightCount.key, InsightCount.count).where(
+        InsightCount.metric == str(metric), InsightCount.day == day)).tuples().all())
+
+
+def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
+    areas, services = _names(Area), _names(Service)
+    services[ALL_SERVICES] = "All services"
+    tables: list[Table] = []
+
+    by_day: dict[dt.date, dict[str, int]] = {}
+    for day, key, count in _counts(Metric.SUBSCRIBERS_BY_CHANNEL, start, end):
+        by_day.setdefault(day, {})[key] = count
+    tables.append(Table("subscriptions-over-time", "Subscribers by channel, at the end of each day",
+                        ["Day", "Email", "Text"],
+                        [[day.isoformat(), c.get("email", 0), c.get("sms", 0)] for day, c in sorted(by_day.items())]))
+    _, by_area = latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, end)
+    tables.append(Table("subscriptions-by-area", "Subscribers by area (latest day in the range)",
+                        ["Area", "Subscribers"],
+                        [[areas.get(k, k), v] for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])]))
+    _, by_service = latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, end)
+    tables.append(Table("subscriptions-by-service", "Subscribers by service chosen (latest day in the range)",
+                        ["Service", "Subscribers"],
+                        [[services.get(k, k), v] for k, v in sorted(by_service.items(), key=lambda kv: -kv[1])]))
+
+    funnel: Counter[str] = Counter()
+    for metric in (Metric.SIGNUP_STARTED, Metric.SIGNUP_CONFIRMED, Metric.SIGNUP_ABANDONED):
+        funnel[str(metric)] = sum(count for _, _, count in _counts(metric, start, end))
+    tables.append(Table("sign-up-funnel", "Sign-ups started, confirmed and abandoned", ["Stage", "Sign-ups"],
+                        [["Started", funnel["signup_started"]], ["Confirmed", funnel["signup_confirmed"]],
+                         ["Abandoned (never confirmed)", funnel["signup_abandoned"]]]))
+    reasons: Counter[str] = Counter()
+    for _, key, count in _counts(Metric.UNSUBSCRIBED, start, end):
+        reasons[key] += count
+    labels = {"link": "Link in a message", "reply": "Replied STOP", "contact_centre": "Contact centre",
+              "suspended": "Suspended (messages could not be delivered)"}
+    tables.append(Table("unsubscribes", "Unsubscribes by how they came", ["Reason", "Unsubscribes"],
+                        [[labels.get(k, k), reasons[k]] for k in labels]))
+
+    lookups: Counter[str] = Counter()
+    for _, key, count in _counts(Metric.POSTCODE_LOOKUP, start, end):
+        lookups[key] += count
+    tables.append(Table("postcode-lookups", "Postcode look-ups by postcode district", ["District", "Look-ups"],
+                        [[k, v] for k, v in lookups.most_common()]))
+
+    window = (Notice.published_at_utc >= _start_of(start), Notice.published_at_utc < _start_of(end + dt.timedelta(1)))
+    rows = db.session.execute(
+        select(Notice, NoticeDelivery).outerjoin(NoticeDelivery, NoticeDelivery.notice_id == Notice.id)
+        .where(*window).order_by(Notice.published_at_utc.desc())).all()
+    delivery_rows = []
+    for notice, summary in rows:
+        if summary is None:
+            delivery_rows.append([notice.title, 0, "", "", "", "", "", ""])
+            continue
+        share = f"{summary.delivered * 100 / summary.audience:.1f}%" if summary.audience else ""
+        failures = "; ".join(f"{k}: {v}" for k, v in sorted(summary.failures.items())) or "None"
+        delivery_rows.append([notice.title, summary.audience, share, _duration(summary.seconds_to_half),
+                              _duration(summary.seconds_to_95), summary.failed, failures,
+                              f"£{summary.cost_pounds:.2f}" if summary.cost_pounds is not None else "Not known yet"])
+    tables.append(Table("notice-delivery", "Each notice: whom it reached, how fast, and what it cost",
+                        ["Notice", "Audience", "Delivered", "Time to 50%", "Time to 95%", "Failed",
+                         "Failures by reason", "Cost (Notify)"], delivery_rows))
+
+    by_service_count: Counter[str] = Counter()
+    durations: list[list[Any]] = []
+    by_area_count: Counter[str] = Counter()
+    for notice, _summary in rows:
+        by_service_count[services.get(notice.service_id, notice.service_id)] += 1
+        for area in notice.areas:
+            by_area_count[area.name] += 1
+        if notice.whole_county:
+            by_area_count["Whole county"] += 1
+        ended = notice.resolved_at_utc or (notice.expected_end_at_utc if notice.status == NoticeStatus.EXPIRED
+                                           else None)
+        lasted = _duration(int((ended - notice.starts_at_utc).total_seconds())) if ended and notice.starts_at_utc \
+            else "Still going"
+        durations.append([notice.title, services.get(notice.service_id, notice.service_id), lasted])
+    tables.append(Table("notices-by-service", "Notices by service", ["Service", "Notices"],
+                        [[k, v] for k, v in by_service_count.most_common()]))
+    tables.append(Table("notices-by-area", "Notices by area", ["Area", "Notices"],
+                        [[k, v] for k, v in by_area_count.most_common()]))
+    tables.append(Table("notice-durations", "How long each notice lasted", ["Notice", "Service", "Lasted"],
+                        durations))
+    return tables
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return ""
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours} h {rest // 60} min"
+
+
+# Open statistics (GET /api/v1/statistics) -------------------------------------------------------------------------
+
+SUPPRESS_BELOW = 10  # DESIGN §4: any count under 10 is null with "suppressed": true, never exact
+
+
+def _open_count(count: int) -> dict[str, Any]:
+    return {"count": None, "suppressed": True} if count < SUPPRESS_BELOW else {"count": count, "suppressed": False}
+
+
+def open_statistics() -> dict[str, Any]:
+    """Aggregates safe to publish: subscriptions by area, service and channel (the latest rollup), and notices and
+    their reach by service and month. Small counts are suppressed so nobody can be singled out."""
+    areas, services = _names(Area), _names(Service)
+    as_of, by_channel = latest_snapshot(Metric.SUBSCRIBERS_BY_CHANNEL, today())
+    _, by_area = latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, today())
+    _, by_service = latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, today())
+    monthly: dict[tuple[str, str], list[int]] = {}
+    for published, service_id, audience in db.session.execute(
+            select(Notice.published_at_utc, Notice.service_id, NoticeDelivery.audience)
+            .outerjoin(NoticeDelivery, NoticeDelivery.notice_id == Notice.id)
+            .where(Notice.published_at_utc.is_not(None))):
+        month = published.astimezone(LONDON).strftime("%Y-%m")
+        totals = monthly.setdefault((month, service_id), [0, 0])
+        totals[0] += 1
+        totals[1] += audience or 0
+    return {
+        "subscriptions": {
+            "as_of": as_of.isoformat() if as_of else None,
+            "by_channel": [{"channel": channel, **_open_count(by_channel.get(channel, 0))}
+                           for channel in (str(Channel.EMAIL), str(Channel.SMS))],
+            "by_area": [{"area": {"id": area_id, "name": name}, **_open_count(by_area.get(area_id, 0))}
+                        for area_id, name in sorted(areas.items(), key=lambda kv: kv[1])],
+            "by_service": [{"service": {"id": service_id, "name": name}, **_open_count(by_service.get(service_id, 0))}
+                           for service_id, name in sorted(services.items(), key=lambda kv: kv[1])]
+                          + [{"service": {"id": ALL_SERVICES, "name": "All services"},
+                              **_open_count(by_service.get(ALL_SERVICES, 0))}],
+        },
+        "notices": [{"month": month, "service": {"id": service_id, "name": services.get(service_id, service_id)},
+                     "notices": _open_count(count), "reach": _open_count(reach)}
+                    for (month, service_id), (count, reach) in sorted(monthly.items())],
+        "suppression": f"Any count under {SUPPRESS_BELOW} is null with suppressed: true.",
+    }
+
+
+# The officer's check page ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KeptAudience:
+    audience: Audience
+    as_of: dt.date
+    upper_bound: bool  # True when a resident following several of the notice's areas counts once for each
+
+
+def kept_audience(notice: Notice) -> KeptAudience | None:
+    """Whom a notice would reach, from the latest rollup: a few hundred kept rows, whatever the number of
+    subscribers (issue 15). None before the first rollup. Publishing still counts exactly (alerts.data.publishing)."""
+    day = db.session.scalar(select(func.max(InsightCount.day)).where(InsightCount.metric == str(Metric.AUDIENCE)))
+    if day is None:
+        return None
+    choices = (ALL_SERVICES, notice.service_id)
+    rows = db.session.execute(select(InsightCount.metric, InsightCount.key, InsightCount.count).where(
+        InsightCount.day == day, InsightCount.metric.in_([str(Metric.AUDIENCE), str(Metric.AUDIENCE_COUNTY)]))).all()
+    per_area: dict[str, dict[str, int]] = {}
+    county = {"email": 0, "sms": 0}
+    for metric, key, count in rows:
+        if metric == Metric.AUDIENCE_COUNTY:
+            service_id, channel = key.split("|")
+            if service_id in choices:
+                county[channel] = county.get(channel, 0) + count
+            continue
+        area_id, service_id, channel = key.split("|")
+        if service_id in choices:
+            per_area.setdefault(area_id, {"email": 0, "sms": 0})[channel] += count
+    area_ids = None if notice.whole_county else {area.id for area in notice.areas} | {WHOLE_COUNTY_ID}
+    ordered = db.session.execute(select(Area.id, Area.name).order_by(Area.sort_order, Area.name)).all()
+    by_area = [AreaAudience(name, per_area[area_id]["email"], per_area[area_id]["sms"]) for area_id, name in ordered
+               if area_id in per_area and (area_ids is None or area_id in area_ids)]
+    if area_ids is None:
+        return KeptAudience(Audience(county["email"], county["sms"], by_area), day, upper_bound=False)
+    emails, texts = sum(a.emails for a in by_area), sum(a.texts for a in by_area)
+    return KeptAudience(Audience(emails, texts, by_area), day, upper_bound=len(by_area) > 1)

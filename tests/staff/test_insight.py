@@ -1,0 +1,173 @@
+"""Issue 15: /staff/insight for service managers, from kept counts on known data."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from alerts.data import insight
+from alerts.data import subscribers as subscriber_data
+from alerts.data.subscribers import AreaChoice
+from alerts.extensions import db
+from alerts.models import (
+    Channel,
+    InsightCount,
+    Message,
+    MessageKind,
+    MessageStatus,
+    NoticeDelivery,
+    Role,
+)
+from tests.staff.conftest import post_form
+
+
+def _messages(notice, statuses: list[tuple[MessageStatus, int | None, str | None]], channel=Channel.SMS) -> None:
+    update = notice.updates[0]
+    for index, (status, seconds, reason) in enumerate(statuses):
+        db.session.add(Message(
+            kind=MessageKind.ALERT, channel=channel, status=status, notice_id=notice.id, notice_update_id=update.id,
+            body="x", recipient=f"+4477009{index:05d}", notify_status=reason,
+            completed_at_utc=notice.published_at_utc + dt.timedelta(seconds=seconds) if seconds is not None else None,
+            cost_in_pounds=Decimal("0.0197") if channel == Channel.SMS else Decimal(0)))
+    db.session.commit()
+
+
+def test_the_rollup_summarises_a_notices_reach_speed_failures_and_cost(factories) -> None:
+    notice = factories.NoticeFactory(title="A35 closed")
+    delivered = [(MessageStatus.DELIVERED, s, "delivered") for s in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 600)]
+    _messages(notice, [*delivered, (MessageStatus.FAILED, None, "permanent-failure"),
+                       (MessageStatus.FAILED, None, "temporary-failure"), (MessageStatus.SENT, None, None)])
+
+    insight.roll_up()
+
+    summary = db.session.get(NoticeDelivery, notice.id)
+    assert (summary.audience, summary.texts, summary.delivered, summary.failed) == (14, 14, 11, 2)
+    assert summary.seconds_to_half == 70  # the 7th of 14 deliveries
+    assert summary.seconds_to_95 is None  # 14 × 95% = 14 deliveries: only 11 arrived
+    assert summary.failures == {"permanent-failure": 1, "temporary-failure": 1}
+    assert summary.cost_pounds == Decimal("0.2758")
+
+
+def test_counters_follow_sign_ups_confirmations_and_unsubscribes(factories) -> None:
+    pending = subscriber_data.request_sign_up(channel=Channel.SMS, contact="+447700900001",
+                                              areas=[AreaChoice("weymouth", "DT4 7TA")], service_ids=None, source="web")
+    subscriber_data.request_sign_up(channel=Channel.EMAIL, contact="a@example.com",
+                                    areas=[AreaChoice("weymouth", "DT4 7TA")], service_ids=None, source="web")
+    db.session.commit()
+    subscriber_data.confirm_subscriber(pending)
+    subscriber_data.unsubscribe(pending, "Unsubscribed by the resident")
+    db.session.commit()
+
+    counts = {(row.metric, row.key): row.count for row in db.session.scalars(select(InsightCount))}
+    assert counts[("signup_started", "sms")] == 1 and counts[("signup_started", "email")] == 1
+    assert counts[("signup_confirmed", "sms")] == 1
+    assert counts[("unsubscribed", "link")] == 1
+
+
+def test_postcode_lookups_are_counted_by_district_and_no_postcode_is_kept(client) -> None:
+    insight._lookups.clear()  # counts held in memory by this process for earlier tests' databases
+    client.get("/notices?postcode=DT4+7TA")
+    client.get("/notices?postcode=dt47ta")
+    client.get("/notices?postcode=not-a-postcode")
+    insight.count_postcode_lookup("DT1", flush_now=True)
+
+    rows = {(row.key, row.count) for row in db.session.scalars(
+        select(InsightCount).where(InsightCount.metric == "postcode_lookup"))}
+    assert rows == {("DT4", 2), ("DT1", 1)}
+    assert not any("7TA" in row.key for row in db.session.scalars(select(InsightCount)))
+
+
+@pytest.fixture
+def known_data(factories):
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900001", area_ids=["weymouth"])
+    factories.SubscriberFactory(contact="a@example.com", area_ids=["weymouth", "portland"])
+    factories.SubscriberFactory(contact="b@example.com", area_ids=["dorchester"], all_services=False)
+    notice = factories.NoticeFactory(title="Bins suspended in Weymouth")
+    _messages(notice, [(MessageStatus.DELIVERED, 30, "delivered"), (MessageStatus.FAILED, None, "permanent-failure")])
+    insight.bump(insight.Metric.UNSUBSCRIBED, "contact_centre", 3)
+    db.session.commit()
+    insight.roll_up()
+    return notice
+
+
+def test_a_manager_sees_charts_tables_and_numbers_from_the_kept_counts(client_request, sign_in_as, known_data) -> None:
+    sign_in_as(Role.MANAGER)
+
+    page = client_request.get("/staff/insight")
+
+    assert page.h1 == "Insight"
+    rows = lambda name: [r.get_text(" ", strip=True) for r in page.select(f"#{name}-table tbody tr")]  # noqa: E731
+    assert rows("subscriptions-over-time") == [f"{insight.today().isoformat()} 2 1"]
+    assert rows("subscriptions-by-area")[0] == "Weymouth 2"
+    assert "Dorchester 1" in rows("subscriptions-by-area")
+    assert rows("subscriptions-by-service")[0] == "All services 2"
+    assert "Contact centre 3" in rows("unsubscribes")
+    assert rows("notice-delivery") == [
+        "Bins suspended in Weymouth 2 50.0% 30 s 1 permanent-failure: 1 £0.04"]
+    chart = page.soup.select_one("#subscriptions-by-area-chart")
+    assert chart.name == "svg" and chart["role"] == "img" and chart.select_one("title").get_text()
+    assert not page.soup.select("script[src*=chart]")
+
+
+def test_every_table_downloads_as_csv(client_request, sign_in_as, known_data) -> None:
+    sign_in_as(Role.MANAGER)
+    page = client_request.get("/staff/insight")
+    links = [a["href"] for a in page.select("a[download]")]
+    assert len(links) == len(page.select("section[id]")) >= 10
+
+    response = client_request.client.get(next(link for link in links if "notice-delivery" in link))
+
+    assert response.mimetype == "text/csv"
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert table[0][:3] == ["Notice", "Audience", "Delivered"]
+    assert table[1][:3] == ["Bins suspended in Weymouth", "2", "50.0%"]
+
+
+def test_a_bad_date_range_is_an_error_the_manager_can_fix(client_request, sign_in_as) -> None:
+    sign_in_as(Role.MANAGER)
+
+    page = client_request.get("/staff/insight?from=2026-13-01&to=2026-01-01", expected_status=400)
+
+    assert page.soup.title.get_text().startswith("Error: ")
+    assert "Enter the start date" in page.soup.select_one(".govuk-error-summary").get_text()
+
+
+def test_only_managers_and_admins_see_insight(client_request, sign_in_as) -> None:
+    sign_in_as(Role.OFFICER)
+    client_request.get("/staff/insight", expected_status=403)
+
+
+def test_an_admin_can_make_someone_a_service_manager(client_request, sign_in_as, factories) -> None:
+    sign_in_as(Role.ADMIN)
+    user = factories.StaffUserFactory(role=Role.OFFICER)
+    page = client_request.get(f"/staff/users/{user.id}")
+    assert "Service manager" in page.soup.get_text()
+    assert "Service manager" in client_request.get("/staff/users").soup.get_text()
+    post_form(client_request, f"/staff/users/{user.id}", {"role": "manager"}, token_from=f"/staff/users/{user.id}")
+    db.session.expire_all()
+    assert user.role == Role.MANAGER
+
+
+def test_the_check_page_reads_its_audience_from_the_kept_counts(client_request, sign_in_as, factories) -> None:
+    from tests.staff.test_notices import create_draft
+
+    sign_in_as(Role.OFFICER)
+    factories.SubscriberFactory(contact="a@example.com", area_ids=["weymouth"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900001", area_ids=["weymouth", "portland"])
+    factories.SubscriberFactory(contact="county@example.com", area_ids=["whole-county"])
+    insight.roll_up()
+    factories.SubscriberFactory(contact="after-the-rollup@example.com", area_ids=["weymouth"])
+    one_area = create_draft(client_request)
+    two_areas = create_draft(client_request, areas=["weymouth", "portland"])
+
+    page = client_request.get(f"/staff/notices/{one_area.id}")
+    assert page.soup.select_one("#audience-total").get_text(" ", strip=True).startswith("up to 2 emails and 1 text")
+    assert "hourly roll-up" in page.soup.select_one("#audience-as-of").get_text()
+    page = client_request.get(f"/staff/notices/{two_areas.id}")
+    assert sorted(row.get_text(" ", strip=True) for row in page.select("#audience tbody tr")) == [
+        "Portland 0 1", "Weymouth 1 1", "Whole county 1 0"]
