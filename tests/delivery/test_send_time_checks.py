@@ -83,7 +83,8 @@ def test_an_email_still_waiting_when_a_newer_update_is_emailed_is_skipped_as_sup
     publishing.publish_now(notice, None)
     db.session.commit()
     assert fanouts.expand_next_batch() == 1
-    publishing.post_update(notice, summary="Collections resume on Friday.", advice="", notify=True, by_user_id=None)
+    publishing.post_update(notice, summary="Collections resume on Friday.", advice="", notify=True, by_user_id=None,
+                           threshold=10)
     db.session.commit()
     assert fanouts.expand_next_batch() == 1
     first, latest = sorted(db.session.scalars(select(Message)), key=lambda m: m.notice_update_id)
