@@ -84,7 +84,8 @@ def raw_client_loop(seconds: float, messages: list[Any] | None = None) -> float:
         simulator.stop()
 
 
-def main(argv: list[str] | None = None) -> int:
+def run_ceiling(argv: list[str]) -> dict[str, Any]:
+    """One ceiling run (bench/ceiling.py's options): the dispatcher's figures with the raw loops' beside them."""
     parser = dispatch.build_parser()
     parser.set_defaults(latency_ms=0.0, rate=UNREACHABLE_RATE, unlimited=True, duration=120.0, workers=2,
                         premade=True)
@@ -104,7 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     for raw, ratio in (("raw_client_per_s", "ratio_to_raw"), ("raw_text_only_per_s", "ratio_to_raw_text_only")):
         if figures.get("sustained_per_s") and figures.get(raw):
             figures[ratio] = round(figures["sustained_per_s"] / figures[raw], 3)
-    print(json.dumps(figures), flush=True)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    print(json.dumps(run_ceiling(sys.argv[1:] if argv is None else argv)), flush=True)
     return 0
 
 
