@@ -53,16 +53,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(figures)
     ceiling_figures = None
     if not args.no_ceiling:
-        ceiling_args = ["--db", args.ceiling_db, "--subscribers", str(args.ceiling_subscribers)]
-        parser = dispatch.build_parser()
-        parser.set_defaults(latency_ms=0.0, rate=ceiling.UNREACHABLE_RATE, unlimited=True, duration=120.0, workers=2)
-        parser.add_argument("--raw-seconds", type=float, default=20.0)
-        parsed = parser.parse_args(ceiling_args)
-        raw = ceiling.raw_client_loop(parsed.raw_seconds)
-        ceiling_figures = dispatch.run(parsed, benchmark="ceiling")
-        ceiling_figures["raw_client_per_s"] = raw
-        if ceiling_figures.get("sustained_per_s") and raw:
-            ceiling_figures["ratio_to_raw"] = round(ceiling_figures["sustained_per_s"] / raw, 3)
+        ceiling_figures = ceiling.run_ceiling(["--db", args.ceiling_db, "--subscribers",
+                                               str(args.ceiling_subscribers)])
         print(json.dumps(ceiling_figures), flush=True)
 
     print("\n| Database | Allowance | Latency | Reached | 429s | Duplicates | Losses | First send | Messages |")

@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Interval,
+    Row,
+    Select,
     Table,
     and_,
     bindparam,
@@ -78,7 +81,14 @@ class OutgoingMessage:
     claim_token: str | None = None
 
 
-def _outgoing(message: Message) -> OutgoingMessage:
+# What a claim returns: the columns an OutgoingMessage needs (and the kind), not whole ORM objects, which cost a
+# claim more CPU to load than the database took to claim them.
+_CLAIMED = (Message.id, Message.channel, Message.recipient, Message.subject, Message.body,
+            Message.one_click_unsubscribe_url, Message.outcome_unknown, Message.attempts, Message.priority,
+            Message.claim_token, Message.kind)
+
+
+def _outgoing(message: Message | Row[Any]) -> OutgoingMessage:
     return OutgoingMessage(
         id=message.id, channel=Channel(message.channel), recipient=message.recipient, subject=message.subject,
         body=message.body, one_click_unsubscribe_url=message.one_click_unsubscribe_url,
@@ -140,12 +150,10 @@ class SkipReason(StrEnum):
     SUPERSEDED = "Not sent: a newer update to the notice replaced this message"
 
 
-def _skip_reasons(message_ids: list[str]) -> dict[str, SkipReason]:
-    """The alerts among `message_ids` that would now be stale, with why. The rule's one home.
-
-    Stale: its notice was cancelled; or resolved, and it is not the resolution; or a newer update was sent on its
-    channel (updates go by email only; publish and resolve go by text too, DESIGN §3).
-    """
+@cache
+def _skip_reasons_statement() -> Select[tuple[str, NoticeStatus, UpdateKind, bool]]:
+    """Built once: it runs at every claim, and building it (the ORM's operators, its cache key) cost more CPU than
+    running it. The ids are an expanding bound parameter."""
     newer = aliased(NoticeUpdate)
     supersedes = or_(Message.channel == Channel.EMAIL, newer.kind.in_([UpdateKind.PUBLISHED, UpdateKind.RESOLVED]))
     superseded = (
@@ -154,12 +162,21 @@ def _skip_reasons(message_ids: list[str]) -> dict[str, SkipReason]:
                newer.notify_subscribers.is_(True), supersedes)
         .exists()
     )
-    rows = db.session.execute(
+    return (
         select(Message.id, Notice.status, NoticeUpdate.kind, superseded)
         .join(Notice, Notice.id == Message.notice_id)
         .join(NoticeUpdate, NoticeUpdate.id == Message.notice_update_id)
-        .where(Message.id.in_(message_ids), Message.kind == MessageKind.ALERT)
-    ).all()
+        .where(Message.id.in_(bindparam("message_ids", expanding=True)), Message.kind == MessageKind.ALERT)
+    )
+
+
+def _skip_reasons(message_ids: list[str]) -> dict[str, SkipReason]:
+    """The alerts among `message_ids` that would now be stale, with why. The rule's one home.
+
+    Stale: its notice was cancelled; or resolved, and it is not the resolution; or a newer update was sent on its
+    channel (updates go by email only; publish and resolve go by text too, DESIGN §3).
+    """
+    rows = db.session.execute(_skip_reasons_statement(), {"message_ids": message_ids}).all()
     reasons: dict[str, SkipReason] = {}
     for message_id, notice_status, update_kind, is_superseded in rows:
         if notice_status == NoticeStatus.CANCELLED:
@@ -251,9 +268,9 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
             lease_expires_at_utc=expires,
             attempts=Message.attempts + 1,
         )
-        .returning(Message)
+        .returning(*_CLAIMED)
         .execution_options(synchronize_session=False)
-    ).scalars().all()
+    ).all()
     result = {message.id: _outgoing(message) for message in claimed}
     alerts = [message.id for message in claimed if message.kind == MessageKind.ALERT]
     filtered = 0
@@ -350,9 +367,10 @@ def record_sent(message_id: str, notify_id: str | None, *, local_outbox: bool, c
 def record_sent_many(sent: list[tuple[str, str | None, bool, str]]) -> None:
     """`record_sent` for many messages in one transaction: (message id, Notify id, local outbox, claim token).
 
-    Two executemany UPDATEs on the table, not one ORM load per row: this is most of what a send costs the
-    database. Rows still `sending` (or `queued`) move to sent; a row a receipt already moved on keeps its status.
-    A row claimed again since (its token changed) is left to its newer claimer.
+    One executemany UPDATE on the table, not one ORM load per row: this is most of what a send costs the
+    database. Rows still `sending` (or `queued`) move to sent; a row a receipt already moved on keeps its status
+    (the CASEs decide per row, as `record_sent` does). A row claimed again since (its token changed) is left to its
+    newer claimer.
     """
     if not sent:
         return
@@ -367,10 +385,10 @@ def record_sent_many(sent: list[tuple[str, str | None, bool, str]]) -> None:
     # Plain comparisons: an IN list cannot be expanded inside executemany.
     waiting = or_(table.c.status == MessageStatus.SENDING, table.c.status == MessageStatus.QUEUED)
     ours = and_(table.c.id == bindparam("message_id"), table.c.claim_token == bindparam("token"))
-    db.session.execute(update(table).where(ours, ~waiting).values(**claim_cleared), params)
     db.session.execute(
-        update(table).where(ours, waiting)
-        .values(status=bindparam("new_status"), sent_at_utc=now, **claim_cleared), params,
+        update(table).where(ours)
+        .values(status=case((waiting, bindparam("new_status", type_=table.c.status.type)), else_=table.c.status),
+                sent_at_utc=case((waiting, now), else_=table.c.sent_at_utc), **claim_cleared), params,
     )
     db.session.commit()
 

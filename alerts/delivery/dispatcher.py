@@ -66,6 +66,8 @@ INITIAL_LATENCY_SECONDS = 0.25
 # Accepted sends are written in one transaction once this many are waiting, or once the oldest is this old.
 RECORD_EVERY = 32
 RECORD_WITHIN_SECONDS = 0.1
+# A worker takes at most this long's worth of the allowance from the shared bucket at once (LocalReserve).
+RESERVE_SPAN_SECONDS = 0.05
 # How long a resident's confirmation waits for a token in the web request before the dispatcher takes over.
 IMMEDIATE_TOKEN_WAIT_SECONDS = 2.0
 DAILY_LIMIT = "daily_limit"
@@ -187,6 +189,8 @@ class Sender:
                     self._first_unrecorded_at = time.monotonic()
                 self.sent_to_record.append((message.id, result.notify_id, not result.sent, message.claim_token))
         else:
+            if result.sent:
+                log.info("Notify accepted message %s, id %s", message.id, result.notify_id)
             with self.app.app_context():
                 if not message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent,
                                                 claim_token=message.claim_token):
@@ -232,6 +236,8 @@ class Sender:
             with self._lock:
                 self.sent_to_record = pending + (self.sent_to_record or [])
             raise
+        log.info("Notify accepted %s messages, recorded (references %s to %s)", len(pending), pending[0][0],
+                 pending[-1][0])
         return len(pending)
 
     def _refused(self, message: message_data.OutgoingMessage, error: NotifyError) -> Outcome:
@@ -324,7 +330,11 @@ class Dispatcher:
         self.stop_event = threading.Event()
         if allowance is None:
             per_minute = int(app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"])
-            reserve = min(max(1, min(self.concurrency, 16) // 2), int(bucket_shape(per_minute).capacity))
+            # Tokens taken from the shared bucket per query: half the threads (up to 8), or what this worker
+            # could send in RESERVE_SPAN_SECONDS at the full allowance if that is more (a large allowance would
+            # otherwise cost a bucket transaction per few sends), never more than the threads or the bucket hold.
+            reserve = max(min(self.concurrency, 16) // 2, math.ceil(self.per_second * RESERVE_SPAN_SECONDS))
+            reserve = max(1, min(reserve, self.concurrency, int(bucket_shape(per_minute).capacity)))
             allowance = LocalReserve(get_allowance(app), reserve)
         self.sender = Sender(app, gateway or get_gateway(app), allowance,
                              max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]), stop=self.stop_event,

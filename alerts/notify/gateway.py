@@ -109,7 +109,9 @@ class NotifyGateway:
             sending=True,
         )
         result = _send_result(response)
-        logger.info(
+        # Debug, not info: at hundreds a second a line per send was a measurable share of a worker's CPU. The
+        # outbox records every accepted send with its Notify id, and the dispatcher logs each recorded batch.
+        logger.debug(
             "Notify accepted email to %s, reference %s, id %s", mask_email(email_address), reference, result.notify_id
         )
         return result
@@ -126,7 +128,7 @@ class NotifyGateway:
             sending=True,
         )
         result = _send_result(response)
-        logger.info(
+        logger.debug(
             "Notify accepted text to %s, reference %s, id %s", mask_phone(phone_number), reference, result.notify_id
         )
         return result

@@ -11,6 +11,7 @@ from freezegun import freeze_time
 from responses import matchers
 
 from alerts.data import operations, publishing
+from alerts.delivery.allowance import LocalReserve
 from alerts.delivery.dispatcher import Dispatcher, LatencyMeter, Outcome
 from alerts.extensions import db
 from alerts.models import ChannelHold, Message, MessageStatus, Notice, NoticeStatus, utc_now
@@ -410,6 +411,41 @@ def test_the_pipeline_keeps_the_allowance_times_the_measured_latency_in_flight_u
             dispatcher.close()
     finally:
         app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = 600_000
+
+
+@pytest.mark.parametrize(("per_minute", "concurrency", "batch"), [
+    (2900, 64, 8),  # Notify's allowance: half the threads, up to 8, as before
+    (5800, 64, 8),
+    (30_000, 64, 25),  # 50 ms of a larger allowance
+    (6_000_000, 64, 64),  # never more than the threads
+    (6_000_000, 4, 4),
+    (60, 16, 1),  # never more than the bucket holds (one second's worth)
+])
+def test_a_worker_takes_tokens_from_the_shared_bucket_in_batches_that_grow_with_the_allowance(
+        app, notify_key, per_minute, concurrency, batch) -> None:
+    app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = per_minute
+    try:
+        dispatcher = Dispatcher(app, concurrency=concurrency)
+        try:
+            assert isinstance(dispatcher.sender.allowance, LocalReserve)
+            assert dispatcher.sender.allowance._batch == batch
+        finally:
+            dispatcher.close()
+    finally:
+        app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = 600_000
+
+
+def test_recording_sends_in_a_batch_never_puts_back_a_receipt_that_arrived_first(app, make_message) -> None:
+    from alerts.data import messages as message_data
+
+    early = make_message(status=MessageStatus.SENDING, attempts=1, claim_token="token-1")
+    waiting = make_message(status=MessageStatus.SENDING, attempts=1, claim_token="token-2")
+    message_data.apply_notify_status(reference=early.id, notify_id=NOTIFY_ID, status="delivered",
+                                     completed_at=utc_now())
+    message_data.record_sent_many([(early.id, NOTIFY_ID, False, "token-1"), (waiting.id, "other-id", False, "token-2")])
+    assert (reload(early.id).status, reload(early.id).notify_id) == (MessageStatus.DELIVERED, NOTIFY_ID)
+    assert (reload(waiting.id).status, reload(waiting.id).notify_id) == (MessageStatus.SENT, "other-id")
+    assert reload(waiting.id).sent_at_utc is not None and reload(early.id).claimed_by is None
 
 
 def test_one_slow_send_does_not_hold_back_the_sends_claimed_after_it(app, notify_key, make_message) -> None:
