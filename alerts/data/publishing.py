@@ -201,8 +201,9 @@ def cancel(notice: Notice) -> UpdateKind | None:
         notice.pending_update = None
         notice.updated_at_utc = utc_now()
         return kind
-    if notice.status not in (NoticeStatus.SCHEDULED, NoticeStatus.AWAITING_APPROVAL):
-        raise NoticeStateError("Only a scheduled notice, or one waiting for approval, can be cancelled.")
+    # Issue 16: a draft can be cancelled too, so one nobody will publish does not wait in Drafts for ever.
+    if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED, NoticeStatus.AWAITING_APPROVAL):
+        raise NoticeStateError("Only a draft, a scheduled notice or one waiting for approval can be cancelled.")
     notice.status = NoticeStatus.CANCELLED
     notice.updated_at_utc = utc_now()
     return None

@@ -261,3 +261,16 @@ def test_overdue_notices_expire_after_the_grace_period_and_show_as_due_to_end(
     db.session.expire_all()
     assert overdue.status == NoticeStatus.EXPIRED and ending.status == NoticeStatus.ACTIVE
     assert publishing.expire_overdue_notices(dt.timedelta(hours=12)) == 0
+
+
+def test_an_officer_cancels_a_draft_they_no_longer_need(client_request, sign_in_as) -> None:
+    # Issue 16: a draft nobody will publish can be cancelled from its page, rather than waiting in Drafts forever.
+    sign_in_as(Role.OFFICER)
+    notice = create_draft(client_request)
+    page = client_request.get(f"/staff/notices/{notice.id}")
+    buttons = page.select("#actions form[action$='/cancel'] button")
+    assert [button.get_text(strip=True) for button in buttons] == ["Cancel this notice"]
+    post_form(client_request, f"/staff/notices/{notice.id}/cancel", {})
+    db.session.expire_all()
+    assert notice.status == NoticeStatus.CANCELLED
+    assert messages_for(notice) == []
