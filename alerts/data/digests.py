@@ -18,7 +18,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from alerts import links
-from alerts.data.fanouts import _audience_conditions
+from alerts.data.fanouts import audience_conditions
 from alerts.extensions import db
 from alerts.formatting import LONDON, counted, london_date, london_time
 from alerts.models import (
@@ -67,7 +67,7 @@ def _changes_since(since: dt.datetime) -> list[tuple[Notice, NoticeUpdate]]:
 def _digest_readers(notice: Notice, day: dt.date) -> set[int]:
     already = exists().where(DigestSend.subscriber_id == Subscriber.id, DigestSend.day == day)
     return set(db.session.scalars(select(Subscriber.id).where(
-        *_audience_conditions(notice), Subscriber.digest.is_(True), Subscriber.channel == Channel.EMAIL, ~already)))
+        *audience_conditions(notice), Subscriber.digest.is_(True), Subscriber.channel == Channel.EMAIL, ~already)))
 
 
 def render_digest(day: dt.date, changes: list[tuple[Notice, NoticeUpdate]], *, manage_url: str,

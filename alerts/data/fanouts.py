@@ -64,7 +64,7 @@ def _area_ids(notice: Notice) -> list[str]:
     return [area.id for area in notice.areas] + [WHOLE_COUNTY_ID]
 
 
-def _audience_conditions(notice: Notice) -> list[ColumnElement[bool]]:
+def audience_conditions(notice: Notice) -> list[ColumnElement[bool]]:
     """Confirmed subscribers following one of the notice's areas (any area for a county-wide notice, and the
     whole county for everyone) who chose the notice's service or all services."""
     in_area = Subscription.subscriber_id == Subscriber.id
@@ -103,7 +103,7 @@ class Audience:
 def audience_for(notice: Notice, *, with_areas: bool = True) -> Audience:
     """How many people a publish would reach, per channel and per area. A subscriber following two of the
     notice's areas counts once in the totals and once under each area."""
-    conditions = _audience_conditions(notice)
+    conditions = audience_conditions(notice)
     totals = dict(
         db.session.execute(select(Subscriber.channel, func.count()).where(*conditions).group_by(Subscriber.channel))
         .tuples().all()
@@ -129,7 +129,7 @@ def audience_for(notice: Notice, *, with_areas: bool = True) -> Audience:
 def audience_at_most(notice: Notice, *, limit: int, channels: Sequence[Channel] | None = None) -> int:
     """How many people a send would reach, counted no further than `limit`: deciding whether a send crosses the
     approval threshold needs only threshold + 1 rows, not a count of a million (issue 11)."""
-    conditions = _audience_conditions(notice)
+    conditions = audience_conditions(notice)
     if channels is not None:
         conditions.append(Subscriber.channel.in_(list(channels)))
     capped = select(Subscriber.id).where(*conditions).limit(limit).subquery()
@@ -245,7 +245,7 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
         return 0
     kind = UpdateKind(update.kind)
     channels = [Channel(c) for c in fanout.channel_list]
-    conditions = _audience_conditions(notice)
+    conditions = audience_conditions(notice)
     if notice.impact != Impact.SEVERE:
         # Issue 16: who chose one email a day reads this in tonight's digest (alerts/data/digests.py).
         conditions.append(or_(Subscriber.channel != Channel.EMAIL, Subscriber.digest.is_(False)))
