@@ -262,3 +262,13 @@ class Journey:
                 self.page.screenshot(path=str(SCREENSHOTS / f"{name}-{self.mode}-{label}.png"), full_page=True)
         finally:
             self.page.set_viewport_size(original)
+
+
+def assert_no_sideways_scroll(journey: Journey) -> None:
+    """Nothing on the page scrolls sideways, at phone or desktop width (GOV.UK tables reflow or wrap)."""
+    for size in (PHONE, DESKTOP):
+        journey.page.set_viewport_size(size)
+        overflow = journey.page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{journey.path} scrolls sideways by {overflow}px at {size['width']}px"
+    journey.page.set_viewport_size(DESKTOP)

@@ -22,22 +22,12 @@ from alerts.models import (
     Role,
     UpdateKind,
 )
-from tests.e2e.browser import DESKTOP, Journey
+from tests.e2e.browser import Journey, assert_no_sideways_scroll
 from tests.e2e.staff import sign_in
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 375, "height": 812}
 ADMIN = "admin@dorsetcouncil.example"
-
-
-def assert_no_sideways_scroll(journey: Journey) -> None:
-    for size in (PHONE, DESKTOP):
-        journey.page.set_viewport_size(size)
-        overflow = journey.page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow <= 0, f"{journey.path} scrolls sideways by {overflow}px at {size['width']}px"
-    journey.page.set_viewport_size(DESKTOP)
 
 
 def test_a_resolved_notice_says_so_first_and_its_advice_reads_as_past(journey: Journey, factories: Any) -> None:

@@ -12,7 +12,7 @@ import pytest
 from alerts.data import insight
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, Role
-from tests.e2e.browser import Journey
+from tests.e2e.browser import Journey, assert_no_sideways_scroll
 from tests.e2e.staff import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -49,6 +49,7 @@ def test_a_manager_reads_who_signs_up_whom_a_notice_reached_and_what_it_cost(jou
     assert "Bin collections suspended in Weymouth" in text and "66.7%" in text
     assert journey.page.locator("svg[role=img] title").count() >= 5
     journey.screenshot("insight-dashboard")
+    assert_no_sideways_scroll(journey)
 
     journey.fill("From", "yesterday")
     journey.press_button("Show these dates", expected_status=400)
