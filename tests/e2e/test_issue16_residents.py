@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
@@ -19,11 +18,6 @@ pytestmark = pytest.mark.e2e
 
 EMAIL = "both.channels@example.com"
 MOBILE = "07700 900 321"
-
-
-@pytest.fixture
-def quick_sign_up(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(app.config, "SIGNUP_MIN_FILL_SECONDS", 0)
 
 
 def _subscriber(channel: Channel, contact: str) -> Subscriber:

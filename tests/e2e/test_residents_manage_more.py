@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from alerts import links
 from alerts.data import subscribers as subscriber_data
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.e2e
 EMAIL = "alex.resident@example.com"
 MOBILE = "07700 900 456"
 MOBILE_E164 = "+447700900456"
-
-
-@pytest.fixture
-def quick_sign_up(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live server shares the app's config: a test fills in the form in well under the real minimum."""
-    monkeypatch.setitem(app.config, "SIGNUP_MIN_FILL_SECONDS", 0)
 
 
 def _subscriber(channel: Channel, contact: str) -> Subscriber:

@@ -30,12 +30,6 @@ MOBILE_E164 = "+447700900789"
 NOTIFY_NUMBER = "07700900000"
 
 
-@pytest.fixture
-def quick_sign_up(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live server shares the app's config: a test fills in the form in well under the real minimum."""
-    monkeypatch.setitem(app.config, "SIGNUP_MIN_FILL_SECONDS", 0)
-
-
 def _subscriber() -> Subscriber:
     db.session.rollback()  # the live server changed it in its own session
     found = subscriber_data.find_subscriber(Channel.SMS, MOBILE_E164)

@@ -23,12 +23,6 @@ MOBILE = "07700 900 123"
 EMAIL = "Sam.Resident@example.com"
 
 
-@pytest.fixture
-def quick_sign_up(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The live server shares the app's config: a test fills in the form in well under the real minimum."""
-    monkeypatch.setitem(app.config, "SIGNUP_MIN_FILL_SECONDS", 0)
-
-
 def _subscriber(channel: Channel, contact: str) -> Subscriber:
     db.session.rollback()  # the live server changed it in its own session
     found = subscriber_data.find_subscriber(channel, contact)
