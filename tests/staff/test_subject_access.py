@@ -71,7 +71,7 @@ def test_an_agent_exports_a_callers_data_then_erases_it_and_the_counts_still_add
     assert db.session.scalar(select(func.count()).select_from(Message).where(
         Message.recipient == "+447700900456")) == 0
     events = {event.action: event for event in db.session.scalars(
-        select(AuditEvent).where(AuditEvent.target_id == str(caller.id)))}
+        select(AuditEvent).where(AuditEvent.target_id == str(caller.id)).order_by(AuditEvent.id))}  # latest wins
     assert events["subscriber.exported"].details == {"reason": "SAR-2026-041", "format": "csv"}
     assert events["subscriber.erased"].details["reason"] == "ER-2026-007"
     assert events["subscriber.erased"].staff_user_id == agent.id
