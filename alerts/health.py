@@ -14,8 +14,9 @@ health = Blueprint("health", __name__)
 
 @health.get("/healthz")
 def healthz() -> tuple[Response, int]:
-    if not operations.database_is_up():
-        return jsonify({"database": "error"}), 503
+    state = operations.database_state()
+    if state != "ok":
+        return jsonify({"database": state}), 503
     scheduler = operations.scheduler_state()
     outbox = operations.outbox_summary()
     body = {

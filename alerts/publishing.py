@@ -244,7 +244,11 @@ def publish_due_notices() -> int:
     without approval waits for a second officer instead. Returns how many were published. Safe to run twice."""
     published = 0
     for notice in notice_data.due_scheduled_notices():
-        status = notice_data.publish_scheduled(notice, threshold=_threshold())
+        try:
+            status = notice_data.publish_scheduled(notice, threshold=_threshold())
+        except NoticeStateError:  # cancelled or published by an officer since the job found it
+            db.session.rollback()
+            continue
         _audit(SCHEDULER, "notice.scheduled_publish", notice, status=str(status))
         if status == NoticeStatus.AWAITING_APPROVAL:
             _tell_approvers(notice, SCHEDULER)

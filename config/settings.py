@@ -258,6 +258,7 @@ def check_production_settings(settings: dict) -> None:
     if settings.get("ALERTS_ENV") != "production":
         return
     _check_secret_key(settings.get("SECRET_KEY") or "")
+    _check_callback_token(settings.get("NOTIFY_CALLBACK_TOKEN"))
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
     if not settings.get("NOTIFY_API_KEY"):
@@ -286,3 +287,15 @@ def _check_secret_key(key: str) -> None:
     if max(key.count(character) for character in set(key)) * 2 > len(key):
         # "x" * 32 and its kin: long enough, but guessable at once.
         raise ConfigurationError(f"SECRET_KEY is mostly one repeated character: {MAKE_A_KEY}")
+
+
+def _check_callback_token(token: str | None) -> None:
+    """Whoever holds the callback token can mark messages delivered and end residents' texts with a forged STOP
+    reply: the ones written in this repository (tests, README examples) and short ones are refused."""
+    if token is None:
+        return  # receipts and replies are then refused, and the scheduler polls for replies instead
+    if len(token) < MIN_SECRET_KEY_LENGTH or token.lower().startswith(("test-", "local-", "development", "bench-")):
+        raise ConfigurationError(
+            f"NOTIFY_CALLBACK_TOKEN is shorter than {MIN_SECRET_KEY_LENGTH} characters or a value published in this "
+            f"repository: {MAKE_A_KEY}"
+        )

@@ -68,6 +68,18 @@ def test_every_secret_key_written_in_the_repository_is_refused_in_production() -
             production_app(SECRET_KEY=literal)
 
 
+@pytest.mark.parametrize("token", ["test-callback-token", "local-callback-token", "short-token"])
+def test_production_refuses_a_published_or_short_notify_callback_token(token: str) -> None:
+    # Whoever holds the token can mark messages delivered and, through a forged STOP reply, end residents' texts.
+    with pytest.raises(ConfigurationError, match="NOTIFY_CALLBACK_TOKEN"):
+        production_app(NOTIFY_CALLBACK_TOKEN=token)
+
+
+def test_production_accepts_a_made_callback_token_or_none() -> None:
+    assert production_app(NOTIFY_CALLBACK_TOKEN="p2Q9xv7Lr0aZkW4mB8nT1cY6uE3sH5dJ-fG_oI")
+    assert production_app(NOTIFY_CALLBACK_TOKEN=None)
+
+
 def test_production_refuses_to_start_with_debug_on() -> None:
     with pytest.raises(ConfigurationError, match="DEBUG must be off"):
         production_app(DEBUG=True)

@@ -39,13 +39,21 @@ def scheduler_state() -> dict[str, Any]:
     }
 
 
-def database_is_up() -> bool:
+def database_state() -> str:
+    """"ok"; "error" when the database does not answer; "not migrated" when it answers but `flask db upgrade` has
+    never run, so a health check says so rather than failing. (A schema one release behind is still "ok": during
+    a deploy the old processes must keep answering while the new ones start.)"""
     try:
         db.session.execute(text("SELECT 1"))
-        return True
     except Exception:  # noqa: BLE001 — any failure here means "not ok"; the caller reports 503
         db.session.rollback()
-        return False
+        return "error"
+    try:
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except Exception:  # noqa: BLE001 — no alembic_version table
+        db.session.rollback()
+        revision = None
+    return "ok" if revision else "not migrated"
 
 
 def outbox_summary() -> dict:

@@ -8,9 +8,12 @@ Functions here change the session and leave committing to the caller — the pub
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from alerts.data import reference
 from alerts.data.fanouts import CHANNELS_FOR_KIND, audience_at_most, record_fanout
@@ -37,6 +40,32 @@ class NoticeStateError(ValueError):
 
 class ApprovalRefused(NoticeStateError):
     """This person may not approve this notice (four eyes). The message is safe to show them."""
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def lock_notice(notice: Notice) -> None:
+    """Take the notice's row until this transaction ends, and read it again. Two requests acting on one notice
+    at once (a double click on Publish, two officers approving or resolving, a page and the scheduler) then act
+    one after the other, the second on what the first left, so a notice goes out once. PostgreSQL locks the row
+    (FOR UPDATE); SQLite has no row locks, so a write that changes nothing takes its one write lock first."""
+    db.session.flush()
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(update(Notice).where(Notice.id == notice.id).values(id=Notice.id))
+    else:  # the bare row: FOR UPDATE can't lock the outer joins a Notice is loaded with
+        db.session.execute(select(Notice.id).where(Notice.id == notice.id).with_for_update())
+    db.session.refresh(notice)
+
+
+def one_at_a_time(change: Callable[Concatenate[Notice, _P], _R]) -> Callable[Concatenate[Notice, _P], _R]:
+    """Every change of a notice's state checks that state under `lock_notice`."""
+    @functools.wraps(change)
+    def locked(notice: Notice, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        lock_notice(notice)
+        return change(notice, *args, **kwargs)
+    return locked
 
 
 @dataclass(frozen=True)
@@ -82,6 +111,7 @@ def create_draft(draft: NoticeDraft, *, created_by_id: int | None) -> Notice:
     return notice
 
 
+@one_at_a_time
 def edit_draft(notice: Notice, draft: NoticeDraft, *, editor_id: int | None) -> bool:
     """Change a draft, or a notice waiting for approval. Returns True when the change withdrew a request for
     approval: what a second officer would have approved is no longer what would be sent (DESIGN §3)."""
@@ -114,6 +144,7 @@ def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind
     return audience_at_most(notice, limit=threshold + 1, channels=CHANNELS_FOR_KIND[kind]) > threshold
 
 
+@one_at_a_time
 def request_publication(notice: Notice, *, by_user_id: int | None, threshold: int,
                         publish_at_utc: dt.datetime | None = None) -> NoticeStatus:
     """Publish a draft now or at a set time, or hold it for approval. Records who asked. Returns the new status."""
@@ -146,6 +177,7 @@ def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_b
     return None
 
 
+@one_at_a_time
 def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | None = None) -> NoticeStatus:
     """Approve what waits on this notice: its first publication, or an update or resolution with alerts on."""
     if notice.pending_update is None and notice.status != NoticeStatus.AWAITING_APPROVAL:
@@ -193,6 +225,7 @@ def publish_now(notice: Notice, by_user_id: int | None) -> NoticeUpdate:
     return update
 
 
+@one_at_a_time
 def cancel(notice: Notice) -> UpdateKind | None:
     """Cancel a notice that has not gone out yet, or withdraw the update or resolution waiting for approval on a
     live one (returning its kind)."""
@@ -222,6 +255,7 @@ def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: s
     return pending
 
 
+@one_at_a_time
 def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
                 threshold: int) -> NoticeUpdate | PendingUpdate:
     """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
@@ -250,10 +284,13 @@ def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_
     return update
 
 
+@one_at_a_time
 def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool = True,
             threshold: int | None = None) -> NoticeUpdate | PendingUpdate:
     """Resolve now, or hold a resolution that would alert more than the threshold or the whole county for a second
     officer. Without a threshold (the caller has already had it approved) it is never held."""
+    if notice.status == NoticeStatus.RESOLVED:
+        raise NoticeStateError("This notice has already been resolved.")
     if notice.status not in (NoticeStatus.ACTIVE, NoticeStatus.EXPIRED):
         raise NoticeStateError("Only a live or expired notice can be resolved.")
     # Only residents who were told about the disruption hear that it is over.
@@ -339,9 +376,12 @@ def due_scheduled_notices() -> list[Notice]:
     ).unique())
 
 
+@one_at_a_time
 def publish_scheduled(notice: Notice, *, threshold: int) -> NoticeStatus:
     """Publish a scheduled notice whose time has come, unless its audience has since grown past the threshold with
     nobody's approval: then it waits for a second officer like any other (DESIGN §3)."""
+    if notice.status != NoticeStatus.SCHEDULED:  # cancelled or published by someone else since it was found
+        raise NoticeStateError("This notice is no longer scheduled.")
     if notice.approved_by_id is None and needs_approval(notice, threshold):
         notice.status = NoticeStatus.AWAITING_APPROVAL
         notice.requested_by_id = notice.requested_by_id or notice.created_by_id

@@ -38,3 +38,13 @@ def test_healthz_says_notify_refused_the_key_without_notifys_words(client) -> No
     assert response.json["outbox"]["auth_failure"] is True
     assert [hold["channel"] for hold in response.json["outbox"]["held_channels"]] == ["all"]
     assert "Invalid token" not in response.get_data(as_text=True)
+
+
+def test_healthz_on_a_database_not_yet_migrated_answers_503_not_500(tmp_path) -> None:
+    from alerts import create_app
+
+    unmigrated = create_app("test", {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    response = unmigrated.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json == {"database": "not migrated"}
