@@ -16,6 +16,8 @@ ARRIVING_WITH_ISSUE_17 = {ROOT / "docs" / "councils.md"}
 _FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _CODE = re.compile(r"`[^`\n]*`")
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(([^)\s]+)\)")
+_IMG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -43,9 +45,13 @@ def anchors(page: Path) -> set[str]:
 
 
 def relative_links(page: Path) -> list[tuple[bool, str, str]]:
-    """(is a picture, text, target) for every link that stays in the repository."""
-    return [(bang == "!", text, target) for bang, text, target in _LINK.findall(_prose(page.read_text()))
-            if not re.match(r"[a-z][a-z0-9+.-]*:", target)]
+    """(is a picture, text, target) for every link and picture, Markdown or <img>, that stays in the repository."""
+    prose = _prose(page.read_text())
+    found = [(bang == "!", text, target) for bang, text, target in _LINK.findall(prose)]
+    for tag in _IMG.findall(prose):
+        attributes = dict(_ATTRIBUTE.findall(tag))
+        found.append((True, attributes.get("alt", ""), attributes.get("src", "")))
+    return [link for link in found if not re.match(r"[a-z][a-z0-9+.-]*:", link[2])]
 
 
 def test_the_slug_follows_github() -> None:
@@ -53,6 +59,13 @@ def test_the_slug_follows_github() -> None:
     assert slug("STOP replies, both channels and the daily email (issue 16)") == (
         "stop-replies-both-channels-and-the-daily-email-issue-16")
     assert slug("`/healthz` and Notify's key") == "healthz-and-notifys-key"
+
+
+def test_the_readme_shows_every_screenshot_the_browser_tests_take() -> None:
+    shown = {target for picture, _, target in relative_links(ROOT / "README.md") if picture}
+    taken = {f"docs/screenshots/{name}-{width}.png" for name in ("start", "notice", "officer-preview")
+             for width in (375, 1280)}
+    assert shown == taken
 
 
 def test_the_docs_exist_and_the_readme_stays_short() -> None:
