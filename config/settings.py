@@ -107,7 +107,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     API_PAGE_SIZE = 50
 
-    # Sign-up defences (README "Signing up for alerts"). Limits use Flask-Limiter's notation, ";" between several.
+    # Sign-up defences (docs/residents.md, "Signing up for alerts"). Limits use Flask-Limiter's notation, ";" between
+    # several.
     SIGNUP_LIMITS_PER_IP = os.environ.get("SIGNUP_LIMITS_PER_IP", "10 per hour;30 per day")
     SIGNUP_LIMITS_PER_CONTACT = os.environ.get("SIGNUP_LIMITS_PER_CONTACT", "3 per 15 minutes;6 per day")
     # Pumping fraud walks through a number range: count every number that shares all but its last 4 digits.
@@ -164,7 +165,7 @@ class Config:
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)
 
     # Issue 13 (deployment safety). How many proxies in front (a PaaS router, a CDN) whose X-Forwarded-* headers
-    # are believed; 0 believes none. README "Production" says what to set on common platforms.
+    # are believed; 0 believes none. docs/production.md ("Behind proxies") says what to set on common platforms.
     TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
     # How many processes serve web requests: what the Procfile passes to gunicorn --workers (and what gunicorn
     # itself reads), 2 when unset. With more than one, memory:// rate limits would be counted per process.
