@@ -66,6 +66,7 @@ class UnsubscribeVia(enum.StrEnum):
     REPLY = "reply"
     CONTACT_CENTRE = "contact_centre"
     SUSPENDED = "suspended"
+    CHANGED_CHANNEL = "changed_channel"  # moved to email or text: the new subscription carries on
 
 
 SNAPSHOTS = (Metric.SUBSCRIBERS_BY_CHANNEL, Metric.SUBSCRIBERS_BY_AREA, Metric.SUBSCRIBERS_BY_SERVICE,
@@ -268,7 +269,8 @@ def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
     for _, key, count in _counts(Metric.UNSUBSCRIBED, start, end):
         reasons[key] += count
     labels = {"link": "Link in a message", "reply": "Replied STOP", "contact_centre": "Contact centre",
-              "suspended": "Suspended (messages could not be delivered)"}
+              "suspended": "Suspended (messages could not be delivered)",
+              "changed_channel": "Changed to email or text (still subscribed)"}
     tables.append(Table("unsubscribes", "Unsubscribes by how they came", ["Reason", "Unsubscribes"],
                         [[labels.get(k, k), reasons[k]] for k in labels]))
 

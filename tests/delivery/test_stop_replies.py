@@ -83,11 +83,12 @@ def test_a_stop_reply_ends_that_numbers_texts_once_with_one_confirmation(client,
 
 
 def test_start_within_the_retention_period_restores_what_stop_ended_and_nothing_else(client, factories) -> None:
+    from alerts.data.insight import UnsubscribeVia
     from alerts.data.subscribers import unsubscribe
 
     stopped = _texter(factories, "+447700900111")
     left_on_the_web = _texter(factories, "+447700900333")
-    unsubscribe(left_on_the_web, "Unsubscribed on the manage page")
+    unsubscribe(left_on_the_web, "Unsubscribed on the manage page", via=UnsubscribeVia.LINK)
     db.session.commit()
     headers = {"Authorization": f"Bearer {TOKEN}"}
     client.post("/callbacks/notify/inbound", json=_inbound("id-1", "+447700900111", "STOP"), headers=headers)
