@@ -110,14 +110,15 @@ def _seed_in_sql(first_id: int, count: int, texts: int, area_id: str, now: Any) 
     Contacts match `contact_for`; public ids are unique and opaque enough for a benchmark."""
     from alerts.extensions import db
 
-    k = f"(n + {int(first_id) - 1})"  # contacts follow the id, so a second seeding adds new people
-    number = f"CASE WHEN {k} < 1000000 THEN lpad({k}::text, 6, '0') ELSE {k}::text END"
-    db.session.execute(text(f"""
+    db.session.execute(text("""
         INSERT INTO subscribers (id, public_id, channel, contact, status, all_services, consent_source, digest,
                                  confirmed_at_utc, created_at_utc, updated_at_utc, permanent_failures, code_attempts,
                                  codes_sent, token_version)
         SELECT :first + n, 'bench' || to_hex(:first + n), CASE WHEN n < :texts THEN 'sms' ELSE 'email' END,
-               CASE WHEN n < :texts THEN '+447400' || {number} ELSE 'resident' || {k} || '@example.com' END,
+               CASE WHEN n < :texts  -- contacts follow the id, so a second seeding adds new people
+                    THEN '+447400' || CASE WHEN n + :first - 1 < 1000000 THEN lpad((n + :first - 1)::text, 6, '0')
+                                           ELSE (n + :first - 1)::text END
+                    ELSE 'resident' || (n + :first - 1) || '@example.com' END,
                'confirmed', true, 'import', false, :now, :now, :now, 0, 0, 0, 1
         FROM generate_series(0, :count - 1) AS n
     """), {"first": first_id, "texts": texts, "count": count, "now": now})

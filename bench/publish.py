@@ -61,8 +61,9 @@ def run(db: str, subscribers: int, repeat: int) -> dict[str, Any]:
     seeded = time.monotonic() - began
 
     with app.app_context():
-        writer = StaffUser(email="writer@bench.example", role=Role.OFFICER, password_hash="x")
-        approver = StaffUser(email="approver@bench.example", role=Role.OFFICER, password_hash="x")
+        no_password = "!"  # these officers never sign in: no password matches
+        writer = StaffUser(email="writer@bench.example", role=Role.OFFICER, password_hash=no_password)
+        approver = StaffUser(email="approver@bench.example", role=Role.OFFICER, password_hash=no_password)
         database.session.add_all([writer, approver])
         database.session.commit()
         asks, approves = service.Actor.staff(writer, None), service.Actor.staff(approver, None)
