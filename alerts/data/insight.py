@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload, selectinload
 
 from alerts.data.fanouts import AreaAudience, Audience
 from alerts.data.reference import WHOLE_COUNTY_ID
@@ -239,11 +240,36 @@ def latest_snapshot(metric: Metric, end: dt.date) -> tuple[dt.date | None, dict[
         InsightCount.metric == str(metric), InsightCount.day == day)).tuples().all())
 
 
-def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
+# Which tables each part of the page makes: a CSV of one table runs only its part's queries.
+_PARTS: dict[str, tuple[str, ...]] = {
+    "subscriptions": ("subscriptions-over-time", "subscriptions-by-area", "subscriptions-by-service"),
+    "sign-ups": ("sign-up-funnel", "unsubscribes"),
+    "look-ups": ("postcode-lookups",),
+    "notices": ("notice-delivery", "notices-by-service", "notices-by-area", "notice-durations"),
+}
+
+
+def insight_tables(start: dt.date, end: dt.date, only: str | None = None) -> list[Table]:
+    """Every table of the insight page, in order; or, with `only`, just the tables of the part that makes that one
+    (a CSV download needs one table, not the whole page's queries)."""
+    parts = [part for part, names in _PARTS.items() if only is None or only in names]
     areas, services = _names(Area), _names(Service)
     services[ALL_SERVICES] = "All services"
     tables: list[Table] = []
+    if "subscriptions" in parts:
+        tables += _subscription_tables(start, end, areas, services)
+    if "sign-ups" in parts:
+        tables += _sign_up_tables(start, end)
+    if "look-ups" in parts:
+        tables += _lookup_tables(start, end)
+    if "notices" in parts:
+        tables += _notice_tables(start, end, services)
+    return tables
 
+
+def _subscription_tables(start: dt.date, end: dt.date, areas: dict[str, str],
+                         services: dict[str, str]) -> list[Table]:
+    tables: list[Table] = []
     by_day: dict[dt.date, dict[str, int]] = {}
     for day, key, count in _counts(Metric.SUBSCRIBERS_BY_CHANNEL, start, end):
         by_day.setdefault(day, {})[key] = count
@@ -258,7 +284,11 @@ def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
     tables.append(Table("subscriptions-by-service", "Subscribers by service chosen (latest day in the range)",
                         ["Service", "Subscribers"],
                         [[services.get(k, k), v] for k, v in sorted(by_service.items(), key=lambda kv: -kv[1])]))
+    return tables
 
+
+def _sign_up_tables(start: dt.date, end: dt.date) -> list[Table]:
+    tables: list[Table] = []
     funnel: Counter[str] = Counter()
     for metric in (Metric.SIGNUP_STARTED, Metric.SIGNUP_CONFIRMED, Metric.SIGNUP_ABANDONED):
         funnel[str(metric)] = sum(count for _, _, count in _counts(metric, start, end))
@@ -273,16 +303,26 @@ def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
               "changed_channel": "Changed to email or text (still subscribed)"}
     tables.append(Table("unsubscribes", "Unsubscribes by how they came", ["Reason", "Unsubscribes"],
                         [[labels.get(k, k), reasons[k]] for k in labels]))
+    return tables
 
+
+def _lookup_tables(start: dt.date, end: dt.date) -> list[Table]:
+    tables: list[Table] = []
     lookups: Counter[str] = Counter()
     for _, key, count in _counts(Metric.POSTCODE_LOOKUP, start, end):
         lookups[key] += count
     tables.append(Table("postcode-lookups", "Postcode look-ups by postcode district", ["District", "Look-ups"],
                         [[k, v] for k, v in lookups.most_common()]))
+    return tables
 
+
+def _notice_tables(start: dt.date, end: dt.date, services: dict[str, str]) -> list[Table]:
+    tables: list[Table] = []
     window = (Notice.published_at_utc >= _start_of(start), Notice.published_at_utc < _start_of(end + dt.timedelta(1)))
     rows = db.session.execute(
         select(Notice, NoticeDelivery).outerjoin(NoticeDelivery, NoticeDelivery.notice_id == Notice.id)
+        # Only the areas: a notice's other relationships (updates, editors, who asked...) are 6 queries unread here.
+        .options(lazyload("*"), selectinload(Notice.areas))
         .where(*window).order_by(Notice.published_at_utc.desc())).all()
     delivery_rows = []
     for notice, summary in rows:

@@ -219,3 +219,37 @@ def test_unsubscribe_says_how_it_came() -> None:
 
     via = inspect.signature(subscriber_data.unsubscribe).parameters["via"]
     assert via.default is inspect.Parameter.empty and via.kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_a_csv_runs_only_the_queries_of_its_own_part_of_the_page() -> None:
+    end = insight.today()
+    start = end - dt.timedelta(days=29)
+
+    assert [t.name for t in insight.insight_tables(start, end, only="unsubscribes")] == [
+        "sign-up-funnel", "unsubscribes"]
+    assert insight.insight_tables(start, end, only="no-such-table") == []
+
+
+def test_the_page_asks_the_database_the_same_number_of_questions_however_many_notices(factories) -> None:
+    from sqlalchemy import event
+
+    def statements_for_page() -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            db.session.expire_all()
+            insight.insight_tables(insight.today() - dt.timedelta(days=29), insight.today())
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    factories.NoticeFactory(title="One")
+    one = statements_for_page()
+    for n in range(5):
+        factories.NoticeFactory(title=f"More {n}")
+
+    assert statements_for_page() == one
