@@ -25,6 +25,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -584,10 +585,12 @@ def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, 
     rows = db.session.execute(
         select(Message.id, Message.notify_id, Message.sent_at_utc)
         .where(
-            Message.channel == Channel.SMS,
-            Message.status.in_((MessageStatus.DELIVERED, MessageStatus.FAILED)),
+            # Written out, not a bound parameter, so the planner can always use ix_messages_waiting_for_cost
+            # (a partial index on exactly these three conditions) instead of reading every message.
+            Message.channel == literal_column("'sms'"),
             Message.notify_id.is_not(None),
             Message.cost_in_pounds.is_(None),
+            Message.status.in_((MessageStatus.DELIVERED, MessageStatus.FAILED)),
             Message.sent_at_utc <= sent_before,
             Message.sent_at_utc > sent_after,
             or_(Message.cost_checked_at_utc.is_(None), Message.cost_checked_at_utc <= checked_before),
