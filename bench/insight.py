@@ -123,31 +123,35 @@ def _generate_messages(per_notice: int, notices: list[tuple[int, int]], now: dt.
 
 
 def _a_year_of_kept_counts() -> int:
-    """A live service keeps a row per day, metric and key for every day it has run: copy the rollup's day (and its
-    counters) to the 364 days before it, as a year of hourly rollups would leave. Returns the rows kept."""
+    """A live service keeps a row per day, metric and key for every day it has run. From the rollup's latest day,
+    add what a county's spread of subscribers and a day of use would keep (an audience row for every area, service
+    choice and channel; look-ups in 60 postcode districts; sign-ups; unsubscribes by reason), then copy that day to
+    the 364 days before it, as a year of rollups would leave. Returns the rows kept. Safe to run again."""
     from alerts.extensions import db
 
-    if db.session.scalar(text("SELECT count(DISTINCT day) FROM insight_counts")) < 365:
-        # The counters a day of use bumps: look-ups in 60 postcode districts, sign-ups, unsubscribes by reason.
-        db.session.execute(text("""
-            INSERT INTO insight_counts (day, metric, key, count)
-            SELECT (SELECT max(day) FROM insight_counts), metric, key, 50 FROM (
-                SELECT 'postcode_lookup' AS metric, district AS key
-                FROM unnest(ARRAY['DT', 'BH', 'SP', 'TA', 'BA']) AS area, generate_series(1, 12) AS n,
-                     LATERAL (SELECT area || n AS district) AS d
-                UNION ALL SELECT 'signup_started', channel FROM unnest(ARRAY['email', 'sms']) AS channel
-                UNION ALL SELECT 'signup_confirmed', channel FROM unnest(ARRAY['email', 'sms']) AS channel
-                UNION ALL SELECT 'unsubscribed', via FROM unnest(ARRAY['link', 'reply', 'contact_centre']) AS via
-            ) AS counters
-            ON CONFLICT DO NOTHING
-        """))
-        db.session.execute(text("""
-            INSERT INTO insight_counts (day, metric, key, count)
-            SELECT c.day - k, c.metric, c.key, c.count FROM insight_counts c CROSS JOIN generate_series(1, 364) AS k
-            ON CONFLICT DO NOTHING
-        """))
-        db.session.execute(text("ANALYZE insight_counts"))
-        db.session.commit()
+    db.session.execute(text("DELETE FROM insight_counts WHERE day < (SELECT max(day) FROM insight_counts)"))
+    db.session.execute(text("""
+        INSERT INTO insight_counts (day, metric, key, count)
+        SELECT (SELECT max(day) FROM insight_counts), metric, key, 50 FROM (
+            SELECT 'audience' AS metric, a.id || '|' || s.id || '|' || channel AS key
+            FROM areas a, (SELECT id FROM services UNION ALL SELECT 'all') AS s, unnest(ARRAY['email', 'sms']) channel
+            UNION ALL SELECT 'subscribers_by_area', id FROM areas
+            UNION ALL SELECT 'subscribers_by_service', id FROM services
+            UNION ALL SELECT 'postcode_lookup', area || n
+            FROM unnest(ARRAY['DT', 'BH', 'SP', 'TA', 'BA']) AS area, generate_series(1, 12) AS n
+            UNION ALL SELECT 'signup_started', channel FROM unnest(ARRAY['email', 'sms']) AS channel
+            UNION ALL SELECT 'signup_confirmed', channel FROM unnest(ARRAY['email', 'sms']) AS channel
+            UNION ALL SELECT 'unsubscribed', via FROM unnest(ARRAY['link', 'reply', 'contact_centre']) AS via
+        ) AS kept
+        ON CONFLICT DO NOTHING
+    """))
+    db.session.execute(text("""
+        INSERT INTO insight_counts (day, metric, key, count)
+        SELECT c.day - k, c.metric, c.key, c.count FROM insight_counts c CROSS JOIN generate_series(1, 364) AS k
+        ON CONFLICT DO NOTHING
+    """))
+    db.session.execute(text("ANALYZE insight_counts"))
+    db.session.commit()
     return int(db.session.scalar(text("SELECT count(*) FROM insight_counts")) or 0)
 
 
