@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, request
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
 
@@ -41,6 +41,8 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
         ]
     )
     app.jinja_env.trim_blocks = True
+    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # issue 15: see alerts/warm_up.py
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_cache_folder(app.config["TEMPLATE_BYTECODE_CACHE"]))
     app.jinja_env.lstrip_blocks = True
     from alerts.formatting import FILTERS
 
@@ -73,6 +75,12 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     register_commands(app)
     return app
+
+
+def _cache_folder(path: str) -> str:
+    """The template bytecode cache's folder, made private to this user: compiled code is loaded from it."""
+    Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
 
 
 def _prepare_sqlite_folder(app: Flask) -> None:

@@ -105,9 +105,34 @@ def contact_for(channel: str, n: int) -> str:
     return f"+447400{n:06d}" if channel == "sms" else f"resident{n}@example.com"
 
 
+def _seed_in_sql(first_id: int, count: int, texts: int, area_id: str, now: Any) -> None:
+    """PostgreSQL: the same rows as the chunked inserts, in two set-based statements (1,000,000 in ~20 s, not ~55 s).
+    Contacts match `contact_for`; public ids are unique and opaque enough for a benchmark."""
+    from alerts.extensions import db
+
+    db.session.execute(text("""
+        INSERT INTO subscribers (id, public_id, channel, contact, status, all_services, consent_source, digest,
+                                 confirmed_at_utc, created_at_utc, updated_at_utc, permanent_failures, code_attempts,
+                                 codes_sent, token_version)
+        SELECT :first + n, 'bench' || to_hex(:first + n), CASE WHEN n < :texts THEN 'sms' ELSE 'email' END,
+               CASE WHEN n < :texts  -- contacts follow the id, so a second seeding adds new people
+                    THEN '+447400' || CASE WHEN n + :first - 1 < 1000000 THEN lpad((n + :first - 1)::text, 6, '0')
+                                           ELSE (n + :first - 1)::text END
+                    ELSE 'resident' || (n + :first - 1) || '@example.com' END,
+               'confirmed', true, 'import', false, :now, :now, :now, 0, 0, 0, 1
+        FROM generate_series(0, :count - 1) AS n
+    """), {"first": first_id, "texts": texts, "count": count, "now": now})
+    db.session.execute(text("""
+        INSERT INTO subscriptions (subscriber_id, area_id, postcode, created_at_utc)
+        SELECT id, :area, 'DT4 7TW', :now FROM subscribers WHERE id >= :first ORDER BY id
+    """), {"first": first_id, "area": area_id, "now": now})
+    db.session.commit()
+
+
 def seed_subscribers(app: Flask, count: int, *, sms_share: float = 0.5, area_id: str = "weymouth",
                      chunk: int = 10_000) -> None:
-    """`count` confirmed subscribers following one area, all services: inserted in bulk, not one by one."""
+    """`count` confirmed subscribers following one area, all services: inserted in bulk, not one by one (in SQL on
+    PostgreSQL)."""
     from alerts.extensions import db
     from alerts.models import Subscriber, Subscription, utc_now
 
@@ -115,11 +140,13 @@ def seed_subscribers(app: Flask, count: int, *, sms_share: float = 0.5, area_id:
     now = utc_now()
     with app.app_context():
         first_id = (db.session.scalar(select(func.max(Subscriber.id))) or 0) + 1
-        for start in range(0, count, chunk):
+        if db.engine.dialect.name == "postgresql":
+            _seed_in_sql(first_id, count, texts, area_id, now)
+        for start in range(0, count if db.engine.dialect.name != "postgresql" else 0, chunk):
             rows = []
             for n in range(start, min(start + chunk, count)):
                 channel = "sms" if n < texts else "email"
-                rows.append({"id": first_id + n, "channel": channel, "contact": contact_for(channel, n),
+                rows.append({"id": first_id + n, "channel": channel, "contact": contact_for(channel, first_id - 1 + n),
                              "status": "confirmed", "all_services": True, "consent_source": "import",
                              "confirmed_at_utc": now, "created_at_utc": now, "updated_at_utc": now,
                              "permanent_failures": 0, "code_attempts": 0, "codes_sent": 0, "token_version": 1})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -181,6 +182,10 @@ class Config:
     SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
     SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
     ACCESS_LOG = os.environ.get("ACCESS_LOG", "1") not in ("0", "false", "no", "")
+    # Issue 15: compiled templates kept on local disk, so only a machine's first web worker compiles them (see
+    # alerts/warm_up.py). Jinja checks each template's source, so a deploy never serves stale code. "" turns it off.
+    TEMPLATE_BYTECODE_CACHE = os.environ.get(
+        "TEMPLATE_BYTECODE_CACHE", str(Path(tempfile.gettempdir()) / f"alerts-templates-{os.getuid()}"))
 
 
 class DevelopmentConfig(Config):
@@ -205,6 +210,7 @@ class TestConfig(Config):
     MET_OFFICE_FEED_URL = "https://feeds.example.test/met-office/sw.xml"
     APPROVAL_THRESHOLD = 5000
     MFA_REQUIRED = False  # issue 11: tests that need it switch it on
+    TEMPLATE_BYTECODE_CACHE = ""  # every test app compiles its own
 
 
 class ProductionConfig(Config):

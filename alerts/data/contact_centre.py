@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from alerts.data import insight
+from alerts.data import insight, subscribers
 from alerts.data.subscribers import hold_back_queued_messages
 from alerts.extensions import db
-from alerts.models import Channel, Message, Subscriber, SubscriberStatus, utc_now
+from alerts.models import Channel, Message, Subscriber
 from alerts.notify import InvalidRecipient
 from alerts.notify import normalise_email as _normalise_email
 from alerts.notify import normalise_uk_mobile as _normalise_uk_mobile
@@ -52,10 +52,7 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> int:
 
     Returns how many queued messages were held back. The caller commits.
     """
-    if subscriber.status != SubscriberStatus.UNSUBSCRIBED:
-        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.CONTACT_CENTRE)
-    subscriber.status = SubscriberStatus.UNSUBSCRIBED
-    subscriber.unsubscribed_at_utc = utc_now()
-    subscriber.unsubscribe_reason = reason.strip()[:500]
-    subscriber.token_version += 1
-    return hold_back_queued_messages(subscriber.id)
+    held = hold_back_queued_messages(subscriber.id)
+    if not subscribers.unsubscribe(subscriber, reason, via=insight.UnsubscribeVia.CONTACT_CENTRE):
+        subscriber.unsubscribe_reason = reason.strip()[:500]  # already stopped: the caller's reason is the latest
+    return held

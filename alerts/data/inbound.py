@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from alerts.data import messages as message_data
+from alerts.data.insight import UnsubscribeVia
 from alerts.data.subscribers import unsubscribe
 from alerts.extensions import db
 from alerts.models import Channel, InboundText, MessageKind, Subscriber, SubscriberStatus, Subscription, utc_now
@@ -42,7 +43,7 @@ def stop_texts(phone_number: str) -> int:
         Subscriber.channel == Channel.SMS, Subscriber.contact == phone_number,
         Subscriber.status.in_((SubscriberStatus.CONFIRMED, SubscriberStatus.PENDING, SubscriberStatus.SUSPENDED)),
     )).all()
-    return sum(1 for subscriber in found if unsubscribe(subscriber, STOP_REASON))
+    return sum(1 for subscriber in found if unsubscribe(subscriber, STOP_REASON, via=UnsubscribeVia.REPLY))
 
 
 def start_texts(phone_number: str, *, ended_contact_days: int, now: dt.datetime | None = None) -> int:

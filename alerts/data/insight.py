@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload, selectinload
 
 from alerts.data.fanouts import AreaAudience, Audience
 from alerts.data.reference import WHOLE_COUNTY_ID
@@ -66,6 +67,7 @@ class UnsubscribeVia(enum.StrEnum):
     REPLY = "reply"
     CONTACT_CENTRE = "contact_centre"
     SUSPENDED = "suspended"
+    CHANGED_CHANNEL = "changed_channel"  # moved to email or text: the new subscription carries on
 
 
 SNAPSHOTS = (Metric.SUBSCRIBERS_BY_CHANNEL, Metric.SUBSCRIBERS_BY_AREA, Metric.SUBSCRIBERS_BY_SERVICE,
@@ -225,6 +227,15 @@ def _counts(metric: Metric, start: dt.date, end: dt.date) -> list[tuple[dt.date,
         .order_by(InsightCount.day, InsightCount.key))]
 
 
+def _totals(metrics: list[Metric], start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
+    """(metric, key) -> its sum over the range, added up by the database in one query: a range of counters is a few
+    rows a day per key (60 postcode districts for a month is 1,800), and the page wants only their totals."""
+    return {(metric, key): int(total) for metric, key, total in db.session.execute(
+        select(InsightCount.metric, InsightCount.key, func.sum(InsightCount.count))
+        .where(InsightCount.metric.in_([str(m) for m in metrics]), InsightCount.day >= start, InsightCount.day <= end)
+        .group_by(InsightCount.metric, InsightCount.key))}
+
+
 def _names(model: type[Area] | type[Service]) -> dict[str, str]:
     return dict(db.session.execute(select(model.id, model.name)).tuples().all())
 
@@ -238,11 +249,36 @@ def latest_snapshot(metric: Metric, end: dt.date) -> tuple[dt.date | None, dict[
         InsightCount.metric == str(metric), InsightCount.day == day)).tuples().all())
 
 
-def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
+# Which tables each part of the page makes: a CSV of one table runs only its part's queries.
+_PARTS: dict[str, tuple[str, ...]] = {
+    "subscriptions": ("subscriptions-over-time", "subscriptions-by-area", "subscriptions-by-service"),
+    "sign-ups": ("sign-up-funnel", "unsubscribes"),
+    "look-ups": ("postcode-lookups",),
+    "notices": ("notice-delivery", "notices-by-service", "notices-by-area", "notice-durations"),
+}
+
+
+def insight_tables(start: dt.date, end: dt.date, only: str | None = None) -> list[Table]:
+    """Every table of the insight page, in order; or, with `only`, just the tables of the part that makes that one
+    (a CSV download needs one table, not the whole page's queries)."""
+    parts = [part for part, names in _PARTS.items() if only is None or only in names]
     areas, services = _names(Area), _names(Service)
     services[ALL_SERVICES] = "All services"
     tables: list[Table] = []
+    if "subscriptions" in parts:
+        tables += _subscription_tables(start, end, areas, services)
+    if "sign-ups" in parts:
+        tables += _sign_up_tables(start, end)
+    if "look-ups" in parts:
+        tables += _lookup_tables(start, end)
+    if "notices" in parts:
+        tables += _notice_tables(start, end, services)
+    return tables
 
+
+def _subscription_tables(start: dt.date, end: dt.date, areas: dict[str, str],
+                         services: dict[str, str]) -> list[Table]:
+    tables: list[Table] = []
     by_day: dict[dt.date, dict[str, int]] = {}
     for day, key, count in _counts(Metric.SUBSCRIBERS_BY_CHANNEL, start, end):
         by_day.setdefault(day, {})[key] = count
@@ -257,30 +293,40 @@ def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
     tables.append(Table("subscriptions-by-service", "Subscribers by service chosen (latest day in the range)",
                         ["Service", "Subscribers"],
                         [[services.get(k, k), v] for k, v in sorted(by_service.items(), key=lambda kv: -kv[1])]))
+    return tables
 
+
+def _sign_up_tables(start: dt.date, end: dt.date) -> list[Table]:
+    tables: list[Table] = []
+    totals = _totals([Metric.SIGNUP_STARTED, Metric.SIGNUP_CONFIRMED, Metric.SIGNUP_ABANDONED, Metric.UNSUBSCRIBED],
+                     start, end)
     funnel: Counter[str] = Counter()
-    for metric in (Metric.SIGNUP_STARTED, Metric.SIGNUP_CONFIRMED, Metric.SIGNUP_ABANDONED):
-        funnel[str(metric)] = sum(count for _, _, count in _counts(metric, start, end))
+    for (metric, _key), total in totals.items():
+        funnel[metric] += total
     tables.append(Table("sign-up-funnel", "Sign-ups started, confirmed and abandoned", ["Stage", "Sign-ups"],
                         [["Started", funnel["signup_started"]], ["Confirmed", funnel["signup_confirmed"]],
                          ["Abandoned (never confirmed)", funnel["signup_abandoned"]]]))
-    reasons: Counter[str] = Counter()
-    for _, key, count in _counts(Metric.UNSUBSCRIBED, start, end):
-        reasons[key] += count
     labels = {"link": "Link in a message", "reply": "Replied STOP", "contact_centre": "Contact centre",
-              "suspended": "Suspended (messages could not be delivered)"}
+              "suspended": "Suspended (messages could not be delivered)",
+              "changed_channel": "Changed to email or text (still subscribed)"}
     tables.append(Table("unsubscribes", "Unsubscribes by how they came", ["Reason", "Unsubscribes"],
-                        [[labels.get(k, k), reasons[k]] for k in labels]))
+                        [[labels.get(k, k), totals.get((str(Metric.UNSUBSCRIBED), k), 0)] for k in labels]))
+    return tables
 
-    lookups: Counter[str] = Counter()
-    for _, key, count in _counts(Metric.POSTCODE_LOOKUP, start, end):
-        lookups[key] += count
-    tables.append(Table("postcode-lookups", "Postcode look-ups by postcode district", ["District", "Look-ups"],
-                        [[k, v] for k, v in lookups.most_common()]))
 
+def _lookup_tables(start: dt.date, end: dt.date) -> list[Table]:
+    lookups = Counter({key: total for (_metric, key), total in _totals([Metric.POSTCODE_LOOKUP], start, end).items()})
+    return [Table("postcode-lookups", "Postcode look-ups by postcode district", ["District", "Look-ups"],
+                  [[k, v] for k, v in sorted(lookups.items(), key=lambda kv: (-kv[1], kv[0]))])]
+
+
+def _notice_tables(start: dt.date, end: dt.date, services: dict[str, str]) -> list[Table]:
+    tables: list[Table] = []
     window = (Notice.published_at_utc >= _start_of(start), Notice.published_at_utc < _start_of(end + dt.timedelta(1)))
     rows = db.session.execute(
         select(Notice, NoticeDelivery).outerjoin(NoticeDelivery, NoticeDelivery.notice_id == Notice.id)
+        # Only the areas: a notice's other relationships (updates, editors, who asked...) are 6 queries unread here.
+        .options(lazyload("*"), selectinload(Notice.areas))
         .where(*window).order_by(Notice.published_at_utc.desc())).all()
     delivery_rows = []
     for notice, summary in rows:

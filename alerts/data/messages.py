@@ -25,6 +25,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     or_,
     select,
     type_coerce,
@@ -571,16 +572,25 @@ def messages_to_reconcile(*, now: dt.datetime, sent_before: dt.datetime, sent_af
     return [(row.id, row.notify_id) for row in rows]
 
 
+@dataclass(frozen=True)
+class WaitingForCost:
+    message_id: str
+    notify_id: str
+    sent_at_utc: dt.datetime
+
+
 def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, checked_before: dt.datetime,
-                          limit: int) -> list[tuple[str, str]]:
-    """Issue 15: (message id, Notify id) of finished texts whose cost Notify has not told us yet, oldest first."""
+                          limit: int) -> list[WaitingForCost]:
+    """Issue 15: finished texts whose cost Notify has not told us yet, oldest first."""
     rows = db.session.execute(
-        select(Message.id, Message.notify_id)
+        select(Message.id, Message.notify_id, Message.sent_at_utc)
         .where(
-            Message.channel == Channel.SMS,
-            Message.status.in_((MessageStatus.DELIVERED, MessageStatus.FAILED)),
+            # Written out, not a bound parameter, so the planner can always use ix_messages_waiting_for_cost
+            # (a partial index on exactly these three conditions) instead of reading every message.
+            Message.channel == literal_column("'sms'"),
             Message.notify_id.is_not(None),
             Message.cost_in_pounds.is_(None),
+            Message.status.in_((MessageStatus.DELIVERED, MessageStatus.FAILED)),
             Message.sent_at_utc <= sent_before,
             Message.sent_at_utc > sent_after,
             or_(Message.cost_checked_at_utc.is_(None), Message.cost_checked_at_utc <= checked_before),
@@ -589,12 +599,15 @@ def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, 
         .limit(limit)
     ).all()
     db.session.commit()
-    return [(row.id, row.notify_id) for row in rows]
+    return [WaitingForCost(row.id, row.notify_id, row.sent_at_utc) for row in rows]
 
 
-def record_cost(message_id: str, cost_in_pounds: Decimal | None, at: dt.datetime) -> None:
-    db.session.execute(update(Message).where(Message.id == message_id)
-                       .values(cost_in_pounds=cost_in_pounds, cost_checked_at_utc=at))
+def record_costs(costs: dict[str, Decimal | None], at: dt.datetime) -> None:
+    """Store what Notify charged, by message id (None: not known yet, asked again later), in one transaction."""
+    if costs:
+        db.session.execute(update(Message), [
+            {"id": message_id, "cost_in_pounds": cost, "cost_checked_at_utc": at} for message_id, cost in costs.items()
+        ])
     db.session.commit()
 
 

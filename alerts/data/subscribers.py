@@ -183,7 +183,8 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
     if isinstance(replaced, int) and replaced != subscriber.id:
         old = get_subscriber(replaced)
         if old is not None and old.status != SubscriberStatus.UNSUBSCRIBED:
-            unsubscribe(old, reason=f"Changed to {'email' if subscriber.channel == Channel.EMAIL else 'text message'}")
+            unsubscribe(old, reason=f"Changed to {'email' if subscriber.channel == Channel.EMAIL else 'text message'}",
+                        via=insight.UnsubscribeVia.CHANGED_CHANNEL)
 
 
 def add_areas(subscriber: Subscriber, areas: Iterable[AreaChoice]) -> None:
@@ -211,18 +212,20 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
         subscriber.services = [s for s in reference.list_services() if s.id in set(service_ids)]
 
 
-def unsubscribe(subscriber: Subscriber, reason: str, via: str = "link") -> bool:
+def unsubscribe(subscriber: Subscriber, reason: str, *, via: insight.UnsubscribeVia) -> bool:
     """Stop every alert. Returns False if they had already stopped. The caller commits.
 
+    The one place a subscription stops: every way of stopping (a link in a message, a STOP reply, the contact
+    centre, a change of channel) comes here and names how it came, so insight counts each once under its reason.
     Revokes every manage and unsubscribe link issued so far, so none can reach a later subscription of the same
     contact; the one-click link still answers 200 (the unsubscribe page treats a stopped subscriber as done)."""
     if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return False
     subscriber.status = SubscriberStatus.UNSUBSCRIBED
-    insight.bump(insight.Metric.UNSUBSCRIBED, via)  # issue 15: "link", or "reply" for a STOP
+    insight.bump(insight.Metric.UNSUBSCRIBED, via)
     subscriber.token_version += 1
     subscriber.unsubscribed_at_utc = utc_now()
-    subscriber.unsubscribe_reason = reason
+    subscriber.unsubscribe_reason = reason.strip()[:500]
     subscriber.pending_request = None
     subscriber.pending_since_utc = None
     clear_code(subscriber)

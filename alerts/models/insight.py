@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Numeric, String
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.models.base import Base, utc_now
@@ -18,6 +18,9 @@ from alerts.models.base import Base, utc_now
 
 class InsightCount(Base):
     __tablename__ = "insight_counts"
+    # Every page reads one metric over a range of days (or its latest day): with the key (day, metric, key) alone
+    # that reads every metric's rows for those days, which grows with the areas and services kept each day.
+    __table_args__ = (Index("ix_insight_counts_metric_day", "metric", "day"),)
 
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     metric: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.models.base import Base, TimestampMixin, enum_column, new_uuid
@@ -43,6 +43,10 @@ class Message(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_messages_due", "status", "priority", "next_attempt_at_utc"),
         Index("ix_messages_notice_id_status", "notice_id", "status"),
+        # Issue 15: the texts still waiting for Notify's cost, oldest first, without reading every message.
+        Index("ix_messages_waiting_for_cost", "sent_at_utc",
+              postgresql_where=text("channel = 'sms' AND cost_in_pounds IS NULL AND notify_id IS NOT NULL"),
+              sqlite_where=text("channel = 'sms' AND cost_in_pounds IS NULL AND notify_id IS NOT NULL")),
         # One message per subscriber per update per channel: expanding a fan-out twice can never send twice.
         UniqueConstraint("notice_update_id", "subscriber_id", "channel", name="uq_messages_update_subscriber_channel"),
     )

@@ -12,6 +12,7 @@ from alerts.notify.errors import (
 from alerts.notify.gateway import (
     Gateway,
     LocalOutboxGateway,
+    NotificationPage,
     NotificationState,
     NotifyConfig,
     NotifyGateway,
@@ -45,6 +46,7 @@ __all__ = [
     "InvalidRequest",
     "LocalOutboxGateway",
     "NotFound",
+    "NotificationPage",
     "NotificationState",
     "NotifyConfig",
     "NotifyError",

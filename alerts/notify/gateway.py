@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from notifications_python_client import NotificationsAPIClient
@@ -67,6 +68,16 @@ class NotificationState:
     completed_at: datetime | None
     # Issue 15: what Notify charged; None until its cost data is ready (`is_cost_data_ready`), and for emails 0.
     cost_in_pounds: Decimal | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    """One page of `GET /v2/notifications`, newest first (250 a page), and the `older_than` of the next page:
+    None when `links.next` is absent. Notify gives `next` whenever a page is not empty, so the last is empty."""
+
+    notifications: list[NotificationState]
+    older_than: str | None
 
 
 class Gateway(Protocol):
@@ -79,6 +90,8 @@ class Gateway(Protocol):
     def find_by_reference(self, reference: str) -> NotificationState | None: ...
 
     def get_notification(self, notify_id: str) -> NotificationState: ...
+
+    def list_notifications(self, *, template_type: str, older_than: str | None = None) -> NotificationPage: ...
 
 
 class NotifyGateway:
@@ -149,6 +162,22 @@ class NotifyGateway:
     def get_notification(self, notify_id: str) -> NotificationState:
         return _notification_state(self._call(lambda client: client.get_notification_by_id(notify_id), sending=False))
 
+    def list_notifications(self, *, template_type: str, older_than: str | None = None) -> NotificationPage:
+        """One page of Notify's list, newest first; follow `older_than` for the next (the client's own iterator
+        hides where it is, and a caller that stops part way needs to know)."""
+        response = self._call(
+            lambda client: client.get_all_notifications(template_type=template_type, older_than=older_than),
+            sending=False,
+        )
+        try:
+            found = [_notification_state(raw) for raw in response["notifications"]]
+            next_link = (response.get("links") or {}).get("next")
+        except (KeyError, TypeError, AttributeError) as e:
+            raise Unavailable(
+                "GOV.UK Notify returned an unexpected list of notifications", outcome_unknown=False
+            ) from e
+        return NotificationPage(found, _older_than(next_link))
+
     def _client(self) -> NotificationsAPIClient:
         client: NotificationsAPIClient | None = getattr(self._local, "client", None)
         if client is None:
@@ -202,6 +231,9 @@ class LocalOutboxGateway:
 
     def get_notification(self, notify_id: str) -> NotificationState:
         raise NotFound("The local outbox sends nothing, so it has no notifications to look up")
+
+    def list_notifications(self, *, template_type: str, older_than: str | None = None) -> NotificationPage:
+        return NotificationPage([], None)
 
 
 def build_gateway(config: NotifyConfig) -> NotifyGateway | LocalOutboxGateway:
@@ -276,9 +308,18 @@ def _notification_state(raw: Any) -> NotificationState:
             status=str(raw["status"]),
             completed_at=_parse_time(raw.get("completed_at")),
             cost_in_pounds=pounds_from_notify(raw.get("cost_in_pounds")) if raw.get("is_cost_data_ready") else None,
+            created_at=_parse_time(raw.get("created_at")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as e:
         raise Unavailable("GOV.UK Notify returned an unexpected notification", outcome_unknown=False) from e
+
+
+def _older_than(next_link: Any) -> str | None:
+    """The `older_than` in a `links.next`, or None when there is no next page."""
+    if not isinstance(next_link, str):
+        return None
+    values = parse_qs(urlsplit(next_link).query).get("older_than")
+    return values[-1] if values and re.fullmatch(_UUID, values[-1]) else None
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -195,12 +195,14 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
         return sms_fragment_count(text).fragments <= fragment_budget
 
     body, cut = compose(title), ""
-    if not fits(body):
+    length = sms_fragment_count(body)  # counted once when it fits: a fan-out lays out every text (issue 15)
+    if length.fragments > fragment_budget:
         trimmed = _trim_to_fit(title, lambda candidate: fits(compose(candidate)))
         kept = trimmed.removesuffix("...")
         if trimmed and len(kept) >= len(title) * MIN_KEPT_TITLE_SHARE:
             body, cut = compose(trimmed), title[len(kept):].strip()
-    return SmsLayout(body=body, length=sms_fragment_count(body), cut=cut, non_gsm=non_gsm_characters(title))
+            length = sms_fragment_count(body)
+    return SmsLayout(body=body, length=length, cut=cut, non_gsm=non_gsm_characters(title))
 
 
 def render_confirmation_sms(code: str) -> str:

@@ -61,7 +61,7 @@ def insight_csv(name: str) -> Response:
     start, end, errors = _date_range()
     if errors:
         abort(400)
-    table = next((t for t in insight_data.insight_tables(start, end) if t.name == name), None)
+    table = next((t for t in insight_data.insight_tables(start, end, only=name) if t.name == name), None)
     if table is None:
         abort(404)
     out = io.StringIO()

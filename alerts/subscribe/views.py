@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from alerts import links
 from alerts.data import reference
 from alerts.data import subscribers as subscriber_data
+from alerts.data.insight import UnsubscribeVia
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import csrf, limiter
 from alerts.models import Channel, Subscriber, SubscriberStatus
@@ -541,6 +542,6 @@ def unsubscribe(token: str) -> ViewResult | Response:
             return render_template("subscribe/unsubscribed.html", already=True)
         return render_template("subscribe/unsubscribe.html", token=token)
     if not stopped and subscriber is not None:
-        subscriber_data.unsubscribe(subscriber, reason="Unsubscribed by the resident")
+        subscriber_data.unsubscribe(subscriber, reason="Unsubscribed by the resident", via=UnsubscribeVia.LINK)
         subscriber_data.commit()
     return render_template("subscribe/unsubscribed.html", already=stopped)

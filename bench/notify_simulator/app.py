@@ -200,9 +200,11 @@ class Simulator:
         if send is not None:
             if request.method != "POST":
                 raise ApiError.one(405, "MethodNotAllowed", "The method is not allowed for the requested URL.")
+            self.store.count_endpoint(f"POST /v2/notifications/{send.group(1)}")
             key = self._authenticate(request.headers)
             return self._send(request, send.group(1), key)
         if path == "/v2/notifications":
+            self.store.count_endpoint("GET /v2/notifications")
             self._require_get(request)
             self._authenticate(request.headers)
             return self._list(request.query)
@@ -212,6 +214,7 @@ class Simulator:
             return Reply(200, self.received_texts.list_page(request.query, self.base_url, self.config.service_id))
         one = _ONE_PATH.match(path)
         if one is not None:
+            self.store.count_endpoint("GET /v2/notifications/{id}")
             self._require_get(request)
             self._authenticate(request.headers)
             return self._get_one(one.group(1))

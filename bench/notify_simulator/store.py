@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import threading
@@ -154,6 +155,7 @@ class NotificationStore:
         self._daily: Counter[str] = Counter()
         self._sequence = 0
         self.requests_total = 0
+        self.requests_by_endpoint: Counter[str] = Counter()  # "GET /v2/notifications", "GET /v2/notifications/{id}"
         self.responses: Counter[int] = Counter()
         self.rate_limited = 0
         self.daily_limited = 0
@@ -169,6 +171,10 @@ class NotificationStore:
         with self._lock:
             self.requests_total += 1
             return self.requests_total
+
+    def count_endpoint(self, endpoint: str) -> None:
+        with self._lock:
+            self.requests_by_endpoint[endpoint] += 1
 
     def count_response(self, status_code: int) -> None:
         with self._lock:
@@ -223,22 +229,25 @@ class NotificationStore:
         limit: int,
     ) -> list[AcceptedNotification]:
         with self._lock:
-            candidates = list(self._by_reference.get(reference, [])) if reference is not None else list(self._ordered)
+            candidates = self._by_reference.get(reference, []) if reference is not None else self._ordered
+            end = len(candidates)
             if older_than is not None:
                 anchor = self._by_id.get(older_than)
                 if anchor is None:
                     return []
-                candidates = [n for n in candidates if n.sequence < anchor.sequence]
-        now = time.monotonic()
-        page: list[AcceptedNotification] = []
-        for notification in reversed(candidates):
-            if template_types is not None and notification.type not in template_types:
-                continue
-            if statuses is not None and notification.status(now) not in statuses:
-                continue
-            page.append(notification)
-            if len(page) == limit:
-                break
+                # Both lists are in arrival order: bisect to the anchor instead of scanning every notification.
+                end = bisect.bisect_left(candidates, anchor.sequence, key=lambda n: n.sequence)
+            now = time.monotonic()
+            page: list[AcceptedNotification] = []
+            for index in range(end - 1, -1, -1):
+                notification = candidates[index]
+                if template_types is not None and notification.type not in template_types:
+                    continue
+                if statuses is not None and notification.status(now) not in statuses:
+                    continue
+                page.append(notification)
+                if len(page) == limit:
+                    break
         return page
 
     def stats(self, include_references: bool = True) -> dict[str, Any]:
@@ -246,6 +255,7 @@ class NotificationStore:
             per_reference = {ref: len(items) for ref, items in self._by_reference.items()}
             stats: dict[str, Any] = {
                 "requests_total": self.requests_total,
+                "requests_by_endpoint": dict(self.requests_by_endpoint),
                 "accepted": len(self._ordered),
                 "accepted_by_type": dict(self._daily),
                 "accepted_by_outcome": dict(self.outcomes),

@@ -14,6 +14,13 @@ from alerts.delivery.gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
 from alerts.models.messages import PRIORITY_ALERT
+from bench.notify_simulator import (
+    DEFAULT_EMAIL_TEMPLATE_ID,
+    DEFAULT_SMS_TEMPLATE_ID,
+    RunningSimulator,
+    SimulatorConfig,
+    start_simulator,
+)
 
 API_KEY = "test_key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
 NOTIFY = "https://api.notifications.service.gov.uk"
@@ -64,3 +71,30 @@ def make_message() -> Callable[..., Message]:
         return message
 
     return make
+
+
+@pytest.fixture
+def simulated(app: Flask) -> Iterator[Callable[..., RunningSimulator]]:
+    """simulated(**config) starts the project's Notify simulator and points this app at it."""
+    names = ("NOTIFY_API_KEY", "NOTIFY_BASE_URL", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID",
+             "NOTIFY_RATE_LIMIT_PER_MINUTE")
+    previous = {name: app.config.get(name) for name in names}
+    running: list[RunningSimulator] = []
+
+    def start(**overrides: object) -> RunningSimulator:
+        simulator = start_simulator(SimulatorConfig(rate_limit_per_minute=None, receipt_delay_ms=0.0,
+                                                    **overrides))  # type: ignore[arg-type]
+        running.append(simulator)
+        app.config.update(NOTIFY_API_KEY=simulator.api_key, NOTIFY_BASE_URL=simulator.base_url,
+                          NOTIFY_SMS_TEMPLATE_ID=DEFAULT_SMS_TEMPLATE_ID,
+                          NOTIFY_EMAIL_TEMPLATE_ID=DEFAULT_EMAIL_TEMPLATE_ID, NOTIFY_RATE_LIMIT_PER_MINUTE=600_000)
+        reset_gateway(app)
+        reset_allowance(app)
+        return simulator
+
+    yield start
+    for simulator in running:
+        simulator.stop()
+    app.config.update(previous)
+    reset_gateway(app)
+    reset_allowance(app)

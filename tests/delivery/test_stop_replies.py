@@ -5,28 +5,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from alerts.delivery.allowance import reset_allowance
 from alerts.delivery.dispatcher import Dispatcher
-from alerts.delivery.gateway import reset_gateway
 from alerts.delivery.inbound import poll_received_texts
 from alerts.extensions import db
 from alerts.models import InboundText, Message, MessageKind, Subscriber, SubscriberStatus
 from alerts.notify.inbound import ReplyAction, reply_action
 from bench import harness
 from bench.notify_simulator import (
-    DEFAULT_EMAIL_TEMPLATE_ID,
-    DEFAULT_SMS_TEMPLATE_ID,
     CallbackConfig,
-    RunningSimulator,
-    SimulatorConfig,
-    start_simulator,
 )
 
 TOKEN = "test-callback-token"
@@ -83,11 +76,12 @@ def test_a_stop_reply_ends_that_numbers_texts_once_with_one_confirmation(client,
 
 
 def test_start_within_the_retention_period_restores_what_stop_ended_and_nothing_else(client, factories) -> None:
+    from alerts.data.insight import UnsubscribeVia
     from alerts.data.subscribers import unsubscribe
 
     stopped = _texter(factories, "+447700900111")
     left_on_the_web = _texter(factories, "+447700900333")
-    unsubscribe(left_on_the_web, "Unsubscribed on the manage page")
+    unsubscribe(left_on_the_web, "Unsubscribed on the manage page", via=UnsubscribeVia.LINK)
     db.session.commit()
     headers = {"Authorization": f"Bearer {TOKEN}"}
     client.post("/callbacks/notify/inbound", json=_inbound("id-1", "+447700900111", "STOP"), headers=headers)
@@ -124,32 +118,6 @@ def app_server(app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-@pytest.fixture
-def simulated(app: Flask) -> Iterator[Callable[..., RunningSimulator]]:
-    names = ("NOTIFY_API_KEY", "NOTIFY_BASE_URL", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID",
-             "NOTIFY_RATE_LIMIT_PER_MINUTE")
-    previous = {name: app.config.get(name) for name in names}
-    running: list[RunningSimulator] = []
-
-    def start(**overrides: object) -> RunningSimulator:
-        simulator = start_simulator(SimulatorConfig(rate_limit_per_minute=None, receipt_delay_ms=0.0,
-                                                    **overrides))  # type: ignore[arg-type]
-        running.append(simulator)
-        app.config.update(NOTIFY_API_KEY=simulator.api_key, NOTIFY_BASE_URL=simulator.base_url,
-                          NOTIFY_SMS_TEMPLATE_ID=DEFAULT_SMS_TEMPLATE_ID,
-                          NOTIFY_EMAIL_TEMPLATE_ID=DEFAULT_EMAIL_TEMPLATE_ID, NOTIFY_RATE_LIMIT_PER_MINUTE=600_000)
-        reset_gateway(app)
-        reset_allowance(app)
-        return simulator
-
-    yield start
-    for simulator in running:
-        simulator.stop()
-    app.config.update(previous)
-    reset_gateway(app)
-    reset_allowance(app)
 
 
 def _dispatch_all(app: Flask) -> None:

@@ -4,6 +4,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import jwt
@@ -41,6 +42,7 @@ SMS_TEMPLATE_ID = "a1b2c3d4-2a88-4f6e-b855-c550268ce08a"
 NOTIFY = "https://api.notifications.service.gov.uk"
 NOTIFICATION_ID = "740e5834-3a29-46b4-9a6f-16142fde533a"
 REFERENCE = "message-1b9d6bcd"
+OLDER_THAN = "11111111-3a29-46b4-9a6f-16142fde533a"
 
 SEND_EMAIL_URL = f"{NOTIFY}/v2/notifications/email"
 SEND_SMS_URL = f"{NOTIFY}/v2/notifications/sms"
@@ -246,7 +248,8 @@ def test_finding_by_reference_asks_notify_for_that_reference_and_returns_the_new
     state = gateway.find_by_reference(REFERENCE)
 
     assert state == NotificationState(
-        notify_id=NOTIFICATION_ID, reference=REFERENCE, status="sending", completed_at=None
+        notify_id=NOTIFICATION_ID, reference=REFERENCE, status="sending", completed_at=None,
+        created_at=datetime(2024, 5, 17, 16, 0, tzinfo=UTC),
     )
     assert notify.calls[0].request.url == f"{NOTIFY}/v2/notifications?reference={REFERENCE}"
     assert_signed_with_our_key(notify.calls[0].request)
@@ -276,8 +279,43 @@ def test_getting_a_notification_reads_its_status_and_completion_time(
         reference=REFERENCE,
         status="delivered",
         completed_at=datetime(2024, 5, 17, 15, 59, 10, 321000, tzinfo=UTC),
+        created_at=datetime(2024, 5, 17, 15, 58, 38, 342838, tzinfo=UTC),
     )
     assert_signed_with_our_key(notify.calls[0].request)
+
+
+def test_a_page_of_the_list_of_texts_gives_its_notifications_and_where_the_next_page_starts(
+    gateway: NotifyGateway, notify: responses.RequestsMock
+) -> None:
+    notify.get(
+        f"{NOTIFY}/v2/notifications",
+        json={"notifications": [notification(is_cost_data_ready=True, cost_in_pounds=0.0027)],
+              "links": {"current": f"{NOTIFY}/v2/notifications?template_type=sms&older_than={OLDER_THAN}",
+                        "next": f"{NOTIFY}/v2/notifications?template_type=sms&older_than={NOTIFICATION_ID}"}},
+        match=[matchers.query_param_matcher({"template_type": "sms", "older_than": OLDER_THAN},
+                                            strict_match=True)],
+    )
+    notify.get(
+        f"{NOTIFY}/v2/notifications",
+        json={"notifications": [], "links": {"current": f"{NOTIFY}/v2/notifications?template_type=sms"}},
+        match=[matchers.query_param_matcher({"template_type": "sms", "older_than": NOTIFICATION_ID},
+                                            strict_match=True)],
+    )
+
+    page = gateway.list_notifications(template_type="sms", older_than=OLDER_THAN)
+    last = gateway.list_notifications(template_type="sms", older_than=page.older_than)
+
+    assert [state.notify_id for state in page.notifications] == [NOTIFICATION_ID]
+    assert page.notifications[0].cost_in_pounds == Decimal("0.0027")
+    assert page.older_than == NOTIFICATION_ID
+    assert (last.notifications, last.older_than) == ([], None)
+
+
+def test_an_unexpected_list_is_notify_being_unavailable(gateway: NotifyGateway, notify: responses.RequestsMock) -> None:
+    notify.get(f"{NOTIFY}/v2/notifications", json={"links": {}})
+
+    with pytest.raises(Unavailable):
+        gateway.list_notifications(template_type="sms")
 
 
 def test_times_in_the_format_notify_documents_are_read_as_utc(
@@ -599,7 +637,8 @@ def test_with_an_api_key_the_gateway_is_notify() -> None:
 
 
 @pytest.mark.parametrize("implementation", [NotifyGateway, LocalOutboxGateway])
-@pytest.mark.parametrize("method", ["send_email", "send_sms", "find_by_reference", "get_notification"])
+@pytest.mark.parametrize("method", ["send_email", "send_sms", "find_by_reference", "get_notification",
+                                    "list_notifications"])
 def test_both_gateways_have_the_gateway_protocols_signatures(implementation: type, method: str) -> None:
     assert inspect.signature(getattr(implementation, method)) == inspect.signature(getattr(Gateway, method))
 

@@ -60,7 +60,7 @@ def test_counters_follow_sign_ups_confirmations_and_unsubscribes(factories) -> N
                                     areas=[AreaChoice("weymouth", "DT4 7TA")], service_ids=None, source="web")
     db.session.commit()
     subscriber_data.confirm_subscriber(pending)
-    subscriber_data.unsubscribe(pending, "Unsubscribed by the resident")
+    subscriber_data.unsubscribe(pending, "Unsubscribed by the resident", via=insight.UnsubscribeVia.LINK)
     db.session.commit()
 
     counts = {(row.metric, row.key): row.count for row in db.session.scalars(select(InsightCount))}
@@ -171,3 +171,85 @@ def test_the_check_page_reads_its_audience_from_the_kept_counts(client_request, 
     page = client_request.get(f"/staff/notices/{two_areas.id}")
     assert sorted(row.get_text(" ", strip=True) for row in page.select("#audience tbody tr")) == [
         "Portland 0 1", "Weymouth 1 1", "Whole county 1 0"]
+
+
+def _unsubscribes_csv(client_request) -> dict[str, str]:
+    response = client_request.client.get("/staff/insight/unsubscribes.csv")
+    assert response.mimetype == "text/csv"
+    return dict(list(csv.reader(io.StringIO(response.get_data(as_text=True))))[1:])
+
+
+def test_a_stop_reply_is_counted_as_an_unsubscribe_by_reply(client_request, sign_in_as, factories) -> None:
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900111", area_ids=["weymouth", "portland"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900222")
+    reply = {"id": "7d3c4a52-0000-4000-8000-00000000aaaa", "source_number": "447700900111",
+             "destination_number": "07700900456", "message": "STOP", "date_received": "2026-11-29T21:00:00.000000Z"}
+    response = client_request.client.post("/callbacks/notify/inbound", json=reply,
+                                          headers={"Authorization": "Bearer test-callback-token"})
+    assert response.status_code == 204
+    sign_in_as(Role.MANAGER)
+
+    page = client_request.get("/staff/insight")
+
+    assert [r.get_text(" ", strip=True) for r in page.select("#unsubscribes-table tbody tr")] == [
+        "Link in a message 0", "Replied STOP 1", "Contact centre 0", "Suspended (messages could not be delivered) 0",
+        "Changed to email or text (still subscribed) 0"]
+    assert _unsubscribes_csv(client_request)["Replied STOP"] == "1"
+
+
+def test_each_way_of_stopping_is_counted_under_its_own_reason(client_request, sign_in_as, factories) -> None:
+    from alerts.data import contact_centre
+
+    by_link = factories.SubscriberFactory(contact="link@example.com")
+    by_phone = factories.SubscriberFactory(contact="caller@example.com")
+    subscriber_data.unsubscribe(by_link, "Unsubscribed by the resident", via=insight.UnsubscribeVia.LINK)
+    contact_centre.unsubscribe(by_phone, "Caller moved away")
+    contact_centre.unsubscribe(by_phone, "Called again")  # already stopped: not counted twice
+    db.session.commit()
+    sign_in_as(Role.MANAGER)
+
+    counts = _unsubscribes_csv(client_request)
+
+    assert (counts["Link in a message"], counts["Contact centre"], counts["Replied STOP"]) == ("1", "1", "0")
+
+
+def test_unsubscribe_says_how_it_came() -> None:
+    """One home for the rule: whoever stops a subscription names how it came, so insight counts it right."""
+    import inspect
+
+    via = inspect.signature(subscriber_data.unsubscribe).parameters["via"]
+    assert via.default is inspect.Parameter.empty and via.kind is inspect.Parameter.KEYWORD_ONLY
+
+
+def test_a_csv_runs_only_the_queries_of_its_own_part_of_the_page() -> None:
+    end = insight.today()
+    start = end - dt.timedelta(days=29)
+
+    assert [t.name for t in insight.insight_tables(start, end, only="unsubscribes")] == [
+        "sign-up-funnel", "unsubscribes"]
+    assert insight.insight_tables(start, end, only="no-such-table") == []
+
+
+def test_the_page_asks_the_database_the_same_number_of_questions_however_many_notices(factories) -> None:
+    from sqlalchemy import event
+
+    def statements_for_page() -> int:
+        seen: list[str] = []
+
+        def count(conn, cursor, statement, *args) -> None:
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            db.session.expire_all()
+            insight.insight_tables(insight.today() - dt.timedelta(days=29), insight.today())
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    factories.NoticeFactory(title="One")
+    one = statements_for_page()
+    for n in range(5):
+        factories.NoticeFactory(title=f"More {n}")
+
+    assert statements_for_page() == one

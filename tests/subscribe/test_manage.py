@@ -1,7 +1,7 @@
 from alerts import links
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
-from alerts.models import Channel, Message, MessageKind, MessageStatus, Subscriber, SubscriberStatus
+from alerts.models import Channel, InsightCount, Message, MessageKind, MessageStatus, Subscriber, SubscriberStatus
 from tests.subscribe.conftest import EMAIL_URL
 
 
@@ -106,6 +106,8 @@ def test_changing_to_a_number_another_subscriber_has_confirmed_merges_into_it_on
     held = db.session.get(Message, queued_id)
     assert (held.status, held.last_error) == (MessageStatus.FAILED, "Unsubscribed before sending")
     assert db.session.query(Subscriber).count() == 2
+    unsubscribes = {row.key: row.count for row in db.session.query(InsightCount).filter_by(metric="unsubscribed")}
+    assert unsubscribes == {"changed_channel": 1}, "a change of channel is not counted as stopping by the link"
 
 
 def test_changing_to_an_email_address_another_subscriber_has_confirmed_merges_into_it_once_confirmed(

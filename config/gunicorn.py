@@ -1,0 +1,10 @@
+"""gunicorn settings for the Procfile's web process (`gunicorn wsgi:app --config config/gunicorn.py ...`)."""
+
+from typing import Any
+
+
+def post_worker_init(worker: Any) -> None:
+    """Issue 15: warm each worker up (templates compiled, a database connection open) before its first request."""
+    from alerts.warm_up import warm_up
+
+    warm_up(worker.wsgi)
