@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.profile import council
+
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 TOO_MANY = {
     "description": "Refused by a rate limit, or sign-up by text is paused for the day (the daily budget of "
@@ -104,9 +106,9 @@ def _read_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Dorset service disruption alerts API",
+            "title": f"{council().short_name} service disruption alerts API",
             "version": "1.0.0",
-            "description": "Open data about disruption to Dorset Council services. Errors are RFC 9457 "
+            "description": f"Open data about disruption to {council().name} services. Errors are RFC 9457 "
                            "problem details (application/problem+json).",
             "license": {"name": "Open Government Licence v3.0",
                         "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
@@ -271,7 +273,7 @@ def _read_document() -> dict[str, Any]:
                         "contact": {"type": "string", "description": "A UK mobile number, or an email address",
                                     "examples": ["07700 900982"]},
                         "postcode": {"type": "string", "description": "A postcode in the council's area",
-                                     "examples": ["DT4 7TA"]},
+                                     "examples": [council().example_postcode]},
                         "services": {"type": "array", "items": {"type": "string"},
                                      "description": "Service ids from /api/v1/services; empty or absent: all"},
                     },

@@ -45,6 +45,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.models.notices import NoticeUpdate
+from alerts.profile import council
 
 
 class Metric(enum.StrEnum):
@@ -304,7 +305,7 @@ def insight_tables(start: dt.date, end: dt.date) -> list[Table]:
         for area in notice.areas:
             by_area_count[area.name] += 1
         if notice.whole_county:
-            by_area_count["Whole county"] += 1
+            by_area_count[council().whole_area_name] += 1
         ended = notice.resolved_at_utc or (notice.expected_end_at_utc if notice.status == NoticeStatus.EXPIRED
                                            else None)
         lasted = _duration(int((ended - notice.starts_at_utc).total_seconds())) if ended and notice.starts_at_utc \

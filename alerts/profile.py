@@ -1,0 +1,19 @@
+"""The council this app serves (issue 17), for code that runs in an app context: config/council.py reads it."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from alerts.notify.rendering import Sender
+from config.council import Council
+
+
+def council() -> Council:
+    profile: Council = current_app.config["COUNCIL_PROFILE"]
+    return profile
+
+
+def sender() -> Sender:
+    """Who residents' messages come from, for alerts/notify/rendering.py."""
+    profile = council()
+    return Sender(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name)
