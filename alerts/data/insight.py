@@ -53,7 +53,7 @@ class Metric(enum.StrEnum):
     SIGNUP_CONFIRMED = "signup_confirmed"  # key: channel
     SIGNUP_ABANDONED = "signup_abandoned"  # key: "" (the purge no longer knows more than that it expired)
     UNSUBSCRIBED = "unsubscribed"  # key: UnsubscribeVia
-    POSTCODE_LOOKUP = "postcode_lookup"  # key: postcode district ("DT4"), never the postcode
+    POSTCODE_LOOKUP = "postcode_lookup"  # key: postcode district ("SW1A"), never the postcode
     # Snapshots written by the rollup: the count at the end of that day.
     SUBSCRIBERS_BY_CHANNEL = "subscribers_by_channel"
     SUBSCRIBERS_BY_AREA = "subscribers_by_area"  # key: area id

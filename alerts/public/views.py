@@ -12,6 +12,7 @@ from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
+from alerts.profile import postcode_message
 
 public = Blueprint("public", __name__)
 
@@ -36,7 +37,7 @@ def _current_warnings() -> list:
 
 @public.before_request
 def _count_postcode_lookups() -> None:
-    """Issue 15: look-ups per postcode district per day, before the page cache answers; only "DT4" is kept."""
+    """Issue 15: look-ups per postcode district per day, before the page cache answers; only the district is kept."""
     if request.endpoint != "public.notices" or not request.args.get("postcode"):
         return
     try:
@@ -53,9 +54,10 @@ def notices() -> tuple[str, int] | str:
     try:
         postcode = normalise_postcode(raw)
     except InvalidPostcode as error:
-        summary = [{"text": str(error), "href": "#postcode"}]
+        message = postcode_message(error)
+        summary = [{"text": message, "href": "#postcode"}]
         page = render_template("public/start.html", active=notice_data.has_active_notices(),
-                               warnings=_current_warnings(), postcode=raw, postcode_error=str(error),
+                               warnings=_current_warnings(), postcode=raw, postcode_error=message,
                                error_summary=summary)
         return page, 400
     answer = reference.area_for_postcode(postcode)

@@ -33,7 +33,7 @@ from alerts.notify import (
     render_manage_link_email,
     render_manage_link_sms,
 )
-from alerts.profile import council, sender
+from alerts.profile import council, postcode_message, sender
 from alerts.subscribe import codes, defences
 from alerts.text import hidden_character_error
 
@@ -87,7 +87,7 @@ def area_for(postcode_text: str) -> AreaChoice:
     try:
         postcode = normalise_postcode(postcode_text)
     except InvalidPostcode as error:
-        raise ValueError(str(error)) from error
+        raise ValueError(postcode_message(error)) from error
     answer = reference.area_for_postcode(postcode)
     if answer.not_found:
         raise ValueError(f"We could not find {postcode}. Check it and enter it again")
