@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
 from alerts.caching import cached_page
@@ -12,7 +12,8 @@ from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
-from alerts.profile import postcode_message
+from alerts.profile import council, postcode_message
+from config.council import LOGO_TYPES
 
 public = Blueprint("public", __name__)
 
@@ -100,3 +101,23 @@ def open_data() -> str:
 @cached_page
 def cookies() -> str:
     return render_template("public/cookies.html")
+
+
+# Issue 17: the council profile's own look. A stylesheet (the CSP allows no inline styles) and the logo file.
+@public.get("/council.css")
+def council_css() -> Response:
+    colour = council().header_colour
+    if colour is None:
+        abort(404)
+    css = f".app-council-header {{ background-color: {colour}; border-bottom-color: {colour}; }}\n"
+    response = Response(css, mimetype="text/css")
+    response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response
+
+
+@public.get("/council-logo")
+def council_logo() -> Response:
+    logo = council().logo
+    if logo is None:
+        abort(404)
+    return send_file(logo, mimetype=LOGO_TYPES[logo.suffix], max_age=3600)
