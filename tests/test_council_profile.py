@@ -119,7 +119,7 @@ def councils(tmp_path: Path) -> Path:
     load_council.cache_clear()
 
 
-def _break(councils: Path, file: str, change) -> None:  # noqa: ANN001
+def _break(councils: Path, file: str, change) -> None:
     path = councils / "bcp" / file
     data = json.loads(path.read_text())
     change(data)
@@ -146,7 +146,7 @@ def _break(councils: Path, file: str, change) -> None:  # noqa: ANN001
     ("areas.json", lambda d: d["neighbours"][0]["districts"].append("BH23"),
      "bcp/areas.json: field 'neighbours[0].districts' BH23 also in this council's areas"),
 ])
-def test_a_malformed_profile_is_refused_naming_the_file_and_the_field(councils: Path, file: str, change,  # noqa: ANN001
+def test_a_malformed_profile_is_refused_naming_the_file_and_the_field(councils: Path, file: str, change,
                                                                        message: str) -> None:
     _break(councils, file, change)
     with pytest.raises(ConfigurationError) as refusal:

@@ -21,7 +21,8 @@ from alerts.extensions import db
 from alerts.models import Message, Notice, Role
 from config.council import Council
 from tests.pages import PageClient
-from tests.staff.conftest import post_form, sign_in_as  # noqa: F401 — sign_in_as is a fixture
+from tests.staff.conftest import post_form
+from tests.staff.conftest import sign_in_as as sign_in_as  # a fixture, for tests outside tests/staff
 from tests.subscribe.conftest import walk_journey
 
 pytestmark = pytest.mark.council_smoke
@@ -101,8 +102,8 @@ def test_a_notice_page_and_the_feeds_and_cap_carry_the_councils_names_and_codes(
 
     openapi = client.get("/api/v1/openapi.json").json
     assert openapi["info"]["title"] == f"{council.short_name} service disruption alerts API"
-    only_this_council(council, page.response.get_data(as_text=True), atom.get_data(as_text=True), json.dumps(listed.json),
-                      cap.get_data(as_text=True), json.dumps(openapi))
+    only_this_council(council, page.response.get_data(as_text=True), atom.get_data(as_text=True),
+                      json.dumps(listed.json), cap.get_data(as_text=True), json.dumps(openapi))
 
 
 def test_signing_up_by_email_is_confirmed_in_the_councils_name(
