@@ -316,7 +316,7 @@ def test_load_reference_data_says_which_council_it_loaded(app: Flask) -> None:
     assert result.output == "Reference data loaded for Dorset Council (COUNCIL=dorset).\n"
 
 
-def test_a_postcode_far_from_the_council_is_shown_its_neighbours(client_request) -> None:  # noqa: ANN001
+def test_a_postcode_far_from_the_council_is_shown_its_neighbours(client_request) -> None:
     page = client_request.get("/notices?postcode=ZE1+0AA", expected_status=200)
     assert page.h1 == "ZE1 0AA is outside Dorset Council’s area"
     assert [link.get_text(strip=True) for link in page.select("main ul a")] == [
