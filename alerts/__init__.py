@@ -1,4 +1,4 @@
-"""Dorset service disruption alerts: create_app() wires configuration, extensions, blueprints and commands."""
+"""Service disruption alerts for a council: create_app() wires configuration, extensions, blueprints and commands."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
+from config.council import council_id_from_environment, council_settings, load_council
 from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
 
 
@@ -24,6 +25,11 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     )
     app.config.from_object(config_for(env or os.environ.get("ALERTS_ENV")))
     app.config.update(overrides or {})
+    council = load_council(council_id_from_environment(app.config.get("COUNCIL")))  # issue 17
+    app.config["COUNCIL_PROFILE"] = council
+    for key, value in council_settings(council).items():
+        if app.config.get(key) is None:
+            app.config[key] = value
     check_production_settings(app.config)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
@@ -175,5 +181,6 @@ def _register_request_hooks(app: Flask) -> None:
         return {
             "service_name": app.config["SERVICE_NAME"],
             "council_name": app.config["COUNCIL_NAME"],
+            "council": app.config["COUNCIL_PROFILE"],
             "has_endpoint": lambda name: name in app.view_functions,
         }

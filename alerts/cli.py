@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import demo, reference
 from alerts.extensions import db
+from alerts.profile import council
 
 IMPORT_BATCH_SIZE = 5000
 
@@ -27,6 +28,9 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(ingest_feeds)
     app.cli.add_command(purge_personal_data)
     app.cli.add_command(rollup_insight)  # issue 15
+    from alerts.council_commands import new_council  # issue 17
+
+    app.cli.add_command(new_council)
     from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS  # issue 11
     from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
 
@@ -34,11 +38,31 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def _load_council_profile() -> None:
+    """Load the COUNCIL profile's areas and services, or stop with the reason (issue 17: never mix councils)."""
+    try:
+        reference.load_reference_data()
+    except reference.CouncilMismatch as refusal:
+        raise click.ClickException(f"Refusing to load COUNCIL={council().id}: {refusal}") from None
+
+
+def refuse_another_councils_database() -> None:
+    """Stop a long-running process pointed at a database that holds another council's areas (issue 17)."""
+    recorded = reference.recorded_council()
+    if recorded is not None and recorded != council().id:
+        raise click.ClickException(
+            f"Refusing to start: this database belongs to COUNCIL={recorded}, but COUNCIL={council().id}. "
+            f"Set COUNCIL={recorded}, or point DATABASE_URL at {council().id}'s own database.")
+
+
 @click.command("load-reference-data")
 def load_reference() -> None:
-    """Create or refresh the shipped areas, services and postcode districts."""
-    reference.load_reference_data()
-    click.echo("Reference data loaded.")
+    """Create or refresh the COUNCIL profile's areas, services and postcode districts (config/councils/<id>/).
+
+    Refused on a database that holds another council's.
+    """
+    _load_council_profile()
+    click.echo(f"Reference data loaded for {council().name} (COUNCIL={council().id}).")
 
 
 @click.command("seed-demo")
@@ -48,14 +72,15 @@ def seed_demo(credentials_file: Path | None) -> None:
     """Load demo notices and one staff user per role (once; safe to run again)."""
     if current_app.config["ALERTS_ENV"] == "production":
         raise click.ClickException("seed-demo loads made-up notices and accounts: it never runs in production")
-    reference.load_reference_data()
+    _load_council_profile()
     if demo.demo_already_loaded():
         click.echo("Demo notices are already loaded.")
     else:
         click.echo(f"Loaded {demo.load_demo_notices()} demo notices.")
     subscribers = demo.create_demo_subscribers()
     if subscribers:
-        click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in Weymouth.")
+        areas = council().areas
+        click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in {areas[1 % len(areas)].name}.")
     created = demo.create_demo_staff()
     if created:
         lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]
@@ -78,7 +103,7 @@ def import_postcodes(file: Path, local_authority: str | None) -> None:
     Idempotent: running it again replaces each postcode's ward. Rows for other councils are skipped.
     """
     code = local_authority or current_app.config["LOCAL_AUTHORITY_CODE"]
-    reference.load_reference_data()
+    _load_council_profile()
     kept = skipped = invalid = 0
     with file.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
@@ -149,6 +174,7 @@ def scheduler() -> None:
     """Run the long-running worker: the scheduler leader and all its jobs."""
     from alerts.jobs.scheduler import run_scheduler
 
+    refuse_another_councils_database()
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
@@ -160,6 +186,7 @@ def dispatch(once: bool) -> None:
 
     from alerts.delivery.dispatcher import Dispatcher
 
+    refuse_another_councils_database()
     dispatcher = Dispatcher(current_app._get_current_object())  # type: ignore[attr-defined]
 
     def stop(_signum: int, _frame: object) -> None:
@@ -190,7 +217,7 @@ def reconcile_receipts() -> None:
 @click.option("--due-only", is_flag=True,
               help="Only poll sources whose poll interval has passed, as the scheduler does.")
 def ingest_feeds(due_only: bool) -> None:
-    """Poll the enabled feed sources now: Met Office warnings mentioning the county become weather warnings.
+    """Poll the enabled feed sources now: Met Office warnings mentioning the council become weather warnings.
 
     A feed that fails is reported and recorded on its source; the warnings found before are kept.
     """

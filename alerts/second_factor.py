@@ -16,7 +16,6 @@ import pyotp
 import segno
 from cryptography.fernet import Fernet, InvalidToken
 
-ISSUER = "Dorset Council disruption alerts"
 STEP_SECONDS = 30
 # Accept the code before and after the current one: phones' clocks drift and people type slowly.
 DRIFT_STEPS = 1
@@ -50,8 +49,9 @@ def unseal(sealed: str, secret_key: str) -> str:
         raise SecretUnreadable("The second factor secret cannot be read with this SECRET_KEY") from error
 
 
-def provisioning_uri(secret: str, email: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
+def provisioning_uri(secret: str, email: str, issuer: str) -> str:
+    """issuer: what the authenticator app calls the account ("<council name> disruption alerts")."""
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
 
 
 def qr_code_svg(uri: str) -> str:

@@ -8,9 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from config import ConfigurationError
+from config.council import council_id_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"  # files every council shares
 
 
 def database_url(url: str) -> str:
@@ -48,10 +49,13 @@ class Config:
     ALERTS_ENV = "development"
     DEBUG = False
     TESTING = False
-    SERVICE_NAME = "Check disruption to Dorset Council services"
-    COUNCIL_NAME = "Dorset Council"
-    # ONS local authority code for Dorset Council: rows for other councils are skipped on import.
-    LOCAL_AUTHORITY_CODE = os.environ.get("LOCAL_AUTHORITY_CODE", "E06000059")
+    # Issue 17: the council profile (config/councils/<COUNCIL>/) this deployment serves. create_app() reads it
+    # and fills the settings below that are left empty from it (config/council.py council_settings()).
+    COUNCIL = council_id_from_environment(os.environ.get("COUNCIL"))
+    SERVICE_NAME: str | None = None
+    COUNCIL_NAME: str | None = None
+    # ONS local authority code: rows for other councils are skipped on import. Unset: the profile's.
+    LOCAL_AUTHORITY_CODE = os.environ.get("LOCAL_AUTHORITY_CODE") or None
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = database_url(
@@ -90,12 +94,10 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    MET_OFFICE_FEED_URL = os.environ.get(
-        "MET_OFFICE_FEED_URL",
-        "https://www.metoffice.gov.uk/public/data/PWSCache/WarningsRSS/Region/sw",
-    )
-    # Met Office warnings that list this local authority become weather warnings.
-    WARNING_AREA_NAME = os.environ.get("WARNING_AREA_NAME", "Dorset")
+    # The Met Office regional warnings feed, and the name of the local authority whose warnings become weather
+    # warnings. Unset: the profile's (met_office.feed_url, met_office.area_name).
+    MET_OFFICE_FEED_URL = os.environ.get("MET_OFFICE_FEED_URL")
+    WARNING_AREA_NAME = os.environ.get("WARNING_AREA_NAME") or None
     FEED_TIMEOUT_SECONDS = float(os.environ.get("FEED_TIMEOUT_SECONDS") or 10)
     FEED_MAX_BYTES = _int("FEED_MAX_BYTES", 2_000_000)
     # Who may frame /embed/ pages (CSP frame-ancestors): "*" lets any partner site show the banner.

@@ -6,16 +6,23 @@ FLASK=".venv/bin/flask --app wsgi"
 # Production is the default ALERTS_ENV (it refuses to start without real secrets); this script is for local use.
 export ALERTS_ENV="${ALERTS_ENV:-development}"
 
+# Issue 17: the council profile COUNCIL selects (default dorset), for the message below.
+read -r COUNCIL_NAME EXAMPLE_POSTCODE < <(.venv/bin/python -c "import os
+from config.council import council_id_from_environment, load_council
+c = load_council(council_id_from_environment(os.environ.get('COUNCIL')))
+print(c.name.replace(' ', '_'), c.example_postcode.replace(' ', '%20'))")
+COUNCIL_NAME="${COUNCIL_NAME//_/ }"
+
 $FLASK scheduler &
 scheduler_pid=$!
 trap 'kill "$scheduler_pid" 2>/dev/null; wait "$scheduler_pid" 2>/dev/null' EXIT INT TERM
 
 cat <<MESSAGE
 
-  Dorset service disruption alerts is running.
+  Service disruption alerts for ${COUNCIL_NAME} are running.
 
     Residents:  http://127.0.0.1:5000/
-    Try:        http://127.0.0.1:5000/notices?postcode=DT4%207TA
+    Try:        http://127.0.0.1:5000/notices?postcode=${EXAMPLE_POSTCODE}
     Staff:      http://127.0.0.1:5000/staff/sign-in
     Open data:  http://127.0.0.1:5000/api/v1/notices
     Health:     http://127.0.0.1:5000/healthz

@@ -30,7 +30,7 @@ from tests import factories as _factories
 from tests.pages import PageClient
 
 # Tables whose rows are reference data: kept between tests (ward areas and full postcodes are removed).
-STATIC_TABLES = {"areas", "services", "postcode_lookups", "alembic_version"}
+STATIC_TABLES = {"areas", "services", "postcode_lookups", "alembic_version", "council_profile"}
 
 
 # Hypothesis's per-example deadline measures the machine, not the code: on a shared 2-core box it fails

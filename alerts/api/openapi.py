@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.profile import council
+from config.council import Council
+
 PROBLEM = {"$ref": "#/components/responses/Problem"}
 TOO_MANY = {
     "description": "Refused by a rate limit, or sign-up by text is paused for the day (the daily budget of "
@@ -22,8 +25,9 @@ def _list_of(name: str, item: str) -> dict[str, Any]:
     }
 
 
-def openapi_document() -> dict[str, Any]:
-    document = _read_document()
+def openapi_document(profile: Council | None = None) -> dict[str, Any]:
+    """The document for this app's council, or for `profile` (outside an app context)."""
+    document = _read_document(profile or council())
     _add_officer_api(document)
     return document
 
@@ -100,13 +104,13 @@ def _add_officer_api(document: dict[str, Any]) -> None:
         "summary": text, "notify": {"type": "boolean", "default": True}}}
 
 
-def _read_document() -> dict[str, Any]:
+def _read_document(profile: Council) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Dorset service disruption alerts API",
+            "title": f"{profile.short_name} service disruption alerts API",
             "version": "1.0.0",
-            "description": "Open data about disruption to Dorset Council services. Errors are RFC 9457 "
+            "description": f"Open data about disruption to {profile.name} services. Errors are RFC 9457 "
                            "problem details (application/problem+json).",
             "license": {"name": "Open Government Licence v3.0",
                         "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
@@ -271,7 +275,7 @@ def _read_document() -> dict[str, Any]:
                         "contact": {"type": "string", "description": "A UK mobile number, or an email address",
                                     "examples": ["07700 900982"]},
                         "postcode": {"type": "string", "description": "A postcode in the council's area",
-                                     "examples": ["DT4 7TA"]},
+                                     "examples": [profile.example_postcode]},
                         "services": {"type": "array", "items": {"type": "string"},
                                      "description": "Service ids from /api/v1/services; empty or absent: all"},
                     },

@@ -8,16 +8,20 @@ import re
 _POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2})$")
 _WHITESPACE = re.compile(r"\s+")
 
-POSTCODE_ERROR = "Enter a full UK postcode, like DT1 1XJ"
+# {example}: a postcode in the council's area, filled in by whoever shows the message (InvalidPostcode.message).
+POSTCODE_ERROR = "Enter a full UK postcode, like {example}"
 POSTCODE_MISSING = "Enter a postcode"
 
 
 class InvalidPostcode(ValueError):
-    """What the person typed is not a full UK postcode; str() is the message to show them."""
+    """What the person typed is not a full UK postcode; message() is what to show them."""
+
+    def message(self, example: str) -> str:
+        return str(self).replace("{example}", example)
 
 
 def normalise_postcode(text: str | None) -> str:
-    """Return the postcode in its standard form ("DT4 7TA"), or raise InvalidPostcode.
+    """Return the postcode in its standard form ("SW1A 2AA"), or raise InvalidPostcode.
 
     Accepts lower case and missing or extra spaces, because people type postcodes every way.
     """
@@ -30,10 +34,10 @@ def normalise_postcode(text: str | None) -> str:
 
 
 def outward_code(postcode: str) -> str:
-    """The district part of a normalised postcode: "DT4 7TA" -> "DT4"."""
+    """The district part of a normalised postcode: "SW1A 2AA" -> "SW1A"."""
     return postcode.split(" ", 1)[0]
 
 
 def postcode_area(postcode: str) -> str:
-    """The letters at the start of a normalised postcode: "DT4 7TA" -> "DT"."""
+    """The letters at the start of a normalised postcode: "SW1A 2AA" -> "SW"."""
     return re.match(r"[A-Z]+", postcode).group(0)  # type: ignore[union-attr]

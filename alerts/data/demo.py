@@ -1,4 +1,4 @@
-"""Realistic Dorset winter disruption for `make run` and for trying the service out."""
+"""Realistic winter disruption in the council's own areas, for `make run` and for trying the service out."""
 
 from __future__ import annotations
 
@@ -25,12 +25,18 @@ from alerts.models import (
     utc_now,
 )
 from alerts.passwords import hash_password
+from alerts.profile import council
 
+# Staff addresses on the reserved .example domain, named after the council's (issue 17): officer@<id>council.example.
 DEMO_STAFF = {
-    Role.OFFICER: ["officer@dorsetcouncil.example", "second.officer@dorsetcouncil.example"],
-    Role.CONTACT_CENTRE: ["contact@dorsetcouncil.example"],
-    Role.ADMIN: ["admin@dorsetcouncil.example"],
+    Role.OFFICER: ["officer", "second.officer"],
+    Role.CONTACT_CENTRE: ["contact"],
+    Role.ADMIN: ["admin"],
 }
+
+
+def demo_staff_email(name: str) -> str:
+    return f"{name}@{council().id}council.example"
 
 
 def demo_already_loaded() -> bool:
@@ -65,54 +71,64 @@ def _notice(title: str, service: str, areas: list[str], impact: Impact, summary:
 
 
 def demo_notices() -> list[Notice]:
+    """A winter's morning in the council profile's own areas (issue 17): the first few stand in for its towns."""
+    profile = council()
+    areas = profile.areas
+
+    def area(index: int) -> tuple[str, str]:
+        chosen = areas[index % len(areas)]
+        return chosen.id, chosen.name
+
+    (a0, n0), (a1, n1), (a2, n2), (a3, n3) = area(0), area(1), area(2), area(3)
+    (a6, n6), (a10, n10), (a11, n11), (_, n12) = area(6), area(10), area(11), area(12)
     return [
         _notice(
-            "Bin collections suspended in Weymouth and Portland", "bins-and-recycling", ["weymouth", "portland"],
+            f"Bin collections suspended in {n1} and {n2}", "bins-and-recycling", [a1, a2],
             Impact.SEVERE,
             "Snow and ice have made many roads unsafe for our collection lorries. All rubbish, recycling and food "
-            "waste collections in Weymouth and Portland are suspended today.",
+            f"waste collections in {n1} and {n2} are suspended today.",
             "Keep your bins inside your property. We will collect on your next scheduled day, including extra "
             "bags of rubbish placed beside your bin.",
             started_hours_ago=3, ends_in_hours=30,
-            updates=[(1, "Crews will try the main roads in Weymouth this afternoon if temperatures rise.")],
+            updates=[(1, f"Crews will try the main roads in {n1} this afternoon if temperatures rise.")],
         ),
         _notice(
-            "Sherborne Primary School closed today", "schools", ["sherborne"], Impact.SEVERE,
-            "Sherborne Primary School is closed today because the heating has failed in freezing temperatures.",
+            f"{n6} Primary School closed today", "schools", [a6], Impact.SEVERE,
+            f"{n6} Primary School is closed today because the heating has failed in freezing temperatures.",
             "Do not bring children to school. Teachers will set work through the school's online learning page.",
             started_hours_ago=2, ends_in_hours=20,
         ),
         _notice(
-            "A35 closed between Bridport and Dorchester", "roads-and-gritting", ["bridport", "dorchester"],
+            f"Main road closed between {n3} and {n0}", "roads-and-gritting", [a3, a0],
             Impact.MAJOR,
-            "The A35 is closed in both directions between Miltons Lodge and Winterbourne Abbas after several "
-            "vehicles became stuck on the icy hill.",
-            "Avoid the area. Use the A354 and B3157 coast road if your journey is essential, and allow extra time.",
+            f"The main road between {n3} and {n0} is closed in both directions after several vehicles became "
+            "stuck on an icy hill.",
+            "Avoid the area. Use another route if your journey is essential, and allow extra time.",
             started_hours_ago=5, ends_in_hours=8,
         ),
         _notice(
             "Gritting teams out across the county", "roads-and-gritting", [reference.WHOLE_COUNTY_ID], Impact.MINOR,
-            "Our gritters are treating priority routes across Dorset tonight and tomorrow morning. Minor roads and "
-            "pavements will not be gritted.",
+            f"Our gritters are treating priority routes across {profile.short_name} tonight and tomorrow morning. "
+            "Minor roads and pavements will not be gritted.",
             "Only travel if you need to. Check your route before setting out and use grit bins for local paths.",
             started_hours_ago=6, ends_in_hours=36,
         ),
         _notice(
-            "Wareham household recycling centre closed", "household-recycling-centres", ["wareham"], Impact.MAJOR,
-            "Wareham household recycling centre is closed because the site is covered in ice.",
-            "Please keep your waste at home until the site reopens, or visit Swanage recycling centre.",
+            f"{n11} household recycling centre closed", "household-recycling-centres", [a11], Impact.MAJOR,
+            f"{n11} household recycling centre is closed because the site is covered in ice.",
+            f"Please keep your waste at home until the site reopens, or visit {n12} recycling centre.",
             started_hours_ago=4, ends_in_hours=24,
         ),
         _notice(
-            "Dorchester library closed for the afternoon", "libraries", ["dorchester"], Impact.MAJOR,
-            "Dorchester library closed early because of a burst pipe.",
-            "Return books to any other Dorset library; no fines will be charged.",
+            f"{n0} library closed for the afternoon", "libraries", [a0], Impact.MAJOR,
+            f"{n0} library closed early because of a burst pipe.",
+            f"Return books to any other {profile.short_name} library; no fines will be charged.",
             started_hours_ago=30, ends_in_hours=None, status=NoticeStatus.RESOLVED,
         ),
         _notice(
-            "Delays to bus services around Blandford Forum", "buses-and-public-transport", ["blandford-forum"],
+            f"Delays to bus services around {n10}", "buses-and-public-transport", [a10],
             Impact.MINOR,
-            "Buses around Blandford Forum are running up to 30 minutes late because of snow on rural roads.",
+            f"Buses around {n10} are running up to 30 minutes late because of snow on rural roads.",
             "Allow extra time for your journey.",
             started_hours_ago=48, ends_in_hours=None, status=NoticeStatus.RESOLVED,
         ),
@@ -129,8 +145,8 @@ def load_demo_notices() -> int:
 def create_demo_staff() -> dict[str, tuple[str, str]]:
     """One account per role (two officers, so approval can be tried). Returns email -> (role, password)."""
     created: dict[str, tuple[str, str]] = {}
-    for role, emails in DEMO_STAFF.items():
-        for email in emails:
+    for role, names in DEMO_STAFF.items():
+        for email in map(demo_staff_email, names):
             if db.session.scalar(select(StaffUser).where(StaffUser.email == email)) is not None:
                 continue
             password = "-".join(secrets.token_hex(3) for _ in range(3))
@@ -141,20 +157,23 @@ def create_demo_staff() -> dict[str, tuple[str, str]]:
 
 
 # Ofcom drama-range numbers and example.com addresses: nothing real, even if a Notify key is set by mistake.
+# (channel, contact, indexes into the profile's areas): most of them in its second area, where the demo bins are.
 DEMO_SUBSCRIBERS = [
-    (Channel.EMAIL, "weymouth.resident1@example.com", ["weymouth"]),
-    (Channel.EMAIL, "weymouth.resident2@example.com", ["weymouth", "portland"]),
-    (Channel.EMAIL, "dorchester.resident@example.com", ["dorchester"]),
-    (Channel.SMS, "+447700900101", ["weymouth"]),
-    (Channel.SMS, "+447700900102", ["weymouth"]),
-    (Channel.SMS, "+447700900103", ["bridport"]),
+    (Channel.EMAIL, "resident1@example.com", [1]),
+    (Channel.EMAIL, "resident2@example.com", [1, 2]),
+    (Channel.EMAIL, "resident3@example.com", [0]),
+    (Channel.SMS, "+447700900101", [1]),
+    (Channel.SMS, "+447700900102", [1]),
+    (Channel.SMS, "+447700900103", [3]),
 ]
 
 
 def create_demo_subscribers() -> int:
     """A few confirmed subscribers, so publishing in `make run` shows real counts and outbox rows."""
     created = 0
-    for channel, contact, area_ids in DEMO_SUBSCRIBERS:
+    areas = council().areas
+    for channel, contact, indexes in DEMO_SUBSCRIBERS:
+        area_ids = list(dict.fromkeys(areas[index % len(areas)].id for index in indexes))
         exists = db.session.scalar(select(Subscriber).where(Subscriber.channel == channel,
                                                             Subscriber.contact == contact))
         if exists is not None:

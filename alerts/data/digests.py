@@ -36,6 +36,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.models.messages import PRIORITY_ALERT
+from alerts.profile import council
 
 log = logging.getLogger(__name__)
 
@@ -73,14 +74,14 @@ def _digest_readers(notice: Notice, day: dt.date) -> set[int]:
 def render_digest(day: dt.date, changes: list[tuple[Notice, NoticeUpdate]], *, manage_url: str,
                   unsubscribe_url: str) -> tuple[str, str]:
     notices = {notice.id for notice, _ in changes}
-    subject = f"Your daily Dorset Council alerts for {day.day} {day:%B %Y}: {counted(len(notices), 'notice')}"
+    subject = f"Your daily {council().name} alerts for {day.day} {day:%B %Y}: {counted(len(notices), 'notice')}"
     parts = [f"What changed today in the council services you follow ({counted(len(notices), 'notice')})."]
     for notice, update in changes:
         label = _LABEL.get(str(update.kind), "Update")
         parts.append(f"{label}: {notice.title} ({notice.service.name}), {london_time(update.created_at_utc)}\n"
                      f"{update.summary.strip()}\n{links.notice_url(notice.id)}")
     parts += ["Severe disruption is still emailed to you straight away.", "---",
-              "You asked Dorset Council for one email a day about service disruption.",
+              f"You asked {council().name} for one email a day about service disruption.",
               f"Change to an email for each alert, change your areas or services, or stop: {manage_url}",
               f"Unsubscribe from all alerts: {unsubscribe_url}"]
     return subject, "\n\n".join(parts)

@@ -278,7 +278,7 @@ def commit() -> None:
 
 
 def postcode_districts_for(area_ids: Iterable[str]) -> dict[str, list[str]]:
-    """Area id -> its postcode districts (DT1, DT2, …), for CAP geocodes."""
+    """Area id -> its postcode districts ("SW1A", "SW1B", …), for CAP geocodes."""
     ids = list(area_ids)
     if not ids:
         return {}

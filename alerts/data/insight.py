@@ -46,6 +46,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.models.notices import NoticeUpdate
+from alerts.profile import council
 
 
 class Metric(enum.StrEnum):
@@ -53,7 +54,7 @@ class Metric(enum.StrEnum):
     SIGNUP_CONFIRMED = "signup_confirmed"  # key: channel
     SIGNUP_ABANDONED = "signup_abandoned"  # key: "" (the purge no longer knows more than that it expired)
     UNSUBSCRIBED = "unsubscribed"  # key: UnsubscribeVia
-    POSTCODE_LOOKUP = "postcode_lookup"  # key: postcode district ("DT4"), never the postcode
+    POSTCODE_LOOKUP = "postcode_lookup"  # key: postcode district ("SW1A"), never the postcode
     # Snapshots written by the rollup: the count at the end of that day.
     SUBSCRIBERS_BY_CHANNEL = "subscribers_by_channel"
     SUBSCRIBERS_BY_AREA = "subscribers_by_area"  # key: area id
@@ -350,7 +351,7 @@ def _notice_tables(start: dt.date, end: dt.date, services: dict[str, str]) -> li
         for area in notice.areas:
             by_area_count[area.name] += 1
         if notice.whole_county:
-            by_area_count["Whole county"] += 1
+            by_area_count[council().whole_area_name] += 1
         ended = notice.resolved_at_utc or (notice.expected_end_at_utc if notice.status == NoticeStatus.EXPIRED
                                            else None)
         lasted = _duration(int((ended - notice.starts_at_utc).total_seconds())) if ended and notice.starts_at_utc \

@@ -19,6 +19,7 @@ from alerts.data import reference
 from alerts.extensions import db
 from alerts.models import Area, Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
 from alerts.models.base import UTCDateTime
+from alerts.profile import postcode_message
 
 PUBLIC_STATUSES = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 
@@ -48,7 +49,7 @@ def parse_notice_filter(
         try:
             answer = reference.area_for_postcode(normalise_postcode(postcode))
         except InvalidPostcode as error:
-            errors["postcode"] = str(error)
+            errors["postcode"] = postcode_message(error)
         else:
             if answer.area is None:
                 outside = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -12,8 +11,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from alerts.areas.postcodes import outward_code, postcode_area
 from alerts.extensions import db
-from alerts.models import Area, PostcodeLookup, Service
-from config.settings import DATA_DIR
+from alerts.models import Area, CouncilRecord, PostcodeLookup, Service
+from alerts.profile import council
+from config.council import Council
 
 WHOLE_COUNTY_ID = "whole-county"
 
@@ -31,7 +31,8 @@ class PostcodeAnswer:
     postcode: str
     area: Area | None
     neighbour: NeighbouringCouncil | None = None
-    # No such district where we hold districts (DT99 9ZZ): a typo, not a place outside the council (issue 16).
+    # No such district in a postcode area where we hold districts (XX99 9ZZ, where XX1 is ours): a typo, not a place
+    # outside the council (issue 16).
     not_found: bool = False
 
     @property
@@ -39,16 +40,45 @@ class PostcodeAnswer:
         return self.area is None
 
 
-def _shipped_areas() -> dict:
-    return json.loads((DATA_DIR / "areas.json").read_text())
+class CouncilMismatch(RuntimeError):
+    """The database holds another council's areas (issue 17): loading this profile would mix two councils."""
 
 
-def load_reference_data() -> None:
-    """Create or refresh the shipped areas, services and postcode districts. Safe to run twice."""
-    shipped = _shipped_areas()
-    whole = shipped["whole_county"]
-    rows: list[tuple[str, str, str, bool, int, list[str]]] = [(whole["id"], whole["name"], "county", True, 0, [])]
-    rows += [(a["id"], a["name"], "town", False, i + 1, a["districts"]) for i, a in enumerate(shipped["areas"])]
+def recorded_council() -> str | None:
+    """The id of the council whose profile this database holds, or None before reference data is first loaded."""
+    record = db.session.get(CouncilRecord, 1)
+    return record.council_id if record else None
+
+
+def check_council(profile: Council) -> None:
+    """Raise CouncilMismatch unless this database is empty of councils or holds this profile's."""
+    record = db.session.get(CouncilRecord, 1)
+    if record is not None and record.council_id != profile.id:
+        raise CouncilMismatch(
+            f"this database holds {record.name}'s areas and alerts (COUNCIL={record.council_id}), not "
+            f"{profile.name}'s (COUNCIL={profile.id}). Loading them would mix two councils' residents and notices: "
+            f"use a new database for COUNCIL={profile.id}, or set COUNCIL={record.council_id}.")
+    if record is None:
+        # A database loaded before issue 17 recorded nothing: its towns tell whose it is.
+        ours = {area.id for area in profile.areas}
+        foreign = sorted(set(db.session.scalars(select(Area.id).where(Area.kind == "town"))) - ours)
+        if foreign:
+            raise CouncilMismatch(
+                f"this database holds areas that are not in the COUNCIL={profile.id} profile ({', '.join(foreign[:5])}"
+                f"{', …' if len(foreign) > 5 else ''}): it was loaded for another council. Use a new database for "
+                f"COUNCIL={profile.id}, or set COUNCIL to the council it was loaded for.")
+
+
+def load_reference_data(profile: Council | None = None) -> None:
+    """Create or refresh the council profile's areas, services and postcode districts, and record whose they are.
+
+    Safe to run twice; refused (CouncilMismatch) on a database that holds another council's.
+    """
+    profile = profile or council()
+    check_council(profile)
+    rows: list[tuple[str, str, str, bool, int, tuple[str, ...]]] = [
+        (WHOLE_COUNTY_ID, profile.whole_area_name, "county", True, 0, ())]
+    rows += [(a.id, a.name, "town", False, i + 1, a.districts) for i, a in enumerate(profile.areas)]
     for area_id, name, kind, is_whole, order, districts in rows:
         area = db.session.get(Area, area_id) or Area(id=area_id)
         area.name, area.kind, area.is_whole_county, area.sort_order = name, kind, is_whole, order
@@ -57,11 +87,13 @@ def load_reference_data() -> None:
             lookup = db.session.get(PostcodeLookup, district) or PostcodeLookup(key=district)
             lookup.area_id, lookup.is_district = area_id, True
             db.session.add(lookup)
-    services = json.loads((DATA_DIR / "services.json").read_text())["services"]
-    for i, item in enumerate(services):
-        service = db.session.get(Service, item["id"]) or Service(id=item["id"])
-        service.name, service.sort_order = item["name"], i
+    for i, item in enumerate(profile.services):
+        service = db.session.get(Service, item.id) or Service(id=item.id)
+        service.name, service.sort_order = item.name, i
         db.session.add(service)
+    record = db.session.get(CouncilRecord, 1) or CouncilRecord(id=1, council_id=profile.id)
+    record.name = profile.name
+    db.session.add(record)
     db.session.commit()
 
 
@@ -99,11 +131,11 @@ def get_service(service_id: str) -> Service | None:
 
 
 def neighbouring_council(postcode: str) -> NeighbouringCouncil | None:
-    councils = _shipped_areas()["neighbours"]["councils"]
+    neighbours = council().neighbours
     for key in (outward_code(postcode), postcode_area(postcode)):
-        for council in councils:
-            if key in council["districts"]:
-                return NeighbouringCouncil(name=council["name"], url=council["url"])
+        for neighbour in neighbours:
+            if key in neighbour.districts:
+                return NeighbouringCouncil(name=neighbour.name, url=neighbour.url)
     return None
 
 
@@ -124,7 +156,7 @@ def area_for_postcode(postcode: str) -> PostcodeAnswer:
 
 
 def _holds_postcode_area(letters: str) -> bool:
-    """Whether any district of this postcode area ("DT", not "D") is ours, so an unknown one in it doesn't exist."""
+    """Whether any district of this postcode area ("SW", not "S") is ours, so an unknown one in it doesn't exist."""
     return db.session.scalar(select(PostcodeLookup.key).where(
         or_(*(PostcodeLookup.key.like(f"{letters}{digit}%") for digit in range(10)))).limit(1)) is not None
 

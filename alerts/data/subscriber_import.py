@@ -18,6 +18,7 @@ from alerts.data.subscribers import AreaChoice, add_areas, find_subscriber
 from alerts.extensions import db
 from alerts.models import Channel, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import InvalidRecipient, normalise_email, normalise_uk_mobile
+from alerts.profile import postcode_message
 
 REQUIRED_COLUMNS = ("channel", "contact", "postcode")
 CONSENT_SOURCE = "import"
@@ -59,7 +60,9 @@ def parse_row(row: dict[str | None, str | None]) -> ImportRow:
     try:
         contact = (normalise_email if channel == Channel.EMAIL else normalise_uk_mobile)(row.get("contact") or "")
         postcode = normalise_postcode(row.get("postcode"))
-    except (InvalidRecipient, InvalidPostcode) as e:
+    except InvalidPostcode as e:
+        raise BadRow(postcode_message(e)) from e
+    except InvalidRecipient as e:
         raise BadRow(str(e)) from e
     answer = reference.area_for_postcode(postcode)
     if answer.area is None:

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 FetchStatus = Literal["ok", "not-modified", "error"]
 
-USER_AGENT = "dorset-service-disruption-alerts (feed ingest)"
+USER_AGENT = "council-service-disruption-alerts (feed ingest)"
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 CHUNK_BYTES = 64 * 1024
 _NOT_A_WEB_ADDRESS = (

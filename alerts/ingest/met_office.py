@@ -4,10 +4,11 @@ An item looks like this (the feed gives no per-item date):
 
     title:       Yellow warning of snow, ice affecting South West England
     link:        https://www.metoffice.gov.uk/weather/warnings-and-advice/uk-warnings#?date=2026-12-08&id=0c6b…&referrer=rss
-    description: Yellow warning of snow, ice affecting South West England: Devon, Dorset, Somerset, Wiltshire
+    description: Yellow warning of snow, ice affecting South West England: Devon, Somerset, Wiltshire
                  valid from 1800 Mon 7 Dec to 1100 Tue 8 Dec
 """
 
+import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from alerts.ingest.feeds import FeedEntry
+from config.settings import DATA_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -25,24 +27,17 @@ WarningLevel = Literal["yellow", "amber", "red"]
 
 UK_TIME = ZoneInfo("Europe/London")
 
-# The names the Met Office uses for local authorities in its South West England warnings.
-DEFAULT_SOUTH_WEST_AUTHORITIES: tuple[str, ...] = (
-    "Bath and North East Somerset",
-    "Bournemouth, Christchurch and Poole",
-    "Bristol",
-    "Cornwall",
-    "Devon",
-    "Dorset",
-    "Gloucestershire",
-    "Isles of Scilly",
-    "North Somerset",
-    "Plymouth",
-    "Somerset",
-    "South Gloucestershire",
-    "Swindon",
-    "Torbay",
-    "Wiltshire",
-)
+# The names the Met Office gives local authorities in its warnings, by region: shared data, not any one council's.
+AREAS_BY_REGION: dict[str, tuple[str, ...]] = {
+    region: tuple(names) for region, names in json.loads(
+        (DATA_DIR / "met-office-areas.json").read_text(encoding="utf-8")).items() if not region.startswith("_")
+}
+DEFAULT_SOUTH_WEST_AUTHORITIES = AREAS_BY_REGION["South West England"]
+
+
+def known_areas_for(region: str, area_name: str) -> tuple[str, ...]:
+    """The names to look for in a region's warnings: the region's known names and the council's own."""
+    return tuple(dict.fromkeys((*AREAS_BY_REGION.get(region, ()), area_name)))
 
 _LEVELS: dict[str, WarningLevel] = {"yellow": "yellow", "amber": "amber", "red": "red"}
 _HAZARD_SPELLINGS = {"thunderstorms": "thunderstorm", "winds": "wind"}
@@ -159,7 +154,7 @@ def _read_warning(entry: FeedEntry, *, known_areas: Sequence[str]) -> MetOfficeW
     )
 
 
-def warnings_mentioning(warnings: Iterable[MetOfficeWarning], area_name: str = "Dorset") -> list[MetOfficeWarning]:
+def warnings_mentioning(warnings: Iterable[MetOfficeWarning], area_name: str) -> list[MetOfficeWarning]:
     return [warning for warning in warnings if warning.mentions(area_name)]
 
 
@@ -225,7 +220,7 @@ def _hazards(text: str) -> tuple[str, ...]:
 
 
 def _area_list(text: str) -> str:
-    # "Yellow warning of snow, ice affecting South West England: Devon, Dorset" — the list follows the colon.
+    # "Yellow warning of snow, ice affecting South West England: Devon, Somerset" — the list follows the colon.
     _, colon, after = text.partition(":")
     return after if colon else text
 

@@ -22,7 +22,7 @@ from alerts.data import feeds as feed_data
 from alerts.extensions import db
 from alerts.ingest.feeds import parse_feed
 from alerts.ingest.fetch import fetch_feed
-from alerts.ingest.met_office import parse_warnings, warning_id_from_link, warnings_mentioning
+from alerts.ingest.met_office import known_areas_for, parse_warnings, warning_id_from_link, warnings_mentioning
 from alerts.models import utc_now
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,8 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
         )
         return PollOutcome(target.id, target.name, ok=True, summary=f"{len(parsed.entries)} entries")
 
-    found = parse_warnings(parsed.entries)
+    found = parse_warnings(parsed.entries, known_areas=known_areas_for(
+        config["COUNCIL_PROFILE"].warnings_region, config["WARNING_AREA_NAME"]))
     local = warnings_mentioning(found.warnings, config["WARNING_AREA_NAME"])
     # An item we could not read this time is still in the feed: keep its warning rather than call it withdrawn.
     unreadable_ids = {i for i in (warning_id_from_link(s.link) for s in found.skipped) if i}

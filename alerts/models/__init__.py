@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
-from alerts.models.areas import Area, PostcodeLookup
+from alerts.models.areas import Area, CouncilRecord, PostcodeLookup
 from alerts.models.audit import AuditEvent
 from alerts.models.base import Base, utc_now
 from alerts.models.delivery import ALL_CHANNELS, ChannelHold, RateBucket
@@ -25,7 +25,8 @@ from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, Sig
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
-    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "DigestSend", "Fanout",
+    "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "CouncilRecord", "DigestSend",
+    "Fanout",
     "FanoutStatus", "FeedSource", "Heartbeat", "Impact", "InboundText", "InsightCount", "Message", "MessageKind",
     "MessageStatus", "Notice", "NoticeDelivery", "NoticeStatus", "NoticeUpdate", "PasswordReset", "PendingUpdate",
     "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber",

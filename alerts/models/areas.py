@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from alerts.models.base import Base, TimestampMixin
+from alerts.models.base import Base, TimestampMixin, UTCDateTime, utc_now
 
 
 class Area(TimestampMixin, Base):
@@ -20,7 +22,7 @@ class Area(TimestampMixin, Base):
 
 
 class PostcodeLookup(Base):
-    """Maps a full postcode ("DT4 7TA") or a postcode district ("DT4") to an area.
+    """Maps a full postcode ("SW1A 2AA") or a postcode district ("SW1A") to an area.
 
     Full postcodes (from ONSPD) win over districts (the shipped default), so a council can load precise data.
     """
@@ -30,3 +32,15 @@ class PostcodeLookup(Base):
     key: Mapped[str] = mapped_column(String(10), primary_key=True)
     area_id: Mapped[str] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), index=True)
     is_district: Mapped[bool] = mapped_column(default=False)
+
+
+class CouncilRecord(Base):
+    """Issue 17: the one council whose profile this database holds (one row, id 1), so loading another council's
+    areas into it is refused instead of mixing two councils' residents and notices."""
+
+    __tablename__ = "council_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    recorded_at_utc: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utc_now)

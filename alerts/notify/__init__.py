@@ -23,6 +23,7 @@ from alerts.notify.recipients import InvalidRecipient, mask_email, mask_phone, n
 from alerts.notify.rendering import (
     AlertContent,
     RenderedEmail,
+    Sender,
     SmsLayout,
     SmsLength,
     layout_alert_sms,
@@ -54,6 +55,7 @@ __all__ = [
     "RateLimited",
     "RenderedEmail",
     "SendResult",
+    "Sender",
     "SmsLayout",
     "SmsLength",
     "Unavailable",

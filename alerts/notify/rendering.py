@@ -14,7 +14,6 @@ Impact = Literal["minor", "major", "severe"]
 AlertKind = Literal["published", "updated", "resolved"]
 SmsEncoding = Literal["GSM-7", "UCS-2"]
 
-SENDER_NAME = "Dorset Council"
 WHOLE_COUNTY_AREA_NAME = "Whole county"
 # Issue 15: an alert text is one fragment wherever the notice allows it (each fragment is paid for, or spends the
 # free allowance). A title is cut to fit only while at least half of it stays; past that it is sent whole.
@@ -69,6 +68,15 @@ _CODE = re.compile(r"[0-9]{6}")
 
 
 @dataclass(frozen=True)
+class Sender:
+    """Who the messages come from (issue 17: the council profile): "<council>", "across <place>"."""
+
+    council: str
+    place: str
+    whole_area_name: str = WHOLE_COUNTY_AREA_NAME
+
+
+@dataclass(frozen=True)
 class AlertContent:
     title: str
     service_name: str
@@ -81,6 +89,7 @@ class AlertContent:
     manage_url: str
     unsubscribe_url: str
     expected_end_text: str | None
+    sender: Sender
     # Issue 15: the subscriber's short link (/s/<code>) for texts; without one a text carries the manage link.
     short_url: str | None = None
 
@@ -142,10 +151,10 @@ def _fragments(characters: int, *, single: int, concatenated: int) -> int:
 
 
 def render_alert_email(content: AlertContent) -> RenderedEmail:
-    where = f"{content.service_name} {_place_phrase(content.area_names)}"
+    where = f"{content.service_name} {_place_phrase(content.area_names, content.sender)}"
     subject = f"{_SUBJECT_LABEL[content.kind]}: {where} — {content.title}"
     opening = {
-        "published": f"Dorset Council has reported disruption to {where}.",
+        "published": f"{content.sender.council} has reported disruption to {where}.",
         "updated": f"There is an update on the disruption to {where}.",
         "resolved": f"The disruption to {where} is over.",
     }[content.kind]
@@ -162,7 +171,7 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     paragraphs += [
         f"Read the full notice and any updates: {content.notice_url}",
         "---",
-        "You asked Dorset Council for service disruption alerts.",
+        f"You asked {content.sender.council} for service disruption alerts.",
         f"Change your areas or services, or stop these alerts: {content.manage_url}",
         f"Unsubscribe from all alerts: {content.unsubscribe_url}",
     ]
@@ -175,7 +184,7 @@ def render_alert_sms(content: AlertContent, *, reply_stop: bool = False) -> str:
 
 def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
                      fragment_budget: int = SMS_FRAGMENT_BUDGET) -> SmsLayout:
-    """Council, title, impact and one link (issue 15): "Dorset Council: <title>. Severe disruption. <link>",
+    """Council, title, impact and one link (issue 15): "<council>: <title>. Severe disruption. <link>",
     then "Reply STOP to stop" when texts come from a number that takes replies.
 
     The summary and advice stay on the web page the link leads to. If the title makes the text longer than
@@ -188,7 +197,7 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
     stop = REPLY_STOP if reply_stop else ""
 
     def compose(title_text: str) -> str:
-        head = f"{SENDER_NAME}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
+        head = f"{content.sender.council}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
         return " ".join(part for part in (head, impact, link, stop) if part)
 
     def fits(text: str) -> bool:
@@ -205,19 +214,19 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
     return SmsLayout(body=body, length=length, cut=cut, non_gsm=non_gsm_characters(title))
 
 
-def render_confirmation_sms(code: str) -> str:
+def render_confirmation_sms(code: str, sender: Sender) -> str:
     _check_code(code)
     return (
-        f"Your Dorset Council alerts confirmation code is {code}. It expires in {CODE_EXPIRY_MINUTES} minutes. "
+        f"Your {sender.council} alerts confirmation code is {code}. It expires in {CODE_EXPIRY_MINUTES} minutes. "
         "If you did not ask for alerts, ignore this text."
     )
 
 
-def render_confirmation_email(confirm_url: str) -> RenderedEmail:
+def render_confirmation_email(confirm_url: str, sender: Sender) -> RenderedEmail:
     return RenderedEmail(
-        subject="Confirm your email address for Dorset Council alerts",
+        subject=f"Confirm your email address for {sender.council} alerts",
         body=_paragraphs(
-            "Confirm that you want Dorset Council to email you about disruption to council services:",
+            f"Confirm that you want {sender.council} to email you about disruption to council services:",
             confirm_url,
             "We will not send you any alerts until you confirm.",
             "If you did not ask for alerts, ignore this email.",
@@ -225,29 +234,29 @@ def render_confirmation_email(confirm_url: str) -> RenderedEmail:
     )
 
 
-def render_manage_link_email(manage_url: str) -> RenderedEmail:
+def render_manage_link_email(manage_url: str, sender: Sender) -> RenderedEmail:
     return RenderedEmail(
-        subject="Manage your Dorset Council alerts",
+        subject=f"Manage your {sender.council} alerts",
         body=_paragraphs(
-            "Use this link to change or stop your Dorset Council service disruption alerts:",
+            f"Use this link to change or stop your {sender.council} service disruption alerts:",
             manage_url,
             "If you did not ask for this link, ignore this email. Your alerts have not changed.",
         ),
     )
 
 
-def render_manage_link_sms(code: str) -> str:
+def render_manage_link_sms(code: str, sender: Sender) -> str:
     _check_code(code)
     return (
-        f"Your Dorset Council alerts security code is {code}. Use it to change or stop your alerts. "
+        f"Your {sender.council} alerts security code is {code}. Use it to change or stop your alerts. "
         f"It expires in {CODE_EXPIRY_MINUTES} minutes. If you did not ask for it, ignore this text."
     )
 
 
-def render_staff_password_reset_email(reset_url: str, hours: int) -> RenderedEmail:
+def render_staff_password_reset_email(reset_url: str, hours: int, sender: Sender) -> RenderedEmail:
     """Issue 11: an admin sent a member of staff a link to choose a new password."""
     return RenderedEmail(
-        subject="Choose a new password for Dorset Council disruption alerts",
+        subject=f"Choose a new password for {sender.council} disruption alerts",
         body=_paragraphs(
             "An administrator asked us to send you a link to choose a new password for your staff account:",
             reset_url,
@@ -280,9 +289,9 @@ def _check_code(code: str) -> None:
         raise ValueError("A confirmation code is 6 digits")
 
 
-def _place_phrase(area_names: list[str]) -> str:
-    if not area_names or WHOLE_COUNTY_AREA_NAME in area_names:
-        return "across Dorset"
+def _place_phrase(area_names: list[str], sender: Sender) -> str:
+    if not area_names or sender.whole_area_name in area_names:
+        return f"across {sender.place}"
     if len(area_names) == 1:
         return f"in {area_names[0]}"
     if len(area_names) <= 3:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
 from alerts.caching import cached_page
@@ -12,6 +12,8 @@ from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
+from alerts.profile import council, postcode_message
+from config.council import LOGO_TYPES
 
 public = Blueprint("public", __name__)
 
@@ -36,7 +38,7 @@ def _current_warnings() -> list:
 
 @public.before_request
 def _count_postcode_lookups() -> None:
-    """Issue 15: look-ups per postcode district per day, before the page cache answers; only "DT4" is kept."""
+    """Issue 15: look-ups per postcode district per day, before the page cache answers; only the district is kept."""
     if request.endpoint != "public.notices" or not request.args.get("postcode"):
         return
     try:
@@ -53,9 +55,10 @@ def notices() -> tuple[str, int] | str:
     try:
         postcode = normalise_postcode(raw)
     except InvalidPostcode as error:
-        summary = [{"text": str(error), "href": "#postcode"}]
+        message = postcode_message(error)
+        summary = [{"text": message, "href": "#postcode"}]
         page = render_template("public/start.html", active=notice_data.has_active_notices(),
-                               warnings=_current_warnings(), postcode=raw, postcode_error=str(error),
+                               warnings=_current_warnings(), postcode=raw, postcode_error=message,
                                error_summary=summary)
         return page, 400
     answer = reference.area_for_postcode(postcode)
@@ -98,3 +101,23 @@ def open_data() -> str:
 @cached_page
 def cookies() -> str:
     return render_template("public/cookies.html")
+
+
+# Issue 17: the council profile's own look. A stylesheet (the CSP allows no inline styles) and the logo file.
+@public.get("/council.css")
+def council_css() -> Response:
+    colour = council().header_colour
+    if colour is None:
+        abort(404)
+    css = f".app-council-header {{ background-color: {colour}; border-bottom-color: {colour}; }}\n"
+    response = Response(css, mimetype="text/css")
+    response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response
+
+
+@public.get("/council-logo")
+def council_logo() -> Response:
+    logo = council().logo
+    if logo is None:
+        abort(404)
+    return send_file(logo, mimetype=LOGO_TYPES[logo.suffix], max_age=3600)

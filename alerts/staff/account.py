@@ -20,6 +20,7 @@ from alerts.links import external_url
 from alerts.models import Channel, MessageKind, Role, StaffUser
 from alerts.notify.rendering import render_staff_password_reset_email
 from alerts.passwords import WeakPassword
+from alerts.profile import council, sender
 from alerts.staff import staff
 from alerts.staff.access import (
     any_staff,
@@ -122,7 +123,8 @@ def set_up_second_factor() -> Response | str | tuple[str, int]:
             audit("staff.second_factor_set_up", "staff_user", user.id)
             db.session.commit()
             return render_template("staff/recovery_codes.html", codes=codes, first_time=True)
-    qr_code = Markup(second_factor.qr_code_svg(second_factor.provisioning_uri(secret, user.email)))  # noqa: S704 — segno's own SVG
+    uri = second_factor.provisioning_uri(secret, user.email, issuer=f"{council().name} disruption alerts")
+    qr_code = Markup(second_factor.qr_code_svg(uri))  # noqa: S704 — segno's own SVG
     return render_template("staff/set_up_second_factor.html", form=form, qr_code=qr_code,
                            secret=second_factor.grouped(secret), mfa_required=current_app.config.get("MFA_REQUIRED")), \
         400 if form.errors else 200
@@ -240,7 +242,7 @@ def send_password_reset(user_id: int) -> Response:
         return redirect(url_for("staff.user", user_id=found.id))
     token = staff_accounts.create_password_reset(found, requested_by=current_user.email)
     email = render_staff_password_reset_email(external_url(url_for("staff.reset_password", token=token)),
-                                              staff_accounts.RESET_LINK_HOURS)
+                                              staff_accounts.RESET_LINK_HOURS, sender())
     # Queued, not sent here: the dispatcher sends top-priority messages within a second of the commit.
     message_data.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
                                       recipient=found.email, subject=email.subject, body=email.body)

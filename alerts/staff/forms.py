@@ -250,7 +250,7 @@ class FeedSourceForm(FlaskForm):
 
 
 # Issue 16: the contact centre signs up a caller who has no internet, recording their spoken consent.
-CONSENT_STATEMENT = ("Dorset Council will send you alerts about disruption to council services in your area. You "
+CONSENT_STATEMENT = ("{council} will send you alerts about disruption to council services in your area. You "
                      "will get a message to confirm first, and you can stop them at any time.")
 
 

@@ -16,6 +16,7 @@ from alerts.data import notices as notice_data
 from alerts.extensions import db
 from alerts.models import Role, Subscriber
 from alerts.notify import InvalidRecipient
+from alerts.profile import postcode_message
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
 from alerts.staff.forms import ConfirmForm, ErasureForm, SubjectAccessForm, UnsubscribeForm
@@ -31,8 +32,8 @@ def lookup() -> tuple[str, int]:
         try:
             answer = reference.area_for_postcode(normalise_postcode(context["postcode"]))
         except InvalidPostcode as error:
-            errors.append({"text": str(error), "href": "#postcode"})
-            context["postcode_error"] = str(error)
+            errors.append({"text": postcode_message(error), "href": "#postcode"})
+            context["postcode_error"] = postcode_message(error)
         else:
             context["answer"] = answer
             # The same answer a resident gets on /notices, so what the agent says matches the website.

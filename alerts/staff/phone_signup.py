@@ -17,6 +17,7 @@ from alerts.extensions import db
 from alerts.formatting import london_time
 from alerts.models import Channel, Role, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import InvalidRecipient
+from alerts.profile import council
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
 from alerts.staff.forms import CONSENT_STATEMENT, CallerCodeForm, ConfirmForm, PhoneSignUpForm
@@ -39,7 +40,8 @@ def phone_sign_up() -> Response | tuple[str, int]:
                 form.postcode.errors = [str(error)]
             else:
                 return _sign_up(channel, contact, area, (form.consent_note.data or "").strip())
-    return render_template("staff/phone_sign_up.html", form=form, statement=CONSENT_STATEMENT), (
+    statement = CONSENT_STATEMENT.format(council=council().name)
+    return render_template("staff/phone_sign_up.html", form=form, statement=statement), (
         400 if form.errors else 200)
 
 

@@ -12,6 +12,7 @@ from alerts.data import reference
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
+from alerts.profile import council
 from alerts.subscribe import codes, signups
 from alerts.text import FlaskForm
 
@@ -27,9 +28,13 @@ class HoneypotMixin:
 
 
 class PostcodeForm(FlaskForm):
-    postcode = StringField("What is your postcode?", widget=GovTextInput(), description="For example, DT1 1XJ")
+    postcode = StringField("What is your postcode?", widget=GovTextInput())
     submit = SubmitField("Continue", widget=GovSubmitInput())
     area: AreaChoice | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.postcode.description = f"For example, {council().example_postcode}"
 
     def validate_postcode(self, field: Field) -> None:
         try:

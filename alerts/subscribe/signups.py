@@ -33,6 +33,7 @@ from alerts.notify import (
     render_manage_link_email,
     render_manage_link_sms,
 )
+from alerts.profile import council, postcode_message, sender
 from alerts.subscribe import codes, defences
 from alerts.text import hidden_character_error
 
@@ -86,14 +87,15 @@ def area_for(postcode_text: str) -> AreaChoice:
     try:
         postcode = normalise_postcode(postcode_text)
     except InvalidPostcode as error:
-        raise ValueError(str(error)) from error
+        raise ValueError(postcode_message(error)) from error
     answer = reference.area_for_postcode(postcode)
     if answer.not_found:
         raise ValueError(f"We could not find {postcode}. Check it and enter it again")
     if answer.is_outside:
-        council = current_app.config["COUNCIL_NAME"]
+        profile = council()
         covered = f" It is covered by {answer.neighbour.name}." if answer.neighbour else ""
-        raise ValueError(f"{postcode} is outside {council}’s area.{covered} Enter a postcode in Dorset")
+        raise ValueError(f"{postcode} is outside {profile.name}’s area.{covered} Enter a postcode in "
+                         f"{profile.short_name}")
     return AreaChoice(answer.area.id, postcode)  # type: ignore[union-attr]
 
 
@@ -169,11 +171,11 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
         code = _new_code(subscriber, client)
         if code is None:
             return None
-        body = render_confirmation_sms(code)
+        body = render_confirmation_sms(code, sender())
         message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
                                                     recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version))
+        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version), sender())
         message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
                                                     recipient=contact, subject=email.subject, body=email.body,
                                                     subscriber_id=subscriber.id)
@@ -328,18 +330,19 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
         # The same work as a real send, short of storing it: a code made and hashed, a message rendered.
         decoy = codes.new_code()
         codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
-        render_manage_link_sms(decoy) if channel == Channel.SMS else render_manage_link_email(links.manage_url(0, 0))
+        render_manage_link_sms(decoy, sender()) if channel == Channel.SMS else render_manage_link_email(
+            links.manage_url(0, 0), sender())
         log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
         return
     if channel == Channel.SMS:
         code = _new_code(subscriber, client)
         if code is None:
             return
-        body = render_manage_link_sms(code)
+        body = render_manage_link_sms(code, sender())
         message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
                                           recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version))
+        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version), sender())
         message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                           recipient=contact, subject=email.subject, body=email.body,
                                           subscriber_id=subscriber.id)

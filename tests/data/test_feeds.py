@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
 
 
 def dorset_warnings(name: str) -> list:
-    return warnings_mentioning(parse_warnings(parse_feed((FIXTURES / name).read_bytes()).entries).warnings)
+    return warnings_mentioning(parse_warnings(parse_feed((FIXTURES / name).read_bytes()).entries).warnings, "Dorset")
 
 
 def test_a_warning_whose_item_could_not_be_read_this_time_is_kept_not_withdrawn(app) -> None:

@@ -18,16 +18,18 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from alerts.data import demo
+from alerts import create_app
+from alerts.data import demo, reference
 from alerts.extensions import db
 from alerts.models import Notice
 from tests.e2e.browser import AXE_SCRIPT, CHROMIUM, CHROMIUM_ARGS, DESKTOP, Journey, Mode
@@ -72,9 +74,36 @@ def live_server(app: Flask, _server: BaseWSGIServer) -> Iterator[LiveServer]:
     app.config["BASE_URL"] = original
 
 
+@pytest.fixture(scope="session")
+def council_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], LiveServer]]:
+    """Issue 17: `council_server("bcp")` serves an app with that council profile selected, on a database of its
+    own (one council per database), with its reference data and the demo notices loaded. Started once a session."""
+    running: dict[str, tuple[BaseWSGIServer, threading.Thread]] = {}
+
+    def serve(council_id: str) -> LiveServer:
+        if council_id not in running:
+            database = tmp_path_factory.mktemp(f"council-{council_id}") / "alerts.sqlite3"
+            other = create_app("test", {"COUNCIL": council_id, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"})
+            with other.app_context():
+                upgrade(directory=str(Path(other.root_path).parent / "migrations"))
+                reference.load_reference_data()
+                demo.load_demo_notices()
+            server = make_server("127.0.0.1", 0, other, threaded=True, request_handler=_QuietHandler)
+            other.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+            thread = threading.Thread(target=server.serve_forever, name=f"e2e-{council_id}", daemon=True)
+            thread.start()
+            running[council_id] = (server, thread)
+        return LiveServer(f"http://127.0.0.1:{running[council_id][0].server_port}")
+
+    yield serve
+    for server, thread in running.values():
+        server.shutdown()
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def demo_notices(app: Flask) -> list[Notice]:
-    """The demo data `make run` loads: active and resolved notices across Dorset (Weymouth has two)."""
+    """The demo data `make run` loads: active and resolved notices across the council (its second area has two)."""
     notices = demo.demo_notices()
     db.session.add_all(notices)
     db.session.commit()
@@ -135,6 +164,23 @@ def journey(browser: Browser, axe_source: str, audit_context: BrowserContext, li
     page = context.new_page()
     yield Journey(page=page, mode=mode, base_url=live_server.url, audit_context=audit_context)
     context.close()
+
+
+@pytest.fixture
+def council_journey(browser: Browser, axe_source: str, audit_context: BrowserContext,
+                    council_server: Callable[[str], LiveServer], mode: Mode) -> Iterator[Callable[[str], Journey]]:
+    """`council_journey("bcp")`: a `journey` on the app serving that council profile (issue 17)."""
+    contexts: list[BrowserContext] = []
+
+    def start(council_id: str) -> Journey:
+        context = _context(browser, axe_source, javascript=mode != Mode.NO_JAVASCRIPT)
+        contexts.append(context)
+        return Journey(page=context.new_page(), mode=mode, base_url=council_server(council_id).url,
+                       audit_context=audit_context)
+
+    yield start
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from alerts.models import NoticeStatus
 
 BANNER_TEXT = (
-    "Winter weather is causing disruption to services in some parts of the county. "
+    "Winter weather is causing disruption to services in some parts of Dorset. "
     "Find out what services may be affected in your area."
 )
 

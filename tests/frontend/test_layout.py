@@ -28,6 +28,7 @@ from wtforms import Form, StringField
 from wtforms.validators import InputRequired
 
 from alerts.formatting import FILTERS
+from config.council import DEFAULT_COUNCIL, load_council
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
@@ -116,7 +117,8 @@ def stand_in_view() -> str:
 @pytest.fixture
 def layout_app() -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC), static_url_path="/assets")
-    app.config.update(TESTING=True, SECRET_KEY="test")
+    app.config.update(TESTING=True, SECRET_KEY="test", SERVICE_NAME=SERVICE_NAME,
+                      COUNCIL_PROFILE=load_council(DEFAULT_COUNCIL))  # issue 17: the layout reads the council
     app.jinja_loader = govuk_frontend_loader()
     app.jinja_env.filters.update(FILTERS)
     for blueprint_name, routes in ROUTES.items():
@@ -130,6 +132,7 @@ def layout_app() -> Flask:
         return {
             "csp_nonce": NONCE,
             "service_name": SERVICE_NAME,
+            "council": app.config["COUNCIL_PROFILE"],
             "has_endpoint": lambda name: name in app.view_functions,
             "periods": default_privacy_periods(),  # the privacy notice's view passes these
         }

@@ -18,9 +18,10 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from alerts.api.openapi import openapi_document
+from config.council import DEFAULT_COUNCIL, load_council
 from tests import factories
 
-_PATHS = openapi_document()["paths"]
+_PATHS = openapi_document(load_council(DEFAULT_COUNCIL))["paths"]
 OPERATIONS = [(path, method) for path, methods in _PATHS.items() for method in methods]
 # Invalid input can only be made up for an operation that takes some.
 CASES = [(path, method, mode) for path, method in OPERATIONS for mode in GenerationMode

@@ -26,7 +26,7 @@ def test_postcode_normalisation_accepts_a_standard_postcode_or_refuses_clearly(t
     try:
         postcode = normalise_postcode(text)
     except InvalidPostcode as error:
-        assert str(error) in ("Enter a postcode", "Enter a full UK postcode, like DT1 1XJ")
+        assert error.message("DT1 1XJ") in ("Enter a postcode", "Enter a full UK postcode, like DT1 1XJ")
     else:
         assert postcode == normalise_postcode(postcode), "normalising twice changes nothing"
         outward, inward = postcode.split(" ")

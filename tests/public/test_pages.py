@@ -6,7 +6,7 @@ def test_the_start_page_shows_the_winter_banner_when_a_notice_is_active(client_r
     page = client_request.get("/")
     assert page.h1 == "Find out what services may be affected in your area"
     banner = page.select(".govuk-notification-banner")
-    assert banner and "Winter weather is causing disruption to services in some parts of the county" in banner[0].text
+    assert banner and "Winter weather is causing disruption to services in some parts of Dorset" in banner[0].text
     assert page.select("input#postcode[name=postcode][autocomplete=postal-code]")
 
 

@@ -1,0 +1,25 @@
+"""The council this app serves (issue 17), for code that runs in an app context: config/council.py reads it."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from alerts.areas.postcodes import InvalidPostcode
+from alerts.notify.rendering import Sender
+from config.council import Council
+
+
+def council() -> Council:
+    profile: Council = current_app.config["COUNCIL_PROFILE"]
+    return profile
+
+
+def sender() -> Sender:
+    """Who residents' messages come from, for alerts/notify/rendering.py."""
+    profile = council()
+    return Sender(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name)
+
+
+def postcode_message(error: InvalidPostcode) -> str:
+    """The message for a postcode that is not one, with an example from the council's own area."""
+    return error.message(council().example_postcode)
