@@ -1,7 +1,7 @@
 """council profile: the council whose areas this database holds, so another council's are refused (issue 17)
 
 Revision ID: 0017_council_profile
-Revises: 0015_insight
+Revises: 0015b_insight_indexes
 Create Date: 2026-11-30 00:30:00
 
 """
@@ -12,7 +12,7 @@ import alerts.models.base
 
 
 revision = '0017_council_profile'
-down_revision = '0015_insight'
+down_revision = '0015b_insight_indexes'
 branch_labels = None
 depends_on = None
 
