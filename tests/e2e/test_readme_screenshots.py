@@ -23,7 +23,7 @@ from alerts.data import publishing
 from alerts.data.publishing import NoticeDraft
 from alerts.extensions import db
 from alerts.models import Channel, Impact, Notice, Role
-from tests.e2e.browser import DESKTOP, PHONE, ROOT, Journey, Mode
+from tests.e2e.browser import DESKTOP, PHONE, ROOT, Journey, Mode, assert_no_sideways_scroll
 from tests.e2e.staff import OFFICER, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -128,6 +128,7 @@ def test_the_readme_screenshots_show_the_start_page_a_notice_and_the_officers_ch
     assert "Draft" in journey.page.locator(".govuk-caption-l").inner_text()
     assert journey.page.locator("#audience-total").inner_text() == "3 emails and 1 text"
     assert "https://alerts.dorsetcouncil.gov.uk/s/" in journey.page.locator("#sms-preview").inner_text()
+    assert_no_sideways_scroll(journey)  # the previews' long links wrap (WCAG 1.4.10 reflow)
     page = journey.page
     save_readme_screenshot(journey, "officer-preview", between=(
         page.get_by_role("heading", name="Who will be told"), page.get_by_role("button", name="Publish", exact=True)))
