@@ -72,13 +72,7 @@ def authenticate(user: StaffUser | None, password: str) -> bool:
     return True
 
 
-def record_failed_sign_in(user: StaffUser) -> None:
-    user.failed_sign_ins += 1
-
-
 def record_sign_in(user: StaffUser) -> None:
-    user.failed_sign_ins = 0
-    user.locked_until_utc = None
     user.last_signed_in_at_utc = utc_now()
 
 

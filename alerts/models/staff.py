@@ -28,8 +28,6 @@ class StaffUser(TimestampMixin, Base):
     is_disabled: Mapped[bool] = mapped_column(default=False)
     # Part of the session: bumping it (disable, password change) ends every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until_utc: Mapped[dt.datetime | None]
     last_signed_in_at_utc: Mapped[dt.datetime | None]
     # Second factor (issue 11): the TOTP secret sealed with a key derived from SECRET_KEY (alerts/second_factor.py),
     # when it was confirmed with a first code, and the last time step accepted, so a code cannot be used twice.

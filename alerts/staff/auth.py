@@ -53,8 +53,6 @@ def sign_in() -> Response | str | tuple[str, int]:
     if user is None:
         verify_password(DUMMY_HASH, form.password.data or "")  # same time as a real check
     if user is None or not staff_data.authenticate(user, form.password.data or "") or user.is_disabled:
-        if user is not None:
-            staff_data.record_failed_sign_in(user)
         record_audit_event(actor=email, action="staff.sign_in_failed", ip_address=ip,
                            staff_user_id=user.id if user else None)
         db.session.commit()
