@@ -266,6 +266,20 @@ def render_staff_password_reset_email(reset_url: str, hours: int, sender: Sender
     )
 
 
+def render_staff_invitation_email(set_password_url: str, hours: int, sender: Sender) -> RenderedEmail:
+    """An admin added a member of staff: they choose their own first password, which nobody else ever knows."""
+    return RenderedEmail(
+        subject=f"Your staff account for {sender.council} disruption alerts",
+        body=_paragraphs(
+            f"An administrator has added you as a member of staff on {sender.council}'s disruption alerts. "
+            "Use this link to choose your password:",
+            set_password_url,
+            f"The link works once and expires in {hours} hours. After that, ask your administrator for a new one.",
+            "If you did not expect this email, tell your administrator.",
+        ),
+    )
+
+
 def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str,
                                   notice_url: str) -> RenderedEmail:
     """To an officer who may approve: something waits for a second pair of eyes (issue 11)."""

@@ -18,7 +18,7 @@ from alerts.data.audit import record_audit_event
 from alerts.extensions import db
 from alerts.links import external_url
 from alerts.models import Channel, MessageKind, Role, StaffUser
-from alerts.notify.rendering import render_staff_password_reset_email
+from alerts.notify.rendering import render_staff_invitation_email, render_staff_password_reset_email
 from alerts.passwords import WeakPassword
 from alerts.profile import council, sender
 from alerts.staff import staff
@@ -231,6 +231,19 @@ def _user_or_404(user_id: int) -> StaffUser:
     return found
 
 
+def email_password_link(user: StaffUser, *, new_account: bool = False) -> None:
+    """Queue a one-time link to choose a password: a reset an admin asked for, or a new account's first password.
+    The email is hidden in the outbox, so the admin can't use the link. Not sent here: the dispatcher sends
+    top-priority messages within a second of the commit."""
+    token = staff_accounts.create_password_reset(user, requested_by=current_user.email)
+    render = render_staff_invitation_email if new_account else render_staff_password_reset_email
+    email = render(external_url(url_for("staff.reset_password", token=token)), staff_accounts.RESET_LINK_HOURS,
+                   sender())
+    message_data.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
+                                      recipient=user.email, subject=email.subject, body=email.body)
+    audit("staff_user.password_reset_sent", "staff_user", user.id)
+
+
 @staff.post("/users/<int:user_id>/send-password-reset")
 @role_required(Role.ADMIN)
 def send_password_reset(user_id: int) -> Response:
@@ -240,13 +253,7 @@ def send_password_reset(user_id: int) -> Response:
     if found.is_disabled:
         flash("Enable the account before sending a password reset link")
         return redirect(url_for("staff.user", user_id=found.id))
-    token = staff_accounts.create_password_reset(found, requested_by=current_user.email)
-    email = render_staff_password_reset_email(external_url(url_for("staff.reset_password", token=token)),
-                                              staff_accounts.RESET_LINK_HOURS, sender())
-    # Queued, not sent here: the dispatcher sends top-priority messages within a second of the commit.
-    message_data.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
-                                      recipient=found.email, subject=email.subject, body=email.body)
-    audit("staff_user.password_reset_sent", "staff_user", found.id)
+    email_password_link(found)
     db.session.commit()
     flash(f"We have emailed {found.email} a link to choose a new password. It works once, for "
           f"{staff_accounts.RESET_LINK_HOURS} hours.", "success")

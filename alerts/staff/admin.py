@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import secrets
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from alerts.data import operations
 from alerts.data import outbox as outbox_data
 from alerts.data import staff as staff_data
 from alerts.data.audit import AuditFilter, audit_actions, list_audit_events
+from alerts.data.staff_accounts import RESET_LINK_HOURS
 from alerts.extensions import db
 from alerts.formatting import LONDON
 from alerts.models import Role, StaffUser, utc_now
@@ -23,6 +25,7 @@ from alerts.notify import InvalidRecipient, normalise_email
 from alerts.passwords import WeakPassword
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
+from alerts.staff.account import email_password_link
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
 
 PAGE_SIZE = 50
@@ -40,7 +43,9 @@ def users() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             email = normalise_email(form.email.data or "")
-            user = staff_data.create_staff_user(email, Role(form.role.data), form.password.data or "")
+            # Without a password the new user chooses their own from an emailed link, so nobody else knows it.
+            user = staff_data.create_staff_user(email, Role(form.role.data),
+                                                form.password.data or secrets.token_urlsafe(32))
         except InvalidRecipient as error:
             form.email.errors.append(error.message)
         except staff_data.StaffUserExists as error:
@@ -49,8 +54,12 @@ def users() -> Response | str | tuple[str, int]:
             form.password.errors.append(str(error))
         else:
             audit("staff_user.created", "staff_user", user.id, email=user.email, role=str(user.role))
+            if not form.password.data:
+                email_password_link(user, new_account=True)
             db.session.commit()
-            flash(f"{user.email} can now sign in", "success")
+            flash(f"{user.email} can now sign in" if form.password.data else
+                  f"We have emailed {user.email} a link to choose their password. It works once, for "
+                  f"{RESET_LINK_HOURS} hours.", "success")
             return redirect(url_for("staff.users"))
     status = 400 if form.errors else 200
     return render_template("staff/users.html", form=form, users=staff_data.list_staff_users()), status

@@ -195,9 +195,10 @@ class NewUserForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter an email address"), Length(max=320)])
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[InputRequired("Select a role")])
-    password = PasswordField("Password", widget=GovPasswordInput(),
-                             description="8 characters or more. Share it with them securely; they can change it later.",
-                             validators=[DataRequired("Enter a password")])
+    password = PasswordField("Password (optional)", widget=GovPasswordInput(),
+                             description="Leave this empty and we will email them a link to choose their own. Or set "
+                                         "one (8 characters or more) and share it with them securely.",
+                             validators=[Optional()])
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 

@@ -297,3 +297,23 @@ def test_the_remove_second_factor_command_lets_a_locked_out_admin_set_up_again(r
     assert result.exit_code == 0, result.output
     assert not fresh(admin).has_second_factor
     assert staff_accounts.count_unused_recovery_codes(fresh(admin)) == 0
+
+
+def test_an_admin_adds_a_user_who_chooses_their_own_first_password_from_an_emailed_link(
+        client_request, sign_in_as) -> None:
+    # Nobody but the new user ever knows their password: the admin leaves it blank and they get a one-time link.
+    sign_in_as(Role.ADMIN)
+    post_form(client_request, "/staff/users", {"email": "new.officer@dorsetcouncil.example", "role": "officer",
+                                               "password": ""}, token_from="/staff/users")
+    user = db.session.scalars(select(StaffUser).where(StaffUser.email == "new.officer@dorsetcouncil.example")).one()
+    message = db.session.scalars(select(Message).where(Message.recipient == user.email)).one()
+    assert (message.kind, message.priority) == (MessageKind.STAFF_PASSWORD_RESET, PRIORITY_CONFIRMATION)
+    assert message.subject == "Your staff account for Dorset Council disruption alerts"
+    assert "choose your password" in message.body
+    link = reset_link_for(user)
+    assert link not in client_request.get("/staff/outbox").text, "an admin reading the outbox cannot use the link"
+    assert "staff_user.created" in actions() and "staff_user.password_reset_sent" in actions()
+
+    client_request.get("/staff/sign-out")
+    client_request.post_form(link, {"new_password": NEW_PASSWORD}, expected_status=302)
+    assert verify_password(fresh(user).password_hash, NEW_PASSWORD)
