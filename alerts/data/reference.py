@@ -13,15 +13,9 @@ from alerts.areas.postcodes import outward_code, postcode_area
 from alerts.extensions import db
 from alerts.models import Area, CouncilRecord, PostcodeLookup, Service
 from alerts.profile import council
-from config.council import Council
+from config.council import Council, Neighbour
 
 WHOLE_COUNTY_ID = "whole-county"
-
-
-@dataclass(frozen=True)
-class NeighbouringCouncil:
-    name: str
-    url: str
 
 
 @dataclass(frozen=True)
@@ -30,7 +24,7 @@ class PostcodeAnswer:
 
     postcode: str
     area: Area | None
-    neighbour: NeighbouringCouncil | None = None
+    neighbour: Neighbour | None = None
     # No such district in a postcode area where we hold districts (XX99 9ZZ, where XX1 is ours): a typo, not a place
     # outside the council (issue 16).
     not_found: bool = False
@@ -130,12 +124,12 @@ def get_service(service_id: str) -> Service | None:
     return db.session.get(Service, service_id)
 
 
-def neighbouring_council(postcode: str) -> NeighbouringCouncil | None:
+def neighbouring_council(postcode: str) -> Neighbour | None:
     neighbours = council().neighbours
     for key in (outward_code(postcode), postcode_area(postcode)):
         for neighbour in neighbours:
             if key in neighbour.districts:
-                return NeighbouringCouncil(name=neighbour.name, url=neighbour.url)
+                return neighbour
     return None
 
 
