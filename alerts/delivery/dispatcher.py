@@ -31,7 +31,7 @@ import os
 import socket
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -63,6 +63,9 @@ BUSY_POLL_SECONDS = 0.05
 # that varies from one send to the next.
 LITTLE_HEADROOM = 2.0
 INITIAL_LATENCY_SECONDS = 0.25
+# A claim takes about this long's worth of the allowance (at least a quarter of the sends in flight): what it
+# claims waits no longer than that before its POST starts.
+CLAIM_SPAN_SECONDS = 0.25
 # Accepted sends are written in one transaction once this many are waiting, or once the oldest is this old.
 RECORD_EVERY = 32
 RECORD_WITHIN_SECONDS = 0.1
@@ -281,6 +284,10 @@ class Sender:
                                       refund_attempt=True, claim_token=token)
         return Outcome.HELD
 
+    def release(self, message: message_data.OutgoingMessage) -> Outcome:
+        """Back to the queue untried, its attempt given back (stopping, or out of lease)."""
+        return self._release(message)
+
     def _release(self, message: message_data.OutgoingMessage) -> Outcome:
         with self.app.app_context():
             message_data.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
@@ -341,6 +348,8 @@ class Dispatcher:
                              settle=self.settle, sent_to_record=[])
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
         self._in_flight = 0
+        self._target = 1
+        self._ready: deque[tuple[message_data.OutgoingMessage, float]] = deque()
         self._finished = threading.Condition()
 
     # Little's law ------------------------------------------------------------------------------------------------
@@ -407,24 +416,37 @@ class Dispatcher:
             self.close()
             log.info("dispatcher %s stopped", self.worker)
 
+    def claim_size(self, target: int) -> int:
+        """Messages to claim at once: about CLAIM_SPAN_SECONDS of the allowance, at least a quarter of the sends
+        in flight, at most twice them (a confirmation code queued now waits behind no more) or the batch size. A
+        claim is a transaction (fenced, checked), so it is worth making few; what it claims waits at most a moment
+        before its POST starts, so its checks stay those of send time."""
+        span = math.ceil(self.per_second * CLAIM_SPAN_SECONDS)
+        return max(1, min(self.batch_size, 2 * target, max(span, target // 4)))
+
     def _pipeline(self, poll_seconds: float, *, until_idle: bool, expand: bool) -> int:
-        """Keep `target_in_flight()` sends going: claim as many as have finished (a quarter of the target at a time,
-        so claims stay few), most urgent first. No barrier: one slow send holds one slot, not a batch."""
+        """Keep `target_in_flight()` sends going, and a claim's worth more ready to start as each one finishes
+        (`_done` starts the next at once), most urgent first. No barrier: one slow send holds one slot, not a
+        batch. Claims again once the ready ones run low."""
         total = 0
         while not self.stop_event.is_set():
             try:
                 self._record_if_due(force=False)
                 target = self.target_in_flight()
+                batch = self.claim_size(target)
                 with self._finished:
-                    room = target - self._in_flight
-                    in_flight = self._in_flight
+                    self._target = target
+                    self._start_ready()
+                    room = target + batch - self._in_flight - len(self._ready)
+                    ready, in_flight = len(self._ready), self._in_flight
                 created = self.expand_fanouts() if expand and room > 0 else 0
                 claimed: list[message_data.OutgoingMessage] = []
-                if room >= max(1, target // 4) or (room > 0 and in_flight == 0):
+                if room > 0 and (ready <= batch // 2 or in_flight == 0) and (room >= batch // 2 or in_flight == 0):
                     post_deadline = self._post_deadline()
                     claimed = self._claim(room)
-                    for message in claimed:
-                        self._start(message, post_deadline)
+                    with self._finished:
+                        self._ready.extend((message, post_deadline) for message in claimed)
+                        self._start_ready()
                     total += len(claimed)
             except Exception:
                 log.exception("dispatcher %s: claiming failed; trying again shortly", self.worker)
@@ -433,23 +455,41 @@ class Dispatcher:
             if claimed and len(claimed) == room:
                 continue  # the queue has more: fill the pipeline before waiting
             with self._finished:
-                if until_idle and not claimed and not created and self._in_flight == 0:
+                if until_idle and not claimed and not created and self._in_flight == 0 and not self._ready:
                     break
                 self._finished.wait(BUSY_POLL_SECONDS if self._in_flight else poll_seconds)
+        self._release_ready()
         self._record_if_due(force=True)
         return total
 
-    def _start(self, message: message_data.OutgoingMessage, post_deadline: float) -> None:
-        with self._finished:
+    def _start_ready(self) -> None:
+        """Start ready sends while fewer than the target are in flight. Called holding `_finished`."""
+        while self._ready and self._in_flight < self._target and not self.stop_event.is_set():
+            message, post_deadline = self._ready.popleft()
             self._in_flight += 1
-        future = self._pool.submit(self.sender.send, message, post_deadline=post_deadline)
-        future.add_done_callback(self._done)
+            future = self._pool.submit(self.sender.send, message, post_deadline=post_deadline)
+            future.add_done_callback(self._done)
+
+    def _release_ready(self) -> None:
+        """Stopping: the claimed messages not yet started go back to the queue untried."""
+        with self._finished:
+            ready, self._ready = list(self._ready), deque()
+        for message, _ in ready:
+            try:
+                self.sender.release(message)
+            except Exception:
+                # Not lost: still `sending` under its lease, and claimed again (and looked up) when the lease ends.
+                log.exception("dispatcher %s: could not put message %s back in the queue", self.worker, message.id)
 
     def _done(self, future: Future[Outcome]) -> None:
         if future.exception() is not None:
             log.error("dispatcher %s: a send failed unexpectedly", self.worker, exc_info=future.exception())
         with self._finished:
             self._in_flight -= 1
+            try:
+                self._start_ready()
+            except RuntimeError:  # the pool is shutting down: the pipeline releases what is left
+                pass
             self._finished.notify_all()
 
     def _record_if_due(self, *, force: bool) -> None:
