@@ -348,7 +348,7 @@ class Dispatcher:
                              settle=self.settle, sent_to_record=[])
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
         self._in_flight = 0
-        self._target = 1
+        self._target, self._low_water = 1, 0
         self._ready: deque[tuple[message_data.OutgoingMessage, float]] = deque()
         self._finished = threading.Condition()
 
@@ -418,11 +418,11 @@ class Dispatcher:
 
     def claim_size(self, target: int) -> int:
         """Messages to claim at once: about CLAIM_SPAN_SECONDS of the allowance, at least a quarter of the sends
-        in flight, at most twice them (a confirmation code queued now waits behind no more) or the batch size. A
-        claim is a transaction (fenced, checked), so it is worth making few; what it claims waits at most a moment
-        before its POST starts, so its checks stay those of send time."""
+        in flight, at most as many (a confirmation code queued now waits behind no more than the sends in flight
+        and one claim's worth) or the batch size. A claim is a transaction (fenced, checked), so it is worth making
+        few; what it claims waits at most a moment before its POST starts, so its checks stay those of send time."""
         span = math.ceil(self.per_second * CLAIM_SPAN_SECONDS)
-        return max(1, min(self.batch_size, 2 * target, max(span, target // 4)))
+        return max(1, min(self.batch_size, target, max(span, target // 4)))
 
     def _pipeline(self, poll_seconds: float, *, until_idle: bool, expand: bool) -> int:
         """Keep `target_in_flight()` sends going, and a claim's worth more ready to start as each one finishes
@@ -435,7 +435,7 @@ class Dispatcher:
                 target = self.target_in_flight()
                 batch = self.claim_size(target)
                 with self._finished:
-                    self._target = target
+                    self._target, self._low_water = target, batch // 2
                     self._start_ready()
                     room = target + batch - self._in_flight - len(self._ready)
                     ready, in_flight = len(self._ready), self._in_flight
@@ -490,7 +490,10 @@ class Dispatcher:
                 self._start_ready()
             except RuntimeError:  # the pool is shutting down: the pipeline releases what is left
                 pass
-            self._finished.notify_all()
+            # The pipeline wakes to claim once the ready sends run low (or to finish when none is in flight), not
+            # for every send that finishes: it looks in every BUSY_POLL_SECONDS anyway.
+            if len(self._ready) <= self._low_water or self._in_flight == 0:
+                self._finished.notify_all()
 
     def _record_if_due(self, *, force: bool) -> None:
         count, age = self.sender.waiting_to_record()
