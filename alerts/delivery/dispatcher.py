@@ -32,7 +32,7 @@ import socket
 import threading
 import time
 from collections import Counter, deque
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -350,7 +350,13 @@ class Dispatcher:
         self._in_flight = 0
         self._target, self._low_water = 1, 0
         self._ready: deque[tuple[message_data.OutgoingMessage, float]] = deque()
-        self._finished = threading.Condition()
+        # One lock: the pipeline waits on `_finished` for room, the sending threads on `_work` for ready sends.
+        self._lock = threading.Lock()
+        self._finished = threading.Condition(self._lock)
+        self._work = threading.Condition(self._lock)
+        self._threads: list[threading.Thread] = []
+        self._idle = 0
+        self._closing = False
 
     # Little's law ------------------------------------------------------------------------------------------------
 
@@ -463,12 +469,44 @@ class Dispatcher:
         return total
 
     def _start_ready(self) -> None:
-        """Start ready sends while fewer than the target are in flight. Called holding `_finished`."""
-        while self._ready and self._in_flight < self._target and not self.stop_event.is_set():
-            message, post_deadline = self._ready.popleft()
-            self._in_flight += 1
-            future = self._pool.submit(self.sender.send, message, post_deadline=post_deadline)
-            future.add_done_callback(self._done)
+        """Wake sending threads for the ready sends, up to the target in flight, starting a thread when none is
+        idle (up to NOTIFY_CONCURRENCY; they stay for the next sends). Called holding the lock."""
+        wanted = min(len(self._ready), self._target - self._in_flight)
+        if wanted <= 0 or self.stop_event.is_set():
+            return
+        self._work.notify(wanted)
+        for _ in range(min(wanted - self._idle, self.concurrency - len(self._threads))):
+            thread = threading.Thread(target=self._send_ready, name=f"notify-send-{len(self._threads)}", daemon=True)
+            self._threads.append(thread)
+            self._idle += 1  # it takes work as soon as it runs
+            thread.start()
+
+    def _send_ready(self) -> None:
+        """A sending thread: takes the next ready send while fewer than the target are in flight, sends it, and
+        wakes the pipeline once the ready ones run low. Plain threads and a deque, not an executor: a Future and
+        its Condition per send were a tenth of a worker's CPU when Notify answers at once."""
+        while True:
+            with self._lock:
+                while not self._closing and not (
+                        self._ready and self._in_flight < self._target and not self.stop_event.is_set()):
+                    self._work.wait()
+                if self._closing:
+                    self._idle -= 1
+                    return
+                message, post_deadline = self._ready.popleft()
+                self._in_flight += 1
+                self._idle -= 1
+            try:
+                self.sender.send(message, post_deadline=post_deadline)
+            except Exception:
+                log.exception("dispatcher %s: a send failed unexpectedly", self.worker)
+            with self._lock:
+                self._in_flight -= 1
+                self._idle += 1
+                # The pipeline wakes to claim once the ready sends run low (or to finish when none is in flight),
+                # not for every send that finishes: it looks in every BUSY_POLL_SECONDS anyway.
+                if len(self._ready) <= self._low_water or self._in_flight == 0:
+                    self._finished.notify_all()
 
     def _release_ready(self) -> None:
         """Stopping: the claimed messages not yet started go back to the queue untried."""
@@ -480,20 +518,6 @@ class Dispatcher:
             except Exception:
                 # Not lost: still `sending` under its lease, and claimed again (and looked up) when the lease ends.
                 log.exception("dispatcher %s: could not put message %s back in the queue", self.worker, message.id)
-
-    def _done(self, future: Future[Outcome]) -> None:
-        if future.exception() is not None:
-            log.error("dispatcher %s: a send failed unexpectedly", self.worker, exc_info=future.exception())
-        with self._finished:
-            self._in_flight -= 1
-            try:
-                self._start_ready()
-            except RuntimeError:  # the pool is shutting down: the pipeline releases what is left
-                pass
-            # The pipeline wakes to claim once the ready sends run low (or to finish when none is in flight), not
-            # for every send that finishes: it looks in every BUSY_POLL_SECONDS anyway.
-            if len(self._ready) <= self._low_water or self._in_flight == 0:
-                self._finished.notify_all()
 
     def _record_if_due(self, *, force: bool) -> None:
         count, age = self.sender.waiting_to_record()
@@ -530,6 +554,13 @@ class Dispatcher:
             self._finished.notify_all()
 
     def close(self) -> None:
+        """Wait for the sends in flight to finish, then record them."""
+        with self._lock:
+            self._closing = True
+            self._work.notify_all()
+        for thread in self._threads:
+            thread.join()
+        self._release_ready()  # none if the pipeline ended normally
         self._pool.shutdown(wait=True)
         try:
             self.sender.record_accepted()
