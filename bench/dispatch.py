@@ -62,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
-        before_workers: Callable[[Flask], dict[str, Any]] | None = None) -> dict[str, Any]:
-    """`before_workers(app)` runs once the database is seeded (and, with --premade, the messages made), before any
+        before_workers: Callable[[Flask], dict[str, Any]] | None = None,
+        after_workers: Callable[[Flask], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`after_workers(app)` runs once the workers and the simulator have stopped, before the figures are worked out.
+    `before_workers(app)` runs once the database is seeded (and, with --premade, the messages made), before any
     worker starts; its figures join the result."""
     logs = args.logs or Path(tempfile.mkdtemp(prefix=f"bench-{benchmark}-"))
     logs.mkdir(parents=True, exist_ok=True)
@@ -110,6 +112,8 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
     finally:
         simulator_usage = simulator.stop()
 
+    if after_workers is not None:
+        extra.update(after_workers(app))
     assert published is not None  # published before the workers start, or once they poll
     check = harness.reconcile(harness.outbox_rows(app), accepted)
     times = harness.accepted_times(accepted)
