@@ -9,7 +9,12 @@ Creates that many confirmed subscribers in Weymouth (on an empty, migrated datab
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/publish.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
