@@ -5,12 +5,15 @@
   crashed worker's rows come back when the lease expires, marked outcome-unknown. Each claim carries a token that
   every record of its outcome must quote (fencing): a worker that lost its lease cannot overwrite a newer claim.
 - Checks at claim time, just before sending: a stale alert (its notice resolved, cancelled or superseded) is
-  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages).
+  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages: the claim's
+  own statement reads both, under the database's clock).
 - Pipeline: `run_forever` keeps N sends in flight and claims more as they finish, most urgent first. N follows
   Little's law, the allowance per second times the measured time a POST takes (with headroom), capped by
   NOTIFY_CONCURRENCY, so a slow or variable Notify never leaves the allowance unused while a batch waits for its
-  slowest send. When idle it polls every 0.5 s, so a confirmation code queued by a web request goes within a
-  second, and a priority-0 message is claimed ahead of any fan-out already queued.
+  slowest send. A claim takes about a quarter of a second of the allowance (never more than N) into a ready queue,
+  and the sending threads take the next ready send as each finishes. When idle it polls every 0.5 s, so a
+  confirmation code queued by a web request goes within a second, and a priority-0 message is claimed ahead of
+  any fan-out already queued.
 - Send: one Notify client per thread (inside the gateway). Each thread takes a token from the shared allowance
   before each POST. No database session is open during any HTTP call.
 - Never twice: a message whose POST timed out, was cut or got a 5xx is left for NOTIFY_SETTLE_SECONDS (longer
