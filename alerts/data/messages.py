@@ -240,9 +240,12 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
     token = new_uuid()
     params = {"claim_worker": worker, "claim_token": token, "claim_limit": limit}
     if clock is None and database_clock_for_tests is None:
-        statement = _claim_statement(lease, tuple(sorted(excluded_channels)), tuple(windows))
+        # Keyed by the dialect too: the database's clock is written differently on SQLite and PostgreSQL.
+        statement = _claim_statement(lease, tuple(sorted(excluded_channels)), tuple(windows),
+                                     dialect=db.engine.dialect.name)
     else:  # a frozen clock is a literal in the statement: build it afresh
-        statement = _claim_statement.__wrapped__(lease, tuple(sorted(excluded_channels)), tuple(windows), clock)
+        statement = _claim_statement.__wrapped__(lease, tuple(sorted(excluded_channels)), tuple(windows), clock,
+                                                 dialect=db.engine.dialect.name)
     # On the session's connection, as Core: the ORM's bulk-update machinery has nothing to do for a statement
     # that loads no objects, and cost as much as the rest of the claim.
     claimed = db.session.connection().execute(statement, params).all()
@@ -283,7 +286,7 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
 @lru_cache(maxsize=16)
 def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
                      windows: tuple[tuple[dt.datetime, dt.datetime], ...],
-                     clock: dt.datetime | None = None) -> Update:
+                     clock: dt.datetime | None = None, *, dialect: str) -> Update:
     """The claim, built once for each lease, set of held channels and night: building it (the ORM's operators, its
     cache key) cost a claim more CPU than the database took to run it. Worker, token and limit are parameters.
 
