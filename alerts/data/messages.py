@@ -248,7 +248,9 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
                                                  dialect=db.engine.dialect.name)
     # On the session's connection, as Core: the ORM's bulk-update machinery has nothing to do for a statement
     # that loads no objects, and cost as much as the rest of the claim.
-    claimed = db.session.connection().execute(statement, params).all()
+    # RETURNING keeps no order (PostgreSQL's is the heap's): most urgent first, then the longest due, as claimed.
+    claimed = sorted(db.session.connection().execute(statement, params).all(),
+                     key=lambda row: (row.priority, row.next_attempt_at_utc or _EARLIEST))
     result: dict[str, OutgoingMessage] = {}
     skipped: dict[SkipReason, list[str]] = {}
     held: dict[dt.datetime, list[str]] = {}
@@ -280,7 +282,10 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
         )
     db.session.commit()
     filtered = sum(len(ids) for ids in skipped.values()) + sum(len(ids) for ids in held.values())
-    return sorted(result.values(), key=lambda m: m.priority), filtered
+    return list(result.values()), filtered
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @lru_cache(maxsize=16)
@@ -322,7 +327,8 @@ def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
             lease_expires_at_utc=expires,
             attempts=Message.attempts + 1,
         )
-        .returning(*_CLAIMED, *_stale_columns(), _quiet_hours_hold(windows, now).label("quiet_until"))
+        .returning(*_CLAIMED, Message.next_attempt_at_utc, *_stale_columns(),
+                   _quiet_hours_hold(windows, now).label("quiet_until"))
         .execution_options(synchronize_session=False)
     )
 

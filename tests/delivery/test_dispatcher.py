@@ -531,3 +531,16 @@ def test_a_busy_pipeline_claims_a_newly_queued_confirmation_ahead_of_the_alerts_
     # Claimed with the next claim, not after the 80 alerts still queued: behind at most the sends in flight and one
     # claim's worth ready to start (no more than the sends in flight), with a claim's worth of slack for timing.
     assert posted.index(confirmation_id[0]) < 20 + 3 * dispatcher.concurrency
+
+
+def test_a_claim_hands_back_its_messages_most_urgent_first_then_longest_due(app, make_message) -> None:
+    """RETURNING keeps no order (PostgreSQL's follows the heap), so the claim puts them in order itself: the pipeline
+    starts them as listed."""
+    from alerts.data import messages as message_data
+
+    now = utc_now()
+    later = make_message(body="Due a minute ago", next_attempt_at_utc=now - dt.timedelta(minutes=1)).id
+    earlier = make_message(body="Due an hour ago", next_attempt_at_utc=now - dt.timedelta(hours=1)).id
+    code = make_message(body="Your code is 123456", priority=PRIORITY_CONFIRMATION, next_attempt_at_utc=now).id
+    claimed = message_data.claim_due_messages("w", 10, dt.timedelta(minutes=5))
+    assert [message.id for message in claimed] == [code, earlier, later]
