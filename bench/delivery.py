@@ -57,17 +57,25 @@ def main(argv: list[str] | None = None) -> int:
                                                str(args.ceiling_subscribers)])
         print(json.dumps(ceiling_figures), flush=True)
 
-    print("\n| Database | Allowance | Latency | Reached | 429s | Duplicates | Losses | First send | Messages |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("\n| Database | Allowance | Latency | Reached (steady window) | To the last acceptance | 429s | Duplicates "
+          "| Losses | First send | Messages |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+
+    def share(value: float | None) -> str:
+        return f"{value * 100:.1f}%" if value is not None else "—"
+
     for row in rows:
-        reached = f"{row['utilisation'] * 100:.1f}%" if row.get("utilisation") is not None else "—"
-        print(f"| {row['db']} | {row['rate_per_minute']:,}/min | {row['latency_name']} | {reached} "
-              f"({row.get('sustained_per_s')}/s) | {row['notify_429s']} | {row['duplicates']} | {row['losses']} | "
-              f"{row['first_send_s']} s | {row['sent']:,} of {row['messages']:,} |")
+        print(f"| {row['db']} | {row['rate_per_minute']:,}/min | {row['latency_name']} | "
+              f"{share(row.get('utilisation'))} ({row.get('sustained_per_s')}/s) | "
+              f"{share(row.get('utilisation_to_last'))} | {row['notify_429s']} | {row['duplicates']} | "
+              f"{row['losses']} | {row['first_send_s']} s | {row['sent']:,} of {row['messages']:,} |")
     if ceiling_figures is not None:
         print(f"\nCeiling ({ceiling_figures['db']}, {ceiling_figures['workers']} workers, zero latency): "
               f"{ceiling_figures.get('sustained_per_s')}/s; raw client loop (one thread): "
-              f"{ceiling_figures['raw_client_per_s']}/s; ratio {ceiling_figures.get('ratio_to_raw')}")
+              f"{ceiling_figures['raw_client_per_s']}/s (before {ceiling_figures.get('raw_client_before_per_s')}, "
+              f"after {ceiling_figures.get('raw_client_after_per_s')}); ratio {ceiling_figures.get('ratio_to_raw')}; "
+              f"CPU per 1,000: workers {ceiling_figures.get('cpu_s_per_1000')} s, raw loop "
+              f"{ceiling_figures.get('raw_client_cpu_s_per_1000')} s")
     return 0
 
 

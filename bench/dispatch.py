@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--duration", type=float, default=180.0, help="stop sending after this many seconds")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds after the first send left out of the "
                         "steady window (the bucket starts full)")
+    parser.add_argument("--cooldown", type=float, default=5.0, help="seconds before the last acceptance left out of "
+                        "the steady window when the run drained (the last sends' acceptances trail their tokens by "
+                        "their latency, up to seconds with a long tail, while nothing is left to send)")
     parser.add_argument("--allowance-storage", default="database", help="NOTIFY_RATE_LIMIT_STORAGE for the workers")
     parser.add_argument("--premade", action="store_true",
                         help="publish and expand the fan-out into messages before the workers start, so the "
@@ -59,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
-        before_workers: Callable[[Flask], dict[str, Any]] | None = None) -> dict[str, Any]:
-    """`before_workers(app)` runs once the database is seeded (and, with --premade, the messages made), before any
+        before_workers: Callable[[Flask], dict[str, Any]] | None = None,
+        after_workers: Callable[[Flask], dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`after_workers(app)` runs once the workers and the simulator have stopped, before the figures are worked out.
+    `before_workers(app)` runs once the database is seeded (and, with --premade, the messages made), before any
     worker starts; its figures join the result."""
     logs = args.logs or Path(tempfile.mkdtemp(prefix=f"bench-{benchmark}-"))
     logs.mkdir(parents=True, exist_ok=True)
@@ -107,6 +112,8 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
     finally:
         simulator_usage = simulator.stop()
 
+    if after_workers is not None:
+        extra.update(after_workers(app))
     assert published is not None  # published before the workers start, or once they poll
     check = harness.reconcile(harness.outbox_rows(app), accepted)
     times = harness.accepted_times(accepted)
@@ -130,8 +137,9 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
         "premade_seconds": premade_seconds,
     }
     if times:
-        end = times[-1] if drained else min(stopped_at, times[-1])
-        start = min(times[0] + args.warmup, end)
+        last = times[-1] if drained else min(stopped_at, times[-1])
+        start = min(times[0] + args.warmup, last)
+        end = max(start, last - args.cooldown) if drained else last
         window = end - start
         in_window = sum(1 for t in times if start <= t <= end)
         figures["steady_window_s"] = round(window, 1)
@@ -140,6 +148,10 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
         figures["overall_per_s"] = round(sent / (times[-1] - began), 1) if times[-1] > began else None
         allowance = args.rate / 60 * window
         figures["utilisation"] = round(in_window / allowance, 4) if window > 0 else None
+        # The same up to the last acceptance (the figure before --cooldown), for comparison with earlier runs.
+        to_last = last - start
+        figures["utilisation_to_last"] = (
+            round(sum(1 for t in times if start <= t <= last) / (args.rate / 60 * to_last), 4) if to_last > 0 else None)
     figures.update({
         "notify_429s": stats["sent_429"],
         "duplicates": check.duplicates,

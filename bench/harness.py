@@ -27,7 +27,8 @@ from sqlalchemy import MetaData, func, insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRESQL_URL = "postgresql://postgres@127.0.0.1:5432/bench_scale"
-DEFAULT_SQLITE_PATH = Path("/tmp/bench_scale.sqlite3")  # noqa: S108 — a scratch database, recreated per run
+# A scratch database, recreated per run; BENCH_SQLITE_PATH moves it (two benchmarks at once must not share it).
+DEFAULT_SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE_PATH") or "/tmp/bench_scale.sqlite3")  # noqa: S108
 
 # The simulator's default service key and templates (bench/notify_simulator/config.py).
 SIMULATOR_SERVICE_ID = "d0e5e7a1-5c1b-4b5e-9d1f-000000000001"

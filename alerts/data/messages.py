@@ -11,14 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Interval,
     Row,
-    Select,
+    String,
     Table,
     and_,
     bindparam,
@@ -26,12 +27,14 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    null,
     or_,
     select,
     type_coerce,
     update,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.dml import Update
 
 from alerts.data import execute_counting_rows, insight
 from alerts.extensions import db
@@ -151,10 +154,10 @@ class SkipReason(StrEnum):
     SUPERSEDED = "Not sent: a newer update to the notice replaced this message"
 
 
-@cache
-def _skip_reasons_statement() -> Select[tuple[str, NoticeStatus, UpdateKind, bool]]:
-    """Built once: it runs at every claim, and building it (the ORM's operators, its cache key) cost more CPU than
-    running it. The ids are an expanding bound parameter."""
+def _stale_columns() -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[bool]]:
+    """(the notice's status, the kind of the update the message carries, whether a newer update replaced it), as
+    correlated subqueries a claim returns with each row it claims: read in the claim's own statement, so checking
+    every claimed alert costs no query of its own."""
     newer = aliased(NoticeUpdate)
     supersedes = or_(Message.channel == Channel.EMAIL, newer.kind.in_([UpdateKind.PUBLISHED, UpdateKind.RESOLVED]))
     superseded = (
@@ -163,45 +166,41 @@ def _skip_reasons_statement() -> Select[tuple[str, NoticeStatus, UpdateKind, boo
                newer.notify_subscribers.is_(True), supersedes)
         .exists()
     )
-    return (
-        select(Message.id, Notice.status, NoticeUpdate.kind, superseded)
-        .join(Notice, Notice.id == Message.notice_id)
-        .join(NoticeUpdate, NoticeUpdate.id == Message.notice_update_id)
-        .where(Message.id.in_(bindparam("message_ids", expanding=True)), Message.kind == MessageKind.ALERT)
-    )
+    notice_status = select(Notice.status).where(Notice.id == Message.notice_id).scalar_subquery()
+    update_kind = select(NoticeUpdate.kind).where(NoticeUpdate.id == Message.notice_update_id).scalar_subquery()
+    return notice_status.label("notice_status"), update_kind.label("update_kind"), superseded.label("superseded")
 
 
-def _skip_reasons(message_ids: list[str]) -> dict[str, SkipReason]:
-    """The alerts among `message_ids` that would now be stale, with why. The rule's one home.
+def _skip_reason(notice_status: NoticeStatus | None, update_kind: UpdateKind | None,
+                 is_superseded: bool | None) -> SkipReason | None:
+    """Why an alert would now be stale, or None. The rule's one home.
 
     Stale: its notice was cancelled; or resolved, and it is not the resolution; or a newer update was sent on its
     channel (updates go by email only; publish and resolve go by text too, DESIGN §3).
     """
-    rows = db.session.execute(_skip_reasons_statement(), {"message_ids": message_ids}).all()
-    reasons: dict[str, SkipReason] = {}
-    for message_id, notice_status, update_kind, is_superseded in rows:
-        if notice_status == NoticeStatus.CANCELLED:
-            reasons[message_id] = SkipReason.CANCELLED
-        elif notice_status == NoticeStatus.RESOLVED and update_kind != UpdateKind.RESOLVED:
-            reasons[message_id] = SkipReason.RESOLVED
-        elif is_superseded:
-            reasons[message_id] = SkipReason.SUPERSEDED
-    return reasons
+    if notice_status == NoticeStatus.CANCELLED:
+        return SkipReason.CANCELLED
+    if notice_status == NoticeStatus.RESOLVED and update_kind != UpdateKind.RESOLVED:
+        return SkipReason.RESOLVED
+    if is_superseded:
+        return SkipReason.SUPERSEDED
+    return None
 
 
-def _quiet_hours_hold(windows: list[tuple[dt.datetime, dt.datetime]]) -> tuple[ColumnElement[bool],
-                                                                                  ColumnElement[dt.datetime]]:
-    """(a text must wait now, until when) for the quiet periods near now, judged by the database's clock.
+def _quiet_hours_hold(windows: tuple[tuple[dt.datetime, dt.datetime], ...],
+                      now: ColumnElement[dt.datetime]) -> ColumnElement[dt.datetime]:
+    """Until when a message must wait now (NULL: it need not), for the quiet periods near now, judged by `now`,
+    the database's clock in the claim's own statement.
 
     Non-severe alert texts only (DESIGN §3); a severe notice's texts, emails and confirmation codes never wait.
     """
-    now = database_now()
+    if not windows:
+        return type_coerce(null(), UTCDateTime())
     inside = [(and_(now >= start, now < end), end) for start, end in windows]
     non_severe = Message.notice_id.in_(select(Notice.id).where(Notice.impact != Impact.SEVERE))
-    waits = and_(Message.channel == Channel.SMS, Message.kind == MessageKind.ALERT, non_severe,
-                 or_(*(condition for condition, _ in inside)))
-    until = case(*((condition, literal(end, UTCDateTime())) for condition, end in inside))
-    return waits, until
+    waits = and_(Message.channel == Channel.SMS, Message.kind == MessageKind.ALERT, non_severe)
+    return case(*((and_(waits, condition), literal(end, UTCDateTime())) for condition, end in inside),
+                else_=null())
 
 
 def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.datetime | None = None,
@@ -239,6 +238,67 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
 def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime | None,
                 excluded_channels: set[str] | frozenset[str],
                 windows: list[tuple[dt.datetime, dt.datetime]]) -> tuple[list[OutgoingMessage], int]:
+    token = new_uuid()
+    params = {"claim_worker": worker, "claim_token": token, "claim_limit": limit}
+    if clock is None and database_clock_for_tests is None:
+        # Keyed by the dialect too: the database's clock is written differently on SQLite and PostgreSQL.
+        statement = _claim_statement(lease, tuple(sorted(excluded_channels)), tuple(windows),
+                                     dialect=db.engine.dialect.name)
+    else:  # a frozen clock is a literal in the statement: build it afresh
+        statement = _claim_statement.__wrapped__(lease, tuple(sorted(excluded_channels)), tuple(windows), clock,
+                                                 dialect=db.engine.dialect.name)
+    # On the session's connection, as Core: the ORM's bulk-update machinery has nothing to do for a statement
+    # that loads no objects, and cost as much as the rest of the claim.
+    # RETURNING keeps no order (PostgreSQL's is the heap's): most urgent first, then the longest due, as claimed.
+    claimed = sorted(db.session.connection().execute(statement, params).all(),
+                     key=lambda row: (row.priority, row.next_attempt_at_utc or _EARLIEST))
+    result: dict[str, OutgoingMessage] = {}
+    skipped: dict[SkipReason, list[str]] = {}
+    held: dict[dt.datetime, list[str]] = {}
+    for row in claimed:
+        if row.kind == MessageKind.ALERT:
+            reason = _skip_reason(row.notice_status, row.update_kind, row.superseded)
+            if reason is not None:
+                skipped.setdefault(reason, []).append(row.id)
+                continue
+            if row.quiet_until is not None:
+                # A text due at night (a hold released at 00:01, a retry) goes back to wait for 07:00.
+                held.setdefault(row.quiet_until, []).append(row.id)
+                continue
+        result[row.id] = _outgoing(row)
+    now = literal(clock, UTCDateTime()) if clock is not None else database_now()
+    for reason, ids in skipped.items():
+        db.session.execute(
+            update(Message).where(Message.id.in_(ids), Message.claim_token == token)
+            .values(status=MessageStatus.SKIPPED, last_error=reason.value, completed_at_utc=now,
+                    lease_expires_at_utc=None, claimed_by=None)
+            .execution_options(synchronize_session=False)
+        )
+    for until, ids in held.items():
+        db.session.execute(
+            update(Message).where(Message.id.in_(ids), Message.claim_token == token)
+            .values(status=MessageStatus.QUEUED, next_attempt_at_utc=until, lease_expires_at_utc=None,
+                    claimed_by=None, attempts=Message.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    filtered = sum(len(ids) for ids in skipped.values()) + sum(len(ids) for ids in held.values())
+    return list(result.values()), filtered
+
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@lru_cache(maxsize=16)
+def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
+                     windows: tuple[tuple[dt.datetime, dt.datetime], ...],
+                     clock: dt.datetime | None = None, *, dialect: str) -> Update:
+    """The claim, built once for each lease, set of held channels and night: building it (the ORM's operators, its
+    cache key) cost a claim more CPU than the database took to run it. Worker, token and limit are parameters.
+
+    It returns, with each row it claims, what the checks at send time need: whether the alert is now stale
+    (`_skip_reason`) and, at night, until when a non-severe text must wait, all read by the same statement under
+    the database's clock."""
     now = literal(clock, UTCDateTime()) if clock is not None else database_now()
     expires = literal(clock + lease, UTCDateTime()) if clock is not None else database_now(lease)
     due = or_(
@@ -247,69 +307,31 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
     )
     conditions = [due]
     if excluded_channels:
-        conditions.append(Message.channel.notin_(sorted(excluded_channels)))
+        conditions.append(Message.channel.notin_(excluded_channels))
     candidates = (
         select(Message.id)
         .where(*conditions)
         .order_by(Message.priority, Message.next_attempt_at_utc)
-        .limit(limit)
+        .limit(bindparam("claim_limit", type_=Integer()))
         .with_for_update(skip_locked=True)
         .cte("claim_candidates")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    token = new_uuid()
-    claimed = db.session.execute(
+    return (
         update(Message)
         .where(Message.id.in_(select(candidates.c.id)), due)
         .values(
             outcome_unknown=case((Message.status == MessageStatus.SENDING, True), else_=Message.outcome_unknown),
             status=MessageStatus.SENDING,
-            claimed_by=worker,
-            claim_token=token,
+            claimed_by=bindparam("claim_worker", type_=String()),
+            claim_token=bindparam("claim_token", type_=String()),
             lease_expires_at_utc=expires,
             attempts=Message.attempts + 1,
         )
-        .returning(*_CLAIMED)
+        .returning(*_CLAIMED, Message.next_attempt_at_utc, *_stale_columns(),
+                   _quiet_hours_hold(windows, now).label("quiet_until"))
         .execution_options(synchronize_session=False)
-    ).all()
-    result = {message.id: _outgoing(message) for message in claimed}
-    alerts = [message.id for message in claimed if message.kind == MessageKind.ALERT]
-    filtered = 0
-    if alerts:
-        for reason, ids in _group(_skip_reasons(alerts)).items():
-            db.session.execute(
-                update(Message).where(Message.id.in_(ids), Message.claim_token == token)
-                .values(status=MessageStatus.SKIPPED, last_error=reason.value, completed_at_utc=now,
-                        lease_expires_at_utc=None, claimed_by=None)
-                .execution_options(synchronize_session=False)
-            )
-            filtered += len(ids)
-            for message_id in ids:
-                result.pop(message_id)
-        if windows and result:
-            # Only the rows just claimed (locked, so workers never wait on each other): a text due at night (a hold
-            # released at 00:01, a retry) goes back to wait for 07:00.
-            waits, until = _quiet_hours_hold(windows)
-            held = db.session.execute(
-                update(Message)
-                .where(Message.id.in_(list(result)), Message.claim_token == token, waits)
-                .values(status=MessageStatus.QUEUED, next_attempt_at_utc=until, lease_expires_at_utc=None,
-                        claimed_by=None, attempts=Message.attempts - 1)
-                .returning(Message.id)
-                .execution_options(synchronize_session=False)
-            ).scalars().all()
-            filtered += len(held)
-            for message_id in held:
-                result.pop(message_id)
-    db.session.commit()
-    return sorted(result.values(), key=lambda m: m.priority), filtered
-
-
-def _group(reasons: dict[str, SkipReason]) -> dict[SkipReason, list[str]]:
-    grouped: dict[SkipReason, list[str]] = {}
-    for message_id, reason in reasons.items():
-        grouped.setdefault(reason, []).append(message_id)
-    return grouped
+    )
 
 
 def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) -> OutgoingMessage | None:
@@ -375,23 +397,31 @@ def record_sent_many(sent: list[tuple[str, str | None, bool, str]]) -> None:
     """
     if not sent:
         return
-    table = Message.__table__
-    assert isinstance(table, Table)  # a mapped class's table; typed as the wider FromClause
     now = utc_now()
-    params = [{"message_id": message_id, "new_notify_id": notify_id, "token": token,
+    params = [{"message_id": message_id, "new_notify_id": notify_id, "token": token, "now": now,
                "new_status": MessageStatus.NOT_SENT if local else MessageStatus.SENT}
               for message_id, notify_id, local, token in sent]
+    db.session.execute(_record_sent_many_statement(), params)
+    db.session.commit()
+
+
+@cache
+def _record_sent_many_statement() -> Update:
+    """Built once: building it (its CASEs, their bound parameters' cache key) cost as much CPU as running it."""
+    table = Message.__table__
+    assert isinstance(table, Table)  # a mapped class's table; typed as the wider FromClause
+    now = bindparam("now", type_=table.c.sent_at_utc.type)
     claim_cleared = {"outcome_unknown": False, "lease_expires_at_utc": None, "claimed_by": None, "last_error": None,
-                     "notify_id": func.coalesce(table.c.notify_id, bindparam("new_notify_id")), "updated_at_utc": now}
+                     "notify_id": func.coalesce(table.c.notify_id, bindparam("new_notify_id")),
+                     "updated_at_utc": now}
     # Plain comparisons: an IN list cannot be expanded inside executemany.
     waiting = or_(table.c.status == MessageStatus.SENDING, table.c.status == MessageStatus.QUEUED)
     ours = and_(table.c.id == bindparam("message_id"), table.c.claim_token == bindparam("token"))
-    db.session.execute(
+    return (
         update(table).where(ours)
         .values(status=case((waiting, bindparam("new_status", type_=table.c.status.type)), else_=table.c.status),
-                sent_at_utc=case((waiting, now), else_=table.c.sent_at_utc), **claim_cleared), params,
+                sent_at_utc=case((waiting, now), else_=table.c.sent_at_utc), **claim_cleared)
     )
-    db.session.commit()
 
 
 def record_failed(message_id: str, reason: str, *, claim_token: str | None = None) -> None:

@@ -5,12 +5,15 @@
   crashed worker's rows come back when the lease expires, marked outcome-unknown. Each claim carries a token that
   every record of its outcome must quote (fencing): a worker that lost its lease cannot overwrite a newer claim.
 - Checks at claim time, just before sending: a stale alert (its notice resolved, cancelled or superseded) is
-  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages).
+  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages: the claim's
+  own statement reads both, under the database's clock).
 - Pipeline: `run_forever` keeps N sends in flight and claims more as they finish, most urgent first. N follows
   Little's law, the allowance per second times the measured time a POST takes (with headroom), capped by
   NOTIFY_CONCURRENCY, so a slow or variable Notify never leaves the allowance unused while a batch waits for its
-  slowest send. When idle it polls every 0.5 s, so a confirmation code queued by a web request goes within a
-  second, and a priority-0 message is claimed ahead of any fan-out already queued.
+  slowest send. A claim takes about a quarter of a second of the allowance (never more than N) into a ready queue,
+  and the sending threads take the next ready send as each finishes. When idle it polls every 0.5 s, so a
+  confirmation code queued by a web request goes within a second, and a priority-0 message is claimed ahead of
+  any fan-out already queued.
 - Send: one Notify client per thread (inside the gateway). Each thread takes a token from the shared allowance
   before each POST. No database session is open during any HTTP call.
 - Never twice: a message whose POST timed out, was cut or got a 5xx is left for NOTIFY_SETTLE_SECONDS (longer
@@ -31,8 +34,8 @@ import os
 import socket
 import threading
 import time
-from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections import Counter, deque
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -63,6 +66,9 @@ BUSY_POLL_SECONDS = 0.05
 # that varies from one send to the next.
 LITTLE_HEADROOM = 2.0
 INITIAL_LATENCY_SECONDS = 0.25
+# A claim takes about this long's worth of the allowance (at least a quarter of the sends in flight): what it
+# claims waits no longer than that before its POST starts.
+CLAIM_SPAN_SECONDS = 0.25
 # Accepted sends are written in one transaction once this many are waiting, or once the oldest is this old.
 RECORD_EVERY = 32
 RECORD_WITHIN_SECONDS = 0.1
@@ -281,6 +287,10 @@ class Sender:
                                       refund_attempt=True, claim_token=token)
         return Outcome.HELD
 
+    def release(self, message: message_data.OutgoingMessage) -> Outcome:
+        """Back to the queue untried, its attempt given back (stopping, or out of lease)."""
+        return self._release(message)
+
     def _release(self, message: message_data.OutgoingMessage) -> Outcome:
         with self.app.app_context():
             message_data.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
@@ -341,7 +351,15 @@ class Dispatcher:
                              settle=self.settle, sent_to_record=[])
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
         self._in_flight = 0
-        self._finished = threading.Condition()
+        self._target, self._low_water = 1, 0
+        self._ready: deque[tuple[message_data.OutgoingMessage, float]] = deque()
+        # One lock: the pipeline waits on `_finished` for room, the sending threads on `_work` for ready sends.
+        self._lock = threading.Lock()
+        self._finished = threading.Condition(self._lock)
+        self._work = threading.Condition(self._lock)
+        self._threads: list[threading.Thread] = []
+        self._idle = 0
+        self._closing = False
 
     # Little's law ------------------------------------------------------------------------------------------------
 
@@ -407,24 +425,37 @@ class Dispatcher:
             self.close()
             log.info("dispatcher %s stopped", self.worker)
 
+    def claim_size(self, target: int) -> int:
+        """Messages to claim at once: about CLAIM_SPAN_SECONDS of the allowance, at least a quarter of the sends
+        in flight, at most as many (a confirmation code queued now waits behind no more than the sends in flight
+        and one claim's worth) or the batch size. A claim is a transaction (fenced, checked), so it is worth making
+        few; what it claims waits at most a moment before its POST starts, so its checks stay those of send time."""
+        span = math.ceil(self.per_second * CLAIM_SPAN_SECONDS)
+        return max(1, min(self.batch_size, target, max(span, target // 4)))
+
     def _pipeline(self, poll_seconds: float, *, until_idle: bool, expand: bool) -> int:
-        """Keep `target_in_flight()` sends going: claim as many as have finished (a quarter of the target at a time,
-        so claims stay few), most urgent first. No barrier: one slow send holds one slot, not a batch."""
+        """Keep `target_in_flight()` sends going, and a claim's worth more ready to start as each one finishes
+        (`_done` starts the next at once), most urgent first. No barrier: one slow send holds one slot, not a
+        batch. Claims again once the ready ones run low."""
         total = 0
         while not self.stop_event.is_set():
             try:
                 self._record_if_due(force=False)
                 target = self.target_in_flight()
+                batch = self.claim_size(target)
                 with self._finished:
-                    room = target - self._in_flight
-                    in_flight = self._in_flight
+                    self._target, self._low_water = target, batch // 2
+                    self._start_ready()
+                    room = target + batch - self._in_flight - len(self._ready)
+                    ready, in_flight = len(self._ready), self._in_flight
                 created = self.expand_fanouts() if expand and room > 0 else 0
                 claimed: list[message_data.OutgoingMessage] = []
-                if room >= max(1, target // 4) or (room > 0 and in_flight == 0):
+                if room > 0 and (ready <= batch // 2 or in_flight == 0) and (room >= batch // 2 or in_flight == 0):
                     post_deadline = self._post_deadline()
                     claimed = self._claim(room)
-                    for message in claimed:
-                        self._start(message, post_deadline)
+                    with self._finished:
+                        self._ready.extend((message, post_deadline) for message in claimed)
+                        self._start_ready()
                     total += len(claimed)
             except Exception:
                 log.exception("dispatcher %s: claiming failed; trying again shortly", self.worker)
@@ -433,24 +464,63 @@ class Dispatcher:
             if claimed and len(claimed) == room:
                 continue  # the queue has more: fill the pipeline before waiting
             with self._finished:
-                if until_idle and not claimed and not created and self._in_flight == 0:
+                if until_idle and not claimed and not created and self._in_flight == 0 and not self._ready:
                     break
                 self._finished.wait(BUSY_POLL_SECONDS if self._in_flight else poll_seconds)
+        self._release_ready()
         self._record_if_due(force=True)
         return total
 
-    def _start(self, message: message_data.OutgoingMessage, post_deadline: float) -> None:
-        with self._finished:
-            self._in_flight += 1
-        future = self._pool.submit(self.sender.send, message, post_deadline=post_deadline)
-        future.add_done_callback(self._done)
+    def _start_ready(self) -> None:
+        """Wake sending threads for the ready sends, up to the target in flight, starting a thread when none is
+        idle (up to NOTIFY_CONCURRENCY; they stay for the next sends). Called holding the lock."""
+        wanted = min(len(self._ready), self._target - self._in_flight)
+        if wanted <= 0 or self.stop_event.is_set():
+            return
+        self._work.notify(wanted)
+        for _ in range(min(wanted - self._idle, self.concurrency - len(self._threads))):
+            thread = threading.Thread(target=self._send_ready, name=f"notify-send-{len(self._threads)}", daemon=True)
+            self._threads.append(thread)
+            self._idle += 1  # it takes work as soon as it runs
+            thread.start()
 
-    def _done(self, future: Future[Outcome]) -> None:
-        if future.exception() is not None:
-            log.error("dispatcher %s: a send failed unexpectedly", self.worker, exc_info=future.exception())
+    def _send_ready(self) -> None:
+        """A sending thread: takes the next ready send while fewer than the target are in flight, sends it, and
+        wakes the pipeline once the ready ones run low. Plain threads and a deque, not an executor: a Future and
+        its Condition per send were a tenth of a worker's CPU when Notify answers at once."""
+        while True:
+            with self._lock:
+                while not self._closing and not (
+                        self._ready and self._in_flight < self._target and not self.stop_event.is_set()):
+                    self._work.wait()
+                if self._closing:
+                    self._idle -= 1
+                    return
+                message, post_deadline = self._ready.popleft()
+                self._in_flight += 1
+                self._idle -= 1
+            try:
+                self.sender.send(message, post_deadline=post_deadline)
+            except Exception:
+                log.exception("dispatcher %s: a send failed unexpectedly", self.worker)
+            with self._lock:
+                self._in_flight -= 1
+                self._idle += 1
+                # The pipeline wakes to claim once the ready sends run low (or to finish when none is in flight),
+                # not for every send that finishes: it looks in every BUSY_POLL_SECONDS anyway.
+                if len(self._ready) <= self._low_water or self._in_flight == 0:
+                    self._finished.notify_all()
+
+    def _release_ready(self) -> None:
+        """Stopping: the claimed messages not yet started go back to the queue untried."""
         with self._finished:
-            self._in_flight -= 1
-            self._finished.notify_all()
+            ready, self._ready = list(self._ready), deque()
+        for message, _ in ready:
+            try:
+                self.sender.release(message)
+            except Exception:
+                # Not lost: still `sending` under its lease, and claimed again (and looked up) when the lease ends.
+                log.exception("dispatcher %s: could not put message %s back in the queue", self.worker, message.id)
 
     def _record_if_due(self, *, force: bool) -> None:
         count, age = self.sender.waiting_to_record()
@@ -487,6 +557,13 @@ class Dispatcher:
             self._finished.notify_all()
 
     def close(self) -> None:
+        """Wait for the sends in flight to finish, then record them."""
+        with self._lock:
+            self._closing = True
+            self._work.notify_all()
+        for thread in self._threads:
+            thread.join()
+        self._release_ready()  # none if the pipeline ended normally
         self._pool.shutdown(wait=True)
         try:
             self.sender.record_accepted()

@@ -413,6 +413,26 @@ def test_the_pipeline_keeps_the_allowance_times_the_measured_latency_in_flight_u
         app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = 600_000
 
 
+@pytest.mark.parametrize(("per_minute", "latency", "claim"), [
+    (2900, 0.15, 13),  # a quarter of a second of the allowance
+    (5800, 0.15, 25),
+    (5800, 0.001, 2),  # never more than the sends in flight (Notify answering at once)
+    (6_000_000, 0.15, 64),  # never more than the sends in flight, however large the allowance
+])
+def test_a_claim_takes_about_a_quarter_second_of_the_allowance_never_more_than_the_sends_in_flight(
+        app, notify_key, per_minute, latency, claim) -> None:
+    app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = per_minute
+    try:
+        dispatcher = Dispatcher(app, concurrency=64)
+        try:
+            dispatcher.sender.latency = LatencyMeter(initial=latency)
+            assert dispatcher.claim_size(dispatcher.target_in_flight()) == claim
+        finally:
+            dispatcher.close()
+    finally:
+        app.config["NOTIFY_RATE_LIMIT_PER_MINUTE"] = 600_000
+
+
 @pytest.mark.parametrize(("per_minute", "concurrency", "batch"), [
     (2900, 64, 8),  # Notify's allowance: half the threads, up to 8, as before
     (5800, 64, 8),
@@ -508,5 +528,19 @@ def test_a_busy_pipeline_claims_a_newly_queued_confirmation_ahead_of_the_alerts_
             dispatcher.stop()
             runner.join(timeout=10)
     assert confirmation_id and confirmation_id[0] in posted
-    # Claimed with the next free slots, not after the 80 alerts still queued.
-    assert posted.index(confirmation_id[0]) < 20 + 2 * dispatcher.concurrency
+    # Claimed with the next claim, not after the 80 alerts still queued: behind at most the sends in flight and one
+    # claim's worth ready to start (no more than the sends in flight), with a claim's worth of slack for timing.
+    assert posted.index(confirmation_id[0]) < 20 + 3 * dispatcher.concurrency
+
+
+def test_a_claim_hands_back_its_messages_most_urgent_first_then_longest_due(app, make_message) -> None:
+    """RETURNING keeps no order (PostgreSQL's follows the heap), so the claim puts them in order itself: the pipeline
+    starts them as listed."""
+    from alerts.data import messages as message_data
+
+    now = utc_now()
+    later = make_message(body="Due a minute ago", next_attempt_at_utc=now - dt.timedelta(minutes=1)).id
+    earlier = make_message(body="Due an hour ago", next_attempt_at_utc=now - dt.timedelta(hours=1)).id
+    code = make_message(body="Your code is 123456", priority=PRIORITY_CONFIRMATION, next_attempt_at_utc=now).id
+    claimed = message_data.claim_due_messages("w", 10, dt.timedelta(minutes=5))
+    assert [message.id for message in claimed] == [code, earlier, later]
