@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Download, Locator, Page, Route
+from playwright.sync_api import BrowserContext, ConsoleMessage, Download, FloatRect, Locator, Page, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# Pictures the docs show (README.md, docs/councils.md), taken again on every run: save_docs_screenshot().
+DOCS_SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 # The machine (and CI) has no network: anything that phones home stalls the browser.
 CHROMIUM_ARGS = [
@@ -272,3 +274,38 @@ def assert_no_sideways_scroll(journey: Journey) -> None:
             "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{journey.path} scrolls sideways by {overflow}px at {size['width']}px"
     journey.page.set_viewport_size(DESKTOP)
+
+
+def save_docs_screenshot(
+    journey: Journey, name: str, *, between: tuple[Locator, Locator] | None = None
+) -> list[Path]:
+    """docs/screenshots/NAME-375.png and NAME-1280.png, audited at each width: the first screenful, or the stretch of
+    the page from the top of one element to the bottom of another (`between`). A file is rewritten only when its
+    bytes change, so a run that changes nothing leaves the working tree clean."""
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    written = []
+    original = journey.page.viewport_size or DESKTOP
+    try:
+        for size in (PHONE, DESKTOP):
+            width = size["width"]
+            journey.page.set_viewport_size(size)
+            journey.check_page()
+            path = DOCS_SCREENSHOTS / f"{name}-{width}.png"
+            clip = _stretch(journey, *between) if between else None
+            picture = journey.page.screenshot(full_page=clip is not None, clip=clip, animations="disabled",
+                                              caret="hide")
+            if not path.exists() or path.read_bytes() != picture:
+                path.write_bytes(picture)
+            written.append(path)
+    finally:
+        journey.page.set_viewport_size(original)
+    return written
+
+
+def _stretch(journey: Journey, first: Locator, last: Locator) -> FloatRect:
+    """The page's full width from a little above `first` to a little below `last`, in page coordinates."""
+    top = first.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+    bottom = last.evaluate(
+        "element => element.getBoundingClientRect().bottom + window.scrollY")
+    width = (journey.page.viewport_size or DESKTOP)["width"]
+    return {"x": 0, "y": max(top - 20, 0), "width": width, "height": bottom - top + 40}

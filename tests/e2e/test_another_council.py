@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.browser import Journey
+from tests.e2e.browser import Journey, Mode, save_docs_screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -23,6 +23,8 @@ def test_bcp_residents_find_disruption_in_their_councils_own_service(
     assert "For example, BH2 6DY" in journey.text()
     assert "dorset" not in journey.page.content().lower()
     journey.screenshot("council-bcp-start")
+    if journey.mode == Mode.NORMAL:  # docs/councils.md shows it
+        save_docs_screenshot(journey, "council-bcp-start")
 
     journey.fill("Enter your postcode", "BH23 1AA")
     journey.press_button("Find disruption")

@@ -10,62 +10,25 @@ pictures with the change that caused them). Each page is audited with axe-core a
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import FloatRect, Locator
 
 from alerts import links
 from alerts.data import publishing
 from alerts.data.publishing import NoticeDraft
 from alerts.extensions import db
 from alerts.models import Channel, Impact, Notice, Role
-from tests.e2e.browser import DESKTOP, PHONE, ROOT, Journey, Mode, assert_no_sideways_scroll
+from tests.e2e.browser import Journey, Mode, assert_no_sideways_scroll, save_docs_screenshot
 from tests.e2e.staff import OFFICER, sign_in
 
 pytestmark = pytest.mark.e2e
 
-README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 # A weekday morning in a cold snap: every time shown on the pictured pages is measured from here.
 PINNED_NOW = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC)
 PUBLIC_ADDRESS = "https://alerts.dorsetcouncil.gov.uk"
-WIDTHS = {375: PHONE, 1280: DESKTOP}
-
-
-def save_readme_screenshot(
-    journey: Journey, name: str, *, between: tuple[Locator, Locator] | None = None
-) -> list[Path]:
-    """docs/screenshots/NAME-375.png and NAME-1280.png, audited at each width: the first screenful, or the stretch of
-    the page from the top of one element to the bottom of another (`between`)."""
-    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    written = []
-    original = journey.page.viewport_size or DESKTOP
-    try:
-        for width, size in WIDTHS.items():
-            journey.page.set_viewport_size(size)
-            journey.check_page()
-            path = README_SCREENSHOTS / f"{name}-{width}.png"
-            clip = _stretch(journey, *between) if between else None
-            picture = journey.page.screenshot(full_page=clip is not None, clip=clip, animations="disabled",
-                                              caret="hide")
-            if not path.exists() or path.read_bytes() != picture:
-                path.write_bytes(picture)
-            written.append(path)
-    finally:
-        journey.page.set_viewport_size(original)
-    return written
-
-
-def _stretch(journey: Journey, first: Locator, last: Locator) -> FloatRect:
-    """The page's full width from a little above `first` to a little below `last`, in page coordinates."""
-    top = first.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
-    bottom = last.evaluate(
-        "element => element.getBoundingClientRect().bottom + window.scrollY")
-    width = (journey.page.viewport_size or DESKTOP)["width"]
-    return {"x": 0, "y": max(top - 20, 0), "width": width, "height": bottom - top + 40}
 
 
 def _pin_times(notices: list[Notice]) -> None:
@@ -102,13 +65,13 @@ def test_the_readme_screenshots_show_the_start_page_a_notice_and_the_officers_ch
     journey.visit("/")
     assert journey.heading() == "Find out what services may be affected in your area"
     assert "Winter weather is causing disruption" in journey.page.locator(".govuk-notification-banner").inner_text()
-    save_readme_screenshot(journey, "start")
+    save_docs_screenshot(journey, "start")
 
     bins = next(notice for notice in demo_notices if notice.title.startswith("Bin collections suspended"))
     journey.visit(f"/notices/{bins.id}")
     assert journey.heading() == bins.title
     assert "7 December 2026" in journey.text(), "the notice shows the pinned times"
-    save_readme_screenshot(journey, "notice")
+    save_docs_screenshot(journey, "notice")
 
     # Written as the form writes it (no timeline yet), at the pinned time; links in the preview carry the public
     # address and the pinned time, not the test server's port and today.
@@ -130,5 +93,5 @@ def test_the_readme_screenshots_show_the_start_page_a_notice_and_the_officers_ch
     assert "https://alerts.dorsetcouncil.gov.uk/s/" in journey.page.locator("#sms-preview").inner_text()
     assert_no_sideways_scroll(journey)  # the previews' long links wrap (WCAG 1.4.10 reflow)
     page = journey.page
-    save_readme_screenshot(journey, "officer-preview", between=(
+    save_docs_screenshot(journey, "officer-preview", between=(
         page.get_by_role("heading", name="Who will be told"), page.get_by_role("button", name="Publish", exact=True)))
