@@ -107,7 +107,8 @@ def demo_notices() -> list[Notice]:
             started_hours_ago=5, ends_in_hours=8,
         ),
         _notice(
-            "Gritting teams out across the county", "roads-and-gritting", [reference.WHOLE_COUNTY_ID], Impact.MINOR,
+            f"Gritting teams out across {profile.short_name}", "roads-and-gritting", [reference.WHOLE_COUNTY_ID],
+            Impact.MINOR,
             f"Our gritters are treating priority routes across {profile.short_name} tonight and tomorrow morning. "
             "Minor roads and pavements will not be gritted.",
             "Only travel if you need to. Check your route before setting out and use grit bins for local paths.",

@@ -31,9 +31,9 @@ def test_bcp_residents_find_disruption_in_their_councils_own_service(
     assert journey.heading() == "Disruption near BH23 1AA"
     results = journey.text()
     assert "Christchurch & Highcliffe" in results
-    assert "Gritting teams out across the county" in results
+    assert "Gritting teams out across Bournemouth, Christchurch and Poole" in results
 
-    journey.follow_link("Gritting teams out across the county")
+    journey.follow_link("Gritting teams out across Bournemouth, Christchurch and Poole")
     notice = journey.text()
     assert "Our gritters are treating priority routes across Bournemouth, Christchurch and Poole" in notice
     assert "dorset" not in journey.page.content().lower()

@@ -33,7 +33,7 @@ def test_a_resident_finds_the_disruption_near_their_postcode_and_reads_a_notice(
     assert journey.title().startswith("Disruption near DT4 7TA")
     results = journey.text()
     assert "Bin collections suspended in Weymouth and Portland" in results
-    assert "Gritting teams out across the county" in results, "county-wide notices reach every postcode"
+    assert "Gritting teams out across Dorset" in results, "county-wide notices reach every postcode"
     assert "Sherborne Primary School closed today" not in results, "only notices for the resident's area"
     assert results.index("Bin collections suspended") < results.index("Gritting teams"), "most severe first"
     journey.screenshot("notices")
