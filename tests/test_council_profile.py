@@ -1,4 +1,4 @@
-"""Issue 17: everything that makes the service one council's lives in its profile (config/councils/<id>/)."""
+"""Everything that makes the service one council's lives in its profile (config/councils/<id>/)."""
 
 from __future__ import annotations
 
