@@ -11,7 +11,7 @@ AXE := tests/e2e/node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-# The lock (issue 13): requirements*.in hold the top-level pins; `make lock` compiles them into requirements*.txt with
+# The lock: requirements*.in hold the top-level pins; `make lock` compiles them into requirements*.txt with
 # every transitive dependency and its hashes, resolved against PyPI alone (this machine's pip settings are ignored, so
 # the lock is the same everywhere). Point LOCK_INDEX at a mirror to lock without PyPI. Existing pins are kept unless
 # an .in file asks otherwise; `make lock LOCK_ARGS=--upgrade` moves every unpinned transitive dependency forward.

@@ -25,7 +25,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     )
     app.config.from_object(config_for(env or os.environ.get("ALERTS_ENV")))
     app.config.update(overrides or {})
-    council = load_council(council_id_from_environment(app.config.get("COUNCIL")))  # issue 17
+    council = load_council(council_id_from_environment(app.config.get("COUNCIL")))  # config/councils/<COUNCIL>/
     app.config["COUNCIL_PROFILE"] = council
     for key, value in council_settings(council).items():
         if app.config.get(key) is None:
@@ -47,7 +47,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
         ]
     )
     app.jinja_env.trim_blocks = True
-    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # issue 15: see alerts/warm_up.py
+    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # see alerts/warm_up.py
         app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_cache_folder(app.config["TEMPLATE_BYTECODE_CACHE"]))
     app.jinja_env.lstrip_blocks = True
     from alerts.formatting import FILTERS
@@ -75,7 +75,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
 
     from alerts.deployment import install_deployment_plumbing
 
-    install_deployment_plumbing(app)  # issue 13: proxies, health checks by IP, HTTPS redirect
+    install_deployment_plumbing(app)  # proxies, health checks by IP, HTTPS redirect
 
     from alerts.cli import register_commands
 
@@ -133,7 +133,7 @@ def _init_extensions(app: Flask) -> None:
                 # Foreign keys are off by default in SQLite; WAL lets the web process read while the worker writes.
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
-                # Issue 13: WAL (kept in the file, so every process sees it), and a writer waits up to 5 s for another.
+                # WAL (kept in the file, so every process sees it), and a writer waits up to 5 s for another.
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA busy_timeout=5000")
                 cursor.close()

@@ -27,11 +27,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(reconcile_receipts)
     app.cli.add_command(ingest_feeds)
     app.cli.add_command(purge_personal_data)
-    app.cli.add_command(rollup_insight)  # issue 15
-    from alerts.council_commands import new_council  # issue 17
+    app.cli.add_command(rollup_insight)
+    from alerts.council_commands import new_council
 
     app.cli.add_command(new_council)
-    from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS  # issue 11
+    from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS
     from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
 
     for command in [*STAFF_COMMANDS, *ACCOUNT_COMMANDS]:
@@ -39,7 +39,7 @@ def register_commands(app: Flask) -> None:
 
 
 def _load_council_profile() -> None:
-    """Load the COUNCIL profile's areas and services, or stop with the reason (issue 17: never mix councils)."""
+    """Load the COUNCIL profile's areas and services, or stop with the reason: one database never mixes councils."""
     try:
         reference.load_reference_data()
     except reference.CouncilMismatch as refusal:
@@ -47,7 +47,7 @@ def _load_council_profile() -> None:
 
 
 def refuse_another_councils_database() -> None:
-    """Stop a long-running process pointed at a database that holds another council's areas (issue 17)."""
+    """Stop a long-running process pointed at a database that holds another council's areas."""
     recorded = reference.recorded_council()
     if recorded is not None and recorded != council().id:
         raise click.ClickException(
@@ -211,7 +211,7 @@ def reconcile_receipts() -> None:
     from alerts.delivery.receipts import reconcile_sent_messages
 
     changed = reconcile_sent_messages(current_app._get_current_object())  # type: ignore[attr-defined]
-    record_costs(current_app._get_current_object())  # type: ignore[attr-defined]  # issue 15
+    record_costs(current_app._get_current_object())  # type: ignore[attr-defined]  # and what texts cost
     click.echo(f"{changed} messages updated from Notify.")
 @click.command("ingest-feeds")
 @click.option("--due-only", is_flag=True,
@@ -231,7 +231,7 @@ def ingest_feeds(due_only: bool) -> None:
 @click.command("purge-personal-data")
 def purge_personal_data() -> None:
     """Enforce the privacy notice's periods: unconfirmed sign-ups, ended (unsubscribed or suspended) contacts,
-    message recipients and links, and staff audit addresses (settings in config/settings.py, issue 14a)."""
+    message recipients and links, and staff audit addresses (settings in config/settings.py)."""
     from alerts.data.retention import purge_personal_data as purge
 
     counts = purge()
@@ -244,7 +244,7 @@ def purge_personal_data() -> None:
 
 @click.command("rollup-insight")
 def rollup_insight() -> None:
-    """Issue 15: snapshot today's subscriptions and summarise recent notices' delivery (the scheduler runs it)."""
+    """Snapshot today's subscriptions and summarise recent notices' delivery for insight (run hourly)."""
     from alerts.data.insight import roll_up
 
     click.echo(f"Rolled up insight; {roll_up()} notices summarised")

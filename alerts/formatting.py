@@ -35,7 +35,7 @@ def london_time(value: dt.datetime | None) -> str:
 
 
 def counted(count: int, singular: str, plural: str | None = None) -> str:
-    """"1 text", "2 texts", "1,200 emails": the one home for counts in words (issue 16)."""
+    """"1 text", "2 texts", "1,200 emails": the one home for counts in words."""
     return f"{count:,} {singular if count == 1 else (plural or singular + 's')}"
 
 

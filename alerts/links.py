@@ -1,6 +1,6 @@
 """Signed links in messages: manage, unsubscribe, email confirmation and the short link in texts.
 
-Each kind has its own key, so a token made for one purpose is useless for another, and each expires (issue 14):
+Each kind has its own key, so a token made for one purpose is useless for another, and each expires:
 a link forwarded, left in an inbox or copied from an outbox stops working. Links are built from BASE_URL, never
 from the request's Host header, so a forged Host cannot poison a message.
 """
@@ -95,7 +95,7 @@ def confirm_email_url(subscriber_id: int, version: int) -> str:
     return external_url(f"/subscribe/confirm-email/{make_token(CONFIRM_EMAIL, subscriber_id, version)}")
 
 
-# Issue 15: the short personal link in texts, `/s/<code>`. A manage link (33 characters of token) would take a
+# The short personal link in texts, `/s/<code>`. A manage link (33 characters of token) would take a
 # text past one fragment; this code is 14. It holds the subscriber id and a 48-bit MAC over the id and the current
 # token version, so it needs no table, ends with the subscription (unsubscribing or erasure bumps the version or
 # empties the contact) and is unguessable behind its rate limit (SHORT_LINK_LIMITS_PER_IP): one guess in 2**48

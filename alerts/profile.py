@@ -1,4 +1,4 @@
-"""The council this app serves (issue 17), for code that runs in an app context: config/council.py reads it."""
+"""The council this app serves, for code that runs in an app context: config/council.py reads it."""
 
 from __future__ import annotations
 

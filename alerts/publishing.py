@@ -1,8 +1,8 @@
 """The publishing service: the one home of what may be published, by whom, and what follows (shared/STYLE.md).
 
 Staff pages, the officer API and the scheduled-publish job all call these functions, so four eyes hold on every
-path (issue 11): each decides whether a second officer must approve (through `alerts.data.publishing`), records
-who asked, audits, tells the officers who may approve, commits once, and then starts the fan-out.
+path: each decides whether a second officer must approve (through `alerts.data.publishing`), records who asked,
+audits, tells the officers who may approve, commits once, and then starts the fan-out.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 13: text that every output can carry. The one home of the rule, used by forms, API validation and every
+"""Text that every output can carry. The one home of the rule, used by forms, API validation and every
 XML writer (Atom, RSS, CAP).
 
 XML 1.0 cannot carry most C0 control characters (all but tab, newline and carriage return), U+FFFE, U+FFFF or a

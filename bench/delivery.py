@@ -1,4 +1,4 @@
-"""Delivery benchmarks side by side in one run (issue 12): the allowance reached with latency that varies like
+"""Delivery benchmarks side by side in one run: the allowance reached with latency that varies like
 Notify's, on SQLite and PostgreSQL, then the dispatcher's ceiling beside the raw client loop. Prints one JSON line
 per run, then a Markdown table for bench/README.md. Takes about a quarter of an hour with the defaults.
 

@@ -1,4 +1,4 @@
-"""Insight benchmark (issue 15): the insight page, its CSV, the open statistics and the officer's check page at
+"""Insight benchmark: the insight page, its CSV, the open statistics and the officer's check page at
 county scale and beyond, on PostgreSQL. Prints one JSON line.
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<yours> python bench/insight.py \

@@ -1,4 +1,4 @@
-"""Benchmark: publishing stays constant-time whatever the audience (DESIGN §3, issues 4, 11 and 15). One JSON line.
+"""Benchmark: publishing stays constant-time whatever the audience (DESIGN §3). One JSON line.
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/<yours> python bench/publish.py \
         --db postgresql --subscribers 1000000 --repeat 5

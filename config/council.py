@@ -1,4 +1,4 @@
-"""The council profile (issue 17): everything that makes this service one council's, read from one folder.
+"""The council profile: everything that makes this service one council's, read from one folder.
 
 `config/councils/<id>/council.json` names the council, its ONS local authority code, Met Office warnings region,
 contact details and looks; `areas.json` beside it lists its areas (postcode districts), the whole-area choice and

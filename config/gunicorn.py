@@ -4,7 +4,7 @@ from typing import Any
 
 
 def post_worker_init(worker: Any) -> None:
-    """Issue 15: warm each worker up (templates compiled, a database connection open) before its first request."""
+    """Warm each worker up (templates compiled, a database connection open) before its first request."""
     from alerts.warm_up import warm_up
 
     warm_up(worker.wsgi)

@@ -33,7 +33,7 @@ def _int(name: str, default: int) -> int:
 
 
 def _flag(name: str, default: bool) -> bool:
-    """Issue 11: an on/off setting; "0", "false", "no" and "off" (any case) turn it off."""
+    """An on/off setting; "0", "false", "no" and "off" (any case) turn it off."""
     raw = os.environ.get(name, "").strip().lower()
     return default if not raw else raw not in {"0", "false", "no", "off"}
 
@@ -49,7 +49,7 @@ class Config:
     ALERTS_ENV = "development"
     DEBUG = False
     TESTING = False
-    # Issue 17: the council profile (config/councils/<COUNCIL>/) this deployment serves. create_app() reads it
+    # The council profile (config/councils/<COUNCIL>/) this deployment serves. create_app() reads it
     # and fills the settings below that are left empty from it (config/council.py council_settings()).
     COUNCIL = council_id_from_environment(os.environ.get("COUNCIL"))
     SERVICE_NAME: str | None = None
@@ -76,7 +76,7 @@ class Config:
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
     # Notify allows 3,000 a minute per key type; staying under it leaves room for clock drift between buckets.
     NOTIFY_RATE_LIMIT_PER_MINUTE = _int("NOTIFY_RATE_LIMIT_PER_MINUTE", 2900)
-    # Issue 12: a cap only. The dispatcher keeps as many sends in flight as the allowance and Notify's measured
+    # A cap only. The dispatcher keeps as many sends in flight as the allowance and Notify's measured
     # latency need (Little's law), up to this.
     NOTIFY_CONCURRENCY = _int("NOTIFY_CONCURRENCY", 64)
     # "database" (one row every worker updates atomically) or a redis:// URL for the shared token bucket.
@@ -87,7 +87,7 @@ class Config:
     # after this), and how long one request to Notify may take. Tests shorten both to stay quick.
     NOTIFY_LEASE_SECONDS = _int("NOTIFY_LEASE_SECONDS", 300)
     NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS") or 10)
-    # Issue 12: after a send whose outcome is unknown (timeout, cut connection, 5xx), wait this long before looking
+    # After a send whose outcome is unknown (timeout, cut connection, 5xx), wait this long before looking
     # it up by reference: Notify can store a request up to about a minute after it was sent (its 30 s serve timeout
     # behind a load balancer with a 60 s idle timeout; see alerts/delivery/dispatcher.py SETTLE).
     NOTIFY_SETTLE_SECONDS = float(os.environ.get("NOTIFY_SETTLE_SECONDS") or 75)
@@ -120,7 +120,7 @@ class Config:
     # Confirmation and security-code texts per day (Europe/London); past it, sign-up by text pauses.
     SMS_SIGNUP_DAILY_BUDGET = _int("SMS_SIGNUP_DAILY_BUDGET", 1000)
     SIGNUP_MIN_FILL_SECONDS = _int("SIGNUP_MIN_FILL_SECONDS", 5)
-    # Issue 14a — residents' privacy. The privacy notice renders these same values (templates/public/privacy.html),
+    # Residents' privacy. The privacy notice renders these same values (templates/public/privacy.html),
     # and the links and the nightly purge (alerts/data/retention.py) enforce them.
     # A fresh manage link goes in every message; an old one stops working after this.
     MANAGE_LINK_DAYS = _int("MANAGE_LINK_DAYS", 14)
@@ -143,15 +143,15 @@ class Config:
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
-    # Issue 16 — residents' alerts. The number Notify gave the service for replies: texts say "Reply STOP to stop"
-    # only when it is set, as a reply to a sender with none goes nowhere. (Issue 15 reads the same name.)
+    # Replies from residents. The number Notify gave the service for replies: texts say "Reply STOP to stop" only
+    # when it is set, as a reply to a sender with none goes nowhere. Text pricing reads the same setting.
     NOTIFY_INBOUND_NUMBER = os.environ.get("NOTIFY_INBOUND_NUMBER") or None
     # How often the scheduler asks Notify for replies, in case the inbound callback is down.
     INBOUND_POLL_SECONDS = _int("INBOUND_POLL_SECONDS", 300)
     # When the daily email digest goes (UK time): shown to the resident who chooses it.
     DIGEST_HOUR = _int("DIGEST_HOUR", 18)
 
-    # Issue 15 — texts, cost and insight.
+    # Texts, cost and insight.
     # Price per text fragment in pence, before VAT: the rate GOV.UK Notify publishes on its pricing page
     # (https://www.notifications.service.gov.uk/pricing), 2.27p from 1 April 2025 — the same sms_rate the project's
     # Notify simulator returns (bench/notify_simulator/store.py). shared/reference/notify.md gives the fragment rules
@@ -163,11 +163,11 @@ class Config:
     # /s/<code>: a resident taps it a few times; anyone walking codes is stopped long before a guess could land.
     SHORT_LINK_LIMITS_PER_IP = os.environ.get("SHORT_LINK_LIMITS_PER_IP", "30 per minute;300 per day")
 
-    # Issue 11: staff need a second factor (TOTP) before any staff page. On in production; development and tests
+    # Staff need a second factor (TOTP) before any staff page. On in production; development and tests
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)
 
-    # Issue 13 (deployment safety). How many proxies in front (a PaaS router, a CDN) whose X-Forwarded-* headers
+    # Deployment safety. How many proxies in front (a PaaS router, a CDN) whose X-Forwarded-* headers
     # are believed; 0 believes none. docs/production.md ("Behind proxies") says what to set on common platforms.
     TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
     # How many processes serve web requests: what the Procfile passes to gunicorn --workers (and what gunicorn
@@ -178,13 +178,13 @@ class Config:
     FEED_ALLOW_LOOPBACK = False
     FEED_MAX_REDIRECTS = _int("FEED_MAX_REDIRECTS", 5)
 
-    # Issue 13 (operations): how long a CDN may keep an anonymous public page (`s-maxage`; 0: never); errors to Sentry
-    # when SENTRY_DSN is set; one JSON access line per request (off: ACCESS_LOG=0).
+    # Operations: how long a CDN may keep an anonymous public page (`s-maxage`; 0: never); errors to Sentry when
+    # SENTRY_DSN is set; one JSON access line per request (off: ACCESS_LOG=0).
     CDN_CACHE_SECONDS = _int("CDN_CACHE_SECONDS", 60)
     SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
     SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
     ACCESS_LOG = os.environ.get("ACCESS_LOG", "1") not in ("0", "false", "no", "")
-    # Issue 15: compiled templates kept on local disk, so only a machine's first web worker compiles them (see
+    # Compiled templates kept on local disk, so only a machine's first web worker compiles them (see
     # alerts/warm_up.py). Jinja checks each template's source, so a deploy never serves stale code. "" turns it off.
     TEMPLATE_BYTECODE_CACHE = os.environ.get(
         "TEMPLATE_BYTECODE_CACHE", str(Path(tempfile.gettempdir()) / f"alerts-templates-{os.getuid()}"))
@@ -211,13 +211,13 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MET_OFFICE_FEED_URL = "https://feeds.example.test/met-office/sw.xml"
     APPROVAL_THRESHOLD = 5000
-    MFA_REQUIRED = False  # issue 11: tests that need it switch it on
+    MFA_REQUIRED = False  # tests that need a second factor switch it on
     TEMPLATE_BYTECODE_CACHE = ""  # every test app compiles its own
 
 
 class ProductionConfig(Config):
     ALERTS_ENV = "production"
-    MFA_REQUIRED = _flag("MFA_REQUIRED", True)  # issue 11
+    MFA_REQUIRED = _flag("MFA_REQUIRED", True)  # on in production unless MFA_REQUIRED=false
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -247,7 +247,7 @@ def trusted_hosts(settings: dict) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
-# Issue 13: signing keys that anyone can read in this repository (config, tests, docs). A session or link signed
+# Signing keys that anyone can read in this repository (config, tests, docs). A session or link signed
 # with one of them is forgeable by anyone, so production refuses them; tests/test_config.py checks every
 # SECRET_KEY literal in the repository is caught by this list or the rules in check_production_settings().
 PUBLISHED_SECRET_KEYS = frozenset({

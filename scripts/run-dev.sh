@@ -6,7 +6,7 @@ FLASK=".venv/bin/flask --app wsgi"
 # Production is the default ALERTS_ENV (it refuses to start without real secrets); this script is for local use.
 export ALERTS_ENV="${ALERTS_ENV:-development}"
 
-# Issue 17: the council profile COUNCIL selects (default dorset), for the message below.
+# The council profile COUNCIL selects (default dorset), for the message below.
 read -r COUNCIL_NAME EXAMPLE_POSTCODE < <(.venv/bin/python -c "import os
 from config.council import council_id_from_environment, load_council
 c = load_council(council_id_from_environment(os.environ.get('COUNCIL')))

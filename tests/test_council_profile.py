@@ -1,4 +1,4 @@
-"""Issue 17: everything that makes the service one council's lives in its profile (config/councils/<id>/)."""
+"""Everything that makes the service one council's lives in its profile (config/councils/<id>/)."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def test_no_postcode_district_answers_for_both_dorset_and_bcp_and_each_sends_the
     # Dorset's districts, named one by one or by their postcode area ("DT").
     assert all(d in bcp_neighbours or re.match(r"[A-Z]+", d)[0] in bcp_neighbours  # type: ignore[index]
                for d in dorset.districts)
-    # The shared districts the brief names are each placed, on one side only, and said so in the profile.
+    # Districts both councils reach are each placed on one side only, and the profile says so.
     for district in ("BH16", "BH18", "BH21", "BH22", "BH23", "BH24", "BH31"):
         assert (district in dorset.districts) != (district in bcp.districts)
         comment = json.loads((COUNCILS_DIR / "bcp" / "areas.json").read_text())["_comment"]

@@ -1,4 +1,4 @@
-"""Issue 17: the pages, sign-up, publishing, feeds and CAP carry the selected council's names and codes.
+"""The pages, sign-up, publishing, feeds and CAP carry the selected council's names and codes.
 
 Every pass runs these with the default council; CI runs them again with another profile selected:
 

@@ -1,4 +1,4 @@
-"""Issue 15: a web worker compiles its templates before its first request, not during it."""
+"""A web worker compiles its templates before its first request, not during it."""
 
 from __future__ import annotations
 

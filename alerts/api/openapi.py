@@ -33,7 +33,7 @@ def openapi_document(profile: Council | None = None) -> dict[str, Any]:
 
 
 def _add_officer_api(document: dict[str, Any]) -> None:
-    """POST endpoints for other council systems, with a bearer API token acting for one officer (issue 11)."""
+    """POST endpoints for other council systems, with a bearer API token acting for one officer."""
     notice_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}}
     errors = {"401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}
     security: list[dict[str, list[str]]] = [{"apiToken": []}]

@@ -122,7 +122,7 @@ def status() -> Response:
 @api.get("/statistics")
 @cacheable(max_age=900)
 def statistics() -> Response:
-    """Issue 15: open statistics from the kept counts (rolled up hourly); small counts suppressed."""
+    """Open statistics from the kept counts (rolled up hourly); small counts suppressed."""
     response = jsonify(insight.open_statistics())
     _readable_from_any_origin(response)
     return response

@@ -52,7 +52,7 @@ def notify_receipt() -> Response:
 
 @callbacks.post("/notify/inbound")
 def notify_inbound() -> Response:
-    """Issue 16: a resident's reply to our texts (STOP, START). Repeats of an id answer 200 and change nothing."""
+    """A resident's reply to our texts (STOP, START). Repeats of an id answer 200 and change nothing."""
     if not _authorised():
         return _unauthorised()
     try:

@@ -27,7 +27,7 @@ from alerts.models import (
 from alerts.passwords import hash_password
 from alerts.profile import council
 
-# Staff addresses on the reserved .example domain, named after the council's (issue 17): officer@<id>council.example.
+# Staff addresses on the reserved .example domain, named after the council's: officer@<id>council.example.
 DEMO_STAFF = {
     Role.OFFICER: ["officer", "second.officer"],
     Role.CONTACT_CENTRE: ["contact"],
@@ -71,7 +71,7 @@ def _notice(title: str, service: str, areas: list[str], impact: Impact, summary:
 
 
 def demo_notices() -> list[Notice]:
-    """A winter's morning in the council profile's own areas (issue 17): the first few stand in for its towns."""
+    """A winter's morning in the council profile's own areas: the first few stand in for its towns."""
     profile = council()
     areas = profile.areas
 

@@ -1,4 +1,4 @@
-"""Issue 16: the daily email digest. A resident who chose it gets one email a day listing what changed in the
+"""The daily email digest. A resident who chose it gets one email a day listing what changed in the
 notices they follow, instead of an email for each; severe notices still reach them at once (the fan-out leaves
 digest subscribers out only for notices that are not severe).
 

@@ -49,7 +49,7 @@ from alerts.quiet_hours import quiet_hours_release_time
 DEFAULT_BATCH_SIZE = 1000
 # A new fan-out's first batch is small, so its first messages are queued (and sent) within moments of publishing.
 FIRST_BATCH_SIZE = 50
-SMS_WARNING_FRAGMENTS = 1  # issue 15: every fragment past the first is paid for again
+SMS_WARNING_FRAGMENTS = 1  # warn past one: Notify charges for each fragment, so every extra one is paid again
 
 # DESIGN §3: texts on publish and resolve; emails on every update the officer chooses to notify.
 CHANNELS_FOR_KIND: dict[UpdateKind, tuple[Channel, ...]] = {
@@ -129,7 +129,7 @@ def audience_for(notice: Notice, *, with_areas: bool = True) -> Audience:
 
 def audience_at_most(notice: Notice, *, limit: int, channels: Sequence[Channel] | None = None) -> int:
     """How many people a send would reach, counted no further than `limit`: deciding whether a send crosses the
-    approval threshold needs only threshold + 1 rows, not a count of a million (issue 11)."""
+    approval threshold needs only threshold + 1 rows, not a count of a million."""
     conditions = audience_conditions(notice)
     if channels is not None:
         conditions.append(Subscriber.channel.in_(list(channels)))
@@ -160,7 +160,7 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
 
 
 def texts_take_replies() -> bool:
-    """Issue 15: texts end "Reply STOP to stop" only when they come from a number that receives replies."""
+    """Texts end "Reply STOP to stop" only when they come from a number that receives replies."""
     return bool(current_app.config.get("NOTIFY_INBOUND_NUMBER"))
 
 
@@ -183,7 +183,7 @@ class Preview:
         return self.sms_length.fragments > SMS_WARNING_FRAGMENTS
 
     def cost_for(self, texts: int) -> SmsCost:
-        """Issue 15: texts × fragments × the price per fragment, and the share of the year's free allowance."""
+        """Texts × fragments × the price per fragment, and the share of the year's free allowance."""
         return sms_cost(texts, self.sms_length.fragments, current_app.config)
 
 
@@ -248,7 +248,7 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
     channels = [Channel(c) for c in fanout.channel_list]
     conditions = audience_conditions(notice)
     if notice.impact != Impact.SEVERE:
-        # Issue 16: who chose one email a day reads this in tonight's digest (alerts/data/digests.py).
+        # Who chose one email a day reads this in tonight's digest (alerts/data/digests.py).
         conditions.append(or_(Subscriber.channel != Channel.EMAIL, Subscriber.digest.is_(False)))
     if kind == UpdateKind.RESOLVED and Channel.SMS in channels:
         # A resident who was never texted about a disruption should not get a text saying it is over.

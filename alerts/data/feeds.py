@@ -80,7 +80,7 @@ def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes:
     elif https_only and parts.scheme != "https":
         errors["url"] = "Enter a web address starting with https://"
     elif refusal := refusal_for_url(url.strip(), https_only=https_only, allow_loopback=allow_loopback):
-        # Issue 13: a literal private address is refused here; names are checked each time they are fetched.
+        # A literal private address is refused here; names are checked each time they are fetched.
         errors["url"] = "Enter a public web address: " + refusal.removeprefix("The feed address is not allowed: ")
     if kind not in FEED_KINDS:
         errors["kind"] = "Select what kind of feed this is"

@@ -1,4 +1,4 @@
-"""Issue 16: replies to our texts. STOP ends every text subscription of that number at once; START within the
+"""Replies to our texts. STOP ends every text subscription of that number at once; START within the
 retention period puts back what STOP ended. Each reply acts once, by Notify's id, however often it arrives."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 15: insight for service managers, from kept counts only.
+"""Insight for service managers, from kept counts only.
 
 Counters are bumped by the code that changes the data (sign-ups started and confirmed, unsubscribes by how they
 came, sign-ups abandoned when the retention purge deletes them, postcode look-ups per postcode district); the
@@ -434,7 +434,7 @@ class KeptAudience:
 
 def kept_audience(notice: Notice) -> KeptAudience | None:
     """Whom a notice would reach, from the latest rollup: a few hundred kept rows, whatever the number of
-    subscribers (issue 15). None before the first rollup. Publishing still counts exactly (alerts.data.publishing)."""
+    subscribers. None before the first rollup. Publishing still counts exactly (alerts.data.publishing)."""
     day = db.session.scalar(select(func.max(InsightCount.day)).where(InsightCount.metric == str(Metric.AUDIENCE)))
     if day is None:
         return None

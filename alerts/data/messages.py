@@ -573,7 +573,7 @@ def _count_towards_suspension(message: Message, *, previous: str | None, status:
         subscriber.status == SubscriberStatus.CONFIRMED
     ):
         subscriber.status = SubscriberStatus.SUSPENDED
-        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.SUSPENDED)  # issue 15
+        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.SUSPENDED)
         subscriber.suspended_at_utc = utc_now()
         subscriber.suspended_reason = (
             f"GOV.UK Notify reported {subscriber.permanent_failures} permanent failures in a row: the "
@@ -611,7 +611,7 @@ class WaitingForCost:
 
 def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, checked_before: dt.datetime,
                           limit: int) -> list[WaitingForCost]:
-    """Issue 15: finished texts whose cost Notify has not told us yet, oldest first."""
+    """Finished texts whose cost Notify has not told us yet, oldest first."""
     rows = db.session.execute(
         select(Message.id, Message.notify_id, Message.sent_at_utc)
         .where(

@@ -234,7 +234,7 @@ def cancel(notice: Notice) -> UpdateKind | None:
         notice.pending_update = None
         notice.updated_at_utc = utc_now()
         return kind
-    # Issue 16: a draft can be cancelled too, so one nobody will publish does not wait in Drafts for ever.
+    # A draft can be cancelled too, so one nobody will publish does not wait in Drafts for ever.
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED, NoticeStatus.AWAITING_APPROVAL):
         raise NoticeStateError("Only a draft, a scheduled notice or one waiting for approval can be cancelled.")
     notice.status = NoticeStatus.CANCELLED

@@ -26,7 +26,7 @@ class PostcodeAnswer:
     area: Area | None
     neighbour: Neighbour | None = None
     # No such district in a postcode area where we hold districts (XX99 9ZZ, where XX1 is ours): a typo, not a place
-    # outside the council (issue 16).
+    # outside the council.
     not_found: bool = False
 
     @property
@@ -35,7 +35,7 @@ class PostcodeAnswer:
 
 
 class CouncilMismatch(RuntimeError):
-    """The database holds another council's areas (issue 17): loading this profile would mix two councils."""
+    """The database holds another council's areas: loading this profile would mix two councils."""
 
 
 def recorded_council() -> str | None:
@@ -53,7 +53,7 @@ def check_council(profile: Council) -> None:
             f"{profile.name}'s (COUNCIL={profile.id}). Loading them would mix two councils' residents and notices: "
             f"use a new database for COUNCIL={profile.id}, or set COUNCIL={record.council_id}.")
     if record is None:
-        # A database loaded before issue 17 recorded nothing: its towns tell whose it is.
+        # A database loaded before the council_profile table existed has no record: its towns tell whose it is.
         ours = {area.id for area in profile.areas}
         foreign = sorted(set(db.session.scalars(select(Area.id).where(Area.kind == "town"))) - ours)
         if foreign:

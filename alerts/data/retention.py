@@ -1,6 +1,6 @@
 """Personal data retention: run nightly, safe to run any number of times.
 
-The periods are settings (config/settings.py, block "Issue 14a"); the privacy notice renders the same
+The periods are settings (config/settings.py, block "Residents' privacy"); the privacy notice renders the same
 `PrivacyPeriods`, so what it promises and what this enforces can't drift apart.
 """
 
@@ -130,7 +130,7 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
             Subscriber.pending_since_utc.is_(None) & (Subscriber.created_at_utc < sign_up_cutoff)),
     )
     unconfirmed_ids = list(db.session.scalars(unconfirmed))
-    insight.bump(insight.Metric.SIGNUP_ABANDONED, by=len(unconfirmed_ids))  # issue 15: the funnel's last step
+    insight.bump(insight.Metric.SIGNUP_ABANDONED, by=len(unconfirmed_ids))  # the sign-up funnel's last step
     if unconfirmed_ids:
         _erase_message_links(Message.subscriber_id.in_(unconfirmed_ids))
         db.session.execute(delete(Subscriber).where(Subscriber.id.in_(unconfirmed_ids)))

@@ -1,4 +1,4 @@
-"""Slowing down password and code guessing without letting anyone lock a colleague out (issue 11, finding 4).
+"""Slowing down password and code guessing without letting anyone lock a colleague out.
 
 Attempts are counted per *account and address together*: a flood of wrong passwords for an officer from other
 addresses fills other rows and never stops that officer signing in from their own. A separate, more generous

@@ -142,7 +142,7 @@ def revoke_api_token(record: ApiToken) -> None:
 
 def api_token_for(token: str) -> ApiToken | None:
     """The live token with this value, marked as used now; None if unknown, revoked, expired, made before tokens
-    acted for a person, or if its person is disabled (issue 11)."""
+    acted for a person, or if its person is disabled."""
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if record is None or record.revoked_at_utc is not None:
         return None

@@ -1,4 +1,4 @@
-"""A staff member's own account: password change and reset links, the second factor and recovery codes (issue 11).
+"""A staff member's own account: password change and reset links, the second factor and recovery codes.
 
 Every "use once" rule here is one conditional UPDATE whose row count decides, so two requests racing with the
 same reset link, recovery code or TOTP code cannot both succeed.

@@ -55,8 +55,8 @@ def export_subscriber(subscriber: Subscriber) -> dict[str, Any]:
             "status": str(subscriber.status),
             "signed_up_at": _when(subscriber.created_at_utc),
             "consent_source": subscriber.consent_source,
-            "consent_record": subscriber.consent_record,  # issue 16: spoken consent taken by phone
-            "one_email_a_day": subscriber.digest,  # issue 16
+            "consent_record": subscriber.consent_record,  # spoken consent taken by phone: who heard it, and when
+            "one_email_a_day": subscriber.digest,
             "confirmed_at": _when(subscriber.confirmed_at_utc),
             "unsubscribed_at": _when(subscriber.unsubscribed_at_utc),
             "unsubscribe_reason": subscriber.unsubscribe_reason,

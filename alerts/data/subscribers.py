@@ -109,7 +109,7 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
         "services": sorted(service_ids) if service_ids is not None else None,
         "source": source,
         "replaces": replaces,
-        # Issue 16: one email a day (None: keep what they have), and who heard a caller's spoken consent.
+        # One email a day (None: keep what they have), and who heard a caller's spoken consent.
         "digest": digest,
         "consent_record": consent_record,
     }

@@ -1,4 +1,4 @@
-"""Issue 15: what Notify actually charged for each text, asked for by the reconcile job (never in a web request).
+"""What Notify actually charged for each text, asked for by the reconcile job (never in a web request).
 
 Notify lists every notification it keeps (7 days) newest first, 250 a page, each with `cost_in_pounds` once
 `is_cost_data_ready`: `GET /v2/notifications?template_type=sms`, then `&older_than=<last id>` from `links.next`.

@@ -1,4 +1,4 @@
-"""Issue 16: act on replies to our texts, whether Notify's inbound callback brings them or the poll finds them.
+"""Act on replies to our texts, whether Notify's inbound callback brings them or the poll finds them.
 
 The callback is the fast path; the poll (GET /v2/received-text-messages, every INBOUND_POLL_SECONDS) is the
 fallback when callbacks are down. Both go through `act_on_reply`, which records Notify's id first, so a reply acts

@@ -68,7 +68,7 @@ def entry_text(notice: Notice, area_names: Sequence[str]) -> str:
     advice = (latest.advice if latest and latest.advice else "") or notice.advice
     lines = [summary]
     if advice:
-        # Issue 16: once a notice is over its advice is history, and must not read as an instruction.
+        # Once a notice is over its advice is history, and must not read as an instruction.
         over = notice.status != NoticeStatus.ACTIVE
         lines.append(f"{'What residents were asked to do' if over else 'What you should do'}: {advice}")
     details = [

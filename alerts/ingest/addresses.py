@@ -1,4 +1,4 @@
-"""Issue 13: which addresses a feed may be fetched from. An admin's feed source, or a redirect from one, must never
+"""Which addresses a feed may be fetched from. An admin's feed source, or a redirect from one, must never
 reach the cloud metadata service (169.254.169.254), the database or anything else on the private network.
 
 The rule has this one home; fetch.py applies it to every hop of every fetch, and the feed source form to the

@@ -1,6 +1,6 @@
 """Fetching a feed over HTTP, politely and without ever raising.
 
-Issue 13: every hop (the feed address and each redirect, followed here by hand up to a limit) is checked by
+Every hop (the feed address and each redirect, followed here by hand up to a limit) is checked by
 alerts/ingest/addresses.py, and the connection goes to the address that was checked (_PinnedAddressAdapter), with
 the Host header, TLS server name and certificate check still for the host name. Environment proxies are ignored:
 a proxy would resolve the name itself, after our check.

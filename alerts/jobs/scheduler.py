@@ -52,7 +52,7 @@ def delivery_jobs(app: Flask) -> list[Job]:
 
     def reconcile() -> None:
         reconcile_sent_messages(app)
-        record_costs(app)  # issue 15: what each text cost, from Notify itself
+        record_costs(app)  # what each text cost, from Notify itself
 
     dispatcher = Dispatcher(app)
     return [
@@ -71,7 +71,7 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
 
 
 def daily_digest_job(app: Flask) -> Callable[[], None]:
-    """Issue 16: one email a day for those who chose it; the outbox sends it like any other message."""
+    """One email a day for those who chose it; the outbox sends it like any other message."""
     def queue() -> None:
         from alerts.data.digests import queue_daily_digests
 
@@ -94,14 +94,14 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
-        # Issue 16: replies (STOP) when Notify's inbound callback is down, and the daily email digest.
+        # Replies (STOP) when Notify's inbound callback is down, and the daily email digest.
         Job("poll-received-texts", lambda: poll_received_texts(app), "interval",
             {"seconds": int(app.config["INBOUND_POLL_SECONDS"])}),
         Job("queue-daily-digests", daily_digest_job(app), "cron",
             {"hour": int(app.config["DIGEST_HOUR"]), "minute": 0}),
         # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.
         Job("purge-personal-data", purge_personal_data_job(app), "cron", {"hour": 3, "minute": 15}),
-        # Issue 15: hourly, each run replacing the day's snapshot, so insight is never more than an hour behind.
+        # Hourly, each run replacing the day's snapshot, so insight is never more than an hour behind.
         Job("rollup-insight", rollup_insight_job(app), "cron", {"minute": 5}),
     ]
 

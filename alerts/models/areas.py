@@ -35,7 +35,7 @@ class PostcodeLookup(Base):
 
 
 class CouncilRecord(Base):
-    """Issue 17: the one council whose profile this database holds (one row, id 1), so loading another council's
+    """The one council whose profile this database holds (one row, id 1), so loading another council's
     areas into it is refused instead of mixing two councils' residents and notices."""
 
     __tablename__ = "council_profile"

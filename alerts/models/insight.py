@@ -1,4 +1,4 @@
-"""Issue 15: the counts that service managers' insight pages read, so no page view counts raw rows.
+"""The counts that service managers' insight pages read, so no page view counts raw rows.
 
 `InsightCount` is one number per day, metric and key: counters bumped by the code that changes the data (sign-ups,
 unsubscribes, postcode look-ups) and snapshots written by the nightly rollup (subscriptions by channel, area and

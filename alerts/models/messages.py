@@ -27,10 +27,10 @@ class MessageKind(enum.StrEnum):
     ALERT = "alert"
     CONFIRMATION = "confirmation"
     MANAGE_LINK = "manage_link"
-    STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 — issue 11: an admin sent a reset link
-    APPROVAL_REQUEST = "approval_request"  # to officers: something waits for their approval (issue 11)
-    STOP_REPLY = "stop_reply"  # issue 16: the one text that answers a STOP or START reply
-    DIGEST = "digest"  # issue 16: one email a day with the day's notices
+    STAFF_PASSWORD_RESET = "staff_password_reset"  # noqa: S105 — an admin sent a reset link
+    APPROVAL_REQUEST = "approval_request"  # to officers: something waits for their approval
+    STOP_REPLY = "stop_reply"  # the one text that answers a STOP or START reply
+    DIGEST = "digest"  # one email a day with the day's notices
 
 
 # Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.
@@ -43,7 +43,7 @@ class Message(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_messages_due", "status", "priority", "next_attempt_at_utc"),
         Index("ix_messages_notice_id_status", "notice_id", "status"),
-        # Issue 15: the texts still waiting for Notify's cost, oldest first, without reading every message.
+        # The texts still waiting for Notify's cost, oldest first, without reading every message.
         Index("ix_messages_waiting_for_cost", "sent_at_utc",
               postgresql_where=text("channel = 'sms' AND cost_in_pounds IS NULL AND notify_id IS NOT NULL"),
               sqlite_where=text("channel = 'sms' AND cost_in_pounds IS NULL AND notify_id IS NOT NULL")),
@@ -83,6 +83,6 @@ class Message(TimestampMixin, Base):
     completed_at_utc: Mapped[dt.datetime | None]
     # When the reconcile job last asked Notify about a message still `sent`: receipts can be lost.
     reconciled_at_utc: Mapped[dt.datetime | None]
-    # Issue 15: what Notify charged (GET /v2/notifications/<id> → cost_in_pounds), fetched by the reconcile job.
+    # What Notify charged (GET /v2/notifications/<id> → cost_in_pounds), fetched by the reconcile job.
     cost_in_pounds: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
     cost_checked_at_utc: Mapped[dt.datetime | None]

@@ -41,7 +41,7 @@ class UpdateKind(enum.StrEnum):
     EXPIRED = "expired"
 
 
-# Everyone who changed a draft after it was written (issue 11): none of them may be the second pair of eyes.
+# Everyone who changed a draft after it was written: none of them may be the second pair of eyes.
 notice_editors = Table(
     "notice_editors",
     Base.metadata,
@@ -104,7 +104,7 @@ class Notice(TimestampMixin, Base):
 
     @property
     def closing_update(self) -> NoticeUpdate | None:
-        """The update that ended a resolved or expired notice: what a reader must see first (issue 16)."""
+        """The update that ended a resolved or expired notice: what a reader must see first."""
         if self.status not in (NoticeStatus.RESOLVED, NoticeStatus.EXPIRED):
             return None
         closing = [u for u in self.updates if u.kind in (UpdateKind.RESOLVED, UpdateKind.EXPIRED)]
@@ -130,7 +130,7 @@ class NoticeUpdate(Base):
 
 
 class PendingUpdate(Base):
-    """An update or resolution with alerts on that waits for a second officer (issue 11). It is not in the public
+    """An update or resolution with alerts on that waits for a second officer. It is not in the public
     timeline until approved; then it becomes a NoticeUpdate and is sent. At most one waits per notice."""
 
     __tablename__ = "pending_updates"

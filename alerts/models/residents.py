@@ -1,4 +1,4 @@
-"""Issue 16: replies residents text to the service, and the daily digests sent from the outbox."""
+"""Replies residents text to the service, and the daily digests sent from the outbox."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from alerts.models.base import Base, TimestampMixin, enum_column
 class Role(enum.StrEnum):
     OFFICER = "officer"
     CONTACT_CENTRE = "contact_centre"
-    MANAGER = "manager"  # issue 15: service managers read /staff/insight, and nothing else
+    MANAGER = "manager"  # service managers read /staff/insight, and nothing else
     ADMIN = "admin"
 
 
@@ -29,7 +29,7 @@ class StaffUser(TimestampMixin, Base):
     # Part of the session: bumping it (disable, password change) ends every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
     last_signed_in_at_utc: Mapped[dt.datetime | None]
-    # Second factor (issue 11): the TOTP secret sealed with a key derived from SECRET_KEY (alerts/second_factor.py),
+    # Second factor: the TOTP secret sealed with a key derived from SECRET_KEY (alerts/second_factor.py),
     # when it was confirmed with a first code, and the last time step accepted, so a code cannot be used twice.
     totp_secret_sealed: Mapped[str | None] = mapped_column(String(300))
     totp_confirmed_at_utc: Mapped[dt.datetime | None]
@@ -67,8 +67,8 @@ class ApiToken(TimestampMixin, Base):
     token_prefix: Mapped[str] = mapped_column(String(12))
     revoked_at_utc: Mapped[dt.datetime | None]
     last_used_at_utc: Mapped[dt.datetime | None]
-    # Issue 11: a token acts for one named person, with that person's role now (not `role`, kept as a record of
-    # the role when it was made), and expires. A token made before this has no person and no longer works.
+    # A token acts for one named person, with that person's role now (not `role`, kept as a record of the role
+    # when it was made), and expires. A token with no person (made before tokens named one) no longer works.
     staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), index=True)
     expires_at_utc: Mapped[dt.datetime | None]
     # The admin who made it, if made on the page: whatever the token asks to send, its maker can't approve either,

@@ -52,9 +52,9 @@ class Subscriber(TimestampMixin, Base):
     status: Mapped[SubscriberStatus] = mapped_column(enum_column(SubscriberStatus, "subscriber_status"), index=True)
     all_services: Mapped[bool] = mapped_column(default=True)
     consent_source: Mapped[str] = mapped_column(String(32), default="web")  # web, api, import, contact-centre
-    # Issue 16: who heard a caller's spoken consent, and when (contact centre sign-ups by phone).
+    # Who heard a caller's spoken consent, and when (contact centre sign-ups by phone).
     consent_record: Mapped[str | None] = mapped_column(String(500))
-    # Issue 16: email only: one email a day with the day's notices instead of each alert (severe ones still go).
+    # Email only: one email a day with the day's notices instead of each alert (severe ones still go).
     digest: Mapped[bool] = mapped_column(default=False, server_default=false())
     confirmed_at_utc: Mapped[dt.datetime | None]
     unsubscribed_at_utc: Mapped[dt.datetime | None]

@@ -66,7 +66,7 @@ class NotificationState:
     reference: str | None
     status: str
     completed_at: datetime | None
-    # Issue 15: what Notify charged; None until its cost data is ready (`is_cost_data_ready`), and for emails 0.
+    # What Notify charged; None until its cost data is ready (`is_cost_data_ready`), and for emails 0.
     cost_in_pounds: Decimal | None = None
     created_at: datetime | None = None
 

@@ -1,4 +1,4 @@
-"""Replies residents text to the service's inbound number (issue 16): Notify's two shapes, and what a reply means.
+"""Replies residents text to the service's inbound number: Notify's two shapes, and what a reply means.
 
 Notify posts each reply to our inbound callback as {"id", "source_number", "destination_number", "message",
 "date_received"}, and lists them at GET /v2/received-text-messages (newest first, 250 a page, `older_than=<id>` for

@@ -1,6 +1,7 @@
-"""What texts cost (issue 15): fragments × the price per fragment, and the share of the year's free allowance.
+"""What texts cost: fragments × the price per fragment, and the share of the year's free allowance.
 
-Emails are free through Notify. The price and allowance are settings (config/settings.py, block "Issue 15").
+Emails are free through Notify. The price and allowance are settings (config/settings.py, block "Texts, cost and
+insight").
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ AlertKind = Literal["published", "updated", "resolved"]
 SmsEncoding = Literal["GSM-7", "UCS-2"]
 
 WHOLE_COUNTY_AREA_NAME = "Whole county"
-# Issue 15: an alert text is one fragment wherever the notice allows it (each fragment is paid for, or spends the
+# An alert text is one fragment wherever the notice allows it (each fragment is paid for, or spends the
 # free allowance). A title is cut to fit only while at least half of it stays; past that it is sent whole.
 SMS_FRAGMENT_BUDGET = 1
 MIN_KEPT_TITLE_SHARE = 0.5
@@ -69,7 +69,7 @@ _CODE = re.compile(r"[0-9]{6}")
 
 @dataclass(frozen=True)
 class Sender:
-    """Who the messages come from (issue 17: the council profile): "<council>", "across <place>"."""
+    """Who the messages come from, in the council profile's words: "<council>", "across <place>"."""
 
     council: str
     place: str
@@ -90,7 +90,7 @@ class AlertContent:
     unsubscribe_url: str
     expected_end_text: str | None
     sender: Sender
-    # Issue 15: the subscriber's short link (/s/<code>) for texts; without one a text carries the manage link.
+    # The subscriber's short link (/s/<code>) for texts; without one a text carries the manage link.
     short_url: str | None = None
 
 
@@ -184,7 +184,7 @@ def render_alert_sms(content: AlertContent, *, reply_stop: bool = False) -> str:
 
 def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
                      fragment_budget: int = SMS_FRAGMENT_BUDGET) -> SmsLayout:
-    """Council, title, impact and one link (issue 15): "<council>: <title>. Severe disruption. <link>",
+    """Council, title, impact and one link: "<council>: <title>. Severe disruption. <link>",
     then "Reply STOP to stop" when texts come from a number that takes replies.
 
     The summary and advice stay on the web page the link leads to. If the title makes the text longer than
@@ -204,7 +204,7 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
         return sms_fragment_count(text).fragments <= fragment_budget
 
     body, cut = compose(title), ""
-    length = sms_fragment_count(body)  # counted once when it fits: a fan-out lays out every text (issue 15)
+    length = sms_fragment_count(body)  # counted once when it fits: a fan-out lays out every text
     if length.fragments > fragment_budget:
         trimmed = _trim_to_fit(title, lambda candidate: fits(compose(candidate)))
         kept = trimmed.removesuffix("...")
@@ -254,7 +254,7 @@ def render_manage_link_sms(code: str, sender: Sender) -> str:
 
 
 def render_staff_password_reset_email(reset_url: str, hours: int, sender: Sender) -> RenderedEmail:
-    """Issue 11: an admin sent a member of staff a link to choose a new password."""
+    """An admin sent a member of staff a link to choose a new password."""
     return RenderedEmail(
         subject=f"Choose a new password for {sender.council} disruption alerts",
         body=_paragraphs(
@@ -282,7 +282,7 @@ def render_staff_invitation_email(set_password_url: str, hours: int, sender: Sen
 
 def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str,
                                   notice_url: str) -> RenderedEmail:
-    """To an officer who may approve: something waits for a second pair of eyes (issue 11)."""
+    """To an officer who may approve: something waits for a second pair of eyes."""
     return RenderedEmail(
         subject=f"Approval needed: {title}"[:300],
         body=_paragraphs(

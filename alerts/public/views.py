@@ -38,7 +38,7 @@ def _current_warnings() -> list:
 
 @public.before_request
 def _count_postcode_lookups() -> None:
-    """Issue 15: look-ups per postcode district per day, before the page cache answers; only the district is kept."""
+    """Look-ups per postcode district per day, before the page cache answers; only the district is kept."""
     if request.endpoint != "public.notices" or not request.args.get("postcode"):
         return
     try:
@@ -93,7 +93,7 @@ def privacy() -> str:
 
 @public.get("/open-data")
 def open_data() -> str:
-    """Issue 15: the API, feeds, CAP and banner explained for people, with examples."""
+    """The API, feeds, CAP and banner explained for people, with examples."""
     return render_template("public/open_data.html")
 
 
@@ -103,7 +103,7 @@ def cookies() -> str:
     return render_template("public/cookies.html")
 
 
-# Issue 17: the council profile's own look. A stylesheet (the CSP allows no inline styles) and the logo file.
+# The council profile's own look. A stylesheet (the CSP allows no inline styles) and the logo file.
 @public.get("/council.css")
 def council_css() -> Response:
     colour = council().header_colour

@@ -9,7 +9,7 @@ from alerts.notify.masking import mask_for_staff
 staff = Blueprint("staff", __name__, url_prefix="/staff")
 
 # Views that must work without signing in.
-# Issue 11: the security code step and the reset link page check their own session state or token.
+# The security code step and the reset link page check their own session state or token.
 PUBLIC_ENDPOINTS = frozenset({"staff.sign_in", "staff.sign_in_code", "staff.reset_password"})
 
 

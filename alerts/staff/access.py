@@ -19,8 +19,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 IDLE_TIMEOUT_MINUTES = 30
 ABSOLUTE_TIMEOUT_HOURS = 12
-# Issue 11: the staff pages a signed-in member of staff may reach before they have set up a second factor, when
-# MFA_REQUIRED is on.
+# The staff pages a signed-in member of staff may reach before they have set up a second factor, when MFA_REQUIRED
+# is on.
 SECOND_FACTOR_SET_UP_ENDPOINTS = frozenset({"staff.set_up_second_factor", "staff.sign_out"})
 
 def role_required(*roles: Role) -> Callable[[F], F]:

@@ -1,5 +1,5 @@
-"""A staff member's own account (issue 11): password change, the second factor and recovery codes; the security
-code step of signing in; reset links an admin sends, and the page they open."""
+"""A staff member's own account: password change, the second factor and recovery codes; the security code step
+of signing in; reset links an admin sends, and the page they open."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Commands for the first admin, or an admin who lost their password or phone (issue 11)."""
+"""Commands for the first admin, or an admin who lost their password or phone."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Forms for a staff member's own account (issue 11): password, second factor, reset links."""
+"""Forms for a staff member's own account: password, second factor, reset links."""
 
 from __future__ import annotations
 

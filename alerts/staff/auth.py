@@ -73,7 +73,7 @@ def sign_in() -> Response | str | tuple[str, int]:
 def complete_sign_in(user: StaffUser, target: str) -> Response:
     """The password (and the code, if they have a second factor) was right: start a new session.
 
-    Single sign-on (issue 11, not built yet): an OpenID Connect callback view (Authlib's Flask client) would find the
+    Single sign-on (not built yet): an OpenID Connect callback view (Authlib's Flask client) would find the
     StaffUser for the provider's verified email and call this, leaving password and second factor to the provider.
     """
     staff_data.record_sign_in(user)

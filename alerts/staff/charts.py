@@ -1,4 +1,4 @@
-"""Issue 15: charts drawn on the server as SVG, with no script in the browser.
+"""Charts drawn on the server as SVG, with no script in the browser.
 
 Each chart is an image with a text alternative (its title and a one-line summary); the page always puts the same
 numbers in a table beside it, which is what screen reader users and anyone copying figures use.

@@ -208,7 +208,7 @@ class RoleForm(FlaskForm):
 
 
 class ApiTokenForm(FlaskForm):
-    """Issue 11: a token acts for one named person, with that person's role, and expires."""
+    """A token acts for one named person, with that person's role, and expires."""
 
     name = StringField("Name", widget=GovTextInput(), description="The system that will use it, for example Highways",
                        validators=[DataRequired("Enter a name"), Length(max=200)])
@@ -250,7 +250,7 @@ class FeedSourceForm(FlaskForm):
         return int(text)
 
 
-# Issue 16: the contact centre signs up a caller who has no internet, recording their spoken consent.
+# The contact centre signs up a caller who has no internet, recording their spoken consent.
 CONSENT_STATEMENT = ("{council} will send you alerts about disruption to council services in your area. You "
                      "will get a message to confirm first, and you can stop them at any time.")
 

@@ -1,4 +1,4 @@
-"""Issue 15: /staff/insight for service managers: kept counts as charts, tables and CSV."""
+"""/staff/insight for service managers: kept counts as charts, tables and CSV."""
 
 from __future__ import annotations
 

@@ -150,7 +150,7 @@ def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
 def _render_notice(notice: Notice, publish_form: PublishForm | None = None, status: int = 200,
                    error: str | None = None) -> tuple[str, int]:
     checking = notice.status in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL)
-    # Issue 15: kept counts from the hourly rollup (constant time at any size); live counts before the first one.
+    # Kept counts from the hourly rollup (constant time at any size); live counts before the first one.
     kept = insight.kept_audience(notice) if checking else None
     audience = (kept.audience if kept else fanouts.audience_for(notice)) if checking else None
     pending = notice.pending_update

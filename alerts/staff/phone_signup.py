@@ -1,4 +1,4 @@
-"""Issue 16: the contact centre signs up a caller by phone, and starts a suspended contact's alerts again.
+"""The contact centre signs up a caller by phone, and starts a suspended contact's alerts again.
 
 Either way the caller still confirms: a link is emailed to them, or a code texted to them that they read out to
 the agent. The agent records the caller's spoken consent, which is kept with the subscription and audited.

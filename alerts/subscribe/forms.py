@@ -61,14 +61,14 @@ class ServicesForm(FlaskForm):
         self.services.choices = [SelectChoice(service.id, service.name) for service in reference.list_services()]
 
 
-DAILY_EMAIL = "email_digest"  # issue 16: the digest is an email subscriber with `digest` set
-BOTH = "both"  # issue 16: two sign-ups in one journey, each confirmed on its own
+DAILY_EMAIL = "email_digest"  # the digest is an email subscriber with `digest` set
+BOTH = "both"  # two sign-ups in one journey, each confirmed on its own
 
 
 class ChannelForm(FlaskForm):
     channel = RadioField("How do you want to get alerts?",
                          choices=[SelectChoice(Channel.EMAIL.value, "By email, for each alert"),
-                                  # Issue 16: the digest's time is shown where it is chosen (DIGEST_HOUR).
+                                  # The digest's time is shown where it is chosen (DIGEST_HOUR).
                                   SelectChoice(DAILY_EMAIL, "By email, once a day"),
                                   SelectChoice(Channel.SMS.value, "By text message"),
                                   SelectChoice(BOTH, "By email and by text message")],

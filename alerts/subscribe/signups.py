@@ -1,7 +1,7 @@
 """Signing up, confirming and getting back to the manage page: the rules the pages and the JSON API share.
 
 Every message here is queued in the outbox at the top priority and committed; the dispatcher sends it within a
-second. Nothing here waits on Notify, so a slow or failing Notify can never stall a resident's page (issue 13).
+second. Nothing here waits on Notify, so a slow or failing Notify can never stall a resident's page.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ class SignUp:
     service_ids: list[str] | None  # None: every service
     source: str
     replaces: int | None = None
-    digest: bool | None = None  # issue 16: one email a day; None keeps what a confirmed contact has
-    consent_record: str | None = None  # issue 16: a contact centre sign-up by phone: who heard the consent
+    digest: bool | None = None  # one email a day; None keeps what a confirmed contact has
+    consent_record: str | None = None  # a contact centre sign-up by phone: who heard the consent
 
 
 def masked(channel: Channel, contact: str) -> str:
@@ -211,7 +211,7 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
                issued_at: float | None = None) -> CodeOutcome:
     """Check one guess by `client` at the code sent to `contact`.
 
-    Same answer, same work, whoever the contact is (issue 14): a guess counts against the contact's allowance
+    Same answer, same work, whoever the contact is: a guess counts against the contact's allowance
     and the tries of the code this client asked for (and the client's own allowance, on the views) whether the
     contact is signed up, pending or unknown, and the answer only says "wrong" or "too many tries". A contact
     with no live code (`subscriber_id` None, or no code) gets the same hash computed and touches nothing. Only the

@@ -181,7 +181,7 @@ def choose_contact() -> ViewResult:
     journey = _journey()
     if not journey.get("areas") or journey.get("channel") not in ("sms", "email", BOTH):
         return redirect(url_for("subscribe.choose_channel"))
-    # Issue 16: both channels ask for the email address, then (second=1) the mobile number.
+    # Both channels ask for the email address, then (second=1) the mobile number.
     both = journey["channel"] == BOTH
     second = both and request.args.get("second") == "1"
     channel = Channel.SMS if second else (Channel.EMAIL if both else Channel(journey["channel"]))
@@ -193,7 +193,7 @@ def choose_contact() -> ViewResult:
         return _honeypot_page()
     if form.validate_on_submit():
         journey[key] = form.normalised
-        # Issue 16: shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
+        # Shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
         journey[f"{key}_typed"] = (" ".join((form.contact.data or "").split()) if channel == Channel.SMS
                                    else form.normalised)
         _save(journey)
@@ -395,7 +395,7 @@ def _short_link_limit() -> str:
 @subscribe.get("/s/<code>")
 @limiter.limit(_short_link_limit, key_func=get_remote_address)
 def short_link(code: str) -> ViewResult:
-    """Issue 15: the short personal link in a text leads to a fresh manage link, while the subscription lasts."""
+    """The short personal link in a text leads to a fresh manage link, while the subscription lasts."""
     try:
         subscriber = subscriber_data.get_subscriber(links.short_code_subscriber(code))
     except links.InvalidToken:
@@ -486,7 +486,7 @@ def manage_channel(token: str) -> ViewResult:
         wants_digest = form.channel.data == DAILY_EMAIL
         channel = Channel.EMAIL.value if wants_digest else form.channel.data
         if channel == subscriber.channel.value == Channel.EMAIL.value:
-            # Issue 16: the same address, so nothing to confirm: each alert or one email a day.
+            # The same address, so nothing to confirm: each alert or one email a day.
             subscriber.digest = wants_digest
             subscriber_data.commit()
             return redirect(url_for("subscribe.manage", token=token))

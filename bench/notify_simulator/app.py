@@ -172,7 +172,7 @@ class Simulator:
         return self.store.all()
 
     def receive_text(self, phone_number: str, message: str, *, deliver_callback: bool = True) -> ReceivedText:
-        """A resident replies to the service's inbound number (issue 16)."""
+        """A resident replies to the service's inbound number."""
         return self.received_texts.receive(phone_number, message, deliver_callback=deliver_callback)
 
     def sleep(self, seconds: float) -> None:
@@ -571,7 +571,7 @@ class Simulator:
         if path == "/_simulator/notifications" and request.method == "GET":
             return Reply(200, {"notifications": [_record(n) for n in self.accepted()]})
         if path == "/_simulator/inbound" and request.method == "POST":
-            # Issue 16: a resident replies: {"phone_number", "message", "deliver_callback": true}.
+            # A resident replies: {"phone_number", "message", "deliver_callback": true}.
             try:
                 body = json.loads(request.body or b"{}")
                 text = self.received_texts.receive(str(body["phone_number"]), str(body["message"]),

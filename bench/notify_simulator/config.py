@@ -109,7 +109,7 @@ class SimulatorConfig:
     daily_limits: dict[str, int] = field(default_factory=dict)
     faults: FaultConfig = field(default_factory=FaultConfig)
     callback: CallbackConfig | None = None
-    # Issue 16: where residents' replies are posted (Notify's inbound callback), and the number they text.
+    # Where residents' replies are posted (Notify's inbound callback), and the number they text.
     inbound_callback: CallbackConfig | None = None
     inbound_number: str = "07700900456"
     # Time from acceptance to the final (simulated provider) status, whether or not a callback is configured.

@@ -1,4 +1,4 @@
-"""Received text messages (issue 16): residents' replies to the service's inbound number.
+"""Received text messages: residents' replies to the service's inbound number.
 
 A test or benchmark makes a resident reply with `Simulator.receive_text`; the simulator then lists it at
 GET /v2/received-text-messages (newest first, 250 a page, `older_than=<id>`; Notify keeps them 7 days) and, when an

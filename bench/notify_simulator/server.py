@@ -166,7 +166,7 @@ class RunningSimulator:
         return self.simulator.stats(include_references)
 
     def receive_text(self, phone_number: str, message: str, *, deliver_callback: bool = True) -> ReceivedText:
-        """Issue 16: a resident replies to the service's inbound number."""
+        """A resident replies to the service's inbound number."""
         return self.simulator.receive_text(phone_number, message, deliver_callback=deliver_callback)
 
     def reset(self) -> None:

@@ -1,4 +1,4 @@
-"""Issue 15: GET /api/v1/statistics — open aggregates from the kept counts, small counts suppressed."""
+"""GET /api/v1/statistics — open aggregates from the kept counts, small counts suppressed."""
 
 from __future__ import annotations
 

@@ -28,7 +28,7 @@ def test_postcodes_are_normalised_whatever_the_case_and_spacing(typed: str, expe
 def test_anything_but_a_full_postcode_is_refused_with_the_govuk_message(typed: str) -> None:
     with pytest.raises(InvalidPostcode) as refusal:
         normalise_postcode(typed)
-    # Issue 17: the example comes from the council profile, filled in where the message is shown.
+    # The example comes from the council profile, filled in where the message is shown.
     assert refusal.value.message("DT1 1XJ") == "Enter a full UK postcode, like DT1 1XJ"
 
 

@@ -1,4 +1,4 @@
-"""Issue 14: retention leaves nothing that identifies or reaches a resident, and the privacy notice states exactly
+"""Retention leaves nothing that identifies or reaches a resident, and the privacy notice states exactly
 the periods the code enforces."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 15: Notify's own cost for each text, fetched by the reconcile job from Notify's paged list of texts
+"""Notify's own cost for each text, fetched by the reconcile job from Notify's paged list of texts
 (`GET /v2/notifications?template_type=sms`, 250 a page, newest first), one request per 250 texts."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 16: residents stop texts by replying STOP, through Notify's inbound callback or, when that is down, the
+"""Residents stop texts by replying STOP, through Notify's inbound callback or, when that is down, the
 scheduler's poll of GET /v2/received-text-messages. Checked against the Notify simulator end to end."""
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def live_server(app: Flask, _server: BaseWSGIServer) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def council_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], LiveServer]]:
-    """Issue 17: `council_server("bcp")` serves an app with that council profile selected, on a database of its
+    """`council_server("bcp")` serves an app with that council profile selected, on a database of its
     own (one council per database), with its reference data and the demo notices loaded. Started once a session."""
     running: dict[str, tuple[BaseWSGIServer, threading.Thread]] = {}
 
@@ -169,7 +169,7 @@ def journey(browser: Browser, axe_source: str, audit_context: BrowserContext, li
 @pytest.fixture
 def council_journey(browser: Browser, axe_source: str, audit_context: BrowserContext,
                     council_server: Callable[[str], LiveServer], mode: Mode) -> Iterator[Callable[[str], Journey]]:
-    """`council_journey("bcp")`: a `journey` on the app serving that council profile (issue 17)."""
+    """`council_journey("bcp")`: a `journey` on the app serving that council profile."""
     contexts: list[BrowserContext] = []
 
     def start(council_id: str) -> Journey:

@@ -1,4 +1,4 @@
-"""Issue 17: the same service run by another council. Bournemouth, Christchurch and Poole's profile (an example
+"""The same service run by another council. Bournemouth, Christchurch and Poole's profile (an example
 to check before use) serves the start page, results for a BH postcode and a notice in its own name and colours."""
 
 from __future__ import annotations

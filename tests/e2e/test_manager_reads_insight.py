@@ -1,4 +1,4 @@
-"""Issue 15: a service manager reads the insight dashboard — charts with their numbers beside them, a date range
+"""A service manager reads the insight dashboard — charts with their numbers beside them, a date range
 with an error they can fix, a CSV of each table — and the public Open data page. Audited in all three modes."""
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ def test_an_officer_publishes_a_notice_for_weymouth_with_preview_then_updates_an
     assert "Weymouth" in journey.page.locator("#audience").inner_text()
     assert "Bin collections suspended in Weymouth" in journey.page.locator("#email-preview").inner_text()
     sms = journey.page.locator("#sms-preview").inner_text()
-    # Issue 15: council, title, impact and a short personal link fit one GSM-7 fragment.
+    # Council, title, impact and a short personal link fit one GSM-7 fragment.
     assert "Bin collections suspended in Weymouth" in sms and "/s/" in sms and len(sms) <= 160
     length = journey.page.locator("#sms-length").inner_text()
     assert length.startswith(f"{len(sms)} characters, 1 fragment (GSM-7"), length

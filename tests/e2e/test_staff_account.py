@@ -1,4 +1,4 @@
-"""Issue 11: an officer looks after their own account. They change their password; with MFA_REQUIRED on, a new
+"""An officer looks after their own account. They change their password; with MFA_REQUIRED on, a new
 officer sets up an authenticator app at first sign-in (reading the key as text, as someone who cannot scan would),
 then signs in with a code and, without their phone, with a recovery code. Audited in all three modes."""
 

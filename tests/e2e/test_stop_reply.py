@@ -1,4 +1,4 @@
-"""Issue 16: a resident who signed up for texts replies STOP, through the Notify simulator's inbound callback.
+"""A resident who signed up for texts replies STOP, through the Notify simulator's inbound callback.
 
 The resident signs up by text in the browser and confirms with the code from the local outbox, then opens their
 alerts with a manage code. Their STOP reply arrives as Notify sends it: the simulator's received text POSTs

@@ -71,7 +71,7 @@ def test_a_resident_signs_up_by_text_for_two_postcodes_and_confirms_with_the_cod
     assert journey.heading() == "Check your answers before signing up"
     answers = journey.text()
     assert "DT4 7TA (Weymouth)" in answers and "DT9 3AA (Sherborne)" in answers
-    assert "All services" in answers and MOBILE in answers, "issue 16: the number as the resident typed it"
+    assert "All services" in answers and MOBILE in answers, "the number as the resident typed it"
     journey.screenshot("subscribe-check-answers")
     journey.press_button("Accept and send")
 

@@ -118,7 +118,7 @@ def stand_in_view() -> str:
 def layout_app() -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC), static_url_path="/assets")
     app.config.update(TESTING=True, SECRET_KEY="test", SERVICE_NAME=SERVICE_NAME,
-                      COUNCIL_PROFILE=load_council(DEFAULT_COUNCIL))  # issue 17: the layout reads the council
+                      COUNCIL_PROFILE=load_council(DEFAULT_COUNCIL))  # the layout reads the council
     app.jinja_loader = govuk_frontend_loader()
     app.jinja_env.filters.update(FILTERS)
     for blueprint_name, routes in ROUTES.items():

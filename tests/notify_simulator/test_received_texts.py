@@ -1,4 +1,4 @@
-"""Issue 16: the simulator's received text messages, read with the official client, and its inbound callback."""
+"""The simulator's received text messages, read with the official client, and its inbound callback."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Issue 11, finding 5: staff could not change or reset a password (no page, no command), and there was no second
-factor. Each member of staff now has "Your account"; admins send one-time reset links; TOTP with recovery codes is
-set up at first sign-in when MFA_REQUIRED is on."""
+"""Each member of staff has "Your account" to change their password; admins send one-time reset links (and a
+command resets a password for the first admin); TOTP with recovery codes is set up at first sign-in when
+MFA_REQUIRED is on."""
 
 import datetime as dt
 import re

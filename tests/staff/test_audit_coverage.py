@@ -19,8 +19,8 @@ def scenarios(factories) -> dict:
     pending = factories.SubscriberFactory(pending=True)
     confirmed = factories.SubscriberFactory()
     erasing = factories.SubscriberFactory()
-    suspended = factories.SubscriberFactory(status=SubscriberStatus.SUSPENDED)  # issue 16
-    caller = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900555", pending=True)  # issue 16
+    suspended = factories.SubscriberFactory(status=SubscriberStatus.SUSPENDED)  # to start again
+    caller = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900555", pending=True)  # by phone
     awaiting = factories.NoticeFactory(status=NoticeStatus.AWAITING_APPROVAL, updates=[])
     scheduled = factories.NoticeFactory(status=NoticeStatus.SCHEDULED, updates=[],
                                         publish_at_utc=utc_now() + dt.timedelta(hours=1))
@@ -33,7 +33,7 @@ def scenarios(factories) -> dict:
     off_feed = FeedSource(name="Off", url="http://127.0.0.1:9/off.xml", kind="generic", enabled=False)
     db.session.add_all([feed, off_feed])
     db.session.commit()
-    # The form refuses loopback addresses (issue 13), so the edited address is a public-looking one.
+    # The form refuses loopback addresses, so the edited address is a public-looking one.
     feed_fields = {"name": "Feed", "url": "https://feeds.example.test/other.xml", "kind": "generic",
                    "poll_interval_minutes": "10"}
     return {
@@ -71,7 +71,7 @@ def scenarios(factories) -> dict:
                                                               "new_password": "a different long passphrase"},
                                   "staff.password_changed"),
         "staff.sign_out": ("/staff/sign-out", {}, "staff.signed_out"),
-        # Issue 16: the contact centre signs up a caller by phone and starts a suspended contact again.
+        # The contact centre signs up a caller by phone and starts a suspended contact again.
         "staff.phone_sign_up": ("/staff/lookup/sign-up", {"contact": "caller@example.com", "postcode": "DT4 7TA",
                                                           "consent": "y"}, "subscriber.signed_up_by_phone"),
         "staff.reactivate_subscriber": (f"/staff/lookup/subscribers/{suspended.public_id}/reactivate", {},

@@ -51,7 +51,7 @@ def test_an_old_scrypt_hash_still_works_and_is_upgraded_to_argon2(client_request
     assert user.password_hash.startswith("$argon2") and verify_password(user.password_hash, _factories.PASSWORD)
 
 
-# Throttling (issue 11, finding 4) is tested in tests/staff/test_sign_in_throttle.py.
+# Throttling is tested in tests/staff/test_sign_in_throttle.py.
 
 
 def test_an_idle_session_and_a_long_session_both_end(client_request, sign_in_as) -> None:

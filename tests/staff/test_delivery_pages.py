@@ -1,4 +1,4 @@
-"""What officers and admins see of a notice's delivery (issue 5, item 7)."""
+"""What officers and admins see of a notice's delivery."""
 
 import datetime as dt
 

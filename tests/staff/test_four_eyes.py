@@ -1,4 +1,4 @@
-"""Four eyes on every path (issue 11): no one person sends to more than APPROVAL_THRESHOLD people, or to the whole
+"""Four eyes on every path: no one person sends to more than APPROVAL_THRESHOLD people, or to the whole
 county, alone — through the pages, the API or both, in any order of edits."""
 
 import datetime as dt
@@ -46,7 +46,7 @@ def subscribers(factories) -> None:
     factories.SubscriberFactory(contact="sherborne@example.com", area_ids=["sherborne"])
 
 
-# Finding 1: an editor approves alone ----------------------------------------------------------------------------
+# An officer who edited a draft cannot approve it alone -----------------------------------------------------------
 
 def test_an_officer_who_edits_anothers_draft_into_a_county_wide_notice_cannot_approve_it_alone(
         client_request, officers, subscribers) -> None:
@@ -114,7 +114,7 @@ def test_the_notice_page_shows_who_wrote_asked_and_approved(client_request, offi
     assert rows["Approved by"].startswith(approver.email)
 
 
-# Finding 2: API notices have no author --------------------------------------------------------------------------
+# A notice made through the API has its token's officer as author -------------------------------------------------
 
 def test_the_officer_whose_token_created_a_notice_cannot_approve_it_in_the_pages(
         client, client_request, officers, subscribers) -> None:
@@ -159,7 +159,7 @@ def test_a_page_notice_cannot_be_approved_through_the_authors_token(client, clie
     assert client.post(f"/api/v1/notices/{notice.id}/approve", json={}, headers=token_for(other)).status_code == 200
 
 
-# Finding 3: alerts switched on by a later update -----------------------------------------------------------------
+# Alerts switched on by a later update need a second officer too --------------------------------------------------
 
 def test_an_update_with_alerts_on_to_a_county_wide_notice_published_without_alerts_waits_for_approval(
         client_request, officers, subscribers) -> None:

@@ -1,4 +1,4 @@
-"""Issue 15: /staff/insight for service managers, from kept counts on known data."""
+"""/staff/insight for service managers, from kept counts on known data."""
 
 from __future__ import annotations
 

@@ -264,7 +264,7 @@ def test_overdue_notices_expire_after_the_grace_period_and_show_as_due_to_end(
 
 
 def test_an_officer_cancels_a_draft_they_no_longer_need(client_request, sign_in_as) -> None:
-    # Issue 16: a draft nobody will publish can be cancelled from its page, rather than waiting in Drafts forever.
+    # A draft nobody will publish can be cancelled from its page, rather than waiting in Drafts forever.
     sign_in_as(Role.OFFICER)
     notice = create_draft(client_request)
     page = client_request.get(f"/staff/notices/{notice.id}")

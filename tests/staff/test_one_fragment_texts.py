@@ -1,4 +1,4 @@
-"""Issue 15: alert texts fit one fragment, and the officer sees what a text costs and what to shorten."""
+"""Alert texts fit one fragment, and the officer sees what a text costs and what to shorten."""
 
 from __future__ import annotations
 

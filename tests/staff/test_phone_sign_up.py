@@ -1,4 +1,4 @@
-"""Issue 16: the contact centre signs up a caller by phone, recording spoken consent, and starts a suspended
+"""The contact centre signs up a caller by phone, recording spoken consent, and starts a suspended
 contact again; either way the caller must confirm before any alert goes."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from alerts.extensions import db
 from alerts.models import AuditEvent, Role
 from tests.staff.conftest import post_form
 
-# Issue 11: the security code step and reset links come before sign-in; they check their own session or token.
+# The security code step and reset links come before sign-in; they check their own session or token.
 OPEN_ENDPOINTS = {"staff.sign_in", "staff.sign_out", "staff.sign_in_code", "staff.reset_password"}
 
 

@@ -1,7 +1,6 @@
-"""Issue 11, finding 4: ten wrong passwords from anywhere locked a named officer out (a denial of service in the
-middle of a storm), and twenty simultaneous guesses were all checked against the password although the limit was
-ten. Guessing is now slowed per account *and* address together, never locked, and the count is taken atomically
-before the password is checked."""
+"""Guessing a password is slowed per account *and* address together, never locked: a lock-out would let
+anyone with ten wrong passwords shut a named officer out in the middle of a storm. The count is taken atomically
+before the password is checked, so twenty simultaneous guesses cannot all be checked when the limit is ten."""
 
 import threading
 

@@ -1,4 +1,4 @@
-"""Issue 16: email and text in one sign-up journey, each confirmed on its own."""
+"""Email and text in one sign-up journey, each confirmed on its own."""
 
 from __future__ import annotations
 

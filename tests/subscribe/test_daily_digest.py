@@ -1,4 +1,4 @@
-"""Issue 16: one email a day instead of each alert, chosen in the sign-up journey; severe notices still go at once.
+"""One email a day instead of each alert, chosen in the sign-up journey; severe notices still go at once.
 The digest is an outbox message like any other, and a unique row per subscriber and day keeps it to one."""
 
 from __future__ import annotations

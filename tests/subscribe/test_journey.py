@@ -60,7 +60,7 @@ def test_check_your_answers_shows_the_number_the_resident_gave(client_request) -
     page = client_request.get("/subscribe/check")
     rows = {row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(strip=True)
             for row in page.select(".govuk-summary-list__row")}
-    assert rows["Mobile phone number"] == "07700 900982", "issue 16: as the resident typed it"
+    assert rows["Mobile phone number"] == "07700 900982", "as the resident typed it"
 
 
 def test_a_text_sign_up_sends_exactly_one_confirmation_text_and_nothing_else(client_request, notify, app) -> None:

@@ -1,4 +1,4 @@
-"""Issue 13: nothing in a web request waits on Notify. Pages queue confirmations and manage links at the top
+"""Nothing in a web request waits on Notify. Pages queue confirmations and manage links at the top
 priority; the dispatcher sends them within a second."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 14: manage and unsubscribe links expire, serve one purpose, and stop working when the subscription ends."""
+"""Manage and unsubscribe links expire, serve one purpose, and stop working when the subscription ends."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 14: same answer, same time. Every endpoint that takes a contact answers alike whether the contact gets
+"""Same answer, same time. Every endpoint that takes a contact answers alike whether the contact gets
 alerts, is signing up or is unknown, so nobody can find out whether a neighbour's number is subscribed."""
 
 from __future__ import annotations

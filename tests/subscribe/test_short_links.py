@@ -1,4 +1,4 @@
-"""Issue 15: the short personal link in texts, /s/<code>."""
+"""The short personal link in texts, /s/<code>."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 16 browser journeys, in all three modes with axe: email and text in one sign-up, the daily email, and
+"""More ways to sign up, in all three modes with axe: email and text in one sign-up, the daily email, and
 the contact centre signing up a caller by phone (the caller still confirms with the code they read out)."""
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def test_a_resident_signs_up_for_email_and_text_at_once_and_confirms_each(journe
     journey.press_button("Continue")
     assert journey.heading() == "Check your answers before signing up"
     assert "Email and text message" in journey.text() and MOBILE in journey.text()
-    journey.screenshot("issue16-both-check-answers")
+    journey.screenshot("both-channels-check-answers")
     journey.press_button("Accept and send")
 
     journey.fill("Enter the code", outbox.code_in(outbox.latest(MOBILE, MessageKind.CONFIRMATION)))
@@ -87,7 +87,7 @@ def test_the_contact_centre_signs_up_a_caller_by_phone_who_confirms_with_the_cod
     journey.fill("What the caller said (optional)", "Yes, texts please")
     journey.press_button("Sign up and send the confirmation")
     assert "The caller must confirm" in journey.text()
-    journey.screenshot("issue16-phone-sign-up")
+    journey.screenshot("staff-phone-sign-up")
 
     journey.fill("Code the caller reads out from their text",
                  outbox.code_in(outbox.latest(MOBILE, MessageKind.CONFIRMATION)))

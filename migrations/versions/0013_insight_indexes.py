@@ -1,4 +1,4 @@
-"""insight indexes: kept counts read by metric and day; texts still waiting for Notify's cost (issue 15)
+"""insight indexes: kept counts read by metric and day; texts still waiting for Notify's cost
 
 Revision ID: 0015b_insight_indexes
 Revises: 0015_insight

@@ -1,4 +1,4 @@
-"""Issue 16: notices that can't be misread, warnings where alert links land, and wording residents trip over."""
+"""Notices that can't be misread, warnings where alert links land, and wording residents trip over."""
 
 from __future__ import annotations
 

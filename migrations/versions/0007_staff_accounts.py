@@ -1,4 +1,4 @@
-"""staff accounts: second factor, recovery codes, password reset links, sign-in throttling (issue 11)
+"""staff accounts: second factor, recovery codes, password reset links, sign-in throttling
 
 Revision ID: 0011b_staff_accounts
 Revises: 0014b_privacy_staff

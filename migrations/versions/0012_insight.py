@@ -1,4 +1,4 @@
-"""insight: kept counts for service managers, per-notice delivery summaries, and Notify's cost per message (issue 15)
+"""insight: kept counts for service managers, per-notice delivery summaries, and Notify's cost per message
 
 Revision ID: 0015_insight
 Revises: 0016_residents
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import alerts.models.base
 
 
-# revision identifiers, used by Alembic. The coordinator chains helpers' revisions at merge; on this branch it
-# follows 0014a (its brief named 0003_staff, which would leave the branch with several heads).
+# revision identifiers, used by Alembic. It applies after 0016_residents although its id carries a lower number:
+# ids never change once shipped, and the file name's number is the apply order.
 revision = '0015_insight'
 down_revision = '0016_residents'
 branch_labels = None

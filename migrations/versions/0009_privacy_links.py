@@ -1,4 +1,4 @@
-"""privacy: codes bound to the client they were sent for; when a subscriber was suspended (issue 14)
+"""privacy: codes bound to the client they were sent for; when a subscriber was suspended
 
 Revision ID: 0014a_privacy_links
 Revises: 0011a_four_eyes

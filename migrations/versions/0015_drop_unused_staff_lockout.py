@@ -1,5 +1,5 @@
 """staff users: drop failed_sign_ins and locked_until_utc, which nothing has read since sign-in throttling moved to
-staff_sign_in_throttles (issue 11)
+staff_sign_in_throttles
 
 Revision ID: 0018_drop_unused_staff_lockout
 Revises: 0017_council_profile

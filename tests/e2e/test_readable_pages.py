@@ -1,4 +1,4 @@
-"""Issue 16: a resolved notice can't be misread, and staff tables reflow instead of scrolling sideways.
+"""A resolved notice can't be misread, and staff tables reflow instead of scrolling sideways.
 
 Each page is audited with axe-core in all three modes and saved at 375 and 1280 px (journey.screenshot), and at
 both widths nothing is wider than the window.
@@ -46,7 +46,7 @@ def test_a_resolved_notice_says_so_first_and_its_advice_reads_as_past(journey: J
     assert text.index("This disruption has been resolved") < text.index("The centre is closed to cars today.")
     assert "What residents were asked to do" in text and "What you should do" not in text
     assert_no_sideways_scroll(journey)
-    journey.screenshot("issue16-resolved-notice")
+    journey.screenshot("resolved-notice")
 
 
 def test_staff_tables_reflow_at_phone_and_desktop_widths(journey: Journey, factories: Any) -> None:
@@ -70,4 +70,4 @@ def test_staff_tables_reflow_at_phone_and_desktop_widths(journey: Journey, facto
                        ("/staff/api-tokens", "tokens")):
         journey.visit(path)
         assert_no_sideways_scroll(journey)
-        journey.screenshot(f"issue16-staff-{name}")
+        journey.screenshot(f"staff-{name}-reflowed")

@@ -1,4 +1,4 @@
-"""council profile: the council whose areas this database holds, so another council's are refused (issue 17)
+"""council profile: the council whose areas this database holds, so another council's are refused
 
 Revision ID: 0017_council_profile
 Revises: 0015b_insight_indexes

@@ -1,4 +1,4 @@
-"""residents (issue 16): replies to texts (STOP/START), daily email digests, spoken consent by phone
+"""residents: replies to texts (STOP/START), daily email digests, spoken consent by phone
 
 Revision ID: 0016_residents
 Revises: 0012_delivery_fencing
