@@ -1,4 +1,4 @@
-"""Issue 15: a web worker's first requests are as quick as its later ones.
+"""A web worker's first requests are as quick as its later ones.
 
 A fresh process spends over a second of its first page compiling the page's templates (the GOV.UK macros are
 large), and opens its first database connection. gunicorn calls `warm_up` in each worker after loading the app and

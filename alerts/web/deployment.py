@@ -1,4 +1,4 @@
-"""Issue 13: running behind proxies and load balancers. Web plumbing, installed by create_app().
+"""Running behind proxies and load balancers. Web plumbing, installed by create_app().
 
 - TRUSTED_PROXY_COUNT proxies (a PaaS router, a CDN) are believed about the client's address and scheme, through
   Werkzeug's ProxyFix: rate limits, the staff sign-in throttle, audit rows, the HTTPS redirect and links then see
