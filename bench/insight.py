@@ -156,10 +156,10 @@ def _a_year_of_kept_counts() -> int:
 
 
 def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) -> dict[str, Any]:
+    from alerts.credentials.passwords import hash_password
     from alerts.data import fanouts, insight, reference
     from alerts.extensions import db
     from alerts.models import Notice, NoticeUpdate, Role, StaffUser, UpdateKind, utc_now
-    from alerts.passwords import hash_password
     from alerts.web.warm_up import warm_up
 
     url = harness.database_url("postgresql")
