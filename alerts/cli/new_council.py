@@ -1,4 +1,4 @@
-"""`flask --app wsgi new-council ID`: scaffold a council profile in config/councils/<id>/ (issue 17).
+"""`flask --app wsgi new-council ID`: scaffold a council profile in config/councils/<id>/.
 
 Asks for the council's names, codes and contact details; the areas come from answers or from a CSV of postcode
 districts (`district,area`). The common service list is used (add a services.json to the folder to change it) and
