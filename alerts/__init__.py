@@ -47,7 +47,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
         ]
     )
     app.jinja_env.trim_blocks = True
-    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # issue 15: see alerts/web/warm_up.py
+    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # see alerts/web/warm_up.py
         app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_cache_folder(app.config["TEMPLATE_BYTECODE_CACHE"]))
     app.jinja_env.lstrip_blocks = True
     from alerts.formatting import FILTERS
