@@ -14,7 +14,7 @@ from config.settings import ROOT, check_production_settings, config_for, trusted
 
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
-    from alerts.static_files import serve_static_files, versioned_static_path
+    from alerts.web.static_files import serve_static_files, versioned_static_path
 
     app = Flask(
         __name__,
@@ -34,7 +34,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
     _size_connection_pool(app)
-    from alerts.observability import configure_logging, init_sentry, register_request_ids
+    from alerts.web.observability import configure_logging, init_sentry, register_request_ids
 
     configure_logging()
     init_sentry(app)
@@ -47,21 +47,21 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
         ]
     )
     app.jinja_env.trim_blocks = True
-    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # see alerts/warm_up.py
+    if app.config.get("TEMPLATE_BYTECODE_CACHE"):  # see alerts/web/warm_up.py
         app.jinja_env.bytecode_cache = FileSystemBytecodeCache(_cache_folder(app.config["TEMPLATE_BYTECODE_CACHE"]))
     app.jinja_env.lstrip_blocks = True
     from alerts.formatting import FILTERS
 
     app.jinja_env.filters.update(FILTERS)
 
-    from alerts.caching import PublicCacheSessionInterface
+    from alerts.web.caching import PublicCacheSessionInterface
 
     app.session_interface = PublicCacheSessionInterface()
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
-    from alerts.caching import register_cache_policy, serve_public_copies
-    from alerts.security_headers import register_security_headers
+    from alerts.web.caching import register_cache_policy, serve_public_copies
+    from alerts.web.security_headers import register_security_headers
 
     register_cache_policy(app)
     register_security_headers(app)
@@ -69,11 +69,11 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     serve_public_copies(app)
     serve_static_files(app)
 
-    from alerts.errors import register_error_handlers
+    from alerts.web.errors import register_error_handlers
 
     register_error_handlers(app)
 
-    from alerts.deployment import install_deployment_plumbing
+    from alerts.web.deployment import install_deployment_plumbing
 
     install_deployment_plumbing(app)  # proxies, health checks by IP, HTTPS redirect
 
@@ -143,10 +143,10 @@ def _register_blueprints(app: Flask) -> None:
     from alerts.api import api
     from alerts.callbacks import callbacks
     from alerts.feeds import feeds
-    from alerts.health import health
     from alerts.public import public
     from alerts.staff import staff
     from alerts.subscribe import subscribe
+    from alerts.web.health import health
 
     app.register_blueprint(public)
     app.register_blueprint(subscribe)

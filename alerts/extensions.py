@@ -14,7 +14,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Views marked with this attribute (alerts.caching marks the public reads) have no rate limit: a storm is what they
+# Views marked with this attribute (alerts.web.caching marks the public reads) have no rate limit: a storm is what they
 # are for.
 PUBLIC_READ = "public_read"
 

@@ -3,18 +3,18 @@
 A phone buzzing at 3am about a library closing is worse than the news being late; a school closure or a
 suspended collection the resident must act on first thing is `severe` and goes at once. Emails never wait.
 
-Pure (it needs only the models' Impact enum), so the fan-out in `alerts.data` can stamp each text with its
-release time as it creates it: no text exists, even for a moment, that a dispatcher could send too early.
+Pure (it needs only the models' Impact enum and UK time from alerts.formatting), so the fan-out in `alerts.data`
+can stamp each text with its release time as it creates it: no text exists, even for a moment, that a dispatcher
+could send too early.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
+from alerts.formatting import LONDON
 from alerts.models import Impact
 
-LONDON = ZoneInfo("Europe/London")
 QUIET_FROM = dt.time(22, 0)
 QUIET_UNTIL = dt.time(7, 0)
 

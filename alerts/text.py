@@ -1,5 +1,5 @@
-"""Text that every output can carry. The one home of the rule, used by forms, API validation and every
-XML writer (Atom, RSS, CAP).
+"""Text that every output can carry. The one home of the rule, used by forms (alerts/web/forms.py), API validation
+and every XML writer (Atom, RSS, CAP). Ground floor: it uses nothing of ours.
 
 XML 1.0 cannot carry most C0 control characters (all but tab, newline and carriage return), U+FFFE, U+FFFF or a
 lone surrogate; lxml refuses to write them, so one vertical tab pasted from Word into a notice would make every
@@ -10,9 +10,6 @@ rule can't break a feed either.
 from __future__ import annotations
 
 import re
-from typing import Any
-
-from flask_wtf import FlaskForm as _FlaskForm
 
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -38,20 +35,3 @@ def xml_safe(value: str) -> str:
     """`value` without the characters XML 1.0 can't carry: for writers, whatever the row holds."""
     return NOT_IN_XML.sub("", value)
 
-
-class FlaskForm(_FlaskForm):
-    """Flask-WTF's form, with the rule every text field shares: no character XML can't carry."""
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in self:
-            if field.type in ("CSRFTokenField", "PasswordField") or field.errors:
-                continue
-            values = field.data if isinstance(field.data, list) else [field.data]
-            for value in values:
-                error = hidden_character_error(str(field.label.text), value)
-                if error:
-                    field.errors = [*field.errors, error]
-                    valid = False
-                    break
-        return valid

@@ -13,7 +13,7 @@ through the real app signed in as an admin, for each page:
 
 - `cold_first_ms`: the first request of a fresh app that has compiled nothing (no warm-up, no template bytecode
   cache): what a worker's first visitor waited before the warm-up existed;
-- `first_after_warm_up_ms`: the first request of a fresh app after `alerts.warm_up.warm_up` (what gunicorn runs in
+- `first_after_warm_up_ms`: the first request of a fresh app after `alerts.web.warm_up.warm_up` (what gunicorn runs in
   each worker before it takes a request);
 - `median_ms`, `p95_ms`, `max_ms` of `--repeat` requests after one warm-up request.
 
@@ -156,11 +156,11 @@ def _a_year_of_kept_counts() -> int:
 
 
 def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) -> dict[str, Any]:
+    from alerts.credentials.passwords import hash_password
     from alerts.data import fanouts, insight, reference
     from alerts.extensions import db
     from alerts.models import Notice, NoticeUpdate, Role, StaffUser, UpdateKind, utc_now
-    from alerts.passwords import hash_password
-    from alerts.warm_up import warm_up
+    from alerts.web.warm_up import warm_up
 
     url = harness.database_url("postgresql")
     app = _app(url)

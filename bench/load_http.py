@@ -154,7 +154,7 @@ def main() -> int:
         env["NOTIFY_API_KEY"] = "bench-" + "00000000-0000-0000-0000-000000000000-" * 2 + "x"
         env["NOTIFY_BASE_URL"] = "http://127.0.0.1:9"
         # Production refuses memory:// rate limits with several gunicorn workers. Reads are never counted
-        # (alerts/caching.py exempts them) and Flask-Limiter connects lazily, so this Redis is never contacted.
+        # (alerts/web/caching.py exempts them) and Flask-Limiter connects lazily, so this Redis is never contacted.
         env.setdefault("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
         prepare_database(env)
         results: dict[str, dict[str, Any]] = {}

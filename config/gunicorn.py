@@ -5,6 +5,6 @@ from typing import Any
 
 def post_worker_init(worker: Any) -> None:
     """Warm each worker up (templates compiled, a database connection open) before its first request."""
-    from alerts.warm_up import warm_up
+    from alerts.web.warm_up import warm_up
 
     warm_up(worker.wsgi)

@@ -139,7 +139,7 @@ class Config:
     # Wrong codes: each code has its own tries (MAX_CODE_ATTEMPTS); guesses also count per contact, whoever sends
     # them and whether or not the contact exists, so the answer never tells which limit was reached.
     CODE_ATTEMPT_LIMITS_PER_CONTACT = os.environ.get("CODE_ATTEMPT_LIMITS_PER_CONTACT", "10 per hour")
-    # Copies of rendered public reads (alerts/caching.py): how long one may live, and how many a process keeps.
+    # Copies of rendered public reads (alerts/web/caching.py): how long one may live, and how many a process keeps.
     READ_CACHE_SECONDS = _int("READ_CACHE_SECONDS", 15)
     READ_CACHE_ENTRIES = _int("READ_CACHE_ENTRIES", 500)
 
@@ -185,7 +185,7 @@ class Config:
     SENTRY_TRACES_SAMPLE_RATE = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE") or 0)
     ACCESS_LOG = os.environ.get("ACCESS_LOG", "1") not in ("0", "false", "no", "")
     # Compiled templates kept on local disk, so only a machine's first web worker compiles them (see
-    # alerts/warm_up.py). Jinja checks each template's source, so a deploy never serves stale code. "" turns it off.
+    # alerts/web/warm_up.py). Jinja checks each template's source, so a deploy never serves stale code. "" turns it off.
     TEMPLATE_BYTECODE_CACHE = os.environ.get(
         "TEMPLATE_BYTECODE_CACHE", str(Path(tempfile.gettempdir()) / f"alerts-templates-{os.getuid()}"))
 

@@ -57,7 +57,7 @@ if [[ "${keep_font}" != "1" ]]; then
   fi
 fi
 
-# Relative URLs resolve against the stylesheet's own, versioned path (/assets/<hash>/: alerts/static_files.py).
+# Relative URLs resolve against the stylesheet's own, versioned path (/assets/<hash>/: alerts/web/static_files.py).
 perl -pi -e 's{url\(/assets/}{url(}g' "${static_dir}/govuk-frontend.min.css"
 
 echo "${version}" >"${static_dir}/GOVUK-FRONTEND-VERSION"

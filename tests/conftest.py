@@ -106,8 +106,8 @@ def db(app: Flask, app_context: None) -> Iterator:
 def fresh_rate_limits(app: Flask) -> Iterator[None]:
     """Rate limits (sign-up defences, staff sign-in throttling) counted by one test must not refuse the next,
     and pages cached from one test's data must not be served in the next."""
-    from alerts.caching import rendered_cache
     from alerts.extensions import limiter
+    from alerts.web.caching import rendered_cache
 
     limiter.reset()
     rendered_cache(app).clear()  # the database is emptied between tests; so are the copies rendered from it

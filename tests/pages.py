@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from alerts.security_headers import script_hash
+from alerts.web.security_headers import script_hash
 
 
 @dataclass
@@ -59,7 +59,7 @@ class PageClient:
             allowed = _csp_script_sources(response)
             for script in soup.find_all("script"):
                 assert script.get("src") or script_hash(script.string or "") in allowed, (
-                    "an inline script must be allowed by its hash in the CSP (alerts/security_headers.py)")
+                    "an inline script must be allowed by its hash in the CSP (alerts/web/security_headers.py)")
         return page
 
     def get(self, url: str, expected_status: int = 200, **kwargs: Any) -> Page:

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from alerts import create_app
-from alerts.council_commands import new_council
+from alerts.cli.new_council import new_council
 from alerts.data import reference
 from alerts.extensions import db
 from alerts.models import Area, CouncilRecord

@@ -17,10 +17,10 @@ from alerts.api.views import api
 from alerts.data import publishing, reference
 from alerts.data import staff as staff_data
 from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
-from alerts.errors import problem
 from alerts.extensions import csrf, db
 from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, Role
 from alerts.text import hidden_character_error
+from alerts.web.errors import problem
 
 
 def token_required(view: Callable[..., Response]) -> Callable[..., Response]:

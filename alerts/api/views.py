@@ -10,17 +10,17 @@ from flask_limiter.util import get_remote_address
 
 from alerts.api.openapi import openapi_document
 from alerts.api.serialise import area_json, notice_json, service_json, warning_json
-from alerts.caching import cacheable, conditional_read
 from alerts.data import insight, reference
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
-from alerts.errors import problem
 from alerts.extensions import csrf
 from alerts.links import manage_url
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient, normalise_uk_mobile
 from alerts.subscribe import signups
 from alerts.subscribe.defences import Refused, code_attempts
+from alerts.web.caching import cacheable, conditional_read
+from alerts.web.errors import problem
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -13,9 +13,9 @@ from flask import Blueprint, Response, current_app, request
 
 from alerts.delivery.inbound import act_on_reply
 from alerts.delivery.receipts import InvalidReceipt, parse_receipt, record_receipt
-from alerts.errors import problem
 from alerts.extensions import csrf
 from alerts.notify.inbound import InvalidInbound, parse_inbound_callback
+from alerts.web.errors import problem
 
 log = logging.getLogger(__name__)
 

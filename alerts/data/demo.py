@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
+from alerts.credentials.passwords import hash_password
 from alerts.data import reference
 from alerts.extensions import db
 from alerts.models import (
@@ -24,7 +25,6 @@ from alerts.models import (
     UpdateKind,
     utc_now,
 )
-from alerts.passwords import hash_password
 from alerts.profile import council
 
 # Staff addresses on the reserved .example domain, named after the council's: officer@<id>council.example.

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from alerts.credentials.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 from alerts.extensions import db
 from alerts.models import ApiToken, Role, StaffUser, utc_now
-from alerts.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 
 API_TOKEN_PREFIX = "dsa_"  # noqa: S105 — a label on every token, so leaked ones are easy to spot
 API_TOKEN_DEFAULT_DAYS = 90  # DESIGN §4

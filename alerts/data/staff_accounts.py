@@ -12,11 +12,11 @@ import secrets
 
 from sqlalchemy import func, select, update
 
-from alerts import second_factor
+from alerts.credentials import second_factor
+from alerts.credentials.passwords import check_password_rules, hash_password, verify_password
 from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import PasswordReset, RecoveryCode, StaffUser, utc_now
-from alerts.passwords import check_password_rules, hash_password, verify_password
 
 RESET_LINK_HOURS = 24
 

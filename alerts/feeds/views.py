@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
-from alerts.caching import cacheable, conditional_read
 from alerts.data import feeds as feed_data
 from alerts.data import notices as notice_data
-from alerts.errors import problem
 from alerts.feeds.cap import CAP_MIMETYPE, CapContext, build_cap_alert, sender_for
 from alerts.feeds.syndication import FeedDetails, FeedFormat, cap_index_feed, notices_feed
 from alerts.links import external_url
 from alerts.models import Notice, utc_now
+from alerts.web.caching import cacheable, conditional_read
+from alerts.web.errors import problem
 
 feeds = Blueprint("feeds", __name__)
 

@@ -29,7 +29,7 @@ class StaffUser(TimestampMixin, Base):
     # Part of the session: bumping it (disable, password change) ends every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
     last_signed_in_at_utc: Mapped[dt.datetime | None]
-    # Second factor: the TOTP secret sealed with a key derived from SECRET_KEY (alerts/second_factor.py),
+    # Second factor: the TOTP secret sealed with a key derived from SECRET_KEY (alerts/credentials/second_factor.py),
     # when it was confirmed with a first code, and the last time step accepted, so a code cannot be used twice.
     totp_secret_sealed: Mapped[str | None] = mapped_column(String(300))
     totp_confirmed_at_utc: Mapped[dt.datetime | None]

@@ -7,12 +7,12 @@ from collections import OrderedDict
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
-from alerts.caching import cached_page
 from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
 from alerts.profile import council, postcode_message
+from alerts.web.caching import cached_page
 from config.council import LOGO_TYPES
 
 public = Blueprint("public", __name__)

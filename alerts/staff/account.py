@@ -10,7 +10,8 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from alerts import second_factor
+from alerts.credentials import second_factor
+from alerts.credentials.passwords import WeakPassword
 from alerts.data import messages as message_data
 from alerts.data import staff as staff_data
 from alerts.data import staff_accounts
@@ -19,7 +20,6 @@ from alerts.extensions import db
 from alerts.links import external_url
 from alerts.models import Channel, MessageKind, Role, StaffUser
 from alerts.notify.rendering import render_staff_invitation_email, render_staff_password_reset_email
-from alerts.passwords import WeakPassword
 from alerts.profile import council, sender
 from alerts.staff import staff
 from alerts.staff.access import (

@@ -6,12 +6,12 @@ import sys
 
 import click
 
+from alerts.credentials.passwords import WeakPassword
 from alerts.data import staff as staff_data
 from alerts.data import staff_accounts
 from alerts.data.audit import record_audit_event
 from alerts.extensions import db
 from alerts.models import StaffUser
-from alerts.passwords import WeakPassword
 
 
 def _user_or_fail(email: str) -> StaffUser:

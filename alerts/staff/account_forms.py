@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from alerts.passwords import MAX_LENGTH, MIN_LENGTH
+from alerts.credentials.passwords import MAX_LENGTH, MIN_LENGTH
 
 NEW_PASSWORD_HINT = (f"Use {MIN_LENGTH} characters or more. A few unrelated words make a password that is long, "
                      "easy to remember and hard to guess.")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from alerts.credentials.passwords import WeakPassword
 from alerts.data import messages as message_data
 from alerts.data import operations
 from alerts.data import outbox as outbox_data
@@ -22,7 +23,6 @@ from alerts.extensions import db
 from alerts.formatting import LONDON
 from alerts.models import Role, StaffUser, utc_now
 from alerts.notify import InvalidRecipient, normalise_email
-from alerts.passwords import WeakPassword
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
 from alerts.staff.account import email_password_link

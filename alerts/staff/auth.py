@@ -8,6 +8,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from alerts.credentials.passwords import DUMMY_HASH, verify_password
 from alerts.data import publishing
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
@@ -15,7 +16,6 @@ from alerts.data.sign_in_throttle import Turn
 from alerts.data.warnings import current_warnings
 from alerts.extensions import db
 from alerts.models import NoticeStatus, Role, StaffUser
-from alerts.passwords import DUMMY_HASH, verify_password
 from alerts.staff import staff
 from alerts.staff.access import (
     any_staff,

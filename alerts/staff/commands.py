@@ -9,12 +9,12 @@ import click
 from flask import current_app
 
 from alerts import publishing as service
+from alerts.credentials.passwords import WeakPassword
 from alerts.data import fanouts, publishing
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
 from alerts.extensions import db
 from alerts.models import Role
-from alerts.passwords import WeakPassword
 
 ROLES = click.Choice([role.value for role in Role])
 

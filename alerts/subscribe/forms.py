@@ -14,7 +14,7 @@ from alerts.models import Channel
 from alerts.notify import InvalidRecipient
 from alerts.profile import council
 from alerts.subscribe import codes, signups
-from alerts.text import FlaskForm
+from alerts.web.forms import FlaskForm
 
 
 class HoneypotMixin:

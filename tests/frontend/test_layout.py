@@ -593,7 +593,7 @@ def test_every_url_in_the_css_resolves_to_a_vendored_file() -> None:
 
     assert urls, "expected the CSS to reference assets"
     for url in urls:
-        # Relative, so it resolves against the stylesheet's versioned path (/assets/<hash>/: alerts/static_files.py).
+        # Relative: it resolves against the stylesheet's versioned path (/assets/<hash>/: alerts/web/static_files.py).
         assert not url.startswith(("/", "http")), f"{url} would bypass the versioned path"
         assert (STATIC / url).is_file(), f"{url} is not vendored"
 

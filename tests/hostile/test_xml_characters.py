@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from alerts.caching import rendered_cache
 from alerts.extensions import db
 from alerts.models import Notice, NoticeUpdate, Role, UpdateKind, utc_now
 from alerts.text import character_xml_cannot_carry, xml_safe
+from alerts.web.caching import rendered_cache
 from tests import factories
 from tests.api.test_officer_api import NOTICE, make_token
 from tests.pages import PageClient

@@ -13,12 +13,12 @@ from flask import Flask
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from alerts import second_factor
+from alerts.credentials import second_factor
+from alerts.credentials.passwords import verify_password
 from alerts.data import staff_accounts
 from alerts.extensions import db
 from alerts.models import AuditEvent, Message, MessageKind, MessageStatus, RecoveryCode, Role, StaffUser
 from alerts.models.messages import PRIORITY_CONFIRMATION
-from alerts.passwords import verify_password
 from tests import factories as _factories
 from tests.pages import PageClient
 from tests.staff.conftest import csrf_token, post_form, sign_in

@@ -5,8 +5,8 @@ from sqlalchemy import select
 from alerts.data import operations
 from alerts.extensions import db
 from alerts.models import ApiToken, AuditEvent, Channel, Message, MessageKind, MessageStatus, Role, StaffUser
-from tests.api.test_health import hold_everything_for_a_refused_key
 from tests.staff.conftest import post_form
+from tests.web.test_health import hold_everything_for_a_refused_key
 
 
 def test_an_admin_adds_a_user_whose_password_must_not_be_common(client_request, sign_in_as) -> None:

@@ -2,9 +2,9 @@ import time
 
 from sqlalchemy import select
 
+from alerts.credentials.passwords import verify_password
 from alerts.extensions import db
 from alerts.models import AuditEvent, Role, StaffUser
-from alerts.passwords import verify_password
 from tests import factories as _factories
 from tests.staff.conftest import csrf_token, post_form, sign_in
 

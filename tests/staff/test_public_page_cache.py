@@ -7,8 +7,8 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from alerts.caching import rendered_cache
 from alerts.models import Role, StaffUser
+from alerts.web.caching import rendered_cache
 from tests.pages import PageClient
 
 

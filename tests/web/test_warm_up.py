@@ -10,7 +10,7 @@ from unittest import mock
 from flask import Flask
 
 from alerts import create_app
-from alerts.warm_up import warm_up
+from alerts.web.warm_up import warm_up
 from config.gunicorn import post_worker_init
 
 
@@ -33,7 +33,7 @@ def test_what_the_start_up_made_is_kept_out_of_the_garbage_collectors_way(app: F
 
 
 def test_gunicorn_warms_each_worker_up_before_it_takes_a_request(app: Flask) -> None:
-    with mock.patch("alerts.warm_up.warm_up") as warming:
+    with mock.patch("alerts.web.warm_up.warm_up") as warming:
         post_worker_init(SimpleNamespace(wsgi=app))
     warming.assert_called_once_with(app)
 

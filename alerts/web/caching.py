@@ -19,7 +19,7 @@ request. The invariants, each relied on below:
    token) and answered 200. Anyone with a session gets a fresh render, and it is never stored.
 4. Who else may keep a copy (`register_cache_policy`, the one home of Cache-Control): a `cached_page` answer for a
    visitor without a session is the same for everyone (its one inline script is allowed by hash, not by a nonce:
-   alerts/security_headers.py), so it is `public` with a short `s-maxage` (CDN_CACHE_SECONDS) and `max-age=0`:
+   alerts/web/security_headers.py), so it is `public` with a short `s-maxage` (CDN_CACHE_SECONDS) and `max-age=0`:
    a CDN absorbs a storm while browsers still ask again. Reads that chose their own public caching
    (`conditional_read`, `cacheable`) keep it. Everything else — staff pages, the subscribe and manage journeys,
    any page for a visitor with a session or carrying a form token, errors, redirects — is `no-store`.
@@ -44,7 +44,8 @@ from werkzeug.http import is_resource_modified, parse_date, unquote_etag
 
 from alerts.data import notices as notice_data
 from alerts.extensions import PUBLIC_READ
-from alerts.observability import REQUEST_ID_HEADER, ROUTE_ENVIRON_KEY, log_access, request_id_for
+from alerts.web.observability import ROUTE_ENVIRON_KEY, log_access
+from alerts.web.request_ids import REQUEST_ID_HEADER, request_id_for
 
 # Settings that change what the same data renders to; SECRET_KEY and the like stay out of a public ETag.
 RENDERING_SETTINGS = ("BASE_URL", "SERVICE_NAME", "COUNCIL_NAME", "API_PAGE_SIZE", "EMBED_FRAME_ANCESTORS",
@@ -279,7 +280,7 @@ def _same_for_everyone(response: Response) -> bool:
 
 
 def register_cache_policy(app: Flask) -> None:
-    """Cache-Control for every response the app makes (static files have their own: alerts/static_files.py)."""
+    """Cache-Control for every response the app makes (static files have their own: alerts/web/static_files.py)."""
     seconds = int(app.config.get("CDN_CACHE_SECONDS", 60))
     public_page = f"public, max-age=0, s-maxage={seconds}"
 

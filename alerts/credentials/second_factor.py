@@ -1,7 +1,7 @@
 """Staff second factor: TOTP (RFC 6238) secrets, codes, recovery codes and the set-up QR code.
 
-Ground floor like alerts/passwords.py: no Flask, no database. The data layer decides what is stored; this module
-only does the arithmetic and the cryptography.
+Ground floor like passwords.py beside it: no Flask, no database. The data layer decides what is stored; this
+module only does the arithmetic and the cryptography.
 """
 
 from __future__ import annotations

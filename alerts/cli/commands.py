@@ -1,4 +1,5 @@
-"""Flask commands: `flask --app wsgi <command>`."""
+"""The service's own commands: reference data and demo data, imports, the worker processes, and the jobs the
+scheduler runs, by hand. `flask --app wsgi <command>`; alerts/cli/__init__.py registers them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import demo, reference
@@ -15,27 +16,6 @@ from alerts.extensions import db
 from alerts.profile import council
 
 IMPORT_BATCH_SIZE = 5000
-
-
-def register_commands(app: Flask) -> None:
-    app.cli.add_command(seed_demo)
-    app.cli.add_command(import_postcodes)
-    app.cli.add_command(import_subscribers)
-    app.cli.add_command(scheduler)
-    app.cli.add_command(load_reference)
-    app.cli.add_command(dispatch)
-    app.cli.add_command(reconcile_receipts)
-    app.cli.add_command(ingest_feeds)
-    app.cli.add_command(purge_personal_data)
-    app.cli.add_command(rollup_insight)
-    from alerts.council_commands import new_council
-
-    app.cli.add_command(new_council)
-    from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS
-    from alerts.staff.commands import COMMANDS as STAFF_COMMANDS
-
-    for command in [*STAFF_COMMANDS, *ACCOUNT_COMMANDS]:
-        app.cli.add_command(command)
 
 
 def _load_council_profile() -> None:
@@ -213,6 +193,8 @@ def reconcile_receipts() -> None:
     changed = reconcile_sent_messages(current_app._get_current_object())  # type: ignore[attr-defined]
     record_costs(current_app._get_current_object())  # type: ignore[attr-defined]  # and what texts cost
     click.echo(f"{changed} messages updated from Notify.")
+
+
 @click.command("ingest-feeds")
 @click.option("--due-only", is_flag=True,
               help="Only poll sources whose poll interval has passed, as the scheduler does.")
@@ -228,6 +210,8 @@ def ingest_feeds(due_only: bool) -> None:
         click.echo("No feed sources are due to be polled." if due_only else "No feed sources are enabled.")
     for outcome in outcomes:
         click.echo(f"{outcome.name}: {outcome.summary}", err=not outcome.ok)
+
+
 @click.command("purge-personal-data")
 def purge_personal_data() -> None:
     """Enforce the privacy notice's periods: unconfirmed sign-ups, ended (unsubscribed or suspended) contacts,

@@ -1,6 +1,12 @@
 import pytest
 
-from alerts.passwords import WeakPassword, check_password_rules, hash_password, needs_rehash, verify_password
+from alerts.credentials.passwords import (
+    WeakPassword,
+    check_password_rules,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 
 @pytest.mark.parametrize(("password", "message"), [

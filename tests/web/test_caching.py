@@ -9,11 +9,11 @@ import pytest
 from flask import Flask, flash, request_started, session, template_rendered
 from flask.testing import FlaskClient
 
-from alerts import caching
-from alerts.caching import RenderedCache, cached_page, rendered_cache
 from alerts.data import notices as notice_data
 from alerts.extensions import db
 from alerts.models import NoticeUpdate, UpdateKind, utc_now
+from alerts.web import caching
+from alerts.web.caching import RenderedCache, cached_page, rendered_cache
 
 NOTICES_PAGE = "/notices?postcode=DT4+7TA"
 CACHED_PAGES = ["/", NOTICES_PAGE, "/notices/{id}"]

@@ -11,9 +11,9 @@ from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
 
-from alerts.static_files import YEAR_SECONDS, static_version
+from alerts.web.static_files import YEAR_SECONDS, static_version
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 TEXT_ASSETS = ["govuk-frontend.min.css", "govuk-frontend.min.js", "start-govuk-frontend.js"]
 
 

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from alerts import create_app
-from alerts.observability import JsonFormatter, mask_contacts
+from alerts.web.observability import JsonFormatter, mask_contacts
 
 
 @pytest.fixture

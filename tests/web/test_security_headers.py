@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from alerts.security_headers import script_hash
+from alerts.web.security_headers import script_hash
 from config.settings import trusted_hosts
 from tests.production import production_app
 

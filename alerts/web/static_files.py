@@ -23,7 +23,7 @@ from typing import Any
 from flask import Flask
 from whitenoise import WhiteNoise
 
-from alerts.security_headers import add_security_headers
+from alerts.web.security_headers import add_security_headers
 
 ASSETS_PREFIX = "/assets"
 YEAR_SECONDS = 365 * 24 * 60 * 60

@@ -1,6 +1,6 @@
 """/healthz: is the database up, is the scheduler alive, how big is the backlog.
 
-Anyone can read it (load balancers probe it by IP address, see alerts/deployment.py), so it shows states and
+Anyone can read it (load balancers probe it by IP address, see alerts/web/deployment.py), so it shows states and
 counts only: no host names, process ids or Notify's words. Those are on the staff outbox page.
 """
 

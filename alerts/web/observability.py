@@ -1,8 +1,7 @@
 """Logs as one JSON object per line, each request with an id, no personal data; errors to Sentry when configured.
 
-- Request id: the router's `X-Request-Id` when the app sits behind trusted proxies (TRUSTED_PROXY_COUNT > 0, so the
-  id in our logs matches the router's), otherwise one we make; always echoed in the response's `X-Request-Id`, and
-  on every log line written while the request is handled.
+- Request id (alerts/web/request_ids.py): always echoed in the response's `X-Request-Id`, and on every log line
+  written while the request is handled.
 - No personal data: `mask_contacts` hides every email address and phone number in a log message or traceback before
   it is written, and before an error goes to Sentry. The access line names the route (`/manage/<token>`), never the
   path or query, which can hold a token, a postcode or a contact.
@@ -14,20 +13,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-import secrets
 import sys
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import Flask, Response, g, request
 
 from alerts.notify.recipients import mask_email, mask_phone
+from alerts.web.request_ids import REQUEST_ID_HEADER, current_request_id
 
-REQUEST_ID_HEADER = "X-Request-Id"
-_ENVIRON_KEY = "alerts.request_id"
 ROUTE_ENVIRON_KEY = "alerts.route"
-# What a router's id looks like (Heroku: a UUID; others: hex or base64url). Anything else is replaced, never logged.
-_TRUSTED_ID = re.compile(r"[A-Za-z0-9._:+/=-]{8,200}")
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # UK numbers as residents type them (07700 900123, +44 7700 900123, 0044…) and any other long run of digits that
 # could be a number: a phone number is personal data however it is written.
@@ -49,22 +44,6 @@ def _as_e164(number: str) -> str:
     if number.startswith(("+", "00")):
         return "+" + digits.removeprefix("00")
     return "+44" + digits.removeprefix("0")  # written as a UK number is dialled at home
-
-
-def current_request_id() -> str | None:
-    """This request's id, made on first use (a line logged before any hook ran still gets it); None outside one."""
-    if not has_request_context():
-        return None
-    return request_id_for(request.environ, int(current_app.config.get("TRUSTED_PROXY_COUNT", 0) or 0))
-
-
-def request_id_for(environ: dict[str, Any], trusted_proxies: int) -> str:
-    """The request's id, kept in its WSGI environ: the router's when proxies are trusted and it looks like one."""
-    request_id = environ.get(_ENVIRON_KEY)
-    if request_id is None:
-        offered = environ.get("HTTP_X_REQUEST_ID", "") if trusted_proxies > 0 else ""
-        request_id = environ[_ENVIRON_KEY] = offered if _TRUSTED_ID.fullmatch(offered) else secrets.token_hex(16)
-    return request_id
 
 
 class JsonFormatter(logging.Formatter):

@@ -1,0 +1,31 @@
+"""The base of every resident and staff form that takes text: Flask-WTF's form, refusing what XML can't carry.
+
+Whatever a form saves can end up in a feed or a CAP alert, so every text field shares the rule in alerts/text.py.
+Passwords are never written anywhere, so they are left out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm as _FlaskForm
+
+from alerts.text import hidden_character_error
+
+
+class FlaskForm(_FlaskForm):
+    """Flask-WTF's form, with the rule every text field shares: no character XML can't carry."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if field.type in ("CSRFTokenField", "PasswordField") or field.errors:
+                continue
+            values = field.data if isinstance(field.data, list) else [field.data]
+            for value in values:
+                error = hidden_character_error(str(field.label.text), value)
+                if error:
+                    field.errors = [*field.errors, error]
+                    valid = False
+                    break
+        return valid
