@@ -123,10 +123,6 @@ def count_direct_texts_since(since: dt.datetime) -> int:
     ) or 0
 
 
-def get_message(message_id: str) -> Message | None:
-    return db.session.get(Message, message_id)
-
-
 # The database's clock. Leases, due times and quiet hours are judged by it, never by a worker's own clock, so a
 # worker whose clock runs fast cannot take a message whose POST is still in flight. Tests that freeze time set
 # this to their frozen clock (freezegun cannot stop the database's).
