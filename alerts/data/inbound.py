@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from alerts.data import messages as message_data
+from alerts.data import outbox
 from alerts.data.insight import UnsubscribeVia
 from alerts.data.subscribers import unsubscribe
 from alerts.extensions import db
@@ -64,7 +64,7 @@ def start_texts(phone_number: str, *, ended_contact_days: int, now: dt.datetime 
 
 def queue_reply(phone_number: str, body: str) -> str:
     """The one text that answers a STOP or START, through the outbox like every other message."""
-    return message_data.queue_direct_message(kind=MessageKind.STOP_REPLY, channel=Channel.SMS, recipient=phone_number,
+    return outbox.queue_direct_message(kind=MessageKind.STOP_REPLY, channel=Channel.SMS, recipient=phone_number,
                                              body=body).id
 
 

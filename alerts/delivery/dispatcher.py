@@ -5,8 +5,8 @@
   crashed worker's rows come back when the lease expires, marked outcome-unknown. Each claim carries a token that
   every record of its outcome must quote (fencing): a worker that lost its lease cannot overwrite a newer claim.
 - Checks at claim time, just before sending: a stale alert (its notice resolved, cancelled or superseded) is
-  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages: the claim's
-  own statement reads both, under the database's clock).
+  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.outbox_claims: the
+  claim's own statement reads both, under the database's clock).
 - Pipeline: `run_forever` keeps N sends in flight and claims more as they finish, most urgent first. N follows
   Little's law, the allowance per second times the measured time a POST takes (with headroom), capped by
   NOTIFY_CONCURRENCY, so a slow or variable Notify never leaves the allowance unused while a batch waits for its
@@ -41,8 +41,7 @@ from enum import StrEnum
 
 from flask import Flask
 
-from alerts.data import fanouts
-from alerts.data import messages as message_data
+from alerts.data import channel_holds, fanouts, notify_statuses, outbox_claims
 from alerts.delivery.allowance import Allowance, LocalReserve, acquire, bucket_shape, get_allowance
 from alerts.delivery.gateway import get_gateway
 from alerts.delivery.policy import Action, decide
@@ -99,7 +98,7 @@ def settle_time(app: Flask) -> dt.timedelta:
     return SETTLE if configured is None else dt.timedelta(seconds=float(configured))
 
 
-def deliver(gateway: Gateway, message: message_data.OutgoingMessage) -> SendResult:
+def deliver(gateway: Gateway, message: outbox_claims.OutgoingMessage) -> SendResult:
     """One POST to Notify for one message. The message id is Notify's reference."""
     if message.channel == Channel.SMS:
         return gateway.send_sms(phone_number=message.recipient or "", body=message.body, reference=message.id)
@@ -153,7 +152,7 @@ class Sender:
     sent_to_record: list[tuple[str, str | None, bool, str]] | None = None
     _first_unrecorded_at: float = 0.0
 
-    def send(self, message: message_data.OutgoingMessage, *, post_deadline: float,
+    def send(self, message: outbox_claims.OutgoingMessage, *, post_deadline: float,
              token_timeout: float | None = None) -> Outcome:
         """`post_deadline` (time.monotonic) is when the lease gets too short to start a POST."""
         if message.outcome_unknown:
@@ -184,7 +183,7 @@ class Sender:
         except Exception:
             log.exception("unexpected error sending message %s; it will be looked up and retried", message.id)
             with self.app.app_context():
-                message_data.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
+                outbox_claims.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
                                           after=max(self.settle, dt.timedelta(minutes=1)),
                                           claim_token=message.claim_token)
             return Outcome.RETRY
@@ -198,16 +197,16 @@ class Sender:
             if result.sent:
                 log.info("Notify accepted message %s, id %s", message.id, result.notify_id)
             with self.app.app_context():
-                if not message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent,
+                if not outbox_claims.record_sent(message.id, result.notify_id, local_outbox=not result.sent,
                                                 claim_token=message.claim_token):
                     log.warning("message %s was claimed again before its send was recorded; the newer claim looks "
                                 "it up by reference", message.id)
         if result.sent and self._first_success_since_auth_failure():
             with self.app.app_context():
-                message_data.clear_hold(ALL_CHANNELS, AUTH_FAILURE)
+                channel_holds.clear_hold(ALL_CHANNELS, AUTH_FAILURE)
         return Outcome.SENT if result.sent else Outcome.NOT_SENT
 
-    def _look_up(self, message: message_data.OutgoingMessage) -> Outcome | None:
+    def _look_up(self, message: outbox_claims.OutgoingMessage) -> Outcome | None:
         """FOUND (recorded) if an earlier POST reached Notify, None if it did not, or what a failed lookup means."""
         try:
             found = self.gateway.find_by_reference(message.id)
@@ -217,9 +216,9 @@ class Sender:
             return None
         log.info("message %s had reached Notify (id %s): recorded, not resent", message.id, found.notify_id)
         with self.app.app_context():
-            if message_data.record_sent(message.id, found.notify_id, local_outbox=False,
+            if outbox_claims.record_sent(message.id, found.notify_id, local_outbox=False,
                                         claim_token=message.claim_token):
-                message_data.apply_notify_status(reference=message.id, notify_id=found.notify_id,
+                notify_statuses.apply_notify_status(reference=message.id, notify_id=found.notify_id,
                                                  status=found.status, completed_at=found.completed_at)
         return Outcome.FOUND
 
@@ -237,7 +236,7 @@ class Sender:
             pending, self.sent_to_record = self.sent_to_record, []
         try:
             with self.app.app_context():
-                message_data.record_sent_many(pending)
+                outbox_claims.record_sent_many(pending)
         except Exception:
             with self._lock:
                 self.sent_to_record = pending + (self.sent_to_record or [])
@@ -246,7 +245,7 @@ class Sender:
                  pending[-1][0])
         return len(pending)
 
-    def _refused(self, message: message_data.OutgoingMessage, error: NotifyError) -> Outcome:
+    def _refused(self, message: outbox_claims.OutgoingMessage, error: NotifyError) -> Outcome:
         now = utc_now()
         decision = decide(error, channel=message.channel.value, attempts=message.attempts,
                           max_attempts=self.max_attempts, now=now)
@@ -260,12 +259,12 @@ class Sender:
                     after = max(after, self.settle)
                 log.warning("message %s not sent yet (attempt %s), retrying in %.1f s: %s", message.id,
                             message.attempts, after.total_seconds(), decision.reason)
-                message_data.record_retry(message.id, decision.reason, after=after,
+                outbox_claims.record_retry(message.id, decision.reason, after=after,
                                           outcome_unknown=decision.outcome_unknown, claim_token=token)
                 return Outcome.RETRY
             if decision.action == Action.FAIL:
                 log.error("message %s failed: %s", message.id, decision.reason)
-                message_data.record_failed(message.id, decision.reason, claim_token=token)
+                outbox_claims.record_failed(message.id, decision.reason, claim_token=token)
                 return Outcome.FAILED
             assert decision.hold_until is not None
             held = decision.channel if decision.action == Action.HOLD_CHANNEL else ALL_CHANNELS
@@ -276,24 +275,24 @@ class Sender:
             if decision.action == Action.HOLD_ALL:
                 log.error("OPERATOR ACTION NEEDED: GOV.UK Notify refused our API key, so nothing is being sent. "
                           "Check NOTIFY_API_KEY and the server clock. %s", decision.reason)
-                message_data.hold_channel(ALL_CHANNELS, kind=AUTH_FAILURE, reason=decision.reason,
+                channel_holds.hold_channel(ALL_CHANNELS, kind=AUTH_FAILURE, reason=decision.reason,
                                           until=decision.hold_until)
             else:
                 log.error("Notify's daily limit for %s is used up: holding %s messages until %s. %s", held, held,
                           decision.hold_until.isoformat(timespec="minutes"), decision.reason)
-                message_data.hold_channel(held, kind=DAILY_LIMIT, reason=decision.reason, until=decision.hold_until)
+                channel_holds.hold_channel(held, kind=DAILY_LIMIT, reason=decision.reason, until=decision.hold_until)
             # The message was not at fault: it waits for the hold with its attempt given back.
-            message_data.record_retry(message.id, decision.reason, after=dt.timedelta(0), outcome_unknown=False,
+            outbox_claims.record_retry(message.id, decision.reason, after=dt.timedelta(0), outcome_unknown=False,
                                       refund_attempt=True, claim_token=token)
         return Outcome.HELD
 
-    def release(self, message: message_data.OutgoingMessage) -> Outcome:
+    def release(self, message: outbox_claims.OutgoingMessage) -> Outcome:
         """Back to the queue untried, its attempt given back (stopping, or out of lease)."""
         return self._release(message)
 
-    def _release(self, message: message_data.OutgoingMessage) -> Outcome:
+    def _release(self, message: outbox_claims.OutgoingMessage) -> Outcome:
         with self.app.app_context():
-            message_data.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
+            outbox_claims.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
                                       refund_attempt=True, claim_token=message.claim_token)
         return Outcome.RELEASED
 
@@ -352,7 +351,7 @@ class Dispatcher:
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
         self._in_flight = 0
         self._target, self._low_water = 1, 0
-        self._ready: deque[tuple[message_data.OutgoingMessage, float]] = deque()
+        self._ready: deque[tuple[outbox_claims.OutgoingMessage, float]] = deque()
         # One lock: the pipeline waits on `_finished` for room, the sending threads on `_work` for ready sends.
         self._lock = threading.Lock()
         self._finished = threading.Condition(self._lock)
@@ -371,12 +370,12 @@ class Dispatcher:
 
     # Claiming ------------------------------------------------------------------------------------------------------
 
-    def _claim(self, limit: int) -> list[message_data.OutgoingMessage]:
+    def _claim(self, limit: int) -> list[outbox_claims.OutgoingMessage]:
         with self.app.app_context():
-            held = message_data.held_channels()
+            held = channel_holds.held_channels()
             if held >= {channel.value for channel in Channel}:
                 return []
-            claimed = message_data.claim_due_messages(self.worker, limit, self.lease, excluded_channels=held)
+            claimed = outbox_claims.claim_due_messages(self.worker, limit, self.lease, excluded_channels=held)
         self.sender.forget_holds()
         return claimed
 
@@ -449,7 +448,7 @@ class Dispatcher:
                     room = target + batch - self._in_flight - len(self._ready)
                     ready, in_flight = len(self._ready), self._in_flight
                 created = self.expand_fanouts() if expand and room > 0 else 0
-                claimed: list[message_data.OutgoingMessage] = []
+                claimed: list[outbox_claims.OutgoingMessage] = []
                 if room > 0 and (ready <= batch // 2 or in_flight == 0) and (room >= batch // 2 or in_flight == 0):
                     post_deadline = self._post_deadline()
                     claimed = self._claim(room)

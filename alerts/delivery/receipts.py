@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from alerts.data import messages as message_data
+from alerts.data import notify_statuses, reconcile
 from alerts.delivery.gateway import get_gateway
 from alerts.models import utc_now
 from alerts.notify import NotFound, NotifyError
@@ -68,8 +68,8 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return None
 
 
-def record_receipt(receipt: Receipt) -> message_data.ReceiptResult:
-    result = message_data.apply_notify_status(reference=receipt.reference, notify_id=receipt.notify_id,
+def record_receipt(receipt: Receipt) -> notify_statuses.ReceiptResult:
+    result = notify_statuses.apply_notify_status(reference=receipt.reference, notify_id=receipt.notify_id,
                                               status=receipt.status, completed_at=receipt.completed_at)
     if not result.found:
         log.warning("receipt for unknown message: reference %s, Notify id %s", receipt.reference, receipt.notify_id)
@@ -82,7 +82,7 @@ def reconcile_sent_messages(app: Flask, *, now: dt.datetime | None = None, limit
     """Ask Notify about messages still `sent` an hour on. Returns how many changed. Safe to run twice."""
     now = now or utc_now()
     with app.app_context():
-        due = message_data.messages_to_reconcile(now=now, sent_before=now - RECONCILE_AFTER,
+        due = reconcile.messages_to_reconcile(now=now, sent_before=now - RECONCILE_AFTER,
                                                  sent_after=now - NOTIFY_RETENTION,
                                                  checked_before=now - RECONCILE_RECHECK_AFTER, limit=limit)
     gateway = get_gateway(app)
@@ -96,11 +96,11 @@ def reconcile_sent_messages(app: Flask, *, now: dt.datetime | None = None, limit
             log.warning("reconcile stopped: could not look up message %s: %s", message_id, error)
             break
         with app.app_context():
-            if state is not None and message_data.apply_notify_status(
+            if state is not None and notify_statuses.apply_notify_status(
                 reference=message_id, notify_id=state.notify_id, status=state.status, completed_at=state.completed_at
             ).changed:
                 changed += 1
-            message_data.mark_reconciled(message_id, now)
+            reconcile.mark_reconciled(message_id, now)
     if due:
         log.info("reconciled %s messages with Notify: %s changed", len(due), changed)
     return changed

@@ -11,7 +11,7 @@ import time
 
 from flask import current_app
 
-from alerts.data import messages as message_data
+from alerts.data import outbox_claims
 from alerts.delivery.allowance import get_allowance
 from alerts.delivery.dispatcher import (
     IMMEDIATE_TOKEN_WAIT_SECONDS,
@@ -32,7 +32,7 @@ __all__ = ["deliver", "send_now", "worker_name"]
 def send_now(message_id: str) -> Outcome | None:
     """Send a queued message straight away. None if it was not queued (already claimed or sent)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    message = message_data.claim_for_immediate_send(message_id, worker_name(), LEASE)
+    message = outbox_claims.claim_for_immediate_send(message_id, worker_name(), LEASE)
     db.session.remove()  # release the connection before the HTTP call
     if message is None:
         return None

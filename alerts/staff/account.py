@@ -11,9 +11,8 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from alerts import second_factor
-from alerts.data import messages as message_data
+from alerts.data import outbox, staff_accounts
 from alerts.data import staff as staff_data
-from alerts.data import staff_accounts
 from alerts.data.audit import record_audit_event
 from alerts.extensions import db
 from alerts.links import external_url
@@ -239,8 +238,8 @@ def email_password_link(user: StaffUser, *, new_account: bool = False) -> None:
     render = render_staff_invitation_email if new_account else render_staff_password_reset_email
     email = render(external_url(url_for("staff.reset_password", token=token)), staff_accounts.RESET_LINK_HOURS,
                    sender())
-    message_data.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
-                                      recipient=user.email, subject=email.subject, body=email.body)
+    outbox.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
+                                recipient=user.email, subject=email.subject, body=email.body)
     audit("staff_user.password_reset_sent", "staff_user", user.id)
 
 

@@ -17,8 +17,7 @@ from flask import current_app
 
 from alerts import links
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import messages as message_data
-from alerts.data import reference
+from alerts.data import outbox, reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
@@ -172,13 +171,13 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
         if code is None:
             return None
         body = render_confirmation_sms(code, sender())
-        message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
-                                                    recipient=contact, body=body, subscriber_id=subscriber.id)
+        message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
+                                              recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
         email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version), sender())
-        message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
-                                                    recipient=contact, subject=email.subject, body=email.body,
-                                                    subscriber_id=subscriber.id)
+        message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
+                                              recipient=contact, subject=email.subject, body=email.body,
+                                              subscriber_id=subscriber.id)
     return message.id
 
 
@@ -339,13 +338,13 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
         if code is None:
             return
         body = render_manage_link_sms(code, sender())
-        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
-                                          recipient=contact, body=body, subscriber_id=subscriber.id)
+        outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
+                                    recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
         email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version), sender())
-        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
-                                          recipient=contact, subject=email.subject, body=email.body,
-                                          subscriber_id=subscriber.id)
+        outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
+                                    recipient=contact, subject=email.subject, body=email.body,
+                                    subscriber_id=subscriber.id)
     commit_queued()
 
 

@@ -291,7 +291,9 @@ def test_a_worker_whose_clock_runs_fast_does_not_reclaim_a_message_whose_post_is
         wait_until(lambda: harness.outbox_counts(app)["sending"] == messages, 5, "the first worker's POSTs start")
         # A second worker whose clock is ten minutes fast: by its clock every lease has long expired.
         fast = utc_now() + dt.timedelta(minutes=10)
-        monkeypatch.setattr("alerts.data.messages.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.data.outbox_claims.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.data.channel_holds.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.data.notify_statuses.utc_now", lambda: fast)
         monkeypatch.setattr("alerts.delivery.dispatcher.utc_now", lambda: fast)
         skewed = Dispatcher(app, concurrency=5, worker="fast-clock")
         try:

@@ -2,7 +2,7 @@ import json
 
 import responses
 
-from alerts.data import messages as message_data
+from alerts.data import outbox
 from alerts.delivery.gateway import reset_gateway
 from alerts.delivery.sender import send_now
 from alerts.extensions import db
@@ -13,8 +13,8 @@ SMS_URL = "https://api.notifications.service.gov.uk/v2/notifications/sms"
 
 
 def queue_code(recipient: str = "+447700900982") -> str:
-    message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
-                                                recipient=recipient, body="Your code is 123456")
+    message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
+                                          recipient=recipient, body="Your code is 123456")
     db.session.commit()
     return message.id
 
