@@ -292,24 +292,6 @@ def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
     )
 
 
-def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) -> OutgoingMessage | None:
-    """Move one queued message to `sending` so no dispatcher picks it up meanwhile; None if it isn't queued.
-
-    A conditional UPDATE is atomic on SQLite and PostgreSQL alike, so two claimers can never both win.
-    """
-    claimed = db.session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, claimed_by=worker, claim_token=new_uuid(),
-                lease_expires_at_utc=database_now(lease), attempts=Message.attempts + 1)
-        .returning(Message)
-        .execution_options(synchronize_session=False)
-    ).scalars().first()
-    result = _outgoing(claimed) if claimed is not None else None
-    db.session.commit()
-    return result
-
-
 def _fenced(message_id: str, claim_token: str | None) -> ColumnElement[bool]:
     """This message, and only while the claim that sent it is still its latest (no token: unconditional)."""
     if claim_token is None:

@@ -73,8 +73,6 @@ RECORD_EVERY = 32
 RECORD_WITHIN_SECONDS = 0.1
 # A worker takes at most this long's worth of the allowance from the shared bucket at once (LocalReserve).
 RESERVE_SPAN_SECONDS = 0.05
-# How long a resident's confirmation waits for a token in the web request before the dispatcher takes over.
-IMMEDIATE_TOKEN_WAIT_SECONDS = 2.0
 DAILY_LIMIT = "daily_limit"
 AUTH_FAILURE = "auth_failure"
 
@@ -134,7 +132,7 @@ class LatencyMeter:
 
 @dataclass
 class Sender:
-    """Sends claimed messages and records the outcome. Shared by the dispatcher's threads and `send_now`."""
+    """Sends claimed messages and records the outcome, for the dispatcher's sending threads."""
 
     app: Flask
     gateway: Gateway
@@ -152,8 +150,7 @@ class Sender:
     sent_to_record: list[tuple[str, str | None, bool, str]] | None = None
     _first_unrecorded_at: float = 0.0
 
-    def send(self, message: outbox_claims.OutgoingMessage, *, post_deadline: float,
-             token_timeout: float | None = None) -> Outcome:
+    def send(self, message: outbox_claims.OutgoingMessage, *, post_deadline: float) -> Outcome:
         """`post_deadline` (time.monotonic) is when the lease gets too short to start a POST."""
         if message.outcome_unknown:
             # Claimed only once the settle time has passed (or its lease expired, which implies it).
@@ -163,9 +160,7 @@ class Sender:
 
         if self.stop.is_set() or self._is_held(message.channel) or time.monotonic() > post_deadline:
             return self._release(message)
-        remaining = post_deadline - time.monotonic()
-        timeout = remaining if token_timeout is None else min(token_timeout, remaining)
-        if not acquire(self.allowance, stop=self.stop, timeout=timeout):
+        if not acquire(self.allowance, stop=self.stop, timeout=post_deadline - time.monotonic()):
             return self._release(message)
         if message.outcome_unknown:
             # Look again just before the resend: the first look may be a token wait old.
