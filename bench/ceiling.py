@@ -65,7 +65,7 @@ def raw_client_loop(seconds: float, messages: list[Any] | None = None, cpu: list
     """
     import tempfile
 
-    from alerts.delivery.dispatcher import deliver
+    from alerts.delivery.sender import deliver
     from alerts.notify import NotifyConfig, build_gateway
 
     logs = Path(tempfile.mkdtemp(prefix="bench-raw-"))

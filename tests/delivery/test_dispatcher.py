@@ -12,7 +12,8 @@ from responses import matchers
 
 from alerts.data import operations, publishing
 from alerts.delivery.allowance import LocalReserve
-from alerts.delivery.dispatcher import Dispatcher, LatencyMeter, Outcome
+from alerts.delivery.dispatcher import Dispatcher
+from alerts.delivery.sender import LatencyMeter, Outcome
 from alerts.extensions import db
 from alerts.models import ChannelHold, Message, MessageStatus, Notice, NoticeStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION

@@ -294,7 +294,7 @@ def test_a_worker_whose_clock_runs_fast_does_not_reclaim_a_message_whose_post_is
         monkeypatch.setattr("alerts.data.outbox_claims.utc_now", lambda: fast)
         monkeypatch.setattr("alerts.data.channel_holds.utc_now", lambda: fast)
         monkeypatch.setattr("alerts.data.notify_statuses.utc_now", lambda: fast)
-        monkeypatch.setattr("alerts.delivery.dispatcher.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.delivery.sender.utc_now", lambda: fast)
         skewed = Dispatcher(app, concurrency=5, worker="fast-clock")
         try:
             assert skewed.run_batch().claimed == [], "the database's clock says the leases still run"

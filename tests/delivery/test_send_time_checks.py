@@ -9,7 +9,8 @@ from responses import matchers
 from sqlalchemy import select
 
 from alerts.data import fanouts, outbox_claims, publishing
-from alerts.delivery.dispatcher import Dispatcher, Outcome
+from alerts.delivery.dispatcher import Dispatcher
+from alerts.delivery.sender import Outcome
 from alerts.extensions import db
 from alerts.models import Channel, Impact, Message, MessageKind, MessageStatus, NoticeStatus, UpdateKind
 from alerts.models.messages import PRIORITY_CONFIRMATION
