@@ -19,7 +19,7 @@ from decimal import Decimal
 from flask import Flask
 
 from alerts.data import message_costs
-from alerts.delivery.gateway import get_gateway
+from alerts.delivery.app_gateway import get_gateway
 from alerts.models import utc_now
 from alerts.notify import NotFound, NotifyError
 

@@ -42,7 +42,7 @@ from flask import Flask
 
 from alerts.data import channel_holds, fanouts, outbox_claims
 from alerts.delivery.allowance import Allowance, LocalReserve, bucket_shape, get_allowance
-from alerts.delivery.gateway import get_gateway
+from alerts.delivery.app_gateway import get_gateway
 from alerts.delivery.sender import SETTLE, MessageSender, Outcome
 from alerts.models import Channel
 from alerts.notify import Gateway

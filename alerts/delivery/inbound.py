@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 
 from alerts.data import inbound as inbound_data
-from alerts.delivery.gateway import notify_config
+from alerts.delivery.app_gateway import notify_config
 from alerts.notify import NotifyError
 from alerts.notify.inbound import InboundText, ReplyAction, fetch_received_texts, reply_action
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask
 
 from alerts.data import notify_statuses, reconcile
-from alerts.delivery.gateway import get_gateway
+from alerts.delivery.app_gateway import get_gateway
 from alerts.models import utc_now
 from alerts.notify import NotFound, NotifyError
 

@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 
 from alerts.delivery import policy
 from alerts.delivery.allowance import reset_allowance
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.delivery.dispatcher import Dispatcher
-from alerts.delivery.gateway import reset_gateway
 from alerts.delivery.receipts import reconcile_sent_messages
 from alerts.extensions import db
 from alerts.models import utc_now

@@ -5,8 +5,8 @@ import json
 import responses
 
 from alerts.data import outbox
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.delivery.dispatcher import Dispatcher
-from alerts.delivery.gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus
 

@@ -14,7 +14,7 @@ from flask import Flask
 
 from alerts.data import outbox, outbox_claims
 from alerts.delivery import dispatcher as dispatcher_module
-from alerts.delivery.gateway import reset_gateway
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
 from alerts.models.messages import PRIORITY_ALERT, PRIORITY_CONFIRMATION
