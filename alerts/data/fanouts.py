@@ -43,7 +43,7 @@ from alerts.models.base import new_uuid
 from alerts.models.messages import PRIORITY_ALERT
 from alerts.notify import AlertContent, SmsLayout, SmsLength, layout_alert_sms, render_alert_email, render_alert_sms
 from alerts.notify.pricing import SmsCost, sms_cost
-from alerts.profile import council, sender
+from alerts.profile import council, message_from
 from alerts.quiet_hours import quiet_hours_release_time
 
 DEFAULT_BATCH_SIZE = 1000
@@ -155,7 +155,8 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
         title=notice.title, service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
         area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
         notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
-        expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url, sender=sender(),
+        expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url,
+        message_from=message_from(),
     )
 
 
