@@ -46,7 +46,7 @@ def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, 
     return [WaitingForCost(row.id, row.notify_id, row.sent_at_utc) for row in rows]
 
 
-def record_costs(costs: dict[str, Decimal | None], at: dt.datetime) -> None:
+def store_costs(costs: dict[str, Decimal | None], at: dt.datetime) -> None:
     """Store what Notify charged, by message id (None: not known yet, asked again later), in one transaction."""
     if costs:
         db.session.execute(update(Message), [

@@ -78,7 +78,7 @@ def record_costs(app: Flask, *, now: dt.datetime | None = None, pages: int = COS
     except NotifyError as error:
         log.warning("cost look-up stopped after %s requests to Notify: %s", requests, error)
     with app.app_context():
-        message_costs.record_costs(costs, now)
+        message_costs.store_costs(costs, now)
     found = sum(1 for cost in costs.values() if cost is not None)
     log.info("asked Notify for the cost of %s texts in %s requests: %s known", len(waiting), requests, found)
     return found
