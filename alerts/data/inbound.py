@@ -65,7 +65,7 @@ def start_texts(phone_number: str, *, ended_contact_days: int, now: dt.datetime 
 def queue_reply(phone_number: str, body: str) -> str:
     """The one text that answers a STOP or START, through the outbox like every other message."""
     return outbox.queue_direct_message(kind=MessageKind.STOP_REPLY, channel=Channel.SMS, recipient=phone_number,
-                                             body=body).id
+                                       body=body).id
 
 
 def commit() -> None:

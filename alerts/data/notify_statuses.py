@@ -1,5 +1,9 @@
 """Notify's status for each message, from a delivery receipt or from asking Notify, and suspending a subscriber
-whose address keeps failing."""
+whose address keeps failing.
+
+Nothing here commits. The receipts service commits a receipt (alerts/services/delivery_receipts.py); what Notify
+says when asked is committed in a short transaction of its own (alerts/data/reconcile.py).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
     """Record Notify's status for a message found by our reference (or, failing that, Notify's id).
 
     Idempotent: a duplicate changes nothing, and a final status is never replaced by a non-final one or by a
-    final one that Notify completed earlier, because receipts can arrive twice and out of order.
+    final one that Notify completed earlier, because receipts can arrive twice and out of order. The message (and
+    its subscriber) stay locked until the caller commits, which it does whether or not anything changed.
     """
     message = None
     if reference:
@@ -46,17 +51,14 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
             .execution_options(populate_existing=True)
         ).first()
     if message is None:
-        db.session.rollback()
         return ReceiptResult(found=False, changed=False)
 
     current = message.notify_status
     if current == status or (current in NOTIFY_FINAL_STATUSES and status not in NOTIFY_FINAL_STATUSES):
-        db.session.rollback()
         return ReceiptResult(found=True, changed=False)
     if current in NOTIFY_FINAL_STATUSES and not (
         completed_at and message.completed_at_utc and completed_at > message.completed_at_utc
     ):
-        db.session.rollback()
         return ReceiptResult(found=True, changed=False)
 
     message.notify_status = status
@@ -77,7 +79,6 @@ def apply_notify_status(*, reference: str | None, notify_id: str | None, status:
     message.sent_at_utc = message.sent_at_utc or utc_now()
 
     suspended = _count_towards_suspension(message, previous=current, status=status)
-    db.session.commit()
     return ReceiptResult(found=True, changed=True, subscriber_suspended=suspended)
 
 

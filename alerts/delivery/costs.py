@@ -43,7 +43,7 @@ def record_costs(app: Flask, *, now: dt.datetime | None = None, pages: int = COS
     now = now or utc_now()
     with app.app_context():
         waiting = message_costs.messages_needing_cost(sent_before=now - COST_AFTER, sent_after=now - NOTIFY_RETENTION,
-                                                     checked_before=now - COST_RECHECK_AFTER, limit=COST_WAITING)
+                                                      checked_before=now - COST_RECHECK_AFTER, limit=COST_WAITING)
     if not waiting:
         return 0
     message_ids = {text.notify_id: text.message_id for text in waiting}

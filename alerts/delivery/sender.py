@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from flask import Flask
 
-from alerts.data import channel_holds, notify_statuses, outbox_claims
+from alerts.data import channel_holds, outbox_claims, reconcile
 from alerts.delivery.allowance import Allowance, acquire
 from alerts.delivery.policy import Action, decide
 from alerts.models import ALL_CHANNELS, Channel, utc_now
@@ -128,8 +128,8 @@ class MessageSender:
             log.exception("unexpected error sending message %s; it will be looked up and retried", message.id)
             with self.app.app_context():
                 outbox_claims.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
-                                          after=max(self.settle, dt.timedelta(minutes=1)),
-                                          claim_token=message.claim_token)
+                                           after=max(self.settle, dt.timedelta(minutes=1)),
+                                           claim_token=message.claim_token)
             return Outcome.RETRY
         self.latency.add(time.monotonic() - started)
         if self.sent_to_record is not None and message.claim_token is not None:
@@ -142,7 +142,7 @@ class MessageSender:
                 log.info("Notify accepted message %s, id %s", message.id, result.notify_id)
             with self.app.app_context():
                 if not outbox_claims.record_sent(message.id, result.notify_id, local_outbox=not result.sent,
-                                                claim_token=message.claim_token):
+                                                 claim_token=message.claim_token):
                     log.warning("message %s was claimed again before its send was recorded; the newer claim looks "
                                 "it up by reference", message.id)
         if result.sent and self._first_success_since_auth_failure():
@@ -161,9 +161,9 @@ class MessageSender:
         log.info("message %s had reached Notify (id %s): recorded, not resent", message.id, found.notify_id)
         with self.app.app_context():
             if outbox_claims.record_sent(message.id, found.notify_id, local_outbox=False,
-                                        claim_token=message.claim_token):
-                notify_statuses.apply_notify_status(reference=message.id, notify_id=found.notify_id,
-                                                 status=found.status, completed_at=found.completed_at)
+                                         claim_token=message.claim_token):
+                reconcile.record_notify_status(reference=message.id, notify_id=found.notify_id,
+                                               status=found.status, completed_at=found.completed_at)
         return Outcome.FOUND
 
     def waiting_to_record(self) -> tuple[int, float]:
@@ -204,7 +204,7 @@ class MessageSender:
                 log.warning("message %s not sent yet (attempt %s), retrying in %.1f s: %s", message.id,
                             message.attempts, after.total_seconds(), decision.reason)
                 outbox_claims.record_retry(message.id, decision.reason, after=after,
-                                          outcome_unknown=decision.outcome_unknown, claim_token=token)
+                                           outcome_unknown=decision.outcome_unknown, claim_token=token)
                 return Outcome.RETRY
             if decision.action == Action.FAIL:
                 log.error("message %s failed: %s", message.id, decision.reason)
@@ -220,14 +220,14 @@ class MessageSender:
                 log.error("OPERATOR ACTION NEEDED: GOV.UK Notify refused our API key, so nothing is being sent. "
                           "Check NOTIFY_API_KEY and the server clock. %s", decision.reason)
                 channel_holds.hold_channel(ALL_CHANNELS, kind=AUTH_FAILURE, reason=decision.reason,
-                                          until=decision.hold_until)
+                                           until=decision.hold_until)
             else:
                 log.error("Notify's daily limit for %s is used up: holding %s messages until %s. %s", held, held,
                           decision.hold_until.isoformat(timespec="minutes"), decision.reason)
                 channel_holds.hold_channel(held, kind=DAILY_LIMIT, reason=decision.reason, until=decision.hold_until)
             # The message was not at fault: it waits for the hold with its attempt given back.
             outbox_claims.record_retry(message.id, decision.reason, after=dt.timedelta(0), outcome_unknown=False,
-                                      refund_attempt=True, claim_token=token)
+                                       refund_attempt=True, claim_token=token)
         return Outcome.HELD
 
     def release(self, message: outbox_claims.OutgoingMessage) -> Outcome:
@@ -237,7 +237,7 @@ class MessageSender:
     def _release(self, message: outbox_claims.OutgoingMessage) -> Outcome:
         with self.app.app_context():
             outbox_claims.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
-                                      refund_attempt=True, claim_token=message.claim_token)
+                                       refund_attempt=True, claim_token=message.claim_token)
         return Outcome.RELEASED
 
     def _is_held(self, channel: Channel) -> bool:
