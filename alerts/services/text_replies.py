@@ -18,7 +18,7 @@ from alerts.data import inbound_texts
 from alerts.delivery.app_gateway import notify_config
 from alerts.extensions import db
 from alerts.notify import NotifyError
-from alerts.notify.inbound import InboundText, ReplyAction, fetch_received_texts, reply_action
+from alerts.notify.inbound import ReceivedText, ReplyAction, fetch_received_texts, reply_action
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def start_confirmation(council: str) -> str:
     return f"Your {council} alerts by text have started again. Reply STOP to stop them."
 
 
-def act_on_reply(text: InboundText) -> ReplyOutcome:
+def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     """Record the reply by its id and act on it once, with one answering text. Commits."""
     action = reply_action(text.message) if text.phone_number else ReplyAction.IGNORED
     try:
@@ -76,7 +76,7 @@ def poll_received_texts(app: Flask) -> int:
         if not app.config.get("NOTIFY_API_KEY"):
             return 0
         config = notify_config(app)
-        unseen: list[InboundText] = []
+        unseen: list[ReceivedText] = []
         older_than: str | None = None
         try:
             for _page in range(MAX_POLL_PAGES):
