@@ -73,7 +73,7 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
 def daily_digest_job(app: Flask) -> Callable[[], None]:
     """Issue 16: one email a day for those who chose it; the outbox sends it like any other message."""
     def queue() -> None:
-        from alerts.data.digests import queue_daily_digests
+        from alerts.services.daily_digests import queue_daily_digests
 
         with app.app_context():
             log.info("daily digests: %s", queue_daily_digests())
