@@ -1,4 +1,7 @@
-"""What operators see of delivery: each notice's progress, the channels held now, and recent notices' counts."""
+"""What operators see of delivery: each notice's progress, the channels held now, and recent notices' counts.
+
+Reads only; nothing here commits.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +37,6 @@ def delivery_progress(notice_id: int) -> dict[str, Any]:
     )
     total = sum(counts.values())
     finished = total - counts[MessageStatus.QUEUED] - counts[MessageStatus.SENDING]
-    db.session.commit()
     return {
         "total": total,
         **counts,
@@ -68,7 +70,6 @@ def recent_delivery_summaries(limit: int = 10) -> list[dict[str, Any]]:
         .group_by(Notice.id, Notice.title, recent.c.latest, Message.status)
         .order_by(recent.c.latest.desc(), Notice.id)
     ).all()
-    db.session.commit()
     summaries: dict[int, dict[str, Any]] = {}
     for notice_id, title, _latest, status, count in rows:
         summary = summaries.setdefault(notice_id, {"notice_id": notice_id, "title": title,
