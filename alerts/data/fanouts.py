@@ -3,6 +3,12 @@
 A fan-out row is written in the publishing transaction (DESIGN §3 transactional outbox); `expand_fanout` then
 creates the messages in batches. Each batch and its cursor commit together, and messages are unique per
 (update, subscriber, channel), so expanding again after a crash, or twice at once, never creates a duplicate.
+
+Those batch commits (in `expand_fanout`, and `expand_next_batch` ending its look for the next fan-out) are the
+dispatcher's: its fan-out thread expands a batch at a time, and the publishing service starts a send's first small
+batch the same way once its own commit is done. They are among the dispatcher's short outbox transactions, the one
+exception to "data never commits" (alerts/delivery/dispatcher.py). Everything else here leaves the commit to its
+caller.
 """
 
 from __future__ import annotations

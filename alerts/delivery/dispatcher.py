@@ -14,8 +14,8 @@
   and the sending threads take the next ready send as each finishes. When idle it polls every 0.5 s, so a
   confirmation code queued by a web request goes within a second, and a priority-0 message is claimed ahead of
   any fan-out already queued.
-- Send: one Notify client per thread (inside the gateway). Each thread takes a token from the shared allowance
-  before each POST. No database session is open during any HTTP call.
+- Send (alerts.delivery.sender): one Notify client per thread (inside the gateway). Each thread takes a token from
+  the shared allowance before each POST. No database session is open during any HTTP call.
 - Never twice: a message whose POST timed out, was cut or got a 5xx is left for NOTIFY_SETTLE_SECONDS (longer
   than Notify can take to store a request), then looked up by reference; looked up again just before any resend;
   resent only when still not found. No POST starts after its lease minus the settle time, so a reclaimed row
@@ -23,6 +23,11 @@
 - Stop: on SIGTERM no new POST starts; a message not yet posted goes back to the queue, and POSTs in flight
   finish and are recorded.
 - Fan-outs: a thread of its own expands pending fan-outs a batch at a time (publishing only records them).
+- Transactions: services commit and data/ never does, with one exception, documented here: the dispatcher's short
+  outbox transactions. Each claim, each record of what became of a send, each channel hold, each draw on the
+  shared allowance, each fan-out batch with its cursor, and each step of the reconcile and cost jobs commits on
+  its own, inside alerts/data/{outbox_claims, channel_holds, rate_buckets, fanouts, reconcile, message_costs}.py.
+  So no connection or lock is held across a call to Notify, and a worker that dies loses only the step it was in.
 """
 
 from __future__ import annotations
