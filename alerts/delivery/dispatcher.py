@@ -23,11 +23,12 @@
 - Stop: on SIGTERM no new POST starts; a message not yet posted goes back to the queue, and POSTs in flight
   finish and are recorded.
 - Fan-outs: a thread of its own expands pending fan-outs a batch at a time (publishing only records them).
-- Transactions: services commit and data/ never does, with one exception, documented here: the dispatcher's short
-  outbox transactions. Each claim, each record of what became of a send, each channel hold, each draw on the
-  shared allowance, each fan-out batch with its cursor, and each step of the reconcile and cost jobs commits on
-  its own, inside alerts/data/{outbox_claims, channel_holds, rate_buckets, fanouts, reconcile, message_costs}.py.
-  So no connection or lock is held across a call to Notify, and a worker that dies loses only the step it was in.
+- Transactions: services and jobs commit and data/ never does, with one exception, documented here: the
+  dispatcher's short outbox transactions. Each claim, each record of what became of a send, each channel hold,
+  each draw on the shared allowance, each fan-out batch with its cursor, and each step of the reconcile and cost
+  jobs commits on its own, inside alerts/data/{outbox_claims, channel_holds, rate_buckets, fanouts, reconcile,
+  message_costs}.py. So no connection or lock is held across a call to Notify, and a worker that dies loses only
+  the step it was in.
 """
 
 from __future__ import annotations
