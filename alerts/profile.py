@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from alerts.areas.postcodes import InvalidPostcode
-from alerts.notify.rendering import Sender
+from alerts.notify.rendering import MessageFrom
 from config.council import Council
 
 
@@ -14,10 +14,10 @@ def council() -> Council:
     return profile
 
 
-def sender() -> Sender:
+def message_from() -> MessageFrom:
     """Who residents' messages come from, for alerts/notify/rendering.py."""
     profile = council()
-    return Sender(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name)
+    return MessageFrom(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name)
 
 
 def postcode_message(error: InvalidPostcode) -> str:

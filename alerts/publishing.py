@@ -15,8 +15,7 @@ from typing import Any
 from flask import current_app
 
 from alerts import links
-from alerts.data import fanouts
-from alerts.data import messages as message_data
+from alerts.data import fanouts, outbox
 from alerts.data import publishing as notice_data
 from alerts.data.audit import record_audit_event
 from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
@@ -92,8 +91,8 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
         notice_url=links.external_url(f"/staff/notices/{notice.id}"))
     approvers = notice_data.approvers_for(notice)
     for officer in approvers:
-        message_data.queue_direct_message(kind=MessageKind.APPROVAL_REQUEST, channel=Channel.EMAIL,
-                                          recipient=officer.email, subject=email.subject, body=email.body)
+        outbox.queue_direct_message(kind=MessageKind.APPROVAL_REQUEST, channel=Channel.EMAIL,
+                                    recipient=officer.email, subject=email.subject, body=email.body)
     if not approvers:
         log.warning("notice %s waits for approval but no other officer can approve it", notice.id)
     return len(approvers)

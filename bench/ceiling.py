@@ -45,7 +45,7 @@ def _premade_messages(app: Flask) -> list[Any]:
     """A sample of the queued messages as the dispatcher's threads get them (plain values)."""
     from sqlalchemy import select
 
-    from alerts.data.messages import _outgoing
+    from alerts.data.outbox_claims import _outgoing
     from alerts.extensions import db
     from alerts.models import Message
 
@@ -65,7 +65,7 @@ def raw_client_loop(seconds: float, messages: list[Any] | None = None, cpu: list
     """
     import tempfile
 
-    from alerts.delivery.dispatcher import deliver
+    from alerts.delivery.sender import deliver
     from alerts.notify import NotifyConfig, build_gateway
 
     logs = Path(tempfile.mkdtemp(prefix="bench-raw-"))

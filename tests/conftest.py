@@ -138,4 +138,4 @@ def factories() -> type[_factories]:  # type: ignore[valid-type]
 @pytest.fixture
 def database_clock_follows_freezegun(monkeypatch: pytest.MonkeyPatch) -> None:
     """Claims read the database's clock, which freezegun cannot stop: make it read the frozen clock instead."""
-    monkeypatch.setattr("alerts.data.messages.database_clock_for_tests", utc_now, raising=False)
+    monkeypatch.setattr("alerts.data.outbox_claims.database_clock_for_tests", utc_now, raising=False)

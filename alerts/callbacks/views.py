@@ -11,10 +11,11 @@ import logging
 
 from flask import Blueprint, Response, current_app, request
 
-from alerts.delivery.inbound import act_on_reply
-from alerts.delivery.receipts import InvalidReceipt, parse_receipt, record_receipt
+from alerts.delivery.receipts import InvalidReceipt, parse_receipt
 from alerts.extensions import csrf
 from alerts.notify.inbound import InvalidInbound, parse_inbound_callback
+from alerts.services.delivery_receipts import record_receipt
+from alerts.services.text_replies import act_on_reply
 from alerts.web.errors import problem
 
 log = logging.getLogger(__name__)

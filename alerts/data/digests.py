@@ -1,26 +1,23 @@
-"""The daily email digest. A resident who chose it gets one email a day listing what changed in the
-notices they follow, instead of an email for each; severe notices still reach them at once (the fan-out leaves
-digest subscribers out only for notices that are not severe).
+"""The daily email digest. A resident who chose it gets one email a day listing what changed in the notices they
+follow, instead of an email for each; severe notices still reach them at once (the fan-out leaves digest
+subscribers out only for notices that are not severe).
 
-Built from the same outbox as every alert: each digest is a queued `Message` of kind DIGEST, written in one
-transaction with a `DigestSend` row that is unique per subscriber and day, so running the job twice, or on two
-schedulers at once, can never send a second digest that day.
+Built from the same outbox as every alert: each digest is a queued `Message` of kind DIGEST, added here with a
+`DigestSend` row that is unique per subscriber and day. alerts/services/daily_digests.py commits each digest on its
+own, so running the job twice, or on two schedulers at once, can never send a second digest that day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import defaultdict
-from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.exc import IntegrityError
 
 from alerts import links
 from alerts.data.fanouts import audience_conditions
 from alerts.extensions import db
-from alerts.formatting import LONDON, counted, london_date, london_time
+from alerts.formatting import LONDON, counted, london_time
 from alerts.models import (
     Channel,
     DigestSend,
@@ -33,22 +30,12 @@ from alerts.models import (
     NoticeUpdate,
     Subscriber,
     SubscriberStatus,
-    utc_now,
 )
 from alerts.models.messages import PRIORITY_ALERT
 from alerts.profile import council
 
-log = logging.getLogger(__name__)
-
 _SHOWN = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 _LABEL = {"published": "New", "updated": "Update", "resolved": "Resolved", "expired": "Ended"}
-
-
-@dataclass(frozen=True)
-class DigestRun:
-    day: dt.date
-    sent: int
-    nothing_to_send: int
 
 
 def london_day(now: dt.datetime) -> dt.date:
@@ -87,36 +74,37 @@ def render_digest(day: dt.date, changes: list[tuple[Notice, NoticeUpdate]], *, m
     return subject, "\n\n".join(parts)
 
 
-def queue_daily_digests(now: dt.datetime | None = None) -> DigestRun:
-    """Queue today's digest for every digest subscriber with something to read. Safe to run any number of times."""
-    now = now or utc_now()
+def digests_due(now: dt.datetime) -> tuple[dt.date, dict[int, list[tuple[Notice, NoticeUpdate]]]]:
+    """Today (London), and for each digest subscriber not yet sent today's digest, the day's changes they follow."""
     day = london_day(now)
     per_subscriber: dict[int, list[tuple[Notice, NoticeUpdate]]] = defaultdict(list)
     for notice, update in _changes_since(now - dt.timedelta(days=1)):
         for subscriber_id in _digest_readers(notice, day):
             per_subscriber[subscriber_id].append((notice, update))
-    sent = 0
-    for subscriber_id, changes in sorted(per_subscriber.items()):
-        subscriber = db.session.get(Subscriber, subscriber_id)
-        if subscriber is None or subscriber.contact is None or subscriber.status != SubscriberStatus.CONFIRMED:
-            continue
-        unsubscribe = links.unsubscribe_url(subscriber.id, subscriber.token_version)
-        manage = links.manage_url(subscriber.id, subscriber.token_version)
-        subject, body = render_digest(day, changes, manage_url=manage, unsubscribe_url=unsubscribe)
-        message = Message(kind=MessageKind.DIGEST, channel=Channel.EMAIL, recipient=subscriber.contact,
-                          subject=subject, body=body, subscriber_id=subscriber.id, priority=PRIORITY_ALERT,
-                          status=MessageStatus.QUEUED, next_attempt_at_utc=now, one_click_unsubscribe_url=unsubscribe)
-        db.session.add(message)
-        db.session.flush()
-        db.session.add(DigestSend(subscriber_id=subscriber.id, day=day, message_id=message.id,
-                                  notices=len({notice.id for notice, _ in changes})))
-        try:
-            db.session.commit()
-            sent += 1
-        except IntegrityError:  # another run queued this one's digest first: theirs stands, ours never existed
-            db.session.rollback()
-    readers = db.session.scalar(select(func.count()).select_from(Subscriber).where(
+    return day, per_subscriber
+
+
+def queue_digest(subscriber_id: int, changes: list[tuple[Notice, NoticeUpdate]], *, day: dt.date,
+                 now: dt.datetime) -> bool:
+    """Add the subscriber's digest for `day` and its DigestSend row, for the caller to commit; False if they no
+    longer get alerts. Committing fails with IntegrityError if another run queued their digest for that day."""
+    subscriber = db.session.get(Subscriber, subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.status != SubscriberStatus.CONFIRMED:
+        return False
+    unsubscribe = links.unsubscribe_url(subscriber.id, subscriber.token_version)
+    manage = links.manage_url(subscriber.id, subscriber.token_version)
+    subject, body = render_digest(day, changes, manage_url=manage, unsubscribe_url=unsubscribe)
+    message = Message(kind=MessageKind.DIGEST, channel=Channel.EMAIL, recipient=subscriber.contact,
+                      subject=subject, body=body, subscriber_id=subscriber.id, priority=PRIORITY_ALERT,
+                      status=MessageStatus.QUEUED, next_attempt_at_utc=now, one_click_unsubscribe_url=unsubscribe)
+    db.session.add(message)
+    db.session.flush()
+    db.session.add(DigestSend(subscriber_id=subscriber.id, day=day, message_id=message.id,
+                              notices=len({notice.id for notice, _ in changes})))
+    return True
+
+
+def count_digest_readers() -> int:
+    """Confirmed subscribers who chose the daily digest."""
+    return db.session.scalar(select(func.count()).select_from(Subscriber).where(
         Subscriber.digest.is_(True), Subscriber.status == SubscriberStatus.CONFIRMED)) or 0
-    if sent:
-        log.info("queued %s daily digests for %s", sent, london_date(now))
-    return DigestRun(day=day, sent=sent, nothing_to_send=max(readers - sent, 0))

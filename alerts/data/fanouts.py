@@ -3,6 +3,12 @@
 A fan-out row is written in the publishing transaction (DESIGN §3 transactional outbox); `expand_fanout` then
 creates the messages in batches. Each batch and its cursor commit together, and messages are unique per
 (update, subscriber, channel), so expanding again after a crash, or twice at once, never creates a duplicate.
+
+Those batch commits (in `expand_fanout`, and `expand_next_batch` ending its look for the next fan-out) are the
+dispatcher's: its fan-out thread expands a batch at a time, and the publishing service starts a send's first small
+batch the same way once its own commit is done. They are among the dispatcher's short outbox transactions, the one
+exception to "data never commits" (alerts/delivery/dispatcher.py). Everything else here leaves the commit to its
+caller.
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ from alerts.models.base import new_uuid
 from alerts.models.messages import PRIORITY_ALERT
 from alerts.notify import AlertContent, SmsLayout, SmsLength, layout_alert_sms, render_alert_email, render_alert_sms
 from alerts.notify.pricing import SmsCost, sms_cost
-from alerts.profile import council, sender
+from alerts.profile import council, message_from
 from alerts.quiet_hours import quiet_hours_release_time
 
 DEFAULT_BATCH_SIZE = 1000
@@ -155,7 +161,8 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
         title=notice.title, service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
         area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
         notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
-        expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url, sender=sender(),
+        expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url,
+        message_from=message_from(),
     )
 
 

@@ -1,4 +1,8 @@
-"""The shared token bucket's one atomic step, so every worker process draws on one Notify allowance."""
+"""The shared token bucket's one atomic step, so every worker process draws on one Notify allowance.
+
+Each draw commits its own short transaction, before the POST it pays for: it is among the dispatcher's short
+outbox transactions, the one exception to "data never commits" (alerts/delivery/dispatcher.py).
+"""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from flask import Flask
 
-from alerts.data import messages as message_data
-from alerts.delivery.gateway import get_gateway
+from alerts.data import message_costs
+from alerts.delivery.app_gateway import get_gateway
 from alerts.models import utc_now
 from alerts.notify import NotFound, NotifyError
 
@@ -42,8 +42,8 @@ def record_costs(app: Flask, *, now: dt.datetime | None = None, pages: int = COS
     """Store Notify's cost for finished texts that have none yet. Returns how many got one. Safe to run twice."""
     now = now or utc_now()
     with app.app_context():
-        waiting = message_data.messages_needing_cost(sent_before=now - COST_AFTER, sent_after=now - NOTIFY_RETENTION,
-                                                     checked_before=now - COST_RECHECK_AFTER, limit=COST_WAITING)
+        waiting = message_costs.messages_needing_cost(sent_before=now - COST_AFTER, sent_after=now - NOTIFY_RETENTION,
+                                                      checked_before=now - COST_RECHECK_AFTER, limit=COST_WAITING)
     if not waiting:
         return 0
     message_ids = {text.notify_id: text.message_id for text in waiting}
@@ -78,7 +78,7 @@ def record_costs(app: Flask, *, now: dt.datetime | None = None, pages: int = COS
     except NotifyError as error:
         log.warning("cost look-up stopped after %s requests to Notify: %s", requests, error)
     with app.app_context():
-        message_data.record_costs(costs, now)
+        message_costs.store_costs(costs, now)
     found = sum(1 for cost in costs.values() if cost is not None)
     log.info("asked Notify for the cost of %s texts in %s requests: %s known", len(waiting), requests, found)
     return found

@@ -5,8 +5,8 @@
   crashed worker's rows come back when the lease expires, marked outcome-unknown. Each claim carries a token that
   every record of its outcome must quote (fencing): a worker that lost its lease cannot overwrite a newer claim.
 - Checks at claim time, just before sending: a stale alert (its notice resolved, cancelled or superseded) is
-  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.messages: the claim's
-  own statement reads both, under the database's clock).
+  skipped with the reason; a non-severe alert text due at night waits for 07:00 (alerts.data.outbox_claims: the
+  claim's own statement reads both, under the database's clock).
 - Pipeline: `run_forever` keeps N sends in flight and claims more as they finish, most urgent first. N follows
   Little's law, the allowance per second times the measured time a POST takes (with headroom), capped by
   NOTIFY_CONCURRENCY, so a slow or variable Notify never leaves the allowance unused while a batch waits for its
@@ -14,8 +14,8 @@
   and the sending threads take the next ready send as each finishes. When idle it polls every 0.5 s, so a
   confirmation code queued by a web request goes within a second, and a priority-0 message is claimed ahead of
   any fan-out already queued.
-- Send: one Notify client per thread (inside the gateway). Each thread takes a token from the shared allowance
-  before each POST. No database session is open during any HTTP call.
+- Send (alerts.delivery.sender): one Notify client per thread (inside the gateway). Each thread takes a token from
+  the shared allowance before each POST. No database session is open during any HTTP call.
 - Never twice: a message whose POST timed out, was cut or got a 5xx is left for NOTIFY_SETTLE_SECONDS (longer
   than Notify can take to store a request), then looked up by reference; looked up again just before any resend;
   resent only when still not found. No POST starts after its lease minus the settle time, so a reclaimed row
@@ -23,6 +23,12 @@
 - Stop: on SIGTERM no new POST starts; a message not yet posted goes back to the queue, and POSTs in flight
   finish and are recorded.
 - Fan-outs: a thread of its own expands pending fan-outs a batch at a time (publishing only records them).
+- Transactions: services and jobs commit and data/ never does, with one exception, documented here: the
+  dispatcher's short outbox transactions. Each claim, each record of what became of a send, each channel hold,
+  each draw on the shared allowance, each fan-out batch with its cursor, and each step of the reconcile and cost
+  jobs commits on its own, inside alerts/data/{outbox_claims, channel_holds, rate_buckets, fanouts, reconcile,
+  message_costs}.py. So no connection or lock is held across a call to Notify, and a worker that dies loses only
+  the step it was in.
 """
 
 from __future__ import annotations
@@ -36,36 +42,28 @@ import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 
 from flask import Flask
 
-from alerts.data import fanouts
-from alerts.data import messages as message_data
-from alerts.delivery.allowance import Allowance, LocalReserve, acquire, bucket_shape, get_allowance
-from alerts.delivery.gateway import get_gateway
-from alerts.delivery.policy import Action, decide
-from alerts.models import ALL_CHANNELS, Channel, utc_now
-from alerts.notify import Gateway, NotifyError, SendResult
+from alerts.data import channel_holds, fanouts, outbox_claims
+from alerts.delivery.allowance import Allowance, LocalReserve, bucket_shape, get_allowance
+from alerts.delivery.app_gateway import get_gateway
+from alerts.delivery.sender import SETTLE, MessageSender, Outcome
+from alerts.models import Channel
+from alerts.notify import Gateway
 
 log = logging.getLogger(__name__)
 
 # Long enough for a token wait plus a POST; a worker never starts a POST in the last LEASE_MARGIN of its lease.
 LEASE = dt.timedelta(minutes=5)
 LEASE_MARGIN = dt.timedelta(seconds=60)
-# Notify serves a request for up to 30 s (HTTP_SERVE_TIMEOUT_SECONDS, alphagov/notifications-api gunicorn_config.py)
-# behind an AWS load balancer whose idle timeout is 60 s, and stores the notification before it answers: a request
-# we gave up on can be stored up to about a minute after it was sent (shared/reference/notify.md §2.7). 75 s is
-# that minute plus a margin for clock and queueing differences. NOTIFY_SETTLE_SECONDS overrides it.
-SETTLE = dt.timedelta(seconds=75)
 POLL_SECONDS = 0.5
 # While sends are in flight the pipeline looks for more at least this often, and as each one finishes.
 BUSY_POLL_SECONDS = 0.05
 # Little's law gives the sends in flight that just keep up with the allowance; the headroom absorbs latency
 # that varies from one send to the next.
 LITTLE_HEADROOM = 2.0
-INITIAL_LATENCY_SECONDS = 0.25
 # A claim takes about this long's worth of the allowance (at least a quarter of the sends in flight): what it
 # claims waits no longer than that before its POST starts.
 CLAIM_SPAN_SECONDS = 0.25
@@ -74,20 +72,6 @@ RECORD_EVERY = 32
 RECORD_WITHIN_SECONDS = 0.1
 # A worker takes at most this long's worth of the allowance from the shared bucket at once (LocalReserve).
 RESERVE_SPAN_SECONDS = 0.05
-# How long a resident's confirmation waits for a token in the web request before the dispatcher takes over.
-IMMEDIATE_TOKEN_WAIT_SECONDS = 2.0
-DAILY_LIMIT = "daily_limit"
-AUTH_FAILURE = "auth_failure"
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    FOUND = "found"  # an earlier POST had reached Notify: recorded, not resent
-    NOT_SENT = "not_sent"  # local outbox
-    RETRY = "retry"
-    FAILED = "failed"
-    HELD = "held"
-    RELEASED = "released"  # stopping, or out of lease: back to the queue untried
 
 
 def worker_name() -> str:
@@ -97,219 +81,6 @@ def worker_name() -> str:
 def settle_time(app: Flask) -> dt.timedelta:
     configured = app.config.get("NOTIFY_SETTLE_SECONDS")
     return SETTLE if configured is None else dt.timedelta(seconds=float(configured))
-
-
-def deliver(gateway: Gateway, message: message_data.OutgoingMessage) -> SendResult:
-    """One POST to Notify for one message. The message id is Notify's reference."""
-    if message.channel == Channel.SMS:
-        return gateway.send_sms(phone_number=message.recipient or "", body=message.body, reference=message.id)
-    # Notify refuses the whole email (400 ValidationError) if one_click_unsubscribe_url is not https, as it is when
-    # BASE_URL is http://127.0.0.1 in development: send it without; the body still has the unsubscribe link.
-    one_click = message.one_click_unsubscribe_url
-    return gateway.send_email(
-        email_address=message.recipient or "",
-        subject=message.subject or "",
-        body=message.body,
-        reference=message.id,
-        one_click_unsubscribe_url=one_click if one_click and one_click.startswith("https://") else None,
-    )
-
-
-class LatencyMeter:
-    """A moving average of how long a POST to Notify takes: the `W` of Little's law."""
-
-    def __init__(self, initial: float = INITIAL_LATENCY_SECONDS, weight: float = 0.05) -> None:
-        self._mean = initial
-        self._weight = weight
-        self._lock = threading.Lock()
-
-    def add(self, seconds: float) -> None:
-        with self._lock:
-            self._mean += self._weight * (seconds - self._mean)
-
-    @property
-    def mean(self) -> float:
-        with self._lock:
-            return self._mean
-
-
-@dataclass
-class Sender:
-    """Sends claimed messages and records the outcome. Shared by the dispatcher's threads and `send_now`."""
-
-    app: Flask
-    gateway: Gateway
-    allowance: Allowance
-    max_attempts: int
-    stop: threading.Event = field(default_factory=threading.Event)
-    settle: dt.timedelta = SETTLE
-    latency: LatencyMeter = field(default_factory=LatencyMeter)
-    _held: set[str] = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _auth_suspect: bool = True
-    # Set by the dispatcher: accepted sends wait here and are written in one transaction per few dozen, instead of
-    # one each. Until then the row stays `sending` under its lease, so a worker killed first leaves rows that are
-    # looked up by reference before any resend, exactly as if it had died just after the POST.
-    sent_to_record: list[tuple[str, str | None, bool, str]] | None = None
-    _first_unrecorded_at: float = 0.0
-
-    def send(self, message: message_data.OutgoingMessage, *, post_deadline: float,
-             token_timeout: float | None = None) -> Outcome:
-        """`post_deadline` (time.monotonic) is when the lease gets too short to start a POST."""
-        if message.outcome_unknown:
-            # Claimed only once the settle time has passed (or its lease expired, which implies it).
-            looked = self._look_up(message)
-            if looked is not None:
-                return looked
-
-        if self.stop.is_set() or self._is_held(message.channel) or time.monotonic() > post_deadline:
-            return self._release(message)
-        remaining = post_deadline - time.monotonic()
-        timeout = remaining if token_timeout is None else min(token_timeout, remaining)
-        if not acquire(self.allowance, stop=self.stop, timeout=timeout):
-            return self._release(message)
-        if message.outcome_unknown:
-            # Look again just before the resend: the first look may be a token wait old.
-            looked = self._look_up(message)
-            if looked is not None:
-                return looked
-            if self.stop.is_set() or time.monotonic() > post_deadline:
-                return self._release(message)
-
-        started = time.monotonic()
-        try:
-            result = deliver(self.gateway, message)
-        except NotifyError as error:
-            return self._refused(message, error)
-        except Exception:
-            log.exception("unexpected error sending message %s; it will be looked up and retried", message.id)
-            with self.app.app_context():
-                message_data.record_retry(message.id, "Unexpected error while sending", outcome_unknown=True,
-                                          after=max(self.settle, dt.timedelta(minutes=1)),
-                                          claim_token=message.claim_token)
-            return Outcome.RETRY
-        self.latency.add(time.monotonic() - started)
-        if self.sent_to_record is not None and message.claim_token is not None:
-            with self._lock:
-                if not self.sent_to_record:
-                    self._first_unrecorded_at = time.monotonic()
-                self.sent_to_record.append((message.id, result.notify_id, not result.sent, message.claim_token))
-        else:
-            if result.sent:
-                log.info("Notify accepted message %s, id %s", message.id, result.notify_id)
-            with self.app.app_context():
-                if not message_data.record_sent(message.id, result.notify_id, local_outbox=not result.sent,
-                                                claim_token=message.claim_token):
-                    log.warning("message %s was claimed again before its send was recorded; the newer claim looks "
-                                "it up by reference", message.id)
-        if result.sent and self._first_success_since_auth_failure():
-            with self.app.app_context():
-                message_data.clear_hold(ALL_CHANNELS, AUTH_FAILURE)
-        return Outcome.SENT if result.sent else Outcome.NOT_SENT
-
-    def _look_up(self, message: message_data.OutgoingMessage) -> Outcome | None:
-        """FOUND (recorded) if an earlier POST reached Notify, None if it did not, or what a failed lookup means."""
-        try:
-            found = self.gateway.find_by_reference(message.id)
-        except NotifyError as error:
-            return self._refused(message, error)
-        if found is None:
-            return None
-        log.info("message %s had reached Notify (id %s): recorded, not resent", message.id, found.notify_id)
-        with self.app.app_context():
-            if message_data.record_sent(message.id, found.notify_id, local_outbox=False,
-                                        claim_token=message.claim_token):
-                message_data.apply_notify_status(reference=message.id, notify_id=found.notify_id,
-                                                 status=found.status, completed_at=found.completed_at)
-        return Outcome.FOUND
-
-    def waiting_to_record(self) -> tuple[int, float]:
-        """(how many accepted sends wait to be written, seconds the oldest has waited)."""
-        with self._lock:
-            count = len(self.sent_to_record or [])
-            return count, (time.monotonic() - self._first_unrecorded_at) if count else 0.0
-
-    def record_accepted(self) -> int:
-        """Write the sends accepted since the last call, in one transaction. On failure they are kept for next time."""
-        with self._lock:
-            if not self.sent_to_record:
-                return 0
-            pending, self.sent_to_record = self.sent_to_record, []
-        try:
-            with self.app.app_context():
-                message_data.record_sent_many(pending)
-        except Exception:
-            with self._lock:
-                self.sent_to_record = pending + (self.sent_to_record or [])
-            raise
-        log.info("Notify accepted %s messages, recorded (references %s to %s)", len(pending), pending[0][0],
-                 pending[-1][0])
-        return len(pending)
-
-    def _refused(self, message: message_data.OutgoingMessage, error: NotifyError) -> Outcome:
-        now = utc_now()
-        decision = decide(error, channel=message.channel.value, attempts=message.attempts,
-                          max_attempts=self.max_attempts, now=now)
-        token = message.claim_token
-        with self.app.app_context():
-            if decision.action == Action.RETRY:
-                assert decision.retry_at is not None
-                after = decision.retry_at - now
-                if decision.outcome_unknown:
-                    # Notify may store it later still: nobody looks it up before the settle time has passed.
-                    after = max(after, self.settle)
-                log.warning("message %s not sent yet (attempt %s), retrying in %.1f s: %s", message.id,
-                            message.attempts, after.total_seconds(), decision.reason)
-                message_data.record_retry(message.id, decision.reason, after=after,
-                                          outcome_unknown=decision.outcome_unknown, claim_token=token)
-                return Outcome.RETRY
-            if decision.action == Action.FAIL:
-                log.error("message %s failed: %s", message.id, decision.reason)
-                message_data.record_failed(message.id, decision.reason, claim_token=token)
-                return Outcome.FAILED
-            assert decision.hold_until is not None
-            held = decision.channel if decision.action == Action.HOLD_CHANNEL else ALL_CHANNELS
-            assert held is not None
-            with self._lock:
-                self._held.add(held)
-                self._auth_suspect = self._auth_suspect or decision.action == Action.HOLD_ALL
-            if decision.action == Action.HOLD_ALL:
-                log.error("OPERATOR ACTION NEEDED: GOV.UK Notify refused our API key, so nothing is being sent. "
-                          "Check NOTIFY_API_KEY and the server clock. %s", decision.reason)
-                message_data.hold_channel(ALL_CHANNELS, kind=AUTH_FAILURE, reason=decision.reason,
-                                          until=decision.hold_until)
-            else:
-                log.error("Notify's daily limit for %s is used up: holding %s messages until %s. %s", held, held,
-                          decision.hold_until.isoformat(timespec="minutes"), decision.reason)
-                message_data.hold_channel(held, kind=DAILY_LIMIT, reason=decision.reason, until=decision.hold_until)
-            # The message was not at fault: it waits for the hold with its attempt given back.
-            message_data.record_retry(message.id, decision.reason, after=dt.timedelta(0), outcome_unknown=False,
-                                      refund_attempt=True, claim_token=token)
-        return Outcome.HELD
-
-    def release(self, message: message_data.OutgoingMessage) -> Outcome:
-        """Back to the queue untried, its attempt given back (stopping, or out of lease)."""
-        return self._release(message)
-
-    def _release(self, message: message_data.OutgoingMessage) -> Outcome:
-        with self.app.app_context():
-            message_data.record_retry(message.id, None, after=dt.timedelta(0), outcome_unknown=False,
-                                      refund_attempt=True, claim_token=message.claim_token)
-        return Outcome.RELEASED
-
-    def _is_held(self, channel: Channel) -> bool:
-        with self._lock:
-            return ALL_CHANNELS in self._held or channel.value in self._held
-
-    def _first_success_since_auth_failure(self) -> bool:
-        """True once after start-up and after each refused key: then a success lifts any recorded auth hold."""
-        with self._lock:
-            suspect, self._auth_suspect = self._auth_suspect, False
-        return suspect
-
-    def forget_holds(self) -> None:
-        with self._lock:
-            self._held.clear()
 
 
 @dataclass(frozen=True)
@@ -346,13 +117,13 @@ class Dispatcher:
             reserve = max(min(self.concurrency, 16) // 2, math.ceil(self.per_second * RESERVE_SPAN_SECONDS))
             reserve = max(1, min(reserve, self.concurrency, int(bucket_shape(per_minute).capacity)))
             allowance = LocalReserve(get_allowance(app), reserve)
-        self.sender = Sender(app, gateway or get_gateway(app), allowance,
+        self.sender = MessageSender(app, gateway or get_gateway(app), allowance,
                              max_attempts=int(app.config["NOTIFY_MAX_ATTEMPTS"]), stop=self.stop_event,
                              settle=self.settle, sent_to_record=[])
         self._pool = ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="notify-send")
         self._in_flight = 0
         self._target, self._low_water = 1, 0
-        self._ready: deque[tuple[message_data.OutgoingMessage, float]] = deque()
+        self._ready: deque[tuple[outbox_claims.OutgoingMessage, float]] = deque()
         # One lock: the pipeline waits on `_finished` for room, the sending threads on `_work` for ready sends.
         self._lock = threading.Lock()
         self._finished = threading.Condition(self._lock)
@@ -371,12 +142,12 @@ class Dispatcher:
 
     # Claiming ------------------------------------------------------------------------------------------------------
 
-    def _claim(self, limit: int) -> list[message_data.OutgoingMessage]:
+    def _claim(self, limit: int) -> list[outbox_claims.OutgoingMessage]:
         with self.app.app_context():
-            held = message_data.held_channels()
+            held = channel_holds.held_channels()
             if held >= {channel.value for channel in Channel}:
                 return []
-            claimed = message_data.claim_due_messages(self.worker, limit, self.lease, excluded_channels=held)
+            claimed = outbox_claims.claim_due_messages(self.worker, limit, self.lease, excluded_channels=held)
         self.sender.forget_holds()
         return claimed
 
@@ -449,7 +220,7 @@ class Dispatcher:
                     room = target + batch - self._in_flight - len(self._ready)
                     ready, in_flight = len(self._ready), self._in_flight
                 created = self.expand_fanouts() if expand and room > 0 else 0
-                claimed: list[message_data.OutgoingMessage] = []
+                claimed: list[outbox_claims.OutgoingMessage] = []
                 if room > 0 and (ready <= batch // 2 or in_flight == 0) and (room >= batch // 2 or in_flight == 0):
                     post_deadline = self._post_deadline()
                     claimed = self._claim(room)

@@ -1,4 +1,5 @@
-"""Delivery receipts from Notify's callback, and a reconcile job for receipts that never came.
+"""Delivery receipts from Notify's callback (read here, recorded by alerts/services/delivery_receipts.py), and a
+reconcile job for receipts that never came.
 
 Notify calls back on every status change except `pending`, retries only on 5xx/429, and may send a receipt twice
 or out of order. It sends none at all for some technical failures, so messages still `sent` after a while are
@@ -14,8 +15,8 @@ from typing import Any
 
 from flask import Flask
 
-from alerts.data import messages as message_data
-from alerts.delivery.gateway import get_gateway
+from alerts.data import reconcile
+from alerts.delivery.app_gateway import get_gateway
 from alerts.models import utc_now
 from alerts.notify import NotFound, NotifyError
 
@@ -68,23 +69,13 @@ def _parse_time(value: Any) -> dt.datetime | None:
         return None
 
 
-def record_receipt(receipt: Receipt) -> message_data.ReceiptResult:
-    result = message_data.apply_notify_status(reference=receipt.reference, notify_id=receipt.notify_id,
-                                              status=receipt.status, completed_at=receipt.completed_at)
-    if not result.found:
-        log.warning("receipt for unknown message: reference %s, Notify id %s", receipt.reference, receipt.notify_id)
-    if result.subscriber_suspended:
-        log.warning("subscriber of message %s suspended after repeated permanent failures", receipt.reference)
-    return result
-
-
 def reconcile_sent_messages(app: Flask, *, now: dt.datetime | None = None, limit: int = RECONCILE_BATCH) -> int:
     """Ask Notify about messages still `sent` an hour on. Returns how many changed. Safe to run twice."""
     now = now or utc_now()
     with app.app_context():
-        due = message_data.messages_to_reconcile(now=now, sent_before=now - RECONCILE_AFTER,
-                                                 sent_after=now - NOTIFY_RETENTION,
-                                                 checked_before=now - RECONCILE_RECHECK_AFTER, limit=limit)
+        due = reconcile.messages_to_reconcile(now=now, sent_before=now - RECONCILE_AFTER,
+                                              sent_after=now - NOTIFY_RETENTION,
+                                              checked_before=now - RECONCILE_RECHECK_AFTER, limit=limit)
     gateway = get_gateway(app)
     changed = 0
     for message_id, notify_id in due:
@@ -96,11 +87,11 @@ def reconcile_sent_messages(app: Flask, *, now: dt.datetime | None = None, limit
             log.warning("reconcile stopped: could not look up message %s: %s", message_id, error)
             break
         with app.app_context():
-            if state is not None and message_data.apply_notify_status(
+            if state is not None and reconcile.record_notify_status(
                 reference=message_id, notify_id=state.notify_id, status=state.status, completed_at=state.completed_at
             ).changed:
                 changed += 1
-            message_data.mark_reconciled(message_id, now)
+            reconcile.mark_reconciled(message_id, now)
     if due:
         log.info("reconciled %s messages with Notify: %s changed", len(due), changed)
     return changed

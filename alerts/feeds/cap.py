@@ -47,7 +47,7 @@ class CapMessage:
 class CapContext:
     """What the alert needs beyond the notice itself."""
 
-    sender: str
+    sender_id: str  # CAP <sender>: who issued the alert, as a name unique in the world (our host name)
     sender_name: str
     local_authority_code: str
     postcode_districts: dict[str, list[str]]  # area id -> districts
@@ -58,22 +58,22 @@ def cap_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def sender_for(base_url: str) -> str:
+def sender_id_for(base_url: str) -> str:
     return urlsplit(base_url).hostname or "localhost"
 
 
-def message_for(notice: Notice, update: NoticeUpdate | None, sender: str) -> CapMessage:
+def message_for(notice: Notice, update: NoticeUpdate | None, sender_id: str) -> CapMessage:
     if update is None:  # a notice always has a timeline entry once published; this keeps a bad row readable
-        return CapMessage(f"{sender}:notice:{notice.id}:v{notice.version}", notice.updated_at_utc)
-    return CapMessage(f"{sender}:notice:{notice.id}:update:{update.id}", update.created_at_utc)
+        return CapMessage(f"{sender_id}:notice:{notice.id}:v{notice.version}", notice.updated_at_utc)
+    return CapMessage(f"{sender_id}:notice:{notice.id}:update:{update.id}", update.created_at_utc)
 
 
-def messages_for(notice: Notice, sender: str) -> list[CapMessage]:
+def messages_for(notice: Notice, sender_id: str) -> list[CapMessage]:
     """Every CAP message this notice has produced, oldest first; the last is the current one."""
     updates = _timeline(notice)
     if not updates:
-        return [message_for(notice, None, sender)]
-    return [message_for(notice, update, sender) for update in updates]
+        return [message_for(notice, None, sender_id)]
+    return [message_for(notice, update, sender_id) for update in updates]
 
 
 def msg_type(notice: Notice) -> str:
@@ -98,19 +98,19 @@ def certainty(notice: Notice, now: dt.datetime) -> str:
 
 
 def build_cap_alert(notice: Notice, context: CapContext, now: dt.datetime) -> bytes:
-    messages = messages_for(notice, context.sender)
+    messages = messages_for(notice, context.sender_id)
     current, earlier = messages[-1], messages[:-1]
     kind = msg_type(notice) if earlier else "Alert"
 
     alert = etree.Element(f"{{{CAP_NAMESPACE}}}alert", nsmap={None: CAP_NAMESPACE})
     _add(alert, "identifier", current.identifier)
-    _add(alert, "sender", context.sender)
+    _add(alert, "sender", context.sender_id)
     _add(alert, "sent", cap_time(current.sent))
     _add(alert, "status", "Actual")
     _add(alert, "msgType", kind)
     _add(alert, "scope", "Public")
     if earlier:
-        _add(alert, "references", " ".join(f"{context.sender},{m.identifier},{cap_time(m.sent)}" for m in earlier))
+        _add(alert, "references", " ".join(f"{context.sender_id},{m.identifier},{cap_time(m.sent)}" for m in earlier))
 
     info = _add(alert, "info")
     _add(info, "language", "en-GB")

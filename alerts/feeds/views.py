@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, make_response, render_templa
 
 from alerts.data import feeds as feed_data
 from alerts.data import notices as notice_data
-from alerts.feeds.cap import CAP_MIMETYPE, CapContext, build_cap_alert, sender_for
+from alerts.feeds.cap import CAP_MIMETYPE, CapContext, build_cap_alert, sender_id_for
 from alerts.feeds.syndication import FeedDetails, FeedFormat, cap_index_feed, notices_feed
 from alerts.links import external_url
 from alerts.models import Notice, utc_now
@@ -87,7 +87,7 @@ def cap_index() -> Response:
 def cap_context(notice: Notice) -> CapContext:
     config = current_app.config
     return CapContext(
-        sender=sender_for(config["BASE_URL"]),
+        sender_id=sender_id_for(config["BASE_URL"]),
         sender_name=config["COUNCIL_NAME"],
         local_authority_code=config["LOCAL_AUTHORITY_CODE"],
         postcode_districts=feed_data.postcode_districts_for(area.id for area in notice.areas),

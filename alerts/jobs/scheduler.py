@@ -73,7 +73,7 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
 def daily_digest_job(app: Flask) -> Callable[[], None]:
     """One email a day for those who chose it; the outbox sends it like any other message."""
     def queue() -> None:
-        from alerts.data.digests import queue_daily_digests
+        from alerts.services.daily_digests import queue_daily_digests
 
         with app.app_context():
             log.info("daily digests: %s", queue_daily_digests())
@@ -83,9 +83,9 @@ def daily_digest_job(app: Flask) -> Callable[[], None]:
 
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
-    from alerts.delivery.inbound import poll_received_texts
     from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
     from alerts.jobs.notices import expire_notices_job, publish_due_job
+    from alerts.services.text_replies import poll_received_texts
 
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),

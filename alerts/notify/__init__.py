@@ -22,8 +22,8 @@ from alerts.notify.gateway import (
 from alerts.notify.recipients import InvalidRecipient, mask_email, mask_phone, normalise_email, normalise_uk_mobile
 from alerts.notify.rendering import (
     AlertContent,
+    MessageFrom,
     RenderedEmail,
-    Sender,
     SmsLayout,
     SmsLength,
     layout_alert_sms,
@@ -46,6 +46,7 @@ __all__ = [
     "InvalidRecipient",
     "InvalidRequest",
     "LocalOutboxGateway",
+    "MessageFrom",
     "NotFound",
     "NotificationPage",
     "NotificationState",
@@ -55,7 +56,6 @@ __all__ = [
     "RateLimited",
     "RenderedEmail",
     "SendResult",
-    "Sender",
     "SmsLayout",
     "SmsLength",
     "Unavailable",

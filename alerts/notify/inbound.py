@@ -48,7 +48,9 @@ class InvalidInbound(ValueError):
 
 
 @dataclass(frozen=True)
-class InboundText:
+class ReceivedText:
+    """A text a resident sent to our inbound number, as Notify reports it."""
+
     id: str
     phone_number: str | None  # E.164, or None when it is not a UK mobile we could have texted
     message: str
@@ -86,21 +88,21 @@ def _checked(text_id: Any, message: Any) -> tuple[str, str]:
     return text_id, message
 
 
-def parse_inbound_callback(body: Any) -> InboundText:
+def parse_inbound_callback(body: Any) -> ReceivedText:
     if not isinstance(body, dict):
         raise InvalidInbound("Send a JSON object")
     text_id, message = _checked(body.get("id"), body.get("message"))
-    return InboundText(text_id, _phone(body.get("source_number")), message, _time(body.get("date_received")))
+    return ReceivedText(text_id, _phone(body.get("source_number")), message, _time(body.get("date_received")))
 
 
-def parse_received_text(raw: Any) -> InboundText:
+def parse_received_text(raw: Any) -> ReceivedText:
     if not isinstance(raw, dict):
         raise InvalidInbound("a received text is not a JSON object")
     text_id, message = _checked(raw.get("id"), raw.get("content"))
-    return InboundText(text_id, _phone(raw.get("user_number")), message, _time(raw.get("created_at")))
+    return ReceivedText(text_id, _phone(raw.get("user_number")), message, _time(raw.get("created_at")))
 
 
-def fetch_received_texts(config: NotifyConfig, *, older_than: str | None = None) -> list[InboundText]:
+def fetch_received_texts(config: NotifyConfig, *, older_than: str | None = None) -> list[ReceivedText]:
     """One page of replies, newest first. Raises NotifyError when Notify can't be asked."""
     client = NotificationsAPIClient((config.api_key or "").strip(), base_url=config.base_url,
                                     timeout=config.timeout_seconds)

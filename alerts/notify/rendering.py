@@ -68,8 +68,8 @@ _CODE = re.compile(r"[0-9]{6}")
 
 
 @dataclass(frozen=True)
-class Sender:
-    """Who the messages come from, in the council profile's words: "<council>", "across <place>"."""
+class MessageFrom:
+    """Who the messages come from, as the council's profile names it: "<council>", "across <place>"."""
 
     council: str
     place: str
@@ -89,7 +89,7 @@ class AlertContent:
     manage_url: str
     unsubscribe_url: str
     expected_end_text: str | None
-    sender: Sender
+    message_from: MessageFrom
     # The subscriber's short link (/s/<code>) for texts; without one a text carries the manage link.
     short_url: str | None = None
 
@@ -151,10 +151,10 @@ def _fragments(characters: int, *, single: int, concatenated: int) -> int:
 
 
 def render_alert_email(content: AlertContent) -> RenderedEmail:
-    where = f"{content.service_name} {_place_phrase(content.area_names, content.sender)}"
+    where = f"{content.service_name} {_place_phrase(content.area_names, content.message_from)}"
     subject = f"{_SUBJECT_LABEL[content.kind]}: {where} — {content.title}"
     opening = {
-        "published": f"{content.sender.council} has reported disruption to {where}.",
+        "published": f"{content.message_from.council} has reported disruption to {where}.",
         "updated": f"There is an update on the disruption to {where}.",
         "resolved": f"The disruption to {where} is over.",
     }[content.kind]
@@ -171,7 +171,7 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     paragraphs += [
         f"Read the full notice and any updates: {content.notice_url}",
         "---",
-        f"You asked {content.sender.council} for service disruption alerts.",
+        f"You asked {content.message_from.council} for service disruption alerts.",
         f"Change your areas or services, or stop these alerts: {content.manage_url}",
         f"Unsubscribe from all alerts: {content.unsubscribe_url}",
     ]
@@ -197,7 +197,7 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
     stop = REPLY_STOP if reply_stop else ""
 
     def compose(title_text: str) -> str:
-        head = f"{content.sender.council}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
+        head = f"{content.message_from.council}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
         return " ".join(part for part in (head, impact, link, stop) if part)
 
     def fits(text: str) -> bool:
@@ -214,19 +214,19 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
     return SmsLayout(body=body, length=length, cut=cut, non_gsm=non_gsm_characters(title))
 
 
-def render_confirmation_sms(code: str, sender: Sender) -> str:
+def render_confirmation_sms(code: str, message_from: MessageFrom) -> str:
     _check_code(code)
     return (
-        f"Your {sender.council} alerts confirmation code is {code}. It expires in {CODE_EXPIRY_MINUTES} minutes. "
+        f"Your {message_from.council} alerts confirmation code is {code}. It expires in {CODE_EXPIRY_MINUTES} minutes. "
         "If you did not ask for alerts, ignore this text."
     )
 
 
-def render_confirmation_email(confirm_url: str, sender: Sender) -> RenderedEmail:
+def render_confirmation_email(confirm_url: str, message_from: MessageFrom) -> RenderedEmail:
     return RenderedEmail(
-        subject=f"Confirm your email address for {sender.council} alerts",
+        subject=f"Confirm your email address for {message_from.council} alerts",
         body=_paragraphs(
-            f"Confirm that you want {sender.council} to email you about disruption to council services:",
+            f"Confirm that you want {message_from.council} to email you about disruption to council services:",
             confirm_url,
             "We will not send you any alerts until you confirm.",
             "If you did not ask for alerts, ignore this email.",
@@ -234,29 +234,29 @@ def render_confirmation_email(confirm_url: str, sender: Sender) -> RenderedEmail
     )
 
 
-def render_manage_link_email(manage_url: str, sender: Sender) -> RenderedEmail:
+def render_manage_link_email(manage_url: str, message_from: MessageFrom) -> RenderedEmail:
     return RenderedEmail(
-        subject=f"Manage your {sender.council} alerts",
+        subject=f"Manage your {message_from.council} alerts",
         body=_paragraphs(
-            f"Use this link to change or stop your {sender.council} service disruption alerts:",
+            f"Use this link to change or stop your {message_from.council} service disruption alerts:",
             manage_url,
             "If you did not ask for this link, ignore this email. Your alerts have not changed.",
         ),
     )
 
 
-def render_manage_link_sms(code: str, sender: Sender) -> str:
+def render_manage_link_sms(code: str, message_from: MessageFrom) -> str:
     _check_code(code)
     return (
-        f"Your {sender.council} alerts security code is {code}. Use it to change or stop your alerts. "
+        f"Your {message_from.council} alerts security code is {code}. Use it to change or stop your alerts. "
         f"It expires in {CODE_EXPIRY_MINUTES} minutes. If you did not ask for it, ignore this text."
     )
 
 
-def render_staff_password_reset_email(reset_url: str, hours: int, sender: Sender) -> RenderedEmail:
+def render_staff_password_reset_email(reset_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
     """An admin sent a member of staff a link to choose a new password."""
     return RenderedEmail(
-        subject=f"Choose a new password for {sender.council} disruption alerts",
+        subject=f"Choose a new password for {message_from.council} disruption alerts",
         body=_paragraphs(
             "An administrator asked us to send you a link to choose a new password for your staff account:",
             reset_url,
@@ -266,12 +266,12 @@ def render_staff_password_reset_email(reset_url: str, hours: int, sender: Sender
     )
 
 
-def render_staff_invitation_email(set_password_url: str, hours: int, sender: Sender) -> RenderedEmail:
+def render_staff_invitation_email(set_password_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
     """An admin added a member of staff: they choose their own first password, which nobody else ever knows."""
     return RenderedEmail(
-        subject=f"Your staff account for {sender.council} disruption alerts",
+        subject=f"Your staff account for {message_from.council} disruption alerts",
         body=_paragraphs(
-            f"An administrator has added you as a member of staff on {sender.council}'s disruption alerts. "
+            f"An administrator has added you as a member of staff on {message_from.council}'s disruption alerts. "
             "Use this link to choose your password:",
             set_password_url,
             f"The link works once and expires in {hours} hours. After that, ask your administrator for a new one.",
@@ -303,9 +303,9 @@ def _check_code(code: str) -> None:
         raise ValueError("A confirmation code is 6 digits")
 
 
-def _place_phrase(area_names: list[str], sender: Sender) -> str:
-    if not area_names or sender.whole_area_name in area_names:
-        return f"across {sender.place}"
+def _place_phrase(area_names: list[str], message_from: MessageFrom) -> str:
+    if not area_names or message_from.whole_area_name in area_names:
+        return f"across {message_from.place}"
     if len(area_names) == 1:
         return f"in {area_names[0]}"
     if len(area_names) <= 3:

@@ -12,15 +12,14 @@ from werkzeug.wrappers import Response
 
 from alerts.credentials import second_factor
 from alerts.credentials.passwords import WeakPassword
-from alerts.data import messages as message_data
+from alerts.data import outbox, staff_accounts
 from alerts.data import staff as staff_data
-from alerts.data import staff_accounts
 from alerts.data.audit import record_audit_event
 from alerts.extensions import db
 from alerts.links import external_url
 from alerts.models import Channel, MessageKind, Role, StaffUser
 from alerts.notify.rendering import render_staff_invitation_email, render_staff_password_reset_email
-from alerts.profile import council, sender
+from alerts.profile import council, message_from
 from alerts.staff import staff
 from alerts.staff.access import (
     any_staff,
@@ -238,9 +237,9 @@ def email_password_link(user: StaffUser, *, new_account: bool = False) -> None:
     token = staff_accounts.create_password_reset(user, requested_by=current_user.email)
     render = render_staff_invitation_email if new_account else render_staff_password_reset_email
     email = render(external_url(url_for("staff.reset_password", token=token)), staff_accounts.RESET_LINK_HOURS,
-                   sender())
-    message_data.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
-                                      recipient=user.email, subject=email.subject, body=email.body)
+                   message_from())
+    outbox.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
+                                recipient=user.email, subject=email.subject, body=email.body)
     audit("staff_user.password_reset_sent", "staff_user", user.id)
 
 

@@ -13,8 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from alerts.credentials.passwords import WeakPassword
-from alerts.data import messages as message_data
-from alerts.data import operations
+from alerts.data import delivery_reports, operations
 from alerts.data import outbox as outbox_data
 from alerts.data import staff as staff_data
 from alerts.data.audit import AuditFilter, audit_actions, list_audit_events
@@ -191,6 +190,6 @@ def outbox() -> str:
     return render_template("staff/outbox.html", messages=messages, total=total, page=page,
                            pages=max(1, math.ceil(total / PAGE_SIZE)),
                            local_outbox=not current_app.config.get("NOTIFY_API_KEY"),
-                           summaries=message_data.recent_delivery_summaries() if page == 1 else [],
-                           holds=message_data.held_channels_for_operators(),
+                           summaries=delivery_reports.recent_delivery_summaries() if page == 1 else [],
+                           holds=delivery_reports.held_channels_for_operators(),
                            scheduler=operations.scheduler_state(), outbox_state=operations.outbox_summary())

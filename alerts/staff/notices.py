@@ -9,8 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from alerts import publishing as service
-from alerts.data import fanouts, insight, publishing, reference
-from alerts.data import messages as message_data
+from alerts.data import delivery_reports, fanouts, insight, publishing, reference
 from alerts.data.publishing import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
@@ -158,7 +157,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     if pending is not None:
         pending_preview = fanouts.preview_for(notice, UpdateKind(pending.kind), _unsaved_update(pending))
     # Only a notice that has been sent has delivery to show; a draft or one awaiting approval has none yet.
-    progress = None if checking else message_data.delivery_progress(notice.id)
+    progress = None if checking else delivery_reports.delivery_progress(notice.id)
     expanding = any(fanout.status == FanoutStatus.PENDING for fanout in fanouts.fanouts_for_notice(notice.id))
     threshold = current_app.config["APPROVAL_THRESHOLD"]
     error_summary = [{"text": error, "href": "#actions"}] if error else None

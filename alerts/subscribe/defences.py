@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from limits import RateLimitItem, parse, parse_many
 
-from alerts.data import messages as message_data
+from alerts.data import outbox
 from alerts.data.subscribers import MAX_CODE_ATTEMPTS
 from alerts.extensions import limiter
 from alerts.models import Channel
@@ -68,7 +68,7 @@ def sms_sign_up_paused() -> bool:
     """True once today's confirmation texts reach SMS_SIGNUP_DAILY_BUDGET. Counted from the outbox, so the budget
     is exact across processes and restarts."""
     budget = current_app.config["SMS_SIGNUP_DAILY_BUDGET"]
-    return message_data.count_direct_texts_since(start_of_today_london()) >= budget
+    return outbox.count_direct_texts_since(start_of_today_london()) >= budget
 
 
 def check_send(channel: Channel, contact: str, ip: str) -> None:

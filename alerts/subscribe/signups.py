@@ -17,8 +17,7 @@ from flask import current_app
 
 from alerts import links
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import messages as message_data
-from alerts.data import reference
+from alerts.data import outbox, reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
@@ -33,7 +32,7 @@ from alerts.notify import (
     render_manage_link_email,
     render_manage_link_sms,
 )
-from alerts.profile import council, postcode_message, sender
+from alerts.profile import council, message_from, postcode_message
 from alerts.subscribe import codes, defences
 from alerts.text import hidden_character_error
 
@@ -171,14 +170,15 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
         code = _new_code(subscriber, client)
         if code is None:
             return None
-        body = render_confirmation_sms(code, sender())
-        message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
-                                                    recipient=contact, body=body, subscriber_id=subscriber.id)
+        body = render_confirmation_sms(code, message_from())
+        message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
+                                              recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version), sender())
-        message = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
-                                                    recipient=contact, subject=email.subject, body=email.body,
-                                                    subscriber_id=subscriber.id)
+        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version),
+                                          message_from())
+        message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
+                                              recipient=contact, subject=email.subject, body=email.body,
+                                              subscriber_id=subscriber.id)
     return message.id
 
 
@@ -330,22 +330,22 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
         # The same work as a real send, short of storing it: a code made and hashed, a message rendered.
         decoy = codes.new_code()
         codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
-        render_manage_link_sms(decoy, sender()) if channel == Channel.SMS else render_manage_link_email(
-            links.manage_url(0, 0), sender())
+        render_manage_link_sms(decoy, message_from()) if channel == Channel.SMS else render_manage_link_email(
+            links.manage_url(0, 0), message_from())
         log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
         return
     if channel == Channel.SMS:
         code = _new_code(subscriber, client)
         if code is None:
             return
-        body = render_manage_link_sms(code, sender())
-        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
-                                          recipient=contact, body=body, subscriber_id=subscriber.id)
+        body = render_manage_link_sms(code, message_from())
+        outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
+                                    recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version), sender())
-        message_data.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
-                                          recipient=contact, subject=email.subject, body=email.body,
-                                          subscriber_id=subscriber.id)
+        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version), message_from())
+        outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
+                                    recipient=contact, subject=email.subject, body=email.body,
+                                    subscriber_id=subscriber.id)
     commit_queued()
 
 

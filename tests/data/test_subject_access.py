@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from alerts.data import subject_access
 from alerts.data.audit import record_audit_event
-from alerts.data.messages import delivery_progress, recent_delivery_summaries
+from alerts.data.delivery_reports import delivery_progress, recent_delivery_summaries
 from alerts.data.retention import purge_personal_data
 from alerts.extensions import db
 from alerts.links import manage_url

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from alerts.delivery.allowance import reset_allowance
-from alerts.delivery.gateway import reset_gateway
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
 from alerts.models.messages import PRIORITY_ALERT

@@ -8,7 +8,7 @@ import pytest
 import responses
 from sqlalchemy import event
 
-from alerts.data import messages as message_data
+from alerts.data import outbox_claims
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.extensions import db
 from alerts.models import Message, MessageStatus
@@ -82,7 +82,7 @@ def test_a_claim_never_takes_more_than_its_batch_whatever_plan_postgresql_choose
                                                                                  nested_loop_plans) -> None:
     code = make_message(priority=PRIORITY_CONFIRMATION)
     alerts = [make_message() for _ in range(5)]
-    claimed = message_data.claim_due_messages("worker-1", 2, dt.timedelta(minutes=5))
+    claimed = outbox_claims.claim_due_messages("worker-1", 2, dt.timedelta(minutes=5))
     assert len(claimed) == 2
     assert claimed[0].id == code.id
     db.session.expire_all()

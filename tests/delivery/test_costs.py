@@ -9,8 +9,8 @@ from decimal import Decimal
 import responses
 from responses import matchers
 
+from alerts.delivery.app_gateway import get_gateway
 from alerts.delivery.costs import record_costs
-from alerts.delivery.gateway import get_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageStatus, utc_now
 from tests.delivery.conftest import LIST_URL, NOTIFY, NOTIFY_ID

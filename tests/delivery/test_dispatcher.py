@@ -12,7 +12,8 @@ from responses import matchers
 
 from alerts.data import operations, publishing
 from alerts.delivery.allowance import LocalReserve
-from alerts.delivery.dispatcher import Dispatcher, LatencyMeter, Outcome
+from alerts.delivery.dispatcher import Dispatcher
+from alerts.delivery.sender import LatencyMeter, Outcome
 from alerts.extensions import db
 from alerts.models import ChannelHold, Message, MessageStatus, Notice, NoticeStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION
@@ -273,10 +274,10 @@ def test_on_shutdown_claimed_messages_not_yet_posted_go_back_to_the_queue(app, n
             assert dispatcher.run_batch().claimed == []  # a stopped dispatcher claims nothing new
             dispatcher.stop_event.clear()
             dispatcher.sender.stop.set()
-            from alerts.data import messages as message_data
+            from alerts.data import outbox_claims
 
             with app.app_context():
-                claimed = message_data.claim_due_messages("w", 10, dt.timedelta(minutes=5))
+                claimed = outbox_claims.claim_due_messages("w", 10, dt.timedelta(minutes=5))
             assert dispatcher.sender.send(claimed[0], post_deadline=float("inf")) == Outcome.RELEASED
     finally:
         dispatcher.close()
@@ -347,13 +348,13 @@ def test_an_email_whose_unsubscribe_link_is_not_https_goes_without_notifys_one_c
 
 
 def test_recording_a_send_never_puts_back_a_receipt_that_arrived_first(app, make_message) -> None:
-    from alerts.data import messages as message_data
+    from alerts.data import notify_statuses, outbox_claims
 
     message = make_message(status=MessageStatus.SENDING, attempts=1)
-    receipt = message_data.apply_notify_status(reference=message.id, notify_id=NOTIFY_ID, status="delivered",
-                                               completed_at=utc_now())
+    receipt = notify_statuses.apply_notify_status(reference=message.id, notify_id=NOTIFY_ID, status="delivered",
+                                                  completed_at=utc_now())
     assert receipt.changed
-    message_data.record_sent(message.id, NOTIFY_ID, local_outbox=False)
+    outbox_claims.record_sent(message.id, NOTIFY_ID, local_outbox=False)
     recorded = reload(message.id)
     assert (recorded.status, recorded.notify_status, recorded.notify_id) == (MessageStatus.DELIVERED, "delivered",
                                                                              NOTIFY_ID)
@@ -361,34 +362,34 @@ def test_recording_a_send_never_puts_back_a_receipt_that_arrived_first(app, make
 
 
 def test_a_worker_that_lost_its_lease_cannot_record_over_the_newer_claim(app, make_message) -> None:
-    from alerts.data import messages as message_data
+    from alerts.data import outbox_claims
 
     message = make_message()
-    [first] = message_data.claim_due_messages("slow-worker", 1, dt.timedelta(minutes=5))
+    [first] = outbox_claims.claim_due_messages("slow-worker", 1, dt.timedelta(minutes=5))
     # Its lease runs out (by the database's clock) and another worker claims the message again.
     db.session.get(Message, message.id).lease_expires_at_utc = utc_now() - dt.timedelta(seconds=1)
     db.session.commit()
-    [second] = message_data.claim_due_messages("new-worker", 1, dt.timedelta(minutes=5))
+    [second] = outbox_claims.claim_due_messages("new-worker", 1, dt.timedelta(minutes=5))
     assert second.claim_token != first.claim_token and second.outcome_unknown
-    assert not message_data.record_sent(message.id, "late-notify-id", local_outbox=False,
-                                        claim_token=first.claim_token)
-    message_data.record_retry(message.id, "late", after=dt.timedelta(0), outcome_unknown=False,
-                              claim_token=first.claim_token)
-    message_data.record_failed(message.id, "late", claim_token=first.claim_token)
-    message_data.record_sent_many([(message.id, "late-notify-id", False, first.claim_token)])
+    assert not outbox_claims.record_sent(message.id, "late-notify-id", local_outbox=False,
+                                         claim_token=first.claim_token)
+    outbox_claims.record_retry(message.id, "late", after=dt.timedelta(0), outcome_unknown=False,
+                               claim_token=first.claim_token)
+    outbox_claims.record_failed(message.id, "late", claim_token=first.claim_token)
+    outbox_claims.record_sent_many([(message.id, "late-notify-id", False, first.claim_token)])
     current = reload(message.id)
     assert (current.status, current.claimed_by, current.notify_id) == (MessageStatus.SENDING, "new-worker", None)
-    assert message_data.record_sent(message.id, NOTIFY_ID, local_outbox=False, claim_token=second.claim_token)
+    assert outbox_claims.record_sent(message.id, NOTIFY_ID, local_outbox=False, claim_token=second.claim_token)
     assert (reload(message.id).status, reload(message.id).notify_id) == (MessageStatus.SENT, NOTIFY_ID)
 
 
 def test_no_post_starts_once_the_lease_is_too_short(app, notify_key, make_message) -> None:
-    from alerts.data import messages as message_data
+    from alerts.data import outbox_claims
 
     message = make_message()
     dispatcher = Dispatcher(app, concurrency=1)
     try:
-        [claimed] = message_data.claim_due_messages("w", 1, dt.timedelta(minutes=5))
+        [claimed] = outbox_claims.claim_due_messages("w", 1, dt.timedelta(minutes=5))
         with responses.RequestsMock() as mock:
             assert dispatcher.sender.send(claimed, post_deadline=time.monotonic() - 1) == Outcome.RELEASED
             assert not mock.calls
@@ -456,13 +457,14 @@ def test_a_worker_takes_tokens_from_the_shared_bucket_in_batches_that_grow_with_
 
 
 def test_recording_sends_in_a_batch_never_puts_back_a_receipt_that_arrived_first(app, make_message) -> None:
-    from alerts.data import messages as message_data
+    from alerts.data import notify_statuses, outbox_claims
 
     early = make_message(status=MessageStatus.SENDING, attempts=1, claim_token="token-1")
     waiting = make_message(status=MessageStatus.SENDING, attempts=1, claim_token="token-2")
-    message_data.apply_notify_status(reference=early.id, notify_id=NOTIFY_ID, status="delivered",
-                                     completed_at=utc_now())
-    message_data.record_sent_many([(early.id, NOTIFY_ID, False, "token-1"), (waiting.id, "other-id", False, "token-2")])
+    notify_statuses.apply_notify_status(reference=early.id, notify_id=NOTIFY_ID, status="delivered",
+                                        completed_at=utc_now())
+    outbox_claims.record_sent_many([(early.id, NOTIFY_ID, False, "token-1"),
+                                    (waiting.id, "other-id", False, "token-2")])
     assert (reload(early.id).status, reload(early.id).notify_id) == (MessageStatus.DELIVERED, NOTIFY_ID)
     assert (reload(waiting.id).status, reload(waiting.id).notify_id) == (MessageStatus.SENT, "other-id")
     assert reload(waiting.id).sent_at_utc is not None and reload(early.id).claimed_by is None
@@ -536,11 +538,11 @@ def test_a_busy_pipeline_claims_a_newly_queued_confirmation_ahead_of_the_alerts_
 def test_a_claim_hands_back_its_messages_most_urgent_first_then_longest_due(app, make_message) -> None:
     """RETURNING keeps no order (PostgreSQL's follows the heap), so the claim puts them in order itself: the pipeline
     starts them as listed."""
-    from alerts.data import messages as message_data
+    from alerts.data import outbox_claims
 
     now = utc_now()
     later = make_message(body="Due a minute ago", next_attempt_at_utc=now - dt.timedelta(minutes=1)).id
     earlier = make_message(body="Due an hour ago", next_attempt_at_utc=now - dt.timedelta(hours=1)).id
     code = make_message(body="Your code is 123456", priority=PRIORITY_CONFIRMATION, next_attempt_at_utc=now).id
-    claimed = message_data.claim_due_messages("w", 10, dt.timedelta(minutes=5))
+    claimed = outbox_claims.claim_due_messages("w", 10, dt.timedelta(minutes=5))
     assert [message.id for message in claimed] == [code, earlier, later]

@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 
 from alerts.delivery import policy
 from alerts.delivery.allowance import reset_allowance
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.delivery.dispatcher import Dispatcher
-from alerts.delivery.gateway import reset_gateway
 from alerts.delivery.receipts import reconcile_sent_messages
 from alerts.extensions import db
 from alerts.models import utc_now
@@ -291,8 +291,10 @@ def test_a_worker_whose_clock_runs_fast_does_not_reclaim_a_message_whose_post_is
         wait_until(lambda: harness.outbox_counts(app)["sending"] == messages, 5, "the first worker's POSTs start")
         # A second worker whose clock is ten minutes fast: by its clock every lease has long expired.
         fast = utc_now() + dt.timedelta(minutes=10)
-        monkeypatch.setattr("alerts.data.messages.utc_now", lambda: fast)
-        monkeypatch.setattr("alerts.delivery.dispatcher.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.data.outbox_claims.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.data.channel_holds.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.data.notify_statuses.utc_now", lambda: fast)
+        monkeypatch.setattr("alerts.delivery.sender.utc_now", lambda: fast)
         skewed = Dispatcher(app, concurrency=5, worker="fast-clock")
         try:
             assert skewed.run_batch().claimed == [], "the database's clock says the leases still run"

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from alerts.data import messages as message_data
+from alerts.data import channel_holds, delivery_reports, notify_statuses
 from alerts.jobs.scheduler import jobs_for
 from alerts.models import Channel, MessageStatus, utc_now
 
@@ -12,16 +12,16 @@ def test_delivery_progress_counts_each_status_and_groups_failures_by_reason(fact
                    MessageStatus.DELIVERED, MessageStatus.DELIVERED):
         make_message(notice_id=notice.id, status=status)
     make_message(notice_id=notice.id, status=MessageStatus.FAILED, notify_status="permanent-failure",
-                 last_error=message_data.NOTIFY_FAILURE_REASONS["permanent-failure"])
+                 last_error=notify_statuses.NOTIFY_FAILURE_REASONS["permanent-failure"])
     make_message(notice_id=notice.id, status=MessageStatus.FAILED,
                  last_error="InvalidRequest (400 ValidationError): phone_number Not a UK mobile number")
     make_message(notice_id=notice.id, status=MessageStatus.FAILED,
                  last_error="InvalidRequest (400 ValidationError): phone_number Not a UK mobile number")
     make_message(notice_id=other.id, status=MessageStatus.FAILED, last_error="elsewhere")
-    message_data.hold_channel("sms", kind="daily_limit", reason="Exceeded send limits (sms: 250000) for today",
-                              until=utc_now() + dt.timedelta(hours=3))
+    channel_holds.hold_channel("sms", kind="daily_limit", reason="Exceeded send limits (sms: 250000) for today",
+                               until=utc_now() + dt.timedelta(hours=3))
 
-    progress = message_data.delivery_progress(notice.id)
+    progress = delivery_reports.delivery_progress(notice.id)
 
     assert {key: progress[key] for key in ("total", "queued", "sending", "sent", "delivered", "failed", "not_sent",
                                            "finished", "percent_finished")} == {
@@ -29,13 +29,13 @@ def test_delivery_progress_counts_each_status_and_groups_failures_by_reason(fact
         "finished": 6, "percent_finished": 66}
     assert progress["failures"] == [
         {"reason": "InvalidRequest (400 ValidationError): phone_number Not a UK mobile number", "count": 2},
-        {"reason": message_data.NOTIFY_FAILURE_REASONS["permanent-failure"], "count": 1},
+        {"reason": notify_statuses.NOTIFY_FAILURE_REASONS["permanent-failure"], "count": 1},
     ]
     assert [hold["channel"] for hold in progress["held_channels"]] == ["sms"]
 
 
 def test_a_notice_with_no_messages_is_complete(factories) -> None:
-    progress = message_data.delivery_progress(factories.NoticeFactory().id)
+    progress = delivery_reports.delivery_progress(factories.NoticeFactory().id)
     assert (progress["total"], progress["percent_finished"], progress["failures"]) == (0, 100, [])
 
 

@@ -65,11 +65,11 @@ def test_an_earlier_receipt_arriving_late_never_overwrites_a_final_status(client
 
 
 def test_a_receipt_before_the_send_is_recorded_is_kept_when_the_send_is_recorded(client, make_message) -> None:
-    from alerts.data import messages as message_data
+    from alerts.data import outbox_claims
 
     message = make_message(status=MessageStatus.SENDING, attempts=1)
     client.post("/callbacks/notify", json=receipt(message.id, "delivered"), headers=AUTH)
-    message_data.record_sent(message.id, NOTIFY_ID, local_outbox=False)
+    outbox_claims.record_sent(message.id, NOTIFY_ID, local_outbox=False)
     assert reload(message.id).status == MessageStatus.DELIVERED
 
 

@@ -8,9 +8,9 @@ from freezegun import freeze_time
 from responses import matchers
 from sqlalchemy import select
 
-from alerts.data import fanouts, publishing
-from alerts.data import messages as message_data
-from alerts.delivery.dispatcher import Dispatcher, Outcome
+from alerts.data import fanouts, outbox_claims, publishing
+from alerts.delivery.dispatcher import Dispatcher
+from alerts.delivery.sender import Outcome
 from alerts.extensions import db
 from alerts.models import Channel, Impact, Message, MessageKind, MessageStatus, NoticeStatus, UpdateKind
 from alerts.models.messages import PRIORITY_CONFIRMATION
@@ -148,5 +148,5 @@ def test_a_queued_confirmation_is_claimed_ahead_of_a_queue_of_alerts(app, make_m
         make_message(body=f"Alert {n}")
     confirmation = make_message(kind=MessageKind.CONFIRMATION, priority=PRIORITY_CONFIRMATION,
                                 body="Your confirmation code is 123456")
-    claimed = message_data.claim_due_messages("worker", 1, dt.timedelta(minutes=5))
+    claimed = outbox_claims.claim_due_messages("worker", 1, dt.timedelta(minutes=5))
     assert [message.id for message in claimed] == [confirmation.id]

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from alerts.delivery.dispatcher import Dispatcher
-from alerts.delivery.inbound import poll_received_texts
 from alerts.extensions import db
 from alerts.models import InboundText, Message, MessageKind, Subscriber, SubscriberStatus
 from alerts.notify.inbound import ReplyAction, reply_action
+from alerts.services.text_replies import poll_received_texts
 from bench import harness
 from bench.notify_simulator import (
     CallbackConfig,

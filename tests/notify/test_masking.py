@@ -1,13 +1,13 @@
 from alerts.notify.masking import mask_for_staff
 from alerts.notify.rendering import (
-    Sender,
+    MessageFrom,
     render_confirmation_email,
     render_confirmation_sms,
     render_manage_link_email,
     render_manage_link_sms,
 )
 
-SENDER = Sender(council="Dorset Council", place="Dorset")
+MESSAGE_FROM = MessageFrom(council="Dorset Council", place="Dorset")
 
 MANAGE = "https://alerts.example/manage/WzEsMV0.abcdefghijklmnopqrstuvwxyz0"
 UNSUBSCRIBE = "https://alerts.example/unsubscribe/WzEsMV0.abcdefghijklmnopqrstuvwx"
@@ -15,7 +15,7 @@ SHORT = "https://alerts.example/s/Ab3dE9"
 
 
 def test_a_confirmation_or_security_code_shows_only_its_last_two_digits() -> None:
-    for body in (render_confirmation_sms("482913", SENDER), render_manage_link_sms("482913", SENDER)):
+    for body in (render_confirmation_sms("482913", MESSAGE_FROM), render_manage_link_sms("482913", MESSAGE_FROM)):
         masked = mask_for_staff(body)
         assert "482913" not in masked and "•••• 13" in masked
 
@@ -31,8 +31,9 @@ def test_personal_links_are_removed_and_the_public_notice_link_kept() -> None:
 
 
 def test_email_confirmation_and_manage_link_emails_lose_their_links() -> None:
-    for rendered in (render_confirmation_email("https://alerts.example/subscribe/confirm-email/eyJhbGciOi.xyz", SENDER),
-                     render_manage_link_email(MANAGE, SENDER)):
+    for rendered in (render_confirmation_email("https://alerts.example/subscribe/confirm-email/eyJhbGciOi.xyz",
+                                               MESSAGE_FROM),
+                     render_manage_link_email(MANAGE, MESSAGE_FROM)):
         masked = mask_for_staff(rendered.body)
         assert "https://" not in masked and "[personal link removed]" in masked
 

@@ -6,7 +6,7 @@ from alerts.notify.rendering import (
     GSM_BASIC_CHARACTERS,
     GSM_EXTENDED_CHARACTERS,
     AlertContent,
-    Sender,
+    MessageFrom,
     SmsLength,
     layout_alert_sms,
     non_gsm_characters,
@@ -19,7 +19,7 @@ from alerts.notify.rendering import (
     sms_fragment_count,
 )
 
-SENDER = Sender(council="Dorset Council", place="Dorset")
+MESSAGE_FROM = MessageFrom(council="Dorset Council", place="Dorset")
 
 NOTICE_URL = "https://alerts.dorsetcouncil.gov.uk/notices/42"
 MANAGE_URL = "https://alerts.dorsetcouncil.gov.uk/manage/Zk3xQ9vT2mLp8sWc"
@@ -40,7 +40,7 @@ def bins_in_weymouth() -> AlertContent:
         manage_url=MANAGE_URL,
         unsubscribe_url=UNSUBSCRIBE_URL,
         expected_end_text="Friday 14 March",
-        sender=SENDER,
+        message_from=MESSAGE_FROM,
     )
 
 
@@ -225,7 +225,7 @@ def test_curly_quotes_and_dashes_in_an_alert_text_are_sent_as_gsm(bins_in_weymou
 
 
 def test_the_confirmation_text_gives_the_code_and_its_expiry() -> None:
-    text = render_confirmation_sms("123456", SENDER)
+    text = render_confirmation_sms("123456", MESSAGE_FROM)
 
     assert text == (
         "Your Dorset Council alerts confirmation code is 123456. It expires in 10 minutes. "
@@ -237,27 +237,27 @@ def test_the_confirmation_text_gives_the_code_and_its_expiry() -> None:
 @pytest.mark.parametrize("code", ["12345", "1234567", "12345a", ""])
 def test_a_code_that_is_not_six_digits_is_refused(code: str) -> None:
     with pytest.raises(ValueError):
-        render_confirmation_sms(code, SENDER)
+        render_confirmation_sms(code, MESSAGE_FROM)
     with pytest.raises(ValueError):
-        render_manage_link_sms(code, SENDER)
+        render_manage_link_sms(code, MESSAGE_FROM)
 
 
 def test_the_confirmation_email_carries_the_confirm_link() -> None:
-    email = render_confirmation_email("https://alerts.dorsetcouncil.gov.uk/subscribe/confirm/abc.def", SENDER)
+    email = render_confirmation_email("https://alerts.dorsetcouncil.gov.uk/subscribe/confirm/abc.def", MESSAGE_FROM)
 
     assert email.subject == "Confirm your email address for Dorset Council alerts"
     assert "https://alerts.dorsetcouncil.gov.uk/subscribe/confirm/abc.def" in email.body.split("\n\n")
 
 
 def test_the_manage_link_email_carries_the_manage_link() -> None:
-    email = render_manage_link_email(MANAGE_URL, SENDER)
+    email = render_manage_link_email(MANAGE_URL, MESSAGE_FROM)
 
     assert email.subject == "Manage your Dorset Council alerts"
     assert MANAGE_URL in email.body.split("\n\n")
 
 
 def test_the_manage_link_text_gives_the_code_in_one_fragment() -> None:
-    text = render_manage_link_sms("654321", SENDER)
+    text = render_manage_link_sms("654321", MESSAGE_FROM)
 
     assert "654321" in text
     assert "expires in 10 minutes" in text

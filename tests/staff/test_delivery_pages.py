@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from alerts.data import fanouts, messages, publishing
+from alerts.data import delivery_reports, fanouts, publishing
 from alerts.extensions import db
 from alerts.models import Channel, ChannelHold, Message, MessageKind, MessageStatus, NoticeStatus, Role, utc_now
 
@@ -116,5 +116,5 @@ def test_recent_delivery_summaries_keep_only_the_latest_notices(factories) -> No
     notices = [factories.NoticeFactory() for _ in range(3)]
     for age, notice in enumerate(notices):
         add_messages(notice, {MessageStatus.SENT: 1}, created_at_utc=utc_now() - dt.timedelta(minutes=age))
-    summaries = messages.recent_delivery_summaries(limit=2)
+    summaries = delivery_reports.recent_delivery_summaries(limit=2)
     assert [summary["notice_id"] for summary in summaries] == [notices[0].id, notices[1].id]

@@ -478,8 +478,8 @@ def test_the_dispatcher_sends_the_approval_request_through_notify_ahead_of_the_a
     from responses import matchers
 
     from alerts.delivery.allowance import reset_allowance
+    from alerts.delivery.app_gateway import reset_gateway
     from alerts.delivery.dispatcher import Dispatcher
-    from alerts.delivery.gateway import reset_gateway
     from tests.delivery.conftest import API_KEY, EMAIL_URL, accepted
 
     author, other, third = officers

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from alerts.extensions import db
 from alerts.links import manage_url, unsubscribe_url
 from alerts.models import AuditEvent, Channel, Message, MessageKind, MessageStatus, Notice, Role, Subscriber
-from alerts.notify.rendering import Sender, render_confirmation_sms, render_manage_link_sms
+from alerts.notify.rendering import MessageFrom, render_confirmation_sms, render_manage_link_sms
 from tests.pages import PageClient
 from tests.staff.conftest import csrf_token
 
-SENDER = Sender(council="Dorset Council", place="Dorset")
+MESSAGE_FROM = MessageFrom(council="Dorset Council", place="Dorset")
 
 LIVE_CODE = "482913"
 SECURITY_CODE = "570264"
@@ -46,9 +46,9 @@ def seeded(factories) -> Seeded:
                 body=f"Bins are not collected.\n\nChange or stop these alerts: {manage}\n\nUnsubscribe: {unsubscribe}",
                 one_click_unsubscribe_url=unsubscribe),
         Message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS, subscriber_id=texter.id, recipient=texter.contact,
-                body=render_confirmation_sms(LIVE_CODE, SENDER), status=MessageStatus.NOT_SENT),
+                body=render_confirmation_sms(LIVE_CODE, MESSAGE_FROM), status=MessageStatus.NOT_SENT),
         Message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS, subscriber_id=texter.id, recipient=texter.contact,
-                body=render_manage_link_sms(SECURITY_CODE, SENDER), status=MessageStatus.NOT_SENT),
+                body=render_manage_link_sms(SECURITY_CODE, MESSAGE_FROM), status=MessageStatus.NOT_SENT),
     ])
     db.session.commit()
     return Seeded(notice, emailer, texter, [LIVE_CODE, SECURITY_CODE, manage, unsubscribe,

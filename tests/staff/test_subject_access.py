@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import func, select
 
-from alerts.data.messages import delivery_progress
+from alerts.data.delivery_reports import delivery_progress
 from alerts.extensions import db
 from alerts.models import AuditEvent, Channel, Message, MessageKind, MessageStatus, Role, Subscriber
 

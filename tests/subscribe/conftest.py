@@ -12,8 +12,8 @@ import pytest
 import responses
 from flask import Flask
 
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.delivery.dispatcher import Dispatcher
-from alerts.delivery.gateway import reset_gateway
 from alerts.extensions import db
 from tests.pages import Page, PageClient
 

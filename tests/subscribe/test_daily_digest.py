@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from alerts.data import fanouts, publishing
-from alerts.data.digests import queue_daily_digests
 from alerts.data.subscribers import AreaChoice, add_areas
 from alerts.extensions import db
 from alerts.models import Channel, DigestSend, Impact, Message, MessageKind, Subscriber, SubscriberStatus, utc_now
+from alerts.services.daily_digests import queue_daily_digests
 from tests.subscribe.conftest import walk_journey
 
 

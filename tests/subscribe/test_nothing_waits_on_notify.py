@@ -12,9 +12,9 @@ from typing import Any
 import responses
 from flask import Flask
 
-from alerts.data import messages as message_data
+from alerts.data import outbox, outbox_claims
 from alerts.delivery import dispatcher as dispatcher_module
-from alerts.delivery.gateway import reset_gateway
+from alerts.delivery.app_gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
 from alerts.models.messages import PRIORITY_ALERT, PRIORITY_CONFIRMATION
@@ -78,10 +78,10 @@ def test_the_dispatcher_claims_a_queued_code_before_alerts_queued_earlier(app: F
     for _ in range(3):
         db.session.add(Message(kind=MessageKind.ALERT, channel=Channel.SMS, recipient="+447700900111", body="alert",
                                priority=PRIORITY_ALERT, status=MessageStatus.QUEUED, next_attempt_at_utc=earlier))
-    code = message_data.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
-                                             recipient="+447700900982", body="Your code is 123456")
+    code = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
+                                       recipient="+447700900982", body="Your code is 123456")
     db.session.commit()
-    claimed = message_data.claim_due_messages("test-worker", 1, dt.timedelta(minutes=1))
+    claimed = outbox_claims.claim_due_messages("test-worker", 1, dt.timedelta(minutes=1))
     assert [message.id for message in claimed] == [code.id]
 
 

@@ -1,4 +1,4 @@
-"""One Notify gateway per app, built from configuration. The gateway keeps one client per thread."""
+"""The app's Notify gateway: one per app, built from its configuration. The gateway keeps one client per thread."""
 
 from __future__ import annotations
 

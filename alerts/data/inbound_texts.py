@@ -1,14 +1,16 @@
-"""Replies to our texts. STOP ends every text subscription of that number at once; START within the
-retention period puts back what STOP ended. Each reply acts once, by Notify's id, however often it arrives."""
+"""Residents' replies to our texts: each recorded once, by Notify's id, and what STOP and START change. STOP ends
+every text subscription of that number at once; START within the retention period puts back what STOP ended.
+
+Nothing here commits: alerts/services/text_replies.py commits each reply with what it changed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 
-from alerts.data import messages as message_data
+from alerts.data import outbox
 from alerts.data.insight import UnsubscribeVia
 from alerts.data.subscribers import unsubscribe
 from alerts.extensions import db
@@ -25,15 +27,13 @@ def already_seen(text_id: str) -> bool:
 
 def record(text_id: str, action: str, received_at: dt.datetime | None) -> bool:
     """Claim this reply. False if it was already recorded (a repeated callback, or the poll after the callback):
-    then nothing else may happen. The row is flushed, not committed: the caller commits it with what it did."""
+    then nothing else may happen. The row is flushed, not committed: the caller commits it with what it did.
+
+    Raises IntegrityError if another process recorded it a moment ago: the caller rolls back, and theirs acts."""
     if already_seen(text_id):
         return False
     db.session.add(InboundText(id=text_id, action=action, received_at_utc=received_at))
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        return False
+    db.session.flush()
     return True
 
 
@@ -64,13 +64,5 @@ def start_texts(phone_number: str, *, ended_contact_days: int, now: dt.datetime 
 
 def queue_reply(phone_number: str, body: str) -> str:
     """The one text that answers a STOP or START, through the outbox like every other message."""
-    return message_data.queue_direct_message(kind=MessageKind.STOP_REPLY, channel=Channel.SMS, recipient=phone_number,
-                                             body=body).id
-
-
-def commit() -> None:
-    db.session.commit()
-
-
-def rollback() -> None:
-    db.session.rollback()
+    return outbox.queue_direct_message(kind=MessageKind.STOP_REPLY, channel=Channel.SMS, recipient=phone_number,
+                                       body=body).id

@@ -1,4 +1,4 @@
-"""Act on replies to our texts, whether Notify's inbound callback brings them or the poll finds them.
+"""Acting on residents' replies to our texts, whether Notify's inbound callback brings them or the poll finds them.
 
 The callback is the fast path; the poll (GET /v2/received-text-messages, every INBOUND_POLL_SECONDS) is the
 fallback when callbacks are down. Both go through `act_on_reply`, which records Notify's id first, so a reply acts
@@ -12,11 +12,13 @@ import logging
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from sqlalchemy.exc import IntegrityError
 
-from alerts.data import inbound as inbound_data
-from alerts.delivery.gateway import notify_config
+from alerts.data import inbound_texts
+from alerts.delivery.app_gateway import notify_config
+from alerts.extensions import db
 from alerts.notify import NotifyError
-from alerts.notify.inbound import InboundText, ReplyAction, fetch_received_texts, reply_action
+from alerts.notify.inbound import ReceivedText, ReplyAction, fetch_received_texts, reply_action
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +42,29 @@ def start_confirmation(council: str) -> str:
     return f"Your {council} alerts by text have started again. Reply STOP to stop them."
 
 
-def act_on_reply(text: InboundText) -> ReplyOutcome:
+def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     """Record the reply by its id and act on it once, with one answering text. Commits."""
     action = reply_action(text.message) if text.phone_number else ReplyAction.IGNORED
-    if not inbound_data.record(text.id, str(action), text.received_at):
+    try:
+        new = inbound_texts.record(text.id, str(action), text.received_at)
+    except IntegrityError:  # recorded a moment ago by another process, which acts on it
+        db.session.rollback()
+        new = False
+    if not new:
         return ReplyOutcome(new=False, action=action)
     changed = 0
     council = current_app.config["COUNCIL_NAME"]
     if action == ReplyAction.STOP and text.phone_number:
-        changed = inbound_data.stop_texts(text.phone_number)
+        changed = inbound_texts.stop_texts(text.phone_number)
         if changed:
-            inbound_data.queue_reply(text.phone_number,
-                                     stop_confirmation(council, int(current_app.config["ENDED_CONTACT_DAYS"])))
+            inbound_texts.queue_reply(text.phone_number,
+                                      stop_confirmation(council, int(current_app.config["ENDED_CONTACT_DAYS"])))
     elif action == ReplyAction.START and text.phone_number:
-        changed = inbound_data.start_texts(text.phone_number,
-                                           ended_contact_days=int(current_app.config["ENDED_CONTACT_DAYS"]))
+        changed = inbound_texts.start_texts(text.phone_number,
+                                            ended_contact_days=int(current_app.config["ENDED_CONTACT_DAYS"]))
         if changed:
-            inbound_data.queue_reply(text.phone_number, start_confirmation(council))
-    inbound_data.commit()
+            inbound_texts.queue_reply(text.phone_number, start_confirmation(council))
+    db.session.commit()
     if changed:
         log.info("reply %s: %s changed %s text subscriptions", text.id, action, changed)
     return ReplyOutcome(new=True, action=action, subscriptions_changed=changed)
@@ -69,14 +76,14 @@ def poll_received_texts(app: Flask) -> int:
         if not app.config.get("NOTIFY_API_KEY"):
             return 0
         config = notify_config(app)
-        unseen: list[InboundText] = []
+        unseen: list[ReceivedText] = []
         older_than: str | None = None
         try:
             for _page in range(MAX_POLL_PAGES):
                 page = fetch_received_texts(config, older_than=older_than)
                 fresh = []
                 for text in page:
-                    if inbound_data.already_seen(text.id):
+                    if inbound_texts.already_seen(text.id):
                         break
                     fresh.append(text)
                 unseen.extend(fresh)
@@ -89,5 +96,5 @@ def poll_received_texts(app: Flask) -> int:
         for text in reversed(unseen):  # in the order they were sent: STOP then START ends started
             if act_on_reply(text).new:
                 acted += 1
-        inbound_data.rollback()
+        db.session.rollback()  # end the read transaction the look-ups opened
         return acted

@@ -1,7 +1,8 @@
-"""The outbox: creating messages, claiming them for sending and recording what happened to them.
+"""The dispatcher's side of the outbox: claiming due messages for sending, and recording what became of each claim.
 
 Every function here commits its own short transaction, so the dispatcher can release its connection before
-each HTTP call to Notify.
+each HTTP call to Notify. These are the one exception to "data never commits": the dispatcher's short outbox
+transactions, described in alerts/delivery/dispatcher.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any
@@ -26,7 +26,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    literal_column,
     null,
     or_,
     select,
@@ -36,12 +35,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import Update
 
-from alerts.data import execute_counting_rows, insight
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import (
-    ALL_CHANNELS,
     Channel,
-    ChannelHold,
     Impact,
     Message,
     MessageKind,
@@ -49,24 +46,11 @@ from alerts.models import (
     Notice,
     NoticeStatus,
     NoticeUpdate,
-    Subscriber,
-    SubscriberStatus,
     UpdateKind,
     utc_now,
 )
 from alerts.models.base import UTCDateTime, new_uuid
-from alerts.models.messages import PRIORITY_CONFIRMATION
 from alerts.quiet_hours import quiet_windows_near
-
-# Notify's statuses that end a notification's life. "sent" (international texts) can still be followed by nothing.
-NOTIFY_FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "temporary-failure", "technical-failure"})
-NOTIFY_FAILURE_REASONS = {
-    "permanent-failure": "Notify: the phone number or email address does not exist or cannot receive messages",
-    "temporary-failure": "Notify: the phone was off or the inbox was full when the provider tried to deliver it",
-    "technical-failure": "Notify: a technical problem between Notify and its provider stopped the message",
-}
-# Consecutive permanent failures before a subscriber is suspended: one can be a provider's mistake, three are not.
-SUSPEND_AFTER_PERMANENT_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -99,32 +83,6 @@ def _outgoing(message: Message | Row[Any]) -> OutgoingMessage:
         outcome_unknown=message.outcome_unknown, attempts=message.attempts, priority=message.priority,
         claim_token=message.claim_token,
     )
-
-
-def queue_direct_message(*, kind: MessageKind, channel: Channel, recipient: str, body: str, subject: str | None = None,
-                         subscriber_id: int | None = None) -> Message:
-    """Queue a confirmation or manage-link message, ahead of bulk alerts. The caller commits."""
-    message = Message(kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
-                      subscriber_id=subscriber_id, priority=PRIORITY_CONFIRMATION, status=MessageStatus.QUEUED,
-                      next_attempt_at_utc=utc_now())
-    db.session.add(message)
-    db.session.flush()
-    return message
-
-
-def count_direct_texts_since(since: dt.datetime) -> int:
-    """Confirmation and security-code texts queued since `since`: what the daily SMS sign-up budget counts."""
-    return db.session.scalar(
-        select(func.count()).select_from(Message).where(
-            Message.channel == Channel.SMS,
-            Message.kind.in_([MessageKind.CONFIRMATION, MessageKind.MANAGE_LINK]),
-            Message.created_at_utc >= since,
-        )
-    ) or 0
-
-
-def get_message(message_id: str) -> Message | None:
-    return db.session.get(Message, message_id)
 
 
 # The database's clock. Leases, due times and quiet hours are judged by it, never by a worker's own clock, so a
@@ -334,24 +292,6 @@ def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
     )
 
 
-def claim_for_immediate_send(message_id: str, worker: str, lease: dt.timedelta) -> OutgoingMessage | None:
-    """Move one queued message to `sending` so no dispatcher picks it up meanwhile; None if it isn't queued.
-
-    A conditional UPDATE is atomic on SQLite and PostgreSQL alike, so two claimers can never both win.
-    """
-    claimed = db.session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.status == MessageStatus.QUEUED)
-        .values(status=MessageStatus.SENDING, claimed_by=worker, claim_token=new_uuid(),
-                lease_expires_at_utc=database_now(lease), attempts=Message.attempts + 1)
-        .returning(Message)
-        .execution_options(synchronize_session=False)
-    ).scalars().first()
-    result = _outgoing(claimed) if claimed is not None else None
-    db.session.commit()
-    return result
-
-
 def _fenced(message_id: str, claim_token: str | None) -> ColumnElement[bool]:
     """This message, and only while the claim that sent it is still its latest (no token: unconditional)."""
     if claim_token is None:
@@ -460,259 +400,3 @@ def record_retry(message_id: str, reason: str | None, *, at: dt.datetime | None 
     db.session.execute(update(Message).where(condition).values(**values)
                        .execution_options(synchronize_session=False))
     db.session.commit()
-
-
-# Channel holds: Notify's daily limit, or a key Notify refused.
-
-def active_holds(now: dt.datetime | None = None) -> list[ChannelHold]:
-    now = now or utc_now()
-    return list(db.session.scalars(
-        select(ChannelHold).where(ChannelHold.held_until_utc > now).order_by(ChannelHold.channel)
-    ))
-
-
-def held_channels(now: dt.datetime | None = None) -> set[str]:
-    """Channels nothing may be sent on now. A refused key holds every channel."""
-    held = {hold.channel for hold in active_holds(now)}
-    return {channel.value for channel in Channel} if ALL_CHANNELS in held else held
-
-
-def hold_channel(channel: str, *, kind: str, reason: str, until: dt.datetime) -> None:
-    """Hold a channel (or ALL_CHANNELS) until `until`. Safe to call from several workers at once."""
-    hold = db.session.get(ChannelHold, channel, with_for_update=True, populate_existing=True)
-    if hold is None or hold.held_until_utc <= utc_now():
-        hold = hold or ChannelHold(channel=channel)
-        hold.since_utc = utc_now()
-        db.session.add(hold)
-    hold.kind, hold.reason = kind, reason
-    hold.held_until_utc = max(until, hold.held_until_utc) if hold.held_until_utc else until
-    db.session.commit()
-
-
-def clear_hold(channel: str, kind: str) -> None:
-    """A successful send proves the key works again: lift an auth hold at once."""
-    hold = db.session.get(ChannelHold, channel)
-    if hold is not None and hold.kind == kind:
-        db.session.delete(hold)
-    db.session.commit()
-
-
-# Delivery receipts and reconciliation.
-
-@dataclass(frozen=True)
-class ReceiptResult:
-    found: bool
-    changed: bool
-    subscriber_suspended: bool = False
-
-
-def apply_notify_status(*, reference: str | None, notify_id: str | None, status: str,
-                        completed_at: dt.datetime | None) -> ReceiptResult:
-    """Record Notify's status for a message found by our reference (or, failing that, Notify's id).
-
-    Idempotent: a duplicate changes nothing, and a final status is never replaced by a non-final one or by a
-    final one that Notify completed earlier, because receipts can arrive twice and out of order.
-    """
-    message = None
-    if reference:
-        message = db.session.get(Message, reference, with_for_update=True, populate_existing=True)
-    if message is None and notify_id:
-        message = db.session.scalars(
-            select(Message).where(Message.notify_id == notify_id).with_for_update()
-            .execution_options(populate_existing=True)
-        ).first()
-    if message is None:
-        db.session.rollback()
-        return ReceiptResult(found=False, changed=False)
-
-    current = message.notify_status
-    if current == status or (current in NOTIFY_FINAL_STATUSES and status not in NOTIFY_FINAL_STATUSES):
-        db.session.rollback()
-        return ReceiptResult(found=True, changed=False)
-    if current in NOTIFY_FINAL_STATUSES and not (
-        completed_at and message.completed_at_utc and completed_at > message.completed_at_utc
-    ):
-        db.session.rollback()
-        return ReceiptResult(found=True, changed=False)
-
-    message.notify_status = status
-    message.notify_id = message.notify_id or notify_id
-    message.outcome_unknown = False
-    message.lease_expires_at_utc = None
-    message.claimed_by = None
-    if status in NOTIFY_FINAL_STATUSES:
-        message.completed_at_utc = completed_at or utc_now()
-    if status == "delivered":
-        message.status = MessageStatus.DELIVERED
-        message.last_error = None
-    elif status in NOTIFY_FAILURE_REASONS:
-        message.status = MessageStatus.FAILED
-        message.last_error = NOTIFY_FAILURE_REASONS[status]
-    else:
-        message.status = MessageStatus.SENT
-    message.sent_at_utc = message.sent_at_utc or utc_now()
-
-    suspended = _count_towards_suspension(message, previous=current, status=status)
-    db.session.commit()
-    return ReceiptResult(found=True, changed=True, subscriber_suspended=suspended)
-
-
-def _count_towards_suspension(message: Message, *, previous: str | None, status: str) -> bool:
-    if message.subscriber_id is None or message.kind != MessageKind.ALERT:
-        return False
-    subscriber = db.session.get(Subscriber, message.subscriber_id, with_for_update=True, populate_existing=True)
-    if subscriber is None:
-        return False
-    if status == "delivered":
-        subscriber.permanent_failures = 0
-        return False
-    if status != "permanent-failure" or previous == "permanent-failure":
-        return False
-    subscriber.permanent_failures += 1
-    if subscriber.permanent_failures >= SUSPEND_AFTER_PERMANENT_FAILURES and (
-        subscriber.status == SubscriberStatus.CONFIRMED
-    ):
-        subscriber.status = SubscriberStatus.SUSPENDED
-        insight.bump(insight.Metric.UNSUBSCRIBED, insight.UnsubscribeVia.SUSPENDED)
-        subscriber.suspended_at_utc = utc_now()
-        subscriber.suspended_reason = (
-            f"GOV.UK Notify reported {subscriber.permanent_failures} permanent failures in a row: the "
-            f"{'mobile number' if subscriber.channel == Channel.SMS else 'email address'} cannot receive messages"
-        )
-        return True
-    return False
-
-
-def messages_to_reconcile(*, now: dt.datetime, sent_before: dt.datetime, sent_after: dt.datetime,
-                          checked_before: dt.datetime, limit: int) -> list[tuple[str, str]]:
-    """(message id, Notify id) of messages still `sent` with no final receipt, oldest first."""
-    rows = db.session.execute(
-        select(Message.id, Message.notify_id)
-        .where(
-            Message.status == MessageStatus.SENT,
-            Message.notify_id.is_not(None),
-            Message.sent_at_utc <= sent_before,
-            Message.sent_at_utc > sent_after,
-            or_(Message.reconciled_at_utc.is_(None), Message.reconciled_at_utc <= checked_before),
-        )
-        .order_by(Message.sent_at_utc)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    return [(row.id, row.notify_id) for row in rows]
-
-
-@dataclass(frozen=True)
-class WaitingForCost:
-    message_id: str
-    notify_id: str
-    sent_at_utc: dt.datetime
-
-
-def messages_needing_cost(*, sent_before: dt.datetime, sent_after: dt.datetime, checked_before: dt.datetime,
-                          limit: int) -> list[WaitingForCost]:
-    """Finished texts whose cost Notify has not told us yet, oldest first."""
-    rows = db.session.execute(
-        select(Message.id, Message.notify_id, Message.sent_at_utc)
-        .where(
-            # Written out, not a bound parameter, so the planner can always use ix_messages_waiting_for_cost
-            # (a partial index on exactly these three conditions) instead of reading every message.
-            Message.channel == literal_column("'sms'"),
-            Message.notify_id.is_not(None),
-            Message.cost_in_pounds.is_(None),
-            Message.status.in_((MessageStatus.DELIVERED, MessageStatus.FAILED)),
-            Message.sent_at_utc <= sent_before,
-            Message.sent_at_utc > sent_after,
-            or_(Message.cost_checked_at_utc.is_(None), Message.cost_checked_at_utc <= checked_before),
-        )
-        .order_by(Message.sent_at_utc)
-        .limit(limit)
-    ).all()
-    db.session.commit()
-    return [WaitingForCost(row.id, row.notify_id, row.sent_at_utc) for row in rows]
-
-
-def record_costs(costs: dict[str, Decimal | None], at: dt.datetime) -> None:
-    """Store what Notify charged, by message id (None: not known yet, asked again later), in one transaction."""
-    if costs:
-        db.session.execute(update(Message), [
-            {"id": message_id, "cost_in_pounds": cost, "cost_checked_at_utc": at} for message_id, cost in costs.items()
-        ])
-    db.session.commit()
-
-
-def mark_reconciled(message_id: str, at: dt.datetime) -> None:
-    db.session.execute(update(Message).where(Message.id == message_id).values(reconciled_at_utc=at))
-    db.session.commit()
-
-
-# What operators see.
-
-def delivery_progress(notice_id: int) -> dict[str, Any]:
-    """Per-notice counts by status, failures grouped by reason, and how far a large send has got."""
-    counts = {status.value: 0 for status in MessageStatus}
-    for status, count in db.session.execute(
-        select(Message.status, func.count()).where(Message.notice_id == notice_id).group_by(Message.status)
-    ):
-        counts[MessageStatus(status).value] = count
-    reason = func.coalesce(Message.last_error, Message.notify_status, "No reason recorded")
-    failures = [
-        {"reason": row.reason, "count": row.count}
-        for row in db.session.execute(
-            select(reason.label("reason"), func.count().label("count"))
-            .where(Message.notice_id == notice_id, Message.status == MessageStatus.FAILED)
-            .group_by(reason)
-            .order_by(func.count().desc(), reason)
-        )
-    ]
-    next_due = db.session.scalar(
-        select(func.min(Message.next_attempt_at_utc))
-        .where(Message.notice_id == notice_id, Message.status == MessageStatus.QUEUED)
-    )
-    total = sum(counts.values())
-    finished = total - counts[MessageStatus.QUEUED] - counts[MessageStatus.SENDING]
-    db.session.commit()
-    return {
-        "total": total,
-        **counts,
-        "finished": finished,
-        "percent_finished": int(finished * 100 / total) if total else 100,
-        "failures": failures,
-        "next_attempt_at_utc": next_due,
-        "held_channels": held_channels_for_operators(),
-    }
-
-
-def held_channels_for_operators() -> list[dict[str, Any]]:
-    """Each channel held now, with why (`daily_limit` or `auth_failure`), Notify's words and until when."""
-    return [
-        {"channel": hold.channel, "kind": hold.kind, "reason": hold.reason, "until": hold.held_until_utc}
-        for hold in active_holds()
-    ]
-
-
-def recent_delivery_summaries(limit: int = 10) -> list[dict[str, Any]]:
-    """Counts by status for the notices that most recently had messages created, newest first."""
-    latest = func.max(Message.created_at_utc).label("latest")
-    recent = (
-        select(Message.notice_id, latest).where(Message.notice_id.is_not(None))
-        .group_by(Message.notice_id).order_by(latest.desc()).limit(limit).subquery()
-    )
-    rows = db.session.execute(
-        select(Notice.id, Notice.title, recent.c.latest, Message.status, func.count())
-        .join(recent, recent.c.notice_id == Notice.id)
-        .join(Message, Message.notice_id == Notice.id)
-        .group_by(Notice.id, Notice.title, recent.c.latest, Message.status)
-        .order_by(recent.c.latest.desc(), Notice.id)
-    ).all()
-    db.session.commit()
-    summaries: dict[int, dict[str, Any]] = {}
-    for notice_id, title, _latest, status, count in rows:
-        summary = summaries.setdefault(notice_id, {"notice_id": notice_id, "title": title,
-                                                   **{status.value: 0 for status in MessageStatus}})
-        summary[MessageStatus(status).value] = count
-    for summary in summaries.values():
-        summary["total"] = sum(summary[status.value] for status in MessageStatus)
-        unfinished = summary[MessageStatus.QUEUED.value] + summary[MessageStatus.SENDING.value]
-        summary["percent_finished"] = int((summary["total"] - unfinished) * 100 / summary["total"])
-    return list(summaries.values())

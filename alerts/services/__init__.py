@@ -1,0 +1,1 @@
+"""State changes: each service checks its rule, calls data/, commits once."""
