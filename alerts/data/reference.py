@@ -109,13 +109,6 @@ def get_areas(area_ids: Iterable[str]) -> list[Area]:
     return list(db.session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.sort_order)))
 
 
-def whole_county_area() -> Area:
-    area = db.session.get(Area, WHOLE_COUNTY_ID)
-    if area is None:
-        raise LookupError("reference data is not loaded: run `flask --app wsgi seed-demo` or `db upgrade`")
-    return area
-
-
 def list_services() -> list[Service]:
     return list(db.session.scalars(select(Service).order_by(Service.sort_order, Service.name)))
 
