@@ -11,15 +11,15 @@ from typing import Any
 
 from flask import Response, g, jsonify, request
 
-from alerts import publishing as service
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
-from alerts.data import publishing, reference
+from alerts.data import notice_lifecycle, reference
 from alerts.data import staff as staff_data
-from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
+from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.errors import problem
 from alerts.extensions import csrf, db
 from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, Role
+from alerts.services import publishing
 from alerts.text import hidden_character_error
 
 
@@ -44,8 +44,8 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
     return wrapped
 
 
-def _actor() -> service.Actor:
-    return service.Actor.token(g.api_token, request.remote_addr)
+def _actor() -> publishing.Actor:
+    return publishing.Actor.token(g.api_token, request.remote_addr)
 
 
 def _body() -> dict[str, Any] | None:
@@ -131,7 +131,7 @@ def create_notice() -> Response:
     draft = NoticeDraft(title=title, service_id=str(service_id), area_ids=list(areas), impact=Impact(impact),  # type: ignore[arg-type]
                         summary=summary, advice=advice, starts_at_utc=starts_at, expected_end_at_utc=expected_end_at,
                         notify_subscribers=notify)
-    notice, status = service.create_and_publish(draft, _actor())
+    notice, status = publishing.create_and_publish(draft, _actor())
     response = jsonify(notice_json(notice))
     # 202: accepted, but another officer must approve it (pages or API) before anything is published or sent.
     response.status_code = 202 if status == NoticeStatus.AWAITING_APPROVAL else 201
@@ -140,7 +140,7 @@ def create_notice() -> Response:
 
 
 def _live_notice(notice_id: int) -> Notice | Response:
-    notice = publishing.get_notice(notice_id)
+    notice = notice_lifecycle.get_notice(notice_id)
     if notice is None:
         db.session.rollback()
         return problem(404, "Not Found", f"There is no notice {notice_id}")
@@ -164,7 +164,7 @@ def post_update(notice_id: int) -> Response:
     if errors:
         return _invalid(errors)
     try:
-        posted = service.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
+        posted = publishing.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     response = jsonify(notice_json(notice))
@@ -189,7 +189,7 @@ def resolve_notice(notice_id: int) -> Response:
     if errors:
         return _invalid(errors)
     try:
-        done = service.resolve(notice, _actor(), summary=summary, notify=notify)
+        done = publishing.resolve(notice, _actor(), summary=summary, notify=notify)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     response = jsonify(notice_json(notice))
@@ -207,7 +207,7 @@ def approve_notice(notice_id: int) -> Response:
     if isinstance(notice, Response):
         return notice
     try:
-        service.approve(notice, _actor())
+        publishing.approve(notice, _actor())
     except ApprovalRefused as error:
         return problem(403, "Forbidden", str(error))
     except NoticeStateError as error:

@@ -434,7 +434,7 @@ class KeptAudience:
 
 def kept_audience(notice: Notice) -> KeptAudience | None:
     """Whom a notice would reach, from the latest rollup: a few hundred kept rows, whatever the number of
-    subscribers (issue 15). None before the first rollup. Publishing still counts exactly (alerts.data.publishing)."""
+    subscribers. None before the first rollup. Publishing still counts exactly (alerts.data.notice_lifecycle)."""
     day = db.session.scalar(select(func.max(InsightCount.day)).where(InsightCount.metric == str(Metric.AUDIENCE)))
     if day is None:
         return None

@@ -8,7 +8,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from alerts.data import publishing
+from alerts.data import notice_lifecycle
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
 from alerts.data.sign_in_throttle import Turn
@@ -125,14 +125,14 @@ def dashboard() -> str:
     context: dict = {"officer": officer}
     if officer:
         context.update(
-            awaiting=publishing.list_waiting_for_approval(),
-            drafts=publishing.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
-            ending=publishing.due_to_end_soon(),
-            active=publishing.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
+            awaiting=notice_lifecycle.list_waiting_for_approval(),
+            drafts=notice_lifecycle.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
+            ending=notice_lifecycle.due_to_end_soon(),
+            active=notice_lifecycle.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
         )
     # Every member of staff sees the weather warnings (callers ask about them); officers can start a notice from one.
     weather = current_warnings()
     context.update(weather_warnings=weather,
-                   warning_notices=publishing.notices_from_warnings([w.id for w in weather]) if officer else {})
+                   warning_notices=notice_lifecycle.notices_from_warnings([w.id for w in weather]) if officer else {})
     context["threshold"] = current_app.config["APPROVAL_THRESHOLD"]
     return render_template("staff/dashboard.html", **context)

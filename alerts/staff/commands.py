@@ -8,13 +8,13 @@ import sys
 import click
 from flask import current_app
 
-from alerts import publishing as service
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts
 from alerts.data import staff as staff_data
 from alerts.data.audit import record_audit_event
 from alerts.extensions import db
 from alerts.models import Role
 from alerts.passwords import WeakPassword
+from alerts.services import publishing
 
 ROLES = click.Choice([role.value for role in Role])
 
@@ -70,7 +70,7 @@ def expand_fanouts(batch_size: int) -> None:
 @click.command("publish-due-notices")
 def publish_due_notices() -> None:
     """Publish scheduled notices whose time has come (any that now need approval wait for it)."""
-    click.echo(f"Published {service.publish_due_notices()} scheduled notices.")
+    click.echo(f"Published {publishing.publish_due_notices()} scheduled notices.")
 
 
 @click.command("expire-notices")
