@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -17,11 +16,9 @@ from flask import current_app
 from alerts import links
 from alerts.data import fanouts, notice_lifecycle
 from alerts.data import messages as message_data
-from alerts.data.audit import record_audit_event
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import db
 from alerts.models import (
-    ApiToken,
     Channel,
     MessageKind,
     Notice,
@@ -32,6 +29,7 @@ from alerts.models import (
     UpdateKind,
 )
 from alerts.notify import render_approval_request_email
+from alerts.services.actors import SCHEDULER, Actor
 
 __all__ = ["Actor", "ApprovalRefused", "NoticeDraft", "NoticeStateError"]
 
@@ -44,37 +42,12 @@ log = logging.getLogger(__name__)
 SYNC_EXPANSION_BATCH = 100
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a signed-in officer, an API token acting for one, or the scheduler."""
-
-    user_id: int | None
-    name: str  # shown in the audit log
-    api_token_id: int | None = None
-    ip_address: str | None = None
-    token_made_by_id: int | None = None  # the admin who made the token: involved too, so never the second pair
-
-    @classmethod
-    def staff(cls, user: StaffUser, ip_address: str | None) -> Actor:
-        return cls(user_id=user.id, name=user.email, ip_address=ip_address)
-
-    @classmethod
-    def token(cls, token: ApiToken, ip_address: str | None) -> Actor:
-        return cls(user_id=token.staff_user_id, name=f"api token: {token.name}", api_token_id=token.id,
-                   ip_address=ip_address, token_made_by_id=token.created_by_id)
-
-
-SCHEDULER = Actor(user_id=None, name="scheduler")
-
-
 def _threshold() -> int:
     return int(current_app.config["APPROVAL_THRESHOLD"])
 
 
 def _audit(actor: Actor, action: str, notice: Notice, **details: Any) -> None:
-    record_audit_event(actor=actor.name, staff_user_id=actor.user_id, api_token_id=actor.api_token_id,
-                       action=action, target_type="notice", target_id=notice.id, ip_address=actor.ip_address,
-                       details=details)
+    actor.audit(action, "notice", notice.id, **details)
 
 
 def _tell_approvers(notice: Notice, actor: Actor) -> int:
