@@ -1,4 +1,5 @@
-"""Who may see staff pages: sign-in, session timeouts, roles, the second factor, sign-in throttling, audit."""
+"""Who may see staff pages: sign-in, session timeouts, roles, the second factor, sign-in throttling, and who is
+acting (for the audit log)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask_login import current_user, logout_user
 from alerts.data import sign_in_throttle
 from alerts.data.audit import record_audit_event
 from alerts.models import AuditEvent, Role
+from alerts.services.actors import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -117,6 +119,11 @@ def audit(action: str, target_type: str | None = None, target_id: str | int | No
     return record_audit_event(actor=current_user.email, staff_user_id=current_user.id, action=action,
                               target_type=target_type, target_id=target_id, ip_address=request.remote_addr,
                               details=details)
+
+
+def acting() -> Actor:
+    """The signed-in member of staff and their address: who the services record in the audit log."""
+    return Actor.staff(current_user, request.remote_addr)
 
 
 def safe_next(target: str | None) -> str:
