@@ -221,7 +221,7 @@ def ingest_feeds(due_only: bool) -> None:
 
     A feed that fails is reported and recorded on its source; the warnings found before are kept.
     """
-    from alerts.jobs.ingest_feeds import ingest_feeds as run_ingest
+    from alerts.services.feed_polling import ingest_feeds as run_ingest
 
     outcomes = run_ingest(only_due=due_only)
     if not outcomes:

@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 
 from alerts.data import feeds as feed_data
 from alerts.extensions import db
-from alerts.jobs.ingest_feeds import poll_safely
 from alerts.models import FeedSource, Role
+from alerts.services.feed_polling import poll_safely
 from alerts.staff import staff
 from alerts.staff.access import audit, role_required
 from alerts.staff.forms import ConfirmForm, FeedSourceForm

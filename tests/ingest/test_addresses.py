@@ -18,8 +18,8 @@ from alerts.data.feeds import feed_source_errors
 from alerts.extensions import db
 from alerts.ingest import addresses
 from alerts.ingest.fetch import fetch_feed
-from alerts.jobs.ingest_feeds import ingest_feeds
 from alerts.models import FeedSource
+from alerts.services.feed_polling import ingest_feeds
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 

@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 
 from alerts.data import feeds as feed_data
 from alerts.extensions import db
-from alerts.jobs.ingest_feeds import ingest_feeds
 from alerts.jobs.scheduler import jobs_for
 from alerts.models import FeedSource, Message, WeatherWarning, utc_now
+from alerts.services.feed_polling import ingest_feeds
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
 SNOW_AND_ICE = "0c6b9a57-3f0e-4c8e-9f43-2d1e5b7a9c10"  # mentions Dorset
