@@ -221,9 +221,9 @@ def ingest_feeds(due_only: bool) -> None:
 
     A feed that fails is reported and recorded on its source; the warnings found before are kept.
     """
-    from alerts.services.feed_polling import ingest_feeds as run_ingest
+    from alerts.services import feed_polling
 
-    outcomes = run_ingest(only_due=due_only)
+    outcomes = feed_polling.ingest_feeds(only_due=due_only)
     if not outcomes:
         click.echo("No feed sources are due to be polled." if due_only else "No feed sources are enabled.")
     for outcome in outcomes:

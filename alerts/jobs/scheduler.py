@@ -84,8 +84,8 @@ def daily_digest_job(app: Flask) -> Callable[[], None]:
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
     from alerts.delivery.inbound import poll_received_texts
+    from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
     from alerts.jobs.notices import expire_notices_job, publish_due_job
-    from alerts.services.feed_polling import INGEST_INTERVAL_SECONDS, ingest_feeds_job
 
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),

@@ -1,22 +1,22 @@
 """Poll the feed sources: Met Office warnings that mention the county become weather warnings.
 
-Run every minute by the scheduler (each source keeps its own poll interval) and by `flask ingest-feeds`.
+Run every minute by the scheduler (each source keeps its own poll interval), by `flask ingest-feeds`, and by an
+admin's "Check now".
 Nothing here ever sends anything to residents: a warning is shown to officers and on the start page, and an
 officer decides whether it becomes a notice.
 
 A failed poll (timeout, HTML error page, malformed or truncated feed) is logged and recorded on the feed source,
 and the warnings found before stay as they were. Each source is polled on its own, so one bad feed never stops
-the others, and no database session is held while waiting on the network.
+the others, and no database session is held while waiting on the network: each outcome is committed on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import current_app
 
 from alerts.data import feeds as feed_data
 from alerts.extensions import db
@@ -26,8 +26,6 @@ from alerts.ingest.met_office import known_areas_for, parse_warnings, warning_id
 from alerts.models import utc_now
 
 log = logging.getLogger(__name__)
-
-INGEST_INTERVAL_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,10 @@ def ingest_feeds(*, only_due: bool = True) -> list[PollOutcome]:
     """Poll every enabled source (only those due, unless told otherwise). Never raises for a bad feed."""
     config = current_app.config
     feed_data.ensure_default_met_office_source(config["MET_OFFICE_FEED_URL"])
-    return [poll_safely(target) for target in feed_data.sources_to_poll(utc_now(), only_due=only_due)]
+    db.session.commit()
+    targets = feed_data.sources_to_poll(utc_now(), only_due=only_due)
+    db.session.commit()  # end the read transaction before going to the network
+    return [poll_safely(target) for target in targets]
 
 
 def poll_safely(target: feed_data.PollTarget) -> PollOutcome:
@@ -54,6 +55,7 @@ def poll_safely(target: feed_data.PollTarget) -> PollOutcome:
         db.session.rollback()
         log.exception("polling feed source %s (%s) failed unexpectedly", target.id, target.url)
         feed_data.record_poll_failure(target.id, f"Unexpected error: {type(error).__name__}", utc_now())
+        db.session.commit()
         return PollOutcome(target.id, target.name, ok=False, summary=f"failed: {type(error).__name__}")
 
 
@@ -75,6 +77,7 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
         return _failed(target, result.error or "The feed could not be fetched", now)
     if result.status == "not-modified":
         feed_data.record_not_modified(target.id, etag=result.etag, last_modified=result.last_modified, now=now)
+        db.session.commit()
         return PollOutcome(target.id, target.name, ok=True, summary="not modified since the last check")
 
     parsed = parse_feed(result.body or b"")
@@ -85,6 +88,7 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
         feed_data.record_poll_success(
             target.id, etag=result.etag, last_modified=result.last_modified, entry_count=len(parsed.entries), now=now
         )
+        db.session.commit()
         return PollOutcome(target.id, target.name, ok=True, summary=f"{len(parsed.entries)} entries")
 
     found = parse_warnings(parsed.entries, known_areas=known_areas_for(
@@ -94,10 +98,9 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
     unreadable_ids = {i for i in (warning_id_from_link(s.link) for s in found.skipped) if i}
     changes = feed_data.save_met_office_warnings(target.id, local, keep_ids=unreadable_ids)
     feed_data.record_poll_success(
-        target.id, etag=result.etag, last_modified=result.last_modified, entry_count=len(parsed.entries), now=now,
-        commit=False,
+        target.id, etag=result.etag, last_modified=result.last_modified, entry_count=len(parsed.entries), now=now
     )
-    feed_data.commit()  # the warnings and the source's state change together
+    db.session.commit()  # the warnings and the source's state change together
     if local or changes.withdrawn:
         log.info("feed source %s: %s warnings for %s (%s new, %s changed, %s withdrawn)", target.id, len(local),
                  config["WARNING_AREA_NAME"], changes.created, changes.updated, changes.withdrawn)
@@ -114,12 +117,5 @@ def poll_source(target: feed_data.PollTarget) -> PollOutcome:
 def _failed(target: feed_data.PollTarget, error: str, now: dt.datetime) -> PollOutcome:
     log.warning("feed source %s (%s) failed: %s; keeping its previous warnings", target.id, target.url, error)
     feed_data.record_poll_failure(target.id, error, now)
+    db.session.commit()
     return PollOutcome(target.id, target.name, ok=False, summary=f"failed: {error}")
-
-
-def ingest_feeds_job(app: Flask) -> Callable[[], None]:
-    def run() -> None:
-        with app.app_context():
-            ingest_feeds(only_due=True)
-
-    return run
