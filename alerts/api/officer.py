@@ -14,12 +14,11 @@ from flask import Response, g, jsonify, request
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
 from alerts.data import notice_lifecycle, reference
-from alerts.data import staff as staff_data
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.errors import problem
 from alerts.extensions import csrf, db
-from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, Role
-from alerts.services import publishing
+from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate
+from alerts.services import publishing, staff_sign_in
 from alerts.text import hidden_character_error
 
 
@@ -27,17 +26,15 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        record = staff_data.api_token_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if record is None:
-            db.session.rollback()
+        try:
+            record = staff_sign_in.officer_token(token.strip() if scheme.lower() == "bearer" else "")
+        except staff_sign_in.TokenRefused as refusal:
+            if refusal.known:
+                return problem(403, "Forbidden", "This token cannot publish notices: the person it acts for needs the "
+                                                 "officer role")
             response = problem(401, "Unauthorized", "Send a valid API token as Authorization: Bearer <token>")
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
-        user = record.staff_user
-        if user is None or not user.has_role(Role.OFFICER):
-            db.session.commit()
-            return problem(403, "Forbidden", "This token cannot publish notices: the person it acts for needs the "
-                                             "officer role")
         g.api_token = record
         return view(*args, **kwargs)
 

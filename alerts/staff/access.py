@@ -13,8 +13,7 @@ from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from alerts.data import sign_in_throttle
-from alerts.data.audit import record_audit_event
-from alerts.models import AuditEvent, Role
+from alerts.models import Role
 from alerts.services.actors import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -111,14 +110,6 @@ def forget_sign_in_failures(purpose: str, email: str) -> None:
 
 def second_factor_missing() -> bool:
     return bool(current_app.config.get("MFA_REQUIRED")) and not current_user.has_second_factor
-
-
-def audit(action: str, target_type: str | None = None, target_id: str | int | None = None,
-          **details: Any) -> AuditEvent:
-    """Record what the signed-in user did, from where, to what. Committed with the action itself."""
-    return record_audit_event(actor=current_user.email, staff_user_id=current_user.id, action=action,
-                              target_type=target_type, target_id=target_id, ip_address=request.remote_addr,
-                              details=details)
 
 
 def acting() -> Actor:
