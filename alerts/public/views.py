@@ -8,11 +8,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
 from alerts.caching import cached_page
-from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
+from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
 from alerts.profile import council, postcode_message
+from alerts.services import postcode_lookups
 from config.council import LOGO_TYPES
 
 public = Blueprint("public", __name__)
@@ -45,7 +46,7 @@ def _count_postcode_lookups() -> None:
         district = outward_code(normalise_postcode(request.args["postcode"]))
     except InvalidPostcode:
         return
-    insight.count_postcode_lookup(district)
+    postcode_lookups.count_postcode_lookup(district)
 
 
 @public.get("/notices")
