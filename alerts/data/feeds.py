@@ -61,7 +61,7 @@ def get_feed_source(source_id: int) -> FeedSource | None:
 def create_feed_source(
     *, name: str, url: str, kind: str, poll_interval_minutes: int = 15, enabled: bool = True
 ) -> FeedSource:
-    """Add a source whose fields the caller has checked (`alerts.services.feed_sources`). Its id is set; the caller
+    """Add a source whose fields the caller has checked (`alerts.services.feed_source_admin`). Its id is set; the caller
     commits."""
     source = FeedSource(
         name=name.strip(), url=url.strip(), kind=kind, poll_interval_minutes=poll_interval_minutes, enabled=enabled

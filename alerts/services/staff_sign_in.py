@@ -23,15 +23,18 @@ SECURITY_CODE = "security-code"
 PASSWORD_CHANGE = "password-change"  # noqa: S105 — a throttle key prefix, not a password
 
 
+def _turn(key: str, free_attempts: int) -> sign_in_throttle.Turn:
+    with db.engine.begin() as connection:  # committed at once, apart from the request's own transaction
+        return sign_in_throttle.take_turn(connection, key, free_attempts)
+
+
 def take_turn(purpose: str, email: str, address: str | None) -> sign_in_throttle.Turn:
     """One attempt at a password or code for this account from this address: the address as a whole first, then
     the account and address together."""
-    by_address = sign_in_throttle.take_turn(sign_in_throttle.address_key(address),
-                                            sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
+    by_address = _turn(sign_in_throttle.address_key(address), sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
     if not by_address.allowed:
         return by_address
-    turn = sign_in_throttle.take_turn(sign_in_throttle.account_key(purpose, email, address),
-                                      sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
+    turn = _turn(sign_in_throttle.account_key(purpose, email, address), sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
     if not turn.allowed:
         sign_in_throttle.give_back(sign_in_throttle.address_key(address))
     return turn
