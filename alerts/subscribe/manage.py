@@ -48,6 +48,35 @@ MANAGE_SENT_AT = "manage_code_sent_at"  # when that code was sent (time.time())
 _P = ParamSpec("_P")
 
 
+def _managed_subscriber(token: str) -> Subscriber | ViewResult:
+    """The subscriber a manage link names, or the page to show instead of the manage page."""
+    try:
+        found = links.read_token(links.MANAGE, token)
+    except links.InvalidToken:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        # The link stopped working with the subscription: it says so, and shows or changes nothing.
+        return render_template("subscribe/unsubscribed.html", already=True), 200
+    if subscriber.token_version != found.version:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    return subscriber
+
+
+def managed(view: Callable[Concatenate[Subscriber, str, _P], ViewResult]) -> Callable[Concatenate[str, _P], ViewResult]:
+    """Run a manage page only for the live subscriber its signed link names; otherwise say why the link is no good.
+    The view is given the subscriber and the token."""
+    @functools.wraps(view)
+    def guarded(token: str, *args: _P.args, **kwargs: _P.kwargs) -> ViewResult:
+        subscriber = _managed_subscriber(token)
+        if not isinstance(subscriber, Subscriber):
+            return subscriber
+        return view(subscriber, token, *args, **kwargs)
+    return guarded
+
+
 @subscribe.route("/manage", methods=["GET", "POST"])
 def find_manage() -> ViewResult:
     form = FindManageForm()
@@ -91,35 +120,6 @@ def manage_code() -> ViewResult:
                            back_url=url_for("subscribe.find_manage"))
 
 
-def _managed_subscriber(token: str) -> Subscriber | ViewResult:
-    """The subscriber a manage link names, or the page to show instead of the manage page."""
-    try:
-        found = links.read_token(links.MANAGE, token)
-    except links.InvalidToken:
-        return render_template("subscribe/link_invalid.html", manage=True), 404
-    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
-    if subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING:
-        return render_template("subscribe/link_invalid.html", manage=True), 404
-    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
-        # The link stopped working with the subscription: it says so, and shows or changes nothing.
-        return render_template("subscribe/unsubscribed.html", already=True), 200
-    if subscriber.token_version != found.version:
-        return render_template("subscribe/link_invalid.html", manage=True), 404
-    return subscriber
-
-
-def managed(view: Callable[Concatenate[Subscriber, str, _P], ViewResult]) -> Callable[Concatenate[str, _P], ViewResult]:
-    """Run a manage page only for the live subscriber its signed link names; otherwise say why the link is no good.
-    The view is given the subscriber and the token."""
-    @functools.wraps(view)
-    def guarded(token: str, *args: _P.args, **kwargs: _P.kwargs) -> ViewResult:
-        subscriber = _managed_subscriber(token)
-        if not isinstance(subscriber, Subscriber):
-            return subscriber
-        return view(subscriber, token, *args, **kwargs)
-    return guarded
-
-
 def _short_link_limit() -> str:
     return current_app.config["SHORT_LINK_LIMITS_PER_IP"]
 
@@ -127,7 +127,7 @@ def _short_link_limit() -> str:
 @subscribe.get("/s/<code>")
 @limiter.limit(_short_link_limit, key_func=get_remote_address)
 def short_link(code: str) -> ViewResult:
-    """Issue 15: the short personal link in a text leads to a fresh manage link, while the subscription lasts."""
+    """The short personal link in a text leads to a fresh manage link, while the subscription lasts."""
     try:
         subscriber = subscriber_data.get_subscriber(links.short_code_subscriber(code))
     except links.InvalidToken:
@@ -206,7 +206,7 @@ def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
         wants_digest = form.channel.data == DAILY_EMAIL
         channel = Channel.EMAIL.value if wants_digest else form.channel.data
         if channel == subscriber.channel.value == Channel.EMAIL.value:
-            # Issue 16: the same address, so nothing to confirm: each alert or one email a day.
+            # The same address, so nothing to confirm: each alert or one email a day.
             subscriptions.choose_digest(subscriber, wants_digest)
             return redirect(url_for("subscribe.manage", token=token))
         return redirect(url_for("subscribe.manage_contact", token=token, channel=channel, digest=int(wants_digest)))

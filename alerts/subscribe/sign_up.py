@@ -145,7 +145,7 @@ def choose_contact() -> ViewResult:
     journey = _journey()
     if not journey.get("areas") or journey.get("channel") not in ("sms", "email", BOTH):
         return redirect(url_for("subscribe.choose_channel"))
-    # Issue 16: both channels ask for the email address, then (second=1) the mobile number.
+    # Both channels ask for the email address, then (second=1) the mobile number.
     both = journey["channel"] == BOTH
     second = both and request.args.get("second") == "1"
     channel = Channel.SMS if second else (Channel.EMAIL if both else Channel(journey["channel"]))
@@ -157,7 +157,7 @@ def choose_contact() -> ViewResult:
         return honeypot_page()
     if form.validate_on_submit():
         journey[key] = form.normalised
-        # Issue 16: shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
+        # Shown back as the resident typed it ("07700 900123"), not as stored (+447700900123).
         journey[f"{key}_typed"] = (" ".join((form.contact.data or "").split()) if channel == Channel.SMS
                                    else form.normalised)
         _save(journey)
