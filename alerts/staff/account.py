@@ -140,10 +140,10 @@ def sign_in_code() -> Response | str | tuple[str, int]:
         return redirect(url_for("staff.sign_in"))
     form = SecurityCodeForm()
     if form.validate_on_submit():
-        them = Actor.staff(user, request.remote_addr)
+        signing_in = Actor.staff(user, request.remote_addr)
         turn = staff_sign_in.take_turn(staff_sign_in.SECURITY_CODE, user.email, request.remote_addr)
         if not turn.allowed:
-            staff_sign_in.record_attempt(them, "staff.security_code_throttled")
+            staff_sign_in.record_attempt(signing_in, "staff.security_code_throttled")
             summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#code"}]
             return throttled(render_template("staff/security_code.html", form=form, error_summary=summary), turn)
         code = form.code.data or ""
@@ -157,7 +157,7 @@ def sign_in_code() -> Response | str | tuple[str, int]:
                 flash(f"You used a recovery code. It will not work again. You have {left} left: get new ones from "
                       "Your account if you are running out.", "success")
             return response
-        staff_sign_in.record_attempt(them, "staff.security_code_failed")
+        staff_sign_in.record_attempt(signing_in, "staff.security_code_failed")
         form.code.errors.append(WRONG_CODE)
     return render_template("staff/security_code.html", form=form), 400 if form.errors else 200
 
