@@ -180,19 +180,19 @@ def publish(app: Flask, *, area_id: str = "weymouth") -> Published:
     Publishing records a fan-out in the notice's transaction and returns; the dispatch workers (or the
     scheduler) expand it into messages. `messages` is the audience the publish will reach.
     """
-    from alerts.data import fanouts, publishing
+    from alerts.data import fanouts, notice_lifecycle
     from alerts.extensions import db
     from alerts.models import Impact
 
     with app.app_context():
-        draft = publishing.NoticeDraft(title="Bin collections suspended in Weymouth",
-                                       service_id="bins-and-recycling", area_ids=[area_id], impact=Impact.SEVERE,
-                                       summary="High winds.", advice="Leave your bins out.")
-        notice = publishing.create_draft(draft, created_by_id=None)
+        draft = notice_lifecycle.NoticeDraft(title="Bin collections suspended in Weymouth",
+                                             service_id="bins-and-recycling", area_ids=[area_id], impact=Impact.SEVERE,
+                                             summary="High winds.", advice="Leave your bins out.")
+        notice = notice_lifecycle.create_draft(draft, created_by_id=None)
         db.session.commit()
         audience = fanouts.audience_for(notice, with_areas=False).total
         began = time.perf_counter()
-        publishing.request_publication(notice, by_user_id=None, threshold=10**9)
+        notice_lifecycle.request_publication(notice, by_user_id=None, threshold=10**9)
         db.session.commit()
         seconds = time.perf_counter() - began
         published_at = time.time()

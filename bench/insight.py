@@ -207,6 +207,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
             live = _timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
             began = time.monotonic()
             insight.roll_up(notices_since=now - dt.timedelta(days=len(made) + 1))
+            db.session.commit()
             rollup_seconds = round(time.monotonic() - began, 2)
 
     with app.app_context():

@@ -8,9 +8,9 @@ bulk), plus 100 in Portland, and times, `--repeat` times each, with the app's re
 
 - `request_publication` + commit for a Weymouth notice (the data layer, as `bench/fanout.py` times it): the
   approval check counts the audience no further than the threshold + 1, and the notice waits for approval;
-- the officer's whole request (`alerts.publishing.request_publication`: that, the audit event and the emails to
+- the officer's whole request (`alerts.notice_lifecycle.request_publication`: that, the audit event and the emails to
   the officers who may approve);
-- a second officer's approval (`alerts.publishing.approve`): publishes, records the fan-out, commits, and renders
+- a second officer's approval (`alerts.notice_lifecycle.approve`): publishes, records the fan-out, commits, and renders
   the first batch of messages in the request (`SYNC_EXPANSION_BATCH`);
 - an officer's publish of a Portland notice, under the threshold: published at once, first batch included.
 
@@ -45,10 +45,10 @@ def _timed(step: Callable[[], Any], repeat: int) -> dict[str, float]:
 
 
 def run(db: str, subscribers: int, repeat: int) -> dict[str, Any]:
-    from alerts import publishing as service
-    from alerts.data import publishing
+    from alerts.data import notice_lifecycle
     from alerts.extensions import db as database
     from alerts.models import Impact, Role, StaffUser
+    from alerts.services import publishing
 
     url = harness.database_url(db)
     if db == "sqlite":
@@ -66,11 +66,11 @@ def run(db: str, subscribers: int, repeat: int) -> dict[str, Any]:
         approver = StaffUser(email="approver@bench.example", role=Role.OFFICER, password_hash=no_password)
         database.session.add_all([writer, approver])
         database.session.commit()
-        asks, approves = service.Actor.staff(writer, None), service.Actor.staff(approver, None)
+        asks, approves = publishing.Actor.staff(writer, None), publishing.Actor.staff(approver, None)
         threshold = int(app.config["APPROVAL_THRESHOLD"])
 
         def draft(area_id: str) -> Any:
-            notice = publishing.create_draft(publishing.NoticeDraft(
+            notice = notice_lifecycle.create_draft(notice_lifecycle.NoticeDraft(
                 title="Bin collections suspended", service_id="bins-and-recycling", area_ids=[area_id],
                 impact=Impact.SEVERE, summary="High winds.", advice="Leave your bins out."), created_by_id=writer.id)
             database.session.commit()
@@ -81,7 +81,7 @@ def run(db: str, subscribers: int, repeat: int) -> dict[str, Any]:
         def data_layer() -> None:
             notice = draft("weymouth")
             began = time.perf_counter()
-            status = publishing.request_publication(notice, by_user_id=writer.id, threshold=threshold)
+            status = notice_lifecycle.request_publication(notice, by_user_id=writer.id, threshold=threshold)
             database.session.commit()
             data_layer_ms.append((time.perf_counter() - began) * 1000)
             assert status == "awaiting_approval", status
@@ -94,11 +94,11 @@ def run(db: str, subscribers: int, repeat: int) -> dict[str, Any]:
                               "max_ms": round(max(data_layer_ms), 1), "each_ms": [round(t, 1) for t in data_layer_ms]}
 
         drafts = [draft("weymouth") for _ in range(repeat)]
-        officer_request = _timed(lambda: service.request_publication(drafts.pop(), asks), repeat)
+        officer_request = _timed(lambda: publishing.request_publication(drafts.pop(), asks), repeat)
         to_approve = list(waiting)
-        approval = _timed(lambda: service.approve(to_approve.pop(), approves), repeat)
+        approval = _timed(lambda: publishing.approve(to_approve.pop(), approves), repeat)
         small = [draft("portland") for _ in range(repeat)]
-        small_publish = _timed(lambda: service.request_publication(small.pop(), asks), repeat)
+        small_publish = _timed(lambda: publishing.request_publication(small.pop(), asks), repeat)
 
     return {"benchmark": "publish", "machine": harness.machine(), "db": db, "subscriptions": subscribers + 100,
             "approval_threshold": threshold, "seed_s": round(seeded, 1),

@@ -65,6 +65,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         _drop_everything()
         upgrade(directory=str(Path(app.root_path).parent / "migrations"))
         reference.load_reference_data()
+        _db.session.commit()
     return app
 
 

@@ -253,6 +253,7 @@ def restore_dorset() -> None:
     yield
     db.session.rollback()
     reference.load_reference_data(load_council("dorset"))
+    db.session.commit()
 
 
 def test_the_database_records_the_council_it_was_loaded_for(app: Flask) -> None:

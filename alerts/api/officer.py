@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Response, g, jsonify, request
 
-from alerts import publishing as service
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
-from alerts.data import publishing, reference
-from alerts.data import staff as staff_data
-from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
+from alerts.data import notice_lifecycle, reference
+from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import csrf, db
-from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, Role
+from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate
+from alerts.services import publishing, staff_sign_in
 from alerts.text import hidden_character_error
 from alerts.web.errors import problem
 
@@ -27,25 +26,23 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        record = staff_data.api_token_for(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if record is None:
-            db.session.rollback()
+        try:
+            record = staff_sign_in.officer_token(token.strip() if scheme.lower() == "bearer" else "")
+        except staff_sign_in.TokenRefused as refusal:
+            if refusal.known:
+                return problem(403, "Forbidden", "This token cannot publish notices: the person it acts for needs the "
+                                                 "officer role")
             response = problem(401, "Unauthorized", "Send a valid API token as Authorization: Bearer <token>")
             response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
-        user = record.staff_user
-        if user is None or not user.has_role(Role.OFFICER):
-            db.session.commit()
-            return problem(403, "Forbidden", "This token cannot publish notices: the person it acts for needs the "
-                                             "officer role")
         g.api_token = record
         return view(*args, **kwargs)
 
     return wrapped
 
 
-def _actor() -> service.Actor:
-    return service.Actor.token(g.api_token, request.remote_addr)
+def _actor() -> publishing.Actor:
+    return publishing.Actor.token(g.api_token, request.remote_addr)
 
 
 def _body() -> dict[str, Any] | None:
@@ -131,7 +128,7 @@ def create_notice() -> Response:
     draft = NoticeDraft(title=title, service_id=str(service_id), area_ids=list(areas), impact=Impact(impact),  # type: ignore[arg-type]
                         summary=summary, advice=advice, starts_at_utc=starts_at, expected_end_at_utc=expected_end_at,
                         notify_subscribers=notify)
-    notice, status = service.create_and_publish(draft, _actor())
+    notice, status = publishing.create_and_publish(draft, _actor())
     response = jsonify(notice_json(notice))
     # 202: accepted, but another officer must approve it (pages or API) before anything is published or sent.
     response.status_code = 202 if status == NoticeStatus.AWAITING_APPROVAL else 201
@@ -140,7 +137,7 @@ def create_notice() -> Response:
 
 
 def _live_notice(notice_id: int) -> Notice | Response:
-    notice = publishing.get_notice(notice_id)
+    notice = notice_lifecycle.get_notice(notice_id)
     if notice is None:
         db.session.rollback()
         return problem(404, "Not Found", f"There is no notice {notice_id}")
@@ -164,7 +161,7 @@ def post_update(notice_id: int) -> Response:
     if errors:
         return _invalid(errors)
     try:
-        posted = service.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
+        posted = publishing.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     response = jsonify(notice_json(notice))
@@ -189,7 +186,7 @@ def resolve_notice(notice_id: int) -> Response:
     if errors:
         return _invalid(errors)
     try:
-        done = service.resolve(notice, _actor(), summary=summary, notify=notify)
+        done = publishing.resolve(notice, _actor(), summary=summary, notify=notify)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     response = jsonify(notice_json(notice))
@@ -207,7 +204,7 @@ def approve_notice(notice_id: int) -> Response:
     if isinstance(notice, Response):
         return notice
     try:
-        service.approve(notice, _actor())
+        publishing.approve(notice, _actor())
     except ApprovalRefused as error:
         return problem(403, "Forbidden", str(error))
     except NoticeStateError as error:

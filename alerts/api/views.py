@@ -10,6 +10,7 @@ from flask_limiter.util import get_remote_address
 
 from alerts.api.openapi import openapi_document
 from alerts.api.serialise import area_json, notice_json, service_json, warning_json
+from alerts.api.sign_up_requests import validate_sign_up
 from alerts.data import insight, reference
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
@@ -17,8 +18,8 @@ from alerts.extensions import csrf
 from alerts.links import manage_url
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient, normalise_uk_mobile
-from alerts.subscribe import signups
-from alerts.subscribe.defences import Refused, code_attempts
+from alerts.services import signups
+from alerts.services.signup_defences import Refused, code_attempts
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
 
@@ -153,7 +154,7 @@ def _refusal(error: Refused) -> Response:
 @api.post("/subscriptions")
 @csrf.exempt
 def create_subscription() -> Response:
-    sign_up, errors = signups.validate_api_sign_up(request.get_json(silent=True))
+    sign_up, errors = validate_sign_up(request.get_json(silent=True))
     if sign_up is None:
         return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
     try:

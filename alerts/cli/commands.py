@@ -24,6 +24,7 @@ def _load_council_profile() -> None:
         reference.load_reference_data()
     except reference.CouncilMismatch as refusal:
         raise click.ClickException(f"Refusing to load COUNCIL={council().id}: {refusal}") from None
+    db.session.commit()
 
 
 def refuse_another_councils_database() -> None:
@@ -56,12 +57,16 @@ def seed_demo(credentials_file: Path | None) -> None:
     if demo.demo_already_loaded():
         click.echo("Demo notices are already loaded.")
     else:
-        click.echo(f"Loaded {demo.load_demo_notices()} demo notices.")
+        loaded = demo.load_demo_notices()
+        db.session.commit()
+        click.echo(f"Loaded {loaded} demo notices.")
     subscribers = demo.create_demo_subscribers()
+    db.session.commit()
     if subscribers:
         areas = council().areas
         click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in {areas[1 % len(areas)].name}.")
     created = demo.create_demo_staff()
+    db.session.commit()
     if created:
         lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]
         click.echo("Staff sign-in (http://127.0.0.1:5000/staff/sign-in):\n  " + "\n  ".join(lines))
@@ -131,14 +136,20 @@ def import_subscribers(file: Path) -> None:
     Bad rows are reported on standard error with their line numbers and skipped. Exits 1 if any row was skipped,
     so a migration script notices; importing the same file again adds nothing.
     """
-    from alerts.data.subscriber_import import MissingColumns, import_rows, read_csv
+    from alerts.data.subscriber_import import BATCH_SIZE, ImportResult, MissingColumns, import_row, read_csv
 
     with file.open(newline="", encoding="utf-8-sig") as handle:
         try:
             rows = read_csv(handle)
         except MissingColumns as e:
             raise click.ClickException(str(e)) from e
-        result = import_rows(rows)
+        result, applied = ImportResult(), 0
+        for line, row in rows:
+            if import_row(line, row, result):
+                applied += 1
+                if applied % BATCH_SIZE == 0:
+                    db.session.commit()  # a long file is imported in batches, not one huge transaction
+        db.session.commit()
     for line, reason in result.skipped:
         click.echo(f"line {line}: {reason}", err=True)
     click.echo(f"Imported {result.subscriptions_added} subscriptions ({result.subscribers_created} new subscribers); "
@@ -203,9 +214,9 @@ def ingest_feeds(due_only: bool) -> None:
 
     A feed that fails is reported and recorded on its source; the warnings found before are kept.
     """
-    from alerts.jobs.ingest_feeds import ingest_feeds as run_ingest
+    from alerts.services import feed_polling
 
-    outcomes = run_ingest(only_due=due_only)
+    outcomes = feed_polling.ingest_feeds(only_due=due_only)
     if not outcomes:
         click.echo("No feed sources are due to be polled." if due_only else "No feed sources are enabled.")
     for outcome in outcomes:
@@ -219,6 +230,7 @@ def purge_personal_data() -> None:
     from alerts.data.retention import purge_personal_data as purge
 
     counts = purge()
+    db.session.commit()
     click.echo(f"Deleted {counts.unconfirmed_deleted} unconfirmed sign-ups, dropped {counts.pending_requests_dropped} "
                f"unconfirmed changes, erased {counts.unsubscribed_erased} unsubscribed or suspended contacts and "
                f"{counts.message_recipients_erased} message recipients; audit addresses: "
@@ -231,4 +243,6 @@ def rollup_insight() -> None:
     """Snapshot today's subscriptions and summarise recent notices' delivery for insight (run hourly)."""
     from alerts.data.insight import roll_up
 
-    click.echo(f"Rolled up insight; {roll_up()} notices summarised")
+    summarised = roll_up()
+    db.session.commit()
+    click.echo(f"Rolled up insight; {summarised} notices summarised")

@@ -1,6 +1,7 @@
 """What the contact centre needs while a caller is on the line: find a subscriber, their messages, unsubscribe them.
-The views audit every read of personal data these return. Resending a confirmation is the sign-up's own
-(`alerts.subscribe.signups.queue_confirmation`), so the code or link works on the resident's confirm page."""
+The contact centre service (`alerts.services.contact_centre_actions`) audits every read of personal data these
+return. Resending a confirmation is the sign-up's own (`alerts.services.signups.queue_confirmation`), so the code
+or link works on the resident's confirm page."""
 
 from __future__ import annotations
 

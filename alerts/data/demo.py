@@ -137,9 +137,10 @@ def demo_notices() -> list[Notice]:
 
 
 def load_demo_notices() -> int:
+    """The demo notices. The caller (`flask seed-demo`) commits."""
     notices = demo_notices()
     db.session.add_all(notices)
-    db.session.commit()
+    db.session.flush()
     return len(notices)
 
 
@@ -153,7 +154,7 @@ def create_demo_staff() -> dict[str, tuple[str, str]]:
             password = "-".join(secrets.token_hex(3) for _ in range(3))
             db.session.add(StaffUser(email=email, role=role, password_hash=hash_password(password)))
             created[email] = (str(role), password)
-    db.session.commit()
+    db.session.flush()
     return created
 
 
@@ -184,5 +185,5 @@ def create_demo_subscribers() -> int:
         subscriber.subscriptions = [Subscription(area_id=area_id) for area_id in area_ids]
         db.session.add(subscriber)
         created += 1
-    db.session.commit()
+    db.session.flush()
     return created

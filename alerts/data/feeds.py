@@ -1,8 +1,8 @@
 """Feed sources we poll and the weather warnings found in them: every query the ingest job and staff pages need.
 
 Polling is split so that no database session is held during an HTTP fetch: `sources_to_poll` hands back detached
-`PollTarget` snapshots, and the `record_*` / `save_*` functions write the outcome afterwards, each in its own
-short transaction.
+`PollTarget` snapshots, and the `record_*` / `save_*` functions write the outcome afterwards. The feed polling
+service (`alerts.services.feed_polling`) commits each outcome in its own short transaction.
 """
 
 from __future__ import annotations
@@ -10,13 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from typing import Protocol
 
 from sqlalchemy import func, select
 
 from alerts.extensions import db
-from alerts.ingest.addresses import refusal_for_url
-from alerts.ingest.met_office import MetOfficeWarning
 from alerts.models import FeedSource, Notice, PostcodeLookup, WeatherWarning
 
 MET_OFFICE_WARNINGS = "met-office-warnings"
@@ -60,76 +58,37 @@ def get_feed_source(source_id: int) -> FeedSource | None:
     return db.session.get(FeedSource, source_id)
 
 
-def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes: int | None,
-                       https_only: bool = False, allow_loopback: bool = True) -> dict[str, str]:
-    """What is wrong with a feed source's fields, keyed by field, in GOV.UK error message wording. The address
-    rules (alerts/ingest/addresses.py) are enforced on every fetch; the admin's form also passes them here, so a
-    bad address is refused as it is typed."""
-    errors: dict[str, str] = {}
-    if not name.strip():
-        errors["name"] = "Enter a name for the feed"
-    elif len(name) > 200:
-        errors["name"] = "Name must be 200 characters or fewer"
-    parts = urlsplit(url.strip())
-    if not url.strip():
-        errors["url"] = "Enter the feed's web address"
-    elif parts.scheme not in ("http", "https") or not parts.hostname:
-        errors["url"] = "Enter a web address starting with https:// or http://"
-    elif len(url) > 1000:
-        errors["url"] = "Web address must be 1,000 characters or fewer"
-    elif https_only and parts.scheme != "https":
-        errors["url"] = "Enter a web address starting with https://"
-    elif refusal := refusal_for_url(url.strip(), https_only=https_only, allow_loopback=allow_loopback):
-        # A literal private address is refused here; names are checked each time they are fetched.
-        errors["url"] = "Enter a public web address: " + refusal.removeprefix("The feed address is not allowed: ")
-    if kind not in FEED_KINDS:
-        errors["kind"] = "Select what kind of feed this is"
-    if poll_interval_minutes is None:
-        errors["poll_interval_minutes"] = "Enter how often to check the feed, in minutes"
-    elif not MIN_POLL_INTERVAL_MINUTES <= poll_interval_minutes <= MAX_POLL_INTERVAL_MINUTES:
-        errors["poll_interval_minutes"] = (
-            f"How often to check the feed must be between {MIN_POLL_INTERVAL_MINUTES} and "
-            f"{MAX_POLL_INTERVAL_MINUTES:,} minutes"
-        )
-    return errors
-
-
 def create_feed_source(
-    *, name: str, url: str, kind: str, poll_interval_minutes: int = 15, enabled: bool = True, commit: bool = True
+    *, name: str, url: str, kind: str, poll_interval_minutes: int = 15, enabled: bool = True
 ) -> FeedSource:
-    """Raises ValueError({field: message}). `commit=False` leaves the commit to the caller (say, with an audit
-    event); the new source's id is set either way."""
-    errors = feed_source_errors(name=name, url=url, kind=kind, poll_interval_minutes=poll_interval_minutes)
-    if errors:
-        raise ValueError(errors)
+    """Add a source whose fields the caller has checked (`alerts.services.feed_source_admin`). Its id is set; the caller
+    commits."""
     source = FeedSource(
         name=name.strip(), url=url.strip(), kind=kind, poll_interval_minutes=poll_interval_minutes, enabled=enabled
     )
     db.session.add(source)
-    _commit_or_flush(commit)
+    db.session.flush()
     return source
 
 
 def update_feed_source(
-    source: FeedSource, *, name: str, url: str, kind: str, poll_interval_minutes: int, enabled: bool,
-    commit: bool = True,
+    source: FeedSource, *, name: str, url: str, kind: str, poll_interval_minutes: int, enabled: bool
 ) -> FeedSource:
-    errors = feed_source_errors(name=name, url=url, kind=kind, poll_interval_minutes=poll_interval_minutes)
-    if errors:
-        raise ValueError(errors)
+    """Change a source whose new fields the caller has checked. The caller commits."""
     if url.strip() != source.url:
         # Validators belong to the old address; sending them to a new one could wrongly get a 304.
         source.etag = source.last_modified = None
         source.last_error = None
     source.name, source.url, source.kind = name.strip(), url.strip(), kind
     source.poll_interval_minutes, source.enabled = poll_interval_minutes, enabled
-    _commit_or_flush(commit)
+    db.session.flush()
     return source
 
 
-def set_feed_source_enabled(source: FeedSource, enabled: bool, *, commit: bool = True) -> FeedSource:
+def set_feed_source_enabled(source: FeedSource, enabled: bool) -> FeedSource:
+    """The caller commits."""
     source.enabled = enabled
-    _commit_or_flush(commit)
+    db.session.flush()
     return source
 
 
@@ -142,24 +101,17 @@ def poll_target(source_id: int) -> PollTarget | None:
                       last_modified=source.last_modified)
 
 
-def _commit_or_flush(commit: bool) -> None:
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
-
-
 def ensure_default_met_office_source(url: str) -> FeedSource | None:
     """Create the Met Office source from MET_OFFICE_FEED_URL if there is no Met Office source at all.
 
-    A disabled one counts: an admin who switched it off must not find it back on after a restart.
+    A disabled one counts: an admin who switched it off must not find it back on after a restart. The caller commits.
     """
     existing = db.session.scalar(select(FeedSource.id).where(FeedSource.kind == MET_OFFICE_WARNINGS).limit(1))
     if existing is not None or not url:
         return None
     source = FeedSource(name=DEFAULT_MET_OFFICE_NAME, url=url, kind=MET_OFFICE_WARNINGS, poll_interval_minutes=15)
     db.session.add(source)
-    db.session.commit()
+    db.session.flush()
     return source
 
 
@@ -173,25 +125,25 @@ def is_due(source: FeedSource, now: dt.datetime) -> bool:
 
 
 def sources_to_poll(now: dt.datetime, *, only_due: bool = True) -> list[PollTarget]:
-    """Enabled sources (only those whose poll interval has passed, unless told otherwise), then ends the session."""
+    """Enabled sources (only those whose poll interval has passed, unless told otherwise), detached from the session:
+    the caller ends its read transaction before it goes to the network."""
     sources = db.session.scalars(select(FeedSource).where(FeedSource.enabled.is_(True)).order_by(FeedSource.id))
     targets = [
         PollTarget(id=s.id, name=s.name, url=s.url, kind=s.kind, etag=s.etag, last_modified=s.last_modified)
         for s in sources
         if not only_due or is_due(s, now)
     ]
-    db.session.commit()  # end the read transaction before the caller goes to the network
     return targets
 
 
 def record_poll_failure(source_id: int, error: str, now: dt.datetime) -> None:
-    """Keep everything found before (warnings, validators); say what went wrong and when."""
+    """Keep everything found before (warnings, validators); say what went wrong and when. The caller commits."""
     source = db.session.get(FeedSource, source_id)
     if source is None:
         return
     source.last_polled_at_utc = now
     source.last_error = error[:2000]
-    db.session.commit()
+    db.session.flush()
 
 
 def record_not_modified(source_id: int, *, etag: str | None, last_modified: str | None, now: dt.datetime) -> None:
@@ -199,10 +151,10 @@ def record_not_modified(source_id: int, *, etag: str | None, last_modified: str 
 
 
 def record_poll_success(
-    source_id: int, *, etag: str | None, last_modified: str | None, entry_count: int | None, now: dt.datetime,
-    commit: bool = True,
+    source_id: int, *, etag: str | None, last_modified: str | None, entry_count: int | None, now: dt.datetime
 ) -> None:
-    """A fetch that worked; an entry count of None (a 304) keeps the count from the last full fetch."""
+    """A fetch that worked; an entry count of None (a 304) keeps the count from the last full fetch. The caller
+    commits."""
     source = db.session.get(FeedSource, source_id)
     if source is None:
         return
@@ -211,19 +163,41 @@ def record_poll_success(
     if entry_count is not None:
         source.last_entry_count = entry_count
     source.last_error = None
-    if commit:
-        db.session.commit()
+    db.session.flush()
+
+
+class FoundWarning(Protocol):
+    """A warning read from a feed (`alerts.ingest.met_office.MetOfficeWarning`): what saving it needs."""
+
+    @property
+    def warning_id(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def hazards(self) -> tuple[str, ...]: ...
+    @property
+    def areas(self) -> tuple[str, ...]: ...
+    @property
+    def valid_from(self) -> dt.datetime: ...
+    @property
+    def valid_to(self) -> dt.datetime: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def link(self) -> str: ...
 
 
 def save_met_office_warnings(
-    source_id: int, warnings: Sequence[MetOfficeWarning], *, keep_ids: Iterable[str] = ()
+    source_id: int, warnings: Sequence[FoundWarning], *, keep_ids: Iterable[str] = ()
 ) -> WarningChanges:
     """Make the source's current warnings exactly `warnings` (by Met Office id), without committing.
 
     Warnings that left the feed are withdrawn (no longer current), except those in `keep_ids`: items still in the
     feed that we could not read this time, which may well still be in force.
     """
-    by_id: dict[str, MetOfficeWarning] = {}
+    by_id: dict[str, FoundWarning] = {}
     for warning in warnings:
         by_id.setdefault(warning.warning_id, warning)  # the same warning can be listed once for each day it covers
     existing = {
@@ -256,7 +230,7 @@ def save_met_office_warnings(
     return WarningChanges(created=created, updated=updated, withdrawn=withdrawn)
 
 
-def _differs(row: WeatherWarning, warning: MetOfficeWarning, source_id: int) -> bool:
+def _differs(row: WeatherWarning, warning: FoundWarning, source_id: int) -> bool:
     return (
         not row.is_current
         or row.feed_source_id != source_id
@@ -268,10 +242,6 @@ def _differs(row: WeatherWarning, warning: MetOfficeWarning, source_id: int) -> 
         or row.valid_from_utc != warning.valid_from
         or row.valid_to_utc != warning.valid_to
     )
-
-
-def commit() -> None:
-    db.session.commit()
 
 
 # --- reference data the published feeds need -----------------------------------------------------------------------

@@ -98,25 +98,29 @@ _lookups_lock = threading.Lock()
 _last_flush = [time.monotonic()]
 
 
-def count_postcode_lookup(district: str, *, flush_now: bool = False) -> None:
+def count_postcode_lookup(district: str, *, flush_now: bool = False) -> bool:
+    """Count one look-up in memory; about once a minute, write the counts so far. True when it wrote them: the
+    caller commits then."""
     with _lookups_lock:
         _lookups[(today(), district)] += 1
         due = flush_now or time.monotonic() - _last_flush[0] >= _FLUSH_SECONDS
         if not due:
-            return
+            return False
         pending = dict(_lookups)
         _lookups.clear()
         _last_flush[0] = time.monotonic()
     for (day, key), count in pending.items():
         bump(Metric.POSTCODE_LOOKUP, key, count, day)
-    db.session.commit()
+    db.session.flush()
+    return True
 
 
 # The rollup ----------------------------------------------------------------------------------------------------
 
 def roll_up(day: dt.date | None = None, *, notices_since: dt.datetime | None = None) -> int:
     """Snapshot today's subscriptions and summarise the delivery of recent notices. Safe to run any number of
-    times a day: each run replaces that day's snapshot. Returns how many notices it summarised."""
+    times a day: each run replaces that day's snapshot. Returns how many notices it summarised. The caller
+    commits."""
     day = day or today()
     db.session.execute(delete(InsightCount).where(InsightCount.day == day,
                                                   InsightCount.metric.in_([str(m) for m in SNAPSHOTS])))
@@ -165,7 +169,7 @@ def roll_up(day: dt.date | None = None, *, notices_since: dt.datetime | None = N
         if notice_id is not None]
     for notice_id in notice_ids:
         _summarise_notice(notice_id)
-    db.session.commit()
+    db.session.flush()
     return len(notice_ids)
 
 
@@ -434,7 +438,7 @@ class KeptAudience:
 
 def kept_audience(notice: Notice) -> KeptAudience | None:
     """Whom a notice would reach, from the latest rollup: a few hundred kept rows, whatever the number of
-    subscribers. None before the first rollup. Publishing still counts exactly (alerts.data.publishing)."""
+    subscribers. None before the first rollup. Publishing still counts exactly (alerts.data.notice_lifecycle)."""
     day = db.session.scalar(select(func.max(InsightCount.day)).where(InsightCount.metric == str(Metric.AUDIENCE)))
     if day is None:
         return None

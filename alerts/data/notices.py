@@ -17,7 +17,7 @@ from sqlalchemy.orm import lazyload
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Area, Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
+from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
 from alerts.models.base import UTCDateTime
 from alerts.profile import postcode_message
 
@@ -102,11 +102,6 @@ def active_notices_for_areas(area_ids: Sequence[str]) -> list[Notice]:
     """
     query = _public_query(NoticeFilter(area_ids=area_ids)).options(lazyload(Notice.updates))
     notices = list(db.session.scalars(query).unique())
-    return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
-
-
-def active_notices() -> list[Notice]:
-    notices = list(db.session.scalars(_public_query(NoticeFilter()).options(lazyload(Notice.updates))).unique())
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 
@@ -250,7 +245,3 @@ def area_names(notice: Notice) -> list[str]:
     if notice.whole_county:
         return ["Whole county"]
     return [area.name for area in notice.areas]
-
-
-def areas_of(notice: Notice) -> list[Area]:
-    return list(notice.areas)

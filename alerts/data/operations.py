@@ -12,10 +12,11 @@ from alerts.models import ChannelHold, Heartbeat, Message, MessageStatus, utc_no
 
 
 def record_heartbeat(name: str, holder: str, details: dict | None = None) -> None:
+    """The caller commits at once: a heartbeat must not wait on anything else."""
     beat = db.session.get(Heartbeat, name) or Heartbeat(name=name)
     beat.beat_at_utc, beat.holder, beat.details = utc_now(), holder, details or {}
     db.session.add(beat)
-    db.session.commit()
+    db.session.flush()
 
 
 def get_heartbeat(name: str) -> Heartbeat | None:

@@ -66,7 +66,7 @@ def check_council(profile: Council) -> None:
 def load_reference_data(profile: Council | None = None) -> None:
     """Create or refresh the council profile's areas, services and postcode districts, and record whose they are.
 
-    Safe to run twice; refused (CouncilMismatch) on a database that holds another council's.
+    Safe to run twice; refused (CouncilMismatch) on a database that holds another council's. The caller commits.
     """
     profile = profile or council()
     check_council(profile)
@@ -88,7 +88,7 @@ def load_reference_data(profile: Council | None = None) -> None:
     record = db.session.get(CouncilRecord, 1) or CouncilRecord(id=1, council_id=profile.id)
     record.name = profile.name
     db.session.add(record)
-    db.session.commit()
+    db.session.flush()
 
 
 def list_areas(include_whole_county: bool = True) -> list[Area]:
@@ -107,13 +107,6 @@ def get_areas(area_ids: Iterable[str]) -> list[Area]:
     if not ids:
         return []
     return list(db.session.scalars(select(Area).where(Area.id.in_(ids)).order_by(Area.sort_order)))
-
-
-def whole_county_area() -> Area:
-    area = db.session.get(Area, WHOLE_COUNTY_ID)
-    if area is None:
-        raise LookupError("reference data is not loaded: run `flask --app wsgi seed-demo` or `db upgrade`")
-    return area
 
 
 def list_services() -> list[Service]:

@@ -119,6 +119,8 @@ def remove_personal_links(body: str) -> str:
 
 
 def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods | None = None) -> PurgeCounts:
+    """Enforce the privacy notice's periods (see PrivacyPeriods). Safe to run any number of times. The caller
+    commits: the scheduler's job and `flask purge-personal-data`."""
     now = now or utc_now()
     periods = periods or PrivacyPeriods.from_config(current_app.config)
     sign_up_cutoff = now - dt.timedelta(hours=periods.unconfirmed_sign_up_hours)
@@ -167,7 +169,7 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
                        .values(subscriber_id=None))
 
     truncated, dropped_addresses, deleted_events = _purge_audit(now, periods)
-    db.session.commit()
+    db.session.flush()
     db.session.expire_all()
     return PurgeCounts(len(unconfirmed_ids), dropped, len(erase_ids), recipients, truncated, dropped_addresses,
                        deleted_events)

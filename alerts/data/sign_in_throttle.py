@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, case, delete, select, update
+from sqlalchemy import ColumnElement, Connection, Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.extensions import db
@@ -56,9 +56,10 @@ def _retry_after(next_attempt: ColumnElement[int], free_attempts: int, now: floa
     return case(*whens, else_=now + MAX_DELAY_SECONDS)
 
 
-def take_turn(key: str, free_attempts: int, *, now: float | None = None) -> Turn:
-    """Reserve one attempt for `key`, or say how long to wait. Committed at once on its own connection, so
-    concurrent requests see the count before anyone's (slow) password check, whatever the request does next."""
+def take_turn(connection: Connection, key: str, free_attempts: int, *, now: float | None = None) -> Turn:
+    """Reserve one attempt for `key`, or say how long to wait. On `connection`, which the caller commits at once,
+    apart from the request's own transaction, so concurrent requests see the count before anyone's (slow) password
+    check, whatever the request does next."""
     now = time.time() if now is None else now
     table = cast(Table, SignInThrottle.__table__)
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
@@ -76,10 +77,9 @@ def take_turn(key: str, free_attempts: int, *, now: float | None = None) -> Turn
         # An attempt made too early changes nothing: waiting, not retrying, is what ends the delay.
         where=stale | (table.c.retry_after_epoch <= now),
     ).returning(table.c.attempts)
-    with db.engine.begin() as connection:
-        if connection.execute(stmt).scalar_one_or_none() is not None:
-            return Turn(allowed=True)
-        retry_after = connection.execute(select(table.c.retry_after_epoch).where(table.c.key == key)).scalar_one()
+    if connection.execute(stmt).scalar_one_or_none() is not None:
+        return Turn(allowed=True)
+    retry_after = connection.execute(select(table.c.retry_after_epoch).where(table.c.key == key)).scalar_one()
     return Turn(allowed=False, retry_in_seconds=max(1, math.ceil(retry_after - now)))
 
 

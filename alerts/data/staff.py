@@ -89,13 +89,6 @@ def set_disabled(user: StaffUser, disabled: bool) -> None:
         user.session_version += 1  # ends every session of this user at their next request
 
 
-def count_enabled_admins() -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(StaffUser).where(StaffUser.role == Role.ADMIN,
-                                                          StaffUser.is_disabled.is_(False))
-    ) or 0
-
-
 # API tokens ---------------------------------------------------------------------------------------------------
 
 def _token_hash(token: str) -> str:

@@ -25,7 +25,8 @@ class WrongPassword(ValueError):
     """The current password given to change it was wrong."""
 
 
-def _end_other_sessions(user: StaffUser) -> None:
+def end_sessions(user: StaffUser) -> None:
+    """Sign out every copy of every session of this user. The caller commits."""
     # Sessions carry the version (StaffUser.get_id): bumping it signs out every copy of every session.
     user.session_version += 1
 
@@ -35,7 +36,7 @@ def set_password(user: StaffUser, new_password: str) -> None:
     check_password_rules(new_password, email=user.email)
     user.password_hash = hash_password(new_password)
     user.password_changed_at_utc = utc_now()
-    _end_other_sessions(user)
+    end_sessions(user)
 
 
 def change_password(user: StaffUser, current_password: str, new_password: str) -> None:
@@ -164,4 +165,4 @@ def remove_second_factor(user: StaffUser) -> None:
     db.session.execute(update(RecoveryCode)
                        .where(RecoveryCode.staff_user_id == user.id, RecoveryCode.used_at_utc.is_(None))
                        .values(used_at_utc=utc_now()))
-    _end_other_sessions(user)
+    end_sessions(user)

@@ -8,7 +8,7 @@ is sent to anyone.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -106,27 +106,20 @@ def _apply(parsed: ImportRow, result: ImportResult) -> None:
     db.session.flush()
 
 
-def import_rows(rows: Iterable[tuple[int, dict[str | None, str | None]]]) -> ImportResult:
-    """Import (line number, row) pairs, committing every BATCH_SIZE good rows."""
-    result = ImportResult()
-    pending = 0
-    for line, row in rows:
-        try:
-            parsed = parse_row(row)
-            existing = find_subscriber(parsed.channel, parsed.contact)
-            if existing is not None and existing.status == SubscriberStatus.UNSUBSCRIBED:
-                # They told us to stop; another provider's older consent does not override that.
-                raise BadRow("This contact unsubscribed from these alerts, so was not subscribed again")
-        except BadRow as e:
-            result.skipped.append((line, str(e)))
-            continue
-        _apply(parsed, result)
-        pending += 1
-        if pending >= BATCH_SIZE:
-            db.session.commit()
-            pending = 0
-    db.session.commit()
-    return result
+def import_row(line: int, row: dict[str | None, str | None], result: ImportResult) -> bool:
+    """Check one row and apply it whole, or note in `result` why it was skipped. True when it was applied. The
+    caller commits (the import command does, every BATCH_SIZE applied rows)."""
+    try:
+        parsed = parse_row(row)
+        existing = find_subscriber(parsed.channel, parsed.contact)
+        if existing is not None and existing.status == SubscriberStatus.UNSUBSCRIBED:
+            # They told us to stop; another provider's older consent does not override that.
+            raise BadRow("This contact unsubscribed from these alerts, so was not subscribed again")
+    except BadRow as e:
+        result.skipped.append((line, str(e)))
+        return False
+    _apply(parsed, result)
+    return True
 
 
 def read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str | None, str | None]]]:

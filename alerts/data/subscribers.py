@@ -131,6 +131,7 @@ def use_code_attempt(subscriber_id: int) -> bool:
     """Spend one of the code's tries before checking it; False when none are left.
 
     A conditional UPDATE, so guesses sent in parallel can never get more than MAX_CODE_ATTEMPTS tries between them.
+    The caller commits it at once, before checking the guess.
     """
     used = execute_counting_rows(
         update(Subscriber)
@@ -138,7 +139,6 @@ def use_code_attempt(subscriber_id: int) -> bool:
                Subscriber.code_attempts < MAX_CODE_ATTEMPTS)
         .values(code_attempts=Subscriber.code_attempts + 1)
     )
-    db.session.commit()
     return bool(used)
 
 
@@ -212,6 +212,11 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
         subscriber.services = [s for s in reference.list_services() if s.id in set(service_ids)]
 
 
+def set_digest(subscriber: Subscriber, digest: bool) -> None:
+    """One email a day, or each alert as it comes (email only: the address stays the same). The caller commits."""
+    subscriber.digest = digest
+
+
 def unsubscribe(subscriber: Subscriber, reason: str, *, via: insight.UnsubscribeVia) -> bool:
     """Stop every alert. Returns False if they had already stopped. The caller commits.
 
@@ -243,7 +248,3 @@ def hold_back_queued_messages(subscriber_id: int) -> int:
         .execution_options(synchronize_session=False)
     )
     return held or 0
-
-
-def commit() -> None:
-    db.session.commit()

@@ -8,8 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from alerts import publishing as service
-from alerts.data import publishing
+from alerts.services import publishing
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +17,7 @@ def publish_due_job(app: Flask) -> Callable[[], None]:
     def run() -> None:
         with app.app_context():
             # Through the publishing service, so a notice whose audience grew past the threshold waits for approval.
-            count = service.publish_due_notices()
+            count = publishing.publish_due_notices()
             if count:
                 # The dispatcher's loop expands their fan-outs within half a second.
                 log.info("published %s scheduled notices", count)

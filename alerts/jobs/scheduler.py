@@ -39,6 +39,7 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
     def beat() -> None:
         with app.app_context():
             operations.record_heartbeat("scheduler", holder)
+            db.session.commit()
 
     return beat
 
@@ -65,6 +66,7 @@ def purge_personal_data_job(app: Flask) -> Callable[[], None]:
 
         with app.app_context():
             counts = purge_personal_data()
+            db.session.commit()
             log.info("purged personal data: %s", counts)
 
     return purge
@@ -111,7 +113,9 @@ def rollup_insight_job(app: Flask) -> Callable[[], None]:
         from alerts.data.insight import roll_up
 
         with app.app_context():
-            log.info("rolled up insight: %s notices summarised", roll_up())
+            summarised = roll_up()
+            db.session.commit()
+            log.info("rolled up insight: %s notices summarised", summarised)
 
     return rollup
 

@@ -7,11 +7,12 @@ from collections import OrderedDict
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
-from alerts.data import insight, reference, retention
 from alerts.data import notices as notice_data
+from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
 from alerts.models import Notice
 from alerts.profile import council, postcode_message
+from alerts.services import postcode_lookups
 from alerts.web.caching import cached_page
 from config.council import LOGO_TYPES
 
@@ -45,7 +46,7 @@ def _count_postcode_lookups() -> None:
         district = outward_code(normalise_postcode(request.args["postcode"]))
     except InvalidPostcode:
         return
-    insight.count_postcode_lookup(district)
+    postcode_lookups.count_postcode_lookup(district)
 
 
 @public.get("/notices")

@@ -1,4 +1,5 @@
-"""Who may see staff pages: sign-in, session timeouts, roles, the second factor, sign-in throttling, audit."""
+"""Who may see staff pages: sign-in, session timeouts, roles, the second factor, and who is acting (for the
+audit log). Sign-in throttling is the staff sign-in service's (`alerts.services.staff_sign_in`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from typing import Any, TypeVar
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
-from alerts.data import sign_in_throttle
-from alerts.data.audit import record_audit_event
-from alerts.models import AuditEvent, Role
+from alerts.models import Role
+from alerts.services.actors import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,38 +85,13 @@ def try_again_message(seconds: int, doing: str = "sign in") -> str:
     return f"Too many failed attempts to {doing}. Wait {wait}, then try again."
 
 
-def take_sign_in_turn(purpose: str, email: str) -> sign_in_throttle.Turn:
-    """One attempt at a password or code for this account from this address (see data/sign_in_throttle): the
-    address as a whole first, then the account and address together."""
-    address = request.remote_addr
-    by_address = sign_in_throttle.take_turn(sign_in_throttle.address_key(address),
-                                            sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
-    if not by_address.allowed:
-        return by_address
-    turn = sign_in_throttle.take_turn(sign_in_throttle.account_key(purpose, email, address),
-                                      sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
-    if not turn.allowed:
-        sign_in_throttle.give_back(sign_in_throttle.address_key(address))
-    return turn
-
-
-def forget_sign_in_failures(purpose: str, email: str) -> None:
-    """The right password or code: this account's count from this address starts again."""
-    address = request.remote_addr
-    sign_in_throttle.forget(sign_in_throttle.account_key(purpose, email, address))
-    sign_in_throttle.give_back(sign_in_throttle.address_key(address))
-
-
 def second_factor_missing() -> bool:
     return bool(current_app.config.get("MFA_REQUIRED")) and not current_user.has_second_factor
 
 
-def audit(action: str, target_type: str | None = None, target_id: str | int | None = None,
-          **details: Any) -> AuditEvent:
-    """Record what the signed-in user did, from where, to what. Committed with the action itself."""
-    return record_audit_event(actor=current_user.email, staff_user_id=current_user.id, action=action,
-                              target_type=target_type, target_id=target_id, ip_address=request.remote_addr,
-                              details=details)
+def acting() -> Actor:
+    """The signed-in member of staff and their address: who the services record in the audit log."""
+    return Actor.staff(current_user, request.remote_addr)
 
 
 def safe_next(target: str | None) -> str:

@@ -12,37 +12,27 @@ from werkzeug.wrappers import Response
 
 from alerts.credentials import second_factor
 from alerts.credentials.passwords import WeakPassword
-from alerts.data import outbox, staff_accounts
 from alerts.data import staff as staff_data
-from alerts.data.audit import record_audit_event
-from alerts.extensions import db
-from alerts.links import external_url
-from alerts.models import Channel, MessageKind, Role, StaffUser
-from alerts.notify.rendering import render_staff_invitation_email, render_staff_password_reset_email
-from alerts.profile import council, message_from
+from alerts.data import staff_accounts
+from alerts.models import Role, StaffUser
+from alerts.profile import council
+from alerts.services import staff_admin, staff_sign_in
+from alerts.services.actors import Actor
 from alerts.staff import staff
-from alerts.staff.access import (
-    any_staff,
-    audit,
-    forget_sign_in_failures,
-    role_required,
-    take_sign_in_turn,
-    try_again_message,
-)
+from alerts.staff.access import acting, any_staff, role_required, try_again_message
 from alerts.staff.account_forms import (
     ChangePasswordForm,
     ResetPasswordForm,
     SecurityCodeForm,
     SetUpSecondFactorForm,
 )
+from alerts.staff.admin import user_or_404
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in, throttled
 from alerts.staff.forms import ConfirmForm
 
 # Session key for the secret being set up: sealed, so even the signed (readable) cookie does not show it.
 SECRET_BEING_SET_UP = "second_factor_set_up"  # noqa: S105 — a session key
 PENDING_SIGN_IN_SECONDS = 10 * 60
-CODE_PURPOSE = "security-code"
-PASSWORD_CHANGE_PURPOSE = "password-change"  # noqa: S105 — a throttle key prefix, not a password
 WRONG_CODE = "The code is not right. Enter the code your authenticator app shows now, or an unused recovery code"
 
 
@@ -71,25 +61,20 @@ def change_password() -> Response | str | tuple[str, int]:
     user = _me()
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        turn = take_sign_in_turn(PASSWORD_CHANGE_PURPOSE, user.email)
+        turn = staff_sign_in.take_turn(staff_sign_in.PASSWORD_CHANGE, user.email, request.remote_addr)
         if not turn.allowed:
-            audit("staff.password_change_throttled", "staff_user", user.id)
-            db.session.commit()
+            staff_sign_in.record_attempt(acting(), "staff.password_change_throttled", "staff_user", user.id)
             summary = [{"text": try_again_message(turn.retry_in_seconds, "change your password"),
                         "href": "#current_password"}]
             return throttled(render_template("staff/change_password.html", form=form, error_summary=summary), turn)
         try:
-            staff_accounts.change_password(user, form.current_password.data or "", form.new_password.data or "")
+            staff_sign_in.change_password(user, form.current_password.data or "", form.new_password.data or "",
+                                          acting())
         except staff_accounts.WrongPassword:
             form.current_password.errors.append("Your current password is not right")
-            audit("staff.password_change_failed", "staff_user", user.id)
-            db.session.commit()
         except WeakPassword as error:
             form.new_password.errors.append(str(error))
         else:
-            forget_sign_in_failures(PASSWORD_CHANGE_PURPOSE, user.email)
-            audit("staff.password_changed", "staff_user", user.id)
-            db.session.commit()
             # The version went up, which ends every session; this one carries on with the new version.
             login_user(user)
             flash("Your password has been changed. You have been signed out on every other device.", "success")
@@ -114,13 +99,11 @@ def set_up_second_factor() -> Response | str | tuple[str, int]:
         session[SECRET_BEING_SET_UP] = sealed
     form = SetUpSecondFactorForm()
     if form.validate_on_submit():
-        codes = staff_accounts.confirm_second_factor(user, sealed, form.code.data or "", _secret_key())
+        codes = staff_sign_in.set_up_second_factor(user, sealed, form.code.data or "", _secret_key(), acting())
         if codes is None:
             form.code.errors.append("The code is not right. Enter the code your authenticator app shows now")
         else:
             session.pop(SECRET_BEING_SET_UP, None)
-            audit("staff.second_factor_set_up", "staff_user", user.id)
-            db.session.commit()
             return render_template("staff/recovery_codes.html", codes=codes, first_time=True)
     uri = second_factor.provisioning_uri(secret, user.email, issuer=f"{council().name} disruption alerts")
     qr_code = Markup(second_factor.qr_code_svg(uri))  # noqa: S704 — segno's own SVG
@@ -137,9 +120,7 @@ def new_recovery_codes() -> Response | str:
         abort(400)
     if not user.has_second_factor:
         return redirect(url_for("staff.set_up_second_factor"))
-    codes = staff_accounts.replace_recovery_codes(user)
-    audit("staff.recovery_codes_replaced", "staff_user", user.id)
-    db.session.commit()
+    codes = staff_sign_in.replace_recovery_codes(user, acting())
     return render_template("staff/recovery_codes.html", codes=codes, first_time=False)
 
 
@@ -159,32 +140,24 @@ def sign_in_code() -> Response | str | tuple[str, int]:
         return redirect(url_for("staff.sign_in"))
     form = SecurityCodeForm()
     if form.validate_on_submit():
-        turn = take_sign_in_turn(CODE_PURPOSE, user.email)
+        signing_in = Actor.staff(user, request.remote_addr)
+        turn = staff_sign_in.take_turn(staff_sign_in.SECURITY_CODE, user.email, request.remote_addr)
         if not turn.allowed:
-            record_audit_event(actor=user.email, action="staff.security_code_throttled", staff_user_id=user.id,
-                               ip_address=request.remote_addr)
-            db.session.commit()
+            staff_sign_in.record_attempt(signing_in, "staff.security_code_throttled")
             summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#code"}]
             return throttled(render_template("staff/security_code.html", form=form, error_summary=summary), turn)
         code = form.code.data or ""
         used_recovery_code = second_factor.looks_like_recovery_code(code)
-        accepted = (staff_accounts.use_recovery_code(user, code) if used_recovery_code
-                    else staff_accounts.accept_totp_code(user, code, _secret_key()))
-        if accepted:
-            forget_sign_in_failures(CODE_PURPOSE, user.email)
+        if staff_sign_in.code_accepted(user, code, _secret_key()):
             target = session[PENDING_SIGN_IN].get("next") or url_for("staff.dashboard")
+            response = complete_sign_in(user, target, forget=(staff_sign_in.SECURITY_CODE, user.email),
+                                        recovery_code_used=used_recovery_code)
             if used_recovery_code:
-                record_audit_event(actor=user.email, action="staff.recovery_code_used", staff_user_id=user.id,
-                                   ip_address=request.remote_addr)
                 left = staff_accounts.count_unused_recovery_codes(user)
-                response = complete_sign_in(user, target)
                 flash(f"You used a recovery code. It will not work again. You have {left} left: get new ones from "
                       "Your account if you are running out.", "success")
-                return response
-            return complete_sign_in(user, target)
-        record_audit_event(actor=user.email, action="staff.security_code_failed", staff_user_id=user.id,
-                           ip_address=request.remote_addr)
-        db.session.commit()
+            return response
+        staff_sign_in.record_attempt(signing_in, "staff.security_code_failed")
         form.code.errors.append(WRONG_CODE)
     return render_template("staff/security_code.html", form=form), 400 if form.errors else 200
 
@@ -197,15 +170,12 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            changed = staff_accounts.use_password_reset(token, form.new_password.data or "")
+            changed = staff_sign_in.reset_password(token, form.new_password.data or "", request.remote_addr)
         except WeakPassword as error:
             form.new_password.errors.append(str(error))
         else:
             if changed is None:
                 return render_template("staff/reset_link_not_valid.html"), 404
-            record_audit_event(actor=changed.email, action="staff.password_reset", staff_user_id=changed.id,
-                               ip_address=request.remote_addr)
-            db.session.commit()
             logout_user()
             session.clear()
             flash("Your password has been changed. Sign in with your new password.", "success")
@@ -223,37 +193,17 @@ def _reset_links_stay_private(response: Response) -> Response:
 
 # What an admin does for someone else's account --------------------------------------------------------------
 
-def _user_or_404(user_id: int) -> StaffUser:
-    found = staff_data.get_staff_user(user_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def email_password_link(user: StaffUser, *, new_account: bool = False) -> None:
-    """Queue a one-time link to choose a password: a reset an admin asked for, or a new account's first password.
-    The email is hidden in the outbox, so the admin can't use the link. Not sent here: the dispatcher sends
-    top-priority messages within a second of the commit."""
-    token = staff_accounts.create_password_reset(user, requested_by=current_user.email)
-    render = render_staff_invitation_email if new_account else render_staff_password_reset_email
-    email = render(external_url(url_for("staff.reset_password", token=token)), staff_accounts.RESET_LINK_HOURS,
-                   message_from())
-    outbox.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
-                                recipient=user.email, subject=email.subject, body=email.body)
-    audit("staff_user.password_reset_sent", "staff_user", user.id)
-
-
 @staff.post("/users/<int:user_id>/send-password-reset")
 @role_required(Role.ADMIN)
 def send_password_reset(user_id: int) -> Response:
-    found = _user_or_404(user_id)
+    found = user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if found.is_disabled:
-        flash("Enable the account before sending a password reset link")
+    try:
+        staff_admin.send_password_reset(found, acting())
+    except staff_admin.NotAllowed as refusal:
+        flash(str(refusal))
         return redirect(url_for("staff.user", user_id=found.id))
-    email_password_link(found)
-    db.session.commit()
     flash(f"We have emailed {found.email} a link to choose a new password. It works once, for "
           f"{staff_accounts.RESET_LINK_HOURS} hours.", "success")
     return redirect(url_for("staff.user", user_id=found.id))
@@ -262,12 +212,10 @@ def send_password_reset(user_id: int) -> Response:
 @staff.post("/users/<int:user_id>/remove-second-factor")
 @role_required(Role.ADMIN)
 def remove_second_factor(user_id: int) -> Response:
-    found = _user_or_404(user_id)
+    found = user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    staff_accounts.remove_second_factor(found)
-    audit("staff_user.second_factor_removed", "staff_user", found.id)
-    db.session.commit()
+    staff_admin.remove_second_factor(found, acting())
     flash(f"{found.email} has been signed out and will set up a new second factor when they next sign in.",
           "success")
     return redirect(url_for("staff.user", user_id=found.id))

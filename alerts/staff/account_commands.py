@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 
 import click
 
 from alerts.credentials.passwords import WeakPassword
 from alerts.data import staff as staff_data
-from alerts.data import staff_accounts
-from alerts.data.audit import record_audit_event
-from alerts.extensions import db
 from alerts.models import StaffUser
+from alerts.services import staff_admin
+from alerts.services.actors import COMMAND_LINE, Actor
 
 
 def _user_or_fail(email: str) -> StaffUser:
@@ -19,6 +19,11 @@ def _user_or_fail(email: str) -> StaffUser:
     if user is None:
         raise click.ClickException(f"There is no staff account for {email}")
     return user
+
+
+def _on_behalf_of(user: StaffUser) -> Actor:
+    """The command line acting on this account: the audit log records the account as the staff user concerned."""
+    return dataclasses.replace(COMMAND_LINE, user_id=user.id)
 
 
 @click.command("reset-password")
@@ -32,12 +37,9 @@ def reset_password(email: str) -> None:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        staff_accounts.set_password(user, password)
+        staff_admin.set_password(user, password, _on_behalf_of(user))
     except WeakPassword as error:
         raise click.ClickException(str(error)) from error
-    record_audit_event(actor="command line", action="staff_user.password_set", target_type="staff_user",
-                       target_id=user.id, staff_user_id=user.id)
-    db.session.commit()
     click.echo(f"New password set for {user.email}; their sessions have ended.")
 
 
@@ -46,10 +48,7 @@ def reset_password(email: str) -> None:
 def remove_second_factor(email: str) -> None:
     """For someone who lost their phone and recovery codes: they set up a new second factor at next sign-in."""
     user = _user_or_fail(email)
-    staff_accounts.remove_second_factor(user)
-    record_audit_event(actor="command line", action="staff_user.second_factor_removed", target_type="staff_user",
-                       target_id=user.id, staff_user_id=user.id)
-    db.session.commit()
+    staff_admin.remove_second_factor(user, _on_behalf_of(user))
     click.echo(f"Second factor removed for {user.email}; they will set up a new one when they next sign in.")
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import secrets
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -18,13 +16,12 @@ from alerts.data import outbox as outbox_data
 from alerts.data import staff as staff_data
 from alerts.data.audit import AuditFilter, audit_actions, list_audit_events
 from alerts.data.staff_accounts import RESET_LINK_HOURS
-from alerts.extensions import db
 from alerts.formatting import LONDON
 from alerts.models import Role, StaffUser, utc_now
 from alerts.notify import InvalidRecipient, normalise_email
+from alerts.services import staff_admin
 from alerts.staff import staff
-from alerts.staff.access import audit, role_required
-from alerts.staff.account import email_password_link
+from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
 
 PAGE_SIZE = 50
@@ -42,9 +39,8 @@ def users() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             email = normalise_email(form.email.data or "")
-            # Without a password the new user chooses their own from an emailed link, so nobody else knows it.
-            user = staff_data.create_staff_user(email, Role(form.role.data),
-                                                form.password.data or secrets.token_urlsafe(32))
+            user = staff_admin.create_staff_user(email, Role(form.role.data), acting(),
+                                                 password=form.password.data or None)
         except InvalidRecipient as error:
             form.email.errors.append(error.message)
         except staff_data.StaffUserExists as error:
@@ -52,10 +48,6 @@ def users() -> Response | str | tuple[str, int]:
         except WeakPassword as error:
             form.password.errors.append(str(error))
         else:
-            audit("staff_user.created", "staff_user", user.id, email=user.email, role=str(user.role))
-            if not form.password.data:
-                email_password_link(user, new_account=True)
-            db.session.commit()
             flash(f"{user.email} can now sign in" if form.password.data else
                   f"We have emailed {user.email} a link to choose their password. It works once, for "
                   f"{RESET_LINK_HOURS} hours.", "success")
@@ -64,7 +56,8 @@ def users() -> Response | str | tuple[str, int]:
     return render_template("staff/users.html", form=form, users=staff_data.list_staff_users()), status
 
 
-def _user_or_404(user_id: int) -> StaffUser:
+def user_or_404(user_id: int) -> StaffUser:
+    """The staff account an admin's URL names, or 404."""
     user = staff_data.get_staff_user(user_id)
     if user is None:
         abort(404)
@@ -74,15 +67,14 @@ def _user_or_404(user_id: int) -> StaffUser:
 @staff.route("/users/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def user(user_id: int) -> Response | str | tuple[str, int]:
-    found = _user_or_404(user_id)
+    found = user_or_404(user_id)
     form = RoleForm(data={"role": str(found.role)} if request.method == "GET" else None)
     if form.validate_on_submit():
-        if found.id == current_user.id and form.role.data != Role.ADMIN:
-            form.role.errors.append("You cannot remove your own admin role. Ask another admin.")
+        try:
+            staff_admin.change_role(found, Role(form.role.data), acting())
+        except staff_admin.NotAllowed as refusal:
+            form.role.errors.append(str(refusal))
         else:
-            staff_data.change_role(found, Role(form.role.data))
-            audit("staff_user.role_changed", "staff_user", found.id, role=form.role.data)
-            db.session.commit()
             flash(f"{found.email} is now {form.role.data.replace('_', ' ')}", "success")
             return redirect(url_for("staff.user", user_id=found.id))
     return render_template("staff/user.html", user=found, form=form, confirm_form=ConfirmForm()), \
@@ -92,15 +84,14 @@ def user(user_id: int) -> Response | str | tuple[str, int]:
 @staff.post("/users/<int:user_id>/disable")
 @role_required(Role.ADMIN)
 def disable_user(user_id: int) -> Response:
-    found = _user_or_404(user_id)
+    found = user_or_404(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if found.id == current_user.id:
-        flash("You cannot disable your own account")
+    try:
+        staff_admin.switch_disabled(found, acting())
+    except staff_admin.NotAllowed as refusal:
+        flash(str(refusal))
         return redirect(url_for("staff.user", user_id=found.id))
-    staff_data.set_disabled(found, not found.is_disabled)
-    audit("staff_user.disabled" if found.is_disabled else "staff_user.enabled", "staff_user", found.id)
-    db.session.commit()
     flash(f"{found.email} " + ("is disabled and has been signed out" if found.is_disabled else "can sign in again"),
           "success")
     return redirect(url_for("staff.user", user_id=found.id))
@@ -113,11 +104,8 @@ def api_tokens() -> str | tuple[str, int]:
     new_token = None
     user = staff_data.get_staff_user(int(form.user.data)) if (form.user.data or "").isdigit() else None
     if form.validate_on_submit() and user is not None:
-        created = staff_data.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"),
-                                              created_by_id=current_user.id)
-        audit("api_token.created", "api_token", created.record.id, name=created.record.name, user=user.email,
-              role=str(user.role), days=int(form.days.data or "90"))
-        db.session.commit()
+        created = staff_admin.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"),
+                                               actor=acting())
         new_token = created.token  # shown on this response only; only its hash is kept
         form = _api_token_form(formdata=None)
     return render_template("staff/api_tokens.html", form=form, tokens=staff_data.list_api_tokens(),
@@ -139,9 +127,7 @@ def revoke_api_token(token_id: int) -> Response:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    staff_data.revoke_api_token(record)
-    audit("api_token.revoked", "api_token", record.id, name=record.name)
-    db.session.commit()
+    staff_admin.revoke_api_token(record, acting())
     flash(f"Token {record.name} revoked", "success")
     return redirect(url_for("staff.api_tokens"))
 
@@ -185,8 +171,7 @@ def audit_log() -> tuple[str, int]:
 def outbox() -> str:
     page = _page()
     messages, total = outbox_data.list_messages(page=page, page_size=PAGE_SIZE)
-    audit("outbox.viewed", page=page)  # the outbox shows recipients: personal data
-    db.session.commit()
+    staff_admin.record_outbox_viewed(page, acting())  # the outbox shows recipients: personal data
     return render_template("staff/outbox.html", messages=messages, total=total, page=page,
                            pages=max(1, math.ceil(total / PAGE_SIZE)),
                            local_outbox=not current_app.config.get("NOTIFY_API_KEY"),

@@ -9,26 +9,18 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from alerts.credentials.passwords import DUMMY_HASH, verify_password
-from alerts.data import publishing
+from alerts.data import notice_lifecycle
 from alerts.data import staff as staff_data
-from alerts.data.audit import record_audit_event
 from alerts.data.sign_in_throttle import Turn
 from alerts.data.warnings import current_warnings
-from alerts.extensions import db
 from alerts.models import NoticeStatus, Role, StaffUser
+from alerts.services import staff_sign_in
+from alerts.services.actors import Actor
 from alerts.staff import staff
-from alerts.staff.access import (
-    any_staff,
-    forget_sign_in_failures,
-    safe_next,
-    start_session,
-    take_sign_in_turn,
-    try_again_message,
-)
+from alerts.staff.access import any_staff, safe_next, start_session, try_again_message
 from alerts.staff.forms import ConfirmForm, SignInForm
 
 WRONG_DETAILS = "Enter a correct email address and password"
-PASSWORD_PURPOSE = "password"  # noqa: S105 — a throttle key prefix, not a password
 # Session key for someone whose password was right and who still has to give their security code.
 PENDING_SIGN_IN = "pending_sign_in"
 
@@ -43,43 +35,39 @@ def sign_in() -> Response | str | tuple[str, int]:
     email = staff_data.normalise_staff_email(form.email.data or "")
     ip = request.remote_addr
     # The turn is taken (atomically, in the database) before the password is checked: see data/sign_in_throttle.
-    turn = take_sign_in_turn(PASSWORD_PURPOSE, email)
+    turn = staff_sign_in.take_turn(staff_sign_in.PASSWORD, email, ip)
     if not turn.allowed:
-        record_audit_event(actor=email, action="staff.sign_in_throttled", ip_address=ip)
-        db.session.commit()
+        staff_sign_in.record_attempt(Actor(user_id=None, name=email, ip_address=ip), "staff.sign_in_throttled")
         summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#email"}]
         return throttled(render_template("staff/sign_in.html", form=form, error_summary=summary), turn)
     user = staff_data.get_staff_user_by_email(email)
     if user is None:
         verify_password(DUMMY_HASH, form.password.data or "")  # same time as a real check
     if user is None or not staff_data.authenticate(user, form.password.data or "") or user.is_disabled:
-        record_audit_event(actor=email, action="staff.sign_in_failed", ip_address=ip,
-                           staff_user_id=user.id if user else None)
-        db.session.commit()
+        staff_sign_in.record_attempt(Actor(user_id=user.id if user else None, name=email, ip_address=ip),
+                                     "staff.sign_in_failed")
         return render_template("staff/sign_in.html", form=form,
                                error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
-    forget_sign_in_failures(PASSWORD_PURPOSE, email)
     target = safe_next(request.args.get("next"))
     if user.has_second_factor:
         # Half signed in: the password was right, the code comes next. Nothing in the session grants access yet.
-        record_audit_event(actor=user.email, action="staff.password_accepted", staff_user_id=user.id, ip_address=ip)
-        db.session.commit()
+        staff_sign_in.accept_password(email, Actor.staff(user, ip))
         session.clear()
         session[PENDING_SIGN_IN] = {"user": user.get_id(), "at": int(time.time()), "next": target}
         return redirect(url_for("staff.sign_in_code"))
-    return complete_sign_in(user, target)
+    return complete_sign_in(user, target, forget=(staff_sign_in.PASSWORD, email))
 
 
-def complete_sign_in(user: StaffUser, target: str) -> Response:
-    """The password (and the code, if they have a second factor) was right: start a new session.
+def complete_sign_in(user: StaffUser, target: str, *, forget: tuple[str, str] | None = None,
+                     recovery_code_used: bool = False) -> Response:
+    """The password (and the code, if they have a second factor) was right: start a new session. `forget` is the
+    throttle (purpose, email) that let them through.
 
     Single sign-on (not built yet): an OpenID Connect callback view (Authlib's Flask client) would find the
     StaffUser for the provider's verified email and call this, leaving password and second factor to the provider.
     """
-    staff_data.record_sign_in(user)
-    record_audit_event(actor=user.email, action="staff.signed_in", staff_user_id=user.id,
-                       ip_address=request.remote_addr)
-    db.session.commit()
+    staff_sign_in.sign_in(user, Actor.staff(user, request.remote_addr), forget=forget,
+                          recovery_code_used=recovery_code_used)
     # A new session at sign-in: nothing from before (a planted session, say) survives into the signed-in one.
     session.clear()
     login_user(user)
@@ -107,11 +95,7 @@ def sign_out() -> Response | str:
         return redirect(url_for("staff.sign_out"))
     user = staff_data.get_staff_user(current_user.id)
     if user is not None:
-        record_audit_event(actor=user.email, action="staff.signed_out", staff_user_id=user.id,
-                           ip_address=request.remote_addr)
-        # Sessions live in signed cookies: bumping the version is what makes a copied cookie useless.
-        user.session_version += 1
-        db.session.commit()
+        staff_sign_in.sign_out(user, Actor.staff(user, request.remote_addr))
     logout_user()
     session.clear()
     flash("You have signed out.")
@@ -125,14 +109,14 @@ def dashboard() -> str:
     context: dict = {"officer": officer}
     if officer:
         context.update(
-            awaiting=publishing.list_waiting_for_approval(),
-            drafts=publishing.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
-            ending=publishing.due_to_end_soon(),
-            active=publishing.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
+            awaiting=notice_lifecycle.list_waiting_for_approval(),
+            drafts=notice_lifecycle.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
+            ending=notice_lifecycle.due_to_end_soon(),
+            active=notice_lifecycle.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
         )
     # Every member of staff sees the weather warnings (callers ask about them); officers can start a notice from one.
     weather = current_warnings()
     context.update(weather_warnings=weather,
-                   warning_notices=publishing.notices_from_warnings([w.id for w in weather]) if officer else {})
+                   warning_notices=notice_lifecycle.notices_from_warnings([w.id for w in weather]) if officer else {})
     context["threshold"] = current_app.config["APPROVAL_THRESHOLD"]
     return render_template("staff/dashboard.html", **context)

@@ -8,13 +8,12 @@ import sys
 import click
 from flask import current_app
 
-from alerts import publishing as service
 from alerts.credentials.passwords import WeakPassword
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts
 from alerts.data import staff as staff_data
-from alerts.data.audit import record_audit_event
-from alerts.extensions import db
 from alerts.models import Role
+from alerts.services import publishing, staff_admin
+from alerts.services.actors import COMMAND_LINE
 
 ROLES = click.Choice([role.value for role in Role])
 
@@ -30,12 +29,9 @@ def create_user(email: str, role: str) -> None:
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = staff_data.create_staff_user(email, Role(role), password)
+        user = staff_admin.create_staff_user(email, Role(role), COMMAND_LINE, password=password)
     except (WeakPassword, staff_data.StaffUserExists) as error:
         raise click.ClickException(str(error)) from error
-    record_audit_event(actor="command line", action="staff_user.created", target_type="staff_user",
-                       target_id=user.id, details={"email": user.email, "role": role})
-    db.session.commit()
     click.echo(f"Created {role} {user.email}")
 
 
@@ -50,11 +46,7 @@ def create_api_token(name: str, email: str, days: int) -> None:
     user = staff_data.get_staff_user_by_email(email)
     if user is None or user.is_disabled:
         raise click.ClickException(f"There is no staff account for {email} that can sign in")
-    created = staff_data.create_api_token(name, user, days=days)
-    record_audit_event(actor="command line", action="api_token.created", target_type="api_token",
-                       target_id=created.record.id,
-                       details={"name": name, "user": user.email, "role": str(user.role), "days": days})
-    db.session.commit()
+    created = staff_admin.create_api_token(name, user, days=days, actor=COMMAND_LINE)
     click.echo(created.token)
     click.echo(f"Acts for {user.email} ({user.role}); expires {created.record.expires_at_utc:%Y-%m-%d %H:%M} UTC. "
                "Keep this token safe: it will not be shown again.", err=True)
@@ -70,7 +62,7 @@ def expand_fanouts(batch_size: int) -> None:
 @click.command("publish-due-notices")
 def publish_due_notices() -> None:
     """Publish scheduled notices whose time has come (any that now need approval wait for it)."""
-    click.echo(f"Published {service.publish_due_notices()} scheduled notices.")
+    click.echo(f"Published {publishing.publish_due_notices()} scheduled notices.")
 
 
 @click.command("expire-notices")

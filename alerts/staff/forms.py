@@ -228,7 +228,8 @@ class ApiTokenForm(FlaskForm):
 
 
 class FeedSourceForm(FlaskForm):
-    """Checked by `alerts.data.feeds.feed_source_errors`, the one set of rules (and GOV.UK messages) for a source."""
+    """Checked by `alerts.services.feed_source_admin.feed_source_errors`, the one set of rules (and GOV.UK messages)
+    for a source."""
 
     name = StringField("Name", widget=GovTextInput(), description="For example, Met Office warnings for South West")
     url = StringField("Web address of the feed", widget=GovTextInput(), description="The RSS or Atom feed's address")

@@ -13,14 +13,14 @@ from werkzeug.wrappers import Response
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import contact_centre, reference, subject_access
 from alerts.data import notices as notice_data
-from alerts.extensions import db
 from alerts.models import Role, Subscriber
 from alerts.notify import InvalidRecipient
 from alerts.profile import postcode_message
+from alerts.services import contact_centre_actions
+from alerts.services.signups import NothingToConfirm
 from alerts.staff import staff
-from alerts.staff.access import audit, role_required
+from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ConfirmForm, ErasureForm, SubjectAccessForm, UnsubscribeForm
-from alerts.subscribe import signups
 
 
 @staff.route("/lookup", methods=["GET", "POST"])
@@ -46,17 +46,15 @@ def lookup() -> tuple[str, int]:
             errors.append({"text": message, "href": "#contact"})
             context["contact_error"] = message
         else:
-            subscriber = contact_centre.find_subscriber(channel, contact)
-            # Searching for a person is itself a use of their personal data, found or not.
-            audit("subscriber.searched", "subscriber", subscriber.id if subscriber else None, channel=str(channel),
-                  found=subscriber is not None)
-            db.session.commit()
+            # Searching for a person is itself a use of their personal data, found or not: audited.
+            subscriber = contact_centre_actions.find_subscriber(channel, contact, acting())
             # Shown in this response: a redirect would need the contact, or something that finds it, in a URL.
             context.update(searched=True, subscriber=subscriber)
     return render_template("staff/lookup.html", error_summary=errors or None, **context), 400 if errors else 200
 
 
-def _subscriber_or_404(public_id: str) -> Subscriber:
+def subscriber_or_404(public_id: str) -> Subscriber:
+    """The subscriber a contact centre URL names by their opaque public id, or 404."""
     subscriber = contact_centre.get_subscriber_by_public_id(public_id)
     if subscriber is None:
         abort(404)
@@ -66,9 +64,8 @@ def _subscriber_or_404(public_id: str) -> Subscriber:
 @staff.get("/lookup/subscribers/<public_id>")
 @role_required(Role.CONTACT_CENTRE)
 def subscriber(public_id: str) -> str:
-    found = _subscriber_or_404(public_id)
-    audit("subscriber.viewed", "subscriber", found.id)
-    db.session.commit()
+    found = subscriber_or_404(public_id)
+    contact_centre_actions.show_subscriber(found, acting())
     return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(),
                            messages=contact_centre.recent_messages(found.id))
 
@@ -76,19 +73,14 @@ def subscriber(public_id: str) -> str:
 @staff.post("/lookup/subscribers/<public_id>/resend-confirmation")
 @role_required(Role.CONTACT_CENTRE)
 def resend_confirmation(public_id: str) -> Response:
-    found = _subscriber_or_404(public_id)
+    found = subscriber_or_404(public_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        message_id = signups.queue_confirmation(found.id)
-    except signups.NothingToConfirm as error:
-        db.session.rollback()
+        contact_centre_actions.resend_confirmation(found, acting())
+    except NothingToConfirm as error:
         flash(str(error))
         return redirect(url_for("staff.subscriber", public_id=public_id))
-    audit("subscriber.confirmation_resent", "subscriber", found.id, message_id=message_id)
-    # Commits the message and its audit event together; the dispatcher sends it within a second. No sign-up rate
-    # limits: every agent shares the council's IP address, and each resend is audited instead.
-    signups.commit_queued()
     flash("Confirmation queued: it goes out within a minute", "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
@@ -96,13 +88,11 @@ def resend_confirmation(public_id: str) -> Response:
 @staff.route("/lookup/subscribers/<public_id>/unsubscribe", methods=["GET", "POST"])
 @role_required(Role.CONTACT_CENTRE)
 def unsubscribe_subscriber(public_id: str) -> Response | str | tuple[str, int]:
-    found = _subscriber_or_404(public_id)
+    found = subscriber_or_404(public_id)
     form = UnsubscribeForm()
     if not form.validate_on_submit():
         return render_template("staff/unsubscribe.html", form=form, subscriber=found), 400 if form.errors else 200
-    held = contact_centre.unsubscribe(found, form.reason.data or "")
-    audit("subscriber.unsubscribed", "subscriber", found.id, reason=found.unsubscribe_reason, held_back=held)
-    db.session.commit()
+    contact_centre_actions.unsubscribe(found, form.reason.data or "", acting())
     flash("They have been unsubscribed from all alerts", "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
@@ -110,14 +100,12 @@ def unsubscribe_subscriber(public_id: str) -> Response | str | tuple[str, int]:
 @staff.route("/lookup/subscribers/<public_id>/export", methods=["GET", "POST"])
 @role_required(Role.CONTACT_CENTRE)
 def export_subscriber(public_id: str) -> Response | str | tuple[str, int]:
-    found = _subscriber_or_404(public_id)
+    found = subscriber_or_404(public_id)
     form = SubjectAccessForm()
     if not form.validate_on_submit():
         return render_template("staff/export.html", form=form, subscriber=found), 400 if form.errors else 200
-    export = subject_access.export_subscriber(found)
-    audit("subscriber.exported", "subscriber", found.id, reason=(form.reason.data or "").strip(),
-          format=form.format.data)
-    db.session.commit()
+    export = contact_centre_actions.export(found, reason=form.reason.data or "", file_format=form.format.data or "",
+                                           actor=acting())
     if form.format.data == "csv":
         body, mimetype = subject_access.export_csv(export), "text/csv"
     else:
@@ -129,14 +117,10 @@ def export_subscriber(public_id: str) -> Response | str | tuple[str, int]:
 @staff.route("/lookup/subscribers/<public_id>/erase", methods=["GET", "POST"])
 @role_required(Role.CONTACT_CENTRE)
 def erase_subscriber(public_id: str) -> Response | str | tuple[str, int]:
-    found = _subscriber_or_404(public_id)
+    found = subscriber_or_404(public_id)
     form = ErasureForm()
     if not form.validate_on_submit():
         return render_template("staff/erase.html", form=form, subscriber=found), 400 if form.errors else 200
-    subscriber_id = found.id
-    erased = subject_access.erase_subscriber(found)
-    audit("subscriber.erased", "subscriber", subscriber_id, reason=(form.reason.data or "").strip(),
-          held_back=erased.held_back, messages_kept=erased.messages_kept)
-    db.session.commit()
+    contact_centre_actions.erase(found, reason=form.reason.data or "", actor=acting())
     flash("Their personal data has been erased", "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))

@@ -8,9 +8,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts import publishing as service
-from alerts.data import delivery_reports, fanouts, insight, publishing, reference
-from alerts.data.publishing import NoticeDraft, NoticeStateError
+from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference
+from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
     FanoutStatus,
@@ -23,26 +22,27 @@ from alerts.models import (
     UpdateKind,
     utc_now,
 )
+from alerts.services import publishing
 from alerts.staff import staff
 from alerts.staff.access import role_required
 from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
 
 
-def _actor() -> service.Actor:
-    return service.Actor.staff(current_user, request.remote_addr)
+def _actor() -> publishing.Actor:
+    return publishing.Actor.staff(current_user, request.remote_addr)
 
 
 @staff.context_processor
 def _approval_helpers() -> dict[str, object]:
     """`can_approve(notice)` for staff templates (the dashboard lists first what the reader may approve)."""
     def can_approve(notice: Notice) -> bool:
-        return current_user.is_authenticated and service.may_approve(notice, current_user)
+        return current_user.is_authenticated and publishing.may_approve(notice, current_user)
 
     return {"can_approve": can_approve}
 
 
 def _notice_or_404(notice_id: int) -> Notice:
-    notice = publishing.get_notice(notice_id)
+    notice = notice_lifecycle.get_notice(notice_id)
     if notice is None:
         abort(404)
     return notice
@@ -73,7 +73,7 @@ def _draft_from(form: NoticeForm, source_warning_id: str | None = None) -> Notic
 
 
 def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
-    warning = publishing.get_weather_warning(warning_id)
+    warning = notice_lifecycle.get_weather_warning(warning_id)
     if warning is None:
         flash("That weather warning is no longer in the Met Office feed.")
         return None
@@ -108,8 +108,8 @@ def notices() -> str:
         ("Live", [NoticeStatus.ACTIVE]),
         ("Resolved, expired or cancelled", [NoticeStatus.RESOLVED, NoticeStatus.EXPIRED, NoticeStatus.CANCELLED]),
     ]
-    listed = [("Waiting for approval", publishing.list_waiting_for_approval(limit=50))]
-    listed += [(heading, publishing.list_notices_by_status(statuses, limit=50)) for heading, statuses in groups]
+    listed = [("Waiting for approval", notice_lifecycle.list_waiting_for_approval(limit=50))]
+    listed += [(heading, notice_lifecycle.list_notices_by_status(statuses, limit=50)) for heading, statuses in groups]
     return render_template("staff/notices.html", groups=listed)
 
 
@@ -123,9 +123,9 @@ def new_notice() -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id), \
             400 if form.errors else 200
-    if warning_id and publishing.get_weather_warning(warning_id) is None:
+    if warning_id and notice_lifecycle.get_weather_warning(warning_id) is None:
         warning_id = None
-    notice = service.create_draft(_draft_from(form, warning_id), _actor())
+    notice = publishing.create_draft(_draft_from(form, warning_id), _actor())
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -140,7 +140,7 @@ def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("staff/notice_form.html", form=form, notice=notice, warning_id=None), \
             400 if form.errors else 200
-    if service.edit_draft(notice, _draft_from(form), _actor()):
+    if publishing.edit_draft(notice, _draft_from(form), _actor()):
         flash("Your change withdrew the request for approval: the notice is a draft again. Check it and publish it "
               "again to ask another officer to approve it.")
     return redirect(url_for("staff.notice", notice_id=notice.id))
@@ -164,13 +164,13 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     page = render_template(
         "staff/notice.html", notice=notice, audience=audience, kept_audience=kept, threshold=threshold,
         preview=fanouts.preview_for(notice) if checking else None,
-        needs_approval=audience is not None and publishing.needs_approval(notice, threshold),
+        needs_approval=audience is not None and notice_lifecycle.needs_approval(notice, threshold),
         pending=pending, pending_preview=pending_preview,
         publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
         message_counts=fanouts.message_counts_for_notice(notice.id),
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
         now=utc_now(),
-        may_approve=service.may_approve(notice, current_user), waiting_since=service.waiting_since(notice),
+        may_approve=publishing.may_approve(notice, current_user), waiting_since=publishing.waiting_since(notice),
         form=publish_form, error_summary=error_summary,
     )
     return page, status
@@ -196,7 +196,7 @@ def publish(notice_id: int) -> Response | tuple[str, int]:
         return _render_notice(notice, form, 400)
     publish_at = form.publish_at.data if form.when.data == "later" else None
     try:
-        status = service.request_publication(notice, _actor(), publish_at_utc=publish_at)
+        status = publishing.request_publication(notice, _actor(), publish_at_utc=publish_at)
     except NoticeStateError as error:
         return _render_notice(notice, form, 409, str(error))
     _flash_outcome(status)
@@ -222,7 +222,7 @@ def approve(notice_id: int) -> Response | tuple[str, int]:
         abort(400)
     was_update = notice.pending_update is not None and notice.status == NoticeStatus.ACTIVE
     try:
-        status = service.approve(notice, _actor(), seen=request.form.get("seen") or None)
+        status = publishing.approve(notice, _actor(), seen=request.form.get("seen") or None)
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
     if was_update and status == NoticeStatus.ACTIVE:
@@ -239,7 +239,7 @@ def cancel(notice_id: int) -> Response | tuple[str, int]:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        withdrawn = service.cancel(notice, _actor())
+        withdrawn = publishing.cancel(notice, _actor())
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
     flash("Update withdrawn. Nothing was sent." if withdrawn else "Notice cancelled. Nothing was published or sent.",
@@ -260,8 +260,8 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
         return render_template("staff/update.html", form=form, notice=notice, preview=preview), \
             400 if form.errors else 200
     try:
-        posted = service.post_update(notice, _actor(), summary=form.summary.data or "",
-                                     advice=form.advice.data or "", notify=bool(form.notify.data))
+        posted = publishing.post_update(notice, _actor(), summary=form.summary.data or "",
+                                        advice=form.advice.data or "", notify=bool(form.notify.data))
     except NoticeStateError as error:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
@@ -286,7 +286,7 @@ def resolve(notice_id: int) -> Response | str | tuple[str, int]:
         return render_template("staff/resolve.html", form=form, notice=notice,
                                preview=fanouts.preview_for(notice, UpdateKind.RESOLVED)), 400 if form.errors else 200
     try:
-        done = service.resolve(notice, _actor(), summary=form.summary.data or "", notify=bool(form.notify.data))
+        done = publishing.resolve(notice, _actor(), summary=form.summary.data or "", notify=bool(form.notify.data))
     except NoticeStateError as error:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))

@@ -1,5 +1,11 @@
 """Residents sign up for alerts, confirm their contact, and manage or stop their alerts themselves."""
 
-from alerts.subscribe.views import subscribe
+from __future__ import annotations
+
+from flask import Blueprint
+
+subscribe = Blueprint("subscribe", __name__)
+
+from alerts.subscribe import manage, sign_up  # noqa: E402, F401 — registers the views on the blueprint
 
 __all__ = ["subscribe"]

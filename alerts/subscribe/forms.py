@@ -13,7 +13,7 @@ from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
 from alerts.profile import council
-from alerts.subscribe import codes, signups
+from alerts.services import confirmation_codes, signups
 from alerts.web.forms import FlaskForm
 
 
@@ -112,7 +112,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
     def validate_code(self, field: Field) -> None:
-        tidy = codes.tidy_code(field.data or "")
+        tidy = confirmation_codes.tidy_code(field.data or "")
         if not (len(tidy) == 6 and tidy.isdigit()):
             raise ValidationError("The code must be 6 numbers")
 

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from alerts import links
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts, notice_lifecycle
 from alerts.extensions import db
 from alerts.models import Channel, Fanout, FanoutStatus, Message, NoticeStatus, SubscriberStatus
 
@@ -11,7 +11,7 @@ def test_a_fan_out_expands_in_batches_and_running_it_again_creates_nothing(facto
     for n in range(7):
         factories.SubscriberFactory(contact=f"r{n}@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     fanout = db.session.scalar(select(Fanout))
 
@@ -27,7 +27,7 @@ def test_each_message_carries_its_own_subscribers_links(factories) -> None:
     first = factories.SubscriberFactory(contact="first@example.com")
     second = factories.SubscriberFactory(contact="second@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     fanouts.expand_pending_fanouts()
     by_subscriber = {m.subscriber_id: m for m in db.session.scalars(select(Message))}
@@ -38,7 +38,7 @@ def test_each_message_carries_its_own_subscribers_links(factories) -> None:
 def test_a_notice_without_alerts_records_no_fan_out(factories) -> None:
     factories.SubscriberFactory()
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], notify_subscribers=False)
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Fanout)) == 0
 
@@ -47,11 +47,11 @@ def test_a_new_fan_out_gets_a_small_first_batch_ahead_of_one_already_expanding(f
     for n in range(5):
         factories.SubscriberFactory(contact=f"r{n}@example.com")
     county_wide = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(county_wide, None)
+    notice_lifecycle.publish_now(county_wide, None)
     db.session.commit()
     assert fanouts.expand_next_batch(first_batch_size=2, batch_size=2) == 2  # started: cursor moved on
     newcomer = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(newcomer, None)
+    notice_lifecycle.publish_now(newcomer, None)
     db.session.commit()
 
     assert fanouts.expand_next_batch(first_batch_size=1, batch_size=2) == 1
@@ -69,7 +69,7 @@ def test_only_confirmed_subscribers_are_sent_alerts(factories, status) -> None:
     factories.SubscriberFactory(contact="other@example.com", status=status, confirmed_at_utc=None)
     factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900123", status=status, confirmed_at_utc=None)
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     fanouts.expand_pending_fanouts()
     assert [message.subscriber_id for message in db.session.scalars(select(Message))] == [confirmed.id]
@@ -78,7 +78,7 @@ def test_only_confirmed_subscribers_are_sent_alerts(factories, status) -> None:
 def test_an_alert_email_carries_notifys_one_click_unsubscribe_url_for_its_subscriber(factories) -> None:
     subscriber = factories.SubscriberFactory(contact="resident@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     fanouts.expand_pending_fanouts()
     message = db.session.scalar(select(Message))

@@ -21,15 +21,15 @@ def test_a_warning_whose_item_could_not_be_read_this_time_is_kept_not_withdrawn(
     source = feed_data.create_feed_source(name="Met Office", url="https://example.test/sw", kind="met-office-warnings")
     (warning,) = dorset_warnings("winter-south-west.xml")
     feed_data.save_met_office_warnings(source.id, [warning])
-    feed_data.commit()
+    db.session.commit()
 
     kept = feed_data.save_met_office_warnings(source.id, [], keep_ids={warning.warning_id})
-    feed_data.commit()
+    db.session.commit()
     assert kept.withdrawn == 0
     assert db.session.get(WeatherWarning, warning.warning_id).is_current
 
     gone = feed_data.save_met_office_warnings(source.id, [])
-    feed_data.commit()
+    db.session.commit()
     assert gone.withdrawn == 1
     assert not db.session.get(WeatherWarning, warning.warning_id).is_current
 
@@ -40,6 +40,6 @@ def test_a_warning_listed_once_for_each_day_it_covers_is_saved_once(app) -> None
     tomorrow = replace(today, issued_date=today.issued_date + dt.timedelta(days=1))
 
     changes = feed_data.save_met_office_warnings(source.id, [today, tomorrow])
-    feed_data.commit()
+    db.session.commit()
 
     assert changes == feed_data.WarningChanges(created=1, updated=0, withdrawn=0)

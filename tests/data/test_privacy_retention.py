@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts, notice_lifecycle
 from alerts.data.retention import PrivacyPeriods, purge_personal_data, remove_personal_links, truncate_address
 from alerts.extensions import db
 from alerts.models import (
@@ -117,7 +117,7 @@ def test_audit_addresses_are_cut_to_their_network() -> None:
 def test_message_rows_lose_personal_links_and_subscriber_ids_once_their_notice_is_over(factories) -> None:
     subscriber = factories.SubscriberFactory(contact="resident@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     fanouts.expand_pending_fanouts()
     message = db.session.scalar(select(Message))
@@ -185,7 +185,7 @@ def test_retention_leaves_nothing_that_identifies_or_reaches_a_resident(app, cli
     client_request.post_form("/manage", {"contact": "07700 900111", "website": ""}, 302)
     emailer.post_form("/manage", {"contact": "resident@example.com", "website": ""}, 302)
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     fanouts.expand_pending_fanouts()
     dispatch_queued(app)

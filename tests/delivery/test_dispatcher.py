@@ -10,7 +10,7 @@ import responses
 from freezegun import freeze_time
 from responses import matchers
 
-from alerts.data import operations, publishing
+from alerts.data import notice_lifecycle, operations
 from alerts.delivery.allowance import LocalReserve
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.delivery.sender import LatencyMeter, Outcome
@@ -320,7 +320,8 @@ def test_a_running_dispatcher_sends_a_new_publish_within_two_seconds(app, notify
         loop.start()
         try:
             time.sleep(0.7)  # the loop has found nothing and is between polls, as it is most of the time
-            status = publishing.request_publication(db.session.get(Notice, notice_id), by_user_id=None, threshold=10)
+            status = notice_lifecycle.request_publication(db.session.get(Notice, notice_id), by_user_id=None,
+                                                          threshold=10)
             db.session.commit()
             published = time.monotonic()
             assert status == NoticeStatus.ACTIVE

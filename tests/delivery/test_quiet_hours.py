@@ -5,7 +5,7 @@ import responses
 from freezegun import freeze_time
 from sqlalchemy import select
 
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts, notice_lifecycle
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.extensions import db
 from alerts.models import Channel, Impact, Message, NoticeStatus
@@ -53,7 +53,7 @@ def publish_and_expand(factories, impact: Impact) -> tuple[Message, Message]:
     factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982")
     factories.SubscriberFactory(channel=Channel.EMAIL, contact="resident@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], impact=impact)
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     assert fanouts.expand_next_batch() == 2
     by_channel = {message.channel: message for message in db.session.scalars(select(Message))}

@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from responses import matchers
 from sqlalchemy import select
 
-from alerts.data import fanouts, outbox_claims, publishing
+from alerts.data import fanouts, notice_lifecycle, outbox_claims
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.delivery.sender import Outcome
 from alerts.extensions import db
@@ -46,7 +46,8 @@ def sms_body_matcher(app, message: Message) -> list:
 def texts_for(notice_id: int, kind: UpdateKind) -> list[Message]:
     return [message for message in db.session.scalars(select(Message).where(Message.notice_id == notice_id,
                                                                             Message.channel == Channel.SMS))
-            if message.notice_update_id in {u.id for u in publishing.get_notice(notice_id).updates if u.kind == kind}]
+            if message.notice_update_id in {u.id for u in notice_lifecycle.get_notice(notice_id).updates
+                                            if u.kind == kind}]
 
 
 def test_a_notice_resolved_while_its_texts_wait_for_quiet_hours_texts_only_its_resolution_at_07_00(
@@ -54,13 +55,13 @@ def test_a_notice_resolved_while_its_texts_wait_for_quiet_hours_texts_only_its_r
     factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982")
     with freeze_time("2026-01-05 23:00:00"):
         notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], impact=Impact.MINOR)
-        publishing.publish_now(notice, None)
+        notice_lifecycle.publish_now(notice, None)
         db.session.commit()
         assert fanouts.expand_next_batch() == 1
         with responses.RequestsMock():
             assert run_batch(app).claimed == [], "a minor notice's text waits for 07:00"
     with freeze_time("2026-01-06 02:00:00"):
-        publishing.resolve(notice, summary="Collections are back to normal.", by_user_id=None)
+        notice_lifecycle.resolve(notice, summary="Collections are back to normal.", by_user_id=None)
         db.session.commit()
         assert fanouts.expand_next_batch() == 1
     [published] = texts_for(notice.id, UpdateKind.PUBLISHED)
@@ -80,11 +81,11 @@ def test_an_email_still_waiting_when_a_newer_update_is_emailed_is_skipped_as_sup
         app, factories, notify_key) -> None:
     factories.SubscriberFactory(channel=Channel.EMAIL, contact="resident@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], impact=Impact.MAJOR)
-    publishing.publish_now(notice, None)
+    notice_lifecycle.publish_now(notice, None)
     db.session.commit()
     assert fanouts.expand_next_batch() == 1
-    publishing.post_update(notice, summary="Collections resume on Friday.", advice="", notify=True, by_user_id=None,
-                           threshold=5000)
+    notice_lifecycle.post_update(notice, summary="Collections resume on Friday.", advice="", notify=True,
+                                 by_user_id=None, threshold=5000)
     db.session.commit()
     assert fanouts.expand_next_batch() == 1
     first, latest = sorted(db.session.scalars(select(Message)), key=lambda m: m.notice_update_id)
@@ -102,7 +103,7 @@ def test_a_daily_limit_hold_released_at_00_01_keeps_non_severe_texts_until_07_00
     factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982")
     with freeze_time("2026-01-05 21:30:00"):
         notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], impact=impact)
-        publishing.publish_now(notice, None)
+        notice_lifecycle.publish_now(notice, None)
         db.session.commit()
         assert fanouts.expand_next_batch() == 1
         [text] = db.session.scalars(select(Message)).all()
@@ -130,7 +131,7 @@ def test_a_retry_that_falls_due_at_night_waits_for_07_00(app, factories, notify_
     factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900982")
     with freeze_time("2026-01-05 21:59:59"):
         notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], impact=Impact.MAJOR)
-        publishing.publish_now(notice, None)
+        notice_lifecycle.publish_now(notice, None)
         db.session.commit()
         assert fanouts.expand_next_batch() == 1
         [text] = db.session.scalars(select(Message)).all()

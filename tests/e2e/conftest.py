@@ -88,6 +88,7 @@ def council_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callabl
                 upgrade(directory=str(Path(other.root_path).parent / "migrations"))
                 reference.load_reference_data()
                 demo.load_demo_notices()
+                db.session.commit()
             server = make_server("127.0.0.1", 0, other, threaded=True, request_handler=_QuietHandler)
             other.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
             thread = threading.Thread(target=server.serve_forever, name=f"e2e-{council_id}", daemon=True)

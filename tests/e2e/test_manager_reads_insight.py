@@ -38,6 +38,7 @@ def known_data(factories: Any) -> None:
     insight.bump(insight.Metric.POSTCODE_LOOKUP, "DT4", 12)
     db.session.commit()
     insight.roll_up()
+    db.session.commit()
 
 
 def test_a_manager_reads_who_signs_up_whom_a_notice_reached_and_what_it_cost(journey: Journey,

@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 
 from alerts import links
-from alerts.data import publishing
-from alerts.data.publishing import NoticeDraft
+from alerts.data import notice_lifecycle
+from alerts.data.notice_lifecycle import NoticeDraft
 from alerts.extensions import db
 from alerts.models import Channel, Impact, Notice, Role
 from tests.e2e.browser import Journey, Mode, assert_no_sideways_scroll, save_docs_screenshot
@@ -75,7 +75,7 @@ def test_the_readme_screenshots_show_the_start_page_a_notice_and_the_officers_ch
 
     # Written as the form writes it (no timeline yet), at the pinned time; links in the preview carry the public
     # address and the pinned time, not the test server's port and today.
-    draft = publishing.create_draft(NoticeDraft(
+    draft = notice_lifecycle.create_draft(NoticeDraft(
         title="Weymouth household recycling centre closed", service_id="household-recycling-centres",
         area_ids=["weymouth"], impact=Impact.SEVERE,
         summary="Ice on the site roads makes it unsafe for visitors and lorries.",

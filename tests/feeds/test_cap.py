@@ -35,6 +35,7 @@ def text(alert: etree._Element, path: str) -> str | None:
 
 def test_every_demo_notice_is_a_valid_cap_1_2_alert(client: FlaskClient, cap_schema: etree.XMLSchema) -> None:
     load_demo_notices()
+    db.session.commit()
     notices = list(db.session.scalars(select(Notice)))
     assert len(notices) == 7
 

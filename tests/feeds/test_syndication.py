@@ -27,6 +27,7 @@ def parsed(client: FlaskClient, url: str) -> feedparser.FeedParserDict:
 @pytest.mark.parametrize("url", FEEDS)
 def test_the_demo_notices_make_feeds_feedparser_reads_without_complaint(client: FlaskClient, url: str) -> None:
     load_demo_notices()
+    db.session.commit()
 
     feed = parsed(client, url)
 

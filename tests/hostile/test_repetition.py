@@ -1,7 +1,7 @@
 """Requests that Notify, mail clients and impatient people repeat must change nothing the second time.
 
-`assert_idempotent` is the shared check. The delivery-receipt and one-click unsubscribe tests switch themselves
-on when those endpoints are merged (they skip, saying why, until the URL answers POST).
+`assert_idempotent` is the shared check. The delivery-receipt and one-click unsubscribe tests first check that
+their URL answers POST, and fail if it does not: a renamed route must not quietly leave its repeats untested.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def _require_post_route(app: Flask, path: str) -> None:
     try:
         app.url_map.bind("localhost").match(path, method="POST")
     except (NotFound, MethodNotAllowed):
-        pytest.skip(f"POST {path} is not on this branch yet (merged with its feature)")
+        pytest.fail(f"POST {path} answers nothing: was the route renamed? Point this test at its new URL")
 
 
 def test_repeating_a_conditional_get_answers_not_modified_every_time(client: FlaskClient, factories: Any) -> None:

@@ -14,12 +14,12 @@ import responses
 from flask import Flask
 
 from alerts.data import feeds as feed_data
-from alerts.data.feeds import feed_source_errors
 from alerts.extensions import db
 from alerts.ingest import addresses
 from alerts.ingest.fetch import fetch_feed
-from alerts.jobs.ingest_feeds import ingest_feeds
 from alerts.models import FeedSource
+from alerts.services.feed_polling import ingest_feeds
+from alerts.services.feed_source_admin import feed_source_errors
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 

@@ -66,6 +66,7 @@ def test_the_outbox_lists_messages_newest_first_with_their_bodies_codes_masked(c
 
 def test_the_staff_outbox_page_shows_the_details_healthz_leaves_out(client_request, sign_in_as) -> None:
     operations.record_heartbeat("scheduler", "worker-7.internal:4242")
+    db.session.commit()
     hold_everything_for_a_refused_key()
     sign_in_as(Role.ADMIN)
     page = client_request.get("/staff/outbox")

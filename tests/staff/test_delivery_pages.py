@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from alerts.data import delivery_reports, fanouts, publishing
+from alerts.data import delivery_reports, fanouts, notice_lifecycle
 from alerts.extensions import db
 from alerts.models import Channel, ChannelHold, Message, MessageKind, MessageStatus, NoticeStatus, Role, utc_now
 
@@ -61,7 +61,7 @@ def test_the_notice_page_says_when_messages_are_still_being_created_and_when_que
     for n in range(3):
         factories.SubscriberFactory(contact=f"r{n}@example.com")
     notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[])
-    publishing.publish_now(notice, user.id)
+    notice_lifecycle.publish_now(notice, user.id)
     db.session.commit()
     assert fanouts.expand_next_batch(first_batch_size=1) == 1
     db.session.query(Message).update({"next_attempt_at_utc": utc_now() + dt.timedelta(hours=3)})

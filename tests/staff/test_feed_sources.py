@@ -21,6 +21,7 @@ SNOW_AND_ICE = "0c6b9a57-3f0e-4c8e-9f43-2d1e5b7a9c10"  # the winter fixture's wa
 def make_source(**values) -> FeedSource:
     source = feed_data.create_feed_source(**{"name": "Met Office South West", "url": FEED_URL,
                                              "kind": feed_data.MET_OFFICE_WARNINGS, **values})
+    db.session.commit()
     return source
 
 
@@ -49,6 +50,7 @@ def test_the_list_shows_each_source_and_its_last_poll_with_any_error_clearly(cli
     feed_data.record_poll_success(failing.id, etag=None, last_modified=None, entry_count=3, now=polled)
     feed_data.record_poll_failure(failing.id, "The feed answered with an HTML page, not RSS or Atom",
                                   polled + dt.timedelta(hours=1))
+    db.session.commit()
 
     page = client_request.get("/staff/feed-sources")
     assert page.h1 == "Feed sources"
@@ -110,6 +112,7 @@ def test_changing_a_source_keeps_its_state_but_a_new_address_forgets_the_old_val
     source = make_source()
     feed_data.record_poll_success(source.id, etag='"v1"', last_modified="Mon, 07 Dec 2026 06:00:00 GMT",
                                   entry_count=5, now=dt.datetime(2026, 12, 7, 6, tzinfo=dt.UTC))
+    db.session.commit()
     page = client_request.get(f"/staff/feed-sources/{source.id}")
     assert page.h1 == "Change Met Office South West"
     assert page.soup.select_one("#url")["value"] == FEED_URL

@@ -6,11 +6,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from alerts import publishing
 from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, Notice, NoticeStatus, Role, StaffUser, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION
+from alerts.services import publishing
 from tests import factories as _factories
 from tests.staff.conftest import post_form, sign_in
 from tests.staff.test_notices import NEW_NOTICE, create_draft
@@ -431,7 +431,7 @@ def test_a_disabled_officer_or_the_contact_centre_cannot_approve(client_request,
 def test_the_approval_check_asks_the_database_for_no_more_than_threshold_plus_one_rows(app, factories) -> None:
     from sqlalchemy import event
 
-    from alerts.data import publishing as notice_data
+    from alerts.data import notice_lifecycle
     notice = factories.NoticeFactory(area_ids=["weymouth"], status=NoticeStatus.DRAFT)
     statements: list[str] = []
 
@@ -440,7 +440,7 @@ def test_the_approval_check_asks_the_database_for_no_more_than_threshold_plus_on
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        assert notice_data.needs_approval(notice, 4) is False
+        assert notice_lifecycle.needs_approval(notice, 4) is False
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     counted = [s for s in statements if "count(" in s.lower()]
@@ -459,7 +459,7 @@ def test_an_approval_from_a_page_opened_before_the_notice_was_changed_and_asked_
     assert seen
 
     notice = fresh(notice)  # meanwhile the author changes it and asks again (here through the service directly)
-    from alerts.data.publishing import NoticeDraft
+    from alerts.data.notice_lifecycle import NoticeDraft
     from alerts.models import Impact
     actor = publishing.Actor(user_id=author.id, name=author.email)
     publishing.edit_draft(notice, NoticeDraft(title="Something else entirely", service_id="bins-and-recycling",

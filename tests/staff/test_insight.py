@@ -92,6 +92,7 @@ def known_data(factories):
     insight.bump(insight.Metric.UNSUBSCRIBED, "contact_centre", 3)
     db.session.commit()
     insight.roll_up()
+    db.session.commit()
     return notice
 
 

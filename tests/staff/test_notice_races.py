@@ -11,10 +11,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from alerts import publishing
 from alerts.extensions import db
 from alerts.models import Fanout, Notice, NoticeStatus, NoticeUpdate, StaffUser, UpdateKind
-from alerts.publishing import Actor, NoticeStateError
+from alerts.services import publishing
+from alerts.services.publishing import Actor, NoticeStateError
 
 Action = Callable[[Notice, Actor], object]
 
@@ -133,9 +133,9 @@ def test_the_scheduler_skips_a_notice_an_officer_cancelled_after_it_was_found(ap
     notice.updates.clear()
     notice.publish_at_utc = notice.starts_at_utc
     db.session.commit()
-    found = publishing.notice_data.due_scheduled_notices()
+    found = publishing.notice_lifecycle.due_scheduled_notices()
     publishing.cancel(notice, Actor.staff(db.session.get(StaffUser, author), None))
-    monkeypatch.setattr(publishing.notice_data, "due_scheduled_notices", lambda: found)
+    monkeypatch.setattr(publishing.notice_lifecycle, "due_scheduled_notices", lambda: found)
 
     assert publishing.publish_due_notices() == 0
     assert db.session.get(Notice, notice.id).status == NoticeStatus.CANCELLED

@@ -2,8 +2,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from alerts import publishing as service
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts, notice_lifecycle
 from alerts.extensions import db
 from alerts.models import (
     Channel,
@@ -17,6 +16,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.models.messages import PRIORITY_ALERT
+from alerts.services import publishing
 from tests.staff.conftest import post_form
 
 NEW_NOTICE = {
@@ -144,11 +144,11 @@ def test_a_scheduled_notice_is_published_by_the_job_when_due_and_can_be_cancelle
               {"when": "later", "publish_at": later.strftime("%Y-%m-%dT%H:%M+00:00")})
     db.session.expire_all()
     assert notice.status == NoticeStatus.SCHEDULED
-    assert service.publish_due_notices() == 0
+    assert publishing.publish_due_notices() == 0
 
     notice.publish_at_utc = utc_now() - dt.timedelta(minutes=1)
     db.session.commit()
-    assert service.publish_due_notices() == 1
+    assert publishing.publish_due_notices() == 1
     fanouts.expand_pending_fanouts()
     assert notice.status == NoticeStatus.ACTIVE and len(messages_for(notice)) == 1
 
@@ -224,7 +224,7 @@ def test_a_failure_while_recording_the_fan_out_leaves_the_notice_unpublished(
     def broken(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(publishing, "record_fanout", broken)
+    monkeypatch.setattr(notice_lifecycle, "record_fanout", broken)
     post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"}, expected_status=500)
     db.session.expire_all()
     assert notice.status == NoticeStatus.DRAFT and notice.published_at_utc is None

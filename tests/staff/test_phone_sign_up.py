@@ -85,7 +85,7 @@ def test_the_contact_centre_starts_a_suspended_contact_again_once_the_resident_c
 
 
 def test_a_suspended_resident_who_signs_up_again_is_started_once_they_confirm(factories, app) -> None:
-    from alerts.subscribe import signups
+    from alerts.services import signups
 
     resident = factories.SubscriberFactory(channel=Channel.EMAIL, contact="again@example.com",
                                            status=SubscriberStatus.SUSPENDED)

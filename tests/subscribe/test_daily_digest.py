@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from alerts.data import fanouts, publishing
+from alerts.data import fanouts, notice_lifecycle
 from alerts.data.subscribers import AreaChoice, add_areas
 from alerts.extensions import db
 from alerts.models import Channel, DigestSend, Impact, Message, MessageKind, Subscriber, SubscriberStatus, utc_now
@@ -19,11 +19,11 @@ from tests.subscribe.conftest import walk_journey
 
 
 def _publish(title: str, impact: Impact) -> int:
-    draft = publishing.NoticeDraft(title=title, service_id="bins-and-recycling", area_ids=["weymouth"],
-                                   impact=impact, summary=f"{title}: details.", advice="")
-    notice = publishing.create_draft(draft, created_by_id=None)
+    draft = notice_lifecycle.NoticeDraft(title=title, service_id="bins-and-recycling", area_ids=["weymouth"],
+                                         impact=impact, summary=f"{title}: details.", advice="")
+    notice = notice_lifecycle.create_draft(draft, created_by_id=None)
     db.session.commit()
-    publishing.request_publication(notice, by_user_id=None, threshold=10**9)
+    notice_lifecycle.request_publication(notice, by_user_id=None, threshold=10**9)
     db.session.commit()
     fanouts.expand_pending_fanouts()
     return notice.id

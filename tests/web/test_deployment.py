@@ -108,6 +108,7 @@ def test_healthz_by_ip_answers_200_in_production_over_plain_http(host: str) -> N
     app = migrated(production_app())
     with app.app_context():
         operations.record_heartbeat("scheduler", "worker-7.internal:4242")
+        db.session.commit()
     response = app.test_client().get("/healthz", headers={"Host": host})
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_data(as_text=True)

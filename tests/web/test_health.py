@@ -16,6 +16,7 @@ def test_healthz_reports_the_database_and_that_no_scheduler_has_been_seen(client
 
 def test_healthz_reports_the_schedulers_state_but_not_its_host_or_pid(client) -> None:
     operations.record_heartbeat("scheduler", "worker-7.internal:4242")
+    db.session.commit()
     response = client.get("/healthz")
     scheduler = response.json["scheduler"]
     assert scheduler["status"] == "ok"

@@ -11,7 +11,6 @@ import hmac
 import logging
 import math
 import time
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from limits import RateLimitItem, parse, parse_many
@@ -19,11 +18,11 @@ from limits import RateLimitItem, parse, parse_many
 from alerts.data import outbox
 from alerts.data.subscribers import MAX_CODE_ATTEMPTS
 from alerts.extensions import limiter
+from alerts.formatting import LONDON
 from alerts.models import Channel
 
 log = logging.getLogger(__name__)
 
-LONDON = ZoneInfo("Europe/London")
 # The number prefix limit counts every number sharing all but this many final digits.
 PREFIX_HIDDEN_DIGITS = 4
 

@@ -1,7 +1,7 @@
 """The publishing service: the one home of what may be published, by whom, and what follows (shared/STYLE.md).
 
-Staff pages, the officer API and the scheduled-publish job all call these functions, so four eyes hold on every
-path: each decides whether a second officer must approve (through `alerts.data.publishing`), records who asked,
+Staff pages, the officer API and the scheduled jobs all call these functions, so four eyes hold on every path:
+each decides whether a second officer must approve (through `alerts.data.notice_lifecycle`), records who asked,
 audits, tells the officers who may approve, commits once, and then starts the fan-out.
 """
 
@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 
 from alerts import links
-from alerts.data import fanouts, outbox
-from alerts.data import publishing as notice_data
-from alerts.data.audit import record_audit_event
-from alerts.data.publishing import ApprovalRefused, NoticeDraft, NoticeStateError
+from alerts.data import fanouts, notice_lifecycle, outbox
+from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import db
 from alerts.models import (
-    ApiToken,
     Channel,
     MessageKind,
     Notice,
@@ -32,6 +28,7 @@ from alerts.models import (
     UpdateKind,
 )
 from alerts.notify import render_approval_request_email
+from alerts.services.actors import SCHEDULER, Actor
 
 __all__ = ["Actor", "ApprovalRefused", "NoticeDraft", "NoticeStateError"]
 
@@ -44,37 +41,12 @@ log = logging.getLogger(__name__)
 SYNC_EXPANSION_BATCH = 100
 
 
-@dataclass(frozen=True)
-class Actor:
-    """Who is acting: a signed-in officer, an API token acting for one, or the scheduler."""
-
-    user_id: int | None
-    name: str  # shown in the audit log
-    api_token_id: int | None = None
-    ip_address: str | None = None
-    token_made_by_id: int | None = None  # the admin who made the token: involved too, so never the second pair
-
-    @classmethod
-    def staff(cls, user: StaffUser, ip_address: str | None) -> Actor:
-        return cls(user_id=user.id, name=user.email, ip_address=ip_address)
-
-    @classmethod
-    def token(cls, token: ApiToken, ip_address: str | None) -> Actor:
-        return cls(user_id=token.staff_user_id, name=f"api token: {token.name}", api_token_id=token.id,
-                   ip_address=ip_address, token_made_by_id=token.created_by_id)
-
-
-SCHEDULER = Actor(user_id=None, name="scheduler")
-
-
 def _threshold() -> int:
     return int(current_app.config["APPROVAL_THRESHOLD"])
 
 
 def _audit(actor: Actor, action: str, notice: Notice, **details: Any) -> None:
-    record_audit_event(actor=actor.name, staff_user_id=actor.user_id, api_token_id=actor.api_token_id,
-                       action=action, target_type="notice", target_id=notice.id, ip_address=actor.ip_address,
-                       details=details)
+    actor.audit(action, "notice", notice.id, **details)
 
 
 def _tell_approvers(notice: Notice, actor: Actor) -> int:
@@ -89,7 +61,7 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
         title=notice.title, what=what, audience=audience,
         requested_by=requester.email if requester is not None else actor.name,
         notice_url=links.external_url(f"/staff/notices/{notice.id}"))
-    approvers = notice_data.approvers_for(notice)
+    approvers = notice_lifecycle.approvers_for(notice)
     for officer in approvers:
         outbox.queue_direct_message(kind=MessageKind.APPROVAL_REQUEST, channel=Channel.EMAIL,
                                     recipient=officer.email, subject=email.subject, body=email.body)
@@ -115,8 +87,8 @@ def _finish(notice: Notice, *, expand: bool) -> None:
 # Drafts ----------------------------------------------------------------------------------------------------------
 
 def create_draft(draft: NoticeDraft, actor: Actor) -> Notice:
-    notice = notice_data.create_draft(draft, created_by_id=actor.user_id)
-    notice_data.add_editor(notice, actor.token_made_by_id)
+    notice = notice_lifecycle.create_draft(draft, created_by_id=actor.user_id)
+    notice_lifecycle.add_editor(notice, actor.token_made_by_id)
     _audit(actor, "notice.draft_created", notice, title=notice.title)
     db.session.commit()
     return notice
@@ -125,7 +97,7 @@ def create_draft(draft: NoticeDraft, actor: Actor) -> Notice:
 def edit_draft(notice: Notice, draft: NoticeDraft, actor: Actor) -> bool:
     """Change a draft. Returns True when the change withdrew a request for approval (back to draft)."""
     try:
-        withdrawn = notice_data.edit_draft(notice, draft, editor_id=actor.user_id)
+        withdrawn = notice_lifecycle.edit_draft(notice, draft, editor_id=actor.user_id)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -140,12 +112,12 @@ def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.date
                         expand: bool = True) -> NoticeStatus:
     """Publish now, schedule, or hold for a second officer (and tell those who may approve)."""
     try:
-        status = notice_data.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
-                                                 publish_at_utc=publish_at_utc)
+        status = notice_lifecycle.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
+                                                      publish_at_utc=publish_at_utc)
     except NoticeStateError:
         db.session.rollback()
         raise
-    notice_data.add_editor(notice, actor.token_made_by_id)
+    notice_lifecycle.add_editor(notice, actor.token_made_by_id)
     _audit(actor, "notice.publish_requested", notice, status=str(status))
     if status == NoticeStatus.AWAITING_APPROVAL:
         _tell_approvers(notice, actor)
@@ -155,8 +127,8 @@ def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.date
 
 def create_and_publish(draft: NoticeDraft, actor: Actor, *, expand: bool = True) -> tuple[Notice, NoticeStatus]:
     """The API's one step: write the notice and ask to publish it, in one transaction."""
-    notice = notice_data.create_draft(draft, created_by_id=actor.user_id)
-    notice_data.add_editor(notice, actor.token_made_by_id)
+    notice = notice_lifecycle.create_draft(draft, created_by_id=actor.user_id)
+    notice_lifecycle.add_editor(notice, actor.token_made_by_id)
     return notice, request_publication(notice, actor, expand=expand)
 
 
@@ -175,7 +147,7 @@ def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | No
     if seen is not None and (since is None or seen != since.isoformat()):
         raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
     try:
-        status = notice_data.approve(notice, approver_id=actor.user_id, token_made_by_id=actor.token_made_by_id)
+        status = notice_lifecycle.approve(notice, approver_id=actor.user_id, token_made_by_id=actor.token_made_by_id)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -187,7 +159,7 @@ def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | No
 def cancel(notice: Notice, actor: Actor) -> UpdateKind | None:
     """Cancel a notice not yet sent, or withdraw the update waiting for approval (returns its kind)."""
     try:
-        withdrawn = notice_data.cancel(notice)
+        withdrawn = notice_lifecycle.cancel(notice)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -200,8 +172,8 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
                 expand: bool = True) -> NoticeUpdate | PendingUpdate:
     """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
     try:
-        posted = notice_data.post_update(notice, summary=summary, advice=advice, notify=notify,
-                                         by_user_id=actor.user_id, threshold=_threshold())
+        posted = notice_lifecycle.post_update(notice, summary=summary, advice=advice, notify=notify,
+                                              by_user_id=actor.user_id, threshold=_threshold())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -219,8 +191,8 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
             expand: bool = True) -> NoticeUpdate | PendingUpdate:
     """Resolve, or hold a resolution with alerts to more than the threshold for a second officer."""
     try:
-        done = notice_data.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
-                                   threshold=_threshold())
+        done = notice_lifecycle.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
+                                        threshold=_threshold())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -235,18 +207,18 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
 
 
 def may_approve(notice: Notice, user: StaffUser | None) -> bool:
-    return notice_data.approval_refusal(notice, user) is None
+    return notice_lifecycle.approval_refusal(notice, user) is None
 
 
-# The scheduled-publish job ----------------------------------------------------------------------------------------
+# The scheduled jobs ----------------------------------------------------------------------------------------------
 
 def publish_due_notices() -> int:
     """Publish scheduled notices whose time has come; any whose audience has grown past the threshold since
     without approval waits for a second officer instead. Returns how many were published. Safe to run twice."""
     published = 0
-    for notice in notice_data.due_scheduled_notices():
+    for notice in notice_lifecycle.due_scheduled_notices():
         try:
-            status = notice_data.publish_scheduled(notice, threshold=_threshold())
+            status = notice_lifecycle.publish_scheduled(notice, threshold=_threshold())
         except NoticeStateError:  # cancelled or published by an officer since the job found it
             db.session.rollback()
             continue
@@ -257,3 +229,10 @@ def publish_due_notices() -> int:
             published += 1
         db.session.commit()
     return published
+
+
+def expire_overdue_notices(grace: dt.timedelta) -> int:
+    """Mark live notices expired once their expected end plus `grace` has passed. Safe to run twice."""
+    expired = notice_lifecycle.expire_overdue_notices(grace)
+    db.session.commit()
+    return expired

@@ -1,7 +1,8 @@
 """Signing up, confirming and getting back to the manage page: the rules the pages and the JSON API share.
 
 Every message here is queued in the outbox at the top priority and committed; the dispatcher sends it within a
-second. Nothing here waits on Notify, so a slow or failing Notify can never stall a resident's page.
+second. Nothing here waits on Notify, so a slow or failing Notify can never stall a resident's page, and the time
+a request takes never tells a prober whether a message went at all (whether a contact is signed up).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import outbox, reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
+from alerts.extensions import db
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import (
-    InvalidRecipient,
     mask_email,
     mask_phone,
     normalise_email,
@@ -33,8 +34,7 @@ from alerts.notify import (
     render_manage_link_sms,
 )
 from alerts.profile import council, message_from, postcode_message
-from alerts.subscribe import codes, defences
-from alerts.text import hidden_character_error
+from alerts.services import confirmation_codes, signup_defences
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +115,9 @@ def api_client(ip: str) -> str:
 def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
     """Check the defences, record the request and queue its confirmation. Returns the subscriber id.
 
-    Raises defences.Refused, having stored and sent nothing.
+    Raises signup_defences.Refused, having stored and sent nothing.
     """
-    defences.check_send(sign_up.channel, sign_up.contact, ip)
+    signup_defences.check_send(sign_up.channel, sign_up.contact, ip)
     subscriber = subscriber_data.request_sign_up(
         channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
         source=sign_up.source, replaces=sign_up.replaces, digest=sign_up.digest,
@@ -125,18 +125,18 @@ def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
     queue_confirmation(subscriber_id, client=client)
-    commit_queued()
+    db.session.commit()
     return subscriber_id
 
 
 def resend_confirmation(subscriber_id: int, *, ip: str, client: str) -> bool:
-    """Send a new code or link for a sign-up still waiting; False if there is none. Raises defences.Refused."""
+    """Send a new code or link for a sign-up still waiting; False if there is none. Raises signup_defences.Refused."""
     subscriber = _awaiting_confirmation(subscriber_id)
     if subscriber is None:
         return False
-    defences.check_send(subscriber.channel, subscriber.contact or "", ip)
+    signup_defences.check_send(subscriber.channel, subscriber.contact or "", ip)
     queue_confirmation(subscriber_id, client=client)
-    commit_queued()
+    db.session.commit()
     return True
 
 
@@ -156,7 +156,7 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
     tries) or a signed link by email. Returns the message id. Raises NothingToConfirm.
 
     The one place a confirmation is issued, for residents and the contact centre alike, so any code or link it
-    sends works on the resident's confirm page. The caller commits (`commit_queued`), so it can add its
+    sends works on the resident's confirm page. The caller commits, so it can add its
     own record, such as an audit event, to the same transaction. Checks no defences: the caller decides.
     `client` is who the code is for (None: the contact centre, which sends a fresh code whatever is live). A
     code still live for another client is not replaced and nothing is sent: the resident already has a working
@@ -185,26 +185,17 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
 def _new_code(subscriber: Subscriber, client: str | None) -> str | None:
     """A new code for `client`, or None while another client's code is still live (it is not replaced)."""
     secret = current_app.config["SECRET_KEY"]
-    issued_to = codes.issuance_digest(secret, client) if client else None
+    issued_to = confirmation_codes.issuance_digest(secret, client) if client else None
     live = (subscriber.code_hash is not None and subscriber.code_expires_at_utc is not None
             and subscriber.code_expires_at_utc > utc_now()
             and subscriber.code_attempts < subscriber_data.MAX_CODE_ATTEMPTS)
     if client and live and subscriber.code_issued_to != issued_to:
         log.info("subscriber %s: a code sent for another client is still live; not replaced", subscriber.id)
         return None
-    code = codes.new_code()
-    code_hash = codes.hash_code(secret, subscriber.id, code)
+    code = confirmation_codes.new_code()
+    code_hash = confirmation_codes.hash_code(secret, subscriber.id, code)
     subscriber_data.set_code(subscriber, code_hash, utc_now() + CODE_LIFETIME, issued_to=issued_to)
     return code
-
-
-def commit_queued() -> None:
-    """Commit a queued message: the dispatcher claims top-priority messages first and sends it within a second.
-
-    Never sent from here: waiting on Notify inside a web request ties up its thread while Notify is slow, and the
-    time it takes would tell a prober whether a message went at all (whether a contact is signed up).
-    """
-    subscriber_data.commit()
 
 
 def check_code(subscriber_id: int | None, contact: str, code: str, *, client: str,
@@ -222,29 +213,32 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
     if issued_at is not None and time.time() - issued_at > CODE_LIFETIME.total_seconds():
         return CodeOutcome.EXPIRED
     tries = f"{client}:{contact}:{issued_at or ''}"  # the tries of the code this client asked for
-    if not defences.count_code_guess(contact, tries):
+    if not signup_defences.count_code_guess(contact, tries):
         return CodeOutcome.LOCKED
     secret = current_app.config["SECRET_KEY"]
-    tidy = codes.tidy_code(code)
+    tidy = confirmation_codes.tidy_code(code)
     # Id 0 is never a subscriber's: a contact with none costs the same query.
     live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
     if live is None or live.expires_at is None or live.expires_at <= utc_now():
-        codes.code_matches(secret, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
+        confirmation_codes.code_matches(secret, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
         return _wrong_code(tries)
-    issuer = live.issued_to is not None and hmac.compare_digest(live.issued_to, codes.issuance_digest(secret, client))
+    issuer = live.issued_to is not None and hmac.compare_digest(
+        live.issued_to, confirmation_codes.issuance_digest(secret, client))
     if issuer:
-        if not subscriber_data.use_code_attempt(live.subscriber_id):
+        spent = subscriber_data.use_code_attempt(live.subscriber_id)
+        db.session.commit()  # the try is spent before the guess is checked, whatever happens next
+        if not spent:
             return CodeOutcome.LOCKED
         live = subscriber_data.get_code(live.subscriber_id)
         if live is None:
             return _wrong_code(tries)  # used or replaced meanwhile
-    if codes.code_matches(secret, live.subscriber_id, tidy, live.code_hash):
+    if confirmation_codes.code_matches(secret, live.subscriber_id, tidy, live.code_hash):
         subscriber_data.clear_code_of(live.subscriber_id)
-        subscriber_data.commit()
+        db.session.commit()
         return CodeOutcome.CORRECT
     if issuer and live.attempts >= subscriber_data.MAX_CODE_ATTEMPTS:
         subscriber_data.clear_code_of(live.subscriber_id)
-        subscriber_data.commit()
+        db.session.commit()
         log.warning("subscriber %s: code locked after %s wrong tries", live.subscriber_id, live.attempts)
     return _wrong_code(tries)
 
@@ -253,7 +247,7 @@ _NO_CODE_HASH = "0" * 64
 
 
 def _wrong_code(tries: str) -> CodeOutcome:
-    return CodeOutcome.LOCKED if defences.code_guesses_left(tries) <= 0 else CodeOutcome.WRONG
+    return CodeOutcome.LOCKED if signup_defences.code_guesses_left(tries) <= 0 else CodeOutcome.WRONG
 
 
 def confirm_with_code(subscriber_id: int, code: str, *, client: str, issued_at: float | None) -> CodeOutcome:
@@ -265,7 +259,7 @@ def confirm_with_code(subscriber_id: int, code: str, *, client: str, issued_at: 
         subscriber = subscriber_data.get_subscriber(subscriber_id)
         assert subscriber is not None
         subscriber_data.confirm_subscriber(subscriber)
-        subscriber_data.commit()
+        db.session.commit()
         log.info("subscriber %s confirmed by code", subscriber_id)
     return outcome
 
@@ -286,7 +280,7 @@ def confirm_text_sign_up(contact: str, code: str, *, ip: str) -> int | None:
     subscriber = subscriber_data.get_subscriber(pending_id)
     assert subscriber is not None
     subscriber_data.confirm_subscriber(subscriber)
-    subscriber_data.commit()
+    db.session.commit()
     log.info("subscriber %s confirmed by code through the API", pending_id)
     return pending_id
 
@@ -312,24 +306,24 @@ def confirm_email(token: str) -> int | None:
     if subscriber.pending_request is None and subscriber.status != SubscriberStatus.CONFIRMED:
         return None  # unsubscribed since, or the request was purged
     subscriber_data.confirm_subscriber(subscriber)
-    subscriber_data.commit()
+    db.session.commit()
     log.info("subscriber %s confirmed by email link", subscriber.id)
     return subscriber.id
 
 
 def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) -> None:
     """Queue a fresh manage link by email, or a security code by text, for a confirmed contact.
-    Raises defences.Refused.
+    Raises signup_defences.Refused.
 
     Says nothing about whether the contact is signed up: the page is the same either way, the limits count the
     attempt either way, and nothing waits on Notify, so neither the answer nor its time tells who gets alerts.
     """
-    defences.check_send(channel, contact, ip)
+    signup_defences.check_send(channel, contact, ip)
     subscriber = subscriber_data.find_subscriber(channel, contact)
     if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
         # The same work as a real send, short of storing it: a code made and hashed, a message rendered.
-        decoy = codes.new_code()
-        codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
+        decoy = confirmation_codes.new_code()
+        confirmation_codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
         render_manage_link_sms(decoy, message_from()) if channel == Channel.SMS else render_manage_link_email(
             links.manage_url(0, 0), message_from())
         log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
@@ -346,7 +340,7 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                     recipient=contact, subject=email.subject, body=email.body,
                                     subscriber_id=subscriber.id)
-    commit_queued()
+    db.session.commit()
 
 
 def manage_path_for_code(contact: str, code: str, *, client: str,
@@ -360,50 +354,3 @@ def manage_path_for_code(contact: str, code: str, *, client: str,
         return outcome, None
     version = token_version(subscriber_id)
     return outcome, "/manage/" + links.make_token(links.MANAGE, subscriber_id, version or 0)
-
-
-def validate_api_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]]:
-    """Check a POST /api/v1/subscriptions body; field errors use the same wording as the pages."""
-    if not isinstance(payload, dict):
-        return None, {"body": "Send a JSON object"}
-    errors: dict[str, str] = {
-        name: error for name in ("channel", "contact", "postcode")
-        if (error := hidden_character_error(name, payload.get(name)))
-    }
-    if errors:
-        return None, errors
-    channel_text = payload.get("channel")
-    channel = Channel(channel_text) if channel_text in ("sms", "email") else None
-    if channel is None:
-        errors["channel"] = "Channel must be sms or email"
-    contact = payload.get("contact")
-    normalised = None
-    if not isinstance(contact, str):
-        errors["contact"] = "Enter a UK mobile number or an email address"
-    elif channel is not None:
-        try:
-            normalised = normalise_contact(channel, contact)
-        except InvalidRecipient as error:
-            errors["contact"] = error.message
-    area = None
-    postcode = payload.get("postcode")
-    if not isinstance(postcode, str):
-        errors["postcode"] = "Enter a postcode"
-    else:
-        try:
-            area = area_for(postcode)
-        except ValueError as error:
-            errors["postcode"] = str(error)
-    services = payload.get("services")
-    service_ids: list[str] | None = None
-    if services not in (None, []):
-        known = set(known_service_ids())
-        if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
-            errors["services"] = "Services must be a list of service ids: see /api/v1/services"
-        elif unknown := [s for s in services if s not in known]:
-            errors["services"] = f"Unknown service {unknown[0]!r}: see /api/v1/services"
-        else:
-            service_ids = sorted(set(services))
-    if errors or channel is None or normalised is None or area is None:
-        return None, errors
-    return SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids, source="api"), {}

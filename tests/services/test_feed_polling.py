@@ -17,9 +17,10 @@ from sqlalchemy import func, select
 
 from alerts.data import feeds as feed_data
 from alerts.extensions import db
-from alerts.jobs.ingest_feeds import ingest_feeds
 from alerts.jobs.scheduler import jobs_for
 from alerts.models import FeedSource, Message, WeatherWarning, utc_now
+from alerts.services.feed_polling import ingest_feeds
+from alerts.services.feed_source_admin import feed_source_errors
 
 FIXTURES = Path(__file__).resolve().parents[1] / "ingest" / "fixtures"
 SNOW_AND_ICE = "0c6b9a57-3f0e-4c8e-9f43-2d1e5b7a9c10"  # mentions Dorset
@@ -293,7 +294,7 @@ def test_the_scheduler_runs_the_ingest_job_every_minute(app: Flask) -> None:
     ],
 )
 def test_feed_source_fields_are_checked_with_a_message_for_each(fields: dict, errors: dict) -> None:
-    assert feed_data.feed_source_errors(**fields) == errors
+    assert feed_source_errors(**fields) == errors
 
 
 def test_changing_a_feed_address_forgets_the_old_validators(app: Flask) -> None:

@@ -2,7 +2,8 @@
 cancelling and expiry. Every change that reaches residents records its fan-out in the same transaction.
 
 Functions here change the session and leave committing to the caller — the publishing service,
-`alerts.publishing`, which pages, API and jobs call — so its audit event and the change are one transaction.
+`alerts.services.publishing`, which pages, API and jobs call — so its audit event and the change are one
+transaction.
 """
 
 from __future__ import annotations
@@ -355,7 +356,7 @@ def get_weather_warning(warning_id: str) -> WeatherWarning | None:
     return db.session.get(WeatherWarning, warning_id)
 
 
-# Scheduled jobs (each commits, each safe to run twice) -----------------------------------------------------------
+# Scheduled jobs (each safe to run twice; the publishing service commits) ----------------------------------------
 
 def notices_from_warnings(warning_ids: list[str]) -> dict[str, Notice]:
     """The latest notice made from each of these weather warnings, so an officer can see one exists already."""
@@ -406,5 +407,5 @@ def expire_overdue_notices(grace: dt.timedelta) -> int:
         notice.updates.append(NoticeUpdate(
             kind=UpdateKind.EXPIRED, created_at_utc=now,
             summary="This notice has passed its expected end time and is no longer being updated."))
-    db.session.commit()
+    db.session.flush()
     return len(overdue)

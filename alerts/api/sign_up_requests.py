@@ -1,0 +1,57 @@
+"""What the JSON API's sign-up request must hold: checked here, then handed to the sign-up service like a page's
+answers. Field errors use the same wording as the pages."""
+
+from __future__ import annotations
+
+from alerts.models import Channel
+from alerts.notify import InvalidRecipient
+from alerts.services import signups
+from alerts.services.signups import SignUp
+from alerts.text import hidden_character_error
+
+
+def validate_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]]:
+    """Check a POST /api/v1/subscriptions body; field errors use the same wording as the pages."""
+    if not isinstance(payload, dict):
+        return None, {"body": "Send a JSON object"}
+    errors: dict[str, str] = {
+        name: error for name in ("channel", "contact", "postcode")
+        if (error := hidden_character_error(name, payload.get(name)))
+    }
+    if errors:
+        return None, errors
+    channel_text = payload.get("channel")
+    channel = Channel(channel_text) if channel_text in ("sms", "email") else None
+    if channel is None:
+        errors["channel"] = "Channel must be sms or email"
+    contact = payload.get("contact")
+    normalised = None
+    if not isinstance(contact, str):
+        errors["contact"] = "Enter a UK mobile number or an email address"
+    elif channel is not None:
+        try:
+            normalised = signups.normalise_contact(channel, contact)
+        except InvalidRecipient as error:
+            errors["contact"] = error.message
+    area = None
+    postcode = payload.get("postcode")
+    if not isinstance(postcode, str):
+        errors["postcode"] = "Enter a postcode"
+    else:
+        try:
+            area = signups.area_for(postcode)
+        except ValueError as error:
+            errors["postcode"] = str(error)
+    services = payload.get("services")
+    service_ids: list[str] | None = None
+    if services not in (None, []):
+        known = set(signups.known_service_ids())
+        if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
+            errors["services"] = "Services must be a list of service ids: see /api/v1/services"
+        elif unknown := [s for s in services if s not in known]:
+            errors["services"] = f"Unknown service {unknown[0]!r}: see /api/v1/services"
+        else:
+            service_ids = sorted(set(services))
+    if errors or channel is None or normalised is None or area is None:
+        return None, errors
+    return SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids, source="api"), {}

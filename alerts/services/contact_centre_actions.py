@@ -1,0 +1,119 @@
+"""What the contact centre does for a caller: find them, show them, sign them up or start them again, check the code
+they read out, stop their alerts, give them their data and erase it.
+
+Every read of a caller's personal data is audited, found or not, and committed even though it changes nothing
+else: the audit log must show who looked. No sign-up rate limits here: every agent shares the council's address,
+and each action is audited instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alerts.data import contact_centre, subject_access
+from alerts.data import subscribers as subscriber_data
+from alerts.data.subject_access import Erasure
+from alerts.data.subscribers import AreaChoice
+from alerts.extensions import db
+from alerts.formatting import london_time
+from alerts.models import Channel, Subscriber, SubscriberStatus, utc_now
+from alerts.services import signups
+from alerts.services.actors import Actor
+
+
+def find_subscriber(channel: Channel, contact: str, actor: Actor) -> Subscriber | None:
+    """The subscriber with this contact, if any. Searching for a person is itself a use of their personal data."""
+    subscriber = contact_centre.find_subscriber(channel, contact)
+    actor.audit("subscriber.searched", "subscriber", subscriber.id if subscriber else None, channel=str(channel),
+                found=subscriber is not None)
+    db.session.commit()
+    return subscriber
+
+
+def show_subscriber(subscriber: Subscriber, actor: Actor) -> None:
+    """Record that an agent opened a subscriber's page: their contact details and messages."""
+    actor.audit("subscriber.viewed", "subscriber", subscriber.id)
+    db.session.commit()
+
+
+def resend_confirmation(subscriber: Subscriber, actor: Actor) -> str | None:
+    """Queue a fresh code or link for a sign-up still waiting, committed with its audit event; the dispatcher sends
+    it within a second. Returns the message id. Raises signups.NothingToConfirm, having changed nothing."""
+    try:
+        message_id = signups.queue_confirmation(subscriber.id)
+    except signups.NothingToConfirm:
+        db.session.rollback()
+        raise
+    actor.audit("subscriber.confirmation_resent", "subscriber", subscriber.id, message_id=message_id)
+    db.session.commit()
+    return message_id
+
+
+def sign_up_by_phone(channel: Channel, contact: str, area: AreaChoice, note: str, actor: Actor) -> Subscriber:
+    """Sign up a caller who gave their consent on the phone: they still confirm, by the emailed link or by reading
+    out the texted code. Who heard the consent, when, and the agent's note are kept with the subscription."""
+    record = (f"Spoken consent by phone to {actor.name} at {london_time(utc_now())}" + (f": {note}" if note else ""))
+    subscriber = subscriber_data.request_sign_up(channel=channel, contact=contact, areas=[area], service_ids=None,
+                                                 source="contact-centre", consent_record=record)
+    message_id = signups.queue_confirmation(subscriber.id)
+    actor.audit("subscriber.signed_up_by_phone", "subscriber", subscriber.id, channel=str(channel),
+                message_id=message_id)
+    db.session.commit()
+    return subscriber
+
+
+class NotSuspended(ValueError):
+    """Only a suspended contact can be started again. The message is safe to show an agent."""
+
+
+def reactivate(subscriber: Subscriber, actor: Actor) -> None:
+    """Ask a suspended contact (messages kept failing) to confirm again: their alerts start once they do.
+    Raises NotSuspended, having changed nothing."""
+    if subscriber.status != SubscriberStatus.SUSPENDED or subscriber.contact is None:
+        raise NotSuspended("Only a suspended contact can be started again")
+    subscriber_data.request_sign_up(
+        channel=subscriber.channel, contact=subscriber.contact,
+        areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
+        service_ids=None if subscriber.all_services else [s.id for s in subscriber.services], source="contact-centre")
+    message_id = signups.queue_confirmation(subscriber.id)
+    actor.audit("subscriber.reactivation_requested", "subscriber", subscriber.id, message_id=message_id)
+    db.session.commit()
+
+
+def confirm_code_read_out(subscriber: Subscriber, code: str, *, ip: str, actor: Actor) -> bool:
+    """The caller reads out the code we texted them: the same check, tries and lock as on the resident's page.
+    True once their sign-up is confirmed."""
+    assert subscriber.contact is not None
+    try:
+        confirmed = signups.confirm_text_sign_up(subscriber.contact, code, ip=ip)
+    except signups.CodeLocked:
+        confirmed = None
+    actor.audit("subscriber.code_read_out", "subscriber", subscriber.id, confirmed=confirmed is not None)
+    db.session.commit()
+    return confirmed is not None
+
+
+def unsubscribe(subscriber: Subscriber, reason: str, actor: Actor) -> None:
+    """Stop every alert to the caller and hold back anything still queued."""
+    held = contact_centre.unsubscribe(subscriber, reason)
+    actor.audit("subscriber.unsubscribed", "subscriber", subscriber.id, reason=subscriber.unsubscribe_reason,
+                held_back=held)
+    db.session.commit()
+
+
+def export(subscriber: Subscriber, *, reason: str, file_format: str, actor: Actor) -> dict[str, Any]:
+    """Everything held about the caller (a subject access request), audited with the reason given."""
+    exported = subject_access.export_subscriber(subscriber)
+    actor.audit("subscriber.exported", "subscriber", subscriber.id, reason=reason.strip(), format=file_format)
+    db.session.commit()
+    return exported
+
+
+def erase(subscriber: Subscriber, *, reason: str, actor: Actor) -> Erasure:
+    """Stop everything to the caller and erase their personal data now, audited with the reason given."""
+    subscriber_id = subscriber.id
+    erased = subject_access.erase_subscriber(subscriber)
+    actor.audit("subscriber.erased", "subscriber", subscriber_id, reason=reason.strip(), held_back=erased.held_back,
+                messages_kept=erased.messages_kept)
+    db.session.commit()
+    return erased

@@ -1,0 +1,154 @@
+"""Signing in and out of the staff pages, and what each member of staff does with their own sign-in: change their
+password, set up the second factor, get new recovery codes, and use the reset link an admin sent them. Also the
+officer API's check of the token another council system sends.
+
+Every attempt is audited, the refused and failed ones too, and committed even when nothing else changes, so the
+log keeps it whatever the request does next. A turn is taken before any password or code is checked (committed at
+once, on its own connection: see `alerts.data.sign_in_throttle`); the right password or code forgets that
+account's failures in the same transaction as what it unlocks.
+"""
+
+from __future__ import annotations
+
+from alerts.credentials import second_factor
+from alerts.data import sign_in_throttle, staff_accounts
+from alerts.data import staff as staff_data
+from alerts.extensions import db
+from alerts.models import ApiToken, Role, StaffUser
+from alerts.services.actors import Actor
+
+# What a throttle counts attempts at, one count each per account and address.
+PASSWORD = "password"  # noqa: S105 — a throttle key prefix, not a password
+SECURITY_CODE = "security-code"
+PASSWORD_CHANGE = "password-change"  # noqa: S105 — a throttle key prefix, not a password
+
+
+def _turn(key: str, free_attempts: int) -> sign_in_throttle.Turn:
+    with db.engine.begin() as connection:  # committed at once, apart from the request's own transaction
+        return sign_in_throttle.take_turn(connection, key, free_attempts)
+
+
+def take_turn(purpose: str, email: str, address: str | None) -> sign_in_throttle.Turn:
+    """One attempt at a password or code for this account from this address: the address as a whole first, then
+    the account and address together."""
+    by_address = _turn(sign_in_throttle.address_key(address), sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
+    if not by_address.allowed:
+        return by_address
+    turn = _turn(sign_in_throttle.account_key(purpose, email, address), sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
+    if not turn.allowed:
+        sign_in_throttle.give_back(sign_in_throttle.address_key(address))
+    return turn
+
+
+def _forget_failures(purpose: str, email: str, address: str | None) -> None:
+    """The right password or code: this account's count from this address starts again."""
+    sign_in_throttle.forget(sign_in_throttle.account_key(purpose, email, address))
+    sign_in_throttle.give_back(sign_in_throttle.address_key(address))
+
+
+def record_attempt(actor: Actor, action: str, target_type: str | None = None, target_id: int | None = None) -> None:
+    """An attempt refused by the throttle, or a wrong password or code: audited and committed on its own."""
+    actor.audit(action, target_type, target_id)
+    db.session.commit()
+
+
+def accept_password(email: str, actor: Actor) -> None:
+    """The password was right and a security code comes next: half signed in, which grants nothing yet."""
+    _forget_failures(PASSWORD, email, actor.ip_address)
+    actor.audit("staff.password_accepted")
+    db.session.commit()
+
+
+def sign_in(user: StaffUser, actor: Actor, *, forget: tuple[str, str] | None = None,
+            recovery_code_used: bool = False) -> None:
+    """The password (and the code, if they have a second factor) was right. `forget` is the throttle (purpose,
+    email) that let them through."""
+    if forget is not None:
+        _forget_failures(*forget, actor.ip_address)
+    if recovery_code_used:
+        actor.audit("staff.recovery_code_used")
+    staff_data.record_sign_in(user)
+    actor.audit("staff.signed_in")
+    db.session.commit()
+
+
+def code_accepted(user: StaffUser, code: str, secret_key: str) -> bool:
+    """Whether `code` is the authenticator app's code now, or an unused recovery code; either works once. Uses it
+    up, in the transaction that `sign_in` then commits (or `record_attempt`, for a wrong one)."""
+    if second_factor.looks_like_recovery_code(code):
+        return staff_accounts.use_recovery_code(user, code)
+    return staff_accounts.accept_totp_code(user, code, secret_key)
+
+
+def sign_out(user: StaffUser, actor: Actor) -> None:
+    """Sessions live in signed cookies: ending every one of this person's is what makes a copied cookie useless."""
+    actor.audit("staff.signed_out")
+    staff_accounts.end_sessions(user)
+    db.session.commit()
+
+
+def change_password(user: StaffUser, current_password: str, new_password: str, actor: Actor) -> None:
+    """Raises WrongPassword (audited) or WeakPassword (nothing changed). Ends every other session: the caller
+    carries on in a new one."""
+    try:
+        staff_accounts.change_password(user, current_password, new_password)
+    except staff_accounts.WrongPassword:
+        actor.audit("staff.password_change_failed", "staff_user", user.id)
+        db.session.commit()
+        raise
+    _forget_failures(PASSWORD_CHANGE, user.email, actor.ip_address)
+    actor.audit("staff.password_changed", "staff_user", user.id)
+    db.session.commit()
+
+
+def set_up_second_factor(user: StaffUser, sealed_secret: str, code: str, secret_key: str,
+                         actor: Actor) -> list[str] | None:
+    """Turn the second factor on if `code` comes from the secret being set up; the new recovery codes (shown
+    once), or None for a wrong code."""
+    codes = staff_accounts.confirm_second_factor(user, sealed_secret, code, secret_key)
+    if codes is not None:
+        actor.audit("staff.second_factor_set_up", "staff_user", user.id)
+        db.session.commit()
+    return codes
+
+
+def replace_recovery_codes(user: StaffUser, actor: Actor) -> list[str]:
+    """New recovery codes, shown once; the old ones stop working."""
+    codes = staff_accounts.replace_recovery_codes(user)
+    actor.audit("staff.recovery_codes_replaced", "staff_user", user.id)
+    db.session.commit()
+    return codes
+
+
+def reset_password(token: str, new_password: str, ip_address: str | None) -> StaffUser | None:
+    """Set a password through a reset link, which then never works again; None if the link is not live. Raises
+    WeakPassword before the link is used up."""
+    changed = staff_accounts.use_password_reset(token, new_password)
+    if changed is None:
+        return None
+    Actor.staff(changed, ip_address).audit("staff.password_reset")
+    db.session.commit()
+    return changed
+
+
+class TokenRefused(Exception):
+    """An API token that may not act: `known` is False for an unknown, revoked or expired token (or a disabled
+    person's), True for a live token whose person is not an officer."""
+
+    def __init__(self, *, known: bool) -> None:
+        super().__init__("known" if known else "unknown")
+        self.known = known
+
+
+def officer_token(token: str) -> ApiToken:
+    """The live token with this value, acting for an officer; marked as used now. Raises TokenRefused. A live token
+    whose person may not publish is refused, and its use is kept all the same."""
+    record = staff_data.api_token_for(token) if token else None
+    if record is None:
+        db.session.rollback()
+        raise TokenRefused(known=False)
+    user = record.staff_user
+    if user is None or not user.has_role(Role.OFFICER):
+        db.session.commit()
+        raise TokenRefused(known=True)
+    return record

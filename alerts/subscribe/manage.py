@@ -1,0 +1,263 @@
+"""Manage and stop alerts: find the manage page by a link or a texted code, change areas, services, channel or
+contact, and unsubscribe. Every manage page is reached through a signed link (`managed` checks it)."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+
+from alerts import links
+from alerts.data import reference
+from alerts.data import subscribers as subscriber_data
+from alerts.data.subscribers import AreaChoice
+from alerts.extensions import csrf, limiter
+from alerts.models import Channel, Subscriber, SubscriberStatus
+from alerts.services import signups, subscriptions
+from alerts.services.signup_defences import Refused, code_attempts
+from alerts.services.signups import CODE_ERRORS, SignUp
+from alerts.subscribe import subscribe
+from alerts.subscribe.forms import (
+    DAILY_EMAIL,
+    ChannelForm,
+    CodeForm,
+    ConfirmForm,
+    FindManageForm,
+    PostcodeForm,
+    ServicesForm,
+    contact_form_for,
+)
+from alerts.subscribe.shared import (
+    PENDING,
+    ViewResult,
+    all_service_ids,
+    code_client,
+    digest_time,
+    honeypot_page,
+    pending_for,
+    refused_page,
+)
+
+MANAGE_CONTACT = "manage_contact"  # the number a security code was texted to
+MANAGE_SENT_AT = "manage_code_sent_at"  # when that code was sent (time.time())
+
+_P = ParamSpec("_P")
+
+
+def _managed_subscriber(token: str) -> Subscriber | ViewResult:
+    """The subscriber a manage link names, or the page to show instead of the manage page."""
+    try:
+        found = links.read_token(links.MANAGE, token)
+    except links.InvalidToken:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
+    if subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        # The link stopped working with the subscription: it says so, and shows or changes nothing.
+        return render_template("subscribe/unsubscribed.html", already=True), 200
+    if subscriber.token_version != found.version:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    return subscriber
+
+
+def managed(view: Callable[Concatenate[Subscriber, str, _P], ViewResult]) -> Callable[Concatenate[str, _P], ViewResult]:
+    """Run a manage page only for the live subscriber its signed link names; otherwise say why the link is no good.
+    The view is given the subscriber and the token."""
+    @functools.wraps(view)
+    def guarded(token: str, *args: _P.args, **kwargs: _P.kwargs) -> ViewResult:
+        subscriber = _managed_subscriber(token)
+        if not isinstance(subscriber, Subscriber):
+            return subscriber
+        return view(subscriber, token, *args, **kwargs)
+    return guarded
+
+
+@subscribe.route("/manage", methods=["GET", "POST"])
+def find_manage() -> ViewResult:
+    form = FindManageForm()
+    if request.method == "POST" and form.honeypot_filled():
+        return honeypot_page()
+    if form.validate_on_submit() and form.channel and form.normalised:
+        try:
+            signups.send_manage_access(form.channel, form.normalised, ip=get_remote_address(), client=code_client())
+        except Refused as error:
+            return refused_page(error)
+        if form.channel == Channel.SMS:
+            session[MANAGE_CONTACT] = form.normalised
+            session[MANAGE_SENT_AT] = time.time()
+            return redirect(url_for("subscribe.manage_code"))
+        return redirect(url_for("subscribe.manage_link_sent"))
+    return render_template("subscribe/find_manage.html", form=form)
+
+
+@subscribe.get("/manage/check-email")
+def manage_link_sent() -> str:
+    return render_template("subscribe/manage_link_sent.html")
+
+
+@subscribe.route("/manage/code", methods=["GET", "POST"])
+@code_attempts
+def manage_code() -> ViewResult:
+    contact = session.get(MANAGE_CONTACT)
+    if not isinstance(contact, str):
+        return redirect(url_for("subscribe.find_manage"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        sent_at = session.get(MANAGE_SENT_AT)
+        outcome, path = signups.manage_path_for_code(contact, form.code.data or "", client=code_client(),
+                                                     issued_at=sent_at if isinstance(sent_at, float) else None)
+        if path:
+            session.pop(MANAGE_CONTACT, None)
+            session.pop(MANAGE_SENT_AT, None)
+            return redirect(path)
+        form.code.errors = [CODE_ERRORS[outcome]]
+    return render_template("subscribe/manage_code.html", form=form, masked=signups.masked(Channel.SMS, contact),
+                           back_url=url_for("subscribe.find_manage"))
+
+
+def _short_link_limit() -> str:
+    return current_app.config["SHORT_LINK_LIMITS_PER_IP"]
+
+
+@subscribe.get("/s/<code>")
+@limiter.limit(_short_link_limit, key_func=get_remote_address)
+def short_link(code: str) -> ViewResult:
+    """The short personal link in a text leads to a fresh manage link, while the subscription lasts."""
+    try:
+        subscriber = subscriber_data.get_subscriber(links.short_code_subscriber(code))
+    except links.InvalidToken:
+        subscriber = None
+    if (subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.PENDING
+            or not links.short_code_matches(code, subscriber.id, subscriber.token_version)):
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        return render_template("subscribe/unsubscribed.html", already=True), 200
+    response = redirect(url_for("subscribe.manage", token=links.make_token(links.MANAGE, subscriber.id,
+                                                                           subscriber.token_version)), 303)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@subscribe.get("/manage/<token>")
+@managed
+def manage(subscriber: Subscriber, token: str) -> ViewResult:
+    return render_template("subscribe/manage.html", subscriber=subscriber, token=token,
+                           services=reference.list_services(),
+                           unsubscribe_url=url_for("subscribe.unsubscribe",
+                                                   token=links.make_token(links.UNSUBSCRIBE, subscriber.id,
+                                                                          subscriber.token_version)))
+
+
+@subscribe.route("/manage/<token>/postcodes", methods=["GET", "POST"])
+@managed
+def manage_postcodes(subscriber: Subscriber, token: str) -> ViewResult:
+    form = PostcodeForm()
+    form.postcode.label.text = "Add a postcode"
+    if form.validate_on_submit() and form.area:
+        subscriptions.add_area(subscriber, form.area)
+        return redirect(url_for("subscribe.manage", token=token))
+    return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,
+                           remove_form=ConfirmForm(), back_url=url_for("subscribe.manage", token=token))
+
+
+@subscribe.post("/manage/<token>/postcodes/<area_id>/remove")
+@managed
+def manage_remove_area(subscriber: Subscriber, token: str, area_id: str) -> ViewResult:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        subscriptions.remove_area(subscriber, area_id)
+    except subscriptions.LastArea as error:
+        form = PostcodeForm()
+        form.postcode.label.text = "Add a postcode"
+        summary = [{"text": str(error), "href": "#areas"}]
+        return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,
+                               remove_form=ConfirmForm(), error_summary=summary,
+                               back_url=url_for("subscribe.manage", token=token)), 400
+    return redirect(url_for("subscribe.manage_postcodes", token=token))
+
+
+@subscribe.route("/manage/<token>/services", methods=["GET", "POST"])
+@managed
+def manage_services(subscriber: Subscriber, token: str) -> ViewResult:
+    form = ServicesForm()
+    if request.method == "GET":
+        form.services.data = (all_service_ids(form) if subscriber.all_services
+                              else [s.id for s in subscriber.services])
+    if form.validate_on_submit():
+        chosen = sorted(form.services.data or [])
+        subscriptions.choose_services(subscriber, None if len(chosen) == len(form.services.choices) else chosen)
+        return redirect(url_for("subscribe.manage", token=token))
+    return render_template("subscribe/services.html", form=form, back_url=url_for("subscribe.manage", token=token))
+
+
+@subscribe.route("/manage/<token>/channel", methods=["GET", "POST"])
+@managed
+def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
+    form = ChannelForm()
+    if request.method == "GET":
+        form.channel.data = DAILY_EMAIL if subscriber.digest else subscriber.channel.value
+    if form.validate_on_submit():
+        wants_digest = form.channel.data == DAILY_EMAIL
+        channel = Channel.EMAIL.value if wants_digest else form.channel.data
+        if channel == subscriber.channel.value == Channel.EMAIL.value:
+            # The same address, so nothing to confirm: each alert or one email a day.
+            subscriptions.choose_digest(subscriber, wants_digest)
+            return redirect(url_for("subscribe.manage", token=token))
+        return redirect(url_for("subscribe.manage_contact", token=token, channel=channel, digest=int(wants_digest)))
+    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),
+                           digest_time=digest_time())
+
+
+@subscribe.route("/manage/<token>/contact", methods=["GET", "POST"])
+@managed
+def manage_contact(subscriber: Subscriber, token: str) -> ViewResult:
+    """A new email address or number gets the alerts only once it is confirmed; until then the old one does."""
+    channel = Channel.SMS if request.args.get("channel") == "sms" else Channel.EMAIL
+    form = contact_form_for(channel)
+    if request.method == "POST" and form.honeypot_filled():
+        return honeypot_page()
+    if form.validate_on_submit() and form.normalised:
+        if form.normalised == subscriber.contact:
+            return redirect(url_for("subscribe.manage", token=token))
+        sign_up = SignUp(channel=channel, contact=form.normalised,
+                         areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
+                         service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
+                         source="web", replaces=subscriber.id,
+                         digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None)
+        try:
+            subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=code_client())
+        except Refused as error:
+            return refused_page(error)
+        session[PENDING] = pending_for(subscriber_id, channel, sign_up.contact)
+        return redirect(url_for("subscribe.confirm_code" if channel == Channel.SMS else "subscribe.check_email"))
+    return render_template("subscribe/contact.html", form=form, channel=channel,
+                           back_url=url_for("subscribe.manage_channel", token=token))
+
+
+@subscribe.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str) -> ViewResult | Response:
+    """GET asks; POST stops every alert. POST is also RFC 8058 one-click unsubscribe, which mail clients send
+    without a CSRF token (body `List-Unsubscribe=One-Click`, or empty): the signed token is the only key."""
+    try:
+        found = links.read_token(links.UNSUBSCRIBE, token)
+    except links.InvalidToken:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    subscriber = subscriber_data.get_subscriber(found.subscriber_id)
+    # Gone or erased after unsubscribing: the answer a second one-click gets is still "done".
+    stopped = subscriber is None or subscriber.contact is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    if subscriber is not None and subscriber.token_version != found.version and not stopped:
+        return render_template("subscribe/link_invalid.html", manage=True), 404
+    if request.method == "GET":
+        if stopped:
+            return render_template("subscribe/unsubscribed.html", already=True)
+        return render_template("subscribe/unsubscribe.html", token=token)
+    if not stopped and subscriber is not None:
+        subscriptions.unsubscribe_by_link(subscriber)
+    return render_template("subscribe/unsubscribed.html", already=stopped)

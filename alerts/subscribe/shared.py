@@ -1,0 +1,53 @@
+"""What the sign-up and manage pages share: this browser's key for the codes it asks for, the sign-up waiting for
+its code or link, and the pages that refuse a request."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import current_app, render_template, session
+from werkzeug.wrappers import Response as BaseResponse
+
+from alerts.models import Channel
+from alerts.services import signups
+from alerts.services.signup_defences import Refused
+from alerts.subscribe.forms import ServicesForm
+
+PENDING = "subscribe_pending"  # the sign-up waiting for its code or link: id, channel, masked contact
+CLIENT = "code_client"  # who this browser is to the codes it asks for and tries (signups.check_code)
+
+ViewResult = str | tuple[str, int] | BaseResponse
+
+
+def all_service_ids(form: ServicesForm) -> list[str]:
+    return [choice.value for choice in form.services.choices]
+
+
+def refused_page(error: Refused) -> tuple[str, int]:
+    if error.reason == "sms-budget":
+        return render_template("subscribe/sms_paused.html"), 429
+    return render_template("errors/429.html", retry_after_minutes=error.retry_after_minutes), 429
+
+
+def code_client() -> str:
+    """This browser's key for the codes it asks for: only its own wrong guesses spend a code it was sent."""
+    if not isinstance(session.get(CLIENT), str):
+        session[CLIENT] = signups.new_client_key()
+    return str(session[CLIENT])
+
+
+def pending_for(subscriber_id: int, channel: Channel, contact: str) -> dict[str, Any]:
+    """What the session keeps of a sign-up waiting for its code or link."""
+    return {"id": subscriber_id, "channel": channel.value, "masked": signups.masked(channel, contact),
+            "issued_at": time.time()}
+
+
+def honeypot_page() -> tuple[str, int]:
+    return render_template("subscribe/refused.html", reason="honeypot"), 400
+
+
+def digest_time() -> str:
+    """When the daily email goes, as residents read times ("6pm")."""
+    hour = int(current_app.config["DIGEST_HOUR"])
+    return {0: "midnight", 12: "midday"}.get(hour, f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
