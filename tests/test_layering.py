@@ -2,14 +2,16 @@
 
 The floors, top to bottom (docs/architecture.md draws them):
 
-    the app factory and the CLI
+    the app factory (alerts/__init__.py)
+    cli                                                      (the flask commands)
     public, staff, api, subscribe, feeds, callbacks, jobs   (one audience each: never each other)
     web                                                      (plumbing every request passes through)
     services                                                 (the one floor that changes state and commits)
-    delivery, ingest
-    data
+    delivery, ingest                                         (neither imports the other)
+    data                                                     (every query)
+    extensions, profile, quiet_hours                         (the database handle, the council, the night rule)
     models
-    the ground floor: notify, areas, credentials, extensions and the text helpers
+    the ground floor: notify, areas, credentials, formatting, links, text (they may use each other)
 
 A module may import its own room and any floor below its own; anything else is an import that runs up or sideways,
 and this test names it. Imports inside `if TYPE_CHECKING:` count too: a type that runs up is a dependency that does.
@@ -24,15 +26,16 @@ PACKAGE = Path(__file__).resolve().parent.parent / "alerts"
 
 # Floor of each room of alerts/: a lower number is higher up. A room imports only itself and deeper floors.
 FLOORS: dict[str, int] = {
-    "app": 0, "cli": 0,
-    "public": 1, "staff": 1, "api": 1, "subscribe": 1, "feeds": 1, "callbacks": 1, "jobs": 1,
-    "web": 2,
-    "services": 3,
-    "delivery": 4, "ingest": 4,
-    "data": 5,
-    "extensions": 6, "profile": 6, "quiet_hours": 6,
-    "models": 7,
-    "notify": 8, "areas": 8, "credentials": 8, "formatting": 8, "links": 8, "text": 8,
+    "app": 0,
+    "cli": 1,
+    "public": 2, "staff": 2, "api": 2, "subscribe": 2, "feeds": 2, "callbacks": 2, "jobs": 2,
+    "web": 3,
+    "services": 4,
+    "delivery": 5, "ingest": 5,
+    "data": 6,
+    "extensions": 7, "profile": 7, "quiet_hours": 7,
+    "models": 8,
+    "notify": 9, "areas": 9, "credentials": 9, "formatting": 9, "links": 9, "text": 9,
 }
 # The ground floor is shared helpers: its rooms may use each other, and nothing above them.
 GROUND = FLOORS["notify"]
@@ -88,11 +91,11 @@ def test_imports_run_downwards_only_and_blueprints_never_import_each_other() -> 
     assert wrong_way_imports() == []
 
 
-def test_the_checker_sees_an_import_that_runs_up(tmp_path: Path) -> None:
+def test_the_checker_sees_an_import_that_runs_up() -> None:
     """The test above could pass by reading nothing: show that it finds a data module importing a view."""
     offender = PACKAGE / "data" / "_layering_probe.py"
     offender.write_text("from alerts.staff import views\nfrom alerts.models import Notice\n", encoding="utf-8")
     try:
-        assert wrong_way_imports() == ["alerts/data/_layering_probe.py:1 imports alerts.staff.views (up)"]
+        assert wrong_way_imports() == ["alerts/data/_layering_probe.py:1 imports alerts.staff (up)"]
     finally:
         offender.unlink()
