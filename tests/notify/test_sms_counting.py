@@ -5,8 +5,19 @@ The figures are Notify's own: notifications-utils `tests/test_sanitise_text.py` 
 `test_character_count_for_sms_templates`), or follow from its `SanitiseSMS` and `BaseSMSTemplate.fragment_count`.
 """
 
+from dataclasses import replace
+
 import pytest
 
+from alerts.notify.rendering import (
+    AlertContent,
+    Sender,
+    SmsLength,
+    layout_alert_sms,
+    render_confirmation_sms,
+    render_manage_link_sms,
+    sms_fragment_count,
+)
 from alerts.notify.sms_counting import (
     SMS_CHARACTER_LIMIT,
     count_sms,
@@ -14,6 +25,9 @@ from alerts.notify.sms_counting import (
     sanitise_sms,
     service_name_prefix,
 )
+
+DORSET = Sender(council="Dorset Council", place="Dorset")
+SHORT_URL = "https://alerts.dorsetcouncil.gov.uk/s/AAAAKgABAgMEBQ"
 
 
 @pytest.mark.parametrize(
@@ -157,3 +171,66 @@ def test_a_text_is_laid_out_as_notifys_template_lays_it_out(text: str, laid_out:
 
 def test_an_empty_text_takes_no_fragment() -> None:
     assert (count_sms("").fragments, count_sms(" \n ").fragments) == (0, 0)
+
+
+# What the existing callers gave for plain text before counting followed Notify: unchanged.
+@pytest.fixture
+def bins_in_weymouth() -> AlertContent:
+    return AlertContent(
+        title="Collections suspended", service_name="Bins and recycling", impact="severe", area_names=["Weymouth"],
+        summary="Snow has closed roads.", advice="Leave your bin out.", kind="published",
+        notice_url="https://alerts.dorsetcouncil.gov.uk/notices/42",
+        manage_url="https://alerts.dorsetcouncil.gov.uk/manage/Zk3xQ9vT2mLp8sWc",
+        unsubscribe_url="https://alerts.dorsetcouncil.gov.uk/unsubscribe/Zk3xQ9vT2mLp8sWc",
+        expected_end_text=None, sender=DORSET, short_url=SHORT_URL,
+    )
+
+
+@pytest.mark.parametrize(
+    "change, reply_stop, expected",
+    [
+        ({}, False, SmsLength(110, 1, "GSM-7")),
+        ({}, True, SmsLength(129, 1, "GSM-7")),
+        ({"kind": "resolved"}, False, SmsLength(101, 1, "GSM-7")),
+        ({"title": "Bin collections suspended in Weymouth, Portland, Chickerell and Wyke Regis today"}, True,
+         SmsLength(157, 1, "GSM-7")),
+        ({"title": "Collections suspended across the county " * 5}, False, SmsLength(288, 2, "GSM-7")),
+    ],
+)
+def test_plain_alert_texts_are_laid_out_and_counted_as_before(
+        bins_in_weymouth: AlertContent, change: dict[str, str], reply_stop: bool, expected: SmsLength) -> None:
+    layout = layout_alert_sms(replace(bins_in_weymouth, **change), reply_stop=reply_stop)
+
+    assert layout.length == expected == SmsLength(len(layout.body), expected.fragments, "GSM-7")
+    assert layout.non_gsm == []
+
+
+def test_plain_code_texts_are_counted_as_before() -> None:
+    assert sms_fragment_count(render_confirmation_sms("123456", DORSET)) == SmsLength(130, 1, "GSM-7")
+    assert sms_fragment_count(render_manage_link_sms("123456", DORSET)) == SmsLength(160, 1, "GSM-7")
+
+
+def test_dorsets_160_character_security_code_text_takes_two_fragments_with_the_prefix() -> None:
+    text = render_manage_link_sms("123456", DORSET)
+
+    assert sms_fragment_count(text, prefix="Dorset Council: ") == SmsLength(176, 2, "GSM-7")
+
+
+def test_a_title_reaches_the_text_as_residents_will_see_it(bins_in_weymouth: AlertContent) -> None:
+    layout = layout_alert_sms(replace(bins_in_weymouth, title="Façade\u2009repairs 🚧 at Poole"))
+
+    assert layout.body.startswith("Dorset Council: Facade repairs ? at Poole. Severe disruption.")
+    assert (layout.length.encoding, layout.length.fragments, layout.non_gsm) == ("GSM-7", 1, [])
+
+
+def test_the_alert_layout_counts_the_prefix_and_cuts_the_title_to_fit(bins_in_weymouth: AlertContent) -> None:
+    title = "Bin collections suspended in Weymouth and Portland after the snow"
+    content = replace(bins_in_weymouth, title=title)
+
+    without, with_prefix = layout_alert_sms(content), layout_alert_sms(content, prefix="Dorset Council: ")
+
+    assert without.cut == "" and without.length.fragments == 1
+    assert with_prefix.cut and title.endswith(with_prefix.cut)
+    assert with_prefix.length.fragments == 1
+    assert with_prefix.length == sms_fragment_count(with_prefix.body, prefix="Dorset Council: ")
+    assert not with_prefix.body.startswith("Dorset Council: Dorset Council:")
