@@ -152,11 +152,10 @@ class Config:
     DIGEST_HOUR = _int("DIGEST_HOUR", 18)
 
     # Issue 15 — texts, cost and insight.
-    # Price per text fragment in pence, before VAT: the rate GOV.UK Notify publishes on its pricing page
-    # (https://www.notifications.service.gov.uk/pricing), 2.27p from 1 April 2025 — the same sms_rate the project's
-    # Notify simulator returns (bench/notify_simulator/store.py). shared/reference/notify.md gives the fragment rules
-    # and `cost_in_pounds` but no price, so check the page each April.
-    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE", "2.27")
+    # Price per text fragment in pence, before VAT. Unset, estimates use Notify's price on the day of sending, from
+    # the table of its rates in alerts/notify/pricing.py (2.4p from 1 April 2026). Set it only to fix a price the
+    # table does not know, such as a rate agreed with Notify.
+    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE") or None
     # Free text fragments a year per Notify service (same page, same date; the allowance depends on the kind of
     # organisation — set the council's own).
     NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)
