@@ -132,8 +132,8 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
 
 
-def render_alert_sms(content: AlertContent, *, reply_stop: bool = False) -> str:
-    return layout_alert_sms(content, reply_stop=reply_stop).body
+def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix: str = "") -> str:
+    return layout_alert_sms(content, reply_stop=reply_stop, prefix=prefix).body
 
 
 def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,

@@ -14,6 +14,7 @@ from alerts.notify.rendering import (
     Sender,
     SmsLength,
     layout_alert_sms,
+    render_alert_sms,
     render_confirmation_sms,
     render_manage_link_sms,
     sms_fragment_count,
@@ -234,3 +235,4 @@ def test_the_alert_layout_counts_the_prefix_and_cuts_the_title_to_fit(bins_in_we
     assert with_prefix.length.fragments == 1
     assert with_prefix.length == sms_fragment_count(with_prefix.body, prefix="Dorset Council: ")
     assert not with_prefix.body.startswith("Dorset Council: Dorset Council:")
+    assert render_alert_sms(content, prefix="Dorset Council: ") == with_prefix.body
