@@ -156,8 +156,8 @@ class Config:
     # the table of its rates in alerts/notify/pricing.py (2.4p from 1 April 2026). Set it only to fix a price the
     # table does not know, such as a rate agreed with Notify.
     NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE") or None
-    # Free text fragments a year per Notify service (same page, same date; the allowance depends on the kind of
-    # organisation — set the council's own).
+    # Free text fragments a year per Notify service: 10,000 for a local council from 1 April 2026 (notifications-api
+    # migration 0547_new_sms_allowance_n_rate.py); it depends on the kind of organisation — set the council's own.
     NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)
     # /s/<code>: a resident taps it a few times; anyone walking codes is stopped long before a guess could land.
     SHORT_LINK_LIMITS_PER_IP = os.environ.get("SHORT_LINK_LIMITS_PER_IP", "30 per minute;300 per day")
