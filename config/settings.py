@@ -152,13 +152,12 @@ class Config:
     DIGEST_HOUR = _int("DIGEST_HOUR", 18)
 
     # Texts, cost and insight.
-    # Price per text fragment in pence, before VAT: the rate GOV.UK Notify publishes on its pricing page
-    # (https://www.notifications.service.gov.uk/pricing), 2.27p from 1 April 2025 — the same sms_rate the project's
-    # Notify simulator returns (bench/notify_simulator/store.py). shared/reference/notify.md gives the fragment rules
-    # and `cost_in_pounds` but no price, so check the page each April.
-    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE", "2.27")
-    # Free text fragments a year per Notify service (same page, same date; the allowance depends on the kind of
-    # organisation — set the council's own).
+    # Price per text fragment in pence, before VAT. Unset, estimates use Notify's price on the day of sending, from
+    # the table of its rates in alerts/notify/pricing.py (2.4p from 1 April 2026). Set it only to fix a price the
+    # table does not know, such as a rate agreed with Notify.
+    NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE") or None
+    # Free text fragments a year per Notify service: 10,000 for a local council from 1 April 2026 (notifications-api
+    # migration 0547_new_sms_allowance_n_rate.py); it depends on the kind of organisation — set the council's own.
     NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)
     # /s/<code>: a resident taps it a few times; anyone walking codes is stopped long before a guess could land.
     SHORT_LINK_LIMITS_PER_IP = os.environ.get("SHORT_LINK_LIMITS_PER_IP", "30 per minute;300 per day")

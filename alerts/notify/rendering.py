@@ -4,15 +4,20 @@ Pure functions on plain values. Email bodies use Notify's formatting (plain para
 never HTML: Notify escapes HTML in personalisation.
 """
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from alerts.notify.sms_counting import GSM_BASIC_CHARACTERS as GSM_BASIC_CHARACTERS
+from alerts.notify.sms_counting import GSM_EXTENDED_CHARACTERS as GSM_EXTENDED_CHARACTERS
+from alerts.notify.sms_counting import NOTIFY_SMS_REPLACEMENTS as NOTIFY_SMS_REPLACEMENTS
+from alerts.notify.sms_counting import SmsEncoding as SmsEncoding
+from alerts.notify.sms_counting import count_sms, normalise_whitespace
+from alerts.notify.sms_counting import sanitise_sms as sanitise_sms
+
 Impact = Literal["minor", "major", "severe"]
 AlertKind = Literal["published", "updated", "resolved"]
-SmsEncoding = Literal["GSM-7", "UCS-2"]
 
 WHOLE_COUNTY_AREA_NAME = "Whole county"
 # An alert text is one fragment wherever the notice allows it (each fragment is paid for, or spends the
@@ -21,39 +26,6 @@ SMS_FRAGMENT_BUDGET = 1
 MIN_KEPT_TITLE_SHARE = 0.5
 REPLY_STOP = "Reply STOP to stop"
 CODE_EXPIRY_MINUTES = 10
-
-# GSM 03.38 default alphabet, all 128 positions (0x1B is the escape to the extension table).
-GSM_BASIC_CHARACTERS = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-# The extension table: each character travels as an escape plus itself, so it costs 2.
-GSM_EXTENDED_CHARACTERS = frozenset("^{}\\[~]|€")
-
-# Notify swaps these before sending a text (notifications-utils SanitiseSMS), so they never force UCS-2.
-NOTIFY_SMS_REPLACEMENTS = {
-    "\u2011": "-",  # non-breaking hyphen
-    "\u2013": "-",  # en dash
-    "\u2014": "-",  # em dash
-    "\u2212": "-",  # minus sign
-    "\u2026": "...",  # horizontal ellipsis
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201a": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u201e": '"',
-    "\u180e": "",
-    "\u200b": "",
-    "\u200c": "",
-    "\u2060": "",
-    "\ufeff": "",
-    "\u2028": "",
-    "\u2029": "",
-    "\u00a0": " ",
-    "\u202f": " ",
-    "\t": " ",
-}
 
 _IMPACT_TEXT: dict[str, str] = {
     "minor": "Minor disruption: expect delays",
@@ -121,33 +93,15 @@ class SmsLayout:
 
 
 def non_gsm_characters(text: str) -> list[str]:
-    """Characters (after Notify's own replacements) that push a text out of GSM-7, in order of first use."""
-    found: dict[str, None] = {}
-    for c in sanitise_sms(text):
-        if c not in GSM_BASIC_CHARACTERS and c not in GSM_EXTENDED_CHARACTERS:
-            found.setdefault(c)
-    return list(found)
+    """The Welsh letters that make Notify send a text as Unicode, in order of first use. Other characters outside
+    GSM-7 never do: Notify sends them as their base letter or as "?"."""
+    return list(count_sms(text).unicode_letters)
 
 
-def sanitise_sms(text: str) -> str:
-    """Apply Notify's own character replacements, so what we count is what Notify sends."""
-    return "".join(NOTIFY_SMS_REPLACEMENTS.get(c, c) for c in text)
-
-
-def sms_fragment_count(text: str) -> SmsLength:
-    text = sanitise_sms(text)
-    if all(c in GSM_BASIC_CHARACTERS or c in GSM_EXTENDED_CHARACTERS for c in text):
-        characters = len(text) + sum(1 for c in text if c in GSM_EXTENDED_CHARACTERS)
-        return SmsLength(characters, _fragments(characters, single=160, concatenated=153), "GSM-7")
-    # Characters outside the Basic Multilingual Plane (emoji) take two UTF-16 code units on the network.
-    characters = len(text.encode("utf-16-le")) // 2
-    return SmsLength(characters, _fragments(characters, single=70, concatenated=67), "UCS-2")
-
-
-def _fragments(characters: int, *, single: int, concatenated: int) -> int:
-    if characters == 0:
-        return 0
-    return 1 if characters <= single else math.ceil(characters / concatenated)
+def sms_fragment_count(text: str, *, prefix: str = "") -> SmsLength:
+    """How Notify counts `text`, with `prefix` ("<service name>: ") when the service starts texts with its name."""
+    count = count_sms(text, prefix=prefix)
+    return SmsLength(count.characters, count.fragments, count.encoding)
 
 
 def render_alert_email(content: AlertContent) -> RenderedEmail:
@@ -178,18 +132,19 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
 
 
-def render_alert_sms(content: AlertContent, *, reply_stop: bool = False) -> str:
-    return layout_alert_sms(content, reply_stop=reply_stop).body
+def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix: str = "") -> str:
+    return layout_alert_sms(content, reply_stop=reply_stop, prefix=prefix).body
 
 
 def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
-                     fragment_budget: int = SMS_FRAGMENT_BUDGET) -> SmsLayout:
+                     fragment_budget: int = SMS_FRAGMENT_BUDGET, prefix: str = "") -> SmsLayout:
     """Council, title, impact and one link: "<council>: <title>. Severe disruption. <link>",
     then "Reply STOP to stop" when texts come from a number that takes replies.
 
     The summary and advice stay on the web page the link leads to. If the title makes the text longer than
     `fragment_budget`, whole words are cut from its end while at least half of it stays; otherwise it goes whole
-    and takes more fragments. The link is never cut.
+    and takes more fragments. The link is never cut. `prefix` is what Notify puts before every text ("<service
+    name>: ") when the service starts texts with its name: it is counted, not added to the body.
     """
     title = _one_line(content.title)
     link = content.short_url or content.manage_url
@@ -201,16 +156,16 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
         return " ".join(part for part in (head, impact, link, stop) if part)
 
     def fits(text: str) -> bool:
-        return sms_fragment_count(text).fragments <= fragment_budget
+        return sms_fragment_count(text, prefix=prefix).fragments <= fragment_budget
 
     body, cut = compose(title), ""
-    length = sms_fragment_count(body)  # counted once when it fits: a fan-out lays out every text
+    length = sms_fragment_count(body, prefix=prefix)  # counted once when it fits: a fan-out lays out every text
     if length.fragments > fragment_budget:
         trimmed = _trim_to_fit(title, lambda candidate: fits(compose(candidate)))
         kept = trimmed.removesuffix("...")
         if trimmed and len(kept) >= len(title) * MIN_KEPT_TITLE_SHARE:
             body, cut = compose(trimmed), title[len(kept):].strip()
-            length = sms_fragment_count(body)
+            length = sms_fragment_count(body, prefix=prefix)
     return SmsLayout(body=body, length=length, cut=cut, non_gsm=non_gsm_characters(title))
 
 
@@ -314,7 +269,8 @@ def _place_phrase(area_names: list[str], message_from: MessageFrom) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(sanitise_sms(text).split())
+    # Spaces first, as Notify does: sanitised first, a thin or ideographic space would come out as "?".
+    return sanitise_sms(normalise_whitespace(text))
 
 
 def _as_sentence(text: str) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-import math
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from alerts.notify.sms_counting import count_sms
 
 NOTIFY_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 FAILED_STATUSES = ("technical-failure", "temporary-failure", "permanent-failure")
@@ -118,10 +119,8 @@ def template_uri(base_url: str, service_id: str, template_id: str) -> str:
 
 
 def sms_fragment_count(body: str) -> int:
-    length = len(body)
-    if body.isascii():
-        return 1 if length <= 160 else math.ceil(length / 153)
-    return 1 if length <= 70 else math.ceil(length / 67)
+    """Notify's billable fragments: counted after its sanitising, extension characters 2, Welsh letters Unicode."""
+    return count_sms(body).fragments
 
 
 def final_status_for(channel: str, recipient: str) -> str:

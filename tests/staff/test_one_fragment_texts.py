@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from freezegun import freeze_time
 from sqlalchemy import select
 
 from alerts.data import fanouts
@@ -64,6 +65,7 @@ def test_the_cost_is_texts_times_fragments_times_the_price_and_a_share_of_the_al
     assert (cost.fragments, cost.pounds, cost.allowance_percent) == (2400, Decimal("47.28"), Decimal("24.0"))
 
 
+@freeze_time("2026-04-02 09:00:00", tick=True)
 def test_the_officer_sees_the_cost_of_the_texts_before_publishing(client_request, sign_in_as, factories) -> None:
     sign_in_as(Role.OFFICER)
     for number in range(3):
@@ -73,7 +75,8 @@ def test_the_officer_sees_the_cost_of_the_texts_before_publishing(client_request
     page = client_request.get(f"/staff/notices/{notice.id}")
 
     cost = page.soup.select_one("#sms-cost").get_text(" ", strip=True)
-    assert "3 texts × 1 fragment × 2.27p = £0.07 plus VAT" in cost
+    # Notify's price from 1 April 2026.
+    assert "3 texts × 1 fragment × 2.4p = £0.07 plus VAT" in cost
     assert "0.0% of the year’s free allowance of 10,000 text messages" in cost
     assert page.soup.select_one("#sms-over") is None
 
