@@ -11,7 +11,7 @@ import pytest
 
 from alerts.notify.rendering import (
     AlertContent,
-    Sender,
+    MessageFrom,
     SmsLength,
     layout_alert_sms,
     render_alert_sms,
@@ -27,7 +27,7 @@ from alerts.notify.sms_counting import (
     service_name_prefix,
 )
 
-DORSET = Sender(council="Dorset Council", place="Dorset")
+DORSET = MessageFrom(council="Dorset Council", place="Dorset")
 SHORT_URL = "https://alerts.dorsetcouncil.gov.uk/s/AAAAKgABAgMEBQ"
 
 
@@ -183,7 +183,7 @@ def bins_in_weymouth() -> AlertContent:
         notice_url="https://alerts.dorsetcouncil.gov.uk/notices/42",
         manage_url="https://alerts.dorsetcouncil.gov.uk/manage/Zk3xQ9vT2mLp8sWc",
         unsubscribe_url="https://alerts.dorsetcouncil.gov.uk/unsubscribe/Zk3xQ9vT2mLp8sWc",
-        expected_end_text=None, sender=DORSET, short_url=SHORT_URL,
+        expected_end_text=None, message_from=DORSET, short_url=SHORT_URL,
     )
 
 
