@@ -6,6 +6,7 @@ from flask import current_app
 
 from alerts.areas.postcodes import InvalidPostcode
 from alerts.notify.rendering import MessageFrom
+from alerts.notify.sms_counting import service_name_prefix
 from config.council import Council
 
 
@@ -15,9 +16,17 @@ def council() -> Council:
 
 
 def message_from() -> MessageFrom:
-    """Who residents' messages come from, for alerts/notify/rendering.py."""
+    """Who residents' messages come from, for alerts/notify/rendering.py, with Notify's prefix for texts."""
     profile = council()
-    return MessageFrom(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name)
+    return MessageFrom(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name,
+                       sms_prefix=sms_prefix())
+
+
+def sms_prefix() -> str:
+    """What Notify puts before every text: "<NOTIFY_SMS_PREFIX>: ", or nothing when the setting is empty. The one
+    place the setting is read, so every layout, count and cost agrees with what Notify bills."""
+    name = str(current_app.config.get("NOTIFY_SMS_PREFIX") or "").strip().removesuffix(":")
+    return service_name_prefix(name)
 
 
 def postcode_message(error: InvalidPostcode) -> str:

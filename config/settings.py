@@ -156,6 +156,9 @@ class Config:
     # the table of its rates in alerts/notify/pricing.py (2.4p from 1 April 2026). Set it only to fix a price the
     # table does not know, such as a rate agreed with Notify.
     NOTIFY_SMS_PRICE_PENCE = os.environ.get("NOTIFY_SMS_PRICE_PENCE") or None
+    # The Notify service's name when its "Start text messages with service name" setting is on: Notify then puts
+    # "<name>: " before every text and bills it, so layouts, fragment counts and costs count it. Empty when off.
+    NOTIFY_SMS_PREFIX = os.environ.get("NOTIFY_SMS_PREFIX", "")
     # Free text fragments a year per Notify service: 10,000 for a local council from 1 April 2026 (notifications-api
     # migration 0547_new_sms_allowance_n_rate.py); it depends on the kind of organisation — set the council's own.
     NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)

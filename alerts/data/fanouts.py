@@ -176,6 +176,8 @@ class Preview:
     subject: str
     email_body: str
     sms: SmsLayout
+    # What Notify puts before the text ("<service name>: "); counted in `sms`, shown so the officer sees it.
+    sms_prefix: str = ""
 
     @property
     def sms_body(self) -> str:
@@ -204,7 +206,7 @@ def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update:
                             unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1),
                             short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1))
     email = render_alert_email(content)
-    return Preview(subject=email.subject, email_body=email.body,
+    return Preview(subject=email.subject, email_body=email.body, sms_prefix=content.message_from.sms_prefix,
                    sms=layout_alert_sms(content, reply_stop=texts_take_replies()))
 
 

@@ -35,6 +35,8 @@ from alerts.notify.rendering import (
     render_confirmation_sms,
     render_manage_link_email,
     render_manage_link_sms,
+    render_start_answer,
+    render_stop_answer,
     sms_fragment_count,
 )
 
@@ -73,5 +75,7 @@ __all__ = [
     "render_confirmation_sms",
     "render_manage_link_email",
     "render_manage_link_sms",
+    "render_start_answer",
+    "render_stop_answer",
     "sms_fragment_count",
 ]

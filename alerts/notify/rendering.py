@@ -46,6 +46,9 @@ class MessageFrom:
     council: str
     place: str
     whole_area_name: str = WHOLE_COUNTY_AREA_NAME
+    # What Notify puts before every text ("<service name>: ") when the service starts texts with its name: counted
+    # in every text's length, never written into the body.
+    sms_prefix: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,27 +135,31 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
     return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
 
 
-def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix: str = "") -> str:
+def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix: str | None = None) -> str:
     return layout_alert_sms(content, reply_stop=reply_stop, prefix=prefix).body
 
 
 def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
-                     fragment_budget: int = SMS_FRAGMENT_BUDGET, prefix: str = "") -> SmsLayout:
+                     fragment_budget: int = SMS_FRAGMENT_BUDGET, prefix: str | None = None) -> SmsLayout:
     """Council, title, impact and one link: "<council>: <title>. Severe disruption. <link>",
-    then "Reply STOP to stop" when texts come from a number that takes replies.
+    then "Reply STOP to stop" when texts come from a number that takes replies. When Notify starts texts with the
+    service name, that name already says who the text is from, so the council is not named twice.
 
     The summary and advice stay on the web page the link leads to. If the title makes the text longer than
     `fragment_budget`, whole words are cut from its end while at least half of it stays; otherwise it goes whole
     and takes more fragments. The link is never cut. `prefix` is what Notify puts before every text ("<service
-    name>: ") when the service starts texts with its name: it is counted, not added to the body.
+    name>: ") when the service starts texts with its name (by default the one `message_from` carries): it is
+    counted, not added to the body.
     """
+    prefix = content.message_from.sms_prefix if prefix is None else prefix
+    council = "" if prefix else f"{content.message_from.council}: "
     title = _one_line(content.title)
     link = content.short_url or content.manage_url
     impact = "" if content.kind == "resolved" else _SMS_IMPACT[content.impact]
     stop = REPLY_STOP if reply_stop else ""
 
     def compose(title_text: str) -> str:
-        head = f"{content.message_from.council}: {_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
+        head = f"{council}{_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
         return " ".join(part for part in (head, impact, link, stop) if part)
 
     def fits(text: str) -> bool:
@@ -170,11 +177,13 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
 
 
 def render_confirmation_sms(code: str, message_from: MessageFrom) -> str:
+    """The code that confirms a sign-up, in one fragment: the first wording that fits with Notify's prefix."""
     _check_code(code)
-    return (
-        f"Your {message_from.council} alerts confirmation code is {code}. It expires in {CODE_EXPIRY_MINUTES} minutes. "
-        "If you did not ask for alerts, ignore this text."
-    )
+    expires = f"It expires in {CODE_EXPIRY_MINUTES} minutes."
+    return _first_that_fits(message_from, [
+        f"Your {whose}alerts confirmation code is {code}. {expires} If you did not ask for alerts, ignore this text."
+        for whose in _whose(message_from)
+    ] + [f"Your {whose}alerts code is {code}. {expires} Not you? Ignore this text." for whose in _whose(message_from)])
 
 
 def render_confirmation_email(confirm_url: str, message_from: MessageFrom) -> RenderedEmail:
@@ -201,11 +210,31 @@ def render_manage_link_email(manage_url: str, message_from: MessageFrom) -> Rend
 
 
 def render_manage_link_sms(code: str, message_from: MessageFrom) -> str:
+    """The code to change or stop alerts, in one fragment: the first wording that fits with Notify's prefix."""
     _check_code(code)
-    return (
-        f"Your {message_from.council} alerts security code is {code}. Use it to change or stop your alerts. "
-        f"It expires in {CODE_EXPIRY_MINUTES} minutes. If you did not ask for it, ignore this text."
-    )
+    expires = f"It expires in {CODE_EXPIRY_MINUTES} minutes."
+    whose = _whose(message_from)
+    return _first_that_fits(message_from, [
+        f"Your {who}alerts security code is {code}. Use it to change or stop your alerts. {expires} "
+        "If you did not ask for it, ignore this text." for who in whose
+    ] + [f"Your code to manage {who}alerts is {code}. {expires} If you did not ask for it, ignore this text."
+         for who in whose]
+      + [f"Your code to manage {who}alerts is {code}. {expires} Not you? Ignore this text." for who in whose])
+
+
+def render_stop_answer(message_from: MessageFrom, days: int) -> str:
+    """The answer to a STOP reply: texts have stopped, and how long START brings them back."""
+    return _first_that_fits(message_from, [
+        f"You will not get any more {who}alerts by text. Changed your mind? Reply START within {days} days."
+        for who in _whose(message_from)
+    ])
+
+
+def render_start_answer(message_from: MessageFrom) -> str:
+    """The answer to a START reply: texts have started again."""
+    return _first_that_fits(message_from, [
+        f"Your {who}alerts by text have started again. Reply STOP to stop them." for who in _whose(message_from)
+    ])
 
 
 def render_staff_password_reset_email(reset_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
@@ -251,6 +280,21 @@ def render_approval_request_email(*, title: str, what: str, requested_by: str, a
 
 def _paragraphs(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs)
+
+
+def _whose(message_from: MessageFrom) -> list[str]:
+    """Whose alerts a text is about: the council by name; and, when Notify's prefix already names the service, no
+    name, as a shorter wording to fall back on."""
+    return [f"{message_from.council} "] + ([""] if message_from.sms_prefix else [])
+
+
+def _first_that_fits(message_from: MessageFrom, wordings: list[str]) -> str:
+    """The first wording that is one fragment with Notify's prefix counted; the last (the shortest) if none is.
+    Each fragment is paid for, so every text the service sends is written to fit one."""
+    for wording in wordings:
+        if sms_fragment_count(wording, prefix=message_from.sms_prefix).fragments <= SMS_FRAGMENT_BUDGET:
+            return wording
+    return wordings[-1]
 
 
 def _check_code(code: str) -> None:

@@ -17,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from alerts.data import inbound_texts
 from alerts.delivery.app_gateway import notify_config
 from alerts.extensions import db
-from alerts.notify import NotifyError
+from alerts.notify import NotifyError, render_start_answer, render_stop_answer
 from alerts.notify.inbound import ReceivedText, ReplyAction, fetch_received_texts, reply_action
+from alerts.profile import message_from
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,6 @@ class ReplyOutcome:
     subscriptions_changed: int = 0
 
 
-def stop_confirmation(council: str, days: int) -> str:
-    return (f"You will not get any more {council} alerts by text. "
-            f"Changed your mind? Reply START within {days} days.")
-
-
-def start_confirmation(council: str) -> str:
-    return f"Your {council} alerts by text have started again. Reply STOP to stop them."
-
-
 def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     """Record the reply by its id and act on it once, with one answering text. Commits."""
     action = reply_action(text.message) if text.phone_number else ReplyAction.IGNORED
@@ -53,17 +45,16 @@ def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     if not new:
         return ReplyOutcome(new=False, action=action)
     changed = 0
-    council = current_app.config["COUNCIL_NAME"]
     if action == ReplyAction.STOP and text.phone_number:
         changed = inbound_texts.stop_texts(text.phone_number)
         if changed:
             inbound_texts.queue_reply(text.phone_number,
-                                      stop_confirmation(council, int(current_app.config["ENDED_CONTACT_DAYS"])))
+                                      render_stop_answer(message_from(), int(current_app.config["ENDED_CONTACT_DAYS"])))
     elif action == ReplyAction.START and text.phone_number:
         changed = inbound_texts.start_texts(text.phone_number,
                                             ended_contact_days=int(current_app.config["ENDED_CONTACT_DAYS"]))
         if changed:
-            inbound_texts.queue_reply(text.phone_number, start_confirmation(council))
+            inbound_texts.queue_reply(text.phone_number, render_start_answer(message_from()))
     db.session.commit()
     if changed:
         log.info("reply %s: %s changed %s text subscriptions", text.id, action, changed)

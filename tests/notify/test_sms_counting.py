@@ -227,12 +227,15 @@ def test_a_title_reaches_the_text_as_residents_will_see_it(bins_in_weymouth: Ale
 def test_the_alert_layout_counts_the_prefix_and_cuts_the_title_to_fit(bins_in_weymouth: AlertContent) -> None:
     title = "Bin collections suspended in Weymouth and Portland after the snow"
     content = replace(bins_in_weymouth, title=title)
+    # The prefix names the service, so the text stops naming the council: a service name longer than the council's
+    # leaves less room for the title.
+    prefix = "Dorset Council alerts: "
 
-    without, with_prefix = layout_alert_sms(content), layout_alert_sms(content, prefix="Dorset Council: ")
+    without, with_prefix = layout_alert_sms(content), layout_alert_sms(content, prefix=prefix)
 
     assert without.cut == "" and without.length.fragments == 1
     assert with_prefix.cut and title.endswith(with_prefix.cut)
     assert with_prefix.length.fragments == 1
-    assert with_prefix.length == sms_fragment_count(with_prefix.body, prefix="Dorset Council: ")
+    assert with_prefix.length == sms_fragment_count(with_prefix.body, prefix=prefix)
     assert not with_prefix.body.startswith("Dorset Council: Dorset Council:")
-    assert render_alert_sms(content, prefix="Dorset Council: ") == with_prefix.body
+    assert render_alert_sms(content, prefix=prefix) == with_prefix.body

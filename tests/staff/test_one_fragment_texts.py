@@ -113,3 +113,25 @@ def test_a_published_notice_texts_the_one_fragment_layout(client_request, sign_i
     post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
     assert db.session.scalar(select(Message.body).where(Message.notice_id == notice.id)).startswith(
         "Dorset Council: Bin collections suspended in Weymouth. Severe disruption. http://localhost/s/")
+
+
+def test_notifys_service_name_prefix_is_counted_on_the_check_page_and_in_the_stored_text(
+        app, monkeypatch, client_request, sign_in_as, factories) -> None:
+    monkeypatch.setitem(app.config, "NOTIFY_SMS_PREFIX", "Dorset Council alerts")
+    sign_in_as(Role.OFFICER)
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900001", area_ids=["weymouth"])
+    title = "Bin collections suspended in Weymouth, Portland and Chickerell after the heavy snow today"
+    notice = create_draft(client_request, title=title)
+    preview = fanouts.preview_for(notice).sms
+
+    page = client_request.get(f"/staff/notices/{notice.id}")
+
+    assert preview.length == sms_fragment_count(preview.body, prefix="Dorset Council alerts: ")
+    assert preview.length.fragments == 1 and preview.cut
+    length = page.soup.select_one("#sms-length").get_text(" ", strip=True)
+    assert f"{preview.length.characters} characters, 1 fragment" in length
+    assert "“Dorset Council alerts: ”" in length
+    assert page.soup.select_one("#sms-preview").get_text().startswith("Dorset Council alerts: Bin collections")
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    stored = db.session.scalar(select(Message.body).where(Message.notice_id == notice.id))
+    assert stored is not None and stored.split(" http")[0] == preview.body.split(" http")[0]
