@@ -93,6 +93,9 @@ class SmsLayout:
     length: SmsLength
     cut: str
     non_gsm: list[str]
+    # Characters of the title residents get as "?", and those Notify sends as something plainer (with what).
+    question_marks: tuple[str, ...] = ()
+    downgraded: tuple[tuple[str, str], ...] = ()
 
 
 def non_gsm_characters(text: str) -> list[str]:
@@ -173,7 +176,9 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
         if trimmed and len(kept) >= len(title) * MIN_KEPT_TITLE_SHARE:
             body, cut = compose(trimmed), title[len(kept):].strip()
             length = sms_fragment_count(body, prefix=prefix)
-    return SmsLayout(body=body, length=length, cut=cut, non_gsm=non_gsm_characters(title))
+    written = count_sms(normalise_whitespace(content.title))  # the title as typed, before it was sanitised
+    return SmsLayout(body=body, length=length, cut=cut, non_gsm=list(written.unicode_letters),
+                     question_marks=written.question_marks, downgraded=written.downgraded)
 
 
 def render_confirmation_sms(code: str, message_from: MessageFrom) -> str:

@@ -135,3 +135,28 @@ def test_notifys_service_name_prefix_is_counted_on_the_check_page_and_in_the_sto
     post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
     stored = db.session.scalar(select(Message.body).where(Message.notice_id == notice.id))
     assert stored is not None and stored.split(" http")[0] == preview.body.split(" http")[0]
+
+
+def test_the_check_page_shows_the_text_as_residents_see_it_and_says_why(client_request, sign_in_as) -> None:
+    sign_in_as(Role.OFFICER)
+    emoji = create_draft(client_request, title="Bin collections suspended 🚫 in Weymouth")
+
+    page = client_request.get(f"/staff/notices/{emoji.id}")
+
+    assert "Bin collections suspended ? in Weymouth." in page.soup.select_one("#sms-preview").get_text()
+    assert "1 fragment (GSM-7" in page.soup.select_one("#sms-length").get_text()
+    assert "residents see “?” instead: “🚫”" in page.soup.select_one("#sms-question-marks").get_text()
+    assert page.soup.select_one("#sms-non-gsm") is None
+
+    accents = create_draft(client_request, title="Crematorium closed – Façade repairs at Poole")
+    page = client_request.get(f"/staff/notices/{accents.id}")
+
+    assert "Crematorium closed - Facade repairs at Poole." in page.soup.select_one("#sms-preview").get_text()
+    assert "1 fragment (GSM-7" in page.soup.select_one("#sms-length").get_text()
+    assert "“ç” as “c”" in page.soup.select_one("#sms-downgraded").get_text()
+    assert "“–” as “-”" in page.soup.select_one("#sms-downgraded").get_text()
+    assert page.soup.select_one("#sms-non-gsm") is None and page.soup.select_one("#sms-question-marks") is None
+
+    welsh = create_draft(client_request, title="Heol ar gau yn Llanŵ")
+    page = client_request.get(f"/staff/notices/{welsh.id}")
+    assert "These Welsh letters make the text use Unicode" in page.soup.select_one("#sms-non-gsm").get_text()
