@@ -174,8 +174,9 @@ def _read_document(profile: Council) -> dict[str, Any]:
             "/api/v1/statistics": {"get": {
                 "summary": "Open statistics: subscriptions by area, service and channel; notices and reach by "
                            "service and month",
-                "description": "From counts rolled up every hour. Any count under 10 is null with "
-                               "\"suppressed\": true, never exact, so no resident can be singled out.",
+                "description": "From counts rolled up every hour. Any count of people under 10 is null "
+                               "with \"suppressed\": true, never exact, so no resident can be singled out; "
+                               "counts of notices are public already and never suppressed.",
                 "operationId": "getStatistics",
                 "responses": {"200": {"description": "Statistics", "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Statistics"}}}},

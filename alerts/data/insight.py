@@ -1,10 +1,10 @@
-"""Insight for service managers, from kept counts only.
+"""Insight for service managers, from kept counts and, for today, the live tables.
 
 Counters are bumped by the code that changes the data (sign-ups started and confirmed, unsubscribes by how they
 came, sign-ups abandoned when the retention purge deletes them, postcode look-ups per postcode district); the
 nightly rollup (`roll_up`, also `flask rollup-insight`) snapshots subscriptions by channel, area and service and
-summarises each notice's delivery. Pages and the open statistics read these tables, never the raw rows, so they
-cost the same at 1,000 subscribers or 1,000,000.
+summarises each notice's delivery. Earlier days and the open statistics read these tables, never the raw rows;
+the insight page counts today's subscribers live (three grouped counts), so day one is not empty.
 """
 
 from __future__ import annotations
@@ -124,23 +124,9 @@ def roll_up(day: dt.date | None = None, *, notices_since: dt.datetime | None = N
     day = day or today()
     db.session.execute(delete(InsightCount).where(InsightCount.day == day,
                                                   InsightCount.metric.in_([str(m) for m in SNAPSHOTS])))
-    confirmed = (Subscriber.status == SubscriberStatus.CONFIRMED, Subscriber.contact.is_not(None))
-    rows: list[dict[str, Any]] = []
-    for channel, count in db.session.execute(
-            select(Subscriber.channel, func.count()).where(*confirmed).group_by(Subscriber.channel)):
-        rows.append(_row(day, Metric.SUBSCRIBERS_BY_CHANNEL, str(channel), count))
-    for area_id, count in db.session.execute(
-            select(Subscription.area_id, func.count(func.distinct(Subscriber.id)))
-            .join(Subscriber, Subscriber.id == Subscription.subscriber_id).where(*confirmed)
-            .group_by(Subscription.area_id)):
-        rows.append(_row(day, Metric.SUBSCRIBERS_BY_AREA, area_id, count))
-    everything = db.session.scalar(select(func.count()).where(*confirmed, Subscriber.all_services.is_(True))) or 0
-    rows.append(_row(day, Metric.SUBSCRIBERS_BY_SERVICE, ALL_SERVICES, everything))
-    for service_id, count in db.session.execute(
-            select(subscriber_services.c.service_id, func.count())
-            .join(Subscriber, Subscriber.id == subscriber_services.c.subscriber_id).where(*confirmed)
-            .group_by(subscriber_services.c.service_id)):
-        rows.append(_row(day, Metric.SUBSCRIBERS_BY_SERVICE, service_id, count))
+    confirmed = _CONFIRMED
+    rows: list[dict[str, Any]] = [_row(day, metric, key, count) for metric in _LIVE_SNAPSHOTS
+                                  for key, count in live_snapshot(metric).items()]
     # Audience per area, service choice and channel: a subscriber following two areas counts under each.
     everyone = select(Subscription.area_id, Subscriber.channel, func.count()).join(
         Subscriber, Subscriber.id == Subscription.subscriber_id).where(*confirmed)
@@ -171,6 +157,32 @@ def roll_up(day: dt.date | None = None, *, notices_since: dt.datetime | None = N
         _summarise_notice(notice_id)
     db.session.flush()
     return len(notice_ids)
+
+
+_CONFIRMED = (Subscriber.status == SubscriberStatus.CONFIRMED, Subscriber.contact.is_not(None))
+# The snapshots the insight page shows for today straight from the live tables: a new council sees its first
+# sign-ups before any rollup, and today's figures are never an hour behind. A handful of grouped counts.
+_LIVE_SNAPSHOTS = (Metric.SUBSCRIBERS_BY_CHANNEL, Metric.SUBSCRIBERS_BY_AREA, Metric.SUBSCRIBERS_BY_SERVICE)
+
+
+def live_snapshot(metric: Metric) -> dict[str, int]:
+    """Key -> count now, from the subscribers themselves, for one of `_LIVE_SNAPSHOTS`."""
+    if metric == Metric.SUBSCRIBERS_BY_CHANNEL:
+        return {str(channel): count for channel, count in db.session.execute(
+            select(Subscriber.channel, func.count()).where(*_CONFIRMED).group_by(Subscriber.channel))}
+    if metric == Metric.SUBSCRIBERS_BY_AREA:
+        return dict(db.session.execute(
+            select(Subscription.area_id, func.count(func.distinct(Subscriber.id)))
+            .join(Subscriber, Subscriber.id == Subscription.subscriber_id).where(*_CONFIRMED)
+            .group_by(Subscription.area_id)).tuples().all())
+    if metric == Metric.SUBSCRIBERS_BY_SERVICE:
+        everything = db.session.scalar(
+            select(func.count()).where(*_CONFIRMED, Subscriber.all_services.is_(True))) or 0
+        return {ALL_SERVICES: everything} | dict(db.session.execute(
+            select(subscriber_services.c.service_id, func.count())
+            .join(Subscriber, Subscriber.id == subscriber_services.c.subscriber_id).where(*_CONFIRMED)
+            .group_by(subscriber_services.c.service_id)).tuples().all())
+    raise ValueError(f"{metric} is not counted live")
 
 
 def _row(day: dt.date, metric: Metric, key: str, count: int) -> dict[str, Any]:
@@ -287,14 +299,19 @@ def _subscription_tables(start: dt.date, end: dt.date, areas: dict[str, str],
     by_day: dict[dt.date, dict[str, int]] = {}
     for day, key, count in _counts(Metric.SUBSCRIBERS_BY_CHANNEL, start, end):
         by_day.setdefault(day, {})[key] = count
+    now = today()
+    live = start <= now <= end  # today from the live tables, earlier days from the kept counts
+    if live:
+        by_day[now] = live_snapshot(Metric.SUBSCRIBERS_BY_CHANNEL)
     tables.append(Table("subscriptions-over-time", "Subscribers by channel, at the end of each day",
                         ["Day", "Email", "Text"],
                         [[day.isoformat(), c.get("email", 0), c.get("sms", 0)] for day, c in sorted(by_day.items())]))
-    _, by_area = latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, end)
+    by_area = live_snapshot(Metric.SUBSCRIBERS_BY_AREA) if live else latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, end)[1]
     tables.append(Table("subscriptions-by-area", "Subscribers by area (latest day in the range)",
                         ["Area", "Subscribers"],
                         [[areas.get(k, k), v] for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])]))
-    _, by_service = latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, end)
+    by_service = (live_snapshot(Metric.SUBSCRIBERS_BY_SERVICE) if live
+                  else latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, end)[1])
     tables.append(Table("subscriptions-by-service", "Subscribers by service chosen (latest day in the range)",
                         ["Service", "Subscribers"],
                         [[services.get(k, k), v] for k, v in sorted(by_service.items(), key=lambda kv: -kv[1])]))
@@ -421,9 +438,10 @@ def open_statistics() -> dict[str, Any]:
                               **_open_count(by_service.get(ALL_SERVICES, 0))}],
         },
         "notices": [{"month": month, "service": {"id": service_id, "name": services.get(service_id, service_id)},
-                     "notices": _open_count(count), "reach": _open_count(reach)}
+                     # How many notices is public already (the notices page lists them): only people are hidden.
+                     "notices": {"count": count, "suppressed": False}, "reach": _open_count(reach)}
                     for (month, service_id), (count, reach) in sorted(monthly.items())],
-        "suppression": f"Any count under {SUPPRESS_BELOW} is null with suppressed: true.",
+        "suppression": f"Any count of people under {SUPPRESS_BELOW} is null with suppressed: true.",
     }
 
 

@@ -68,7 +68,15 @@ def insight_csv(name: str) -> Response:
     writer = csv.writer(out)
     writer.writerow(table.headings)
     for row in table.rows:
-        # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection): quote it.
-        writer.writerow([f"'{cell}" if isinstance(cell, str) and cell[:1] in "=+-@" else cell for cell in row])
+        writer.writerow([_safe_cell(cell) for cell in row])
     return Response(out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="insight-{name}-{start}-to-{end}.csv"'})
+
+
+# A cell starting with one of these would run as a formula in a spreadsheet (CSV injection): it gets a leading "'".
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_cell(cell: object) -> object:
+    """The cell as written to the CSV; an empty cell stays empty (`"" in "=+-@"` is true, so test the start)."""
+    return f"'{cell}" if isinstance(cell, str) and cell.startswith(_FORMULA_STARTS) else cell

@@ -28,7 +28,8 @@ def test_statistics_publish_counts_of_ten_or_more_and_suppress_the_rest(client, 
     assert areas["dorchester"] == {"area": {"id": "dorchester", "name": "Dorchester"}, "count": None,
                                    "suppressed": True}
     [month] = [row for row in body["notices"] if row["service"]["id"] == "bins-and-recycling"]
-    assert month["notices"] == {"count": None, "suppressed": True}
+    # Notices are public on the notices page: only counts of people are suppressed.
+    assert month["notices"] == {"count": 1, "suppressed": False}
     assert month["reach"] == {"count": 12, "suppressed": False}
     assert "under 10" in body["suppression"]
 

@@ -254,3 +254,38 @@ def test_the_page_asks_the_database_the_same_number_of_questions_however_many_no
         factories.NoticeFactory(title=f"More {n}")
 
     assert statements_for_page() == one
+
+
+def test_a_new_council_sees_todays_sign_ups_before_any_rollup(client_request, sign_in_as, factories) -> None:
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900001", area_ids=["weymouth"])
+    factories.SubscriberFactory(contact="a@example.com", area_ids=["weymouth"])
+    assert db.session.scalar(select(InsightCount).where(InsightCount.metric == "subscribers_by_channel")) is None
+    sign_in_as(Role.MANAGER)
+
+    page = client_request.get("/staff/insight")
+
+    rows = lambda name: [r.get_text(" ", strip=True) for r in page.select(f"#{name}-table tbody tr")]  # noqa: E731
+    assert rows("subscriptions-over-time") == [f"{insight.today().isoformat()} 1 1"]
+    assert rows("subscriptions-by-area") == ["Weymouth 2"]
+    assert rows("subscriptions-by-service")[0] == "All services 2"
+
+
+def test_today_is_counted_live_and_earlier_days_come_from_the_kept_counts(factories) -> None:
+    yesterday = insight.today() - dt.timedelta(days=1)
+    db.session.add(InsightCount(day=yesterday, metric="subscribers_by_channel", key="email", count=7))
+    factories.SubscriberFactory(contact="a@example.com", area_ids=["weymouth"])
+
+    [over_time] = [t for t in insight.insight_tables(yesterday, insight.today(), only="subscriptions-over-time")
+                   if t.name == "subscriptions-over-time"]
+
+    assert over_time.rows == [[yesterday.isoformat(), 7, 0], [insight.today().isoformat(), 1, 0]]
+
+
+def test_empty_csv_cells_stay_empty_and_formula_cells_are_quoted(client_request, sign_in_as, factories) -> None:
+    factories.NoticeFactory(title="-5 degrees: gritting all roads")  # no delivery summary yet: empty cells
+    sign_in_as(Role.MANAGER)
+
+    response = client_request.client.get("/staff/insight/notice-delivery.csv")
+
+    table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert table[1] == ["'-5 degrees: gritting all roads", "0", "", "", "", "", "", ""]
