@@ -97,7 +97,11 @@ def render(text: str, personalisation: Mapping[str, Any]) -> tuple[str, list[str
             return conditional if value else ""
         if isinstance(value, list):
             return "\n".join(f"* {item}" for item in value)
-        return "" if value is None else str(value)
+        if value is None:  # Notify counts a null value as missing (Template.missing_data)
+            if name not in missing:
+                missing.append(name)
+            return match.group(0)
+        return str(value)
 
     return _PLACEHOLDER.sub(fill, text), missing
 
@@ -388,7 +392,8 @@ class Simulator:
                 f"Exceeded rate limit for key type {KEY_TYPE_DISPLAY[key.key_type]} of 3000 requests per 60 seconds",
             )
         limit = config.daily_limits.get(channel)
-        if limit is not None and self.store.over_daily_limit(channel, limit):
+        # Test-key sends neither count towards the daily limit nor meet it (check_service_over_daily_message_limit).
+        if limit is not None and key.key_type != "test" and self.store.over_daily_limit(channel, limit):
             raise ApiError.one(429, "TooManyRequestsError", f"Exceeded send limits ({channel}: {limit}) for today")
 
     def _bucket_for(self, key_type: str) -> TokenBucket:
@@ -556,8 +561,8 @@ class Simulator:
         current_args = [(name, value) for name, values in args.items() for value in values]
         links = {"current": f"{self.base_url}/v2/notifications" + _query_suffix(current_args)}
         if page:
-            # older_than goes first so the client's iterator, which takes the first UUID in the link, finds it.
-            next_args = [("older_than", page[-1].id)] + [(n, v) for n, v in current_args if n != "older_than"]
+            # Notify appends older_than after the request's own arguments (get_notifications.py, url_for).
+            next_args = [(n, v) for n, v in current_args if n != "older_than"] + [("older_than", page[-1].id)]
             links["next"] = f"{self.base_url}/v2/notifications" + _query_suffix(next_args)
         serialised = [n.serialise(self.base_url, self.config.service_id, now) for n in page]
         return Reply(200, {"notifications": serialised, "links": links})

@@ -61,6 +61,8 @@ class AcceptedNotification:
         completed = status != "sending"
         is_sms = self.type == "sms"
         fragments = sms_fragment_count(self.body) if is_sms else 0
+        # Notify's cost is ready once a text has billable units, which it has from "sending" on; an email always
+        # costs 0.0 and is always ready (Notification.serialize_with_cost_data).
         return {
             "id": self.id,
             "reference": self.reference,
@@ -84,15 +86,15 @@ class AcceptedNotification:
             "scheduled_for": self.extra.get("scheduled_for"),
             "postage": None,
             "one_click_unsubscribe_url": self.extra.get("one_click_unsubscribe_url"),
-            "is_cost_data_ready": completed,
-            "cost_in_pounds": (round(fragments * SMS_RATE_IN_POUNDS, 4) if is_sms else 0.0) if completed else None,
+            "is_cost_data_ready": True,
+            "cost_in_pounds": round(fragments * SMS_RATE_IN_POUNDS, 4) if is_sms else 0.0,
             "cost_details": (
                 {
                     "billable_sms_fragments": fragments,
                     "international_rate_multiplier": 1,
                     "sms_rate": SMS_RATE_IN_POUNDS,
                 }
-                if is_sms and completed
+                if is_sms
                 else {}
             ),
         }  # fmt: skip
@@ -207,7 +209,8 @@ class NotificationStore:
             self._ordered.append(notification)
             if notification.reference is not None:
                 self._by_reference.setdefault(notification.reference, []).append(notification)
-            self._daily[notification.type] += 1
+            if notification.key_type != "test":  # Notify never counts test-key sends towards the daily limit
+                self._daily[notification.type] += 1
             self.outcomes[notification.outcome] += 1
             return notification
 

@@ -22,11 +22,14 @@ _PHONE_ALLOWED = re.compile(r"^[\d\s()+\-]*$")
 _PHONE_STRIP = re.compile(r"[\s()\-]")
 # Ofcom's TV/drama range, which phonenumbers calls invalid but Notify accepts as UK mobiles.
 _UK_NATIONAL = re.compile(r"^0[1-9]")
-_TV_NUMBER = re.compile(r"^(?:440?)?7700900\d{3}$")
+# Notify's check is a prefix (PhoneNumber._is_tv_number) after the length check, so "07700 90012", one digit short
+# but a possible length for a UK number, is accepted, and "077009001234" has too many digits.
+_TV_NUMBER = re.compile(r"^(?:440?)?7700900\d*$")
 _EMAIL = re.compile(r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~\-]+@([^.@][^@\s]+)$")
 _HOSTNAME_LABEL = re.compile(r"^(xn|[a-z0-9]+)(-?-[a-z0-9]+)*$", re.IGNORECASE)
 _TLD = re.compile(r"^([a-z]{2,63}|xn--([a-z0-9]+-)*[a-z0-9]+)$", re.IGNORECASE)
 _OBSCURE_WHITESPACE = "\u180e\u200b\u200c\u200d\u2060\ufeff\u00a0"
+_REMOVE_OBSCURE_WHITESPACE = str.maketrans(dict.fromkeys(_OBSCURE_WHITESPACE))
 _ALLOWED_PHONE_TYPES = frozenset(
     (
         phonenumbers.PhoneNumberType.MOBILE,
@@ -118,13 +121,18 @@ def check_phone_number_permissions(phone_number: str) -> None:
 @functools.lru_cache(maxsize=65536)
 def phone_number_problem(raw: str) -> tuple[str, str] | None:
     """None for a UK mobile; otherwise (error type, message) as Notify would report it."""
+    # Notify drops invisible characters first (strip_and_remove_obscure_whitespace): a trailing U+200B is fine.
+    raw = raw.translate(_REMOVE_OBSCURE_WHITESPACE)
     if not _PHONE_ALLOWED.match(raw):
         return ("ValidationError", "Must not contain letters or symbols")
     compact = _PHONE_STRIP.sub("", raw)
     # Notify's "thorough" normalisation: forms like 0+447700900100 or +07700900100 still count.
     digits = compact.replace("+", "").lstrip("0")
     if _TV_NUMBER.match(digits):
-        return None
+        # Notify checks the length first, then takes any possible number in the TV range as a UK mobile.
+        tv = _parse("+44" + digits.removeprefix("44").lstrip("0"), None)
+        if tv is not None and phonenumbers.is_possible_number(tv):
+            return None
     # A leading single 0 is a UK trunk prefix; only other forms may be missing a "+" (Excel strips it).
     attempts = [(compact, "GB")] if _UK_NATIONAL.match(compact) else [(compact, "GB"), ("+" + digits, None)]
     candidates = [n for n in (_parse(text, region) for text, region in attempts) if n is not None]
