@@ -1,7 +1,8 @@
 """POST /callbacks/notify: Notify's delivery receipts, authenticated by the bearer token we gave Notify.
 
-Any 4xx tells Notify to drop the receipt; only a 5xx makes it retry (5 times, 5 minutes apart). So a receipt for
-a message we no longer have is acknowledged, and an error of ours is a 500 that Notify will send again.
+Any other 4xx tells Notify to drop the receipt; a 5xx or a 429 makes it retry (5 times, 5 minutes apart). So a
+receipt for a message we no longer have is acknowledged, and an error of ours is a 500 that Notify will send
+again.
 """
 
 from __future__ import annotations

@@ -28,8 +28,9 @@ log = logging.getLogger(__name__)
 COST_AFTER = dt.timedelta(minutes=10)
 COST_RECHECK_AFTER = dt.timedelta(hours=1)
 NOTIFY_RETENTION = dt.timedelta(days=7)
-# Each request counts against the same per-minute allowance (3,000) as sending, so a run takes a bounded bite:
-# at most 40 pages (10,000 texts) and 50 texts by id.
+# Notify's per-minute limit counts only POSTs to /v2/notifications/*, so these GETs never take from the sending
+# allowance; a run still takes a bounded bite of Notify's time and ours: at most 40 pages (10,000 texts) and 50
+# texts by id.
 COST_PAGES = 40
 COST_LOOKUPS = 50
 COST_WAITING = 20_000  # texts waiting for a cost that one run considers, oldest first

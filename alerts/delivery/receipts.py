@@ -1,9 +1,10 @@
 """Delivery receipts from Notify's callback (read here, recorded by alerts/services/delivery_receipts.py), and a
 reconcile job for receipts that never came.
 
-Notify calls back on every status change except `pending`, retries only on 5xx/429, and may send a receipt twice
-or out of order. It sends none at all for some technical failures, so messages still `sent` after a while are
-looked up with GET /v2/notifications/{id} (Notify keeps them 7 days).
+Notify calls back only when a provider's receipt arrives (delivered, permanent, temporary failure) and when its
+own 3-day timeout gives up on a text; never for created, sending or technical-failure. It retries on 5xx or 429,
+and may send a receipt twice or out of order. So messages still `sent` after a while are looked up with
+GET /v2/notifications/{id} (Notify keeps them 7 days).
 """
 
 from __future__ import annotations
