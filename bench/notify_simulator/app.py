@@ -17,6 +17,8 @@ from urllib.parse import parse_qs, urlencode
 
 import jwt
 
+from alerts.notify.sms_counting import count_sms
+
 from .bucket import TokenBucket
 from .callbacks import ReceiptSender
 from .config import ApiKey, ConfigError, SimulatorConfig, Template, update_faults
@@ -314,12 +316,14 @@ class Simulator:
         recipient = body["phone_number"] if channel == "sms" else body["email_address"]
         if channel == "sms":
             check_phone_number_permissions(recipient)
-            if len(rendered_body) > SMS_CHAR_COUNT_LIMIT:
+            # Notify holds the characters after sanitising to the limit, not the raw length (is_message_too_long).
+            length = count_sms(rendered_body).length
+            if length > SMS_CHAR_COUNT_LIMIT:
                 raise ApiError.one(
                     400,
                     "BadRequestError",
                     f"Your message is too long. Text messages cannot be longer than {SMS_CHAR_COUNT_LIMIT} "
-                    f"characters. Your message is {len(rendered_body)} characters long.",
+                    f"characters. Your message is {length} characters long.",
                 )
         if not rendered_body.strip():
             raise ApiError.one(400, "BadRequestError", "Your message is empty.")

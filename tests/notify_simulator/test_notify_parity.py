@@ -75,3 +75,16 @@ def test_numbers_notify_accepts_are_accepted(client, phone_number: str) -> None:
     sent = client.send_sms_notification(phone_number, DEFAULT_SMS_TEMPLATE_ID, {"body": "x"})
 
     assert sent["id"]
+
+
+def test_the_918_character_limit_counts_the_text_after_sanitising(client) -> None:
+    # Zero-width spaces go before the count: 930 characters typed, 900 sent.
+    sent = client.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": "a" * 900 + "\u200b" * 30})
+
+    with pytest.raises(HTTPError) as refused:
+        client.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": "a" * 918 + "…"})
+
+    assert sent["id"]
+    assert refused.value.message[0]["message"] == (
+        "Your message is too long. Text messages cannot be longer than 918 characters. "
+        "Your message is 921 characters long.")
