@@ -212,8 +212,8 @@ class Simulator:
         if path == "/v2/notifications":
             self.store.count_endpoint("GET /v2/notifications")
             self._require_get(request)
-            self._authenticate(request.headers)
-            return self._list(request.query)
+            key = self._authenticate(request.headers)
+            return self._list(request.query, key.key_type)
         if path == "/v2/received-text-messages":
             self._require_get(request)
             self._authenticate(request.headers)
@@ -524,7 +524,8 @@ class Simulator:
             raise ApiError.one(404, "NoResultFound", "No result found")
         return Reply(200, notification.serialise(self.base_url, self.config.service_id))
 
-    def _list(self, query: str) -> Reply:
+    def _list(self, query: str, key_type: str) -> Reply:
+        """Only the notifications sent with this kind of key, as Notify's list does (key_type=api_user.key_type)."""
         args = parse_qs(query, keep_blank_values=True)
         unknown = [
             name for name in args if name not in ("status", "template_type", "reference", "older_than", "include_jobs")
@@ -560,6 +561,7 @@ class Simulator:
             frozenset(template_types) if template_types else None,
             older_than.lower() if older_than else None,
             API_PAGE_SIZE,
+            key_type,
         )
         now = time.monotonic()
         current_args = [(name, value) for name, values in args.items() for value in values]

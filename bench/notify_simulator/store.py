@@ -229,6 +229,7 @@ class NotificationStore:
         template_types: frozenset[str] | None,
         older_than: str | None,
         limit: int,
+        key_type: str | None = None,
     ) -> list[AcceptedNotification]:
         with self._lock:
             candidates = self._by_reference.get(reference, []) if reference is not None else self._ordered
@@ -244,6 +245,8 @@ class NotificationStore:
             for index in range(end - 1, -1, -1):
                 notification = candidates[index]
                 if template_types is not None and notification.type not in template_types:
+                    continue
+                if key_type is not None and notification.key_type != key_type:
                     continue
                 if statuses is not None and notification.status(now) not in statuses:
                     continue

@@ -6,6 +6,7 @@ import pytest
 from notifications_python_client.errors import HTTPError
 
 from bench.notify_simulator import DEFAULT_EMAIL_TEMPLATE_ID, DEFAULT_SMS_TEMPLATE_ID, ApiKey
+from bench.notify_simulator.config import full_key_string
 
 from .conftest import MakeClient, StartSimulator
 
@@ -88,3 +89,16 @@ def test_the_918_character_limit_counts_the_text_after_sanitising(client) -> Non
     assert refused.value.message[0]["message"] == (
         "Your message is too long. Text messages cannot be longer than 918 characters. "
         "Your message is 921 characters long.")
+
+
+def test_the_list_shows_only_notifications_sent_with_the_same_kind_of_key(
+        start: StartSimulator, make_client: MakeClient) -> None:
+    test_key = ApiKey("7e57e57e-0000-4000-8000-000000000001")
+    simulator = start(api_keys=[test_key, LIVE_KEY])
+    by_test = make_client(simulator, api_key=full_key_string(simulator.service_id, test_key))
+    by_live = make_client(simulator, api_key=full_key_string(simulator.service_id, LIVE_KEY))
+    tested = by_test.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": "x"})
+    live = by_live.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": "x"})
+
+    assert [n["id"] for n in by_test.get_all_notifications()["notifications"]] == [tested["id"]]
+    assert [n["id"] for n in by_live.get_all_notifications()["notifications"]] == [live["id"]]
