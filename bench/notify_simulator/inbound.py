@@ -42,6 +42,13 @@ class ReceivedText:
                 "message": self.content, "date_received": self.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
 
 
+def international_number(number: str) -> str:
+    """The sender as Notify records it (validate_and_format_phone_number, international): "447700900123", whether
+    the phone network gave "07700 900123", "+447700900123" or "447700900123"."""
+    digits = "".join(c for c in number if c.isdigit())
+    return "44" + digits[1:] if digits.startswith("0") else digits
+
+
 class ReceivedTexts:
     def __init__(self, callback: CallbackConfig | None, notify_number: str) -> None:
         self.callback = callback
@@ -56,7 +63,7 @@ class ReceivedTexts:
             self.callback_statuses.clear()
 
     def receive(self, user_number: str, content: str, *, deliver_callback: bool = True) -> ReceivedText:
-        text = ReceivedText(str(uuid.uuid4()), user_number.lstrip("+"), self.notify_number, content,
+        text = ReceivedText(str(uuid.uuid4()), international_number(user_number), self.notify_number, content,
                             datetime.now(UTC))
         with self._lock:
             self._texts.append(text)

@@ -29,3 +29,12 @@ def test_a_reply_is_posted_to_the_inbound_callback_in_notifys_shape(start, callb
                                 "message": "STOP", "date_received": text.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
     simulator.receive_text("+447700900111", "STOP", deliver_callback=False)
     assert len(callback_receiver.wait_for(2, timeout_s=0.3)) == 1, "callbacks down: only the poll finds it"
+
+
+def test_a_reply_from_a_national_number_is_given_as_notify_gives_it(start) -> None:
+    simulator = start()
+
+    numbers = [simulator.receive_text(number, "STOP").user_number
+               for number in ("07700900111", "07700 900111", "+447700900111", "447700900111")]
+
+    assert numbers == ["447700900111"] * 4
