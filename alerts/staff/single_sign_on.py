@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -28,6 +28,7 @@ from alerts.staff import staff
 from alerts.staff.access import safe_next
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in
 from alerts.staff.forms import ConfirmForm
+from alerts.web.security_headers import content_security_policy
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,37 @@ def _callback_url() -> str:
 
 def _refused(message: str, status: int = 403) -> tuple[str, int]:
     return render_template("staff/sso_refused.html", message=message, provider_name=provider_name()), status
+
+
+# Pages whose forms post to us and are redirected on to the provider: "Sign in with …", and signing out.
+FORMS_TO_PROVIDER = frozenset({"staff.sign_in", "staff.sign_out"})
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _provider_origins() -> list[str]:
+    """Where the provider's authorisation and end-session endpoints are (the issuer's origin if unknown)."""
+    origins = [_origin(current_app.config["OIDC_ISSUER_URL"])]
+    try:
+        metadata = _client().load_server_metadata()
+    except PROVIDER_ERRORS:
+        return origins
+    for key in ("authorization_endpoint", "end_session_endpoint"):
+        if isinstance(metadata.get(key), str):
+            origins.append(_origin(metadata[key]))
+    return list(dict.fromkeys(origins))
+
+
+@staff.after_request
+def _allow_forms_to_go_on_to_the_provider(response: Response) -> Response:
+    # Browsers check form-action at every redirect a form submission follows, so without the provider's origin
+    # "Sign in with …" would stop at our redirect to it.
+    if request.endpoint in FORMS_TO_PROVIDER and enabled() and response.mimetype == "text/html":
+        response.headers["Content-Security-Policy"] = content_security_policy(_provider_origins())
+    return response
 
 
 @staff.post("/sign-in/sso")

@@ -312,3 +312,20 @@ def test_an_admin_signed_in_with_a_password_signs_out_here_only(
     token = csrf_token(client_request, "/staff/sign-out")
     assert client_request.client.post("/staff/sign-out",
                                       data={"csrf_token": token}).headers["Location"] == "/staff/sign-in"
+
+
+def test_the_sign_in_and_sign_out_pages_let_their_forms_go_on_to_the_provider(
+        client_request: PageClient, single_sign_on: Provider, factories) -> None:  # noqa: F811
+    # Browsers apply form-action to every redirect after a form is posted: 'self' alone stops the button at our
+    # redirect to the provider.
+    policy = client_request.client.get("/staff/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {single_sign_on.issuer};" in policy
+    _officer_at_provider(single_sign_on)
+    _round_trip(client_request, single_sign_on)
+    policy = client_request.client.get("/staff/sign-out").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {single_sign_on.issuer};" in policy
+    assert "form-action 'self';" in client_request.client.get("/staff/").headers["Content-Security-Policy"]
+
+
+def test_without_single_sign_on_forms_post_to_this_service_only(client_request: PageClient) -> None:
+    assert "form-action 'self';" in client_request.client.get("/staff/sign-in").headers["Content-Security-Policy"]
