@@ -58,8 +58,8 @@ def _refuse(identity: ProviderIdentity, ip_address: str | None, reason: str, use
             message: str) -> Refused:
     actor = Actor(user_id=user.id if user else None, name=identity.email or f"{identity.issuer} {identity.subject}",
                   ip_address=ip_address)
-    actor.audit("staff.single_sign_on_refused", "staff_user", user.id if user else None, reason=reason,
-                issuer=identity.issuer)
+    actor.audit("staff.single_sign_on_refused", "staff_user" if user else None, user.id if user else None,
+                reason=reason, issuer=identity.issuer)
     db.session.commit()
     return Refused(message)
 

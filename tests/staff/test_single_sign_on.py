@@ -187,6 +187,10 @@ def test_no_role_and_no_account_is_refused_with_a_clear_page(client_request: Pag
     assert soup.h1.get_text(strip=True) == "You cannot sign in"
     assert sso_service.NO_ACCESS in soup.get_text()
     assert db.session.scalar(select(StaffUser)) is None
+    refusal = db.session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()))
+    assert refusal is not None and refusal.action == "staff.single_sign_on_refused"
+    assert (refusal.actor, refusal.target_type, refusal.details["reason"]) == (
+        "someone@dorsetcouncil.example", None, "no account and no role")
 
 
 def test_a_disabled_account_stays_out_whatever_role_the_provider_asserts(
