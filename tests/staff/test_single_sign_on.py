@@ -333,3 +333,18 @@ def test_the_sign_in_and_sign_out_pages_let_their_forms_go_on_to_the_provider(
 
 def test_without_single_sign_on_forms_post_to_this_service_only(client_request: PageClient) -> None:
     assert "form-action 'self';" in client_request.client.get("/staff/sign-in").headers["Content-Security-Policy"]
+
+
+def test_a_provider_that_does_not_answer_gives_a_clear_page_and_admins_keep_their_passwords(
+        client_request: PageClient, app: Flask, factories, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.staff.conftest import sign_in
+
+    monkeypatch.setitem(app.config, "OIDC_ISSUER_URL", "http://127.0.0.1:1")  # nothing listens there
+    monkeypatch.setitem(app.config, "OIDC_CLIENT_ID", "alerts-test-client")
+    page = client_request.get("/staff/sign-in")
+    assert "form-action 'self' http://127.0.0.1:1;" in page.response.headers["Content-Security-Policy"]
+    response = client_request.client.post("/staff/sign-in/sso", data={"csrf_token": csrf_token(client_request)})
+    assert response.status_code == 502
+    assert "We could not check your sign-in with your council account" in response.get_data(as_text=True)
+    sign_in(client_request, factories.StaffUserFactory(role=Role.ADMIN))
+    assert _signed_in(client_request.client)
