@@ -10,7 +10,7 @@ from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config.council import council_id_from_environment, council_settings, load_council
-from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
+from config.settings import ROOT, check_production_settings, check_single_sign_on_settings, config_for, trusted_hosts
 
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +31,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
         if app.config.get(key) is None:
             app.config[key] = value
     check_production_settings(app.config)
+    check_single_sign_on_settings(app.config)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     _prepare_sqlite_folder(app)
     _size_connection_pool(app)

@@ -169,6 +169,17 @@ class Config:
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).
     MFA_REQUIRED = _flag("MFA_REQUIRED", False)
 
+    # Single sign-on (OpenID Connect, docs/staff.md "Single sign-on"): on when OIDC_ISSUER_URL is set. The button
+    # reads "Sign in with <OIDC_PROVIDER_NAME>"; OIDC_ROLES_CLAIM names the ID token claim listing the person's roles
+    # (Microsoft Entra ID app roles arrive in `roles`). With it on, passwords are for admins only (break-glass)
+    # unless LOCAL_SIGN_IN=all.
+    OIDC_ISSUER_URL = (os.environ.get("OIDC_ISSUER_URL") or "").rstrip("/") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME") or "your council account"
+    OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM") or "roles"
+    LOCAL_SIGN_IN = (os.environ.get("LOCAL_SIGN_IN") or "admins").strip().lower()
+
     # Deployment safety. How many proxies in front (a PaaS router, a CDN) whose X-Forwarded-* headers
     # are believed; 0 believes none. docs/production.md ("Behind proxies") says what to set on common platforms.
     TRUSTED_PROXY_COUNT = _int("TRUSTED_PROXY_COUNT", 0)
@@ -214,6 +225,7 @@ class TestConfig(Config):
     MET_OFFICE_FEED_URL = "https://feeds.example.test/met-office/sw.xml"
     APPROVAL_THRESHOLD = 5000
     MFA_REQUIRED = False  # tests that need a second factor switch it on
+    OIDC_ISSUER_URL = None  # tests that need single sign-on start a local provider and set it
     TEMPLATE_BYTECODE_CACHE = ""  # every test app compiles its own
 
 
@@ -284,6 +296,29 @@ def check_production_settings(settings: dict) -> None:
         )
     if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
         raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOCAL_SIGN_IN_CHOICES = ("admins", "all")
+
+
+def check_single_sign_on_settings(settings: dict) -> None:
+    """Single sign-on needs a client id, and an https issuer: the ID token's keys come from it. Development and
+    tests may use http on loopback (a local provider); production never."""
+    if settings.get("LOCAL_SIGN_IN") not in LOCAL_SIGN_IN_CHOICES:
+        raise ConfigurationError(f"LOCAL_SIGN_IN must be one of {', '.join(LOCAL_SIGN_IN_CHOICES)}, "
+                                 f"not {settings.get('LOCAL_SIGN_IN')!r}")
+    issuer = settings.get("OIDC_ISSUER_URL")
+    if not issuer:
+        return
+    parts = urlsplit(issuer)
+    loopback_allowed = settings.get("ALERTS_ENV") != "production" and parts.hostname in LOOPBACK_HOSTS
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback_allowed):
+        where = "" if settings.get("ALERTS_ENV") == "production" else " (http only on loopback outside production)"
+        raise ConfigurationError(f"OIDC_ISSUER_URL must be an https:// address{where}, not {issuer!r}")
+    if not settings.get("OIDC_CLIENT_ID"):
+        raise ConfigurationError("OIDC_CLIENT_ID must be set when OIDC_ISSUER_URL is: the provider gives it when "
+                                 "the app is registered")
 
 
 def _check_secret_key(key: str) -> None:

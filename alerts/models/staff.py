@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Float, ForeignKey, String
+from sqlalchemy import Float, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alerts.models.base import Base, TimestampMixin, enum_column
@@ -35,6 +35,9 @@ class StaffUser(TimestampMixin, Base):
     totp_confirmed_at_utc: Mapped[dt.datetime | None]
     totp_last_step: Mapped[int | None]
     password_changed_at_utc: Mapped[dt.datetime | None]
+    # Single sign-on made this account or set its role from the provider's roles claim: the provider then owns the
+    # role, so a sign-in without one is refused rather than falling back to the role kept here.
+    roles_from_provider: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def has_second_factor(self) -> bool:

@@ -10,7 +10,8 @@ staff = Blueprint("staff", __name__, url_prefix="/staff")
 
 # Views that must work without signing in.
 # The security code step and the reset link page check their own session state or token.
-PUBLIC_ENDPOINTS = frozenset({"staff.sign_in", "staff.sign_in_code", "staff.reset_password"})
+PUBLIC_ENDPOINTS = frozenset({"staff.sign_in", "staff.sign_in_code", "staff.reset_password", "staff.sign_in_sso",
+                              "staff.sso_callback"})
 
 
 @staff.before_request
@@ -35,6 +36,6 @@ def _no_caching(response: Response) -> Response:
     return response
 
 
-from alerts.staff import account, admin, auth, feed_sources, insight, lookup, notices, phone_signup  # noqa: E402, F401 — registers the views on the blueprint
+from alerts.staff import account, admin, auth, feed_sources, insight, lookup, notices, phone_signup, single_sign_on  # noqa: E402, F401 — registers the views on the blueprint
 
 __all__ = ["staff"]

@@ -22,6 +22,10 @@ ABSOLUTE_TIMEOUT_HOURS = 12
 # The staff pages a signed-in member of staff may reach before they have set up a second factor, when MFA_REQUIRED
 # is on.
 SECOND_FACTOR_SET_UP_ENDPOINTS = frozenset({"staff.set_up_second_factor", "staff.sign_out"})
+# Session keys set at sign-in through the identity provider: sign-out goes to the provider too; and the provider
+# asked for a second factor (its ID token's `amr` has "mfa"), so ours is not asked for.
+SIGNED_IN_WITH_PROVIDER = "signed_in_with_provider"
+PROVIDER_CHECKED_MFA = "provider_checked_mfa"
 
 def role_required(*roles: Role) -> Callable[[F], F]:
     """Allow signed-in staff with one of `roles` (admins may do everything); 403 for anyone else.
@@ -86,7 +90,8 @@ def try_again_message(seconds: int, doing: str = "sign in") -> str:
 
 
 def second_factor_missing() -> bool:
-    return bool(current_app.config.get("MFA_REQUIRED")) and not current_user.has_second_factor
+    return (bool(current_app.config.get("MFA_REQUIRED")) and not current_user.has_second_factor
+            and not session.get(PROVIDER_CHECKED_MFA))
 
 
 def acting() -> Actor:

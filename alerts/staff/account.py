@@ -151,7 +151,8 @@ def sign_in_code() -> Response | str | tuple[str, int]:
         if staff_sign_in.code_accepted(user, code, _secret_key()):
             target = session[PENDING_SIGN_IN].get("next") or url_for("staff.dashboard")
             response = complete_sign_in(user, target, forget=(staff_sign_in.SECURITY_CODE, user.email),
-                                        recovery_code_used=used_recovery_code)
+                                        recovery_code_used=used_recovery_code,
+                                        with_provider=bool(session[PENDING_SIGN_IN].get("with_provider")))
             if used_recovery_code:
                 left = staff_accounts.count_unused_recovery_codes(user)
                 flash(f"You used a recovery code. It will not work again. You have {left} left: get new ones from "

@@ -17,10 +17,18 @@ from alerts.models import NoticeStatus, Role, StaffUser
 from alerts.services import staff_sign_in
 from alerts.services.actors import Actor
 from alerts.staff import staff
-from alerts.staff.access import any_staff, safe_next, start_session, try_again_message
+from alerts.staff.access import (
+    PROVIDER_CHECKED_MFA,
+    SIGNED_IN_WITH_PROVIDER,
+    any_staff,
+    safe_next,
+    start_session,
+    try_again_message,
+)
 from alerts.staff.forms import ConfirmForm, SignInForm
 
 WRONG_DETAILS = "Enter a correct email address and password"
+USE_SINGLE_SIGN_ON = "Use the Sign in with {provider} button: passwords here are for admins only"
 # Session key for someone whose password was right and who still has to give their security code.
 PENDING_SIGN_IN = "pending_sign_in"
 
@@ -48,6 +56,12 @@ def sign_in() -> Response | str | tuple[str, int]:
                                      "staff.sign_in_failed")
         return render_template("staff/sign_in.html", form=form,
                                error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
+    if not local_password_allowed(user):
+        # With single sign-on on, the provider owns staff passwords; an admin's password here is the break-glass.
+        staff_sign_in.record_attempt(Actor.staff(user, ip), "staff.password_sign_in_refused")
+        provider = current_app.config.get("OIDC_PROVIDER_NAME") or "your council account"
+        summary = [{"text": USE_SINGLE_SIGN_ON.format(provider=provider), "href": "#single-sign-on"}]
+        return render_template("staff/sign_in.html", form=form, error_summary=summary), 400
     target = safe_next(request.args.get("next"))
     if user.has_second_factor:
         # Half signed in: the password was right, the code comes next. Nothing in the session grants access yet.
@@ -58,13 +72,18 @@ def sign_in() -> Response | str | tuple[str, int]:
     return complete_sign_in(user, target, forget=(staff_sign_in.PASSWORD, email))
 
 
-def complete_sign_in(user: StaffUser, target: str, *, forget: tuple[str, str] | None = None,
-                     recovery_code_used: bool = False) -> Response:
-    """The password (and the code, if they have a second factor) was right: start a new session. `forget` is the
-    throttle (purpose, email) that let them through.
+def local_password_allowed(user: StaffUser) -> bool:
+    """With single sign-on on, passwords sign in admins only, unless LOCAL_SIGN_IN=all."""
+    config = current_app.config
+    return not config.get("OIDC_ISSUER_URL") or config.get("LOCAL_SIGN_IN") == "all" or user.role == Role.ADMIN
 
-    Single sign-on (not built yet): an OpenID Connect callback view (Authlib's Flask client) would find the
-    StaffUser for the provider's verified email and call this, leaving password and second factor to the provider.
+
+def complete_sign_in(user: StaffUser, target: str, *, forget: tuple[str, str] | None = None,
+                     recovery_code_used: bool = False, with_provider: bool = False,
+                     provider_checked_mfa: bool = False) -> Response:
+    """The password (and the code, if they have a second factor) was right, or the identity provider vouched for
+    them (`alerts.staff.single_sign_on`): start a new session. `forget` is the throttle (purpose, email) that let
+    them through; `provider_checked_mfa` says the provider asked for a second factor, so ours is not asked again.
     """
     staff_sign_in.sign_in(user, Actor.staff(user, request.remote_addr), forget=forget,
                           recovery_code_used=recovery_code_used)
@@ -72,7 +91,11 @@ def complete_sign_in(user: StaffUser, target: str, *, forget: tuple[str, str] | 
     session.clear()
     login_user(user)
     start_session()
-    if current_app.config.get("MFA_REQUIRED") and not user.has_second_factor:
+    if with_provider:
+        session[SIGNED_IN_WITH_PROVIDER] = True
+    if provider_checked_mfa:
+        session[PROVIDER_CHECKED_MFA] = True
+    elif current_app.config.get("MFA_REQUIRED") and not user.has_second_factor:
         return redirect(url_for("staff.set_up_second_factor"))
     return redirect(target)
 
@@ -96,9 +119,17 @@ def sign_out() -> Response | str:
     user = staff_data.get_staff_user(current_user.id)
     if user is not None:
         staff_sign_in.sign_out(user, Actor.staff(user, request.remote_addr))
+    with_provider = bool(session.get(SIGNED_IN_WITH_PROVIDER))
     logout_user()
     session.clear()
     flash("You have signed out.")
+    if with_provider:
+        # Also end the session at the provider, or the next "Sign in with" would sign straight back in.
+        from alerts.staff.single_sign_on import end_session_url  # it builds on this module
+
+        provider_sign_out = end_session_url()
+        if provider_sign_out:
+            return redirect(provider_sign_out)
     return redirect(url_for("staff.sign_in"))
 
 

@@ -40,10 +40,13 @@ def inline_script_hashes() -> tuple[str, ...]:
     return tuple(sorted({script_hash(body) for body in _INLINE_SCRIPT.findall(template) if "{{" not in body}))
 
 
-def content_security_policy() -> str:
+def content_security_policy(form_targets: Iterable[str] = ()) -> str:
+    """The policy; `form_targets` are other origins a form here may end up at after a redirect (browsers apply
+    form-action to every redirect: the staff sign-in and sign-out forms go on to the identity provider)."""
     scripts = " ".join(("'self'", *inline_script_hashes()))
+    form_action = " ".join(("'self'", *form_targets))
     return (f"default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+            f"object-src 'none'; base-uri 'none'; form-action {form_action}; frame-ancestors 'none'")
 
 
 @cache
