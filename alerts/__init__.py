@@ -10,7 +10,7 @@ from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config.council import council_id_from_environment, council_settings, load_council
-from config.settings import ROOT, check_production_settings, config_for, trusted_hosts
+from config.settings import ROOT, check_production_settings, config_for, csrf_signing_keys, trusted_hosts
 
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -32,6 +32,7 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
             app.config[key] = value
     check_production_settings(app.config)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    _accept_retired_keys_for_csrf(app)
     _prepare_sqlite_folder(app)
     _size_connection_pool(app)
     from alerts.web.observability import configure_logging, init_sentry, register_request_ids
@@ -87,6 +88,11 @@ def _cache_folder(path: str) -> str:
     """The template bytecode cache's folder, made private to this user: compiled code is loaded from it."""
     Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def _accept_retired_keys_for_csrf(app: Flask) -> None:
+    if app.config.get("SECRET_KEY_FALLBACKS") and not app.config.get("WTF_CSRF_SECRET_KEY"):
+        app.config["WTF_CSRF_SECRET_KEY"] = csrf_signing_keys(app.config)
 
 
 def _prepare_sqlite_folder(app: Flask) -> None:

@@ -58,6 +58,10 @@ class Config:
     LOCAL_AUTHORITY_CODE = os.environ.get("LOCAL_AUTHORITY_CODE") or None
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Retired keys, still accepted for everything signed or sealed while they age out (docs/production.md, "A leaked
+    # key"); nothing is signed with them. Flask reads the list for sessions; alerts/links.py and the sealed second
+    # factor secrets read it too.
+    SECRET_KEY_FALLBACKS: list[str] = _list("SECRET_KEY_FALLBACKS") or []
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'alerts.sqlite3'}")
     )
@@ -74,6 +78,8 @@ class Config:
     NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "00000000-0000-4000-8000-000000000001")
     NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "00000000-0000-4000-8000-000000000002")
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
+    # Old callback tokens still accepted while Notify's callback settings are being changed to the new one.
+    NOTIFY_CALLBACK_TOKEN_FALLBACKS: list[str] = _list("NOTIFY_CALLBACK_TOKEN_FALLBACKS") or []
     # Notify allows 3,000 a minute per key type; staying under it leaves room for clock drift between buckets.
     NOTIFY_RATE_LIMIT_PER_MINUTE = _int("NOTIFY_RATE_LIMIT_PER_MINUTE", 2900)
     # A cap only. The dispatcher keeps as many sends in flight as the allowance and Notify's measured
@@ -247,6 +253,12 @@ def trusted_hosts(settings: dict) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+def csrf_signing_keys(settings: dict) -> list[str]:
+    """Flask reads SECRET_KEY_FALLBACKS for the session, but Flask-WTF signs CSRF tokens with one key. itsdangerous
+    takes a list (the last signs, all verify), so a form opened before a key rotation can still be sent after it."""
+    return [*reversed(settings.get("SECRET_KEY_FALLBACKS") or []), settings["SECRET_KEY"]]
+
+
 # Signing keys that anyone can read in this repository (config, tests, docs). A session or link signed
 # with one of them is forgeable by anyone, so production refuses them; tests/test_config.py checks every
 # SECRET_KEY literal in the repository is caught by this list or the rules in check_production_settings().
@@ -267,7 +279,16 @@ def check_production_settings(settings: dict) -> None:
     if settings.get("ALERTS_ENV") != "production":
         return
     _check_secret_key(settings.get("SECRET_KEY") or "")
+    for fallback in settings.get("SECRET_KEY_FALLBACKS") or []:
+        _check_secret_key(fallback, "SECRET_KEY_FALLBACKS")
+        if fallback == settings.get("SECRET_KEY"):
+            raise ConfigurationError("SECRET_KEY_FALLBACKS holds the current SECRET_KEY: list only retired keys")
     _check_callback_token(settings.get("NOTIFY_CALLBACK_TOKEN"))
+    for fallback in settings.get("NOTIFY_CALLBACK_TOKEN_FALLBACKS") or []:
+        _check_callback_token(fallback, "NOTIFY_CALLBACK_TOKEN_FALLBACKS")
+        if fallback == settings.get("NOTIFY_CALLBACK_TOKEN"):
+            raise ConfigurationError(
+                "NOTIFY_CALLBACK_TOKEN_FALLBACKS holds the current NOTIFY_CALLBACK_TOKEN: list only retired tokens")
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
     if not settings.get("NOTIFY_API_KEY"):
@@ -284,27 +305,28 @@ def check_production_settings(settings: dict) -> None:
         raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
 
 
-def _check_secret_key(key: str) -> None:
+def _check_secret_key(key: str, name: str = "SECRET_KEY") -> None:
+    # A fallback still verifies sessions and links, so a weak or published one is as forgeable as a current one.
     if not key:
-        raise ConfigurationError(f"SECRET_KEY must be set in production: {MAKE_A_KEY}")
+        raise ConfigurationError(f"{name} must be set in production: {MAKE_A_KEY}")
     if len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigurationError(
-            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters ({len(key)}): {MAKE_A_KEY}"
+            f"{name} is shorter than {MIN_SECRET_KEY_LENGTH} characters ({len(key)}): {MAKE_A_KEY}"
         )
     if key in PUBLISHED_SECRET_KEYS or key.lower().startswith(("development-only", "test-", "bench-")):
-        raise ConfigurationError(f"SECRET_KEY is a value published in this repository: {MAKE_A_KEY}")
+        raise ConfigurationError(f"{name} is a value published in this repository: {MAKE_A_KEY}")
     if max(key.count(character) for character in set(key)) * 2 > len(key):
         # "x" * 32 and its kin: long enough, but guessable at once.
-        raise ConfigurationError(f"SECRET_KEY is mostly one repeated character: {MAKE_A_KEY}")
+        raise ConfigurationError(f"{name} is mostly one repeated character: {MAKE_A_KEY}")
 
 
-def _check_callback_token(token: str | None) -> None:
+def _check_callback_token(token: str | None, name: str = "NOTIFY_CALLBACK_TOKEN") -> None:
     """Whoever holds the callback token can mark messages delivered and end residents' texts with a forged STOP
     reply: the ones written in this repository (tests, README examples) and short ones are refused."""
     if token is None:
         return  # receipts and replies are then refused, and the scheduler polls for replies instead
     if len(token) < MIN_SECRET_KEY_LENGTH or token.lower().startswith(("test-", "local-", "development", "bench-")):
         raise ConfigurationError(
-            f"NOTIFY_CALLBACK_TOKEN is shorter than {MIN_SECRET_KEY_LENGTH} characters or a value published in this "
+            f"{name} is shorter than {MIN_SECRET_KEY_LENGTH} characters or a value published in this "
             f"repository: {MAKE_A_KEY}"
         )

@@ -1,3 +1,4 @@
+import json
 import os
 import re
 import secrets
@@ -21,6 +22,35 @@ def test_production_is_the_environment_when_alerts_env_is_not_set() -> None:
 
 def test_a_production_app_with_every_setting_right_starts() -> None:
     assert production_app().config["ALERTS_ENV"] == "production"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SECRET_KEY_FALLBACKS", [secrets.token_hex(8)], "SECRET_KEY_FALLBACKS is shorter than 32 characters"),
+    ("SECRET_KEY_FALLBACKS", ["development-only-not-secret"], "SECRET_KEY_FALLBACKS is shorter"),
+    ("SECRET_KEY_FALLBACKS", ["x" * 40], "SECRET_KEY_FALLBACKS is mostly one repeated character"),
+    ("NOTIFY_CALLBACK_TOKEN_FALLBACKS", ["test-callback-token"], "NOTIFY_CALLBACK_TOKEN_FALLBACKS is shorter"),
+])
+def test_production_checks_retired_keys_like_current_ones(name: str, value: list[str], message: str) -> None:
+    # A retired key still verifies sessions and links (or callbacks), so a weak one is as forgeable as a current one.
+    with pytest.raises(ConfigurationError, match=message):
+        production_app(**{name: value})
+
+
+def test_production_refuses_the_current_key_listed_as_a_fallback() -> None:
+    key = secrets.token_urlsafe(32)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY_FALLBACKS holds the current SECRET_KEY"):
+        production_app(SECRET_KEY=key, SECRET_KEY_FALLBACKS=[key])
+
+
+def test_retired_keys_come_from_the_environment_and_also_verify_csrf_tokens() -> None:
+    old, older, current = (secrets.token_urlsafe(32) for _ in range(3))
+    settings = _settings_in_a_fresh_process(
+        {"SECRET_KEY_FALLBACKS": f"{old}, {older}", "NOTIFY_CALLBACK_TOKEN_FALLBACKS": old},
+        ["SECRET_KEY_FALLBACKS", "NOTIFY_CALLBACK_TOKEN_FALLBACKS"])
+    assert settings == {"SECRET_KEY_FALLBACKS": [old, older], "NOTIFY_CALLBACK_TOKEN_FALLBACKS": [old]}
+    app = production_app(SECRET_KEY=current, SECRET_KEY_FALLBACKS=[old, older])
+    assert app.config["WTF_CSRF_SECRET_KEY"] == [older, old, current], "itsdangerous signs with the last"
+    assert "WTF_CSRF_SECRET_KEY" not in production_app().config or not production_app().config["WTF_CSRF_SECRET_KEY"]
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
@@ -111,6 +141,15 @@ def _start(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
              and not key.startswith("FLASK_")}
     return subprocess.run([sys.executable, *argv], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True,
                           timeout=120, check=False)
+
+
+def _settings_in_a_fresh_process(env: dict[str, str], names: list[str], alerts_env: str = "development") -> dict:
+    """Settings are read from the environment when config.settings is imported: a fresh interpreter reads them."""
+    code = ("import json, sys; from config.settings import config_for; "
+            f"c = config_for({alerts_env!r}); print(json.dumps({{n: getattr(c, n) for n in sys.argv[1:]}}))")
+    started = _start(env, "-c", code, *names)
+    assert started.returncode == 0, started.stderr
+    return json.loads(started.stdout)
 
 
 def test_a_deployment_that_sets_nothing_refuses_to_start_with_one_line_naming_the_variable() -> None:
