@@ -14,12 +14,34 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"  # files every council shares
 
 
-def database_url(url: str) -> str:
-    """Use the psycopg 3 driver for PostgreSQL URLs as PaaS providers write them (postgres://, postgresql://)."""
+def database_url(url: str, name: str = "DATABASE_URL") -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs as PaaS providers write them (postgres://, postgresql://), and
+    read sqlite:///instance/… from the project folder, as the README writes it (Flask-SQLAlchemy reads a relative
+    SQLite path inside instance/, which would put it in instance/instance/). Any other URL is refused in one line."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
+    if url.startswith("sqlite:///instance/"):
+        # Any other relative path is Flask-SQLAlchemy's own rule: inside instance/.
+        url = f"sqlite:///{ROOT / url.removeprefix('sqlite:///')}"
+    _check_database_url(url, name)
     return url
+
+
+def _check_database_url(url: str, name: str) -> None:
+    # The URL is never echoed: it may hold the database password.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ConfigurationError(
+            f"{name} is not a database URL: write it like postgresql://user:password@host/database or "
+            "sqlite:///instance/alerts.sqlite3") from None
+    if backend not in ("postgresql", "sqlite"):
+        raise ConfigurationError(
+            f"{name} names a database this service does not use ({backend}): use postgresql://… or sqlite:///…")
 
 
 def _int(name: str, default: int) -> int:
@@ -200,6 +222,10 @@ class DevelopmentConfig(Config):
     ALERTS_ENV = "development"
     # A fixed development key keeps sessions across restarts of `make run`; production must set its own.
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    # `make run PORT=5400` serves on that port: links in messages follow it unless BASE_URL says otherwise.
+    BASE_URL = os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    # A recorded or local feed (http://127.0.0.1:…) can be tried by hand; production never fetches loopback.
+    FEED_ALLOW_LOOPBACK = _flag("FEED_ALLOW_LOOPBACK", False)
 
 
 class TestConfig(Config):
@@ -208,7 +234,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 — tests only
     SENTRY_DSN = None  # never report test errors, whatever the environment says
     # The test harness sets a file-backed SQLite database per run, or TEST_DATABASE_URL for PostgreSQL.
-    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"), "TEST_DATABASE_URL")
     BASE_URL = "http://localhost"
     NOTIFY_API_KEY = None
     NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"

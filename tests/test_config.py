@@ -183,5 +183,41 @@ def test_postgres_urls_from_a_paas_use_the_psycopg_driver() -> None:
     assert database_url("sqlite:///x") == "sqlite:///x"
 
 
+def test_a_relative_sqlite_path_is_read_from_the_project_folder_as_the_readme_writes_it() -> None:
+    # Flask-SQLAlchemy reads a relative SQLite path inside instance/: "instance/x" would become instance/instance/x.
+    assert database_url("sqlite:///instance/bcp.sqlite3") == f"sqlite:///{ROOT / 'instance' / 'bcp.sqlite3'}"
+    assert database_url("sqlite:////tmp/x.sqlite3") == "sqlite:////tmp/x.sqlite3"
+    assert database_url("sqlite://") == "sqlite://"
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("not a url", "DATABASE_URL is not a database URL: write it like postgresql://user:password@host/database or "
+                  "sqlite:///instance/alerts.sqlite3"),
+    ("mysql://u:hunter2@host/db", "DATABASE_URL names a database this service does not use (mysql): use "
+                                  "postgresql://… or sqlite:///…"),
+])
+def test_a_bad_database_url_is_refused_in_one_line_without_echoing_it(url: str, message: str) -> None:
+    started = _start({"ALERTS_ENV": "development", "DATABASE_URL": url}, "-m", "flask", "--app", "wsgi", "routes")
+    assert started.returncode == 3
+    assert started.stderr.strip().splitlines() == [f"Refusing to start: {message}"]
+
+
+def test_in_development_base_url_follows_the_port_unless_it_is_set() -> None:
+    assert _settings_in_a_fresh_process({"PORT": "5400"}, ["BASE_URL"]) == {"BASE_URL": "http://127.0.0.1:5400"}
+    assert _settings_in_a_fresh_process({}, ["BASE_URL"]) == {"BASE_URL": "http://127.0.0.1:5000"}
+    assert _settings_in_a_fresh_process({"PORT": "5400", "BASE_URL": "https://alerts.example"}, ["BASE_URL"]) == {
+        "BASE_URL": "https://alerts.example"}
+    # A PaaS sets PORT for the router: production links come from BASE_URL alone.
+    assert _settings_in_a_fresh_process({"PORT": "5400"}, ["BASE_URL"], "production") == {
+        "BASE_URL": "http://127.0.0.1:5000"}
+
+
+def test_feed_allow_loopback_comes_from_the_environment_outside_production_only() -> None:
+    on = {"FEED_ALLOW_LOOPBACK": "1"}
+    assert _settings_in_a_fresh_process(on, ["FEED_ALLOW_LOOPBACK"]) == {"FEED_ALLOW_LOOPBACK": True}
+    assert _settings_in_a_fresh_process({}, ["FEED_ALLOW_LOOPBACK"]) == {"FEED_ALLOW_LOOPBACK": False}
+    assert _settings_in_a_fresh_process(on, ["FEED_ALLOW_LOOPBACK"], "production") == {"FEED_ALLOW_LOOPBACK": False}
+
+
 def test_production_settings_in_tests_pass_every_check() -> None:
     assert production_settings()["SECRET_KEY"] not in PUBLISHED_SECRET_KEYS
