@@ -88,6 +88,17 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'alerts.sqlite3'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Database connections each process may hold (SQLAlchemy pool_size + max_overflow). Web processes and one-off
+    # commands: gunicorn runs 4 threads per worker, so 5 + 5 covers them. Dispatchers (`dispatch`, `scheduler`): one
+    # per send thread, NOTIFY_CONCURRENCY + 2 when unset. docs/production.md ("Database connections") adds them up.
+    DB_POOL_SIZE = _int("DB_POOL_SIZE", 5)
+    DB_MAX_OVERFLOW = _int("DB_MAX_OVERFLOW", 5)
+    DISPATCHER_DB_POOL_SIZE = _int("DISPATCHER_DB_POOL_SIZE", 0) or None
+    DISPATCHER_DB_MAX_OVERFLOW = _int("DISPATCHER_DB_MAX_OVERFLOW", 0)
+    # The database's connection limit and how many dispatching processes run (the scheduler counts as one): with
+    # DB_MAX_CONNECTIONS set, each process warns at start when the sum could pass it.
+    DB_MAX_CONNECTIONS = _int("DB_MAX_CONNECTIONS", 0) or None
+    DISPATCHER_PROCESSES = _int("DISPATCHER_PROCESSES", 1)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Host names this service answers to; any other Host header gets 400, so a forged one can never end up in an
     # absolute URL we build. Unset: BASE_URL's host (and, outside production, localhost). See trusted_hosts().
