@@ -148,3 +148,12 @@ def test_multifernet_seals_with_the_first_key_and_unseals_with_any() -> None:
     assert second_factor.unseal(old, [NEW_KEY, OLD_KEY]) == TOTP_SECRET
     with pytest.raises(second_factor.SecretUnreadable):
         second_factor.unseal(old, [NEW_KEY])
+
+
+def test_a_confirmation_code_sent_just_before_a_rotation_still_matches_while_the_old_key_is_a_fallback() -> None:
+    from alerts.services import confirmation_codes
+
+    stored = confirmation_codes.hash_code(OLD_KEY, 7, "123456")
+    assert confirmation_codes.code_matches([NEW_KEY, OLD_KEY], 7, "123456", stored)
+    assert not confirmation_codes.code_matches([NEW_KEY], 7, "123456", stored)
+    assert not confirmation_codes.code_matches([NEW_KEY, OLD_KEY], 7, "654321", stored)
