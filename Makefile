@@ -40,7 +40,10 @@ audit: install
 	$(BIN)/python scripts/audit_dependencies.py
 
 # Production is the default ALERTS_ENV; `make run` is the one place that asks for development.
+# `make run PORT=5400` serves on another port; links in messages (BASE_URL, when unset) follow it.
+PORT ?= 5000
 run: export ALERTS_ENV = development
+run: export PORT := $(PORT)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --credentials-file instance/demo-staff.txt

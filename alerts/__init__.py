@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +12,14 @@ from flask import Flask, abort, request
 from jinja2 import ChoiceLoader, FileSystemBytecodeCache, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config.council import council_id_from_environment, council_settings, load_council
-from config.settings import ROOT, check_production_settings, check_single_sign_on_settings, config_for, trusted_hosts
+from config.settings import (
+    ROOT,
+    check_production_settings,
+    check_single_sign_on_settings,
+    config_for,
+    csrf_signing_keys,
+    trusted_hosts,
+)
 
 
 def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -33,11 +42,13 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     check_production_settings(app.config)
     check_single_sign_on_settings(app.config)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    _accept_retired_keys_for_csrf(app)
     _prepare_sqlite_folder(app)
     _size_connection_pool(app)
     from alerts.web.observability import configure_logging, init_sentry, register_request_ids
 
     configure_logging()
+    _warn_past_the_connection_limit(app.config)
     init_sentry(app)
 
     app.jinja_loader = ChoiceLoader(
@@ -90,21 +101,66 @@ def _cache_folder(path: str) -> str:
     return path
 
 
+def _accept_retired_keys_for_csrf(app: Flask) -> None:
+    if app.config.get("SECRET_KEY_FALLBACKS") and not app.config.get("WTF_CSRF_SECRET_KEY"):
+        app.config["WTF_CSRF_SECRET_KEY"] = csrf_signing_keys(app.config)
+
+
 def _prepare_sqlite_folder(app: Flask) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _size_connection_pool(app: Flask) -> None:
-    """Each of the dispatcher's NOTIFY_CONCURRENCY threads runs its own short transactions. With a smaller pool
-    SQLAlchemy opens and closes a connection for nearly every send (a new PostgreSQL backend each time)."""
+DISPATCHING_COMMANDS = frozenset({"dispatch", "scheduler"})
+
+
+def is_dispatching_process(argv: list[str]) -> bool:
+    """`flask --app wsgi dispatch` or `scheduler`: the engine is made with the app, before the command runs, so the
+    command line says which pool this process needs."""
+    return any(arg in DISPATCHING_COMMANDS for arg in argv[1:])
+
+
+def connection_budget(config: dict) -> tuple[int, int]:
+    """The most connections (pool + overflow) a web process and a dispatching process each may open."""
+    web = int(config["DB_POOL_SIZE"]) + int(config["DB_MAX_OVERFLOW"])
+    dispatcher = _dispatcher_pool_size(config) + int(config["DISPATCHER_DB_MAX_OVERFLOW"])
+    return web, dispatcher
+
+
+def _dispatcher_pool_size(config: dict) -> int:
+    # Each of the dispatcher's NOTIFY_CONCURRENCY threads runs its own short transactions. With a smaller pool
+    # SQLAlchemy opens and closes a connection for nearly every send (a new PostgreSQL backend each time).
+    return int(config.get("DISPATCHER_DB_POOL_SIZE") or int(config["NOTIFY_CONCURRENCY"]) + 2)
+
+
+def _size_connection_pool(app: Flask, argv: list[str] | None = None) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri in ("sqlite://", "sqlite:///:memory:"):
         return  # one shared in-memory connection: no pool to size
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault("pool_size", max(5, int(app.config["NOTIFY_CONCURRENCY"]) + 2))
+    if is_dispatching_process(sys.argv if argv is None else argv):
+        options.setdefault("pool_size", _dispatcher_pool_size(app.config))
+        options.setdefault("max_overflow", int(app.config["DISPATCHER_DB_MAX_OVERFLOW"]))
+    else:
+        options.setdefault("pool_size", int(app.config["DB_POOL_SIZE"]))
+        options.setdefault("max_overflow", int(app.config["DB_MAX_OVERFLOW"]))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _warn_past_the_connection_limit(config: dict) -> None:
+    limit = config.get("DB_MAX_CONNECTIONS")
+    if not limit:
+        return
+    web, dispatcher = connection_budget(config)
+    workers, dispatchers = int(config["WEB_CONCURRENCY"]), int(config["DISPATCHER_PROCESSES"])
+    wanted = workers * web + dispatchers * dispatcher
+    if wanted > int(limit):
+        logging.getLogger("alerts").warning(
+            "Database connections could reach %s, past DB_MAX_CONNECTIONS=%s: %s web workers (WEB_CONCURRENCY) x %s "
+            "(DB_POOL_SIZE + DB_MAX_OVERFLOW) + %s dispatchers (DISPATCHER_PROCESSES) x %s "
+            "(DISPATCHER_DB_POOL_SIZE + DISPATCHER_DB_MAX_OVERFLOW); see docs/production.md, 'Database connections'",
+            wanted, limit, workers, web, dispatchers, dispatcher)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -2,7 +2,8 @@
 
 Each kind has its own key, so a token made for one purpose is useless for another, and each expires:
 a link forwarded, left in an inbox or copied from an outbox stops working. Links are built from BASE_URL, never
-from the request's Host header, so a forged Host cannot poison a message.
+from the request's Host header, so a forged Host cannot poison a message. Links are made with SECRET_KEY and
+accepted under it or any retired key in SECRET_KEY_FALLBACKS, so rotating the key breaks no link in an inbox.
 """
 
 from __future__ import annotations
@@ -46,10 +47,24 @@ def max_age_seconds(purpose: str) -> int:
     return int(current_app.config[setting]) * _DAY_SECONDS
 
 
-def _mac(purpose: str, payload: bytes) -> bytes:
+def signing_keys() -> list[str]:
+    """SECRET_KEY first (the one that signs), then the retired keys still accepted (SECRET_KEY_FALLBACKS)."""
+    return [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
+
+
+def _mac(purpose: str, payload: bytes, secret_key: str | None = None) -> bytes:
     # The purpose is part of the key, so a token made for one purpose is useless for another.
-    key = hashlib.sha256(f"alerts-link-{purpose}:{current_app.config['SECRET_KEY']}".encode()).digest()
+    secret = current_app.config["SECRET_KEY"] if secret_key is None else secret_key
+    key = hashlib.sha256(f"alerts-link-{purpose}:{secret}".encode()).digest()
     return hmac.new(key, payload, hashlib.sha256).digest()[:_MAC_BYTES]
+
+
+def _mac_matches(mac: bytes, purpose: str, payload: bytes) -> bool:
+    # Every key is tried, not just until one matches, so timing says nothing about which key made the link.
+    matched = False
+    for secret_key in signing_keys():
+        matched |= hmac.compare_digest(mac, _mac(purpose, payload, secret_key))
+    return matched
 
 
 def _encode(data: bytes) -> str:
@@ -72,7 +87,7 @@ def read_token(purpose: str, token: str) -> SubscriberToken:
         subscriber_id, version, issued_at = _PAYLOAD.unpack(payload)
     except (ValueError, binascii.Error, struct.error) as error:
         raise InvalidToken("This link is not valid") from error
-    if not hmac.compare_digest(mac, _mac(purpose, payload)):
+    if not _mac_matches(mac, purpose, payload):
         raise InvalidToken("This link is not valid")
     if time.time() - issued_at > max_age_seconds(purpose):
         raise InvalidToken("This link has expired")
@@ -105,9 +120,10 @@ _SHORT_ID = struct.Struct(">I")
 _SHORT_MAC_BYTES = 6
 
 
-def short_code(subscriber_id: int, version: int) -> str:
+def short_code(subscriber_id: int, version: int, secret_key: str | None = None) -> str:
     payload = _SHORT_ID.pack(subscriber_id)
-    return _encode(payload + _mac(SHORT, payload + struct.pack(">I", version & 0xFFFFFFFF))[:_SHORT_MAC_BYTES])
+    mac = _mac(SHORT, payload + struct.pack(">I", version & 0xFFFFFFFF), secret_key)
+    return _encode(payload + mac[:_SHORT_MAC_BYTES])
 
 
 def short_code_subscriber(code: str) -> int:
@@ -122,7 +138,10 @@ def short_code_subscriber(code: str) -> int:
 
 
 def short_code_matches(code: str, subscriber_id: int, version: int) -> bool:
-    return hmac.compare_digest(code, short_code(subscriber_id, version))
+    matched = False
+    for secret_key in signing_keys():
+        matched |= hmac.compare_digest(code, short_code(subscriber_id, version, secret_key))
+    return matched
 
 
 def short_url(subscriber_id: int, version: int) -> str:

@@ -14,12 +14,34 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"  # files every council shares
 
 
-def database_url(url: str) -> str:
-    """Use the psycopg 3 driver for PostgreSQL URLs as PaaS providers write them (postgres://, postgresql://)."""
+def database_url(url: str, name: str = "DATABASE_URL") -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs as PaaS providers write them (postgres://, postgresql://), and
+    read sqlite:///instance/… from the project folder, as the README writes it (Flask-SQLAlchemy reads a relative
+    SQLite path inside instance/, which would put it in instance/instance/). Any other URL is refused in one line."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
+            url = "postgresql+psycopg://" + url.removeprefix(prefix)
+    if url.startswith("sqlite:///instance/"):
+        # Any other relative path is Flask-SQLAlchemy's own rule: inside instance/.
+        url = f"sqlite:///{ROOT / url.removeprefix('sqlite:///')}"
+    _check_database_url(url, name)
     return url
+
+
+def _check_database_url(url: str, name: str) -> None:
+    # The URL is never echoed: it may hold the database password.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise ConfigurationError(
+            f"{name} is not a database URL: write it like postgresql://user:password@host/database or "
+            "sqlite:///instance/alerts.sqlite3") from None
+    if backend not in ("postgresql", "sqlite"):
+        raise ConfigurationError(
+            f"{name} names a database this service does not use ({backend}): use postgresql://… or sqlite:///…")
 
 
 def _int(name: str, default: int) -> int:
@@ -58,10 +80,25 @@ class Config:
     LOCAL_AUTHORITY_CODE = os.environ.get("LOCAL_AUTHORITY_CODE") or None
 
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    # Retired keys, still accepted for everything signed or sealed while they age out (docs/production.md, "A leaked
+    # key"); nothing is signed with them. Flask reads the list for sessions; alerts/links.py and the sealed second
+    # factor secrets read it too.
+    SECRET_KEY_FALLBACKS: list[str] = _list("SECRET_KEY_FALLBACKS") or []
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'alerts.sqlite3'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Database connections each process may hold (SQLAlchemy pool_size + max_overflow). Web processes and one-off
+    # commands: gunicorn runs 4 threads per worker, so 5 + 5 covers them. Dispatchers (`dispatch`, `scheduler`): one
+    # per send thread, NOTIFY_CONCURRENCY + 2 when unset. docs/production.md ("Database connections") adds them up.
+    DB_POOL_SIZE = _int("DB_POOL_SIZE", 5)
+    DB_MAX_OVERFLOW = _int("DB_MAX_OVERFLOW", 5)
+    DISPATCHER_DB_POOL_SIZE = _int("DISPATCHER_DB_POOL_SIZE", 0) or None
+    DISPATCHER_DB_MAX_OVERFLOW = _int("DISPATCHER_DB_MAX_OVERFLOW", 0)
+    # The database's connection limit and how many dispatching processes run (the scheduler counts as one): with
+    # DB_MAX_CONNECTIONS set, each process warns at start when the sum could pass it.
+    DB_MAX_CONNECTIONS = _int("DB_MAX_CONNECTIONS", 0) or None
+    DISPATCHER_PROCESSES = _int("DISPATCHER_PROCESSES", 1)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     # Host names this service answers to; any other Host header gets 400, so a forged one can never end up in an
     # absolute URL we build. Unset: BASE_URL's host (and, outside production, localhost). See trusted_hosts().
@@ -74,6 +111,8 @@ class Config:
     NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "00000000-0000-4000-8000-000000000001")
     NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "00000000-0000-4000-8000-000000000002")
     NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN") or None
+    # Old callback tokens still accepted while Notify's callback settings are being changed to the new one.
+    NOTIFY_CALLBACK_TOKEN_FALLBACKS: list[str] = _list("NOTIFY_CALLBACK_TOKEN_FALLBACKS") or []
     # Notify allows 3,000 a minute per key type; staying under it leaves room for clock drift between buckets.
     NOTIFY_RATE_LIMIT_PER_MINUTE = _int("NOTIFY_RATE_LIMIT_PER_MINUTE", 2900)
     # A cap only. The dispatcher keeps as many sends in flight as the allowance and Notify's measured
@@ -207,6 +246,10 @@ class DevelopmentConfig(Config):
     ALERTS_ENV = "development"
     # A fixed development key keeps sessions across restarts of `make run`; production must set its own.
     SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-not-secret")
+    # `make run PORT=5400` serves on that port: links in messages follow it unless BASE_URL says otherwise.
+    BASE_URL = os.environ.get("BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    # A recorded or local feed (http://127.0.0.1:…) can be tried by hand; production never fetches loopback.
+    FEED_ALLOW_LOOPBACK = _flag("FEED_ALLOW_LOOPBACK", False)
 
 
 class TestConfig(Config):
@@ -215,7 +258,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 — tests only
     SENTRY_DSN = None  # never report test errors, whatever the environment says
     # The test harness sets a file-backed SQLite database per run, or TEST_DATABASE_URL for PostgreSQL.
-    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"), "TEST_DATABASE_URL")
     BASE_URL = "http://localhost"
     NOTIFY_API_KEY = None
     NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
@@ -261,6 +304,12 @@ def trusted_hosts(settings: dict) -> list[str]:
     return list(dict.fromkeys(hosts))
 
 
+def csrf_signing_keys(settings: dict) -> list[str]:
+    """Flask reads SECRET_KEY_FALLBACKS for the session, but Flask-WTF signs CSRF tokens with one key. itsdangerous
+    takes a list (the last signs, all verify), so a form opened before a key rotation can still be sent after it."""
+    return [*reversed(settings.get("SECRET_KEY_FALLBACKS") or []), settings["SECRET_KEY"]]
+
+
 # Signing keys that anyone can read in this repository (config, tests, docs). A session or link signed
 # with one of them is forgeable by anyone, so production refuses them; tests/test_config.py checks every
 # SECRET_KEY literal in the repository is caught by this list or the rules in check_production_settings().
@@ -281,7 +330,16 @@ def check_production_settings(settings: dict) -> None:
     if settings.get("ALERTS_ENV") != "production":
         return
     _check_secret_key(settings.get("SECRET_KEY") or "")
+    for fallback in settings.get("SECRET_KEY_FALLBACKS") or []:
+        _check_secret_key(fallback, "SECRET_KEY_FALLBACKS")
+        if fallback == settings.get("SECRET_KEY"):
+            raise ConfigurationError("SECRET_KEY_FALLBACKS holds the current SECRET_KEY: list only retired keys")
     _check_callback_token(settings.get("NOTIFY_CALLBACK_TOKEN"))
+    for fallback in settings.get("NOTIFY_CALLBACK_TOKEN_FALLBACKS") or []:
+        _check_callback_token(fallback, "NOTIFY_CALLBACK_TOKEN_FALLBACKS")
+        if fallback == settings.get("NOTIFY_CALLBACK_TOKEN"):
+            raise ConfigurationError(
+                "NOTIFY_CALLBACK_TOKEN_FALLBACKS holds the current NOTIFY_CALLBACK_TOKEN: list only retired tokens")
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
     if not settings.get("NOTIFY_API_KEY"):
@@ -321,27 +379,28 @@ def check_single_sign_on_settings(settings: dict) -> None:
                                  "the app is registered")
 
 
-def _check_secret_key(key: str) -> None:
+def _check_secret_key(key: str, name: str = "SECRET_KEY") -> None:
+    # A fallback still verifies sessions and links, so a weak or published one is as forgeable as a current one.
     if not key:
-        raise ConfigurationError(f"SECRET_KEY must be set in production: {MAKE_A_KEY}")
+        raise ConfigurationError(f"{name} must be set in production: {MAKE_A_KEY}")
     if len(key) < MIN_SECRET_KEY_LENGTH:
         raise ConfigurationError(
-            f"SECRET_KEY is shorter than {MIN_SECRET_KEY_LENGTH} characters ({len(key)}): {MAKE_A_KEY}"
+            f"{name} is shorter than {MIN_SECRET_KEY_LENGTH} characters ({len(key)}): {MAKE_A_KEY}"
         )
     if key in PUBLISHED_SECRET_KEYS or key.lower().startswith(("development-only", "test-", "bench-")):
-        raise ConfigurationError(f"SECRET_KEY is a value published in this repository: {MAKE_A_KEY}")
+        raise ConfigurationError(f"{name} is a value published in this repository: {MAKE_A_KEY}")
     if max(key.count(character) for character in set(key)) * 2 > len(key):
         # "x" * 32 and its kin: long enough, but guessable at once.
-        raise ConfigurationError(f"SECRET_KEY is mostly one repeated character: {MAKE_A_KEY}")
+        raise ConfigurationError(f"{name} is mostly one repeated character: {MAKE_A_KEY}")
 
 
-def _check_callback_token(token: str | None) -> None:
+def _check_callback_token(token: str | None, name: str = "NOTIFY_CALLBACK_TOKEN") -> None:
     """Whoever holds the callback token can mark messages delivered and end residents' texts with a forged STOP
     reply: the ones written in this repository (tests, README examples) and short ones are refused."""
     if token is None:
         return  # receipts and replies are then refused, and the scheduler polls for replies instead
     if len(token) < MIN_SECRET_KEY_LENGTH or token.lower().startswith(("test-", "local-", "development", "bench-")):
         raise ConfigurationError(
-            f"NOTIFY_CALLBACK_TOKEN is shorter than {MIN_SECRET_KEY_LENGTH} characters or a value published in this "
+            f"{name} is shorter than {MIN_SECRET_KEY_LENGTH} characters or a value published in this "
             f"repository: {MAKE_A_KEY}"
         )

@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 FLASK=".venv/bin/flask --app wsgi"
 # Production is the default ALERTS_ENV (it refuses to start without real secrets); this script is for local use.
 export ALERTS_ENV="${ALERTS_ENV:-development}"
+# `make run PORT=5400` (or PORT=5400 ./scripts/run-dev.sh): the app follows PORT, and so does BASE_URL when unset.
+export PORT="${PORT:-5000}"
+ADDRESS="http://127.0.0.1:${PORT}"
 
 # The council profile COUNCIL selects (default dorset), for the message below.
 read -r COUNCIL_NAME EXAMPLE_POSTCODE < <(.venv/bin/python -c "import os
@@ -21,11 +24,13 @@ cat <<MESSAGE
 
   Service disruption alerts for ${COUNCIL_NAME} are running.
 
-    Residents:  http://127.0.0.1:5000/
-    Try:        http://127.0.0.1:5000/notices?postcode=${EXAMPLE_POSTCODE}
-    Staff:      http://127.0.0.1:5000/staff/sign-in
-    Open data:  http://127.0.0.1:5000/api/v1/notices
-    Health:     http://127.0.0.1:5000/healthz
+    Residents:  ${ADDRESS}/
+    Try:        ${ADDRESS}/notices?postcode=${EXAMPLE_POSTCODE}
+    Staff:      ${ADDRESS}/staff/sign-in
+    Open data:  ${ADDRESS}/api/v1/notices
+    Health:     ${ADDRESS}/healthz
+$(if [ -n "${BASE_URL:-}" ] && [ "${BASE_URL%/}" != "$ADDRESS" ]; then echo "
+  Links in messages point at BASE_URL=${BASE_URL}, not at this address."; fi)
 
   Staff sign-in details (demo accounts):
 $(sed 's/^/    /' instance/demo-staff.txt 2>/dev/null || echo "    (already created earlier: see instance/demo-staff.txt)")
@@ -34,4 +39,4 @@ $(sed 's/^/    /' instance/demo-staff.txt 2>/dev/null || echo "    (already crea
   Press Ctrl-C to stop.
 
 MESSAGE
-$FLASK run --host 127.0.0.1 --port 5000
+$FLASK run --host 127.0.0.1 --port "$PORT"

@@ -1,3 +1,4 @@
+import json
 import os
 import re
 import secrets
@@ -21,6 +22,35 @@ def test_production_is_the_environment_when_alerts_env_is_not_set() -> None:
 
 def test_a_production_app_with_every_setting_right_starts() -> None:
     assert production_app().config["ALERTS_ENV"] == "production"
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SECRET_KEY_FALLBACKS", [secrets.token_hex(8)], "SECRET_KEY_FALLBACKS is shorter than 32 characters"),
+    ("SECRET_KEY_FALLBACKS", ["development-only-not-secret"], "SECRET_KEY_FALLBACKS is shorter"),
+    ("SECRET_KEY_FALLBACKS", ["x" * 40], "SECRET_KEY_FALLBACKS is mostly one repeated character"),
+    ("NOTIFY_CALLBACK_TOKEN_FALLBACKS", ["test-callback-token"], "NOTIFY_CALLBACK_TOKEN_FALLBACKS is shorter"),
+])
+def test_production_checks_retired_keys_like_current_ones(name: str, value: list[str], message: str) -> None:
+    # A retired key still verifies sessions and links (or callbacks), so a weak one is as forgeable as a current one.
+    with pytest.raises(ConfigurationError, match=message):
+        production_app(**{name: value})
+
+
+def test_production_refuses_the_current_key_listed_as_a_fallback() -> None:
+    key = secrets.token_urlsafe(32)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY_FALLBACKS holds the current SECRET_KEY"):
+        production_app(SECRET_KEY=key, SECRET_KEY_FALLBACKS=[key])
+
+
+def test_retired_keys_come_from_the_environment_and_also_verify_csrf_tokens() -> None:
+    old, older, current = (secrets.token_urlsafe(32) for _ in range(3))
+    settings = _settings_in_a_fresh_process(
+        {"SECRET_KEY_FALLBACKS": f"{old}, {older}", "NOTIFY_CALLBACK_TOKEN_FALLBACKS": old},
+        ["SECRET_KEY_FALLBACKS", "NOTIFY_CALLBACK_TOKEN_FALLBACKS"])
+    assert settings == {"SECRET_KEY_FALLBACKS": [old, older], "NOTIFY_CALLBACK_TOKEN_FALLBACKS": [old]}
+    app = production_app(SECRET_KEY=current, SECRET_KEY_FALLBACKS=[old, older])
+    assert app.config["WTF_CSRF_SECRET_KEY"] == [older, old, current], "itsdangerous signs with the last"
+    assert "WTF_CSRF_SECRET_KEY" not in production_app().config or not production_app().config["WTF_CSRF_SECRET_KEY"]
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
@@ -113,6 +143,15 @@ def _start(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess:
                           timeout=120, check=False)
 
 
+def _settings_in_a_fresh_process(env: dict[str, str], names: list[str], alerts_env: str = "development") -> dict:
+    """Settings are read from the environment when config.settings is imported: a fresh interpreter reads them."""
+    code = ("import json, sys; from config.settings import config_for; "
+            f"c = config_for({alerts_env!r}); print(json.dumps({{n: getattr(c, n) for n in sys.argv[1:]}}))")
+    started = _start(env, "-c", code, *names)
+    assert started.returncode == 0, started.stderr
+    return json.loads(started.stdout)
+
+
 def test_a_deployment_that_sets_nothing_refuses_to_start_with_one_line_naming_the_variable() -> None:
     started = _start({}, "-c", "import wsgi")
     assert started.returncode == 3  # gunicorn's "worker failed to boot": the arbiter stops, it doesn't respawn
@@ -142,6 +181,42 @@ def test_postgres_urls_from_a_paas_use_the_psycopg_driver() -> None:
     assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert database_url("sqlite:///x") == "sqlite:///x"
+
+
+def test_a_relative_sqlite_path_is_read_from_the_project_folder_as_the_readme_writes_it() -> None:
+    # Flask-SQLAlchemy reads a relative SQLite path inside instance/: "instance/x" would become instance/instance/x.
+    assert database_url("sqlite:///instance/bcp.sqlite3") == f"sqlite:///{ROOT / 'instance' / 'bcp.sqlite3'}"
+    assert database_url("sqlite:////tmp/x.sqlite3") == "sqlite:////tmp/x.sqlite3"
+    assert database_url("sqlite://") == "sqlite://"
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("not a url", "DATABASE_URL is not a database URL: write it like postgresql://user:password@host/database or "
+                  "sqlite:///instance/alerts.sqlite3"),
+    ("mysql://u:hunter2@host/db", "DATABASE_URL names a database this service does not use (mysql): use "
+                                  "postgresql://… or sqlite:///…"),
+])
+def test_a_bad_database_url_is_refused_in_one_line_without_echoing_it(url: str, message: str) -> None:
+    started = _start({"ALERTS_ENV": "development", "DATABASE_URL": url}, "-m", "flask", "--app", "wsgi", "routes")
+    assert started.returncode == 3
+    assert started.stderr.strip().splitlines() == [f"Refusing to start: {message}"]
+
+
+def test_in_development_base_url_follows_the_port_unless_it_is_set() -> None:
+    assert _settings_in_a_fresh_process({"PORT": "5400"}, ["BASE_URL"]) == {"BASE_URL": "http://127.0.0.1:5400"}
+    assert _settings_in_a_fresh_process({}, ["BASE_URL"]) == {"BASE_URL": "http://127.0.0.1:5000"}
+    assert _settings_in_a_fresh_process({"PORT": "5400", "BASE_URL": "https://alerts.example"}, ["BASE_URL"]) == {
+        "BASE_URL": "https://alerts.example"}
+    # A PaaS sets PORT for the router: production links come from BASE_URL alone.
+    assert _settings_in_a_fresh_process({"PORT": "5400"}, ["BASE_URL"], "production") == {
+        "BASE_URL": "http://127.0.0.1:5000"}
+
+
+def test_feed_allow_loopback_comes_from_the_environment_outside_production_only() -> None:
+    on = {"FEED_ALLOW_LOOPBACK": "1"}
+    assert _settings_in_a_fresh_process(on, ["FEED_ALLOW_LOOPBACK"]) == {"FEED_ALLOW_LOOPBACK": True}
+    assert _settings_in_a_fresh_process({}, ["FEED_ALLOW_LOOPBACK"]) == {"FEED_ALLOW_LOOPBACK": False}
+    assert _settings_in_a_fresh_process(on, ["FEED_ALLOW_LOOPBACK"], "production") == {"FEED_ALLOW_LOOPBACK": False}
 
 
 def test_production_settings_in_tests_pass_every_check() -> None:

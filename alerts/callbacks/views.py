@@ -31,7 +31,14 @@ def _authorised() -> bool:
         log.error("a Notify receipt arrived but NOTIFY_CALLBACK_TOKEN is not set: refusing it")
         return False
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and hmac.compare_digest(token.strip().encode(), expected.encode())
+    if scheme.lower() != "bearer":
+        return False
+    # The retired tokens too, while Notify's callback settings are changed over to the new one.
+    accepted = [expected, *(current_app.config.get("NOTIFY_CALLBACK_TOKEN_FALLBACKS") or [])]
+    matched = False
+    for candidate in accepted:
+        matched |= hmac.compare_digest(token.strip().encode(), candidate.encode())
+    return matched
 
 
 def _unauthorised() -> Response:

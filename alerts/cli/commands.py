@@ -4,16 +4,23 @@ scheduler runs, by hand. `flask --app wsgi <command>`; alerts/cli/__init__.py re
 from __future__ import annotations
 
 import csv
+import dataclasses
+import datetime as dt
 import re
 from pathlib import Path
 
 import click
 from flask import current_app
 
+from alerts import links
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import demo, reference
 from alerts.extensions import db
+from alerts.ingest.feeds import parse_feed
+from alerts.ingest.met_office import MetOfficeWarning, known_areas_for, parse_warnings, warnings_mentioning
+from alerts.models import utc_now
 from alerts.profile import council
+from config.council import COUNCILS_DIR
 
 IMPORT_BATCH_SIZE = 5000
 
@@ -60,6 +67,11 @@ def seed_demo(credentials_file: Path | None) -> None:
         loaded = demo.load_demo_notices()
         db.session.commit()
         click.echo(f"Loaded {loaded} demo notices.")
+    warnings = demo.load_demo_warnings(_recorded_warnings())
+    db.session.commit()
+    if warnings:
+        click.echo(f"Loaded {warnings} recorded Met Office warning{'' if warnings == 1 else 's'} "
+                   f"for {current_app.config['WARNING_AREA_NAME']}, starting now.")
     subscribers = demo.create_demo_subscribers()
     db.session.commit()
     if subscribers:
@@ -69,10 +81,27 @@ def seed_demo(credentials_file: Path | None) -> None:
     db.session.commit()
     if created:
         lines = [f"{role:15} {email:40} {password}" for email, (role, password) in created.items()]
-        click.echo("Staff sign-in (http://127.0.0.1:5000/staff/sign-in):\n  " + "\n  ".join(lines))
+        sign_in = links.external_url("/staff/sign-in")
+        click.echo(f"Staff sign-in ({sign_in}):\n  " + "\n  ".join(lines))
         if credentials_file:
             credentials_file.parent.mkdir(parents=True, exist_ok=True)
             credentials_file.write_text("\n".join(lines) + "\n")
+
+
+def _recorded_warnings() -> list[MetOfficeWarning]:
+    """The council profile's recorded feed (demo-warnings.xml, if it has one): the warnings mentioning its area,
+    moved to start an hour ago so they are in force now, as a real winter's morning would show them."""
+    path = COUNCILS_DIR / council().id / "demo-warnings.xml"
+    if not path.is_file():
+        return []
+    area = current_app.config["WARNING_AREA_NAME"]
+    found = parse_warnings(parse_feed(path.read_bytes()).entries,
+                           known_areas=known_areas_for(council().warnings_region, area))
+    local = list({w.warning_id: w for w in warnings_mentioning(found.warnings, area)}.values())
+    if not local:
+        return []
+    shift = utc_now() - dt.timedelta(hours=1) - min(w.valid_from for w in local)
+    return [dataclasses.replace(w, valid_from=w.valid_from + shift, valid_to=w.valid_to + shift) for w in local]
 
 
 def _ward_area_id(ward_code: str) -> str:

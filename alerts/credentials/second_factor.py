@@ -11,16 +11,21 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Sequence
 
 import pyotp
 import segno
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 STEP_SECONDS = 30
 # Accept the code before and after the current one: phones' clocks drift and people type slowly.
 DRIFT_STEPS = 1
 RECOVERY_CODE_COUNT = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or typed from paper
+
+
+# One key, or the current SECRET_KEY followed by the retired ones (SECRET_KEY_FALLBACKS) that may still unseal.
+SecretKeys = str | Sequence[str]
 
 
 class SecretUnreadable(ValueError):
@@ -33,18 +38,33 @@ def new_secret() -> str:
 
 def _fernet(secret_key: str) -> Fernet:
     # The TOTP secret must not be readable from a database dump alone: seal it with a key derived from SECRET_KEY,
-    # which lives in the environment, not the database. Rotating SECRET_KEY means staff set up their app again.
+    # which lives in the environment, not the database.
     digest = hashlib.sha256(b"staff-totp-secret\x00" + secret_key.encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 
-def seal(secret: str, secret_key: str) -> str:
-    return _fernet(secret_key).encrypt(secret.encode()).decode()
+def _multi_fernet(secret_keys: SecretKeys) -> MultiFernet:
+    # Seals with the first (current) key and unseals with any, so a rotated SECRET_KEY that keeps the old one in
+    # SECRET_KEY_FALLBACKS leaves every officer's authenticator working until `reseal-secrets` has run.
+    keys = [secret_keys] if isinstance(secret_keys, str) else list(secret_keys)
+    return MultiFernet([_fernet(key) for key in keys])
 
 
-def unseal(sealed: str, secret_key: str) -> str:
+def seal(secret: str, secret_keys: SecretKeys) -> str:
+    return _multi_fernet(secret_keys).encrypt(secret.encode()).decode()
+
+
+def unseal(sealed: str, secret_keys: SecretKeys) -> str:
     try:
-        return _fernet(secret_key).decrypt(sealed.encode()).decode()
+        return _multi_fernet(secret_keys).decrypt(sealed.encode()).decode()
+    except InvalidToken as error:
+        raise SecretUnreadable("The second factor secret cannot be read with this SECRET_KEY") from error
+
+
+def reseal(sealed: str, secret_keys: SecretKeys) -> str:
+    """The same secret sealed under the current (first) key; SecretUnreadable if no key given can unseal it."""
+    try:
+        return _multi_fernet(secret_keys).rotate(sealed.encode()).decode()
     except InvalidToken as error:
         raise SecretUnreadable("The second factor secret cannot be read with this SECRET_KEY") from error
 

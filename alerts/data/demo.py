@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from alerts.credentials.passwords import hash_password
 from alerts.data import reference
+from alerts.data.feeds import FoundWarning
 from alerts.extensions import db
 from alerts.models import (
     Channel,
@@ -23,6 +24,7 @@ from alerts.models import (
     SubscriberStatus,
     Subscription,
     UpdateKind,
+    WeatherWarning,
     utc_now,
 )
 from alerts.profile import council
@@ -31,6 +33,7 @@ from alerts.profile import council
 DEMO_STAFF = {
     Role.OFFICER: ["officer", "second.officer"],
     Role.CONTACT_CENTRE: ["contact"],
+    Role.MANAGER: ["manager"],
     Role.ADMIN: ["admin"],
 }
 
@@ -134,6 +137,22 @@ def demo_notices() -> list[Notice]:
             started_hours_ago=48, ends_in_hours=None, status=NoticeStatus.RESOLVED,
         ),
     ]
+
+
+def load_demo_warnings(warnings: Sequence[FoundWarning]) -> int:
+    """Recorded weather warnings from no feed source (so no poll withdraws them); they end at their own time.
+    Returns how many were new. The caller commits."""
+    added = 0
+    for warning in warnings:
+        if db.session.get(WeatherWarning, warning.warning_id) is not None:
+            continue
+        db.session.add(WeatherWarning(
+            id=warning.warning_id, feed_source_id=None, level=warning.level, hazards=list(warning.hazards),
+            areas=list(warning.areas), title=warning.title, description=warning.description, link=warning.link,
+            valid_from_utc=warning.valid_from, valid_to_utc=warning.valid_to, is_current=True))
+        added += 1
+    db.session.flush()
+    return added
 
 
 def load_demo_notices() -> int:

@@ -124,6 +124,27 @@ def is_due(source: FeedSource, now: dt.datetime) -> bool:
     return source.last_polled_at_utc + dt.timedelta(minutes=source.poll_interval_minutes) <= now
 
 
+# A Met Office source is stale once this many of its poll intervals pass without a successful fetch.
+STALE_AFTER_INTERVALS = 2
+
+
+def is_stale(source: FeedSource, now: dt.datetime) -> bool:
+    """Failing at its last check, or no successful fetch (since it was added) for twice its poll interval: either
+    way officers would see no warnings while the Met Office may have some."""
+    if source.last_error is not None:
+        return True
+    since = source.last_success_at_utc or source.created_at_utc
+    return since + dt.timedelta(minutes=STALE_AFTER_INTERVALS * source.poll_interval_minutes) <= now
+
+
+def stale_feed_sources(now: dt.datetime) -> list[FeedSource]:
+    """Enabled Met Office sources that are stale (a switched-off source is an admin's choice, not a fault)."""
+    sources = db.session.scalars(select(FeedSource).where(FeedSource.enabled.is_(True),
+                                                          FeedSource.kind == MET_OFFICE_WARNINGS)
+                                 .order_by(FeedSource.id))
+    return [source for source in sources if is_stale(source, now)]
+
+
 def sources_to_poll(now: dt.datetime, *, only_due: bool = True) -> list[PollTarget]:
     """Enabled sources (only those whose poll interval has passed, unless told otherwise), detached from the session:
     the caller ends its read transaction before it goes to the network."""

@@ -95,7 +95,8 @@ def use_password_reset(token: str, new_password: str) -> StaffUser | None:
 
 # Second factor -------------------------------------------------------------------------------------------------
 
-def confirm_second_factor(user: StaffUser, sealed_secret: str, code: str, secret_key: str) -> list[str] | None:
+def confirm_second_factor(user: StaffUser, sealed_secret: str, code: str,
+                          secret_key: second_factor.SecretKeys) -> list[str] | None:
     """Turn the second factor on if `code` comes from `sealed_secret`; give the new recovery codes (shown once),
     or None for a wrong code. The caller commits."""
     secret = second_factor.unseal(sealed_secret, secret_key)
@@ -108,7 +109,7 @@ def confirm_second_factor(user: StaffUser, sealed_secret: str, code: str, secret
     return replace_recovery_codes(user)
 
 
-def accept_totp_code(user: StaffUser, code: str, secret_key: str) -> bool:
+def accept_totp_code(user: StaffUser, code: str, secret_key: second_factor.SecretKeys) -> bool:
     """True once per time step: the same code (or an earlier one) used again is refused, even by two requests
     at the same moment, because only one conditional UPDATE can move the last accepted step forward."""
     if not user.has_second_factor or not user.totp_secret_sealed:
@@ -127,6 +128,11 @@ def accept_totp_code(user: StaffUser, code: str, secret_key: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     return moved == 1
+
+
+def users_with_sealed_secrets() -> list[StaffUser]:
+    return list(db.session.scalars(select(StaffUser).where(StaffUser.totp_secret_sealed.is_not(None))
+                                   .order_by(StaffUser.id)))
 
 
 def use_recovery_code(user: StaffUser, code: str) -> bool:

@@ -20,8 +20,13 @@ def hash_code(secret_key: str, subscriber_id: int, code: str) -> str:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def code_matches(secret_key: str, subscriber_id: int, code: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_code(secret_key, subscriber_id, code), stored_hash)
+def code_matches(secret_keys: list[str], subscriber_id: int, code: str, stored_hash: str) -> bool:
+    """secret_keys: SECRET_KEY and its fallbacks, so a code sent just before a key rotation still works. Every key
+    is tried, whatever matches, so the work is the same for every guess."""
+    matched = False
+    for secret_key in secret_keys:
+        matched |= hmac.compare_digest(hash_code(secret_key, subscriber_id, code), stored_hash)
+    return matched
 
 
 def issuance_digest(secret_key: str, issuance: str) -> str:

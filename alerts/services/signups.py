@@ -215,15 +215,16 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
     tries = f"{client}:{contact}:{issued_at or ''}"  # the tries of the code this client asked for
     if not signup_defences.count_code_guess(contact, tries):
         return CodeOutcome.LOCKED
-    secret = current_app.config["SECRET_KEY"]
+    keys = links.signing_keys()
     tidy = confirmation_codes.tidy_code(code)
     # Id 0 is never a subscriber's: a contact with none costs the same query.
     live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
     if live is None or live.expires_at is None or live.expires_at <= utc_now():
-        confirmation_codes.code_matches(secret, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
+        confirmation_codes.code_matches(keys, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
         return _wrong_code(tries)
-    issuer = live.issued_to is not None and hmac.compare_digest(
-        live.issued_to, confirmation_codes.issuance_digest(secret, client))
+    issued_to = live.issued_to
+    issuer = issued_to is not None and any(
+        hmac.compare_digest(issued_to, confirmation_codes.issuance_digest(key, client)) for key in keys)
     if issuer:
         spent = subscriber_data.use_code_attempt(live.subscriber_id)
         db.session.commit()  # the try is spent before the guess is checked, whatever happens next
@@ -232,7 +233,7 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
         live = subscriber_data.get_code(live.subscriber_id)
         if live is None:
             return _wrong_code(tries)  # used or replaced meanwhile
-    if confirmation_codes.code_matches(secret, live.subscriber_id, tidy, live.code_hash):
+    if confirmation_codes.code_matches(keys, live.subscriber_id, tidy, live.code_hash):
         subscriber_data.clear_code_of(live.subscriber_id)
         db.session.commit()
         return CodeOutcome.CORRECT

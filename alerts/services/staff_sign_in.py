@@ -72,7 +72,7 @@ def sign_in(user: StaffUser, actor: Actor, *, forget: tuple[str, str] | None = N
     db.session.commit()
 
 
-def code_accepted(user: StaffUser, code: str, secret_key: str) -> bool:
+def code_accepted(user: StaffUser, code: str, secret_key: second_factor.SecretKeys) -> bool:
     """Whether `code` is the authenticator app's code now, or an unused recovery code; either works once. Uses it
     up, in the transaction that `sign_in` then commits (or `record_attempt`, for a wrong one)."""
     if second_factor.looks_like_recovery_code(code):
@@ -101,7 +101,7 @@ def change_password(user: StaffUser, current_password: str, new_password: str, a
     db.session.commit()
 
 
-def set_up_second_factor(user: StaffUser, sealed_secret: str, code: str, secret_key: str,
+def set_up_second_factor(user: StaffUser, sealed_secret: str, code: str, secret_key: second_factor.SecretKeys,
                          actor: Actor) -> list[str] | None:
     """Turn the second factor on if `code` comes from the secret being set up; the new recovery codes (shown
     once), or None for a wrong code."""

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from alerts import links
 from alerts.credentials import second_factor
 from alerts.credentials.passwords import WeakPassword
 from alerts.data import staff as staff_data
@@ -36,8 +37,8 @@ PENDING_SIGN_IN_SECONDS = 10 * 60
 WRONG_CODE = "The code is not right. Enter the code your authenticator app shows now, or an unused recovery code"
 
 
-def _secret_key() -> str:
-    return current_app.config["SECRET_KEY"]
+def _secret_key() -> list[str]:
+    return links.signing_keys()  # seals with SECRET_KEY; unseals with it or a retired one
 
 
 def _me() -> StaffUser:

@@ -7,10 +7,11 @@ import sys
 
 import click
 
+from alerts import links
 from alerts.credentials.passwords import WeakPassword
 from alerts.data import staff as staff_data
 from alerts.models import StaffUser
-from alerts.services import staff_admin
+from alerts.services import key_rotation, staff_admin
 from alerts.services.actors import COMMAND_LINE, Actor
 
 
@@ -52,4 +53,18 @@ def remove_second_factor(email: str) -> None:
     click.echo(f"Second factor removed for {user.email}; they will set up a new one when they next sign in.")
 
 
-COMMANDS = [reset_password, remove_second_factor]
+@click.command("reseal-secrets")
+def reseal_secrets() -> None:
+    """Seal every stored second factor secret under the current SECRET_KEY, so a retired key can leave
+    SECRET_KEY_FALLBACKS without anyone's authenticator app stopping working (docs/production.md, "A leaked key")."""
+    result = key_rotation.reseal_second_factor_secrets(links.signing_keys())
+    click.echo(f"Resealed {result.resealed} second factor secret(s) under the current SECRET_KEY.")
+    if result.unreadable:
+        raise click.ClickException(
+            f"{len(result.unreadable)} secret(s) could not be read with SECRET_KEY or SECRET_KEY_FALLBACKS "
+            f"(staff user ids {', '.join(map(str, result.unreadable))}): they were left as they were; run "
+            "remove-second-factor for those people, or put back the key that sealed them"
+        )
+
+
+COMMANDS = [reset_password, remove_second_factor, reseal_secrets]

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from alerts.data import feeds as feed_data
-from alerts.models import FeedSource, Role
+from alerts.models import FeedSource, Role, utc_now
 from alerts.services import feed_source_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
@@ -106,3 +106,11 @@ def check_feed_source(source_id: int) -> Response:
     else:
         flash(f"{outcome.name} could not be read: {outcome.summary.removeprefix('failed: ')}")
     return redirect(url_for("staff.feed_sources"))
+
+
+@staff.context_processor
+def _stale_feeds_on_the_dashboard() -> dict[str, Any]:
+    # A failing Met Office feed looks exactly like a quiet day: no warnings. The dashboard says so instead.
+    if request.endpoint != "staff.dashboard":
+        return {}
+    return {"stale_feeds": feed_data.stale_feed_sources(utc_now())}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
+from alerts.data import feeds as feed_data
 from alerts.data import operations
+from alerts.models import utc_now
 
 health = Blueprint("health", __name__)
 
@@ -28,5 +30,7 @@ def healthz() -> tuple[Response, int]:
             "held_channels": [{"channel": hold["channel"], "until": hold["until"]} for hold in outbox["held_channels"]],
             "auth_failure": outbox["auth_failure"] is not None,
         },
+        # Stale weather warnings are a fault to look at, not a reason to take this instance out of service: 200.
+        "feeds": "stale" if feed_data.stale_feed_sources(utc_now()) else "ok",
     }
     return jsonify(body), 200

@@ -106,6 +106,19 @@ def test_without_a_configured_token_every_receipt_is_refused(app, client, make_m
         app.config["NOTIFY_CALLBACK_TOKEN"] = "test-callback-token"
 
 
+def test_a_retired_callback_token_is_accepted_while_it_is_a_fallback(app, client, make_message, monkeypatch) -> None:
+    # Notify's callback settings are changed by hand after the new token is live: both work in between.
+    monkeypatch.setitem(app.config, "NOTIFY_CALLBACK_TOKEN", "test-new-callback-token")
+    monkeypatch.setitem(app.config, "NOTIFY_CALLBACK_TOKEN_FALLBACKS", ["test-callback-token"])
+    message = sent_message(make_message)
+    assert client.post("/callbacks/notify", json=receipt(message.id, "delivered"), headers=AUTH).status_code == 204
+    assert client.post("/callbacks/notify/inbound", json={}, headers={"Authorization": "Bearer wrong"}
+                       ).status_code == 401
+    assert client.post("/callbacks/notify/inbound", json={}, headers=AUTH).status_code == 400, "past the token"
+    monkeypatch.setitem(app.config, "NOTIFY_CALLBACK_TOKEN_FALLBACKS", [])
+    assert client.post("/callbacks/notify", json=receipt(message.id, "delivered"), headers=AUTH).status_code == 401
+
+
 def test_a_body_that_is_not_a_receipt_is_a_bad_request(client) -> None:
     response = client.post("/callbacks/notify", json={"status": "delivered"}, headers=AUTH)
     assert response.status_code == 400

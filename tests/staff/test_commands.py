@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
 from alerts.data import staff as staff_data
+from alerts.data.warnings import current_warnings
 from alerts.extensions import db
 from alerts.models import ApiToken, Role, StaffUser
 
@@ -34,3 +35,24 @@ def test_seed_demo_adds_confirmed_subscribers_in_weymouth(runner) -> None:
     assert result.exit_code == 0, result.output
     assert "confirmed demo subscribers, most of them in Weymouth" in result.output
     assert runner.invoke(args=["expand-fanouts"]).exit_code == 0
+
+
+def test_seed_demo_prints_the_address_it_serves_and_adds_a_manager(runner) -> None:
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Staff sign-in (http://localhost/staff/sign-in):" in result.output, "BASE_URL, not a fixed :5000"
+    manager = db.session.scalar(select(StaffUser).where(StaffUser.role == Role.MANAGER))
+    assert manager is not None and manager.email in result.output
+
+
+def test_seed_demo_loads_a_recorded_winter_warning_that_the_officers_dashboard_shows(
+        runner, client_request, sign_in_as) -> None:
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 1 recorded Met Office warning for Dorset, starting now." in result.output
+    assert [w.title for w in current_warnings()] == ["Yellow warning of snow, ice affecting South West England"]
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert len(current_warnings()) == 1, "running it again adds nothing"
+    sign_in_as(Role.OFFICER)
+    page = client_request.get("/staff/")
+    assert "Yellow warning of snow, ice affecting South West England" in page.select("#warning-1")[0].get_text()

@@ -100,3 +100,29 @@ def test_create_a_notice_from_a_warning_prefills_a_draft_linked_to_the_warning(c
     assert "Create a notice from this warning" not in page.text, "the notice made from it shows instead"
     assert card(page)["Notice"] == "Yellow weather warning for snow and ice (draft)"
     assert page.soup.select_one("#warning-1 a[href^='/staff/notices/']")["href"] == f"/staff/notices/{notice.id}"
+
+
+def test_a_failing_or_stale_met_office_feed_is_shown_on_the_dashboard(client_request, sign_in_as) -> None:
+    from alerts.models import FeedSource, utc_now
+
+    sign_in_as(Role.OFFICER)
+    assert not client_request.get("/staff/").select("#stale-feeds")
+    now = utc_now()
+    source = FeedSource(name="Met Office warnings", url="https://feeds.example.test/sw.xml",
+                        kind="met-office-warnings", poll_interval_minutes=15,
+                        created_at_utc=now - dt.timedelta(hours=2), last_success_at_utc=now - dt.timedelta(minutes=10))
+    db.session.add(source)
+    db.session.commit()
+    assert not client_request.get("/staff/").select("#stale-feeds"), "fetched within twice its interval"
+
+    source.last_success_at_utc = now - dt.timedelta(minutes=45)
+    db.session.commit()
+    stale = client_request.get("/staff/").select("#stale-feeds")[0].get_text(" ", strip=True)
+    assert "Weather warnings may be missing or out of date." in stale
+    assert "Met Office warnings: not checked on time, last read at" in stale
+
+    source.last_success_at_utc, source.last_error = now, "The feed could not be fetched"
+    db.session.commit()
+    stale = client_request.get("/staff/").select("#stale-feeds")[0].get_text(" ", strip=True)
+    assert "Met Office warnings: the last check failed, last read at" in stale
+    assert "Feed sources" not in stale, "only admins manage feed sources"

@@ -49,3 +49,31 @@ def test_healthz_on_a_database_not_yet_migrated_answers_503_not_500(tmp_path) ->
 
     assert response.status_code == 503
     assert response.json == {"database": "not migrated"}
+
+
+def _met_office_source(**values) -> None:
+    from alerts.models import FeedSource
+
+    db.session.add(FeedSource(**{"name": "Met Office warnings", "url": "https://feeds.example.test/sw.xml",
+                                 "kind": "met-office-warnings", "poll_interval_minutes": 15, **values}))
+    db.session.commit()
+
+
+def test_healthz_reports_stale_feeds_but_stays_up(client) -> None:
+    assert client.get("/healthz").json["feeds"] == "ok", "no feed source: nothing to be stale"
+    now = utc_now()
+    _met_office_source(last_success_at_utc=now - dt.timedelta(minutes=29), created_at_utc=now - dt.timedelta(days=1))
+    assert client.get("/healthz").json["feeds"] == "ok", "within twice its interval"
+    db.session.execute(db.text("UPDATE feed_sources SET last_success_at_utc = :then"),
+                       {"then": now - dt.timedelta(minutes=31)})
+    db.session.commit()
+    response = client.get("/healthz")
+    assert (response.status_code, response.json["feeds"]) == (200, "stale")
+
+
+def test_healthz_reports_a_failing_feed_at_once_and_ignores_a_switched_off_one(client) -> None:
+    now = utc_now()
+    _met_office_source(last_success_at_utc=now, last_error="The feed could not be fetched", enabled=False)
+    assert client.get("/healthz").json["feeds"] == "ok"
+    _met_office_source(last_success_at_utc=now, last_error="The feed could not be fetched")
+    assert client.get("/healthz").json["feeds"] == "stale"
