@@ -23,13 +23,13 @@ from alerts.services import staff_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
+from alerts.web.query_args import page_or_first, parse_date
 
 PAGE_SIZE = 50
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return page_or_first(request.args.get("page"))
 
 
 @staff.route("/users", methods=["GET", "POST"])
@@ -133,16 +133,11 @@ def revoke_api_token(token_id: int) -> Response:
 
 
 def _parse_date(name: str, errors: list[dict[str, str]]) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    errors.append({"text": "Enter a real date, for example 27/11/2026", "href": f"#{name}"})
-    return None
+    parsed = parse_date(request.args.get(name), label=f"The '{name}' date", today=dt.datetime.now(LONDON).date(),
+                        invalid="Enter a real date, for example 27/11/2026")
+    if parsed.error:
+        errors.append({"text": parsed.error, "href": f"#{name}"})
+    return parsed.value
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:
