@@ -85,9 +85,13 @@ def set_password(user: StaffUser, password: str, actor: Actor) -> None:
     db.session.commit()
 
 
-def create_api_token(name: str, user: StaffUser, *, days: int, actor: Actor) -> staff_data.NewApiToken:
+def create_api_token(name: str, user: StaffUser, *, days: int, actor: Actor,
+                     second_factor_required: bool = False) -> staff_data.NewApiToken:
     """A token for another council system, acting for `user` with their role. Only its hash is kept: the token
-    itself is in the answer, once."""
+    itself is in the answer, once. Raises NotAllowed, making nothing, for a person without a second factor when one
+    is required: the token would act for them without it."""
+    if second_factor_required and not user.has_second_factor:
+        raise NotAllowed(f"{user.email} must set up a second factor before a token can act for them")
     created = staff_data.create_api_token(name, user, days=days, created_by_id=actor.user_id)
     actor.audit("api_token.created", "api_token", created.record.id, name=created.record.name, user=user.email,
                 role=str(user.role), days=days)

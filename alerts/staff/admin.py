@@ -104,10 +104,15 @@ def api_tokens() -> str | tuple[str, int]:
     new_token = None
     user = staff_data.get_staff_user(int(form.user.data)) if (form.user.data or "").isdigit() else None
     if form.validate_on_submit() and user is not None:
-        created = staff_admin.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"),
-                                               actor=acting())
-        new_token = created.token  # shown on this response only; only its hash is kept
-        form = _api_token_form(formdata=None)
+        try:
+            created = staff_admin.create_api_token(
+                form.name.data or "", user, days=int(form.days.data or "90"), actor=acting(),
+                second_factor_required=bool(current_app.config.get("MFA_REQUIRED")))
+        except staff_admin.NotAllowed as refusal:
+            form.user.errors = [*form.user.errors, str(refusal)]
+        else:
+            new_token = created.token  # shown on this response only; only its hash is kept
+            form = _api_token_form(formdata=None)
     return render_template("staff/api_tokens.html", form=form, tokens=staff_data.list_api_tokens(),
                            new_token=new_token, confirm_form=ConfirmForm(), now=utc_now()), 400 if form.errors else 200
 
