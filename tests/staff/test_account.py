@@ -317,3 +317,15 @@ def test_an_admin_adds_a_user_who_chooses_their_own_first_password_from_an_email
     client_request.get("/staff/sign-out")
     client_request.post_form(link, {"new_password": NEW_PASSWORD}, expected_status=302)
     assert verify_password(fresh(user).password_hash, NEW_PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["Dorset2025!", "Summer2025!", "Gritting1", "Weymouth-Weymouth"])
+def test_a_new_password_built_from_the_councils_places_services_or_a_season_is_refused(
+        client_request, sign_in_as, password: str) -> None:
+    officer = sign_in_as(Role.OFFICER)
+    page = client_request.post_form("/staff/account/password", {"current_password": _factories.PASSWORD,
+                                                                "new_password": password}, expected_status=400)
+    assert page.error_summary() == [
+        "Choose a password that is harder to guess: do not build it from the council's or a place's name, a service, "
+        "a season or month and a year, or your email address"]
+    assert verify_password(fresh(officer).password_hash, _factories.PASSWORD)
