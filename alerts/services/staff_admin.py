@@ -1,6 +1,7 @@
 """What an admin (or the command line) does to staff accounts and API tokens: add a member of staff, change their
-role, turn their account off or on, send a reset link, remove a lost second factor, set a password, make and
-revoke tokens. Each is audited and committed with its audit event.
+role, turn their account off or on, send a reset link, remove a lost second factor, make and revoke tokens. Each is
+audited and committed with its audit event. Nobody sets another person's password: a new account or a reset gets a
+one-time link to choose one.
 """
 
 from __future__ import annotations
@@ -75,13 +76,6 @@ def remove_second_factor(user: StaffUser, actor: Actor) -> None:
     """For someone who lost their phone and recovery codes: signed out, they set up a new one at next sign-in."""
     staff_accounts.remove_second_factor(user)
     actor.audit("staff_user.second_factor_removed", "staff_user", user.id)
-    db.session.commit()
-
-
-def set_password(user: StaffUser, password: str, actor: Actor) -> None:
-    """Set a password and sign them out everywhere. Raises WeakPassword, having changed nothing."""
-    staff_accounts.set_password(user, password)
-    actor.audit("staff_user.password_set", "staff_user", user.id)
     db.session.commit()
 
 

@@ -10,7 +10,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.credentials.passwords import WeakPassword
 from alerts.data import delivery_reports, operations
 from alerts.data import outbox as outbox_data
 from alerts.data import staff as staff_data
@@ -39,17 +38,13 @@ def users() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             email = normalise_email(form.email.data or "")
-            user = staff_admin.create_staff_user(email, Role(form.role.data), acting(),
-                                                 password=form.password.data or None)
+            user = staff_admin.create_staff_user(email, Role(form.role.data), acting())
         except InvalidRecipient as error:
             form.email.errors.append(error.message)
         except staff_data.StaffUserExists as error:
             form.email.errors.append(str(error))
-        except WeakPassword as error:
-            form.password.errors.append(str(error))
         else:
-            flash(f"{user.email} can now sign in" if form.password.data else
-                  f"We have emailed {user.email} a link to choose their password. It works once, for "
+            flash(f"We have emailed {user.email} a link to choose their password. It works once, for "
                   f"{RESET_LINK_HOURS} hours.", "success")
             return redirect(url_for("staff.users"))
     status = 400 if form.errors else 200

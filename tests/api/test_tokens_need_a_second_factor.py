@@ -69,3 +69,11 @@ def test_no_token_is_made_for_someone_without_a_second_factor(app: Flask) -> Non
     with_second_factor(app, officer)
     assert staff_admin.create_api_token("Highways", officer, days=90, actor=Actor.staff(admin, "192.0.2.1"),
                                         second_factor_required=True).token
+
+
+def test_the_command_makes_no_token_for_someone_without_a_second_factor(runner, mfa_required) -> None:
+    officer = StaffUserFactory(role=Role.OFFICER)
+    result = runner.invoke(args=["create-api-token", "Highways", "--user", officer.email])
+    assert result.exit_code != 0
+    assert "must set up a second factor" in result.output
+    assert staff_data.list_api_tokens() == []
