@@ -340,6 +340,10 @@ def check_production_settings(settings: dict) -> None:
         if fallback == settings.get("NOTIFY_CALLBACK_TOKEN"):
             raise ConfigurationError(
                 "NOTIFY_CALLBACK_TOKEN_FALLBACKS holds the current NOTIFY_CALLBACK_TOKEN: list only retired tokens")
+    if settings.get("NOTIFY_CALLBACK_TOKEN") and settings.get("NOTIFY_CALLBACK_TOKEN") == settings.get("SECRET_KEY"):
+        # Notify (and whoever reads its settings) would then hold the key that signs staff sessions and links.
+        raise ConfigurationError(
+            f"NOTIFY_CALLBACK_TOKEN is the same value as SECRET_KEY: make each its own. {MAKE_A_KEY}")
     if settings.get("DEBUG"):
         raise ConfigurationError("DEBUG must be off in production")
     if not settings.get("NOTIFY_API_KEY"):
@@ -354,6 +358,7 @@ def check_production_settings(settings: dict) -> None:
         )
     if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
         raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
+    _check_base_url(str(settings.get("BASE_URL") or ""))
 
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -392,6 +397,47 @@ def _check_secret_key(key: str, name: str = "SECRET_KEY") -> None:
     if max(key.count(character) for character in set(key)) * 2 > len(key):
         # "x" * 32 and its kin: long enough, but guessable at once.
         raise ConfigurationError(f"{name} is mostly one repeated character: {MAKE_A_KEY}")
+    _check_guessable(name, key)
+
+
+# Few enough different characters that a key is a pattern, not a random value ("ab" * 16). A made key of 32 hex
+# characters has about 14; of token_urlsafe(32), about 30.
+MIN_DISTINCT_CHARACTERS = 8
+# What is left of a key once these are taken out must still be this many letters and digits: a key made of words
+# ("passwordletmeinchangemesecret123") is one a dictionary attack tries early. Longest first, so "password" goes
+# before "pass".
+GUESSABLE_WORDS = sorted((
+    "password", "passw0rd", "changeme", "secret", "letmein", "welcome", "default", "example", "admin", "council",
+    "alerts", "alert", "service", "notify", "token", "key", "test", "qwerty", "asdfgh", "monkey", "dragon",
+    "master", "flask", "production", "development", "staging", "sunshine", "iloveyou", "0123456789", "1234567890",
+    "abcdefghijklmnopqrstuvwxyz", "abc", "123",
+), key=len, reverse=True)
+MIN_LEFT_AFTER_WORDS = 16
+
+
+def _check_guessable(name: str, value: str) -> None:
+    """Long enough is not random enough: refuse a secret with few different characters, one that is a short piece
+    repeated ("changeme" * 4, "0123456789" * 4), or one made of dictionary words."""
+    if len(set(value)) < MIN_DISTINCT_CHARACTERS:
+        raise ConfigurationError(
+            f"{name} has too few different characters ({len(set(value))}) to be random: {MAKE_A_KEY}")
+    for period in range(1, len(value) // 2 + 1):
+        if all(value[index] == value[index - period] for index in range(period, len(value))):
+            raise ConfigurationError(f"{name} is a short piece repeated ({period} characters): {MAKE_A_KEY}")
+    left = value.lower()
+    for word in GUESSABLE_WORDS:
+        left = left.replace(word, "")
+    if sum(character.isalnum() for character in left) < MIN_LEFT_AFTER_WORDS:
+        raise ConfigurationError(f"{name} is made of dictionary words: {MAKE_A_KEY}")
+
+
+def _check_base_url(base_url: str) -> None:
+    """Links in every email and text start with BASE_URL: over plain HTTP a manage or unsubscribe link (a credential
+    for that resident) crosses the network readable. Plain HTTP on loopback is a local benchmark, never residents."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        raise ConfigurationError(
+            f"BASE_URL must be an https:// address in production, not {base_url!r} (plain http:// only on loopback)")
 
 
 def _check_callback_token(token: str | None, name: str = "NOTIFY_CALLBACK_TOKEN") -> None:
@@ -404,3 +450,4 @@ def _check_callback_token(token: str | None, name: str = "NOTIFY_CALLBACK_TOKEN"
             f"{name} is shorter than {MIN_SECRET_KEY_LENGTH} characters or a value published in this "
             f"repository: {MAKE_A_KEY}"
         )
+    _check_guessable("NOTIFY_CALLBACK_TOKEN", token)

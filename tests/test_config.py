@@ -221,3 +221,40 @@ def test_feed_allow_loopback_comes_from_the_environment_outside_production_only(
 
 def test_production_settings_in_tests_pass_every_check() -> None:
     assert production_settings()["SECRET_KEY"] not in PUBLISHED_SECRET_KEYS
+
+
+@pytest.mark.parametrize(("key", "reason"), [
+    ("ab" * 16, "SECRET_KEY has too few different characters"),
+    ("changeme" * 4, "SECRET_KEY has too few different characters"),
+    ("password" * 4, "SECRET_KEY has too few different characters"),
+    ("Pa55w0rd!" * 4, "SECRET_KEY is a short piece repeated"),
+    ("0123456789" * 4, "SECRET_KEY is a short piece repeated"),
+    ("passwordletmeinchangemesecret123", "SECRET_KEY is made of dictionary words"),
+    ("Council-alerts-secret-key-password", "SECRET_KEY is made of dictionary words"),
+])
+def test_production_refuses_a_long_secret_key_that_is_easy_to_guess(key: str, reason: str) -> None:
+    with pytest.raises(ConfigurationError, match=reason):
+        production_app(SECRET_KEY=key)
+
+
+@pytest.mark.parametrize("token", ["a" * 32, "ab" * 16, "password" * 4])
+def test_production_refuses_a_callback_token_that_is_easy_to_guess(token: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"^NOTIFY_CALLBACK_TOKEN "):
+        production_app(NOTIFY_CALLBACK_TOKEN=token)
+
+
+def test_production_refuses_one_value_for_two_secrets() -> None:
+    key = secrets.token_urlsafe(32)
+    with pytest.raises(ConfigurationError, match="NOTIFY_CALLBACK_TOKEN is the same value as SECRET_KEY"):
+        production_app(SECRET_KEY=key, NOTIFY_CALLBACK_TOKEN=key)
+
+
+def test_production_refuses_a_plain_http_base_url_on_a_public_host() -> None:
+    with pytest.raises(ConfigurationError, match="BASE_URL must be an https:// address in production"):
+        production_app(BASE_URL="http://alerts.dorsetcouncil.example")
+
+
+@pytest.mark.parametrize("_run", range(20))
+def test_production_accepts_made_keys_of_every_usual_kind(_run: int) -> None:
+    for key in (secrets.token_urlsafe(32), secrets.token_hex(16), secrets.token_hex(32)):
+        assert production_app(SECRET_KEY=key, NOTIFY_CALLBACK_TOKEN=secrets.token_urlsafe(32))

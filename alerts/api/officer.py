@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
@@ -27,8 +27,12 @@ def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
     def wrapped(*args: Any, **kwargs: Any) -> Response:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         try:
-            record = staff_sign_in.officer_token(token.strip() if scheme.lower() == "bearer" else "")
+            record = staff_sign_in.officer_token(token.strip() if scheme.lower() == "bearer" else "",
+                                                 second_factor_required=bool(current_app.config.get("MFA_REQUIRED")))
         except staff_sign_in.TokenRefused as refusal:
+            if refusal.needs_second_factor:
+                return problem(403, "Forbidden", "This token cannot be used: the person it acts for must set up a "
+                                                 "second factor (an authenticator app) first")
             if refusal.known:
                 return problem(403, "Forbidden", "This token cannot publish notices: the person it acts for needs the "
                                                  "officer role")

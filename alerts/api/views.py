@@ -22,19 +22,11 @@ from alerts.services import signups
 from alerts.services.signup_defences import Refused, code_attempts
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
+from alerts.web.query_args import MAX_PAGE, page_number
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 STATUSES = ("active", "resolved", "all")
-MAX_PAGE = 10_000
-
-
-def _page_number(raw: str) -> int | None:
-    """The page asked for, or None when it isn't one. The bound keeps the database offset small."""
-    # isdigit() alone lets '²' through, which int() refuses.
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
-        return None
-    return int(raw)
 
 
 @api.get("/notices")
@@ -50,7 +42,7 @@ def list_notices() -> Response:
     errors = dict(parsed.errors)
     if status not in STATUSES:
         errors["status"] = "Status must be one of active, resolved or all"
-    page = _page_number(request.args.get("page", "1"))
+    page = page_number(request.args.get("page"))
     if page is None:
         errors["page"] = f"Page must be a whole number from 1 to {MAX_PAGE}"
     if errors:

@@ -1,11 +1,15 @@
 """Staff passwords: the length rule, a check against common passwords, and hashing with a current KDF.
 
 Ground floor: no Flask, no database. Follows NCSC and NIST SP 800-63B guidance: a minimum length, no
-composition rules, and refusal of passwords that appear in breach lists.
+composition rules, and refusal of passwords that appear in breach lists or are built from context-specific words
+(5.1.1.2): the council's and its places' names, its services, the person's own email address — which the caller
+passes, since only it knows them — and a season or month with a year ("Summer2025!"), which everyone tries first.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -30,7 +34,57 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def check_password_rules(password: str, *, email: str | None = None) -> None:
+# Words anyone guessing a staff password of a council service tries whatever the council: seasons, months and
+# the service's own vocabulary.
+GUESSED_WORDS = frozenset({
+    "spring", "summer", "autumn", "fall", "winter", "january", "february", "march", "april", "may", "june", "july",
+    "august", "september", "october", "november", "december", "council", "alerts", "alert", "disruption", "service",
+    "services", "notice", "notices", "staff", "admin", "password", "welcome", "letmein", "changeme",
+})
+# Look-alike digits and symbols read as the letters they stand for ("Dor5et" is "Dorset").
+_LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LETTERS = re.compile(r"[^a-z]")
+_WORD = re.compile(r"[a-z]{3,}")
+CONTEXT_MESSAGE = ("Choose a password that is harder to guess: do not build it from the council's or a place's name, a "
+                   "service, a season or month and a year, or your email address")
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """The words (3 letters or more) in `texts`, and each text's letters run together: "Roads and gritting" gives
+    roads, and, gritting and roadsandgritting; "dorset.council@x" gives dorset, council and dorsetcouncil."""
+    found: set[str] = set()
+    for text in texts:
+        lowered = text.lower()
+        found.update(_WORD.findall(lowered))
+        for part in re.split(r"[@\s]", lowered):
+            joined = _LETTERS.sub("", part.split(".")[0] if "." in part and "@" in lowered else part)
+            if len(joined) >= 3:
+                found.add(joined)
+    return found
+
+
+def _made_of(letters: str, words: frozenset[str] | set[str]) -> bool:
+    """True when `letters` is one or more of `words` run together (nothing else left over)."""
+    if not letters:
+        return False
+    ends = [True] + [False] * len(letters)
+    for end in range(1, len(letters) + 1):
+        ends[end] = any(ends[start] and letters[start:end] in words for start in range(max(0, end - 40), end))
+    return ends[-1]
+
+
+def built_from_context(password: str, context_words: Iterable[str]) -> bool:
+    """Whether what is left of the password, once digits and symbols go, is only context words and guessed words:
+    "Dorset2025!", "Summer2025!", "Gritting1", "Weymouth-Weymouth", the person's own email."""
+    words = words_of(context_words) | GUESSED_WORDS
+    lowered = password.lower()
+    candidates = {_LETTERS.sub("", lowered),
+                  _LETTERS.sub("", lowered.strip("0123456789!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~ ").translate(
+                      _LOOK_ALIKES))}
+    return any(_made_of(letters, words) for letters in candidates)
+
+
+def check_password_rules(password: str, *, email: str | None = None, context_words: Iterable[str] = ()) -> None:
     if not password:
         raise WeakPassword("Enter a password")
     if len(password) < MIN_LENGTH:
@@ -40,6 +94,8 @@ def check_password_rules(password: str, *, email: str | None = None) -> None:
     lowered = password.lower()
     if lowered in common_passwords() or (email and lowered == email.lower()):
         raise WeakPassword("Choose a password that is harder to guess: this one is too common")
+    if built_from_context(password, [*context_words, *([email] if email else [])]):
+        raise WeakPassword(CONTEXT_MESSAGE)
 
 
 def hash_password(password: str) -> str:

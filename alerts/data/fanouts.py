@@ -47,7 +47,15 @@ from alerts.models import (
 )
 from alerts.models.base import new_uuid
 from alerts.models.messages import PRIORITY_ALERT
-from alerts.notify import AlertContent, SmsLayout, SmsLength, layout_alert_sms, render_alert_email, render_alert_sms
+from alerts.notify import (
+    AlertContent,
+    SmsLayout,
+    SmsLength,
+    as_read,
+    layout_alert_sms,
+    render_alert_email,
+    render_alert_sms,
+)
 from alerts.notify.pricing import SmsCost, sms_cost
 from alerts.profile import council, message_from
 from alerts.quiet_hours import quiet_hours_release_time
@@ -206,7 +214,8 @@ def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update:
                             unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1),
                             short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1))
     email = render_alert_email(content)
-    return Preview(subject=email.subject, email_body=email.body, sms_prefix=content.message_from.sms_prefix,
+    # The officer sees the email as residents read it: without the escapes that keep their words from being Markdown.
+    return Preview(subject=email.subject, email_body=as_read(email.body), sms_prefix=content.message_from.sms_prefix,
                    sms=layout_alert_sms(content, reply_stop=texts_take_replies()))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from alerts.credentials.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 from alerts.extensions import db
 from alerts.models import ApiToken, Role, StaffUser, utc_now
+from alerts.profile import council
 
 API_TOKEN_PREFIX = "dsa_"  # noqa: S105 — a label on every token, so leaked ones are easy to spot
 API_TOKEN_DEFAULT_DAYS = 90  # DESIGN §4
@@ -49,12 +50,26 @@ def list_staff_users() -> list[StaffUser]:
     return list(db.session.scalars(select(StaffUser).order_by(StaffUser.email)))
 
 
+def password_context_words() -> list[str]:
+    """What a staff password must not be built from, beyond the person's email: this council's names, places and
+    services (NIST SP 800-63B's context-specific words)."""
+    profile = council()
+    return [profile.name, profile.short_name, profile.domain, profile.whole_area_name, profile.warnings_area_name,
+            profile.service_name, *(area.name for area in profile.areas),
+            *(service.name for service in profile.services)]
+
+
+def check_staff_password(password: str, email: str) -> None:
+    """The password rules with this council's context words: raises WeakPassword."""
+    check_password_rules(password, email=email, context_words=password_context_words())
+
+
 def create_staff_user(email: str, role: Role, password: str) -> StaffUser:
     """Check the password rules (WeakPassword) and add the account. The caller commits."""
     email = normalise_staff_email(email)
     if get_staff_user_by_email(email) is not None:
         raise StaffUserExists(f"There is already a staff account for {email}")
-    check_password_rules(password, email=email)
+    check_staff_password(password, email)
     user = StaffUser(email=email, role=role, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()

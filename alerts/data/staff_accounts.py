@@ -13,8 +13,9 @@ import secrets
 from sqlalchemy import func, select, update
 
 from alerts.credentials import second_factor
-from alerts.credentials.passwords import check_password_rules, hash_password, verify_password
+from alerts.credentials.passwords import hash_password, verify_password
 from alerts.data import execute_counting_rows
+from alerts.data.staff import check_staff_password
 from alerts.extensions import db
 from alerts.models import PasswordReset, RecoveryCode, StaffUser, utc_now
 
@@ -33,7 +34,7 @@ def end_sessions(user: StaffUser) -> None:
 
 def set_password(user: StaffUser, new_password: str) -> None:
     """Check the rules (WeakPassword), store the new hash and end every session. The caller commits."""
-    check_password_rules(new_password, email=user.email)
+    check_staff_password(new_password, user.email)
     user.password_hash = hash_password(new_password)
     user.password_changed_at_utc = utc_now()
     end_sessions(user)
@@ -80,7 +81,7 @@ def use_password_reset(token: str, new_password: str) -> StaffUser | None:
     user = user_for_reset_token(token)
     if user is None:
         return None
-    check_password_rules(new_password, email=user.email)
+    check_staff_password(new_password, user.email)
     claimed = execute_counting_rows(
         update(PasswordReset)
         .where(PasswordReset.token_hash == _token_hash(token), PasswordReset.used_at_utc.is_(None),

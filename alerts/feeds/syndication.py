@@ -9,6 +9,7 @@ feed is byte-for-byte the same and its ETag holds.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -119,8 +120,12 @@ def notices_feed(
             entry.link(**link)
         # Rows saved before input refused hidden characters must not break the feed (alerts/text.py).
         text = xml_safe(entry_text(notice, area_names.get(notice.id, [])))
-        entry.content(text, type="text")
-        entry.description(text)
+        if kind == "rss":
+            # Readers take an RSS description as HTML: escaped, officer text reads as typed and is never markup.
+            # (feedgen's description() also sets Atom's content, hence one or the other.)
+            entry.description(html.escape(text, quote=False))
+        else:
+            entry.content(text, type="text")
         entry.category(term=notice.service_id, label=xml_safe(notice.service.name))
         entry.updated(notice.updated_at_utc)
         # RSS has no "updated": its pubDate carries the latest update, so readers notice the change.

@@ -6,7 +6,7 @@ never HTML: Notify escapes HTML in personalisation.
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from alerts.notify.sms_counting import GSM_BASIC_CHARACTERS as GSM_BASIC_CHARACTERS
@@ -110,9 +110,40 @@ def sms_fragment_count(text: str, *, prefix: str = "") -> SmsLength:
     return SmsLength(count.characters, count.fragments, count.encoding)
 
 
+# Notify renders an email's body as its own Markdown: officer text written there as typed could carry a link whose
+# words hide where it goes ("[Pay your council tax](https://evil.example)"), a heading or a list. A backslash before
+# a Markdown character makes Notify show the character itself. Inline, the characters that open links, images and
+# code; at the start of a line, the ones that make headings, lists and rules. HTML needs nothing: Notify escapes it.
+_MARKDOWN_INLINE = re.compile(r"([\\`\[\]])")
+_MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([#*+\-]|[0-9]+\.)", re.MULTILINE)
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`\[\]#*+\-.])")
+
+
+def escape_notify_markdown(text: str) -> str:
+    """`text` for an email body, so that Notify shows it exactly as typed: never a link, heading or list."""
+    escaped = _MARKDOWN_INLINE.sub(r"\\\1", text)
+
+    def line_start(match: re.Match[str]) -> str:
+        indent, marker = match.groups()
+        return f"{indent}{marker[:-1]}\\." if marker.endswith(".") else f"{indent}\\{marker}"
+
+    return _MARKDOWN_LINE_START.sub(line_start, escaped)
+
+
+def as_read(body: str) -> str:
+    """An email body as the resident reads it, without the backslashes that keep officer text from being Markdown:
+    for the officer's preview."""
+    return _MARKDOWN_ESCAPED.sub(r"\1", body)
+
+
 def render_alert_email(content: AlertContent) -> RenderedEmail:
     where = f"{content.service_name} {_place_phrase(content.area_names, content.message_from)}"
-    subject = f"{_SUBJECT_LABEL[content.kind]}: {where} — {content.title}"
+    subject = f"{_SUBJECT_LABEL[content.kind]}: {where} — {content.title}"  # a subject is never Markdown
+    content = replace(content, title=escape_notify_markdown(content.title),
+                      service_name=escape_notify_markdown(content.service_name),
+                      summary=escape_notify_markdown(content.summary), advice=escape_notify_markdown(content.advice),
+                      area_names=[escape_notify_markdown(name) for name in content.area_names])
+    where = f"{content.service_name} {_place_phrase(content.area_names, content.message_from)}"
     opening = {
         "published": f"{content.message_from.council} has reported disruption to {where}.",
         "updated": f"There is an update on the disruption to {where}.",
@@ -275,7 +306,7 @@ def render_approval_request_email(*, title: str, what: str, requested_by: str, a
     return RenderedEmail(
         subject=f"Approval needed: {title}"[:300],
         body=_paragraphs(
-            f"{requested_by} has asked to send {what} to {audience}: \"{title}\".",
+            f"{requested_by} has asked to send {what} to {audience}: \"{escape_notify_markdown(title)}\".",
             "Nothing is published or sent until an officer other than whoever wrote, changed or asked to send it "
             "approves it. Check it and approve it, or cancel it:",
             notice_url,

@@ -1,6 +1,7 @@
 """What an admin (or the command line) does to staff accounts and API tokens: add a member of staff, change their
-role, turn their account off or on, send a reset link, remove a lost second factor, set a password, make and
-revoke tokens. Each is audited and committed with its audit event.
+role, turn their account off or on, send a reset link, remove a lost second factor, make and revoke tokens. Each is
+audited and committed with its audit event. Nobody sets another person's password: a new account or a reset gets a
+one-time link to choose one.
 """
 
 from __future__ import annotations
@@ -78,16 +79,13 @@ def remove_second_factor(user: StaffUser, actor: Actor) -> None:
     db.session.commit()
 
 
-def set_password(user: StaffUser, password: str, actor: Actor) -> None:
-    """Set a password and sign them out everywhere. Raises WeakPassword, having changed nothing."""
-    staff_accounts.set_password(user, password)
-    actor.audit("staff_user.password_set", "staff_user", user.id)
-    db.session.commit()
-
-
-def create_api_token(name: str, user: StaffUser, *, days: int, actor: Actor) -> staff_data.NewApiToken:
+def create_api_token(name: str, user: StaffUser, *, days: int, actor: Actor,
+                     second_factor_required: bool = False) -> staff_data.NewApiToken:
     """A token for another council system, acting for `user` with their role. Only its hash is kept: the token
-    itself is in the answer, once."""
+    itself is in the answer, once. Raises NotAllowed, making nothing, for a person without a second factor when one
+    is required: the token would act for them without it."""
+    if second_factor_required and not user.has_second_factor:
+        raise NotAllowed(f"{user.email} must set up a second factor before a token can act for them")
     created = staff_data.create_api_token(name, user, days=days, created_by_id=actor.user_id)
     actor.audit("api_token.created", "api_token", created.record.id, name=created.record.name, user=user.email,
                 role=str(user.role), days=days)

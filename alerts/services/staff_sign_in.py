@@ -135,14 +135,18 @@ class TokenRefused(Exception):
     """An API token that may not act: `known` is False for an unknown, revoked or expired token (or a disabled
     person's), True for a live token whose person is not an officer."""
 
-    def __init__(self, *, known: bool) -> None:
+    def __init__(self, *, known: bool, needs_second_factor: bool = False) -> None:
         super().__init__("known" if known else "unknown")
         self.known = known
+        # A live officer's token while MFA_REQUIRED and they have no second factor: a token must not be a way
+        # round the second factor every staff sign-in needs.
+        self.needs_second_factor = needs_second_factor
 
 
-def officer_token(token: str) -> ApiToken:
+def officer_token(token: str, *, second_factor_required: bool = False) -> ApiToken:
     """The live token with this value, acting for an officer; marked as used now. Raises TokenRefused. A live token
-    whose person may not publish is refused, and its use is kept all the same."""
+    whose person may not publish, or has no second factor when one is required, is refused, and its use is kept all
+    the same."""
     record = staff_data.api_token_for(token) if token else None
     if record is None:
         db.session.rollback()
@@ -151,4 +155,7 @@ def officer_token(token: str) -> ApiToken:
     if user is None or not user.has_role(Role.OFFICER):
         db.session.commit()
         raise TokenRefused(known=True)
+    if second_factor_required and not user.has_second_factor:
+        db.session.commit()
+        raise TokenRefused(known=True, needs_second_factor=True)
     return record

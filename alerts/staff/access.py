@@ -100,7 +100,12 @@ def acting() -> Actor:
 
 
 def safe_next(target: str | None) -> str:
-    """Only ever return to a staff page on this site after signing in: never an open redirect."""
-    if target and target.startswith("/staff/") and not target.startswith("//") and "\\" not in target:
+    """Only ever return to a staff page on this site after signing in: never an open redirect.
+
+    Only visible ASCII is kept: a carriage return or line feed in a Location header is a header injection (Werkzeug
+    refuses it with a 500), and a space, tab or non-ASCII character has no place in a path this site made.
+    """
+    if (target and target.startswith("/staff/") and not target.startswith("//") and "\\" not in target
+            and all("!" <= character <= "~" for character in target)):
         return target
     return url_for("staff.dashboard")

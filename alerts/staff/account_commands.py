@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 import click
 
 from alerts import links
-from alerts.credentials.passwords import WeakPassword
 from alerts.data import staff as staff_data
+from alerts.data.staff_accounts import RESET_LINK_HOURS
 from alerts.models import StaffUser
 from alerts.services import key_rotation, staff_admin
 from alerts.services.actors import COMMAND_LINE, Actor
@@ -30,18 +29,15 @@ def _on_behalf_of(user: StaffUser) -> Actor:
 @click.command("reset-password")
 @click.argument("email")
 def reset_password(email: str) -> None:
-    """Set a staff member's password and sign them out everywhere. Like create-user, the password comes from
-    standard input when piped, or a prompt: never argv, where it would sit in shell history."""
+    """Email a staff member a one-time link to choose a new password, as an admin's "Send password reset link"
+    does. Nobody sets another person's password, the command line included: only they ever know it."""
     user = _user_or_fail(email)
-    if sys.stdin.isatty():
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
     try:
-        staff_admin.set_password(user, password, _on_behalf_of(user))
-    except WeakPassword as error:
+        staff_admin.send_password_reset(user, _on_behalf_of(user))
+    except staff_admin.NotAllowed as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"New password set for {user.email}; their sessions have ended.")
+    click.echo(f"We have emailed {user.email} a link to choose a new password. It works once, for "
+               f"{RESET_LINK_HOURS} hours; the dispatcher sends it (`flask --app wsgi dispatch`).")
 
 
 @click.command("remove-second-factor")

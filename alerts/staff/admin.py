@@ -10,7 +10,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.credentials.passwords import WeakPassword
 from alerts.data import delivery_reports, operations
 from alerts.data import outbox as outbox_data
 from alerts.data import staff as staff_data
@@ -23,13 +22,13 @@ from alerts.services import staff_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
+from alerts.web.query_args import page_or_first, parse_date
 
 PAGE_SIZE = 50
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) >= 1 else 1
+    return page_or_first(request.args.get("page"))
 
 
 @staff.route("/users", methods=["GET", "POST"])
@@ -39,17 +38,13 @@ def users() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         try:
             email = normalise_email(form.email.data or "")
-            user = staff_admin.create_staff_user(email, Role(form.role.data), acting(),
-                                                 password=form.password.data or None)
+            user = staff_admin.create_staff_user(email, Role(form.role.data), acting())
         except InvalidRecipient as error:
             form.email.errors.append(error.message)
         except staff_data.StaffUserExists as error:
             form.email.errors.append(str(error))
-        except WeakPassword as error:
-            form.password.errors.append(str(error))
         else:
-            flash(f"{user.email} can now sign in" if form.password.data else
-                  f"We have emailed {user.email} a link to choose their password. It works once, for "
+            flash(f"We have emailed {user.email} a link to choose their password. It works once, for "
                   f"{RESET_LINK_HOURS} hours.", "success")
             return redirect(url_for("staff.users"))
     status = 400 if form.errors else 200
@@ -104,10 +99,15 @@ def api_tokens() -> str | tuple[str, int]:
     new_token = None
     user = staff_data.get_staff_user(int(form.user.data)) if (form.user.data or "").isdigit() else None
     if form.validate_on_submit() and user is not None:
-        created = staff_admin.create_api_token(form.name.data or "", user, days=int(form.days.data or "90"),
-                                               actor=acting())
-        new_token = created.token  # shown on this response only; only its hash is kept
-        form = _api_token_form(formdata=None)
+        try:
+            created = staff_admin.create_api_token(
+                form.name.data or "", user, days=int(form.days.data or "90"), actor=acting(),
+                second_factor_required=bool(current_app.config.get("MFA_REQUIRED")))
+        except staff_admin.NotAllowed as refusal:
+            form.user.errors = [*form.user.errors, str(refusal)]
+        else:
+            new_token = created.token  # shown on this response only; only its hash is kept
+            form = _api_token_form(formdata=None)
     return render_template("staff/api_tokens.html", form=form, tokens=staff_data.list_api_tokens(),
                            new_token=new_token, confirm_form=ConfirmForm(), now=utc_now()), 400 if form.errors else 200
 
@@ -133,16 +133,11 @@ def revoke_api_token(token_id: int) -> Response:
 
 
 def _parse_date(name: str, errors: list[dict[str, str]]) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    errors.append({"text": "Enter a real date, for example 27/11/2026", "href": f"#{name}"})
-    return None
+    parsed = parse_date(request.args.get(name), label=f"The '{name}' date", today=dt.datetime.now(LONDON).date(),
+                        invalid="Enter a real date, for example 27/11/2026")
+    if parsed.error:
+        errors.append({"text": parsed.error, "href": f"#{name}"})
+    return parsed.value
 
 
 def _start_of_day(day: dt.date) -> dt.datetime:

@@ -46,7 +46,11 @@ def create_api_token(name: str, email: str, days: int) -> None:
     user = staff_data.get_staff_user_by_email(email)
     if user is None or user.is_disabled:
         raise click.ClickException(f"There is no staff account for {email} that can sign in")
-    created = staff_admin.create_api_token(name, user, days=days, actor=COMMAND_LINE)
+    try:
+        created = staff_admin.create_api_token(name, user, days=days, actor=COMMAND_LINE,
+                                               second_factor_required=bool(current_app.config.get("MFA_REQUIRED")))
+    except staff_admin.NotAllowed as refusal:
+        raise click.ClickException(str(refusal)) from refusal
     click.echo(created.token)
     click.echo(f"Acts for {user.email} ({user.role}); expires {created.record.expires_at_utc:%Y-%m-%d %H:%M} UTC. "
                "Keep this token safe: it will not be shown again.", err=True)

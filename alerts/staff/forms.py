@@ -192,13 +192,11 @@ class ErasureForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
+    """No password: the new member of staff chooses their own from an emailed link, so nobody else ever knows it."""
+
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter an email address"), Length(max=320)])
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[InputRequired("Select a role")])
-    password = PasswordField("Password (optional)", widget=GovPasswordInput(),
-                             description="Leave this empty and we will email them a link to choose their own. Or set "
-                                         "one (8 characters or more) and share it with them securely.",
-                             validators=[Optional()])
     submit = SubmitField("Add user", widget=GovSubmitInput())
 
 

@@ -13,6 +13,7 @@ from alerts.models import Role
 from alerts.staff import staff
 from alerts.staff.access import role_required
 from alerts.staff.charts import bar_chart
+from alerts.web.query_args import parse_date
 
 DEFAULT_DAYS = 30
 # Which column each table's chart draws (the others are shown in the table only).
@@ -24,13 +25,12 @@ def _date_range() -> tuple[dt.date, dt.date, dict[str, str]]:
     errors: dict[str, str] = {}
     values: dict[str, dt.date] = {}
     for name, default in (("from", end_default - dt.timedelta(days=DEFAULT_DAYS - 1)), ("to", end_default)):
-        raw = request.args.get(name, "").strip()
-        try:
-            values[name] = dt.date.fromisoformat(raw) if raw else default
-        except ValueError:
-            errors[name] = f"Enter the {'start' if name == 'from' else 'end'} date as a year, month and day, " \
-                           "for example 2026-11-01"
-            values[name] = default
+        label = "start" if name == "from" else "end"
+        parsed = parse_date(request.args.get(name), label=f"The {label} date", today=end_default,
+                            invalid=f"Enter the {label} date as a year, month and day, for example 2026-11-01")
+        if parsed.error:
+            errors[name] = parsed.error
+        values[name] = parsed.value or default
     if not errors and values["from"] > values["to"]:
         errors["to"] = "The end date must be the same as or after the start date"
     return values["from"], values["to"], errors

@@ -30,3 +30,21 @@ def test_a_password_hashes_with_argon2_and_verifies() -> None:
     assert verify_password(hashed, "snowy morning in weymouth")
     assert not verify_password(hashed, "wrong")
     assert not verify_password("garbage", "wrong")
+
+
+DORSET = ["Dorset Council", "Dorset", "dorsetcouncil.gov.uk", "Weymouth", "Bridport", "Roads and gritting",
+          "Bins and recycling"]
+
+
+@pytest.mark.parametrize("password", ["Dorset2025!", "Summer2025!", "Gritting1", "Weymouth-Weymouth", "Dor5et2025",
+                                      "Staff1.DorsetCouncil", "Staff1Dorset!", "December2026", "Bridport99",
+                                      "roadsandgritting"])
+def test_a_password_built_from_context_words_is_refused(password: str) -> None:
+    with pytest.raises(WeakPassword, match="do not build it from the council's or a place's name"):
+        check_password_rules(password, email="staff1@dorsetcouncil.example", context_words=DORSET)
+
+
+@pytest.mark.parametrize("password", ["correct horse battery staple", "Gritting teams 4 Dorset", "s3cure-Kettle-Orbit",
+                                      "Winter-is-coming-77"])
+def test_a_password_with_more_than_context_words_is_fine(password: str) -> None:
+    check_password_rules(password, email="staff1@dorsetcouncil.example", context_words=DORSET)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 
 import feedparser
 import pytest
 from flask.testing import FlaskClient
+from lxml import etree
 
 from alerts.data.demo import load_demo_notices
 from alerts.extensions import db
@@ -154,3 +156,23 @@ def test_an_empty_feed_is_still_a_valid_feed_that_does_not_change(client: FlaskC
 
     assert parsed(client, "/feeds/notices.atom").entries == []
     assert first.data == second.data
+
+
+def test_officer_text_is_text_in_rss_and_atom_never_markup(client: FlaskClient, factories) -> None:
+    """An RSS description is HTML to every reader: officer text goes in escaped, so it reads as typed."""
+    typed = 'Crews out <script>alert(1)</script> & <a href="https://evil.example">call us</a>'
+    factories.NoticeFactory(title="Bins late", summary=typed)
+
+    rss = etree.fromstring(client.get("/feeds/notices.rss").data)
+    (description,) = rss.findall("channel/item/description")
+    assert "<script>" not in description.text and "<a href" not in description.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;a href=" in description.text
+    (item,) = parsed(client, "/feeds/notices.rss").entries
+    assert typed in html.unescape(item.description)  # a reader shows what the officer typed, as text
+
+    atom = etree.fromstring(client.get("/feeds/notices.atom").data)
+    (content,) = atom.findall("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}content")
+    assert content.get("type") in (None, "text")  # Atom's default type is text (RFC 4287 3.1.1)
+    assert typed in content.text
+    (entry,) = parsed(client, "/feeds/notices.atom").entries
+    assert typed in entry.content[0].value

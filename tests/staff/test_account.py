@@ -138,13 +138,15 @@ def test_a_reset_link_expires_and_a_newer_one_replaces_it(client_request, factor
         client_request.get(f"/staff/reset-password/{new}", expected_status=404)
 
 
-def test_the_reset_password_command_reads_the_password_from_standard_input(runner, factories) -> None:
+def test_the_reset_password_command_emails_a_link_and_sets_no_password(runner, factories) -> None:
     admin = factories.StaffUserFactory(role=Role.ADMIN, email="lost.admin@dorsetcouncil.example")
     result = runner.invoke(args=["reset-password", "lost.admin@dorsetcouncil.example"], input=NEW_PASSWORD + "\n")
     assert result.exit_code == 0, result.output
-    assert verify_password(fresh(admin).password_hash, NEW_PASSWORD)
-    assert runner.invoke(args=["reset-password", admin.email], input="password1\n").exit_code != 0
-    assert runner.invoke(args=["reset-password", "nobody@example.com"], input=NEW_PASSWORD + "\n").exit_code != 0
+    assert "We have emailed lost.admin@dorsetcouncil.example a link to choose a new password" in result.output
+    assert verify_password(fresh(admin).password_hash, _factories.PASSWORD), "standard input is not a password"
+    message = db.session.scalars(select(Message).where(Message.recipient == admin.email)).one()
+    assert message.kind == MessageKind.STAFF_PASSWORD_RESET and "/staff/reset-password/" in message.body
+    assert runner.invoke(args=["reset-password", "nobody@example.com"]).exit_code != 0
 
 
 # Second factor ---------------------------------------------------------------------------------------------------
@@ -317,3 +319,15 @@ def test_an_admin_adds_a_user_who_chooses_their_own_first_password_from_an_email
     client_request.get("/staff/sign-out")
     client_request.post_form(link, {"new_password": NEW_PASSWORD}, expected_status=302)
     assert verify_password(fresh(user).password_hash, NEW_PASSWORD)
+
+
+@pytest.mark.parametrize("password", ["Dorset2025!", "Summer2025!", "Gritting1", "Weymouth-Weymouth"])
+def test_a_new_password_built_from_the_councils_places_services_or_a_season_is_refused(
+        client_request, sign_in_as, password: str) -> None:
+    officer = sign_in_as(Role.OFFICER)
+    page = client_request.post_form("/staff/account/password", {"current_password": _factories.PASSWORD,
+                                                                "new_password": password}, expected_status=400)
+    assert page.error_summary() == [
+        "Choose a password that is harder to guess: do not build it from the council's or a place's name, a service, "
+        "a season or month and a year, or your email address"]
+    assert verify_password(fresh(officer).password_hash, _factories.PASSWORD)
