@@ -161,6 +161,24 @@ def request_publication(notice: Notice, *, by_user_id: int | None, threshold: in
     return NoticeStatus(notice.status)
 
 
+WITHDRAWN_BY_RESOLVING = ("This notice was resolved, which withdrew the update waiting for approval. Nothing was "
+                          "sent.")
+
+
+def not_waiting(notice: Notice) -> str | None:
+    """Why nothing on this notice can be approved, or None if something waits. An update approved after the
+    notice ended would show after "Resolved" and email people about a notice that is over."""
+    if notice.pending_update is not None:
+        if notice.pending_update.kind == UpdateKind.UPDATED and notice.status != NoticeStatus.ACTIVE:
+            return "This notice is no longer live, so the update waiting for approval can't be sent. Withdraw it."
+        return None
+    if notice.status == NoticeStatus.AWAITING_APPROVAL:
+        return None
+    if notice.status == NoticeStatus.RESOLVED:
+        return WITHDRAWN_BY_RESOLVING
+    return "This notice is not waiting for approval."
+
+
 def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_by_id: int | None = None) -> str | None:
     """Why this person may not approve what waits on this notice, or None if they may. The one home of the rule:
     the approver is an enabled officer other than whoever wrote, changed or asked to send it (DESIGN §3). Approving
@@ -181,8 +199,9 @@ def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_b
 @one_at_a_time
 def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | None = None) -> NoticeStatus:
     """Approve what waits on this notice: its first publication, or an update or resolution with alerts on."""
-    if notice.pending_update is None and notice.status != NoticeStatus.AWAITING_APPROVAL:
-        raise NoticeStateError("This notice is not waiting for approval.")
+    refusal = not_waiting(notice)
+    if refusal:
+        raise NoticeStateError(refusal)
     approver = db.session.get(StaffUser, approver_id) if approver_id is not None else None
     refusal = approval_refusal(notice, approver, token_made_by_id=token_made_by_id)
     if refusal:
@@ -304,6 +323,8 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
 def _resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
              approved_by_id: int | None = None) -> NoticeUpdate:
     now = utc_now()
+    # Resolving withdraws whatever waits for approval: nothing may be approved into the timeline after the end.
+    notice.pending_update = None
     update = NoticeUpdate(kind=UpdateKind.RESOLVED, summary=summary.strip(), notify_subscribers=notify,
                           created_by_id=by_user_id, approved_by_id=approved_by_id, created_at_utc=now)
     notice.updates.append(update)

@@ -143,6 +143,10 @@ def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | No
     they have not seen what they would approve."""
     waiting = notice.pending_update
     what = str(waiting.kind) if waiting is not None else "publication"
+    # Say first that nothing waits (withdrawn by resolving, say): "changed after you opened it" would hide why.
+    nothing = notice_lifecycle.not_waiting(notice)
+    if nothing:
+        raise NoticeStateError(nothing)
     since = waiting_since(notice)
     if seen is not None and (since is None or seen != since.isoformat()):
         raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
@@ -190,6 +194,7 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
 def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
             expand: bool = True) -> NoticeUpdate | PendingUpdate:
     """Resolve, or hold a resolution with alerts to more than the threshold for a second officer."""
+    withdrawing = notice.pending_update.kind if notice.pending_update is not None else None
     try:
         done = notice_lifecycle.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
                                         threshold=_threshold())
@@ -201,7 +206,8 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
         _audit(actor, "notice.resolve_requested", notice, notify=notify)
         _tell_approvers(notice, actor)
     else:
-        _audit(actor, "notice.resolved", notice, notify=notify)
+        _audit(actor, "notice.resolved", notice, notify=notify,
+               **({"withdrawn": str(withdrawing)} if withdrawing is not None else {}))
     _finish(notice, expand=expand and isinstance(done, NoticeUpdate))
     return done
 
