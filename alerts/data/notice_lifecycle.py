@@ -135,25 +135,84 @@ def add_editor(notice: Notice, user_id: int | None) -> None:
         notice.editors.append(editor)
 
 
-def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED) -> bool:
+@dataclass(frozen=True)
+class ApprovalNeed:
+    """Why a send must wait for a second officer: its own audience, or what its sender reached alone lately."""
+    threshold: int
+    whole_county: bool = False
+    audience: int = 0  # this send's, counted no further than the threshold + 1
+    already: int | None = None  # set when the sender's rolling budget is what this send would cross
+    window_hours: int = 0
+
+    def message(self, sender: str = "You have") -> str:
+        must = "so another officer must approve it before anything is published or sent."
+        if self.whole_county:
+            return f"This goes to the whole county, {must}"
+        if self.already is None:
+            return f"This goes to more than {self.threshold:,} people, {must}"
+        already = f"more than {self.threshold:,}" if self.already > self.threshold else f"{self.already:,}"
+        return (f"{sender} sent to {already} people in the last {self.window_hours} hours without a second officer, "
+                f"and this goes to {self.audience:,} more: past the limit of {self.threshold:,} people, {must}")
+
+
+def reached_without_approval(user_id: int, since: dt.datetime, *, limit: int) -> int:
+    """How many people this person reached since `since` with nobody else's approval, their API tokens included
+    (a token acts for its person, so its sends are theirs): every update they sent with alerts on that no second
+    officer approved, each audience counted as it stands now (the records keep who sent what, not how many it
+    reached), the total no further than `limit`."""
+    sent = db.session.execute(
+        select(Notice, NoticeUpdate).join(NoticeUpdate, NoticeUpdate.notice_id == Notice.id)
+        .where(NoticeUpdate.created_by_id == user_id, NoticeUpdate.approved_by_id.is_(None),
+               NoticeUpdate.notify_subscribers.is_(True), NoticeUpdate.created_at_utc >= since,
+               NoticeUpdate.kind.in_(list(CHANNELS_FOR_KIND)))
+        .order_by(NoticeUpdate.created_at_utc.desc())
+    ).all()
+    total = 0
+    for notice, sent_update in sent:
+        if total >= limit:
+            break
+        channels = CHANNELS_FOR_KIND[UpdateKind(sent_update.kind)]
+        total += audience_at_most(notice, limit=limit - total, channels=channels)
+    return total
+
+
+def approval_need(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED, *,
+                  by_user_id: int | None = None, window: dt.timedelta | None = None) -> ApprovalNeed | None:
     """DESIGN §3: a send to more than the threshold, or to the whole county, needs a second officer. Only the
-    channels this kind of send uses count, and no further than the threshold."""
+    channels this kind of send uses count, and no further than the threshold. With a sender and a window, so does
+    a send that would take what they reached without a second officer within the window past the threshold:
+    otherwise many small sends add up to one big one nobody checked."""
     if kind == UpdateKind.PUBLISHED and not notice.notify_subscribers:
-        return False
+        return None
     if notice.whole_county:
-        return True
-    return audience_at_most(notice, limit=threshold + 1, channels=CHANNELS_FOR_KIND[kind]) > threshold
+        return ApprovalNeed(threshold=threshold, whole_county=True)
+    audience = audience_at_most(notice, limit=threshold + 1, channels=CHANNELS_FOR_KIND[kind])
+    if audience > threshold:
+        return ApprovalNeed(threshold=threshold, audience=audience)
+    if by_user_id is None or window is None or audience == 0:
+        return None
+    already = reached_without_approval(by_user_id, utc_now() - window, limit=threshold + 1)
+    if already + audience <= threshold:
+        return None
+    return ApprovalNeed(threshold=threshold, audience=audience, already=already,
+                        window_hours=int(window.total_seconds() // 3600))
+
+
+def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED, *,
+                   by_user_id: int | None = None, window: dt.timedelta | None = None) -> bool:
+    return approval_need(notice, threshold, kind, by_user_id=by_user_id, window=window) is not None
 
 
 @one_at_a_time
 def request_publication(notice: Notice, *, by_user_id: int | None, threshold: int,
-                        publish_at_utc: dt.datetime | None = None) -> NoticeStatus:
+                        publish_at_utc: dt.datetime | None = None,
+                        window: dt.timedelta | None = None) -> NoticeStatus:
     """Publish a draft now or at a set time, or hold it for approval. Records who asked. Returns the new status."""
     if notice.status != NoticeStatus.DRAFT:
         raise NoticeStateError("This notice has already been sent for publishing.")
     notice.publish_at_utc = publish_at_utc if publish_at_utc and publish_at_utc > utc_now() else None
     notice.requested_by_id, notice.requested_at_utc = by_user_id, utc_now()
-    if needs_approval(notice, threshold):
+    if needs_approval(notice, threshold, by_user_id=by_user_id, window=window):
         notice.status = NoticeStatus.AWAITING_APPROVAL
         notice.updated_at_utc = utc_now()
         return notice.status
@@ -277,12 +336,12 @@ def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: s
 
 @one_at_a_time
 def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
-                threshold: int) -> NoticeUpdate | PendingUpdate:
+                threshold: int, window: dt.timedelta | None = None) -> NoticeUpdate | PendingUpdate:
     """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
     officer (DESIGN §3: even when the notice was first published with alerts off)."""
     if notice.status != NoticeStatus.ACTIVE:
         raise NoticeStateError("Only a live notice can be updated.")
-    if notify and needs_approval(notice, threshold, UpdateKind.UPDATED):
+    if notify and needs_approval(notice, threshold, UpdateKind.UPDATED, by_user_id=by_user_id, window=window):
         return _hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
     return _post_update(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id)
 
@@ -306,7 +365,7 @@ def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_
 
 @one_at_a_time
 def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool = True,
-            threshold: int | None = None) -> NoticeUpdate | PendingUpdate:
+            threshold: int | None = None, window: dt.timedelta | None = None) -> NoticeUpdate | PendingUpdate:
     """Resolve now, or hold a resolution that would alert more than the threshold or the whole county for a second
     officer. Without a threshold (the caller has already had it approved) it is never held."""
     if notice.status == NoticeStatus.RESOLVED:
@@ -315,7 +374,8 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
         raise NoticeStateError("Only a live or expired notice can be resolved.")
     # Only residents who were told about the disruption hear that it is over.
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
-    if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED):
+    if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED,
+                                                           by_user_id=by_user_id, window=window):
         return _hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
     return _resolve(notice, summary=summary, by_user_id=by_user_id, notify=notify)
 
@@ -399,12 +459,13 @@ def due_scheduled_notices() -> list[Notice]:
 
 
 @one_at_a_time
-def publish_scheduled(notice: Notice, *, threshold: int) -> NoticeStatus:
+def publish_scheduled(notice: Notice, *, threshold: int, window: dt.timedelta | None = None) -> NoticeStatus:
     """Publish a scheduled notice whose time has come, unless its audience has since grown past the threshold with
     nobody's approval: then it waits for a second officer like any other (DESIGN §3)."""
     if notice.status != NoticeStatus.SCHEDULED:  # cancelled or published by someone else since it was found
         raise NoticeStateError("This notice is no longer scheduled.")
-    if notice.approved_by_id is None and needs_approval(notice, threshold):
+    sender = notice.requested_by_id or notice.created_by_id
+    if notice.approved_by_id is None and needs_approval(notice, threshold, by_user_id=sender, window=window):
         notice.status = NoticeStatus.AWAITING_APPROVAL
         notice.requested_by_id = notice.requested_by_id or notice.created_by_id
         notice.publish_at_utc = None

@@ -45,6 +45,17 @@ def _threshold() -> int:
     return int(current_app.config["APPROVAL_THRESHOLD"])
 
 
+def _window() -> dt.timedelta:
+    """How far back one person's sends without a second officer count against the threshold together."""
+    return dt.timedelta(hours=int(current_app.config["APPROVAL_WINDOW_HOURS"]))
+
+
+def approval_need(notice: Notice, user_id: int | None,
+                  kind: UpdateKind = UpdateKind.PUBLISHED) -> notice_lifecycle.ApprovalNeed | None:
+    """Why this person's send would wait for a second officer (for the check page, a flash or the API's 202)."""
+    return notice_lifecycle.approval_need(notice, _threshold(), kind, by_user_id=user_id, window=_window())
+
+
 def _audit(actor: Actor, action: str, notice: Notice, **details: Any) -> None:
     actor.audit(action, "notice", notice.id, **details)
 
@@ -113,7 +124,7 @@ def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.date
     """Publish now, schedule, or hold for a second officer (and tell those who may approve)."""
     try:
         status = notice_lifecycle.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
-                                                      publish_at_utc=publish_at_utc)
+                                                      publish_at_utc=publish_at_utc, window=_window())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -177,7 +188,7 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
     """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
     try:
         posted = notice_lifecycle.post_update(notice, summary=summary, advice=advice, notify=notify,
-                                              by_user_id=actor.user_id, threshold=_threshold())
+                                              by_user_id=actor.user_id, threshold=_threshold(), window=_window())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -197,7 +208,7 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
     withdrawing = notice.pending_update.kind if notice.pending_update is not None else None
     try:
         done = notice_lifecycle.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
-                                        threshold=_threshold())
+                                        threshold=_threshold(), window=_window())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -224,7 +235,7 @@ def publish_due_notices() -> int:
     published = 0
     for notice in notice_lifecycle.due_scheduled_notices():
         try:
-            status = notice_lifecycle.publish_scheduled(notice, threshold=_threshold())
+            status = notice_lifecycle.publish_scheduled(notice, threshold=_threshold(), window=_window())
         except NoticeStateError:  # cancelled or published by an officer since the job found it
             db.session.rollback()
             continue
