@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 
 from alerts import links
-from alerts.data import fanouts, notice_lifecycle, outbox
+from alerts.data import approvals, fanouts, notice_lifecycle, outbox
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import db
 from alerts.models import (
@@ -51,9 +51,9 @@ def _window() -> dt.timedelta:
 
 
 def approval_need(notice: Notice, user_id: int | None,
-                  kind: UpdateKind = UpdateKind.PUBLISHED) -> notice_lifecycle.ApprovalNeed | None:
+                  kind: UpdateKind = UpdateKind.PUBLISHED) -> approvals.ApprovalNeed | None:
     """Why this person's send would wait for a second officer (for the check page, a flash or the API's 202)."""
-    return notice_lifecycle.approval_need(notice, _threshold(), kind, by_user_id=user_id, window=_window())
+    return approvals.approval_need(notice, _threshold(), kind, by_user_id=user_id, window=_window())
 
 
 def _audit(actor: Actor, action: str, notice: Notice, **details: Any) -> None:
