@@ -142,6 +142,8 @@ class Config:
     # Who may frame /embed/ pages (CSP frame-ancestors): "*" lets any partner site show the banner.
     EMBED_FRAME_ANCESTORS = os.environ.get("EMBED_FRAME_ANCESTORS", "*")
     APPROVAL_THRESHOLD = _int("APPROVAL_THRESHOLD", 5000)
+    # One person's sends without a second officer within this many hours count against the threshold together.
+    APPROVAL_WINDOW_HOURS = _int("APPROVAL_WINDOW_HOURS", 24)
     NOTICE_EXPIRY_GRACE_HOURS = _int("NOTICE_EXPIRY_GRACE_HOURS", 12)
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; a long form must not fail at 6am
@@ -356,6 +358,9 @@ def check_production_settings(settings: dict) -> None:
             f"RATELIMIT_STORAGE_URI is memory://, so each of the {processes} web processes (WEB_CONCURRENCY) would "
             "count rate limits alone: set RATELIMIT_STORAGE_URI=redis://... (or WEB_CONCURRENCY=1)"
         )
+    if int(settings.get("APPROVAL_WINDOW_HOURS", 24)) < 1:
+        # 0 would forget every send at once: many small sends would add up to one big one nobody checked.
+        raise ConfigurationError("APPROVAL_WINDOW_HOURS must be 1 or more")
     if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
         raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
     _check_base_url(str(settings.get("BASE_URL") or ""))

@@ -16,7 +16,7 @@ from alerts.api.views import api
 from alerts.data import notice_lifecycle, reference
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import csrf, db
-from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate
+from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, UpdateKind
 from alerts.services import publishing, staff_sign_in
 from alerts.text import hidden_character_error
 from alerts.web.errors import problem
@@ -133,11 +133,19 @@ def create_notice() -> Response:
                         summary=summary, advice=advice, starts_at_utc=starts_at, expected_end_at_utc=expected_end_at,
                         notify_subscribers=notify)
     notice, status = publishing.create_and_publish(draft, _actor())
-    response = jsonify(notice_json(notice))
+    waiting = status == NoticeStatus.AWAITING_APPROVAL
+    response = jsonify(_with_why(notice, UpdateKind.PUBLISHED) if waiting else notice_json(notice))
     # 202: accepted, but another officer must approve it (pages or API) before anything is published or sent.
-    response.status_code = 202 if status == NoticeStatus.AWAITING_APPROVAL else 201
+    response.status_code = 202 if waiting else 201
     response.headers["Location"] = f"/api/v1/notices/{notice.id}"
     return response
+
+
+def _with_why(notice: Notice, kind: UpdateKind) -> dict[str, Any]:
+    """The notice, and why what was just asked for waits for a second officer (the 202's reason)."""
+    need = publishing.approval_need(notice, _actor().user_id, kind)
+    why = need.message() if need is not None else "Another officer must approve it before anything is sent."
+    return {**notice_json(notice), "waiting_for_approval": why}
 
 
 def _live_notice(notice_id: int) -> Notice | Response:
@@ -168,9 +176,10 @@ def post_update(notice_id: int) -> Response:
         posted = publishing.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
-    response = jsonify(notice_json(notice))
-    # 202: with alerts on to more than the threshold or the whole county, it waits for a second officer.
-    response.status_code = 202 if isinstance(posted, PendingUpdate) else 201
+    waiting = isinstance(posted, PendingUpdate)
+    response = jsonify(_with_why(notice, UpdateKind.UPDATED) if waiting else notice_json(notice))
+    # 202: with alerts on past the threshold (its own audience, or the sender's rolling budget), it waits.
+    response.status_code = 202 if waiting else 201
     return response
 
 
@@ -193,8 +202,9 @@ def resolve_notice(notice_id: int) -> Response:
         done = publishing.resolve(notice, _actor(), summary=summary, notify=notify)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
-    response = jsonify(notice_json(notice))
-    if isinstance(done, PendingUpdate):
+    waiting = isinstance(done, PendingUpdate)
+    response = jsonify(_with_why(notice, UpdateKind.RESOLVED) if waiting else notice_json(notice))
+    if waiting:
         response.status_code = 202
     return response
 

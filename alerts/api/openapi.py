@@ -48,7 +48,8 @@ def _add_officer_api(document: dict[str, Any]) -> None:
         "summary": "Publish a notice (needs a second officer's approval above the threshold or for the whole county)",
         "operationId": "createNotice", "security": security, "requestBody": body("NewNotice"),
         "responses": {"201": {"description": "Published", **notice_response},
-                      "202": {"description": "Waiting for another officer's approval; nothing sent yet",
+                      "202": {"description": "Waiting for another officer's approval (`waiting_for_approval` says "
+                                             "why); nothing sent yet",
                               **notice_response},
                       **{k: v for k, v in errors.items() if k != "404" and k != "409"}},
     }
@@ -57,7 +58,9 @@ def _add_officer_api(document: dict[str, Any]) -> None:
         "parameters": notice_id, "requestBody": body("NewUpdate"),
         "responses": {"201": {"description": "Update posted", **notice_response},
                       "202": {"description": "With alerts on to more than the approval threshold or the whole "
-                                             "county: waiting for another officer's approval; nothing sent yet",
+                                             "county, or past what its person may send alone in "
+                                             "APPROVAL_WINDOW_HOURS: waiting for another officer's approval "
+                                             "(`waiting_for_approval` says why); nothing sent yet",
                               **notice_response},
                       **errors},
     }}
@@ -66,7 +69,9 @@ def _add_officer_api(document: dict[str, Any]) -> None:
         "parameters": notice_id, "requestBody": body("Resolution"),
         "responses": {"200": {"description": "Resolved", **notice_response},
                       "202": {"description": "With alerts on to more than the approval threshold or the whole "
-                                             "county: waiting for another officer's approval; nothing sent yet",
+                                             "county, or past what its person may send alone in "
+                                             "APPROVAL_WINDOW_HOURS: waiting for another officer's approval "
+                                             "(`waiting_for_approval` says why); nothing sent yet",
                               **notice_response},
                       **errors},
     }}
@@ -247,6 +252,10 @@ def _read_document(profile: Council) -> dict[str, Any]:
                         "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
                         "updated_at": {"type": "string", "format": "date-time"},
                         "url": {"type": "string", "format": "uri"},
+                        "waiting_for_approval": {
+                            "type": "string",
+                            "description": "Only in a 202: why the send waits for a second officer (its audience, "
+                                           "or what its person sent without one within APPROVAL_WINDOW_HOURS)"},
                     },
                 },
                 "Warning": {

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from alerts import links
 from alerts.data.fanouts import audience_conditions
@@ -30,6 +31,7 @@ from alerts.models import (
     NoticeUpdate,
     Subscriber,
     SubscriberStatus,
+    UpdateKind,
 )
 from alerts.models.messages import PRIORITY_ALERT
 from alerts.profile import council
@@ -43,10 +45,21 @@ def london_day(now: dt.datetime) -> dt.date:
 
 
 def _changes_since(since: dt.datetime) -> list[tuple[Notice, NoticeUpdate]]:
-    """Public changes to notices that are not severe (severe ones went at once), oldest first."""
+    """Changes sent with alerts on to notices that are not severe (severe ones went at once), oldest first.
+
+    The digest is one more way of sending an alert, so it carries only what was sent with alerts on: a notice or
+    update posted with alerts off was promised to nobody, and one that needed a second officer is a NoticeUpdate
+    only once approved (until then it waits as a PendingUpdate or an unpublished notice). An automatic expiry
+    carries no officer's words; it is shown where something about the notice was sent with alerts on."""
+    told = aliased(NoticeUpdate)
+    told_before = exists().where(told.notice_id == NoticeUpdate.notice_id, told.notify_subscribers.is_(True),
+                                 told.created_at_utc <= NoticeUpdate.created_at_utc)
+    sent = or_(NoticeUpdate.notify_subscribers.is_(True),
+               and_(NoticeUpdate.kind == UpdateKind.EXPIRED, told_before))
     rows = db.session.execute(
         select(Notice, NoticeUpdate).join(NoticeUpdate, NoticeUpdate.notice_id == Notice.id)
-        .where(NoticeUpdate.created_at_utc >= since, Notice.status.in_(_SHOWN), Notice.impact != Impact.SEVERE)
+        .where(NoticeUpdate.created_at_utc >= since, Notice.status.in_(_SHOWN), Notice.impact != Impact.SEVERE,
+               sent)
         .order_by(NoticeUpdate.created_at_utc, NoticeUpdate.id)
     ).all()
     return [(notice, update) for notice, update in rows]

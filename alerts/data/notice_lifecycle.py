@@ -17,7 +17,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from sqlalchemy import or_, select, update
 
 from alerts.data import reference
-from alerts.data.fanouts import CHANNELS_FOR_KIND, audience_at_most, record_fanout
+from alerts.data.approvals import approval_need
+from alerts.data.fanouts import record_fanout
 from alerts.extensions import db
 from alerts.models import (
     Impact,
@@ -135,30 +136,50 @@ def add_editor(notice: Notice, user_id: int | None) -> None:
         notice.editors.append(editor)
 
 
-def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED) -> bool:
-    """DESIGN §3: a send to more than the threshold, or to the whole county, needs a second officer. Only the
-    channels this kind of send uses count, and no further than the threshold."""
-    if kind == UpdateKind.PUBLISHED and not notice.notify_subscribers:
-        return False
-    if notice.whole_county:
-        return True
-    return audience_at_most(notice, limit=threshold + 1, channels=CHANNELS_FOR_KIND[kind]) > threshold
+def needs_approval(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.PUBLISHED, *,
+                   by_user_id: int | None = None, window: dt.timedelta | None = None) -> bool:
+    """Deciding a send: one person's sends are decided one after the other, so two at once can't both spend the
+    same budget. PostgreSQL locks their staff row until the caller commits (FOR NO KEY UPDATE: the key-share
+    locks that foreign keys to it take, as a notice naming them is written, must not wait on it, or two sends
+    deadlock); SQLite's one write lock, taken by `lock_notice`, already does."""
+    if by_user_id is not None and window is not None and db.engine.dialect.name != "sqlite":
+        db.session.execute(select(StaffUser.id).where(StaffUser.id == by_user_id).with_for_update(key_share=True))
+    return approval_need(notice, threshold, kind, by_user_id=by_user_id, window=window) is not None
 
 
 @one_at_a_time
 def request_publication(notice: Notice, *, by_user_id: int | None, threshold: int,
-                        publish_at_utc: dt.datetime | None = None) -> NoticeStatus:
+                        publish_at_utc: dt.datetime | None = None,
+                        window: dt.timedelta | None = None) -> NoticeStatus:
     """Publish a draft now or at a set time, or hold it for approval. Records who asked. Returns the new status."""
     if notice.status != NoticeStatus.DRAFT:
         raise NoticeStateError("This notice has already been sent for publishing.")
     notice.publish_at_utc = publish_at_utc if publish_at_utc and publish_at_utc > utc_now() else None
     notice.requested_by_id, notice.requested_at_utc = by_user_id, utc_now()
-    if needs_approval(notice, threshold):
+    if needs_approval(notice, threshold, by_user_id=by_user_id, window=window):
         notice.status = NoticeStatus.AWAITING_APPROVAL
         notice.updated_at_utc = utc_now()
         return notice.status
     _publish_or_schedule(notice, by_user_id)
     return NoticeStatus(notice.status)
+
+
+WITHDRAWN_BY_RESOLVING = ("This notice was resolved, which withdrew the update waiting for approval. Nothing was "
+                          "sent.")
+
+
+def not_waiting(notice: Notice) -> str | None:
+    """Why nothing on this notice can be approved, or None if something waits. An update approved after the
+    notice ended would show after "Resolved" and email people about a notice that is over."""
+    if notice.pending_update is not None:
+        if notice.pending_update.kind == UpdateKind.UPDATED and notice.status != NoticeStatus.ACTIVE:
+            return "This notice is no longer live, so the update waiting for approval can't be sent. Withdraw it."
+        return None
+    if notice.status == NoticeStatus.AWAITING_APPROVAL:
+        return None
+    if notice.status == NoticeStatus.RESOLVED:
+        return WITHDRAWN_BY_RESOLVING
+    return "This notice is not waiting for approval."
 
 
 def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_by_id: int | None = None) -> str | None:
@@ -181,8 +202,9 @@ def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_b
 @one_at_a_time
 def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | None = None) -> NoticeStatus:
     """Approve what waits on this notice: its first publication, or an update or resolution with alerts on."""
-    if notice.pending_update is None and notice.status != NoticeStatus.AWAITING_APPROVAL:
-        raise NoticeStateError("This notice is not waiting for approval.")
+    refusal = not_waiting(notice)
+    if refusal:
+        raise NoticeStateError(refusal)
     approver = db.session.get(StaffUser, approver_id) if approver_id is not None else None
     refusal = approval_refusal(notice, approver, token_made_by_id=token_made_by_id)
     if refusal:
@@ -258,12 +280,12 @@ def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: s
 
 @one_at_a_time
 def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
-                threshold: int) -> NoticeUpdate | PendingUpdate:
+                threshold: int, window: dt.timedelta | None = None) -> NoticeUpdate | PendingUpdate:
     """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
     officer (DESIGN §3: even when the notice was first published with alerts off)."""
     if notice.status != NoticeStatus.ACTIVE:
         raise NoticeStateError("Only a live notice can be updated.")
-    if notify and needs_approval(notice, threshold, UpdateKind.UPDATED):
+    if notify and needs_approval(notice, threshold, UpdateKind.UPDATED, by_user_id=by_user_id, window=window):
         return _hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
     return _post_update(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id)
 
@@ -287,7 +309,7 @@ def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_
 
 @one_at_a_time
 def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool = True,
-            threshold: int | None = None) -> NoticeUpdate | PendingUpdate:
+            threshold: int | None = None, window: dt.timedelta | None = None) -> NoticeUpdate | PendingUpdate:
     """Resolve now, or hold a resolution that would alert more than the threshold or the whole county for a second
     officer. Without a threshold (the caller has already had it approved) it is never held."""
     if notice.status == NoticeStatus.RESOLVED:
@@ -296,7 +318,8 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
         raise NoticeStateError("Only a live or expired notice can be resolved.")
     # Only residents who were told about the disruption hear that it is over.
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
-    if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED):
+    if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED,
+                                                           by_user_id=by_user_id, window=window):
         return _hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
     return _resolve(notice, summary=summary, by_user_id=by_user_id, notify=notify)
 
@@ -304,6 +327,8 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
 def _resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
              approved_by_id: int | None = None) -> NoticeUpdate:
     now = utc_now()
+    # Resolving withdraws whatever waits for approval: nothing may be approved into the timeline after the end.
+    notice.pending_update = None
     update = NoticeUpdate(kind=UpdateKind.RESOLVED, summary=summary.strip(), notify_subscribers=notify,
                           created_by_id=by_user_id, approved_by_id=approved_by_id, created_at_utc=now)
     notice.updates.append(update)
@@ -378,12 +403,13 @@ def due_scheduled_notices() -> list[Notice]:
 
 
 @one_at_a_time
-def publish_scheduled(notice: Notice, *, threshold: int) -> NoticeStatus:
+def publish_scheduled(notice: Notice, *, threshold: int, window: dt.timedelta | None = None) -> NoticeStatus:
     """Publish a scheduled notice whose time has come, unless its audience has since grown past the threshold with
     nobody's approval: then it waits for a second officer like any other (DESIGN §3)."""
     if notice.status != NoticeStatus.SCHEDULED:  # cancelled or published by someone else since it was found
         raise NoticeStateError("This notice is no longer scheduled.")
-    if notice.approved_by_id is None and needs_approval(notice, threshold):
+    sender = notice.requested_by_id or notice.created_by_id
+    if notice.approved_by_id is None and needs_approval(notice, threshold, by_user_id=sender, window=window):
         notice.status = NoticeStatus.AWAITING_APPROVAL
         notice.requested_by_id = notice.requested_by_id or notice.created_by_id
         notice.publish_at_utc = None

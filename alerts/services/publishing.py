@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 
 from alerts import links
-from alerts.data import fanouts, notice_lifecycle, outbox
+from alerts.data import approvals, fanouts, notice_lifecycle, outbox
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import db
 from alerts.models import (
@@ -43,6 +43,17 @@ SYNC_EXPANSION_BATCH = 100
 
 def _threshold() -> int:
     return int(current_app.config["APPROVAL_THRESHOLD"])
+
+
+def _window() -> dt.timedelta:
+    """How far back one person's sends without a second officer count against the threshold together."""
+    return dt.timedelta(hours=int(current_app.config["APPROVAL_WINDOW_HOURS"]))
+
+
+def approval_need(notice: Notice, user_id: int | None,
+                  kind: UpdateKind = UpdateKind.PUBLISHED) -> approvals.ApprovalNeed | None:
+    """Why this person's send would wait for a second officer (for the check page, a flash or the API's 202)."""
+    return approvals.approval_need(notice, _threshold(), kind, by_user_id=user_id, window=_window())
 
 
 def _audit(actor: Actor, action: str, notice: Notice, **details: Any) -> None:
@@ -113,7 +124,7 @@ def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.date
     """Publish now, schedule, or hold for a second officer (and tell those who may approve)."""
     try:
         status = notice_lifecycle.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
-                                                      publish_at_utc=publish_at_utc)
+                                                      publish_at_utc=publish_at_utc, window=_window())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -143,6 +154,10 @@ def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | No
     they have not seen what they would approve."""
     waiting = notice.pending_update
     what = str(waiting.kind) if waiting is not None else "publication"
+    # Say first that nothing waits (withdrawn by resolving, say): "changed after you opened it" would hide why.
+    nothing = notice_lifecycle.not_waiting(notice)
+    if nothing:
+        raise NoticeStateError(nothing)
     since = waiting_since(notice)
     if seen is not None and (since is None or seen != since.isoformat()):
         raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
@@ -173,7 +188,7 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
     """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
     try:
         posted = notice_lifecycle.post_update(notice, summary=summary, advice=advice, notify=notify,
-                                              by_user_id=actor.user_id, threshold=_threshold())
+                                              by_user_id=actor.user_id, threshold=_threshold(), window=_window())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -190,9 +205,10 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
 def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
             expand: bool = True) -> NoticeUpdate | PendingUpdate:
     """Resolve, or hold a resolution with alerts to more than the threshold for a second officer."""
+    withdrawing = notice.pending_update.kind if notice.pending_update is not None else None
     try:
         done = notice_lifecycle.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
-                                        threshold=_threshold())
+                                        threshold=_threshold(), window=_window())
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -201,7 +217,8 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
         _audit(actor, "notice.resolve_requested", notice, notify=notify)
         _tell_approvers(notice, actor)
     else:
-        _audit(actor, "notice.resolved", notice, notify=notify)
+        _audit(actor, "notice.resolved", notice, notify=notify,
+               **({"withdrawn": str(withdrawing)} if withdrawing is not None else {}))
     _finish(notice, expand=expand and isinstance(done, NoticeUpdate))
     return done
 
@@ -218,7 +235,7 @@ def publish_due_notices() -> int:
     published = 0
     for notice in notice_lifecycle.due_scheduled_notices():
         try:
-            status = notice_lifecycle.publish_scheduled(notice, threshold=_threshold())
+            status = notice_lifecycle.publish_scheduled(notice, threshold=_threshold(), window=_window())
         except NoticeStateError:  # cancelled or published by an officer since the job found it
             db.session.rollback()
             continue

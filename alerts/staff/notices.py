@@ -160,11 +160,19 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     progress = None if checking else delivery_reports.delivery_progress(notice.id)
     expanding = any(fanout.status == FanoutStatus.PENDING for fanout in fanouts.fanouts_for_notice(notice.id))
     threshold = current_app.config["APPROVAL_THRESHOLD"]
+    # Counted for whoever would send it: the officer about to press Publish, or whoever asked for approval.
+    sender = notice.requested_by_id if notice.status == NoticeStatus.AWAITING_APPROVAL else current_user.id
+    approval_need = publishing.approval_need(notice, sender) if audience is not None else None
+    approval_message = None
+    if approval_need is not None:
+        requester = notice.requested_by
+        approval_message = approval_need.message() if sender == current_user.id or requester is None \
+            else approval_need.message(f"{requester.email} has")
     error_summary = [{"text": error, "href": "#actions"}] if error else None
     page = render_template(
         "staff/notice.html", notice=notice, audience=audience, kept_audience=kept, threshold=threshold,
         preview=fanouts.preview_for(notice) if checking else None,
-        needs_approval=audience is not None and notice_lifecycle.needs_approval(notice, threshold),
+        approval_message=approval_message, needs_approval=approval_need is not None,
         pending=pending, pending_preview=pending_preview,
         publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
         message_counts=fanouts.message_counts_for_notice(notice.id),
@@ -201,6 +209,12 @@ def publish(notice_id: int) -> Response | tuple[str, int]:
         return _render_notice(notice, form, 409, str(error))
     _flash_outcome(status)
     return redirect(url_for("staff.notice", notice_id=notice_id))
+
+
+def _why(notice: Notice, kind: UpdateKind) -> str:
+    """Why the send just asked for waits: its own audience, or what this officer has sent alone lately."""
+    need = publishing.approval_need(notice, current_user.id, kind)
+    return need.message() if need is not None else "Another officer must approve it before anything is sent."
 
 
 def _flash_outcome(status: NoticeStatus) -> None:
@@ -266,9 +280,7 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     if isinstance(posted, PendingUpdate):
-        flash("Update sent for approval. It goes to the whole county or more than "
-              f"{current_app.config['APPROVAL_THRESHOLD']:,} people, so another officer must approve it before "
-              "anything is posted or sent.", "success")
+        flash("Update sent for approval. " + _why(notice, UpdateKind.UPDATED), "success")
     else:
         flash("Update posted" + (": subscribers will be emailed" if form.notify.data else ""), "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))
@@ -291,8 +303,7 @@ def resolve(notice_id: int) -> Response | str | tuple[str, int]:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     if isinstance(done, PendingUpdate):
-        flash("Resolution sent for approval. Its alerts go to the whole county or more than "
-              f"{current_app.config['APPROVAL_THRESHOLD']:,} people, so another officer must approve it.", "success")
+        flash("Resolution sent for approval. " + _why(notice, UpdateKind.RESOLVED), "success")
     else:
         flash("Notice resolved", "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))
