@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
 from alerts.data import feeds as feed_data
+from alerts.data import headlines as headline_data
 from alerts.data import notices as notice_data
 from alerts.feeds.cap import CAP_MIMETYPE, CapContext, build_cap_alert, sender_id_for
 from alerts.feeds.syndication import FeedDetails, FeedFormat, cap_index_feed, notices_feed
 from alerts.links import external_url
 from alerts.models import Notice, utc_now
+from alerts.profile import council
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
 
@@ -118,7 +120,8 @@ def _embeddable(response: Response) -> None:
 @feeds.get("/embed/banner")
 @conditional_read(max_age=FEED_MAX_AGE, last_modified=True, finish=_embeddable)
 def banner() -> Response:
-    page = render_template("feeds/banner.html", active=notice_data.has_active_notices(), start_url=external_url("/"))
+    headline = headline_data.live_headline(council().short_name)
+    page = render_template("feeds/banner.html", headline=headline, start_url=external_url("/"))
     return make_response(page)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
+from alerts.data import headlines as headline_data
 from alerts.data import notices as notice_data
 from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
@@ -19,7 +20,11 @@ public = Blueprint("public", __name__)
 @public.get("/")
 @cached_page
 def start() -> str:
-    return render_template("public/start.html", active=notice_data.has_active_notices(), warnings=_current_warnings())
+    return render_template("public/start.html", headline=_headline(), warnings=_current_warnings())
+
+
+def _headline() -> str | None:
+    return headline_data.live_headline(council().short_name)
 
 
 def _current_warnings() -> list:
@@ -47,7 +52,7 @@ def notices() -> tuple[str, int] | str:
     except InvalidPostcode as error:
         message = postcode_message(error)
         summary = [{"text": message, "href": "#postcode"}]
-        page = render_template("public/start.html", active=notice_data.has_active_notices(),
+        page = render_template("public/start.html", headline=_headline(),
                                warnings=_current_warnings(), postcode=raw, postcode_error=message,
                                error_summary=summary)
         return page, 400

@@ -8,10 +8,7 @@ from flask.testing import FlaskClient
 
 from alerts.models import NoticeStatus
 
-BANNER_TEXT = (
-    "Winter weather is causing disruption to services in some parts of Dorset. "
-    "Find out what services may be affected in your area."
-)
+BANNER_TEXT = "There is disruption to 1 service in Dorset. Find out what services may be affected in your area."
 
 
 def test_the_banner_shows_while_a_notice_is_active_and_links_to_the_start_page(client: FlaskClient, factories) -> None:

@@ -1,12 +1,13 @@
 from alerts.models import NoticeStatus
 
 
-def test_the_start_page_shows_the_winter_banner_when_a_notice_is_active(client_request, factories) -> None:
+def test_the_start_page_says_what_is_live_when_a_notice_is_active(client_request, factories) -> None:
     factories.NoticeFactory()
     page = client_request.get("/")
     assert page.h1 == "Find out what services may be affected in your area"
     banner = page.select(".govuk-notification-banner")
-    assert banner and "Winter weather is causing disruption to services in some parts of Dorset" in banner[0].text
+    assert banner and "There is disruption to 1 service in Dorset." in banner[0].text
+    assert "Winter weather" not in page.text, "no cause that no officer named"
     assert page.select("input#postcode[name=postcode][autocomplete=postal-code]")
 
 
