@@ -16,6 +16,7 @@ from alerts.models import Notice, utc_now
 from alerts.profile import council
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
+from alerts.web.security_headers import script_hash
 
 feeds = Blueprint("feeds", __name__)
 
@@ -107,12 +108,24 @@ def cap_alert(notice_id: int) -> Response:
     return response
 
 
+# The banner tells the partner page how tall it is, so a few lines of script there can fit the frame to it (the
+# snippet on /open-data and in docs/open-data.md). Without script the frame's own height already holds it at 375 px.
+# A fixed text, allowed by its hash: the banner's bytes stay the same for everyone, so a CDN can share them.
+BANNER_SCRIPT = (
+    "(function () {"
+    " function post() {"
+    " parent.postMessage({disruptionBannerHeight: document.documentElement.offsetHeight}, \"*\"); }"
+    " addEventListener(\"load\", post); addEventListener(\"resize\", post);"
+    " })();"
+)
+
+
 def _embeddable(response: Response) -> None:
     # Partner sites frame these pages, so they get their own policy in place of the app's frame-ancestors 'none'.
     ancestors = current_app.config["EMBED_FRAME_ANCESTORS"]
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-        f"frame-ancestors {ancestors}"
+        f"default-src 'none'; script-src {script_hash(BANNER_SCRIPT)}; style-src 'self'; img-src 'self'; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
 
@@ -121,7 +134,8 @@ def _embeddable(response: Response) -> None:
 @conditional_read(max_age=FEED_MAX_AGE, last_modified=True, finish=_embeddable)
 def banner() -> Response:
     headline = headline_data.live_headline(council().short_name)
-    page = render_template("feeds/banner.html", headline=headline, start_url=external_url("/"))
+    page = render_template("feeds/banner.html", headline=headline, start_url=external_url("/"),
+                           script=BANNER_SCRIPT)
     return make_response(page)
 
 

@@ -97,7 +97,10 @@ def privacy() -> str:
 @public.get("/open-data")
 def open_data() -> str:
     """The API, feeds, CAP and banner explained for people, with examples."""
-    return render_template("public/open_data.html")
+    # Rendered on its own (a .txt template, not escaped there), so the page shows it as text to copy.
+    snippet = render_template("components/banner_snippet.txt", base=current_app.config["BASE_URL"].rstrip("/"),
+                              name=council().name)
+    return render_template("public/open_data.html", snippet=snippet)
 
 
 @public.get("/cookies")

@@ -10,7 +10,7 @@ from alerts.extensions import db
 from alerts.models import Headline, utc_now
 from alerts.services.actors import Actor
 
-MAX_LENGTH = 300
+MAX_LENGTH = 200  # so the longest still fits the partner snippet's frame on a phone without script
 MAX_DAYS = 14  # a headline is for an event, not a standing message: it must be set again to run longer
 
 

@@ -281,7 +281,7 @@ class HeadlineForm(FlaskForm):
                        description="For example, Winter weather is causing disruption to services in some parts of "
                                    "the county",
                        validators=[DataRequired("Enter the headline"),
-                                   Length(max=300, message="Headline must be 300 characters or fewer")])
+                                   Length(max=200, message="Headline must be 200 characters or fewer")])
     ends_at = LondonDateTimeField("Show it until", description=DATETIME_HINT,
                                   validators=[InputRequired("Enter when the headline ends")])
     submit = SubmitField("Show this headline", widget=GovSubmitInput())
