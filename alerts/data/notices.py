@@ -17,7 +17,16 @@ from sqlalchemy.orm import lazyload
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, WeatherWarning, notice_areas, utc_now
+from alerts.models import (
+    Headline,
+    Impact,
+    Notice,
+    NoticeStatus,
+    NoticeUpdate,
+    WeatherWarning,
+    notice_areas,
+    utc_now,
+)
 from alerts.models.base import UTCDateTime
 from alerts.profile import postcode_message
 
@@ -126,6 +135,7 @@ def _read_state_query() -> Select[Any]:
         WeatherWarning.is_current.is_(True),
         or_(WeatherWarning.valid_to_utc.is_(None), WeatherWarning.valid_to_utc > bindparam("now", type_=UTCDateTime)),
     )
+    running = select(func.count()).where(Headline.ends_at_utc > bindparam("now", type_=UTCDateTime))
     values = (
         select(func.max(Notice.updated_at_utc)),
         select(func.count()).select_from(Notice),
@@ -136,6 +146,9 @@ def _read_state_query() -> Select[Any]:
         select(func.count()).select_from(WeatherWarning),
         select(func.max(WeatherWarning.updated_at_utc)),
         current,
+        select(func.count()).select_from(Headline),
+        select(func.max(Headline.updated_at_utc)),
+        running,
     )
     return select(*(value.scalar_subquery() for value in values))
 
@@ -162,7 +175,8 @@ def read_state_marker(now: dt.datetime | None = None) -> ReadState:
     Notices: count, highest id, latest change and the sum of versions (every public change bumps `version` and
     `updated_at_utc`; the sum also catches a change stamped by a process whose clock runs behind). Updates: count
     and highest id. Weather warnings: count and latest change, and how many are current *now* (a warning drops off
-    the start page when its time runs out, with no write to the database). Every notice counts, public or not:
+    the start page when its time runs out, with no write to the database). Officers' headlines: count, latest change
+and how many run *now* (one ends with no write either). Every notice counts, public or not:
     a draft's change costs only a needless re-render, never a stale page. Reference data (areas, services,
     postcodes) is not in it: it changes only by deploy or import, and cached pages live for seconds.
     """

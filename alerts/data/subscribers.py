@@ -240,7 +240,8 @@ def unsubscribe(subscriber: Subscriber, reason: str, *, via: insight.Unsubscribe
 
 def hold_back_queued_messages(subscriber_id: int) -> int:
     """Fail what is still queued for a subscriber who has stopped: texts held for quiet hours would otherwise reach
-    them the next morning. Returns how many were held back. The caller commits."""
+    them the next morning. Returns how many were held back. The caller commits. Staff pages show these as "Not
+    sent — they stopped first" by this last_error (templates/staff/_macros.html), not as failures."""
     held = execute_counting_rows(
         update(Message)
         .where(Message.subscriber_id == subscriber_id, Message.status == MessageStatus.QUEUED)

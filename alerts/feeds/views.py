@@ -7,13 +7,16 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, make_response, render_template, request
 
 from alerts.data import feeds as feed_data
+from alerts.data import headlines as headline_data
 from alerts.data import notices as notice_data
 from alerts.feeds.cap import CAP_MIMETYPE, CapContext, build_cap_alert, sender_id_for
 from alerts.feeds.syndication import FeedDetails, FeedFormat, cap_index_feed, notices_feed
 from alerts.links import external_url
 from alerts.models import Notice, utc_now
+from alerts.profile import council
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
+from alerts.web.security_headers import script_hash
 
 feeds = Blueprint("feeds", __name__)
 
@@ -105,12 +108,24 @@ def cap_alert(notice_id: int) -> Response:
     return response
 
 
+# The banner tells the partner page how tall it is, so a few lines of script there can fit the frame to it (the
+# snippet on /open-data and in docs/open-data.md). Without script the frame's own height already holds it at 375 px.
+# A fixed text, allowed by its hash: the banner's bytes stay the same for everyone, so a CDN can share them.
+BANNER_SCRIPT = (
+    "(function () {"
+    " function post() {"
+    " parent.postMessage({disruptionBannerHeight: document.documentElement.offsetHeight}, \"*\"); }"
+    " addEventListener(\"load\", post); addEventListener(\"resize\", post);"
+    " })();"
+)
+
+
 def _embeddable(response: Response) -> None:
     # Partner sites frame these pages, so they get their own policy in place of the app's frame-ancestors 'none'.
     ancestors = current_app.config["EMBED_FRAME_ANCESTORS"]
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
-        f"frame-ancestors {ancestors}"
+        f"default-src 'none'; script-src {script_hash(BANNER_SCRIPT)}; style-src 'self'; img-src 'self'; "
+        f"base-uri 'none'; form-action 'none'; frame-ancestors {ancestors}"
     )
     response.headers["Access-Control-Allow-Origin"] = "*"
 
@@ -118,7 +133,9 @@ def _embeddable(response: Response) -> None:
 @feeds.get("/embed/banner")
 @conditional_read(max_age=FEED_MAX_AGE, last_modified=True, finish=_embeddable)
 def banner() -> Response:
-    page = render_template("feeds/banner.html", active=notice_data.has_active_notices(), start_url=external_url("/"))
+    headline = headline_data.live_headline(council().short_name)
+    page = render_template("feeds/banner.html", headline=headline, start_url=external_url("/"),
+                           script=BANNER_SCRIPT)
     return make_response(page)
 
 

@@ -6,6 +6,7 @@ from alerts.models.base import Base, utc_now
 from alerts.models.delivery import ALL_CHANNELS, ChannelHold, RateBucket
 from alerts.models.fanouts import Fanout, FanoutStatus
 from alerts.models.feeds import FeedSource, WeatherWarning
+from alerts.models.headlines import Headline
 from alerts.models.insight import InsightCount, NoticeDelivery
 from alerts.models.messages import Message, MessageKind, MessageStatus
 from alerts.models.notices import (
@@ -27,7 +28,8 @@ from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Sub
 __all__ = [
     "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "CouncilRecord", "DigestSend",
     "Fanout",
-    "FanoutStatus", "FeedSource", "Heartbeat", "Impact", "InboundText", "InsightCount", "Message", "MessageKind",
+    "FanoutStatus", "FeedSource", "Headline", "Heartbeat", "Impact", "InboundText", "InsightCount", "Message",
+    "MessageKind",
     "MessageStatus", "Notice", "NoticeDelivery", "NoticeStatus", "NoticeUpdate", "PasswordReset", "PendingUpdate",
     "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber",
     "SubscriberStatus", "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "notice_editors",

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode, outward_code
+from alerts.data import headlines as headline_data
 from alerts.data import notices as notice_data
 from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
-from alerts.models import Notice
 from alerts.profile import council, postcode_message
 from alerts.services import postcode_lookups
 from alerts.web.caching import cached_page
@@ -19,18 +17,14 @@ from config.council import LOGO_TYPES
 public = Blueprint("public", __name__)
 
 
-def _group_by_service(notices: list[Notice]) -> OrderedDict[str, list[Notice]]:
-    """Keep the most-severe-first order: a service appears where its most severe notice does."""
-    groups: OrderedDict[str, list[Notice]] = OrderedDict()
-    for notice in notices:
-        groups.setdefault(notice.service.name, []).append(notice)
-    return groups
-
-
 @public.get("/")
 @cached_page
 def start() -> str:
-    return render_template("public/start.html", active=notice_data.has_active_notices(), warnings=_current_warnings())
+    return render_template("public/start.html", headline=_headline(), warnings=_current_warnings())
+
+
+def _headline() -> str | None:
+    return headline_data.live_headline(council().short_name)
 
 
 def _current_warnings() -> list:
@@ -58,7 +52,7 @@ def notices() -> tuple[str, int] | str:
     except InvalidPostcode as error:
         message = postcode_message(error)
         summary = [{"text": message, "href": "#postcode"}]
-        page = render_template("public/start.html", active=notice_data.has_active_notices(),
+        page = render_template("public/start.html", headline=_headline(),
                                warnings=_current_warnings(), postcode=raw, postcode_error=message,
                                error_summary=summary)
         return page, 400
@@ -66,7 +60,7 @@ def notices() -> tuple[str, int] | str:
     if answer.is_outside:
         return render_template("public/outside_area.html", answer=answer)
     found = notice_data.active_notices_for_areas([answer.area.id])  # type: ignore[union-attr]
-    return render_template("public/notices.html", answer=answer, groups=_group_by_service(found), count=len(found),
+    return render_template("public/notices.html", answer=answer, notices=found, count=len(found),
                            warnings=_current_warnings())
 
 
@@ -77,7 +71,15 @@ def notice(notice_id: int) -> str:
     if found is None:
         abort(404)
     return render_template("public/notice.html", notice=found, area_names=notice_data.area_names(found),
-                           warnings=_current_warnings())
+                           warnings=_current_warnings(), postcode=_postcode_from_results())
+
+
+def _postcode_from_results() -> str | None:
+    """The postcode the resident searched for (the results page passes it on), so "Get alerts" starts from it."""
+    try:
+        return normalise_postcode(request.args.get("postcode", ""))
+    except InvalidPostcode:
+        return None
 
 
 @public.get("/accessibility")
@@ -95,7 +97,10 @@ def privacy() -> str:
 @public.get("/open-data")
 def open_data() -> str:
     """The API, feeds, CAP and banner explained for people, with examples."""
-    return render_template("public/open_data.html")
+    # Rendered on its own (a .txt template, not escaped there), so the page shows it as text to copy.
+    snippet = render_template("components/banner_snippet.txt", base=current_app.config["BASE_URL"].rstrip("/"),
+                              name=council().name)
+    return render_template("public/open_data.html", snippet=snippet)
 
 
 @public.get("/cookies")

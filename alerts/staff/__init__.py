@@ -36,6 +36,18 @@ def _no_caching(response: Response) -> Response:
     return response
 
 
-from alerts.staff import account, admin, auth, feed_sources, insight, lookup, notices, phone_signup, single_sign_on  # noqa: E402, F401 — registers the views on the blueprint
+from alerts.staff import (  # noqa: E402, F401 — registers the views on the blueprint
+    account,
+    admin,
+    audit_words,
+    auth,
+    feed_sources,
+    headline,
+    insight,
+    lookup,
+    notices,
+    phone_signup,
+    single_sign_on,
+)
 
 __all__ = ["staff"]

@@ -272,3 +272,14 @@ class CallerCodeForm(FlaskForm):
     code = StringField("Code the caller reads out from their text", widget=GovTextInput(),
                        validators=[DataRequired("Enter the code from the caller's text"), Length(max=12)])
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+class HeadlineForm(FlaskForm):
+    text = StringField("Headline", widget=GovTextArea(),
+                       description="For example, Winter weather is causing disruption to services in some parts of "
+                                   "the county",
+                       validators=[DataRequired("Enter the headline"),
+                                   Length(max=200, message="Headline must be 200 characters or fewer")])
+    ends_at = LondonDateTimeField("Show it until", description=DATETIME_HINT,
+                                  validators=[InputRequired("Enter when the headline ends")])
+    submit = SubmitField("Show this headline", widget=GovSubmitInput())

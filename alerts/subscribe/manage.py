@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
-from flask import Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 
 from alerts import links
@@ -160,6 +160,7 @@ def manage_postcodes(subscriber: Subscriber, token: str) -> ViewResult:
     form.postcode.label.text = "Add a postcode"
     if form.validate_on_submit() and form.area:
         subscriptions.add_area(subscriber, form.area)
+        flash(f"Saved. You’ll get alerts for {form.area.postcode} too.", "success")
         return redirect(url_for("subscribe.manage", token=token))
     return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,
                            remove_form=ConfirmForm(), back_url=url_for("subscribe.manage", token=token))
@@ -179,6 +180,7 @@ def manage_remove_area(subscriber: Subscriber, token: str, area_id: str) -> View
         return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,
                                remove_form=ConfirmForm(), error_summary=summary,
                                back_url=url_for("subscribe.manage", token=token)), 400
+    flash("Saved. You’ll no longer get alerts for that postcode.", "success")
     return redirect(url_for("subscribe.manage_postcodes", token=token))
 
 
@@ -192,6 +194,7 @@ def manage_services(subscriber: Subscriber, token: str) -> ViewResult:
     if form.validate_on_submit():
         chosen = sorted(form.services.data or [])
         subscriptions.choose_services(subscriber, None if len(chosen) == len(form.services.choices) else chosen)
+        flash("Saved. Your services have been updated.", "success")
         return redirect(url_for("subscribe.manage", token=token))
     return render_template("subscribe/services.html", form=form, back_url=url_for("subscribe.manage", token=token))
 
@@ -208,6 +211,8 @@ def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
         if channel == subscriber.channel.value == Channel.EMAIL.value:
             # The same address, so nothing to confirm: each alert or one email a day.
             subscriptions.choose_digest(subscriber, wants_digest)
+            flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
+                  else "Saved. You’ll get an email for each alert as it comes.", "success")
             return redirect(url_for("subscribe.manage", token=token))
         return redirect(url_for("subscribe.manage_contact", token=token, channel=channel, digest=int(wants_digest)))
     return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from alerts import links
 from alerts.data import reference
+from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
 from alerts.services import signups
@@ -287,7 +288,9 @@ def done() -> ViewResult:
     finished = session.get("subscribe_done")
     if not isinstance(finished, dict):
         return redirect(url_for("subscribe.start"))
+    subscriber = subscriber_data.get_subscriber(finished["id"]) if isinstance(finished.get("id"), int) else None
     return render_template("subscribe/done.html", channel=finished.get("channel"),
-                           also_email=session.get("subscribe_also_email"))
+                           also_email=session.get("subscribe_also_email"),
+                           digest=bool(subscriber and subscriber.digest), digest_time=digest_time())
 
 

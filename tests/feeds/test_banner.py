@@ -1,17 +1,18 @@
-"""The banner partner sites embed: shown only while notices are active, frameable, cacheable, script-free."""
+"""The banner partner sites embed: shown only while notices are active, frameable, cacheable, one hashed script."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
+from alerts.feeds.views import BANNER_SCRIPT
 from alerts.models import NoticeStatus
+from alerts.web.security_headers import script_hash
 
-BANNER_TEXT = (
-    "Winter weather is causing disruption to services in some parts of Dorset. "
-    "Find out what services may be affected in your area."
-)
+BANNER_TEXT = "There is disruption to 1 service in Dorset. Find out what services may be affected in your area."
 
 
 def test_the_banner_shows_while_a_notice_is_active_and_links_to_the_start_page(client: FlaskClient, factories) -> None:
@@ -28,7 +29,9 @@ def test_the_banner_shows_while_a_notice_is_active_and_links_to_the_start_page(c
     assert link["target"] == "_top"  # the start page opens in place of the partner's page, not inside the frame
     assert soup.html["lang"] == "en"
     assert soup.title.get_text(strip=True) == "Dorset Council service disruption"
-    assert soup.find("script") is None
+    scripts = soup.find_all("script")
+    assert len(scripts) == 1 and "postMessage" in scripts[0].string, "one script: it posts the banner's height"
+    assert script_hash(scripts[0].string) in response.headers["Content-Security-Policy"]
     assert soup.find(style=True) is None and soup.find("style") is None
 
 
@@ -53,7 +56,8 @@ def test_partner_sites_may_frame_the_banner_but_not_other_pages(client: FlaskCli
     assert "X-Frame-Options" not in banner.headers
     policy = banner.headers["Content-Security-Policy"]
     assert "frame-ancestors *" in policy
-    assert "default-src 'none'" in policy and "script-src" not in policy
+    assert "default-src 'none'" in policy
+    assert f"script-src {script_hash(BANNER_SCRIPT)};" in policy, "the height script only, by its hash"
     assert banner.headers["Access-Control-Allow-Origin"] == "*"
     assert start.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in start.headers["Content-Security-Policy"]
@@ -74,3 +78,19 @@ def test_the_banner_stylesheet_is_served_under_the_banners_own_policy(client: Fl
     assert response.mimetype == "text/css"
     assert ".disruption-banner" in response.get_data(as_text=True)
     assert response.cache_control.public and response.cache_control.max_age == 3600
+
+
+def _docs_snippet() -> str:
+    docs = (Path(__file__).parents[2] / "docs" / "open-data.md").read_text()
+    section = docs[docs.index("## The banner"):]
+    return section.split("```html\n", 1)[1].split("```", 1)[0].strip()
+
+
+def test_open_data_and_the_docs_give_the_same_snippet(client_request, app) -> None:
+    page = client_request.get("/open-data")
+    shown = page.select("#banner-snippet code")[0].get_text().strip()
+    base = app.config["BASE_URL"].rstrip("/")
+
+    assert shown == _docs_snippet().replace("https://alerts.dorsetcouncil.gov.uk", base)
+    assert 'height="200"' in shown, "tall enough for the banner at 375 px without script"
+    assert "disruptionBannerHeight" in shown and "disruptionBannerHeight" in BANNER_SCRIPT

@@ -83,3 +83,4 @@ def test_the_banner_changes_when_the_last_active_notice_is_resolved(client: Flas
 
     assert after.status_code == 200
     assert b"Winter weather" not in after.data
+    assert b"There is disruption" not in after.data

@@ -277,13 +277,27 @@ def test_the_current_page_is_marked_in_the_service_navigation(render: Callable[.
     assert [text_of(link) for link in current] == ["Find disruption"]
 
 
-def test_signed_in_staff_see_the_dashboard_and_sign_out(render: Callable[..., BeautifulSoup]) -> None:
+def test_signed_in_staff_see_staff_navigation_of_their_own_on_staff_pages(
+    render: Callable[..., BeautifulSoup]
+) -> None:
     soup = render(page_using("<h1>Dashboard</h1>"), path="/staff/", current_user=StaffUser())
 
-    assert navigation(soup) == [*PUBLIC_NAVIGATION, ("Staff dashboard", "/staff/"), ("Your account", "/staff/account"),
+    assert navigation(soup) == [("Staff dashboard", "/staff/"), ("Your account", "/staff/account"),
                                 ("Sign out", "/staff/sign-out")]
     current = soup.select_one('.govuk-service-navigation__list a[aria-current="page"]')
     assert text_of(current) == "Staff dashboard"
+    footer_links = [(text_of(a), a["href"]) for a in soup.select(".govuk-footer__inline-list a")]
+    assert footer_links == FOOTER_LINKS[:-1], "no Staff sign in while signed in"
+
+
+def test_signed_in_staff_on_a_residents_page_also_see_the_dashboard_and_sign_out(
+    render: Callable[..., BeautifulSoup]
+) -> None:
+    soup = render(page_using("<h1>Start</h1>"), path="/notices", current_user=StaffUser())
+
+    assert navigation(soup) == [*PUBLIC_NAVIGATION, ("Staff dashboard", "/staff/"), ("Your account", "/staff/account"),
+                                ("Sign out", "/staff/sign-out")]
+    assert "Staff sign in" not in soup.select_one(".govuk-footer").get_text()
 
 
 def test_signed_out_visitors_see_no_staff_navigation(render: Callable[..., BeautifulSoup]) -> None:

@@ -49,7 +49,7 @@ def test_an_api_token_is_shown_once_and_stored_as_a_hash(client_request, sign_in
 def test_the_audit_log_filters_by_user_action_and_date(client_request, sign_in_as) -> None:
     admin = sign_in_as(Role.ADMIN)
     page = client_request.get(f"/staff/audit?user={admin.email}&action=staff.")
-    assert [row.select("td")[2].get_text() for row in page.select("#events tbody tr")] == ["staff.signed_in"]
+    assert [row.select("td")[2].get_text() for row in page.select("#events tbody tr")] == ["Signed in"]
     assert client_request.get("/staff/audit?action=notice.").select("#events tbody tr") == []
     assert client_request.get("/staff/audit?from=01/01/2020&to=02/01/2020").select("#events tbody tr") == []
     assert client_request.get("/staff/audit?from=yesterday", expected_status=400).error_summary() == [

@@ -36,6 +36,7 @@ def scenarios(factories) -> dict:
     # The form refuses loopback addresses, so the edited address is a public-looking one.
     feed_fields = {"name": "Feed", "url": "https://feeds.example.test/other.xml", "kind": "generic",
                    "poll_interval_minutes": "10"}
+    ends = (utc_now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     return {
         "staff.new_notice": ("/staff/notices/new", notice_fields, "notice.draft_created"),
         "staff.edit_notice": (f"/staff/notices/{edit_draft.id}/edit", notice_fields, "notice.draft_edited"),
@@ -71,6 +72,8 @@ def scenarios(factories) -> dict:
         "staff.change_password": ("/staff/account/password", {"current_password": "correct horse battery staple",
                                                               "new_password": "a different long passphrase"},
                                   "staff.password_changed"),
+        "staff.headline": ("/staff/headline", {"text": "Snow", "ends_at": ends}, "headline.set"),
+        "staff.end_headline": ("/staff/headline/end", {}, "headline.ended"),
         "staff.sign_out": ("/staff/sign-out", {}, "staff.signed_out"),
         # The contact centre signs up a caller by phone and starts a suspended contact again.
         "staff.phone_sign_up": ("/staff/lookup/sign-up", {"contact": "caller@example.com", "postcode": "DT4 7TA",

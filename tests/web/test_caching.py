@@ -85,10 +85,11 @@ def test_an_update_to_a_notice_shows_on_the_next_request(client: FlaskClient, no
 
 def test_a_new_notice_shows_on_the_start_page_at_once(client: FlaskClient, factories) -> None:
     assert "Winter weather is causing disruption" not in client.get("/").get_data(as_text=True)
+    assert "There is disruption to" not in client.get("/").get_data(as_text=True)
 
     factories.NoticeFactory(area_ids=["weymouth"])
 
-    assert "Winter weather is causing disruption" in client.get("/").get_data(as_text=True)
+    assert "There is disruption to 1 service in Dorset." in client.get("/").get_data(as_text=True)
 
 
 def test_a_resolved_notice_leaves_the_cached_notices_page_at_once(client: FlaskClient, notice) -> None:

@@ -1,0 +1,34 @@
+"""Reading the headline the start page and the partner banner open with."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+
+from alerts.extensions import db
+from alerts.models import Headline, Notice, NoticeStatus, utc_now
+
+
+def current_headline(now: dt.datetime | None = None) -> Headline | None:
+    """The officer's headline still running: the latest one set whose end is ahead."""
+    query = select(Headline).where(Headline.ends_at_utc > (now or utc_now())).order_by(Headline.id.desc()).limit(1)
+    return db.session.scalars(query).first()
+
+
+def services_disrupted() -> int:
+    """How many services have an active notice."""
+    query = select(func.count(func.distinct(Notice.service_id))).where(Notice.status == NoticeStatus.ACTIVE)
+    return db.session.scalar(query) or 0
+
+
+def live_headline(place: str) -> str | None:
+    """What the start page and the banner say first: the officer's words while they run, else a plain count of
+    what is live. It never names a cause an officer didn't (a burst pipe in July is not winter weather)."""
+    headline = current_headline()
+    if headline is not None:
+        return headline.text
+    count = services_disrupted()
+    if not count:
+        return None
+    return f"There is disruption to {count} {'service' if count == 1 else 'services'} in {place}."
