@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Connection, Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from alerts.addresses import client_network
 from alerts.extensions import db
 from alerts.models import SignInThrottle
 
@@ -38,11 +39,12 @@ class Turn:
 
 
 def account_key(purpose: str, email: str, address: str | None) -> str:
-    return f"{purpose}|{email.strip().lower()}|{address or 'unknown'}"
+    return f"{purpose}|{email.strip().lower()}|{client_network(address)}"
 
 
 def address_key(address: str | None) -> str:
-    return f"address|{address or 'unknown'}"
+    """An IPv6 client is counted by its /64 (alerts/addresses.py), here as in every per-address limit."""
+    return f"address|{client_network(address)}"
 
 
 def _retry_after(next_attempt: ColumnElement[int], free_attempts: int, now: float) -> ColumnElement[float]:
