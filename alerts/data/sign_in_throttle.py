@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, Connection, Table, case, delete, select, u
 from sqlalchemy.dialects import postgresql, sqlite
 
 from alerts.addresses import client_network
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import SignInThrottle
 
@@ -95,3 +96,11 @@ def give_back(key: str) -> None:
     """A successful (or unused) attempt does not count towards the per-address limit. The caller commits."""
     db.session.execute(update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.attempts > 0)
                        .values(attempts=SignInThrottle.attempts - 1))
+
+
+def purge_forgotten(now: float | None = None) -> int:
+    """Delete the counts a quiet hour has already forgotten: their keys hold what was typed as an email and the
+    address it came from, which nothing needs once the count no longer slows anyone. The caller commits."""
+    now = time.time() if now is None else now
+    return execute_counting_rows(delete(SignInThrottle).where(
+        SignInThrottle.last_attempt_epoch < now - FORGET_AFTER_SECONDS))
