@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from alerts.addresses import client_network
 from alerts.models import Base
 
 db = SQLAlchemy(model_class=Base)
@@ -32,4 +33,9 @@ class Limiter(_Limiter):
         super()._check_request_limit(callable_name, in_middleware)
 
 
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+def client_key() -> str:
+    """Flask-Limiter's key for the client sending this request: its address, or its /64 if IPv6."""
+    return client_network(get_remote_address())
+
+
+limiter = Limiter(key_func=client_key, default_limits=[])

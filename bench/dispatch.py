@@ -3,6 +3,11 @@ simulator in its own process at a given latency and per-minute limit. Prints one
 
     python bench/dispatch.py --db postgresql --subscribers 20000 --workers 2 --latency-ms 150 --rate 2900
     python bench/dispatch.py --db sqlite --subscribers 6000 --latency uniform:75:225 --rate 5800
+    python bench/dispatch.py --db postgresql --subscribers 2000 --digests 50000 --duration 30
+
+With --digests N, N daily digests are queued (as at DIGEST_HOUR) before the severe notice is published, and
+`first_alert_s` says how long its first message waited to reach the simulator: most urgent first means it goes
+before every digest.
 
 The run ends when every message is sent or after --duration seconds, whichever comes first, so it is always
 bounded. Utilisation is measured on the steady window between --warmup seconds after the first send and the
@@ -57,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--premade", action="store_true",
                         help="publish and expand the fan-out into messages before the workers start, so the "
                         "measurement holds sending only (rendering is measured by bench/fanout.py)")
+    parser.add_argument("--digests", type=int, default=0,
+                        help="daily digests queued before the publish (most urgent first: the alert goes first)")
     parser.add_argument("--logs", type=Path, default=None, help="folder for the processes' logs")
     return parser
 
@@ -85,6 +92,8 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
         harness.expand(app)
         premade_seconds = round(time.monotonic() - premade_started, 1)
     extra = before_workers(app) if before_workers is not None else {}
+    if getattr(args, "digests", 0):
+        extra["digests_queued"] = _queue_digests(app, args.digests)
 
     notify_limit = None if args.unlimited else (args.notify_limit or round(args.rate * NOTIFY_LIMIT_PER_CONFIGURED))
     latency_args = ["--latency", args.latency] if args.latency else []
@@ -167,7 +176,42 @@ def run(args: argparse.Namespace, *, benchmark: str = "dispatch",
         "logs": str(logs),
     })
     figures.update(extra)
+    if getattr(args, "digests", 0):
+        figures["first_alert_s"] = _first_alert_wait(app, accepted, published)
     return figures
+
+
+def _queue_digests(app: Flask, count: int) -> int:
+    """`count` digest emails, due now, as the daily digest job queues them (one executemany, not ORM objects)."""
+    from alerts.extensions import db
+    from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
+    from alerts.models.base import new_uuid
+    from alerts.models.messages import PRIORITY_BULK
+
+    with app.app_context():
+        now = utc_now()
+        rows = [{"id": new_uuid(), "kind": MessageKind.DIGEST, "channel": Channel.EMAIL,
+                 "status": MessageStatus.QUEUED, "priority": PRIORITY_BULK, "recipient": f"reader{n}@example.com",
+                 "subject": "Today's notices: 2 notices", "body": "Bins a day late.\n\nGarden waste paused.",
+                 "attempts": 0, "outcome_unknown": False, "next_attempt_at_utc": now, "created_at_utc": now,
+                 "updated_at_utc": now} for n in range(count)]
+        for start in range(0, count, 5000):
+            db.session.execute(Message.__table__.insert(), rows[start:start + 5000])  # type: ignore[attr-defined]
+        db.session.commit()
+    return count
+
+
+def _first_alert_wait(app: Flask, accepted: list[dict[str, Any]], published: harness.Published) -> float | None:
+    """Seconds from the publish to the simulator accepting the notice's first message."""
+    from sqlalchemy import select
+
+    from alerts.extensions import db
+    from alerts.models import Message
+
+    with app.app_context():
+        ids = set(db.session.scalars(select(Message.id).where(Message.notice_id == published.notice_id)))
+    times = harness.accepted_times([record for record in accepted if record["reference"] in ids])
+    return round(times[0] - published.at, 3) if times else None
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -255,7 +255,8 @@ def ingest_feeds(due_only: bool) -> None:
 @click.command("purge-personal-data")
 def purge_personal_data() -> None:
     """Enforce the privacy notice's periods: unconfirmed sign-ups, ended (unsubscribed or suspended) contacts,
-    message recipients and links, and staff audit addresses (settings in config/settings.py)."""
+    message recipients and links, staff audit addresses (settings in config/settings.py), and staff sign-in counts
+    an hour old."""
     from alerts.data.retention import purge_personal_data as purge
 
     counts = purge()
@@ -264,7 +265,8 @@ def purge_personal_data() -> None:
                f"unconfirmed changes, erased {counts.unsubscribed_erased} unsubscribed or suspended contacts and "
                f"{counts.message_recipients_erased} message recipients; audit addresses: "
                f"{counts.audit_addresses_truncated} shortened, {counts.audit_addresses_dropped} removed; "
-               f"{counts.audit_events_deleted} audit records deleted.")
+               f"{counts.audit_events_deleted} audit records deleted, "
+               f"{counts.sign_in_counts_deleted} staff sign-in counts deleted.")
 
 
 @click.command("rollup-insight")

@@ -33,7 +33,7 @@ from alerts.models import (
     SubscriberStatus,
     UpdateKind,
 )
-from alerts.models.messages import PRIORITY_ALERT
+from alerts.models.messages import PRIORITY_BULK
 from alerts.profile import council
 
 _SHOWN = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
@@ -108,7 +108,7 @@ def queue_digest(subscriber_id: int, changes: list[tuple[Notice, NoticeUpdate]],
     manage = links.manage_url(subscriber.id, subscriber.token_version)
     subject, body = render_digest(day, changes, manage_url=manage, unsubscribe_url=unsubscribe)
     message = Message(kind=MessageKind.DIGEST, channel=Channel.EMAIL, recipient=subscriber.contact,
-                      subject=subject, body=body, subscriber_id=subscriber.id, priority=PRIORITY_ALERT,
+                      subject=subject, body=body, subscriber_id=subscriber.id, priority=PRIORITY_BULK,
                       status=MessageStatus.QUEUED, next_attempt_at_utc=now, one_click_unsubscribe_url=unsubscribe)
     db.session.add(message)
     db.session.flush()

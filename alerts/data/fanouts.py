@@ -46,7 +46,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.models.base import new_uuid
-from alerts.models.messages import PRIORITY_ALERT
+from alerts.models.messages import alert_priority
 from alerts.notify import (
     AlertContent,
     SmsLayout,
@@ -307,7 +307,7 @@ def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subs
                             short_url=links.short_url(subscriber_id, token_version) if channel == Channel.SMS else None)
     values: dict[str, Any] = {
         "id": new_uuid(), "kind": MessageKind.ALERT, "channel": channel, "status": MessageStatus.QUEUED,
-        "priority": PRIORITY_ALERT, "notice_id": notice.id, "notice_update_id": update.id,
+        "priority": alert_priority(notice.impact), "notice_id": notice.id, "notice_update_id": update.id,
         "subscriber_id": subscriber_id, "recipient": contact, "attempts": 0, "outcome_unknown": False,
         # Quiet hours: a non-severe text created at night waits for 07:00 London time; emails never wait.
         "next_attempt_at_utc": texts_from if channel == Channel.SMS else now,

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -88,31 +86,6 @@ def bump(metric: Metric, key: str = "", by: int = 1, day: dt.date | None = None)
     statement = insert(InsightCount).values(day=day or today(), metric=str(metric), key=key[:100], count=by)
     db.session.execute(statement.on_conflict_do_update(
         index_elements=["day", "metric", "key"], set_={"count": InsightCount.count + statement.excluded.count}))
-
-
-# Postcode look-ups come in storms on cached pages: each process counts in memory and writes at most once a
-# minute (a process that stops loses under a minute of counts, never a postcode: only the district is kept).
-_FLUSH_SECONDS = 60
-_lookups: Counter[tuple[dt.date, str]] = Counter()
-_lookups_lock = threading.Lock()
-_last_flush = [time.monotonic()]
-
-
-def count_postcode_lookup(district: str, *, flush_now: bool = False) -> bool:
-    """Count one look-up in memory; about once a minute, write the counts so far. True when it wrote them: the
-    caller commits then."""
-    with _lookups_lock:
-        _lookups[(today(), district)] += 1
-        due = flush_now or time.monotonic() - _last_flush[0] >= _FLUSH_SECONDS
-        if not due:
-            return False
-        pending = dict(_lookups)
-        _lookups.clear()
-        _last_flush[0] = time.monotonic()
-    for (day, key), count in pending.items():
-        bump(Metric.POSTCODE_LOOKUP, key, count, day)
-    db.session.flush()
-    return True
 
 
 # The rollup ----------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select, update
 
-from alerts.data import execute_counting_rows, insight
+from alerts.data import execute_counting_rows, insight, sign_in_throttle
 from alerts.data.subscribers import CODE_LIFETIME
 from alerts.extensions import db
 from alerts.models import (
@@ -81,6 +81,7 @@ class PurgeCounts:
     audit_addresses_truncated: int = 0
     audit_addresses_dropped: int = 0
     audit_events_deleted: int = 0
+    sign_in_counts_deleted: int = 0
 
 
 def erase_contacts(subscriber_ids: list[int]) -> int:
@@ -169,10 +170,12 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
                        .values(subscriber_id=None))
 
     truncated, dropped_addresses, deleted_events = _purge_audit(now, periods)
+    # Staff sign-in counts: typed emails and addresses, kept only while they still slow someone down.
+    throttles = sign_in_throttle.purge_forgotten(now.timestamp())
     db.session.flush()
     db.session.expire_all()
     return PurgeCounts(len(unconfirmed_ids), dropped, len(erase_ids), recipients, truncated, dropped_addresses,
-                       deleted_events)
+                       deleted_events, throttles)
 
 
 

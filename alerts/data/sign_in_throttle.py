@@ -21,6 +21,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Connection, Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from alerts.addresses import client_network
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import SignInThrottle
 
@@ -38,11 +40,12 @@ class Turn:
 
 
 def account_key(purpose: str, email: str, address: str | None) -> str:
-    return f"{purpose}|{email.strip().lower()}|{address or 'unknown'}"
+    return f"{purpose}|{email.strip().lower()}|{client_network(address)}"
 
 
 def address_key(address: str | None) -> str:
-    return f"address|{address or 'unknown'}"
+    """An IPv6 client is counted by its /64 (alerts/addresses.py), here as in every per-address limit."""
+    return f"address|{client_network(address)}"
 
 
 def _retry_after(next_attempt: ColumnElement[int], free_attempts: int, now: float) -> ColumnElement[float]:
@@ -93,3 +96,11 @@ def give_back(key: str) -> None:
     """A successful (or unused) attempt does not count towards the per-address limit. The caller commits."""
     db.session.execute(update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.attempts > 0)
                        .values(attempts=SignInThrottle.attempts - 1))
+
+
+def purge_forgotten(now: float | None = None) -> int:
+    """Delete the counts a quiet hour has already forgotten: their keys hold what was typed as an email and the
+    address it came from, which nothing needs once the count no longer slows anyone. The caller commits."""
+    now = time.time() if now is None else now
+    return execute_counting_rows(delete(SignInThrottle).where(
+        SignInThrottle.last_attempt_epoch < now - FORGET_AFTER_SECONDS))

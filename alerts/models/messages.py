@@ -10,6 +10,7 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from alerts.models.base import Base, TimestampMixin, enum_column, new_uuid
+from alerts.models.notices import Impact
 from alerts.models.subscribers import Channel
 
 
@@ -33,9 +34,19 @@ class MessageKind(enum.StrEnum):
     DIGEST = "digest"  # one email a day with the day's notices
 
 
-# Lower sends first: a resident waiting for a code must not queue behind a county-wide alert.
+# Lower sends first, and within a level the longest due first. A resident waiting for a code (or a member of staff
+# for a security email) must not queue behind a county-wide alert; a severe alert must not queue behind a minor one;
+# and no alert may queue behind the day's digests, which can number tens of thousands at DIGEST_HOUR.
 PRIORITY_CONFIRMATION = 0
-PRIORITY_ALERT = 10
+PRIORITY_SEVERE = 10
+PRIORITY_MAJOR = 20
+PRIORITY_MINOR = 30
+PRIORITY_BULK = 40  # daily digests and anything else
+
+
+def alert_priority(impact: Impact) -> int:
+    """The priority of an alert about a notice of this impact."""
+    return {Impact.SEVERE: PRIORITY_SEVERE, Impact.MAJOR: PRIORITY_MAJOR}.get(impact, PRIORITY_MINOR)
 
 
 class Message(TimestampMixin, Base):
@@ -57,7 +68,7 @@ class Message(TimestampMixin, Base):
     status: Mapped[MessageStatus] = mapped_column(
         enum_column(MessageStatus, "message_status"), default=MessageStatus.QUEUED
     )
-    priority: Mapped[int] = mapped_column(default=PRIORITY_ALERT)
+    priority: Mapped[int] = mapped_column(default=PRIORITY_BULK)
     notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
     notice_update_id: Mapped[int | None] = mapped_column(
         ForeignKey("notice_updates.id", ondelete="SET NULL"), index=True

@@ -15,6 +15,7 @@ import time
 from flask import current_app
 from limits import RateLimitItem, parse, parse_many
 
+from alerts.addresses import client_network
 from alerts.data import outbox
 from alerts.data.subscribers import MAX_CODE_ATTEMPTS
 from alerts.extensions import limiter
@@ -77,7 +78,7 @@ def check_send(channel: Channel, contact: str, ip: str) -> None:
                   current_app.config["SMS_SIGNUP_DAILY_BUDGET"])
         raise Refused("sms-budget")
     checks: list[tuple[str, RateLimitItem, tuple[str, ...]]] = []
-    checks += [("ip", item, ("signup-ip", ip)) for item in _limits("SIGNUP_LIMITS_PER_IP")]
+    checks += [("ip", item, ("signup-ip", client_network(ip))) for item in _limits("SIGNUP_LIMITS_PER_IP")]
     checks += [("contact", item, ("signup-contact", _digest(contact))) for item in _limits("SIGNUP_LIMITS_PER_CONTACT")]
     if channel == Channel.SMS:
         prefix = contact[:-PREFIX_HIDDEN_DIGITS]

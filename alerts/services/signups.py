@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from alerts import links
+from alerts.addresses import client_network
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import outbox, reference
 from alerts.data import subscribers as subscriber_data
@@ -109,7 +110,7 @@ def new_client_key() -> str:
 
 def api_client(ip: str) -> str:
     """The API has no session: its client is the caller's address."""
-    return f"api:{ip}"
+    return f"api:{client_network(ip)}"
 
 
 def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:

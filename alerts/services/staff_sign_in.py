@@ -46,6 +46,20 @@ def _forget_failures(purpose: str, email: str, address: str | None) -> None:
     sign_in_throttle.give_back(sign_in_throttle.address_key(address))
 
 
+# Who a sign-in attempt for no account is recorded as: whatever was typed (a colleague's password typed into the
+# email box, a resident's address) is not kept.
+UNKNOWN_ACCOUNT = "unknown account"
+
+
+def attempt_actor(email: str, ip_address: str | None, user: StaffUser | None = None) -> Actor:
+    """Who an attempt to sign in as `email` is audited as: the account it names, or `UNKNOWN_ACCOUNT`."""
+    if user is None:
+        user = staff_data.get_staff_user_by_email(email)
+    if user is None:
+        return Actor(user_id=None, name=UNKNOWN_ACCOUNT, ip_address=ip_address)
+    return Actor.staff(user, ip_address)
+
+
 def record_attempt(actor: Actor, action: str, target_type: str | None = None, target_id: int | None = None) -> None:
     """An attempt refused by the throttle, or a wrong password or code: audited and committed on its own."""
     actor.audit(action, target_type, target_id)

@@ -45,15 +45,14 @@ def sign_in() -> Response | str | tuple[str, int]:
     # The turn is taken (atomically, in the database) before the password is checked: see data/sign_in_throttle.
     turn = staff_sign_in.take_turn(staff_sign_in.PASSWORD, email, ip)
     if not turn.allowed:
-        staff_sign_in.record_attempt(Actor(user_id=None, name=email, ip_address=ip), "staff.sign_in_throttled")
+        staff_sign_in.record_attempt(staff_sign_in.attempt_actor(email, ip), "staff.sign_in_throttled")
         summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#email"}]
         return throttled(render_template("staff/sign_in.html", form=form, error_summary=summary), turn)
     user = staff_data.get_staff_user_by_email(email)
     if user is None:
         verify_password(DUMMY_HASH, form.password.data or "")  # same time as a real check
     if user is None or not staff_data.authenticate(user, form.password.data or "") or user.is_disabled:
-        staff_sign_in.record_attempt(Actor(user_id=user.id if user else None, name=email, ip_address=ip),
-                                     "staff.sign_in_failed")
+        staff_sign_in.record_attempt(staff_sign_in.attempt_actor(email, ip, user), "staff.sign_in_failed")
         return render_template("staff/sign_in.html", form=form,
                                error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
     if not local_password_allowed(user):

@@ -15,7 +15,7 @@ from alerts import links
 from alerts.data import reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
-from alerts.extensions import csrf, limiter
+from alerts.extensions import client_key, csrf, limiter
 from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.services import signups, subscriptions
 from alerts.services.signup_defences import Refused, code_attempts
@@ -125,7 +125,7 @@ def _short_link_limit() -> str:
 
 
 @subscribe.get("/s/<code>")
-@limiter.limit(_short_link_limit, key_func=get_remote_address)
+@limiter.limit(_short_link_limit, key_func=client_key)
 def short_link(code: str) -> ViewResult:
     """The short personal link in a text leads to a fresh manage link, while the subscription lasts."""
     try:

@@ -5,7 +5,10 @@
 - No personal data: `mask_contacts` hides every email address and phone number in a log message or traceback before
   it is written, and before an error goes to Sentry. The access line names the route (`/manage/<token>`), never the
   path or query, which can hold a token, a postcode or a contact.
-- Sentry (`SENTRY_DSN`): the Flask integration with `send_default_pii=False`: no cookies, headers, bodies or IPs.
+- Sentry (`SENTRY_DSN`): the Flask integration with `send_default_pii=False`: no cookies, headers, bodies or IPs,
+  and no local variables (a frame's locals hold tokens, codes and contacts). Every text it would send has contacts
+  masked and the token in every personal link (manage, unsubscribe, email confirmation, password reset, `/s/`)
+  replaced: a 500 under `/manage/<token>` would otherwise send a link that acts as the resident.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z
 _PHONE = re.compile(r"(?<![\w.])\+?(?:\d[ ()-]?){9,14}\d(?![\w])")
 # A date and time (2026-11-29 21:22) has as many digits as a number: it is left as it is.
 _DATE = re.compile(r"\d{4}-\d\d-\d\d")
+# The path segment after each prefix is a token that acts for someone (see alerts/links.py and the staff reset link).
+_TOKEN_IN_PATH = re.compile(r"(/(?:manage|unsubscribe|s|subscribe/confirm-email|reset-password)/)[^/?#\s\"'<>]+")
+TOKEN_REMOVED = "[token]"  # noqa: S105 — what replaces a token, not a secret
 _access_log = logging.getLogger("alerts.access")
 
 
@@ -115,19 +121,26 @@ def log_access(method: str, route: str, status: int, duration: float | None, req
     _access_log.handle(record)
 
 
+def scrub_tokens(text: str) -> str:
+    """Every token in a personal link's path replaced by "[token]"."""
+    return _TOKEN_IN_PATH.sub(lambda match: match[1] + TOKEN_REMOVED, text)
+
+
 def _masked(value: Any) -> Any:
     if isinstance(value, str):
-        return mask_contacts(value)
+        return scrub_tokens(mask_contacts(value))
     if isinstance(value, dict):
-        return {key: _masked(item) for key, item in value.items()}
+        # A stack frame's "vars" are its local variables: never sent, even if an integration adds them back.
+        return {key: _masked(item) for key, item in value.items() if key != "vars"}
     if isinstance(value, list | tuple):
         return [_masked(item) for item in value]
     return value
 
 
 def _mask_event(event: Any, _hint: dict[str, Any]) -> Any:
-    """Sentry's before_send: mask contacts in every text it would send (messages, exception values, breadcrumbs,
-    and the local variables it reads from stack frames)."""
+    """Sentry's before_send: mask contacts and remove personal links' tokens in every text it would send (the
+    request's URL and query, messages, exception values, breadcrumbs, and anything else a frame or integration
+    adds)."""
     return _masked(event)
 
 
@@ -144,6 +157,7 @@ def init_sentry(app: Flask) -> None:
         integrations=[FlaskIntegration()],
         environment=app.config["ALERTS_ENV"],
         send_default_pii=False,  # no cookies, headers, bodies or client addresses
+        include_local_variables=False,  # a frame's locals hold tokens, codes and contacts
         traces_sample_rate=float(app.config.get("SENTRY_TRACES_SAMPLE_RATE", 0.0)),
         before_send=_mask_event,
     )

@@ -1,9 +1,21 @@
 import datetime as dt
+import time
+
+from sqlalchemy import select
 
 from alerts.data.retention import purge_personal_data
 from alerts.extensions import db
 from alerts.jobs.scheduler import jobs_for
-from alerts.models import Channel, Message, MessageKind, MessageStatus, Subscriber, SubscriberStatus, utc_now
+from alerts.models import (
+    Channel,
+    Message,
+    MessageKind,
+    MessageStatus,
+    SignInThrottle,
+    Subscriber,
+    SubscriberStatus,
+    utc_now,
+)
 
 
 def ago(**kwargs: float) -> dt.datetime:
@@ -71,3 +83,18 @@ def test_the_scheduler_purges_personal_data_every_night(app) -> None:
     [job] = [job for job in jobs_for(app, "test") if job.id == "purge-personal-data"]
     assert job.trigger == "cron" and job.options == {"hour": 3, "minute": 15}
     job.func()  # runs in its own app context, safely with nothing to purge
+
+
+def test_staff_sign_in_counts_are_deleted_once_a_quiet_hour_has_forgotten_them() -> None:
+    now = time.time()
+    db.session.add_all([
+        SignInThrottle(key="password|typed@example.com|203.0.113.1", attempts=3, last_attempt_epoch=now - 3700,
+                       retry_after_epoch=0.0),
+        SignInThrottle(key="address|203.0.113.1", attempts=3, last_attempt_epoch=now - 3700, retry_after_epoch=0.0),
+        SignInThrottle(key="password|recent@example.com|203.0.113.2", attempts=1, last_attempt_epoch=now - 60,
+                       retry_after_epoch=0.0),
+    ])
+    db.session.commit()
+    assert purge_personal_data().sign_in_counts_deleted == 2
+    db.session.commit()
+    assert list(db.session.scalars(select(SignInThrottle.key))) == ["password|recent@example.com|203.0.113.2"]

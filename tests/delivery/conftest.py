@@ -13,7 +13,7 @@ from alerts.delivery.allowance import reset_allowance
 from alerts.delivery.app_gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
-from alerts.models.messages import PRIORITY_ALERT
+from alerts.models.messages import PRIORITY_SEVERE
 from bench.notify_simulator import (
     DEFAULT_EMAIL_TEMPLATE_ID,
     DEFAULT_SMS_TEMPLATE_ID,
@@ -60,7 +60,7 @@ def notify_key(app: Flask) -> Iterator[str]:
 def make_message() -> Callable[..., Message]:
     def make(channel: Channel = Channel.SMS, **values: Any) -> Message:
         defaults: dict[str, Any] = {
-            "kind": MessageKind.ALERT, "status": MessageStatus.QUEUED, "priority": PRIORITY_ALERT,
+            "kind": MessageKind.ALERT, "status": MessageStatus.QUEUED, "priority": PRIORITY_SEVERE,
             "recipient": "+447700900982" if channel == Channel.SMS else "resident@example.com",
             "subject": None if channel == Channel.SMS else "Disruption: bins in Weymouth",
             "body": "Bin collections are suspended.", "next_attempt_at_utc": utc_now() - dt.timedelta(seconds=1),

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from alerts.data import insight
+from alerts.data import insight, postcode_lookup_counts
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import db
@@ -23,6 +23,7 @@ from alerts.models import (
     NoticeDelivery,
     Role,
 )
+from alerts.services import postcode_lookups
 from tests.staff.conftest import post_form
 
 
@@ -70,16 +71,51 @@ def test_counters_follow_sign_ups_confirmations_and_unsubscribes(factories) -> N
 
 
 def test_postcode_lookups_are_counted_by_district_and_no_postcode_is_kept(client) -> None:
-    insight._lookups.clear()  # counts held in memory by this process for earlier tests' databases
+    postcode_lookup_counts.clear()  # counts held in memory by this process for earlier tests' databases
     client.get("/notices?postcode=DT4+7TA")
     client.get("/notices?postcode=dt47ta")
     client.get("/notices?postcode=not-a-postcode")
-    insight.count_postcode_lookup("DT1", flush_now=True)
+    postcode_lookup_counts.count("DT1")
+    postcode_lookups.flush_postcode_lookups()
 
     rows = {(row.key, row.count) for row in db.session.scalars(
         select(InsightCount).where(InsightCount.metric == "postcode_lookup"))}
     assert rows == {("DT4", 2), ("DT1", 1)}
     assert not any("7TA" in row.key for row in db.session.scalars(select(InsightCount)))
+
+
+
+def _lookup_rows() -> dict[str, int]:
+    return {row.key: row.count for row in db.session.scalars(
+        select(InsightCount).where(InsightCount.metric == "postcode_lookup"))}
+
+
+def test_only_districts_the_council_serves_are_counted(client) -> None:
+    postcode_lookup_counts.clear()
+    for postcode in ("SW1A 1AA", "ZZ99 9ZZ", "AB1 2CD", "DT4 7TA"):
+        client.get(f"/notices?postcode={postcode}")
+    postcode_lookups.flush_postcode_lookups()
+    assert _lookup_rows() == {"DT4": 1}
+
+
+def test_a_look_up_never_writes_inside_the_request_and_the_job_writes_the_counts(client) -> None:
+    postcode_lookup_counts.clear()
+    for typed in ("DT4+7TA", "dt4+7ta", "DT47TA"):
+        client.get(f"/notices?postcode={typed}")
+    assert _lookup_rows() == {}, "the request only counted in memory"
+    assert postcode_lookups.flush_in_app(client.application) == 1
+    assert _lookup_rows() == {"DT4": 3}
+
+
+def test_a_flush_writes_a_capped_number_of_districts_and_leaves_the_rest_for_the_next(client) -> None:
+    postcode_lookup_counts.clear()
+    for district in ("DT1", "DT2", "DT3", "DT4", "DT5"):
+        postcode_lookup_counts.count(district)
+    assert postcode_lookup_counts.flush(max_keys=2) == 2
+    db.session.commit()
+    assert len(_lookup_rows()) == 2 and postcode_lookup_counts.waiting() == 3
+    postcode_lookups.flush_postcode_lookups()
+    assert _lookup_rows() == {"DT1": 1, "DT2": 1, "DT3": 1, "DT4": 1, "DT5": 1}
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from alerts.models import (
     SubscriberStatus,
     utc_now,
 )
-from alerts.models.messages import PRIORITY_ALERT
+from alerts.models.messages import alert_priority
 from alerts.services import publishing
 from tests.staff.conftest import post_form
 
@@ -86,7 +86,7 @@ def test_publishing_queues_one_message_for_each_matching_confirmed_subscriber(
     assert email.subject.startswith("Disruption: Bins and recycling in Weymouth")
     assert email.one_click_unsubscribe_url.startswith("http://localhost/unsubscribe/")
     assert email.one_click_unsubscribe_url in email.body
-    assert email.status == MessageStatus.QUEUED and email.priority == PRIORITY_ALERT
+    assert email.status == MessageStatus.QUEUED and email.priority == alert_priority(notice.impact)
     assert email.next_attempt_at_utc is not None
     text = next(m for m in messages if m.channel == Channel.SMS)
     assert text.body.startswith("Dorset Council: Bin collections suspended in Weymouth.") and text.subject is None

@@ -150,3 +150,18 @@ def test_twenty_concurrent_wrong_passwords_are_checked_against_the_hash_at_most_
         thread.join(timeout=60)
     assert sorted(statuses) == [400] * 10 + [429] * 10
     assert len(checks) <= 10
+
+
+def test_attempts_for_an_unknown_account_keep_no_typed_text_in_the_audit_log(client_request, factories) -> None:
+    officer = factories.StaffUserFactory()
+    typed = "Winter2026-my-password@"
+    attempt(client_request, typed, "wrong password", 400)
+    attempt(client_request, officer.email, "wrong password", 400)
+    for _ in range(10):
+        attempt(client_request, "nobody@example.com", "wrong password", 400, address="203.0.113.77")
+    attempt(client_request, "nobody@example.com", "wrong password", 429, address="203.0.113.77")
+    events = db.session.execute(select(AuditEvent.actor, AuditEvent.action, AuditEvent.details)).all()
+    assert typed not in str(events) and "nobody@example.com" not in str(events)
+    assert sorted({(actor, action) for actor, action, _ in events}) == [
+        (officer.email, "staff.sign_in_failed"), ("unknown account", "staff.sign_in_failed"),
+        ("unknown account", "staff.sign_in_throttled")]

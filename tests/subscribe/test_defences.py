@@ -40,6 +40,16 @@ def test_one_ip_address_can_only_sign_up_so_often(client_request, notify, config
     assert len(notify.emails()) == 2
 
 
+def test_text_sign_ups_from_many_addresses_in_one_ipv6_64_share_the_per_address_limit(
+        client_request, notify, config) -> None:
+    config["SIGNUP_LIMITS_PER_IP"] = "10 per hour;30 per day"
+    config["SIGNUP_LIMITS_PER_NUMBER_PREFIX"] = "1000 per hour"  # not what this is about
+    for number in range(40):
+        client_request.client.environ_base["REMOTE_ADDR"] = f"2001:db8:1:2:{number:x}:{number:x}:{number:x}:1"
+        walk_journey(client_request, contact=f"07700 9{number:05d}", expected_status=302 if number < 10 else 429)
+    assert len(notify.texts()) == 10
+
+
 def test_the_daily_text_budget_pauses_sms_sign_up_with_a_friendly_page_and_an_error_in_the_log(
         client_request, notify, config, caplog) -> None:
     config["SMS_SIGNUP_DAILY_BUDGET"] = 3

@@ -17,7 +17,7 @@ from alerts.delivery import dispatcher as dispatcher_module
 from alerts.delivery.app_gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
-from alerts.models.messages import PRIORITY_ALERT, PRIORITY_CONFIRMATION
+from alerts.models.messages import PRIORITY_CONFIRMATION, PRIORITY_SEVERE
 from tests.subscribe.conftest import API_KEY, EMAIL_URL, SMS_URL, dispatch_queued, walk_journey
 
 
@@ -77,7 +77,7 @@ def test_the_dispatcher_claims_a_queued_code_before_alerts_queued_earlier(app: F
     earlier = utc_now() - dt.timedelta(minutes=5)
     for _ in range(3):
         db.session.add(Message(kind=MessageKind.ALERT, channel=Channel.SMS, recipient="+447700900111", body="alert",
-                               priority=PRIORITY_ALERT, status=MessageStatus.QUEUED, next_attempt_at_utc=earlier))
+                               priority=PRIORITY_SEVERE, status=MessageStatus.QUEUED, next_attempt_at_utc=earlier))
     code = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
                                        recipient="+447700900982", body="Your code is 123456")
     db.session.commit()

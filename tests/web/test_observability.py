@@ -128,3 +128,34 @@ def test_sentry_starts_only_when_a_dsn_is_set_and_never_sends_personal_data(monk
     event = {"message": "failed for jo@example.com", "extra": {"to": "07700 900982", "count": 3}}
     assert options["before_send"](event, {}) == {"message": "failed for j***@example.com",
                                                   "extra": {"to": "+44 77** ***982", "count": 3}}
+
+
+def test_sentry_sends_no_local_variables_and_no_token_of_a_personal_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sentry_sdk
+
+    calls: list[dict] = []
+    monkeypatch.setattr(sentry_sdk, "init", lambda **kwargs: calls.append(kwargs))
+    _app(SENTRY_DSN="https://public@sentry.example/1")
+    [options] = calls
+    assert options["include_local_variables"] is False
+    token = "eyJzIjoxMjMsInYiOjF9.Zk3x9Q.abcDEF-123_xyz"
+    # The shape sentry_sdk's Flask integration gives a 500 under /manage/<token>.
+    event = {
+        "level": "error",
+        "request": {"url": f"https://alerts.example.gov.uk/manage/{token}/postcodes", "method": "POST",
+                    "query_string": "", "headers": {"Host": "alerts.example.gov.uk"}},
+        "transaction": "subscribe.manage_postcodes",
+        "exception": {"values": [{"type": "RuntimeError", "value": f"failed on /unsubscribe/{token}",
+                                  "stacktrace": {"frames": [{"function": "manage_postcodes",
+                                                             "vars": {"token": token}}]}}]},
+        "breadcrumbs": {"values": [
+            {"category": "httplib", "data": {"url": f"https://alerts.example.gov.uk/s/{token[:8]}"}},
+            {"message": f"GET /subscribe/confirm-email/{token} and /staff/reset-password/{token}?next=/staff/"},
+        ]},
+    }
+    sent = options["before_send"](event, {})
+    assert token not in str(sent) and token[:8] not in str(sent)
+    assert sent["request"]["url"] == "https://alerts.example.gov.uk/manage/[token]/postcodes"
+    assert sent["breadcrumbs"]["values"][1]["message"] == (
+        "GET /subscribe/confirm-email/[token] and /staff/reset-password/[token]?next=/staff/")
+    assert sent["transaction"] == "subscribe.manage_postcodes"
