@@ -303,6 +303,10 @@ def _read_document(profile: Council) -> dict[str, Any]:
                 "Count": {"type": "object", "required": ["count", "suppressed"], "properties": {
                     "count": {"type": ["integer", "null"], "minimum": 10},
                     "suppressed": {"type": "boolean"}}},
+                # A count of notices, which the notices page lists anyway: never suppressed, so it may be under 10.
+                "PublicCount": {"type": "object", "required": ["count", "suppressed"], "properties": {
+                    "count": {"type": "integer", "minimum": 0},
+                    "suppressed": {"const": False}}},
                 "Statistics": {"type": "object", "required": ["subscriptions", "notices", "suppression"],
                                "properties": {
                     "subscriptions": {"type": "object", "properties": {
@@ -317,7 +321,7 @@ def _read_document(profile: Council) -> dict[str, Any]:
                     "notices": {"type": "array", "items": {"type": "object", "properties": {
                         "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
                         "service": {"$ref": "#/components/schemas/Service"},
-                        "notices": {"$ref": "#/components/schemas/Count"},
+                        "notices": {"$ref": "#/components/schemas/PublicCount"},
                         "reach": {"$ref": "#/components/schemas/Count"}}}},
                     "suppression": {"type": "string"}}},
                 "Problem": {"type": "object", "required": ["status", "title"], "properties": {
