@@ -20,7 +20,9 @@ from alerts import links
 from alerts.data import notice_lifecycle
 from alerts.data.notice_lifecycle import NoticeDraft
 from alerts.extensions import db
-from alerts.models import Channel, Impact, Notice, Role
+from alerts.models import Channel, Impact, Notice, Role, utc_now
+from alerts.services.actors import Actor
+from alerts.services.headlines import set_headline
 from tests.e2e.browser import Journey, Mode, assert_no_sideways_scroll, save_docs_screenshot
 from tests.e2e.staff import OFFICER, sign_in
 
@@ -51,6 +53,9 @@ def _to_the_minute(value: dt.datetime) -> dt.datetime:
     return value.replace(second=0, microsecond=0)
 
 
+WINTER_HEADLINE = "Winter weather is causing disruption to services in some parts of the county."
+
+
 # One mode is enough for pictures: the journeys in every mode already walk these pages.
 @pytest.mark.parametrize("mode", [Mode.NORMAL])
 def test_the_readme_screenshots_show_the_start_page_a_notice_and_the_officers_check_page(
@@ -61,6 +66,9 @@ def test_the_readme_screenshots_show_the_start_page_a_notice_and_the_officers_ch
         factories.SubscriberFactory(area_ids=["weymouth"], contact=f"weymouth.resident{number}@example.com")
     factories.SubscriberFactory(area_ids=["weymouth", "portland"], channel=Channel.SMS, contact="+447700900111")
     officer = factories.StaffUserFactory(email=OFFICER, role=Role.OFFICER)
+    # The cause is the officer's to name: the start page says it only because they set this headline.
+    set_headline(text=WINTER_HEADLINE, ends_at_utc=utc_now() + dt.timedelta(hours=6),
+                 actor=Actor.staff(officer, "127.0.0.1"))
 
     journey.visit("/")
     assert journey.heading() == "Find out what services may be affected in your area"
