@@ -41,7 +41,7 @@ GUESSED_WORDS = frozenset({
     "august", "september", "october", "november", "december", "council", "alerts", "alert", "disruption", "service",
     "services", "notice", "notices", "staff", "admin", "password", "welcome", "letmein", "changeme",
 })
-# Look-alike digits and symbols read as the letters they stand for ("Dor5et" is "Dorset").
+# Look-alike digits and symbols read as the letters they stand for ("Sw4nage" is "Swanage").
 _LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LETTERS = re.compile(r"[^a-z]")
 _WORD = re.compile(r"[a-z]{3,}")
@@ -51,7 +51,7 @@ CONTEXT_MESSAGE = ("Choose a password that is harder to guess: do not build it f
 
 def words_of(texts: Iterable[str]) -> set[str]:
     """The words (3 letters or more) in `texts`, and each text's letters run together: "Roads and gritting" gives
-    roads, and, gritting and roadsandgritting; "dorset.council@x" gives dorset, council and dorsetcouncil."""
+    roads, and, gritting and roadsandgritting; "poole.council@x" gives poole, council and poolecouncil."""
     found: set[str] = set()
     for text in texts:
         lowered = text.lower()
@@ -75,7 +75,7 @@ def _made_of(letters: str, words: frozenset[str] | set[str]) -> bool:
 
 def built_from_context(password: str, context_words: Iterable[str]) -> bool:
     """Whether what is left of the password, once digits and symbols go, is only context words and guessed words:
-    "Dorset2025!", "Summer2025!", "Gritting1", "Weymouth-Weymouth", the person's own email."""
+    "<Council>2025!", "Summer2025!", "Gritting1", "<Town>-<Town>", the person's own email."""
     words = words_of(context_words) | GUESSED_WORDS
     lowered = password.lower()
     candidates = {_LETTERS.sub("", lowered),

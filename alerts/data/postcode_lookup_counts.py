@@ -16,7 +16,7 @@ from collections import Counter
 from alerts.data.insight import Metric, bump, today
 from alerts.profile import council
 
-# More than any council's districts on one day (Dorset has about 30): a flush stays one small transaction.
+# More than any council's districts on one day (a unitary county has about 30): a flush stays one small transaction.
 MAX_KEYS_PER_FLUSH = 500
 
 _counts: Counter[tuple[dt.date, str]] = Counter()
