@@ -20,8 +20,9 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
 def page_number(raw: str | None) -> int | None:
-    """The page asked for, 1 when none was, or None when the text isn't a page from 1 to MAX_PAGE."""
-    if raw is None or raw.strip() == "":
+    """The page asked for, 1 when none was, or None when the text isn't a page from 1 to MAX_PAGE (an empty
+    `?page=` included: the API's contract says a page is a whole number, so it answers 422 as for any other)."""
+    if raw is None:
         return 1
     text = raw.strip()
     if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_PAGE)):

@@ -126,3 +126,9 @@ def test_a_page_written_with_a_superscript_digit_is_refused_not_a_500(client) ->
     response = client.get("/api/v1/notices?page=%C2%B2")
     assert response.status_code == 422
     assert response.json["errors"]["page"] == "Page must be a whole number from 1 to 10000"
+
+
+def test_an_empty_page_is_refused_as_the_contract_says_a_page_is_a_whole_number(client) -> None:
+    response = client.get("/api/v1/notices?page=")
+    assert response.status_code == 422
+    assert response.json["errors"]["page"] == "Page must be a whole number from 1 to 10000"

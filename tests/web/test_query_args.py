@@ -14,7 +14,8 @@ TODAY = dt.date(2026, 11, 27)
 
 def test_a_page_number_is_a_plain_whole_number_within_the_bound() -> None:
     assert page_number(None) == 1
-    assert page_number("") == 1
+    assert page_number("") is None, "an empty ?page= is not a page: the API refuses it, staff lists show the first"
+    assert page_or_first("") == 1
     assert page_number("3") == 3
     assert page_number(str(MAX_PAGE)) == MAX_PAGE
     for bad in ("²", "0", "-1", "1.5", "99999999999999999999", str(MAX_PAGE + 1), "١", "x"):
