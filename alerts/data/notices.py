@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -110,7 +110,18 @@ def active_notices_for_areas(area_ids: Sequence[str]) -> list[Notice]:
     not each notice's timeline, which a card does not show (it still loads if something reads it).
     """
     query = _public_query(NoticeFilter(area_ids=area_ids)).options(lazyload(Notice.updates))
-    notices = list(db.session.scalars(query).unique())
+    return most_serious_first(db.session.scalars(query).unique())
+
+
+def active_notices() -> list[Notice]:
+    """Every active notice, most serious first: the live disruption the contact centre answers callers about."""
+    query = _public_query(NoticeFilter()).options(lazyload(Notice.updates))
+    return most_serious_first(db.session.scalars(query).unique())
+
+
+def most_serious_first(notices: Iterable[Notice]) -> list[Notice]:
+    """The one order for lists of live notices, whatever the service: the most serious first, then the latest
+    change. Residents' results and the contact centre's list read the same."""
     return sorted(notices, key=lambda n: (Impact(n.impact).rank, -n.updated_at_utc.timestamp()))
 
 

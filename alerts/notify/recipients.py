@@ -45,6 +45,18 @@ def normalise_uk_mobile(text: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def readable_contact(contact: str | None) -> str:
+    """A stored contact as people read it: a UK mobile in national format ("07700 900777"), anything else as it is.
+    E.164 (+447700900777) stays the stored form; this is only for showing it."""
+    if not contact or not contact.startswith("+44"):
+        return contact or ""
+    try:
+        number = phonenumbers.parse(contact, "GB")
+    except phonenumbers.NumberParseException:
+        return contact
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def _is_uk_mobile(number: phonenumbers.PhoneNumber) -> bool:
     if number.country_code != 44:
         return False

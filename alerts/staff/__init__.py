@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from alerts.notify.masking import mask_for_staff
+from alerts.notify.recipients import readable_contact
 
 staff = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -27,6 +28,8 @@ def _check_session() -> Response | None:
 
 # Every message body staff see goes through this one filter: codes masked, personal links removed.
 staff.add_app_template_filter(mask_for_staff, "mask_for_staff")
+# Every contact staff read goes through this one: mobile numbers as people say them (07700 900777), not E.164.
+staff.add_app_template_filter(readable_contact, "readable_contact")
 
 
 @staff.after_request

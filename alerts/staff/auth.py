@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from alerts.credentials.passwords import DUMMY_HASH, verify_password
 from alerts.data import notice_lifecycle
+from alerts.data import notices as notice_data
 from alerts.data import staff as staff_data
 from alerts.data.sign_in_throttle import Turn
 from alerts.data.warnings import current_warnings
@@ -144,6 +145,9 @@ def dashboard() -> str:
             ending=notice_lifecycle.due_to_end_soon(),
             active=notice_lifecycle.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
         )
+    elif current_user.has_role(Role.CONTACT_CENTRE):
+        # What callers ring about, in the order residents see it on the results page.
+        context.update(live=notice_data.active_notices(), notice_area_names=notice_data.area_names)
     # Every member of staff sees the weather warnings (callers ask about them); officers can start a notice from one.
     weather = current_warnings()
     context.update(weather_warnings=weather,

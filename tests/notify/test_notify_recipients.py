@@ -6,6 +6,7 @@ from alerts.notify.recipients import (
     mask_phone,
     normalise_email,
     normalise_uk_mobile,
+    readable_contact,
 )
 
 
@@ -171,3 +172,18 @@ def test_masked_email_addresses_keep_only_the_first_letter_and_domain(address: s
 )
 def test_masked_phone_numbers_keep_only_the_prefix_and_last_three_digits(number: str, masked: str) -> None:
     assert mask_phone(number) == masked
+
+
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        ("+447700900777", "07700 900777"),
+        ("+447400123456", "07400 123456"),
+        ("someone@example.com", "someone@example.com"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_stored_mobile_number_reads_in_uk_national_format_and_anything_else_as_it_is(
+        stored: str | None, shown: str) -> None:
+    assert readable_contact(stored) == shown
