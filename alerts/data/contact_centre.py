@@ -5,9 +5,11 @@ or link works on the resident's confirm page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 
-from alerts.data import insight, subscribers
+from alerts.data import insight, reference, subscribers
 from alerts.data.subscribers import hold_back_queued_messages
 from alerts.extensions import db
 from alerts.models import Channel, Message, Subscriber
@@ -57,3 +59,26 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> int:
     if not subscribers.unsubscribe(subscriber, reason, via=insight.UnsubscribeVia.CONTACT_CENTRE):
         subscriber.unsubscribe_reason = reason.strip()[:500]  # already stopped: the caller's reason is the latest
     return held
+
+
+@dataclass(frozen=True)
+class PendingChoices:
+    """What a sign-up still waiting to be confirmed asked for: it is applied only once the contact confirms."""
+
+    areas: list[str]  # "Dorchester (DT1 1XJ)", in the order given
+    services: list[str] | None  # names; None: every service
+    digest: bool
+
+
+def pending_choices(subscriber: Subscriber) -> PendingChoices | None:
+    """The areas, services and digest a pending sign-up asked for, read from its request (None if there is none)."""
+    request = subscriber.pending_request
+    if not request:
+        return None
+    chosen = [(area_id, postcode) for area_id, postcode in request.get("areas") or []]
+    names = {area.id: area.name for area in reference.get_areas(area_id for area_id, _ in chosen)}
+    service_ids = request.get("services")
+    services = None if service_ids is None else [
+        service.name for service in reference.list_services() if service.id in service_ids]
+    return PendingChoices(areas=[f"{names.get(area_id, area_id)} ({postcode})" for area_id, postcode in chosen],
+                          services=services, digest=bool(request.get("digest")))

@@ -8,6 +8,7 @@ and each action is audited instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from alerts.data import contact_centre, subject_access
@@ -49,17 +50,34 @@ def resend_confirmation(subscriber: Subscriber, actor: Actor) -> str | None:
     return message_id
 
 
-def sign_up_by_phone(channel: Channel, contact: str, area: AreaChoice, note: str, actor: Actor) -> Subscriber:
-    """Sign up a caller who gave their consent on the phone: they still confirm, by the emailed link or by reading
-    out the texted code. Who heard the consent, when, and the agent's note are kept with the subscription."""
-    record = (f"Spoken consent by phone to {actor.name} at {london_time(utc_now())}" + (f": {note}" if note else ""))
-    subscriber = subscriber_data.request_sign_up(channel=channel, contact=contact, areas=[area], service_ids=None,
-                                                 source="contact-centre", consent_record=record)
-    message_id = signups.queue_confirmation(subscriber.id)
-    actor.audit("subscriber.signed_up_by_phone", "subscriber", subscriber.id, channel=str(channel),
-                message_id=message_id)
+@dataclass(frozen=True)
+class PhoneSignUp:
+    """What a caller asked for on the phone: the same choices a resident makes online."""
+
+    contacts: list[tuple[Channel, str]]  # normalised (lower-case email, E.164 mobile); one or both channels
+    areas: list[AreaChoice]
+    service_ids: list[str] | None  # None: every service, including any added later
+    digest: bool  # one email a day; it applies to the email only
+    note: str  # what the caller said, kept with their consent
+
+
+def sign_up_by_phone(request: PhoneSignUp, actor: Actor) -> list[Subscriber]:
+    """Sign up a caller who gave their consent on the phone, through the sign-up residents use: each contact still
+    confirms for itself, by the emailed link or by reading out the texted code. Who heard the consent, when, and
+    the agent's note are kept with each subscription. Returns the sign-ups in the order of `request.contacts`."""
+    record = (f"Spoken consent by phone to {actor.name} at {london_time(utc_now())}"
+              + (f": {request.note}" if request.note else ""))
+    signed_up = []
+    for channel, contact in request.contacts:
+        sign_up = signups.SignUp(channel=channel, contact=contact, areas=request.areas,
+                                 service_ids=request.service_ids, source="contact-centre",
+                                 digest=request.digest if channel == Channel.EMAIL else None, consent_record=record)
+        recorded = signups.record_sign_up(sign_up, client=None)  # None: a fresh code, whatever is live
+        actor.audit("subscriber.signed_up_by_phone", "subscriber", recorded.subscriber_id, channel=str(channel),
+                    message_id=recorded.message_id)
+        signed_up.append(recorded.subscriber_id)
     db.session.commit()
-    return subscriber
+    return [found for found in map(contact_centre.get_subscriber, signed_up) if found is not None]
 
 
 class NotSuspended(ValueError):

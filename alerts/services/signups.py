@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 
@@ -119,15 +120,27 @@ def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
     Raises signup_defences.Refused, having stored and sent nothing.
     """
     signup_defences.check_send(sign_up.channel, sign_up.contact, ip)
+    recorded = record_sign_up(sign_up, client=client)
+    db.session.commit()
+    return recorded.subscriber_id
+
+
+class RecordedSignUp(NamedTuple):
+    subscriber_id: int
+    message_id: str | None  # the confirmation queued (None: a code sent for another client is still live)
+
+
+def record_sign_up(sign_up: SignUp, *, client: str | None) -> RecordedSignUp:
+    """Record the request and queue its confirmation, checking no defences: `start_sign_up` for residents and the
+    API, and the contact centre (every agent shares the council's address; each sign-up is audited instead).
+    The caller commits."""
     subscriber = subscriber_data.request_sign_up(
         channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
         source=sign_up.source, replaces=sign_up.replaces, digest=sign_up.digest,
         consent_record=sign_up.consent_record)
     subscriber_id = subscriber.id
     log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
-    queue_confirmation(subscriber_id, client=client)
-    db.session.commit()
-    return subscriber_id
+    return RecordedSignUp(subscriber_id, queue_confirmation(subscriber_id, client=client))
 
 
 def resend_confirmation(subscriber_id: int, *, ip: str, client: str) -> bool:

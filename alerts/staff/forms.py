@@ -20,9 +20,13 @@ from wtforms import BooleanField, PasswordField, RadioField, SelectField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from alerts.data import reference
 from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
+from alerts.data.subscribers import AreaChoice
 from alerts.formatting import LONDON
-from alerts.models import Impact, Role
+from alerts.models import Channel, Impact, Role
+from alerts.notify import InvalidRecipient, normalise_email, normalise_uk_mobile
+from alerts.services import signups
 from alerts.web.forms import FlaskForm
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
@@ -254,18 +258,91 @@ CONSENT_STATEMENT = ("{council} will send you alerts about disruption to council
                      "will get a message to confirm first, and you can stop them at any time.")
 
 
+MAX_CALLER_POSTCODES = 10
+EACH_ALERT, DAILY_EMAIL = "each", "daily"
+FREQUENCY_CHOICES = [SelectChoice(EACH_ALERT, "An email for each alert"),
+                     SelectChoice(DAILY_EMAIL, "One email a day, with severe disruption sent at once")]
+
+
+def area_postcode_named(message: str, typed: str) -> bool:
+    """Whether an error about a postcode already names it (as "SW1A 1AA is outside…" does)."""
+    return "".join(typed.split()).upper() in "".join(message.split()).upper()
+
+
 class PhoneSignUpForm(FlaskForm):
-    contact = StringField("Caller's email address or mobile number", widget=GovTextInput(),
-                          description="Any format, for example 07700 900 982",
-                          validators=[DataRequired("Enter the caller's email address or mobile number"),
-                                      Length(max=320)])
-    postcode = StringField("Caller's postcode", widget=GovTextInput(),
-                           validators=[DataRequired("Enter the caller's postcode"), Length(max=10)])
+    """Everything a resident chooses online, on one page for an agent with a caller on the line. Each answer is
+    checked by the rules the public sign-up uses, and each wrong one is named on its own field."""
+
+    email = StringField("Caller's email address", widget=GovTextInput(),
+                        description="Leave blank if they only want text messages", validators=[Length(max=320)])
+    mobile = StringField("Caller's mobile number", widget=GovTextInput(),
+                         description="Any format, for example 07700 900 982. Leave blank if they only want emails",
+                         validators=[Length(max=40)])
+    postcodes = StringField("Caller's postcodes", widget=GovTextArea(),
+                            description="One on each line, or separated by commas: home, work, a relative's",
+                            validators=[DataRequired("Enter the caller's postcode"), Length(max=200)])
+    services = SelectMultipleField("Which services do they want alerts about?", widget=GovCheckboxesInput(),
+                                   description="Untick any they do not want",
+                                   validators=[InputRequired("Select at least one service")])
+    frequency = RadioField("How often should their emails come?", widget=GovRadioInput(), choices=FREQUENCY_CHOICES,
+                           default=EACH_ALERT, validators=[InputRequired("Select how often their emails should come")])
     consent = BooleanField("I read the caller the statement above and they agreed", widget=GovCheckboxInput(),
                            validators=[DataRequired("Confirm that the caller agreed, or do not sign them up")])
     consent_note = StringField("What the caller said (optional)", widget=GovTextInput(),
                                validators=[Optional(), Length(max=200)])
     submit = SubmitField("Sign up and send the confirmation", widget=GovSubmitInput())
+
+    # Read by the checks below: the contacts in stored form, the places they resolved to.
+    contacts: list[tuple[Channel, str]]
+    areas: list[AreaChoice]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.services.choices = [SelectChoice(service.id, service.name) for service in reference.list_services()]
+        self.contacts, self.areas = [], []
+
+    def validate_email(self, field: StringField) -> None:
+        if not (field.data or "").strip():
+            if not (self.mobile.data or "").strip():
+                raise ValidationError("Enter the caller's email address or mobile number")
+            return
+        try:
+            self.contacts.insert(0, (Channel.EMAIL, normalise_email(field.data or "")))
+        except InvalidRecipient as error:
+            raise ValidationError(error.message) from error
+
+    def validate_mobile(self, field: StringField) -> None:
+        if not (field.data or "").strip():
+            return
+        try:
+            self.contacts.append((Channel.SMS, normalise_uk_mobile(field.data or "")))
+        except InvalidRecipient as error:
+            raise ValidationError(error.message) from error
+
+    def validate_postcodes(self, field: StringField) -> None:
+        typed = [text.strip() for text in re.split(r"[,;\n]", field.data or "") if text.strip()]
+        if len(typed) > MAX_CALLER_POSTCODES:
+            raise ValidationError(f"Enter {MAX_CALLER_POSTCODES} postcodes or fewer")
+        for text in typed:
+            try:
+                area = signups.area_for(text)
+            except ValueError as error:
+                message = str(error)
+                if len(typed) > 1 and not area_postcode_named(message, text):
+                    message = f"{text}: {message}"  # which of several postcodes is wrong
+                raise ValidationError(message) from error
+            if area.postcode not in (chosen.postcode for chosen in self.areas):
+                self.areas.append(area)
+
+    def validate_frequency(self, field: RadioField) -> None:
+        if field.data == DAILY_EMAIL and not (self.email.data or "").strip():
+            raise ValidationError("Enter the caller's email address for one email a day, or choose an email for "
+                                  "each alert")
+
+    def chosen_service_ids(self) -> list[str] | None:
+        """None when every service is ticked: they then get new services too, as on the public sign-up."""
+        chosen = sorted(self.services.data or [])
+        return None if len(chosen) == len(self.services.choices or []) else chosen
 
 
 class CallerCodeForm(FlaskForm):

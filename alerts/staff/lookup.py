@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import contact_centre, reference, subject_access
 from alerts.data import notices as notice_data
-from alerts.models import Role, Subscriber
+from alerts.models import Role, Subscriber, SubscriberStatus
 from alerts.notify import InvalidRecipient
 from alerts.profile import postcode_message
 from alerts.services import contact_centre_actions
@@ -66,7 +66,9 @@ def subscriber_or_404(public_id: str) -> Subscriber:
 def subscriber(public_id: str) -> str:
     found = subscriber_or_404(public_id)
     contact_centre_actions.show_subscriber(found, acting())
-    return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(),
+    # A sign-up still waiting has nothing of its own yet: show what it asked for, applied once it is confirmed.
+    pending = contact_centre.pending_choices(found) if found.status == SubscriberStatus.PENDING else None
+    return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(), pending=pending,
                            messages=contact_centre.recent_messages(found.id))
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from alerts.data import contact_centre
-from alerts.data.subscribers import AreaChoice
-from alerts.models import Channel, Role
-from alerts.notify import InvalidRecipient
+from alerts.models import Channel, Role, Subscriber
 from alerts.profile import council
-from alerts.services import contact_centre_actions, signups
+from alerts.services import contact_centre_actions
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
-from alerts.staff.forms import CONSENT_STATEMENT, CallerCodeForm, ConfirmForm, PhoneSignUpForm
+from alerts.staff.forms import CONSENT_STATEMENT, DAILY_EMAIL, CallerCodeForm, ConfirmForm, PhoneSignUpForm
 from alerts.staff.lookup import subscriber_or_404
 
 
@@ -25,29 +22,28 @@ from alerts.staff.lookup import subscriber_or_404
 @role_required(Role.CONTACT_CENTRE)
 def phone_sign_up() -> Response | tuple[str, int]:
     form = PhoneSignUpForm()
+    if request.method == "GET":
+        form.services.data = [choice.value for choice in form.services.choices or []]  # all, unless unticked
     if form.validate_on_submit():
-        try:
-            channel, contact = contact_centre.normalise_contact(form.contact.data or "")
-        except InvalidRecipient as error:
-            form.contact.errors = [error.message]
-        else:
-            try:
-                area = signups.area_for(form.postcode.data or "")
-            except ValueError as error:
-                form.postcode.errors = [str(error)]
-            else:
-                return _sign_up(channel, contact, area, (form.consent_note.data or "").strip())
+        signed_up = contact_centre_actions.sign_up_by_phone(contact_centre_actions.PhoneSignUp(
+            contacts=form.contacts, areas=form.areas, service_ids=form.chosen_service_ids(),
+            digest=form.frequency.data == DAILY_EMAIL, note=(form.consent_note.data or "").strip()), acting())
+        return _confirm_next(signed_up)
     statement = CONSENT_STATEMENT.format(council=council().name)
-    return render_template("staff/phone_sign_up.html", form=form, statement=statement), (
-        400 if form.errors else 200)
+    page = render_template("staff/phone_sign_up.html", form=form, statement=statement)
+    return page, 400 if form.errors else 200
 
 
-def _sign_up(channel: Channel, contact: str, area: AreaChoice, note: str) -> Response:
-    subscriber = contact_centre_actions.sign_up_by_phone(channel, contact, area, note, acting())
-    flash("Confirmation queued. The caller must confirm: " + (
-        "ask them to open the link in the email." if channel == Channel.EMAIL
-        else "ask them to read you the code from the text, and enter it below."), "success")
-    return redirect(url_for("staff.subscriber", public_id=subscriber.public_id))
+def _confirm_next(signed_up: list[Subscriber]) -> Response:
+    """Open the sign-up the agent confirms next: the text's, whose code the caller reads out, when there is one."""
+    text = next((found for found in signed_up if found.channel == Channel.SMS), None)
+    if text is None:
+        flash("Confirmation queued. The caller must confirm: ask them to open the link in the email.", "success")
+        return redirect(url_for("staff.subscriber", public_id=signed_up[0].public_id))
+    flash("Confirmation queued. Ask the caller to read you the code from the text, and enter it below."
+          + (" We have also emailed them a link to confirm their email address." if len(signed_up) > 1 else ""),
+          "success")
+    return redirect(url_for("staff.subscriber", public_id=text.public_id))
 
 
 @staff.post("/lookup/subscribers/<public_id>/reactivate")

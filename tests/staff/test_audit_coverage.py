@@ -76,7 +76,8 @@ def scenarios(factories) -> dict:
         "staff.end_headline": ("/staff/headline/end", {}, "headline.ended"),
         "staff.sign_out": ("/staff/sign-out", {}, "staff.signed_out"),
         # The contact centre signs up a caller by phone and starts a suspended contact again.
-        "staff.phone_sign_up": ("/staff/lookup/sign-up", {"contact": "caller@example.com", "postcode": "DT4 7TA",
+        "staff.phone_sign_up": ("/staff/lookup/sign-up", {"email": "caller@example.com", "postcodes": "DT4 7TA",
+                                                          "services": ["schools"], "frequency": "each",
                                                           "consent": "y"}, "subscriber.signed_up_by_phone"),
         "staff.reactivate_subscriber": (f"/staff/lookup/subscribers/{suspended.public_id}/reactivate", {},
                                         "subscriber.reactivation_requested"),
