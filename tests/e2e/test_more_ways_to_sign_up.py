@@ -81,12 +81,12 @@ def test_the_contact_centre_signs_up_a_caller_by_phone_who_confirms_with_the_cod
     journey.follow_link("Sign up a caller by phone")
     journey.press_button("Sign up and send the confirmation", expected_status=400)
     assert "Confirm that the caller agreed" in journey.page.locator(".govuk-error-summary").inner_text()
-    journey.fill("Caller's email address or mobile number", MOBILE)
-    journey.fill("Caller's postcode", "DT4 7TA")
+    journey.fill("Caller's mobile number", MOBILE)
+    journey.fill("Caller's postcodes", "DT4 7TA")
     journey.set_checked("I read the caller the statement above and they agreed")
     journey.fill("What the caller said (optional)", "Yes, texts please")
     journey.press_button("Sign up and send the confirmation")
-    assert "The caller must confirm" in journey.text()
+    assert "Ask the caller to read you the code from the text" in journey.text()
     journey.screenshot("staff-phone-sign-up")
 
     journey.fill("Code the caller reads out from their text",
