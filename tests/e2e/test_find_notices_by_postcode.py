@@ -6,10 +6,12 @@ the way is checked with axe-core and must have no WCAG 2.2 A or AA violations.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from alerts.models import Notice
-from tests.e2e.browser import Journey, Mode
+from alerts.models import Impact, Notice
+from tests.e2e.browser import DESKTOP, PHONE, Journey, Mode
 
 pytestmark = pytest.mark.e2e
 
@@ -111,3 +113,43 @@ def test_the_information_pages_and_a_missing_page_are_accessible(journey: Journe
     journey.screenshot("not-found")
     journey.follow_link("check for disruption to Dorset Council services by postcode")
     assert journey.path == "/"
+
+
+def test_results_of_every_severity_in_several_services_read_most_serious_first_after_the_alerts_link(
+    journey: Journey, factories: Any
+) -> None:
+    def live(title: str, service_id: str, impact: Impact, area_ids: list[str]) -> None:
+        factories.NoticeFactory(title=title, service_id=service_id, impact=impact, area_ids=area_ids)
+
+    # Written least serious first, so neither the order written nor the service can explain the order shown.
+    live("Library opening late", "libraries", Impact.MINOR, ["weymouth"])
+    live("School buses running late", "school-and-send-transport", Impact.MINOR, ["weymouth"])
+    live("Gritting routes partly closed", "roads-and-gritting", Impact.MAJOR, ["whole-county"])
+    live("Household recycling centre closed", "household-recycling-centres", Impact.SEVERE, ["weymouth"])
+    live("Bin collections suspended", "bins-and-recycling", Impact.SEVERE, ["weymouth", "portland"])
+
+    journey.visit("/")
+    journey.fill("Enter your postcode", "DT4 7TA")
+    journey.press_button("Find disruption")
+    assert journey.heading() == "Disruption near DT4 7TA"
+    assert "The most serious are shown first" in journey.text()
+
+    cards = journey.page.locator(".app-notice-card")
+    tags = [tag.split(":")[0] for tag in cards.locator(".app-impact-tag").all_inner_texts()]
+    assert tags == ["Severe", "Severe", "Major", "Minor", "Minor"], "most serious first, whatever the service"
+    services = cards.locator(".govuk-summary-list__row:first-child dd").all_inner_texts()
+    assert len(set(services)) == 5, services
+
+    alerts = journey.page.get_by_role("link", name="Get alerts for Weymouth", exact=True)
+    assert alerts.count() == 2, "before the first notice and again after the last"
+    for size in (PHONE, DESKTOP):
+        journey.page.set_viewport_size(size)
+        first_link = alerts.first.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+        first_card = cards.first.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+        last_card = cards.last.evaluate("element => element.getBoundingClientRect().bottom + window.scrollY")
+        last_link = alerts.last.evaluate("element => element.getBoundingClientRect().top + window.scrollY")
+        assert first_link < first_card and last_link > last_card, (size, first_link, first_card)
+    journey.screenshot("notices-every-severity")
+
+    journey.follow_link("Get alerts for Weymouth")
+    assert journey.path.startswith("/subscribe?postcode=DT4")

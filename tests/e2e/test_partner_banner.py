@@ -15,7 +15,7 @@ from playwright.sync_api import Browser
 from alerts.extensions import db
 from alerts.models import Headline, utc_now
 from alerts.services.headlines import MAX_LENGTH
-from tests.e2e.browser import PHONE
+from tests.e2e.browser import DESKTOP, PHONE, Journey, Mode
 from tests.e2e.conftest import LiveServer
 
 SNIPPET_HEIGHT = 200  # the frame's height in the snippet, for browsers without script
@@ -70,3 +70,28 @@ def test_the_longest_headline_fits_the_snippets_frame_at_375_px(
         print(f"banner content {content} px at 375 px, {len(words.strip())} characters")
     finally:
         context.close()
+
+
+def test_the_banner_in_a_partners_page_fits_its_frame_at_both_widths_in_every_mode(
+    journey: Journey, partner_site: str, factories
+) -> None:
+    """The same check in the three modes, with axe on the partner's page (and so on the banner in its frame) at
+    375 and 1280 px, and the banner's link reached with the Tab key alone."""
+    factories.NoticeFactory()
+    journey.base_url = partner_site.rstrip("/")  # the journey starts on the partner's site
+    frame = journey.page.frame_locator("#disruption-banner")
+    measure = "document.getElementById('disruption-banner').getBoundingClientRect().height"
+    for size in (PHONE, DESKTOP):
+        journey.page.set_viewport_size(size)
+        journey.visit("/")
+        frame.locator(".disruption-banner").wait_for()
+        content = journey.page.frames[1].evaluate("Math.ceil(document.body.getBoundingClientRect().height)")
+        if journey.mode == Mode.NO_JAVASCRIPT:
+            assert journey.page.evaluate(measure) == SNIPPET_HEIGHT
+        else:
+            journey.page.wait_for_function(f"{measure} === {content}")
+        assert content <= journey.page.evaluate(measure), f"{content} px of banner in a smaller frame at {size}"
+    link = frame.get_by_role("link", name="Find out what services may be affected in your area.")
+    if journey.mode == Mode.KEYBOARD:
+        journey.tab_to(link)
+    assert link.get_attribute("href") == f"{journey.page.frames[1].url.split('/embed/')[0]}/"
