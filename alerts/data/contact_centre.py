@@ -65,7 +65,7 @@ def unsubscribe(subscriber: Subscriber, reason: str) -> int:
 class PendingChoices:
     """What a sign-up still waiting to be confirmed asked for: it is applied only once the contact confirms."""
 
-    areas: list[str]  # "Dorchester (DT1 1XJ)", in the order given
+    areas: list[str]  # "area name (postcode)", in the order given
     services: list[str] | None  # names; None: every service
     digest: bool
 
