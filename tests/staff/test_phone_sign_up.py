@@ -56,9 +56,9 @@ def test_a_caller_signed_up_by_phone_gets_the_confirmation_and_must_read_out_the
 
 def test_no_sign_up_by_phone_without_the_callers_consent(client_request, sign_in_as) -> None:
     sign_in_as(Role.CONTACT_CENTRE)
-    page = post_form(client_request, "/staff/lookup/sign-up", {"email": "caller@example.com", "postcodes": "DT4 7TA", "services": ["schools"],
-                                                      "frequency": "each"},
-                     expected_status=400, token_from="/staff/lookup/sign-up")
+    answers = {"email": "caller@example.com", "postcodes": "DT4 7TA", "services": ["schools"], "frequency": "each"}
+    page = post_form(client_request, "/staff/lookup/sign-up", answers, expected_status=400,
+                     token_from="/staff/lookup/sign-up")
     assert page.error_summary() == ["Confirm that the caller agreed, or do not sign them up"]
     assert db.session.scalar(select(Subscriber)) is None
 
