@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -56,6 +57,7 @@ from alerts.notify import (
     render_alert_email,
     render_alert_sms,
 )
+from alerts.notify.email_markdown import GOVUK_LOOK, notify_email_html
 from alerts.notify.pricing import SmsCost, sms_cost
 from alerts.profile import council, message_from
 from alerts.quiet_hours import quiet_hours_release_time
@@ -183,6 +185,9 @@ def texts_take_replies() -> bool:
 class Preview:
     subject: str
     email_body: str
+    # The email as Notify's HTML email shows it: its Markdown read by Notify's rules (inset text, rules, headings,
+    # lists, links), in the Design System's dress.
+    email_html: Markup
     sms: SmsLayout
     # What Notify puts before the text ("<service name>: "); counted in `sms`, shown so the officer sees it.
     sms_prefix: str = ""
@@ -215,7 +220,8 @@ def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update:
                             short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1))
     email = render_alert_email(content)
     # The officer sees the email as residents read it: without the escapes that keep their words from being Markdown.
-    return Preview(subject=email.subject, email_body=as_read(email.body), sms_prefix=content.message_from.sms_prefix,
+    return Preview(subject=email.subject, email_body=as_read(email.body),
+                   email_html=notify_email_html(email.body, GOVUK_LOOK), sms_prefix=content.message_from.sms_prefix,
                    sms=layout_alert_sms(content, reply_stop=texts_take_replies()))
 
 
