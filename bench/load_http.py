@@ -117,7 +117,11 @@ class Server:
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def __enter__(self) -> Server:
-        wait_until_up(self.url + "/")
+        try:
+            wait_until_up(self.url + "/")
+        except RuntimeError:
+            self.__exit__()  # never leave a server behind that did not come up
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

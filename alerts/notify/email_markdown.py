@@ -103,11 +103,11 @@ def _blocks(text: str, look: Mapping[str, str]) -> str:
         elif match := _LIST_BLOCK.match(rest):
             out.append(_list(match[0], look))
         else:
-            match = _paragraph(rest)
-            paragraph = match.rstrip("\n")
+            taken = _paragraph(rest)
+            paragraph = taken.rstrip("\n")
             if paragraph.strip():
                 out.append(look["p"].format(_inline(paragraph, look)))
-            position += len(match)
+            position += len(taken)
             continue
         position += match.end()
     return "".join(out)
