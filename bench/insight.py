@@ -214,7 +214,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
         kept_days = _a_year_of_kept_counts()
 
     pages = {"insight_page": "/staff/insight", "insight_csv": "/staff/insight/notice-delivery.csv",
-             "statistics_api": "/api/v1/statistics", "check_page_kept_counts": f"/staff/notices/{draft_id}"}
+             "statistics_api": "/api/v1/statistics", "check_page": f"/staff/notices/{draft_id}"}
     figures: dict[str, dict[str, float]] = {name: {} for name in pages}
     signer = _app(url)
     for name, path in pages.items():  # each page's first request in an app that has compiled nothing

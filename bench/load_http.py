@@ -70,7 +70,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, seconds: float = 30) -> None:
+# Gunicorn warms every worker before it answers; on a busy shared machine that took longer than 30 s.
+STARTUP_SECONDS = 120.0
+
+
+def wait_until_up(url: str, seconds: float = STARTUP_SECONDS) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -113,7 +117,11 @@ class Server:
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def __enter__(self) -> Server:
-        wait_until_up(self.url + "/")
+        try:
+            wait_until_up(self.url + "/")
+        except RuntimeError:
+            self.__exit__()  # never leave a server behind that did not come up
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:

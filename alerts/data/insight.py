@@ -21,8 +21,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload, selectinload
 
-from alerts.data.fanouts import AreaAudience, Audience
-from alerts.data.reference import WHOLE_COUNTY_ID
 from alerts.extensions import db
 from alerts.formatting import LONDON
 from alerts.models import (
@@ -416,42 +414,3 @@ def open_statistics() -> dict[str, Any]:
                     for (month, service_id), (count, reach) in sorted(monthly.items())],
         "suppression": f"Any count of people under {SUPPRESS_BELOW} is null with suppressed: true.",
     }
-
-
-# The officer's check page ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class KeptAudience:
-    audience: Audience
-    as_of: dt.date
-    upper_bound: bool  # True when a resident following several of the notice's areas counts once for each
-
-
-def kept_audience(notice: Notice) -> KeptAudience | None:
-    """Whom a notice would reach, from the latest rollup: a few hundred kept rows, whatever the number of
-    subscribers. None before the first rollup. Publishing still counts exactly (alerts.data.notice_lifecycle)."""
-    day = db.session.scalar(select(func.max(InsightCount.day)).where(InsightCount.metric == str(Metric.AUDIENCE)))
-    if day is None:
-        return None
-    choices = (ALL_SERVICES, notice.service_id)
-    rows = db.session.execute(select(InsightCount.metric, InsightCount.key, InsightCount.count).where(
-        InsightCount.day == day, InsightCount.metric.in_([str(Metric.AUDIENCE), str(Metric.AUDIENCE_COUNTY)]))).all()
-    per_area: dict[str, dict[str, int]] = {}
-    county = {"email": 0, "sms": 0}
-    for metric, key, count in rows:
-        if metric == Metric.AUDIENCE_COUNTY:
-            service_id, channel = key.split("|")
-            if service_id in choices:
-                county[channel] = county.get(channel, 0) + count
-            continue
-        area_id, service_id, channel = key.split("|")
-        if service_id in choices:
-            per_area.setdefault(area_id, {"email": 0, "sms": 0})[channel] += count
-    area_ids = None if notice.whole_county else {area.id for area in notice.areas} | {WHOLE_COUNTY_ID}
-    ordered = db.session.execute(select(Area.id, Area.name).order_by(Area.sort_order, Area.name)).all()
-    by_area = [AreaAudience(name, per_area[area_id]["email"], per_area[area_id]["sms"]) for area_id, name in ordered
-               if area_id in per_area and (area_ids is None or area_id in area_ids)]
-    if area_ids is None:
-        return KeptAudience(Audience(county["email"], county["sms"], by_area), day, upper_bound=False)
-    emails, texts = sum(a.emails for a in by_area), sum(a.texts for a in by_area)
-    return KeptAudience(Audience(emails, texts, by_area), day, upper_bound=len(by_area) > 1)

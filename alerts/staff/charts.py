@@ -16,6 +16,9 @@ _GAP = 8
 _LABEL_WIDTH = 210
 _WIDTH = 560
 _MAX_BARS = 15
+# GOV.UK Frontend's font: set on the chart itself too (app.css sets it on `.insight-chart`), as an SVG's text
+# otherwise takes the browser's default serif.
+FONT_FAMILY = "arial, sans-serif"
 
 
 def bar_chart(chart_id: str, title: str, rows: Sequence[Sequence[Any]], *, value_column: int = 1) -> Markup:
@@ -30,7 +33,7 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[Sequence[Any]], *, value
     summary = ", ".join(f"{label}: {value:,}" for label, value in bars[:5])
     parts = [
         f'<svg class="insight-chart" id="{escape(chart_id)}-chart" role="img" viewBox="0 0 {_WIDTH} {height}" '
-        f'width="100%" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+        f'width="100%" font-family="{FONT_FAMILY}" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(summary)}{"; the table has every row" if len(rows) > 5 else ""}'

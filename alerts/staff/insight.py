@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from flask import Response, abort, render_template, request
 
@@ -20,26 +21,58 @@ DEFAULT_DAYS = 30
 CHART_COLUMN = {"subscriptions-over-time": None, "notice-delivery": 1, "notice-durations": None}
 
 
-def _date_range() -> tuple[dt.date, dt.date, dict[str, str]]:
+# GOV.UK date inputs: each date is typed as a day, a month and a year (`from-day`, `from-month`, `from-year`).
+# `from=2026-11-01` still works, as the CSV links and any bookmark carry it.
+DATE_PARTS = ("day", "month", "year")
+
+
+@dataclass(frozen=True)
+class TypedDate:
+    value: dt.date
+    error: str | None = None
+    wrong_parts: tuple[str, ...] = DATE_PARTS  # the boxes to mark; the error summary's link goes to the first
+
+
+def _typed_date(name: str, label: str, default: dt.date, today: dt.date) -> TypedDate:
+    parts = {part: (request.args.get(f"{name}-{part}") or "").strip() for part in DATE_PARTS}
+    if not any(parts.values()):
+        parsed = parse_date(request.args.get(name), label=label, today=today, invalid=f"{label} must be a real date")
+        return TypedDate(parsed.value or default, parsed.error)
+    missing = [part for part in DATE_PARTS if not parts[part]]
+    if missing:
+        return TypedDate(default, f"{label} must include a {' and '.join(missing)}", tuple(missing))
+    wrong = next((part for part in DATE_PARTS if not (parts[part].isascii() and parts[part].isdigit())), None)
+    if wrong is not None:
+        return TypedDate(default, f"{label} must be a real date", (wrong,))
+    if len(parts["year"]) != 4:
+        return TypedDate(default, "Year must include 4 numbers", ("year",))
+    try:
+        typed = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+    except ValueError:
+        wrong = "month" if not 1 <= int(parts["month"]) <= 12 else "day"
+        return TypedDate(default, f"{label} must be a real date", (wrong,))
+    parsed = parse_date(typed.isoformat(), label=label, today=today, invalid=f"{label} must be a real date")
+    return TypedDate(parsed.value or default, parsed.error)
+
+
+def _date_range() -> tuple[dt.date, dt.date, dict[str, str], dict[str, tuple[str, ...]]]:
+    """The range asked for, the errors by date ("from", "to") and the boxes each error marks."""
     end_default = insight_data.today()
-    errors: dict[str, str] = {}
-    values: dict[str, dt.date] = {}
-    for name, default in (("from", end_default - dt.timedelta(days=DEFAULT_DAYS - 1)), ("to", end_default)):
-        label = "start" if name == "from" else "end"
-        parsed = parse_date(request.args.get(name), label=f"The {label} date", today=end_default,
-                            invalid=f"Enter the {label} date as a year, month and day, for example 2026-11-01")
-        if parsed.error:
-            errors[name] = parsed.error
-        values[name] = parsed.value or default
-    if not errors and values["from"] > values["to"]:
+    typed = {name: _typed_date(name, label, default, end_default) for name, label, default in (
+        ("from", "The start date", end_default - dt.timedelta(days=DEFAULT_DAYS - 1)),
+        ("to", "The end date", end_default))}
+    errors = {name: date.error for name, date in typed.items() if date.error}
+    wrong = {name: date.wrong_parts for name, date in typed.items()}
+    start, end = typed["from"].value, typed["to"].value
+    if not errors and start > end:
         errors["to"] = "The end date must be the same as or after the start date"
-    return values["from"], values["to"], errors
+    return start, end, errors, wrong
 
 
 @staff.get("/insight")
 @role_required(Role.MANAGER)
 def insight() -> tuple[str, int]:
-    start, end, errors = _date_range()
+    start, end, errors, wrong = _date_range()
     tables = insight_data.insight_tables(start, end)
     charts = {}
     for table in tables:
@@ -49,16 +82,16 @@ def insight() -> tuple[str, int]:
                                            [[row[0], row[1] + row[2]] for row in table.rows[-15:]])
         elif column is not None:
             charts[table.name] = bar_chart(table.name, table.caption, table.rows, value_column=column)
-    error_summary = [{"text": message, "href": f"#{name}"} for name, message in errors.items()] or None
+    error_summary = [{"text": message, "href": f"#{name}-{wrong[name][0]}"} for name, message in errors.items()] or None
     page = render_template("staff/insight.html", tables=tables, charts=charts, start=start, end=end, errors=errors,
-                           error_summary=error_summary)
+                           error_summary=error_summary, wrong=wrong, date_parts=DATE_PARTS)
     return page, 400 if errors else 200
 
 
 @staff.get("/insight/<name>.csv")
 @role_required(Role.MANAGER)
 def insight_csv(name: str) -> Response:
-    start, end, errors = _date_range()
+    start, end, errors, _ = _date_range()
     if errors:
         abort(400)
     table = next((t for t in insight_data.insight_tables(start, end, only=name) if t.name == name), None)

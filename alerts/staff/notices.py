@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference
+from alerts.data import delivery_reports, fanouts, notice_lifecycle, reference
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
@@ -149,9 +149,8 @@ def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
 def _render_notice(notice: Notice, publish_form: PublishForm | None = None, status: int = 200,
                    error: str | None = None) -> tuple[str, int]:
     checking = notice.status in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL)
-    # Kept counts from the hourly rollup (constant time at any size); live counts before the first one.
-    kept = insight.kept_audience(notice) if checking else None
-    audience = (kept.audience if kept else fanouts.audience_for(notice)) if checking else None
+    # Counted exactly, as it stands now: kept counts from the hourly roll-up would miss the last hour's sign-ups.
+    audience = fanouts.audience_for(notice) if checking else None
     pending = notice.pending_update
     pending_preview = None
     if pending is not None:
@@ -170,7 +169,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
             else approval_need.message(f"{requester.email} has")
     error_summary = [{"text": error, "href": "#actions"}] if error else None
     page = render_template(
-        "staff/notice.html", notice=notice, audience=audience, kept_audience=kept, threshold=threshold,
+        "staff/notice.html", notice=notice, audience=audience, threshold=threshold,
         preview=fanouts.preview_for(notice) if checking else None,
         approval_message=approval_message, needs_approval=approval_need is not None,
         pending=pending, pending_preview=pending_preview,

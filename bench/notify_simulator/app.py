@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode
 
 import jwt
 
-from alerts.notify.sms_counting import count_sms
+from alerts.notify.sms_counting import count_sms, notify_layout, sanitise_sms
 
 from .bucket import TokenBucket
 from .callbacks import ReceiptSender
@@ -54,6 +54,11 @@ _RUNTIME_SETTINGS = frozenset(
 )  # fmt: skip
 
 _SERVER_ERROR = ApiError.one(500, "Exception", "Internal server error")
+
+
+# Notify's words for a token it cannot read (notifications-api app/authentication/auth.py).
+GENERAL_TOKEN_ERROR = ("Invalid token: make sure your API token matches the example at "
+                       "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header")
 
 
 @dataclass(frozen=True)
@@ -257,7 +262,7 @@ class Simulator:
         try:
             unverified = jwt.decode(token, options={"verify_signature": False}, algorithms=["HS256"])
         except jwt.PyJWTError as exc:
-            raise ApiError.one(403, "AuthError", "Invalid token: signature, api token is not valid") from exc
+            raise ApiError.one(403, "AuthError", GENERAL_TOKEN_ERROR) from exc
         issuer = unverified.get("iss")
         if issuer is None:
             raise ApiError.one(403, "AuthError", "Invalid token: iss field not provided")
@@ -273,9 +278,11 @@ class Simulator:
             except jwt.DecodeError:
                 continue
             except jwt.PyJWTError as exc:
-                raise ApiError.one(403, "AuthError", "Invalid token: signature, api token is not valid") from exc
+                raise ApiError.one(403, "AuthError", GENERAL_TOKEN_ERROR) from exc
             if "iat" not in claims:
-                raise ApiError.one(403, "AuthError", "Invalid token: signature, api token is not valid")
+                # The client library calls a missing iat a decoding error, so Notify tries its next key and
+                # ends on "not found".
+                continue
             try:
                 iat = int(claims["iat"])
             except (TypeError, ValueError) as exc:
@@ -327,6 +334,10 @@ class Simulator:
                 )
         if not rendered_body.strip():
             raise ApiError.one(400, "BadRequestError", "Your message is empty.")
+        if channel == "sms":
+            # A text's body, in the answer and on GET, is what Notify sends (SMSMessageTemplate.__str__): laid out
+            # and sanitised, so "–" reads "-" and an emoji "?".
+            rendered_body = sanitise_sms(notify_layout(rendered_body))
         notification_id = str(uuid.uuid4())
         response = self._created_response(notification_id, channel, body, template, rendered_body, subject)
         if self.config.honour_smoke_test_recipients and self._is_smoke_test(channel, recipient):
@@ -367,7 +378,10 @@ class Simulator:
             self._persist(notification_id, channel, body, template, rendered_body, subject, key, "late_store")
             return Reply(201, response)
         outcome = "timeout" if plan.timeout else "created"
-        self._persist(notification_id, channel, body, template, rendered_body, subject, key, outcome)
+        if plan.technical_failure:
+            self.store.count_fault("technical_failure")
+        self._persist(notification_id, channel, body, template, rendered_body, subject, key, outcome,
+                      technical_failure=plan.technical_failure)
         if plan.timeout:
             # Persisted, but answered only after the client has given up: the "ambiguous outcome" case.
             self.store.count_fault("timeout")
@@ -478,6 +492,8 @@ class Simulator:
         subject: str,
         key: ApiKey,
         outcome: str,
+        *,
+        technical_failure: bool = False,
     ) -> None:
         config = self.config
         delay_s = config.receipt_delay_ms / 1000.0
@@ -485,6 +501,7 @@ class Simulator:
             with self._lock:
                 delay_s += self._jitter_rng.uniform(0, config.receipt_jitter_ms) / 1000.0
         created = datetime.now(UTC)
+        accepted = time.monotonic()
         recipient = body["phone_number"] if channel == "sms" else body["email_address"]
         extra = {
             name: body[name]
@@ -505,10 +522,13 @@ class Simulator:
             created_at=created,
             completed_at=created + timedelta(seconds=delay_s),
             completes_at_monotonic=time.monotonic() + delay_s,
-            final_status=final_status_for(channel, recipient),
+            final_status="technical-failure" if technical_failure else final_status_for(channel, recipient),
             outcome=outcome,
             sequence=0,
             extra=extra,
+            created_until_monotonic=accepted + config.created_ms / 1000.0,
+            pending_from_monotonic=(None if config.pending_after_ms is None
+                                    else accepted + (config.created_ms + config.pending_after_ms) / 1000.0),
         )
         notification = self.store.add(notification)
         if self.receipts is not None:

@@ -16,7 +16,7 @@ from typing import Any
 import requests
 
 from .config import CallbackConfig
-from .store import AcceptedNotification
+from .store import RECEIPT_STATUSES, AcceptedNotification
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,8 @@ class ReceiptSender:
         self._scheduler.start()
 
     def schedule(self, notification: AcceptedNotification) -> None:
+        if notification.final_status not in RECEIPT_STATUSES:
+            return  # a technical failure (or "sent") comes with no receipt, so Notify calls back for neither
         with self._lock:
             lost = self._rng.random() < self.config.lost_rate
             duplicate = self._rng.random() < self.config.duplicate_rate

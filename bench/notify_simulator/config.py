@@ -75,6 +75,9 @@ class FaultConfig:
     persist_before_drop: bool = False
     burst_429_rate: float = 0.0
     burst_429_duration_ms: float = 0.0
+    # Accepted, then lost between Notify and its provider: the notification ends "technical-failure", with no
+    # fragments billed and no callback (Notify calls back only on a provider's receipt).
+    technical_failure_rate: float = 0.0
 
 
 @dataclass
@@ -114,6 +117,11 @@ class SimulatorConfig:
     inbound_number: str = "07700900456"
     # Time from acceptance to the final (simulated provider) status, whether or not a callback is configured.
     receipt_delay_ms: float = 100.0
+    # Notify's stages before the receipt, both counted within the receipt delay: "created" for `created_ms`
+    # (queued for a worker), then "sending"; a text then "pending" from `pending_after_ms` after that, as its
+    # provider reports. The defaults go straight to "sending", as the fastest Notify does.
+    created_ms: float = 0.0
+    pending_after_ms: float | None = None
     receipt_jitter_ms: float = 0.0
     seed: int = 0
     sms_sender: str = "GOVUK"
@@ -170,7 +178,8 @@ def full_key_string(service_id: str, key: ApiKey) -> str:
 
 
 def validate_faults(faults: FaultConfig) -> None:
-    for name in ("error_500_rate", "timeout_rate", "late_store_rate", "drop_rate", "burst_429_rate"):
+    for name in ("error_500_rate", "timeout_rate", "late_store_rate", "drop_rate", "burst_429_rate",
+                 "technical_failure_rate"):
         _require_rate(name, getattr(faults, name))
     latency = faults.latency
     _require_rate("latency.rate", latency.rate)

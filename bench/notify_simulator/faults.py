@@ -22,6 +22,7 @@ class FaultPlan:
     timeout: bool = False
     drop: bool = False
     late_store: bool = False
+    technical_failure: bool = False
 
 
 NO_FAULTS = FaultPlan()
@@ -74,6 +75,7 @@ class FaultInjector:
             latency_draw, burst_draw, error_draw, timeout_draw, drop_draw = (rng.random() for _ in range(5))
             # Drawn only when the fault is on, so runs without it keep the sequences they always had.
             late_store = config.late_store_rate > 0 and rng.random() < config.late_store_rate
+            technical_failure = config.technical_failure_rate > 0 and rng.random() < config.technical_failure_rate
             latency_s = self._sample_latency(config.latency, rng) if latency_draw < config.latency.rate else 0.0
             now = time.monotonic()
             burst = now < self._burst_until
@@ -87,6 +89,7 @@ class FaultInjector:
             timeout=timeout_draw < config.timeout_rate,
             drop=drop_draw < config.drop_rate,
             late_store=late_store,
+            technical_failure=technical_failure,
         )
 
     def _sample_latency(self, latency: LatencyConfig, rng: random.Random) -> float:
@@ -115,4 +118,5 @@ def _is_quiet(config: FaultConfig) -> bool:
         and config.timeout_rate == 0.0
         and config.drop_rate == 0.0
         and config.late_store_rate == 0.0
+        and config.technical_failure_rate == 0.0
     )

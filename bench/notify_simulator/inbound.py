@@ -3,8 +3,10 @@
 A test or benchmark makes a resident reply with `Simulator.receive_text`; the simulator then lists it at
 GET /v2/received-text-messages (newest first, 250 a page, `older_than=<id>`; Notify keeps them 7 days) and, when an
 inbound callback is configured and `deliver_callback` is true, POSTs Notify's inbound callback shape
-{"id", "source_number", "destination_number", "message", "date_received"} with the bearer token, once (a test that
-wants a duplicate calls `redeliver`). Leaving the callback out is how a test makes "callbacks are down".
+{"id", "source_number", "destination_number", "message", "date_received"} with the bearer token. As Notify's
+send-inbound-sms task does, a connection error, a 5xx or a 429 is tried again `max_retries` times,
+`retry_delay_s` apart; any other answer is final. A test that wants a duplicate calls `redeliver`. Leaving the
+callback out is how a test makes "callbacks are down".
 """
 
 from __future__ import annotations
@@ -71,20 +73,27 @@ class ReceivedTexts:
             self.redeliver(text)
         return text
 
-    def redeliver(self, text: ReceivedText) -> int | str:
-        """POST the inbound callback (synchronously, so a test sees its effect). Returns the status or error."""
+    def redeliver(self, text: ReceivedText, attempt: int = 0) -> int | str:
+        """POST the inbound callback (synchronously, so a test sees its effect). Returns the status or error; a
+        retryable one is tried again later, on a timer."""
         if self.callback is None:
             return "no callback configured"
+        callback = self.callback
         try:
-            response = requests.post(self.callback.url, data=json.dumps(text.callback_payload()),
+            response = requests.post(callback.url, data=json.dumps(text.callback_payload()),
                                      headers={"Content-Type": "application/json",
-                                              "Authorization": f"Bearer {self.callback.bearer_token}"},
-                                     timeout=self.callback.timeout_s)
+                                              "Authorization": f"Bearer {callback.bearer_token}"},
+                                     timeout=callback.timeout_s)
             outcome: int | str = response.status_code
         except requests.RequestException as error:
             outcome = f"connection error: {error}"
         with self._lock:
             self.callback_statuses.append(outcome)
+        retryable = isinstance(outcome, str) or outcome >= 500 or outcome == 429
+        if retryable and attempt < callback.max_retries:
+            retry = threading.Timer(callback.retry_delay_s, self.redeliver, args=(text, attempt + 1))
+            retry.daemon = True
+            retry.start()
         return outcome
 
     def list_page(self, query: str, base_url: str, service_id: str) -> dict[str, Any]:

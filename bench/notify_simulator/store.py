@@ -15,6 +15,9 @@ from alerts.notify.sms_counting import count_sms
 
 NOTIFY_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 FAILED_STATUSES = ("technical-failure", "temporary-failure", "permanent-failure")
+IN_FLIGHT = ("created", "sending", "pending")
+# Final statuses that come from a provider's receipt: only these are called back.
+RECEIPT_STATUSES = ("delivered", "temporary-failure", "permanent-failure")
 VALID_STATUSES = frozenset(
     (
         "cancelled", "created", "sending", "sent", "delivered", "pending", "failed", "technical-failure",
@@ -50,19 +53,39 @@ class AcceptedNotification:
     outcome: str
     sequence: int
     extra: dict[str, Any] = field(default_factory=dict)
+    # Until when it is "created" (waiting for a worker to hand it to the provider), and from when a text's
+    # provider says "pending"; without them it is "sending" until its final status.
+    created_until_monotonic: float | None = None
+    pending_from_monotonic: float | None = None
 
     def status(self, now_monotonic: float | None = None) -> str:
+        """Notify's stages: "created" until a worker hands it to the provider, then "sending"; a text's provider
+        then says "pending" until its receipt. A technical failure happens at the hand-over, so it was never
+        "sending". ("sent" is Notify's end for an international text, which this service, like the simulated one,
+        has no permission to send.)"""
         now = time.monotonic() if now_monotonic is None else now_monotonic
-        return self.final_status if now >= self.completes_at_monotonic else "sending"
+        if now >= self.completes_at_monotonic:
+            return self.final_status
+        if self.final_status == "technical-failure" or (
+                self.created_until_monotonic is not None and now < self.created_until_monotonic):
+            return "created"
+        if (self.type == "sms" and self.pending_from_monotonic is not None
+                and now >= self.pending_from_monotonic):
+            return "pending"
+        return "sending"
 
     def serialise(self, base_url: str, service_id: str, now_monotonic: float | None = None) -> dict[str, Any]:
         """The GET /v2/notifications/{id} object (Notify's Notification.serialize_with_cost_data)."""
         status = self.status(now_monotonic)
-        completed = status != "sending"
+        completed = status not in IN_FLIGHT
         is_sms = self.type == "sms"
-        fragments = sms_fragment_count(self.body) if is_sms else 0
-        # Notify's cost is ready once a text has billable units, which it has from "sending" on; an email always
-        # costs 0.0 and is always ready (Notification.serialize_with_cost_data).
+        # A text gets its billable units when it is handed to the provider: none while "created", none after a
+        # technical failure.
+        billed = is_sms and status not in ("created", "technical-failure")
+        fragments = sms_fragment_count(self.body) if billed else 0
+        # Notify's cost is ready unless a text is "created" without billable units; an email always costs 0.0
+        # and is always ready (Notification.serialize_with_cost_data).
+        cost_ready = not (is_sms and status == "created")
         return {
             "id": self.id,
             "reference": self.reference,
@@ -86,15 +109,15 @@ class AcceptedNotification:
             "scheduled_for": self.extra.get("scheduled_for"),
             "postage": None,
             "one_click_unsubscribe_url": self.extra.get("one_click_unsubscribe_url"),
-            "is_cost_data_ready": True,
-            "cost_in_pounds": round(fragments * SMS_RATE_IN_POUNDS, 4) if is_sms else 0.0,
+            "is_cost_data_ready": cost_ready,
+            "cost_in_pounds": (round(fragments * SMS_RATE_IN_POUNDS, 4) if cost_ready else None) if is_sms else 0.0,
             "cost_details": (
                 {
                     "billable_sms_fragments": fragments,
                     "international_rate_multiplier": 1,
                     "sms_rate": SMS_RATE_IN_POUNDS,
                 }
-                if is_sms
+                if is_sms and cost_ready
                 else {}
             ),
         }  # fmt: skip

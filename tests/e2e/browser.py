@@ -110,8 +110,10 @@ class Journey:
         assert response is not None and response.status == expected_status, (path, response and response.status)
         self.check_page()
 
-    def fill(self, label: str, text: str) -> None:
-        field_ = self.page.get_by_label(label, exact=True)
+    def fill(self, label: str, text: str, *, within: str | None = None) -> None:
+        """Type into the field labelled `label`; `within` names its group (a date input's legend: "Day" of "From")."""
+        scope = self.page.get_by_role("group", name=within, exact=True) if within else self.page
+        field_ = scope.get_by_label(label, exact=True)
         if self.mode == Mode.KEYBOARD:
             self.tab_to(field_)
             self.page.keyboard.press("Control+A")

@@ -52,10 +52,19 @@ def test_a_manager_reads_who_signs_up_whom_a_notice_reached_and_what_it_cost(jou
     journey.screenshot("insight-dashboard")
     assert_no_sideways_scroll(journey)
 
-    journey.fill("From", "yesterday")
+    # Chart labels are in the page's font, not the browser's default serif.
+    label_font = journey.page.evaluate(
+        "getComputedStyle(document.querySelector('svg.insight-chart text')).fontFamily")
+    page_font = journey.page.evaluate("getComputedStyle(document.querySelector('.govuk-body')).fontFamily")
+    assert label_font == page_font and "sans-serif" in label_font
+
+    journey.fill("Month", "13", within="From")
     journey.press_button("Show these dates", expected_status=400)
     assert journey.title().startswith("Error: ")
-    journey.fill("From", (insight.today() - dt.timedelta(days=6)).isoformat())
+    assert "The start date must be a real date" in journey.page.locator(".govuk-error-summary").inner_text()
+    start = insight.today() - dt.timedelta(days=6)
+    for label, value in (("Day", start.day), ("Month", start.month), ("Year", start.year)):
+        journey.fill(label, str(value), within="From")
     journey.press_button("Show these dates")
     assert journey.heading() == "Insight"
     csv_link = journey.page.locator("#postcode-lookups a[download]")

@@ -53,7 +53,12 @@ def test_an_officer_publishes_a_notice_for_weymouth_with_preview_then_updates_an
     assert "Draft" in journey.page.locator(".govuk-caption-l").inner_text()
     assert journey.page.locator("#audience-total").inner_text() == "1 email and 1 text", "confirmed subscribers only"
     assert "Weymouth" in journey.page.locator("#audience").inner_text()
-    assert "Bin collections suspended in Weymouth" in journey.page.locator("#email-preview").inner_text()
+    email_preview = journey.page.locator("#email-preview")
+    assert "Bin collections suspended in Weymouth" in email_preview.inner_text()
+    # As Notify's email shows its Markdown: the impact as inset text and a rule, never "^" or "---".
+    assert "disruption" in email_preview.locator(".govuk-inset-text").inner_text()
+    shown = email_preview.inner_text()
+    assert email_preview.locator("hr").count() == 1 and "^ " not in shown and "---" not in shown
     sms = journey.page.locator("#sms-preview").inner_text()
     # Council, title, impact and a short personal link fit one GSM-7 fragment.
     assert "Bin collections suspended in Weymouth" in sms and "/s/" in sms and len(sms) <= 160

@@ -75,7 +75,16 @@ def test_other_token_problems_get_notifys_403_messages(simulator: RunningSimulat
     assert error_of(post_with_token(simulator, wrong_service))[2] == "Invalid token: service not found"
     assert error_of(post_with_token(simulator, not_uuid))[2] == "Invalid token: service id is not the right data type"
     assert error_of(post_with_token(simulator, no_iss))[2] == "Invalid token: iss field not provided"
-    assert error_of(post_with_token(simulator, "garbage"))[2] == "Invalid token: signature, api token is not valid"
+    # Notify's own words (notifications-api app/authentication/auth.py, GENERAL_TOKEN_ERROR_MESSAGE).
+    assert error_of(post_with_token(simulator, "garbage"))[2] == (
+        "Invalid token: make sure your API token matches the example at "
+        "https://docs.notifications.service.gov.uk/rest-api.html#authorisation-header")
+    expired = jwt.encode({"iss": simulator.service_id, "iat": int(time.time()), "exp": int(time.time()) - 60},
+                         secret, algorithm="HS256")
+    assert error_of(post_with_token(simulator, expired))[2].startswith("Invalid token: make sure your API token")
+    # Without an iat the client library's check fails as a decoding error, so Notify tries its next key.
+    no_iat = jwt.encode({"iss": simulator.service_id}, secret, algorithm="HS256")
+    assert error_of(post_with_token(simulator, no_iat))[2] == "Invalid token: API key not found"
     hs512 = token(simulator, secret, alg="HS512")
     assert error_of(post_with_token(simulator, hs512))[2] == "Invalid token: algorithm used is not HS256"
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from notifications_python_client.errors import HTTPError
 
-from bench.notify_simulator import DEFAULT_EMAIL_TEMPLATE_ID, DEFAULT_SMS_TEMPLATE_ID, ApiKey
-from bench.notify_simulator.config import full_key_string
+from bench.notify_simulator import DEFAULT_EMAIL_TEMPLATE_ID, DEFAULT_SMS_TEMPLATE_ID, ApiKey, CallbackConfig
+from bench.notify_simulator.config import FaultConfig, full_key_string
 
 from .conftest import MakeClient, StartSimulator
 
@@ -102,3 +104,60 @@ def test_the_list_shows_only_notifications_sent_with_the_same_kind_of_key(
 
     assert [n["id"] for n in by_test.get_all_notifications()["notifications"]] == [tested["id"]]
     assert [n["id"] for n in by_live.get_all_notifications()["notifications"]] == [live["id"]]
+
+
+def test_get_shows_created_then_sending_then_pending_before_the_receipt(start: StartSimulator,
+                                                                        make_client: MakeClient) -> None:
+    simulator = start(created_ms=400, pending_after_ms=400, receipt_delay_ms=1_600)
+    client = make_client(simulator)
+    sent = client.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": "x"})
+
+    def seen_at(offset_s: float) -> dict:
+        time.sleep(max(0.0, began + offset_s - time.monotonic()))
+        return client.get_notification_by_id(sent["id"])
+
+    began = time.monotonic()
+    created, sending, pending, delivered = seen_at(0.0), seen_at(0.6), seen_at(1.0), seen_at(1.9)
+    # Notify: a text "created" has no billable units yet, so its cost is not ready (serialize_with_cost_data).
+    assert (created["status"], created["is_cost_data_ready"], created["cost_in_pounds"],
+            created["cost_details"]) == ("created", False, None, {})
+    assert (sending["status"], sending["is_cost_data_ready"], sending["cost_in_pounds"]) == ("sending", True, 0.0227)
+    assert (pending["status"], pending["completed_at"]) == ("pending", None)
+    assert delivered["status"] == "delivered" and delivered["completed_at"]
+
+
+def test_a_technical_failure_is_created_then_technical_failure_unbilled_and_never_called_back(
+        start: StartSimulator, make_client: MakeClient, callback_receiver) -> None:
+    simulator = start(receipt_delay_ms=200, faults=FaultConfig(technical_failure_rate=1.0),
+                      callback=CallbackConfig(callback_receiver.url, "secret", retry_delay_s=0.05))
+    client = make_client(simulator)
+    sent = client.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": "x"})
+
+    assert client.get_notification_by_id(sent["id"])["status"] == "created"
+    time.sleep(0.5)
+    failed = client.get_notification_by_id(sent["id"])
+    assert (failed["status"], failed["is_cost_data_ready"], failed["cost_in_pounds"]) == (
+        "technical-failure", True, 0.0)
+    assert failed["cost_details"]["billable_sms_fragments"] == 0
+    assert callback_receiver.received == []
+
+
+@pytest.mark.parametrize(("typed", "notify_body"), [
+    # SMSMessageTemplate.__str__: SanitiseSMS.encode after the template's layout.
+    ("Crematorium closed – Façade repairs at Poole", "Crematorium closed - Facade repairs at Poole"),
+    ("Bin collections suspended 🚫 in Weymouth", "Bin collections suspended ? in Weymouth"),
+    ("Road  closed ,  Wool\n\n\n\nDetours", "Road closed, Wool\n\nDetours"),
+    ("Ffordd ar gau ŵ", "Ffordd ar gau ŵ"),  # Welsh letters are kept
+])
+def test_a_texts_content_body_is_what_notify_sends(client, typed: str, notify_body: str) -> None:
+    sent = client.send_sms_notification("07700900123", DEFAULT_SMS_TEMPLATE_ID, {"body": typed})
+
+    assert sent["content"]["body"] == notify_body
+    assert client.get_notification_by_id(sent["id"])["body"] == notify_body
+
+
+def test_an_emails_content_body_is_not_sanitised(client) -> None:
+    sent = client.send_email_notification("a@example.org", DEFAULT_EMAIL_TEMPLATE_ID,
+                                          {"subject": "s", "body": "Façade – 🚫"})
+
+    assert sent["content"]["body"] == "Façade – 🚫"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from bench.notify_simulator import CallbackConfig
 from bench.notify_simulator.inbound import PAGE_SIZE
 
@@ -38,3 +40,32 @@ def test_a_reply_from_a_national_number_is_given_as_notify_gives_it(start) -> No
                for number in ("07700900111", "07700 900111", "+447700900111", "447700900111")]
 
     assert numbers == ["447700900111"] * 4
+
+
+def test_an_inbound_callback_answered_429_or_5xx_is_tried_again_as_notify_does(start, callback_receiver) -> None:
+    # Notify's send-inbound-sms task: max_retries=5, 300 s apart, on a connection error, a 5xx or a 429.
+    simulator = start(inbound_callback=CallbackConfig(url=callback_receiver.url, bearer_token="secret",
+                                                      retry_delay_s=0.05))
+    callback_receiver.status_code = 429
+    text = simulator.receive_text("07700900111", "STOP")
+    callback_receiver.wait_for(2)
+    callback_receiver.status_code = 200
+    received = callback_receiver.wait_for(4, timeout_s=1.0)
+    time.sleep(0.2)
+
+    assert len(callback_receiver.received) == 3, "a 2xx ends the retries"
+    assert {r.payload["id"] for r in received} == {text.id}
+    assert received[0].payload["source_number"] == "447700900111"
+
+
+def test_an_inbound_callback_gives_up_after_five_retries_and_never_retries_a_4xx(start, callback_receiver) -> None:
+    simulator = start(inbound_callback=CallbackConfig(url=callback_receiver.url, bearer_token="secret",
+                                                      retry_delay_s=0.02))
+    callback_receiver.status_code = 503
+    simulator.receive_text("+447700900111", "STOP")
+    assert len(callback_receiver.wait_for(7, timeout_s=1.0)) == 6  # the first try and five retries
+
+    callback_receiver.received.clear()
+    callback_receiver.status_code = 400
+    simulator.receive_text("+447700900111", "START")
+    assert len(callback_receiver.wait_for(2, timeout_s=0.3)) == 1

@@ -148,6 +148,8 @@ def test_a_manager_sees_charts_tables_and_numbers_from_the_kept_counts(client_re
         "Bins suspended in Weymouth 2 50.0% 30 s 1 permanent-failure: 1 £0.04"]
     chart = page.soup.select_one("#subscriptions-by-area-chart")
     assert chart.name == "svg" and chart["role"] == "img" and chart.select_one("title").get_text()
+    # Labels in the page's font (GOV.UK Frontend's), never the browser's default serif.
+    assert chart["font-family"] == "arial, sans-serif" and "insight-chart" in chart["class"]
     assert not page.soup.select("script[src*=chart]")
 
 
@@ -171,7 +173,8 @@ def test_a_bad_date_range_is_an_error_the_manager_can_fix(client_request, sign_i
     page = client_request.get("/staff/insight?from=2026-13-01&to=2026-01-01", expected_status=400)
 
     assert page.soup.title.get_text().startswith("Error: ")
-    assert "Enter the start date" in page.soup.select_one(".govuk-error-summary").get_text()
+    assert page.soup.title.get_text().count("Error: ") == 1
+    assert "The start date must be a real date" in page.soup.select_one(".govuk-error-summary").get_text()
 
 
 def test_only_managers_and_admins_see_insight(client_request, sign_in_as) -> None:
@@ -190,7 +193,8 @@ def test_an_admin_can_make_someone_a_service_manager(client_request, sign_in_as,
     assert user.role == Role.MANAGER
 
 
-def test_the_check_page_reads_its_audience_from_the_kept_counts(client_request, sign_in_as, factories) -> None:
+def test_the_check_page_counts_its_audience_exactly_with_the_last_hours_sign_ups(
+        client_request, sign_in_as, factories) -> None:
     from tests.staff.test_notices import create_draft
 
     sign_in_as(Role.OFFICER)
@@ -203,11 +207,13 @@ def test_the_check_page_reads_its_audience_from_the_kept_counts(client_request, 
     two_areas = create_draft(client_request, areas=["weymouth", "portland"])
 
     page = client_request.get(f"/staff/notices/{one_area.id}")
-    assert page.soup.select_one("#audience-total").get_text(" ", strip=True).startswith("up to 2 emails and 1 text")
-    assert "hourly roll-up" in page.soup.select_one("#audience-as-of").get_text()
+    assert page.soup.select_one("#audience-total").get_text(" ", strip=True) == "3 emails and 1 text"
+    assert page.soup.select_one("#audience-as-of") is None
     page = client_request.get(f"/staff/notices/{two_areas.id}")
+    # The text subscriber follows both areas: once under each, once in the total.
+    assert page.soup.select_one("#audience-total").get_text(" ", strip=True) == "3 emails and 1 text"
     assert sorted(row.get_text(" ", strip=True) for row in page.select("#audience tbody tr")) == [
-        "Portland 0 1", "Weymouth 1 1", "Whole county 1 0"]
+        "Portland 0 1", "Weymouth 2 1", "Whole county 1 0"]
 
 
 def _unsubscribes_csv(client_request) -> dict[str, str]:
@@ -325,3 +331,42 @@ def test_empty_csv_cells_stay_empty_and_formula_cells_are_quoted(client_request,
 
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert table[1] == ["'-5 degrees: gritting all roads", "0", "", "", "", "", "", ""]
+
+
+def test_the_range_is_typed_as_govuk_date_inputs(client_request, sign_in_as) -> None:
+    sign_in_as(Role.MANAGER)
+    today = insight.today()
+    start = today - dt.timedelta(days=6)
+
+    page = client_request.get(f"/staff/insight?from-day={start.day}&from-month={start.month}&from-year={start.year}"
+                              f"&to-day={today.day}&to-month={today.month}&to-year={today.year}")
+
+    for name, day in (("from", start), ("to", today)):
+        group = page.soup.select_one(f"#{name} fieldset[role=group]")
+        assert [label.get_text(strip=True) for label in group.select("label")] == ["Day", "Month", "Year"]
+        assert [box["value"] for box in group.select("input")] == [str(day.day), str(day.month), str(day.year)]
+    link = page.soup.select_one("#postcode-lookups a[download]")["href"]
+    assert f"from={start.isoformat()}&to={today.isoformat()}" in link
+
+
+@pytest.mark.parametrize(("query", "message", "href", "marked"), [
+    ("from-day=31&from-month=2&from-year=2026", "The start date must be a real date", "#from-day", ["from-day"]),
+    ("from-day=1&from-month=13&from-year=2026", "The start date must be a real date", "#from-month", ["from-month"]),
+    ("from-day=1&from-year=2026", "The start date must include a month", "#from-month", ["from-month"]),
+    ("from-month=11", "The start date must include a day and year", "#from-day", ["from-day", "from-year"]),
+    ("from-day=1&from-month=11&from-year=26", "Year must include 4 numbers", "#from-year", ["from-year"]),
+    ("from-day=x&from-month=11&from-year=2026", "The start date must be a real date", "#from-day", ["from-day"]),
+    ("to-day=1&to-month=1&to-year=1999", "The end date must be on or after 1 January 2000", "#to-day",
+     ["to-day", "to-month", "to-year"]),
+])
+def test_a_bad_date_gets_the_govuk_error_summary_and_its_boxes_marked(
+        client_request, sign_in_as, query: str, message: str, href: str, marked: list[str]) -> None:
+    sign_in_as(Role.MANAGER)
+
+    page = client_request.get(f"/staff/insight?{query}", expected_status=400)
+
+    summary = page.soup.select_one(".govuk-error-summary")
+    assert [(a.get_text(strip=True), a["href"]) for a in summary.select("a")] == [(message, href)]
+    assert [box["id"] for box in page.soup.select(".govuk-input--error")] == marked
+    name = href[1:].split("-")[0]
+    assert message in page.soup.select_one(f"#{name}-error").get_text()
