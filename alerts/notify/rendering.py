@@ -114,8 +114,13 @@ def sms_fragment_count(text: str, *, prefix: str = "") -> SmsLength:
 # words hide where it goes ("[Pay your council tax](https://evil.example)"), a heading or a list. A backslash before
 # a Markdown character makes Notify show the character itself. Inline, the characters that open links, images and
 # code; at the start of a line, the ones that make headings, lists and rules. HTML needs nothing: Notify escapes it.
+# Notify's Markdown has no backslash escape for "^" (inset text), "•" (a list), "_" (a rule) or "=" (a heading's
+# underline), so a zero-width space goes before those instead: Notify's own way of keeping text from becoming
+# Markdown, and invisible to the resident.
 _MARKDOWN_INLINE = re.compile(r"([\\`\[\]])")
 _MARKDOWN_LINE_START = re.compile(r"^([ \t]*)([#*+\-]|[0-9]+\.)", re.MULTILINE)
+_MARKDOWN_UNESCAPABLE_LINE_START = re.compile(r"^([ \t]*)([\^•_=])", re.MULTILINE)
+_ZERO_WIDTH_SPACE = "\u200b"
 _MARKDOWN_ESCAPED = re.compile(r"\\([\\`\[\]#*+\-.])")
 
 
@@ -127,13 +132,14 @@ def escape_notify_markdown(text: str) -> str:
         indent, marker = match.groups()
         return f"{indent}{marker[:-1]}\\." if marker.endswith(".") else f"{indent}\\{marker}"
 
-    return _MARKDOWN_LINE_START.sub(line_start, escaped)
+    escaped = _MARKDOWN_LINE_START.sub(line_start, escaped)
+    return _MARKDOWN_UNESCAPABLE_LINE_START.sub(rf"\1{_ZERO_WIDTH_SPACE}\2", escaped)
 
 
 def as_read(body: str) -> str:
-    """An email body as the resident reads it, without the backslashes that keep officer text from being Markdown:
-    for the officer's preview."""
-    return _MARKDOWN_ESCAPED.sub(r"\1", body)
+    """An email body as the resident reads it, without the backslashes and zero-width spaces that keep officer text
+    from being Markdown: for the officer's preview."""
+    return _MARKDOWN_ESCAPED.sub(r"\1", body).replace(_ZERO_WIDTH_SPACE, "")
 
 
 def render_alert_email(content: AlertContent) -> RenderedEmail:

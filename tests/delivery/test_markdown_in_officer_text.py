@@ -57,3 +57,15 @@ def test_the_email_sent_to_notify_carries_officer_text_escaped(app, factories, n
     assert "What you should do\n\\- Leave bins out\n\\# Call us" in paragraphs
     # The subject is plain text to Notify: left as typed.
     assert sent["personalisation"]["subject"].endswith("— Bins [late](https://evil.example)")
+
+
+def test_lines_notify_would_turn_into_inset_text_lists_rules_or_headings_stay_paragraphs() -> None:
+    # Notify's Markdown has no backslash escape for "^", "•", "_" or "=", so a zero-width space (Notify's own way of
+    # keeping text from becoming Markdown) goes before them: invisible to the resident, and never a block.
+    from alerts.notify.email_markdown import notify_email_html
+
+    for typed in ("^ Evacuate now", "• Take medicines", "___", "Call us\n===", "Call us\n---", "  ^ indented"):
+        html = str(notify_email_html(escape_notify_markdown(typed)))
+        for block in ("<blockquote", "<li", "<hr", "<h2", "<h3"):
+            assert block not in html, (typed, html)
+        assert as_read(escape_notify_markdown(typed)) == typed
