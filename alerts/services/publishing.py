@@ -184,11 +184,12 @@ def cancel(notice: Notice, actor: Actor) -> UpdateKind | None:
 
 
 def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, notify: bool,
-                expand: bool = True) -> NoticeUpdate | PendingUpdate:
+                expand: bool = True, next_update_by: dt.datetime | None = None) -> NoticeUpdate | PendingUpdate:
     """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
     try:
         posted = notice_lifecycle.post_update(notice, summary=summary, advice=advice, notify=notify,
-                                              by_user_id=actor.user_id, threshold=_threshold(), window=_window())
+                                              by_user_id=actor.user_id, threshold=_threshold(), window=_window(),
+                                              next_update_by=next_update_by)
     except NoticeStateError:
         db.session.rollback()
         raise

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
+from alerts.data.update_promises import DEFAULT_RULE, next_update_by_problem
 from alerts.formatting import LONDON
 from alerts.models import Impact, Role
 from alerts.web.forms import FlaskForm
@@ -87,6 +88,20 @@ class LondonDateTimeField(StringField):
             raise ValueError(str(error)) from error
 
 
+NEXT_UPDATE_HINT = f"Leave blank for the default ({DEFAULT_RULE}). {DATETIME_HINT}"
+
+
+def next_update_by_field(label: str = "Next update by (optional)") -> LondonDateTimeField:
+    return LondonDateTimeField(label, description=NEXT_UPDATE_HINT, validators=[Optional()])
+
+
+def check_next_update_by(field: LondonDateTimeField) -> None:
+    if field.data is not None:
+        problem = next_update_by_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
 class SignInForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter your email address"), Length(max=320)])
@@ -108,6 +123,7 @@ class NoticeForm(FlaskForm):
                                     validators=[Optional()])
     expected_end_at = LondonDateTimeField("Expected to end (optional)", description=DATETIME_HINT,
                                           validators=[Optional()])
+    next_update_by = next_update_by_field()
     summary = StringField("What's happening", widget=GovTextArea(),
                           validators=[DataRequired("Enter what's happening"), Length(max=2000)])
     advice = StringField("What residents should do", widget=GovTextArea(),
@@ -122,6 +138,9 @@ class NoticeForm(FlaskForm):
         starts = self.starts_at.data or dt.datetime.now(dt.UTC)
         if field.data is not None and field.data <= starts:
             raise ValidationError("Expected end must be after the start")
+
+    def validate_next_update_by(self, field: LondonDateTimeField) -> None:
+        check_next_update_by(field)
 
 
 class PublishForm(FlaskForm):
@@ -146,8 +165,12 @@ class UpdateForm(FlaskForm):
     advice = StringField("What residents should do now (optional)", widget=GovTextArea(),
                          description="Leave blank to keep the current advice",
                          validators=[Optional(), Length(max=2000)])
+    next_update_by = next_update_by_field()
     notify = BooleanField("Email subscribers about this update", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Post update", widget=GovSubmitInput())
+
+    def validate_next_update_by(self, field: LondonDateTimeField) -> None:
+        check_next_update_by(field)
 
 
 class ResolveForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference
+from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
@@ -59,6 +59,7 @@ def _notice_form(notice: Notice | None = None) -> NoticeForm:
         form.starts_at.data, form.expected_end_at.data = notice.starts_at_utc, notice.expected_end_at_utc
         form.summary.data, form.advice.data = notice.summary, notice.advice
         form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
+        form.next_update_by.data = notice.next_update_by_utc
     return form
 
 
@@ -68,7 +69,7 @@ def _draft_from(form: NoticeForm, source_warning_id: str | None = None) -> Notic
         impact=Impact(form.impact.data), summary=form.summary.data or "", advice=form.advice.data or "",
         starts_at_utc=form.starts_at.data, expected_end_at_utc=form.expected_end_at.data,
         internal_notes=form.internal_notes.data or "", notify_subscribers=bool(form.notify.data),
-        source_warning_id=source_warning_id,
+        source_warning_id=source_warning_id, next_update_by_utc=form.next_update_by.data,
     )
 
 
@@ -179,7 +180,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
         now=utc_now(),
         may_approve=publishing.may_approve(notice, current_user), waiting_since=publishing.waiting_since(notice),
-        form=publish_form, error_summary=error_summary,
+        form=publish_form, error_summary=error_summary, next_update_rule=update_promises.DEFAULT_RULE,
     )
     return page, status
 
@@ -275,7 +276,8 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
             400 if form.errors else 200
     try:
         posted = publishing.post_update(notice, _actor(), summary=form.summary.data or "",
-                                        advice=form.advice.data or "", notify=bool(form.notify.data))
+                                        advice=form.advice.data or "", notify=bool(form.notify.data),
+                                        next_update_by=form.next_update_by.data)
     except NoticeStateError as error:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
