@@ -48,6 +48,7 @@ from alerts.staff import (  # noqa: E402, F401 — registers the views on the bl
     notices,
     phone_signup,
     single_sign_on,
+    template_admin,
 )
 
 __all__ = ["staff"]

@@ -26,6 +26,9 @@ ACTION_WORDS: dict[str, str] = {
     "notice.update_requested": "Asked to update a notice",
     "notice.update_withdrawn": "Withdrew an update",
     "notice.updated": "Updated a notice",
+    "notice.bulk_resolved": "Resolved several notices at once",
+    "notice.bulk_extended": "Extended several notices at once",
+    "notice.update_overdue": "Told officers a promised update was overdue",
     "outbox.viewed": "Viewed the outbox",
     "staff.password_accepted": "Signed in with a password",
     "staff.password_change_failed": "Failed to change their password",
@@ -59,6 +62,8 @@ ACTION_WORDS: dict[str, str] = {
     "subscriber.signed_up_by_phone": "Signed up a caller by phone",
     "subscriber.unsubscribed": "Unsubscribed a subscriber",
     "subscriber.viewed": "Viewed a subscriber",
+    "template.created": "Added a notice template",
+    "template.edited": "Changed a notice template",
 }
 
 

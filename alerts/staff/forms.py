@@ -25,6 +25,7 @@ from alerts.data.update_promises import DEFAULT_RULE, next_update_by_problem
 from alerts.formatting import LONDON
 from alerts.models import Impact, Role
 from alerts.web.forms import FlaskForm
+from config.council import placeholder_problem
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
                 SelectChoice(Role.MANAGER.value, "Service manager"), SelectChoice(Role.ADMIN.value, "Admin")]
@@ -306,3 +307,46 @@ class HeadlineForm(FlaskForm):
     ends_at = LondonDateTimeField("Show it until", description=DATETIME_HINT,
                                   validators=[InputRequired("Enter when the headline ends")])
     submit = SubmitField("Show this headline", widget=GovSubmitInput())
+
+
+class TemplateForm(FlaskForm):
+    """An admin's standard notice: text with placeholders such as {area}, {day} or {school} that officers fill in."""
+
+    name = StringField("Name", widget=GovTextInput(), description="For example, Bin collections suspended",
+                       validators=[DataRequired("Enter a name"), Length(max=120)])
+    service = SelectField("Service", widget=GovSelect(), validators=[DataRequired("Select a service")])
+    impact = RadioField("Impact", widget=GovRadioInput(), choices=IMPACT_CHOICES,
+                        validators=[InputRequired("Select the impact")])
+    title = StringField("Title", widget=GovTextInput(), description="For example, Bin collections suspended in {area}",
+                        validators=[DataRequired("Enter a title"),
+                                    Length(max=200, message="Title must be 200 characters or fewer")])
+    summary = StringField("What's happening", widget=GovTextArea(),
+                          description="Put a placeholder in braces where the officer fills something in: {area}, "
+                                      "{day}, {school}, {reason}",
+                          validators=[DataRequired("Enter what's happening"), Length(max=2000)])
+    advice = StringField("What residents should do", widget=GovTextArea(),
+                         validators=[DataRequired("Enter what residents should do"), Length(max=2000)])
+    submit = SubmitField("Save template", widget=GovSubmitInput())
+
+    def validate_title(self, field: StringField) -> None:
+        _check_placeholders(field)
+
+    def validate_summary(self, field: StringField) -> None:
+        _check_placeholders(field)
+
+    def validate_advice(self, field: StringField) -> None:
+        _check_placeholders(field)
+
+
+def _check_placeholders(field: StringField) -> None:
+    if field.data and placeholder_problem(field.data):
+        raise ValidationError(f"{field.label.text} has a {{ or }} that is not a placeholder: write placeholders "
+                              "in lower case inside braces, like {area}")
+
+
+def with_placeholders(names: list[str]) -> type[NoticeForm]:
+    """A notice form with a box for each of a template's placeholders, each required."""
+    fields = {f"placeholder_{name}": StringField(
+        name.replace("_", " ").capitalize(), widget=GovTextInput(),
+        validators=[DataRequired(f"Enter the {name.replace('_', ' ')}"), Length(max=200)]) for name in names}
+    return type("TemplateNoticeForm", (NoticeForm,), fields)

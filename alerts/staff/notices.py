@@ -23,7 +23,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.services import publishing
-from alerts.staff import staff
+from alerts.staff import staff, starting
 from alerts.staff.access import role_required
 from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
 
@@ -48,8 +48,8 @@ def _notice_or_404(notice_id: int) -> Notice:
     return notice
 
 
-def _notice_form(notice: Notice | None = None) -> NoticeForm:
-    form = NoticeForm(obj=None)
+def _notice_form(notice: Notice | None = None, form_class: type[NoticeForm] = NoticeForm) -> NoticeForm:
+    form = form_class(obj=None)
     form.service.choices = [SelectChoice("", "Select a service")] + [
         SelectChoice(s.id, s.name) for s in reference.list_services()]
     form.areas.choices = [SelectChoice(a.id, a.name) for a in reference.list_areas()]
@@ -117,17 +117,30 @@ def notices() -> str:
 @staff.route("/notices/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new_notice() -> Response | str | tuple[str, int]:
-    form = _notice_form()
+    """A blank notice, or one started from a weather warning, a standard notice (`template`, whose placeholders
+    the form asks for) or an earlier notice (`copy`): one screen before the check page."""
+    template = starting.chosen_template(request.values.get("template"))
+    form = _notice_form(form_class=starting.form_class_for(template))
     warning_id = request.values.get("warning") or None
     if request.method == "GET" and warning_id:
         warning_id = _prefill_from_warning(form, warning_id)
-    if not form.validate_on_submit():
-        return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id), \
+    elif request.method == "GET" and template is not None:
+        starting.prefill_from_template(form, template)
+    elif request.method == "GET" and request.args.get("copy"):
+        starting.prefill_from_notice(form, notice_lifecycle.get_notice(_whole_number(request.args["copy"])))
+    if not form.validate_on_submit() or not starting.fill_in(form, template):
+        return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id,
+                               template=template, placeholder_fields=starting.placeholder_fields(form),
+                               templates=starting.templates_to_offer(template, warning_id)), \
             400 if form.errors else 200
     if warning_id and notice_lifecycle.get_weather_warning(warning_id) is None:
         warning_id = None
     notice = publishing.create_draft(_draft_from(form, warning_id), _actor())
     return redirect(url_for("staff.notice", notice_id=notice.id))
+
+
+def _whole_number(text: str) -> int:
+    return int(text) if text.isdecimal() and len(text) < 10 else 0
 
 
 @staff.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
