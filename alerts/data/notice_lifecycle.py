@@ -215,10 +215,10 @@ def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | 
         pending = notice.pending_update
         notice.pending_update = None
         if pending.kind == UpdateKind.RESOLVED:
-            _resolve(notice, summary=pending.summary, by_user_id=pending.requested_by_id, notify=True,
+            resolve_now(notice, summary=pending.summary, by_user_id=pending.requested_by_id, notify=True,
                      approved_by_id=approver_id)
         else:
-            _post_update(notice, summary=pending.summary, advice=pending.advice, notify=True,
+            post_update_now(notice, summary=pending.summary, advice=pending.advice, notify=True,
                          by_user_id=pending.requested_by_id, approved_by_id=approver_id)
         return NoticeStatus(notice.status)
     notice.approved_by_id, notice.approved_at_utc = approver_id, utc_now()
@@ -268,7 +268,7 @@ def cancel(notice: Notice) -> UpdateKind | None:
     return None
 
 
-def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
+def hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
                        by_user_id: int | None) -> PendingUpdate:
     if notice.pending_update is not None:
         raise NoticeStateError("An update to this notice is already waiting for approval. Approve or withdraw it "
@@ -290,12 +290,12 @@ def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_u
     if notice.status != NoticeStatus.ACTIVE:
         raise NoticeStateError("Only a live notice can be updated.")
     if notify and needs_approval(notice, threshold, UpdateKind.UPDATED, by_user_id=by_user_id, window=window):
-        return _hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
-    return _post_update(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id,
+        return hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
+    return post_update_now(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id,
                         next_update_by=next_update_by)
 
 
-def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
+def post_update_now(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
                  approved_by_id: int | None = None, next_update_by: dt.datetime | None = None) -> NoticeUpdate:
     """An update answers the "next update by" that stood and makes the next one (the default for its impact when
     none is given, as for an update a second officer approved)."""
@@ -328,11 +328,11 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
     if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED,
                                                            by_user_id=by_user_id, window=window):
-        return _hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
-    return _resolve(notice, summary=summary, by_user_id=by_user_id, notify=notify)
+        return hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
+    return resolve_now(notice, summary=summary, by_user_id=by_user_id, notify=notify)
 
 
-def _resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
+def resolve_now(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
              approved_by_id: int | None = None) -> NoticeUpdate:
     now = utc_now()
     # Resolving withdraws whatever waits for approval: nothing may be approved into the timeline after the end.

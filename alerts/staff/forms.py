@@ -350,3 +350,29 @@ def with_placeholders(names: list[str]) -> type[NoticeForm]:
         name.replace("_", " ").capitalize(), widget=GovTextInput(),
         validators=[DataRequired(f"Enter the {name.replace('_', ' ')}"), Length(max=200)]) for name in names}
     return type("TemplateNoticeForm", (NoticeForm,), fields)
+
+
+class BulkResolveForm(FlaskForm):
+    summary = StringField("What residents need to know", widget=GovTextArea(),
+                          description="The same words go on every notice you chose, for example Collections are back "
+                                      "to normal from tomorrow",
+                          validators=[DataRequired("Enter what residents need to know"), Length(max=2000)])
+    notify = BooleanField("Tell subscribers they are over", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Resolve these notices", widget=GovSubmitInput())
+
+
+class BulkExtendForm(FlaskForm):
+    expected_end_at = LondonDateTimeField("Now expected to end", description=DATETIME_HINT,
+                                          validators=[InputRequired("Enter when they are now expected to end")])
+    summary = StringField("What has changed", widget=GovTextArea(),
+                          description="Shown on every notice you chose, for example Collections will not restart "
+                                      "until Thursday",
+                          validators=[DataRequired("Enter what has changed"), Length(max=2000)])
+    submit = SubmitField("Extend these notices", widget=GovSubmitInput())
+
+    def validate_expected_end_at(self, field: LondonDateTimeField) -> None:
+        now = dt.datetime.now(dt.UTC)
+        if field.data is not None and field.data <= now:
+            raise ValidationError("The new end must be in the future")
+        if field.data is not None and field.data > now + dt.timedelta(days=366):
+            raise ValidationError("The new end must be within a year")
