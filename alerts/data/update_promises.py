@@ -114,27 +114,22 @@ def team_for(notice: Notice) -> list[StaffUser]:
 class PromisesKept:
     service: str
     month: str  # YYYY-MM, UK time, of when the update was due
-    due: int  # promises whose time has passed (or were answered)
+    due: int  # promises that fell due
     kept: int
 
 
-def promises_kept(since: dt.datetime, until: dt.datetime | None = None) -> list[PromisesKept]:
-    """How often the promise was kept: per service and month, promises that fell due (or were answered) and how
-    many of those an update or resolution answered in time. Plain counts anyone can check."""
-    until = until or utc_now()
+def promises_kept(since: dt.datetime, until: dt.datetime) -> list[PromisesKept]:
+    """How often the promise was kept: per service and month, the promises that fell due in [since, until) and how
+    many of them an update or the resolution answered in time. Plain counts anyone can check."""
     rows = db.session.execute(
         select(UpdatePromise.service_id, UpdatePromise.due_at_utc, UpdatePromise.answered_at_utc)
-        .where(UpdatePromise.due_at_utc >= since, UpdatePromise.made_at_utc <= until)
+        .where(UpdatePromise.due_at_utc >= since, UpdatePromise.due_at_utc < until)
     ).all()
     counts: dict[tuple[str, str], list[int]] = {}
     for service_id, due_at, answered_at in rows:
-        if answered_at is None and due_at > until:
-            continue  # still open, not yet due: neither kept nor broken
-        key = (service_id, due_at.astimezone(LONDON).strftime("%Y-%m"))
-        tally = counts.setdefault(key, [0, 0])
+        tally = counts.setdefault((due_at.astimezone(LONDON).strftime("%Y-%m"), service_id), [0, 0])
         tally[0] += 1
         tally[1] += int(answered_at is not None and answered_at <= due_at)
     names = dict(db.session.execute(select(Service.id, Service.name)).tuples().all())
     return [PromisesKept(service=names.get(service, service), month=month, due=due, kept=kept)
-            for (service, month), (due, kept) in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0]))]
-
+            for (month, service), (due, kept) in sorted(counts.items())]
