@@ -91,3 +91,13 @@ def test_an_update_in_time_keeps_the_promise_and_insight_counts_kept_and_broken(
 
 def test_the_scheduler_runs_the_reminder_job(app) -> None:
     assert "nudge-overdue-updates" in [job.id for job in jobs_for(app, "test")]
+
+
+def test_the_reminders_run_by_hand_as_a_command(runner, factories) -> None:
+    author = factories.StaffUserFactory(email="author@example.com")
+    with freeze_time("2026-12-07 09:00:00"):
+        _publish(author, impact=Impact.SEVERE)
+    with freeze_time("2026-12-07 11:30:00"):
+        result = runner.invoke(args=["nudge-overdue-updates"])
+    assert result.output == "Told officers about 1 overdue updates.\n"
+    assert [m.recipient for m in _update_due_emails()] == ["author@example.com"]
