@@ -1,6 +1,6 @@
 """templates and update promises: the council's standard notices, and each notice's "next update by"
 
-Revision ID: 0018_templates_and_update_promises
+Revision ID: 0018_templates_and_promises
 Revises: 0017_headlines
 Create Date: 2026-12-06 06:10:00
 
@@ -10,7 +10,7 @@ from alembic import op
 
 import alerts.models.base
 
-revision = '0018_templates_and_update_promises'
+revision = '0018_templates_and_promises'
 down_revision = '0017_headlines'
 branch_labels = None
 depends_on = None
