@@ -4,13 +4,14 @@ Audited with axe-core in three modes, like every journey."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from alerts.data import notice_templates
 from alerts.extensions import db
-from alerts.models import NoticeStatus, Role
+from alerts.models import NoticeStatus, Role, utc_now
 from alerts.profile import council
 from tests.e2e import outbox
 from tests.e2e.browser import Journey
@@ -78,3 +79,36 @@ def test_an_officer_resolves_every_bin_notice_at_once_when_collections_restart(j
         assert notice.status == NoticeStatus.RESOLVED
     db.session.refresh(library)
     assert library.status == NoticeStatus.ACTIVE, "only the chosen notices"
+
+
+def test_an_admin_adds_and_changes_a_standard_notice(journey: Journey, factories: Any) -> None:
+    factories.StaffUserFactory(email="admin@dorsetcouncil.example", role=Role.ADMIN)
+    sign_in(journey, "admin@dorsetcouncil.example")
+    journey.follow_link("Standard notices")
+    journey.follow_link("Add a template")
+    journey.fill("Name", "Pool closed")
+    journey.select("Service", "Other")
+    journey.choose("Major: partly closed")
+    journey.fill("Title", "{Pool} pool closed")
+    journey.fill("What's happening", "{pool} pool is closed on {day} because {reason}.")
+    journey.fill("What residents should do", "Use another pool.")
+    journey.press_button("Save template", expected_status=400)
+    assert "Title has a { or } that is not a placeholder" in journey.page.locator(".govuk-error-summary").inner_text()
+    journey.fill("Title", "{pool} pool closed")
+    journey.press_button("Save template")
+    assert "Template added: Pool closed" in journey.text()
+    journey.follow_link("Change Pool closed")
+    journey.fill("What residents should do", "Use the leisure centre.")
+    journey.press_button("Save template")
+    assert "Template changed: Pool closed" in journey.text()
+
+
+def test_the_dashboard_shows_a_notice_whose_promised_update_has_passed(journey: Journey, factories: Any) -> None:
+    officer = factories.StaffUserFactory(email=OFFICER, role=Role.OFFICER)
+    notice = factories.NoticeFactory(title="Road closed in Bridport", area_ids=["bridport"], created_by_id=officer.id,
+                                     next_update_by_utc=utc_now() - dt.timedelta(minutes=30))
+    sign_in(journey, OFFICER)
+    overdue = journey.page.locator("#overdue-updates + p + table").inner_text()
+    assert notice.title in overdue and "You" in overdue
+    journey.follow_link(f"{notice.title} (post an update)")
+    assert journey.heading() == "Post an update"
