@@ -2,7 +2,8 @@
 
 `config/councils/<id>/council.json` names the council, its ONS local authority code, Met Office warnings region,
 contact details and looks; `areas.json` beside it lists its areas (postcode districts), the whole-area choice and
-the neighbouring councils; `services.json` there, if present, replaces the common list in config/data/services.json.
+the neighbouring councils; `services.json` there, if present, replaces the common list in config/data/services.json; `templates.json`, if
+present, lists the council's standard notices.
 COUNCIL (default DEFAULT_COUNCIL) picks the folder. A profile that is missing or malformed stops the service with one
 line naming the file and the field (a ConfigurationError, as for unsafe settings). docs/councils.md explains each
 field.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,38 @@ class ProfileService:
 
 
 @dataclass(frozen=True)
+class ProfileTemplate:
+    """One standard notice: its text holds placeholders such as {area} that the officer fills in."""
+    key: str
+    name: str
+    service_id: str
+    impact: str
+    title: str
+    summary: str
+    advice: str
+
+    @property
+    def placeholders(self) -> list[str]:
+        return placeholders_in(self.title, self.summary, self.advice)
+
+
+IMPACTS = ("minor", "major", "severe")
+PLACEHOLDER = re.compile(r"\{([a-z][a-z_]{0,29})\}")
+
+
+def placeholders_in(*texts: str) -> list[str]:
+    """The placeholders in these texts, each once, in the order they first appear."""
+    return list(dict.fromkeys(name for text in texts for name in PLACEHOLDER.findall(text)))
+
+
+def placeholder_problem(text: str) -> str | None:
+    """Why this text's braces are not placeholders like {area}, or None."""
+    if "{" in PLACEHOLDER.sub("", text) or "}" in PLACEHOLDER.sub("", text):
+        return "has a { or } that is not a placeholder like {area} (lower case letters and _ inside braces)"
+    return None
+
+
+@dataclass(frozen=True)
 class Council:
     id: str
     folder: Path
@@ -82,6 +115,7 @@ class Council:
     header_colour: str | None = None
     logo: Path | None = None
     example_warning: str | None = None  # set on a profile nobody from the council has checked yet
+    templates: tuple[ProfileTemplate, ...] = ()
     service_name: str = field(default="")
 
     @property
@@ -122,6 +156,7 @@ def load_council(council_id: str, root: Path = COUNCILS_DIR) -> Council:
                                  f"not exist (profiles: {known}; make one with `flask --app wsgi new-council`)")
     profile = _Reader(folder / "council.json")
     areas_file = _Reader(folder / "areas.json")
+    templates_file = _Reader(folder / "templates.json") if (folder / "templates.json").is_file() else None
     services_file = _Reader(folder / "services.json") if (folder / "services.json").is_file() else _Reader(
         COMMON_SERVICES)
     warnings = profile.section("met_office")
@@ -165,7 +200,35 @@ def load_council(council_id: str, root: Path = COUNCILS_DIR) -> Council:
         example_warning=profile.optional_text("example"),
     )
     _check_example_postcode(profile, council)
+    if templates_file is not None:
+        council = replace(council, templates=_templates(templates_file, council.services))
     return council
+
+
+def _templates(reader: _Reader, services: tuple[ProfileService, ...]) -> tuple[ProfileTemplate, ...]:
+    known = {service.id for service in services}
+    templates = []
+    for index, item in enumerate(reader.items("templates")):
+        service_id = item.text("service")
+        if service_id not in known:
+            raise reader.error(f"templates[{index}].service", f"{service_id!r} is not one of the council's services")
+        impact = item.text("impact")
+        if impact not in IMPACTS:
+            raise reader.error(f"templates[{index}].impact", f"must be minor, major or severe, not {impact!r}")
+        template = ProfileTemplate(
+            key=item.text("id", re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$"), "lower case and hyphens"),
+            name=item.text("name"), service_id=service_id, impact=impact, title=item.text("title"),
+            summary=item.text("summary"), advice=item.text("advice"))
+        if len(template.title) > 200:
+            raise reader.error(f"templates[{index}].title", "must be 200 characters or fewer")
+        for name in ("title", "summary", "advice"):
+            problem = placeholder_problem(getattr(template, name))
+            if problem:
+                raise reader.error(f"templates[{index}].{name}", problem)
+        templates.append(template)
+    if len({template.key for template in templates}) != len(templates):
+        raise reader.error("templates", "two templates share an id")
+    return tuple(templates)
 
 
 def _areas(reader: _Reader) -> tuple[ProfileArea, ...]:

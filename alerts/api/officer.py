@@ -13,7 +13,7 @@ from flask import Response, current_app, g, jsonify, request
 
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
-from alerts.data import notice_lifecycle, reference
+from alerts.data import notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import csrf, db
 from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, UpdateKind
@@ -86,6 +86,13 @@ def _time(body: dict[str, Any], name: str, errors: dict[str, str]) -> dt.datetim
     return parsed.astimezone(dt.UTC)
 
 
+def _next_update_by(body: dict[str, Any], errors: dict[str, str]) -> dt.datetime | None:
+    value = _time(body, "next_update_by", errors)
+    if value is not None and (problem := update_promises.next_update_by_problem(value)):
+        errors["next_update_by"] = problem
+    return value
+
+
 def _notify_flag(body: dict[str, Any], errors: dict[str, str]) -> bool:
     notify = body.get("notify", True)
     if not isinstance(notify, bool):
@@ -127,11 +134,12 @@ def create_notice() -> Response:
     if starts_at and expected_end_at and expected_end_at <= starts_at:
         errors["expected_end_at"] = "expected_end_at must be after starts_at"
     notify = _notify_flag(body, errors)
+    next_update_by = _next_update_by(body, errors)
     if errors:
         return _invalid(errors)
     draft = NoticeDraft(title=title, service_id=str(service_id), area_ids=list(areas), impact=Impact(impact),  # type: ignore[arg-type]
                         summary=summary, advice=advice, starts_at_utc=starts_at, expected_end_at_utc=expected_end_at,
-                        notify_subscribers=notify)
+                        notify_subscribers=notify, next_update_by_utc=next_update_by)
     notice, status = publishing.create_and_publish(draft, _actor())
     waiting = status == NoticeStatus.AWAITING_APPROVAL
     response = jsonify(_with_why(notice, UpdateKind.PUBLISHED) if waiting else notice_json(notice))
@@ -170,10 +178,12 @@ def post_update(notice_id: int) -> Response:
     summary = _text(body, "summary", errors, "Enter what has changed")
     advice = _text(body, "advice", errors, "", required=False)
     notify = _notify_flag(body, errors)
+    next_update_by = _next_update_by(body, errors)
     if errors:
         return _invalid(errors)
     try:
-        posted = publishing.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify)
+        posted = publishing.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify,
+                                        next_update_by=next_update_by)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     waiting = isinstance(posted, PendingUpdate)

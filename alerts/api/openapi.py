@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.data.update_promises import DEFAULT_RULE, MAX_AHEAD
 from alerts.profile import council
 from config.council import Council
 
@@ -91,6 +92,9 @@ def _add_officer_api(document: dict[str, Any]) -> None:
         "description": "A token from `flask create-api-token NAME --user EMAIL [--days N]` or the admin's API tokens "
                        "page; it acts for that person with their role and expires"}}
     text = {"type": "string"}
+    next_update_by = {"type": ["string", "null"], "format": "date-time",
+                      "description": f"When the officer will next update it: in the future and within "
+                                     f"{MAX_AHEAD.days} days. Left out, the default for its impact ({DEFAULT_RULE})"}
     components["schemas"]["NewNotice"] = {
         "type": "object", "required": ["title", "service", "areas", "impact", "summary"],
         "properties": {
@@ -101,10 +105,12 @@ def _add_officer_api(document: dict[str, Any]) -> None:
             "starts_at": {"type": ["string", "null"], "format": "date-time"},
             "expected_end_at": {"type": ["string", "null"], "format": "date-time"},
             "summary": text, "advice": text, "notify": {"type": "boolean", "default": True},
+            "next_update_by": next_update_by,
         },
     }
     components["schemas"]["NewUpdate"] = {"type": "object", "required": ["summary"], "properties": {
-        "summary": text, "advice": text, "notify": {"type": "boolean", "default": True}}}
+        "summary": text, "advice": text, "notify": {"type": "boolean", "default": True},
+        "next_update_by": next_update_by}}
     components["schemas"]["Resolution"] = {"type": "object", "required": ["summary"], "properties": {
         "summary": text, "notify": {"type": "boolean", "default": True}}}
 
@@ -251,6 +257,8 @@ def _read_document(profile: Council) -> dict[str, Any]:
                         "advice": {"type": "string"},
                         "updates": {"type": "array", "items": {"$ref": "#/components/schemas/Update"}},
                         "updated_at": {"type": "string", "format": "date-time"},
+                        "next_update_by": {"type": ["string", "null"], "format": "date-time",
+                                           "description": "While live: when the council will next update it"},
                         "url": {"type": "string", "format": "uri"},
                         "waiting_for_approval": {
                             "type": "string",

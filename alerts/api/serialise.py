@@ -44,6 +44,7 @@ def notice_json(notice: Notice) -> dict[str, Any]:
         "advice": notice.advice,
         "updates": [update_json(update) for update in notice.updates],
         "updated_at": iso(notice.updated_at_utc),
+        "next_update_by": iso(notice.next_update_by_utc) if notice.status == "active" else None,
         "url": url_for("public.notice", notice_id=notice.id, _external=True),
     }
 

@@ -78,3 +78,24 @@ def approval_need(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.
         return None
     return ApprovalNeed(threshold=threshold, audience=audience, already=already,
                         window_hours=int(window.total_seconds() // 3600))
+
+
+def approval_need_for_many(notices: list[Notice], threshold: int, kind: UpdateKind, *, by_user_id: int | None,
+                           window: dt.timedelta | None) -> ApprovalNeed | None:
+    """Several sends asked for at once count as one: the sum of their audiences (each counted no further than the
+    rest of the threshold) against the threshold and the sender's rolling budget, so a selection of small notices
+    never goes out as one big send nobody checked. Any one to the whole county needs a second officer too."""
+    if any(notice.whole_county for notice in notices):
+        return ApprovalNeed(threshold=threshold, whole_county=True)
+    total = 0
+    for notice in notices:
+        total += audience_at_most(notice, limit=threshold + 1 - total, channels=CHANNELS_FOR_KIND[kind])
+        if total > threshold:
+            return ApprovalNeed(threshold=threshold, audience=total)
+    if by_user_id is None or window is None or total == 0:
+        return None
+    already = reached_without_approval(by_user_id, utc_now() - window, limit=threshold + 1)
+    if already + total <= threshold:
+        return None
+    return ApprovalNeed(threshold=threshold, audience=total, already=already,
+                        window_hours=int(window.total_seconds() // 3600))

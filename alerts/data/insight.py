@@ -21,6 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload, selectinload
 
+from alerts.data import update_promises
 from alerts.extensions import db
 from alerts.formatting import LONDON
 from alerts.models import (
@@ -243,6 +244,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
     "sign-ups": ("sign-up-funnel", "unsubscribes"),
     "look-ups": ("postcode-lookups",),
     "notices": ("notice-delivery", "notices-by-service", "notices-by-area", "notice-durations"),
+    "promises": ("next-updates-kept",),
 }
 
 
@@ -261,7 +263,19 @@ def insight_tables(start: dt.date, end: dt.date, only: str | None = None) -> lis
         tables += _lookup_tables(start, end)
     if "notices" in parts:
         tables += _notice_tables(start, end, services)
+    if "promises" in parts:
+        tables.append(_promises_table(start, end))
     return tables
+
+
+def _promises_table(start: dt.date, end: dt.date) -> Table:
+    """How often "next update by" was kept: promises that fell due in the range, per month and service."""
+    since = dt.datetime.combine(start, dt.time(), LONDON).astimezone(dt.UTC)
+    until = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON).astimezone(dt.UTC), utc_now())
+    rows = [[row.month, row.service, row.due, row.kept, f"{round(100 * row.kept / row.due)}%"]
+            for row in update_promises.promises_kept(since, until) if row.due]
+    return Table("next-updates-kept", "Next updates promised and kept", ["Month", "Service", "Promised", "Kept",
+                                                                          "Kept (%)"], rows)
 
 
 def _subscription_tables(start: dt.date, end: dt.date, areas: dict[str, str],

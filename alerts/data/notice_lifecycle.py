@@ -16,7 +16,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import or_, select, update
 
-from alerts.data import reference
+from alerts.data import reference, update_promises
 from alerts.data.approvals import approval_need
 from alerts.data.fanouts import record_fanout
 from alerts.extensions import db
@@ -83,6 +83,7 @@ class NoticeDraft:
     internal_notes: str = ""
     notify_subscribers: bool = True
     source_warning_id: str | None = None
+    next_update_by_utc: dt.datetime | None = None  # None: the default for its impact when it is published
 
 
 def get_notice(notice_id: int) -> Notice | None:
@@ -100,6 +101,7 @@ def _apply(notice: Notice, draft: NoticeDraft) -> None:
     notice.expected_end_at_utc = draft.expected_end_at_utc
     notice.internal_notes = draft.internal_notes.strip()
     notice.notify_subscribers = draft.notify_subscribers
+    notice.next_update_by_utc = draft.next_update_by_utc
     notice.whole_county = whole_county
     # "Whole county" with other areas ticked is still the whole county.
     notice.areas = reference.get_areas([reference.WHOLE_COUNTY_ID] if whole_county else draft.area_ids)
@@ -213,10 +215,10 @@ def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | 
         pending = notice.pending_update
         notice.pending_update = None
         if pending.kind == UpdateKind.RESOLVED:
-            _resolve(notice, summary=pending.summary, by_user_id=pending.requested_by_id, notify=True,
+            resolve_now(notice, summary=pending.summary, by_user_id=pending.requested_by_id, notify=True,
                      approved_by_id=approver_id)
         else:
-            _post_update(notice, summary=pending.summary, advice=pending.advice, notify=True,
+            post_update_now(notice, summary=pending.summary, advice=pending.advice, notify=True,
                          by_user_id=pending.requested_by_id, approved_by_id=approver_id)
         return NoticeStatus(notice.status)
     notice.approved_by_id, notice.approved_at_utc = approver_id, utc_now()
@@ -243,6 +245,7 @@ def publish_now(notice: Notice, by_user_id: int | None) -> NoticeUpdate:
                           approved_by_id=notice.approved_by_id, created_at_utc=now)
     notice.updates.append(update)
     db.session.flush()
+    update_promises.promise_next_update(notice, notice.next_update_by_utc, by_user_id=by_user_id, now=now)
     if notice.notify_subscribers:
         record_fanout(notice, update)
     return update
@@ -265,7 +268,7 @@ def cancel(notice: Notice) -> UpdateKind | None:
     return None
 
 
-def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
+def hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
                        by_user_id: int | None) -> PendingUpdate:
     if notice.pending_update is not None:
         raise NoticeStateError("An update to this notice is already waiting for approval. Approve or withdraw it "
@@ -280,18 +283,22 @@ def _hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: s
 
 @one_at_a_time
 def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
-                threshold: int, window: dt.timedelta | None = None) -> NoticeUpdate | PendingUpdate:
+                threshold: int, window: dt.timedelta | None = None,
+                next_update_by: dt.datetime | None = None) -> NoticeUpdate | PendingUpdate:
     """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
     officer (DESIGN §3: even when the notice was first published with alerts off)."""
     if notice.status != NoticeStatus.ACTIVE:
         raise NoticeStateError("Only a live notice can be updated.")
     if notify and needs_approval(notice, threshold, UpdateKind.UPDATED, by_user_id=by_user_id, window=window):
-        return _hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
-    return _post_update(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id)
+        return hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
+    return post_update_now(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id,
+                        next_update_by=next_update_by)
 
 
-def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
-                 approved_by_id: int | None = None) -> NoticeUpdate:
+def post_update_now(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
+                 approved_by_id: int | None = None, next_update_by: dt.datetime | None = None) -> NoticeUpdate:
+    """An update answers the "next update by" that stood and makes the next one (the default for its impact when
+    none is given, as for an update a second officer approved)."""
     now = utc_now()
     update = NoticeUpdate(kind=UpdateKind.UPDATED, summary=summary.strip(), advice=advice.strip(),
                           notify_subscribers=notify, created_by_id=by_user_id, approved_by_id=approved_by_id,
@@ -302,6 +309,7 @@ def _post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_
     notice.updated_at_utc = now
     notice.version += 1
     db.session.flush()
+    update_promises.promise_next_update(notice, next_update_by, by_user_id=by_user_id, now=now)
     if notify:
         record_fanout(notice, update)
     return update
@@ -320,11 +328,11 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
     if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED,
                                                            by_user_id=by_user_id, window=window):
-        return _hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
-    return _resolve(notice, summary=summary, by_user_id=by_user_id, notify=notify)
+        return hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
+    return resolve_now(notice, summary=summary, by_user_id=by_user_id, notify=notify)
 
 
-def _resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
+def resolve_now(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
              approved_by_id: int | None = None) -> NoticeUpdate:
     now = utc_now()
     # Resolving withdraws whatever waits for approval: nothing may be approved into the timeline after the end.
@@ -336,6 +344,7 @@ def _resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bo
     notice.resolved_at_utc = now
     notice.updated_at_utc = now
     notice.version += 1
+    update_promises.end_promises(notice, now)
     db.session.flush()
     if notify:
         record_fanout(notice, update)

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from alerts.areas.postcodes import outward_code, postcode_area
+from alerts.data import notice_templates
 from alerts.extensions import db
 from alerts.models import Area, CouncilRecord, PostcodeLookup, Service
 from alerts.profile import council
@@ -85,6 +86,7 @@ def load_reference_data(profile: Council | None = None) -> None:
         service = db.session.get(Service, item.id) or Service(id=item.id)
         service.name, service.sort_order = item.name, i
         db.session.add(service)
+    notice_templates.seed_from_profile(profile)
     record = db.session.get(CouncilRecord, 1) or CouncilRecord(id=1, council_id=profile.id)
     record.name = profile.name
     db.session.add(record)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from flask import Flask
 
-from alerts.services import publishing
+from alerts.services import publishing, update_reminders
 
 log = logging.getLogger(__name__)
 
@@ -32,5 +32,15 @@ def expire_notices_job(app: Flask) -> Callable[[], None]:
             count = publishing.expire_overdue_notices(grace)
             if count:
                 log.info("expired %s notices", count)
+
+    return run
+
+
+def nudge_overdue_updates_job(app: Flask) -> Callable[[], None]:
+    def run() -> None:
+        with app.app_context():
+            count = update_reminders.nudge_overdue_updates()
+            if count:
+                log.info("told officers about %s overdue updates", count)
 
     return run

@@ -86,7 +86,7 @@ def daily_digest_job(app: Flask) -> Callable[[], None]:
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
     from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
-    from alerts.jobs.notices import expire_notices_job, publish_due_job
+    from alerts.jobs.notices import expire_notices_job, nudge_overdue_updates_job, publish_due_job
     from alerts.services.text_replies import poll_received_texts
 
     return [
@@ -94,6 +94,8 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         *delivery_jobs(app),
         Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
+        # A promised next update that has passed: the notice's author and team are emailed once.
+        Job("nudge-overdue-updates", nudge_overdue_updates_job(app), "interval", {"minutes": 5}),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.
         Job("ingest-feeds", ingest_feeds_job(app), "interval", {"seconds": INGEST_INTERVAL_SECONDS}),
         # Replies (STOP) when Notify's inbound callback is down, and the daily email digest.

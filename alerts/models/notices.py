@@ -82,6 +82,8 @@ class Notice(TimestampMixin, Base):
     requested_at_utc: Mapped[dt.datetime | None]
     approved_at_utc: Mapped[dt.datetime | None]
     source_warning_id: Mapped[str | None] = mapped_column(ForeignKey("weather_warnings.id", ondelete="SET NULL"))
+    # When the officer said they will next update it: shown to residents, and a promise counted (UpdatePromise).
+    next_update_by_utc: Mapped[dt.datetime | None]
     # Bumped on every public change: drives ETags and CAP message references.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -147,3 +149,26 @@ class PendingUpdate(Base):
 
     notice: Mapped[Notice] = relationship(back_populates="pending_update")
     requested_by: Mapped[StaffUser | None] = relationship(foreign_keys=[requested_by_id], lazy="selectin")
+
+
+class UpdatePromise(Base):
+    """One "next update by" an officer gave on a live notice. It is kept when an update or the resolution comes
+    by then, broken when one comes later (or never); the author and their team are nudged once when it passes."""
+
+    __tablename__ = "update_promises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    service_id: Mapped[str] = mapped_column(ForeignKey("services.id"))
+    due_at_utc: Mapped[dt.datetime] = mapped_column(index=True)
+    made_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
+    made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
+    # Set by the next update or the resolution (kept when at or before due_at_utc).
+    answered_at_utc: Mapped[dt.datetime | None]
+    nudged_at_utc: Mapped[dt.datetime | None]
+
+    notice: Mapped[Notice] = relationship(lazy="joined")
+
+    @property
+    def kept(self) -> bool:
+        return self.answered_at_utc is not None and self.answered_at_utc <= self.due_at_utc

@@ -39,6 +39,7 @@ from alerts.notify.rendering import (
     render_manage_link_sms,
     render_start_answer,
     render_stop_answer,
+    render_update_due_email,
     sms_fragment_count,
 )
 
@@ -81,5 +82,6 @@ __all__ = [
     "render_manage_link_sms",
     "render_start_answer",
     "render_stop_answer",
+    "render_update_due_email",
     "sms_fragment_count",
 ]

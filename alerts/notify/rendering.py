@@ -320,6 +320,19 @@ def render_approval_request_email(*, title: str, what: str, requested_by: str, a
     )
 
 
+def render_update_due_email(*, title: str, promised: str, notice_url: str) -> RenderedEmail:
+    """To a notice's author and their team: residents were told when it would next be updated, and that has passed."""
+    return RenderedEmail(
+        subject=f"Update overdue: {title}"[:300],
+        body=_paragraphs(
+            f"Residents were told \"{escape_notify_markdown(title)}\" would next be updated by {promised}. That time "
+            "has passed with no update.",
+            "Post an update with when the next one will come, or resolve the notice if it is over:",
+            notice_url,
+        ),
+    )
+
+
 def _paragraphs(*paragraphs: str) -> str:
     return "\n\n".join(paragraphs)
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 
 from alerts import links
-from alerts.data import approvals, fanouts, notice_lifecycle, outbox
+from alerts.data import approvals, bulk_changes, fanouts, notice_lifecycle, outbox
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
 from alerts.extensions import db
 from alerts.models import (
@@ -184,11 +184,12 @@ def cancel(notice: Notice, actor: Actor) -> UpdateKind | None:
 
 
 def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, notify: bool,
-                expand: bool = True) -> NoticeUpdate | PendingUpdate:
+                expand: bool = True, next_update_by: dt.datetime | None = None) -> NoticeUpdate | PendingUpdate:
     """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
     try:
         posted = notice_lifecycle.post_update(notice, summary=summary, advice=advice, notify=notify,
-                                              by_user_id=actor.user_id, threshold=_threshold(), window=_window())
+                                              by_user_id=actor.user_id, threshold=_threshold(), window=_window(),
+                                              next_update_by=next_update_by)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -221,6 +222,66 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
                **({"withdrawn": str(withdrawing)} if withdrawing is not None else {}))
     _finish(notice, expand=expand and isinstance(done, NoticeUpdate))
     return done
+
+
+def approval_need_for_many(notices: list[Notice], user_id: int | None) -> approvals.ApprovalNeed | None:
+    """Why resolving these together with alerts would wait for a second officer (for the page before it)."""
+    telling = [notice for notice in notices if notice.notify_subscribers]
+    return approvals.approval_need_for_many(telling, _threshold(), UpdateKind.RESOLVED, by_user_id=user_id,
+                                            window=_window()) if telling else None
+
+
+def resolve_many(notices: list[Notice], actor: Actor, *, summary: str, notify: bool,
+                 expand: bool = True) -> tuple[list[PendingUpdate], approvals.ApprovalNeed | None]:
+    """Resolve several live notices at once; when the sum of their audiences needs a second officer, every
+    resolution with alerts waits for one (the officers who may approve are emailed once)."""
+    try:
+        held, need = bulk_changes.resolve_all(notices, summary=summary, notify=notify, by_user_id=actor.user_id,
+                                              threshold=_threshold(), window=_window())
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    for notice in notices:
+        notice_lifecycle.add_editor(notice, actor.token_made_by_id)
+        _audit(actor, "notice.bulk_resolved", notice, notify=notify, selected=len(notices),
+               held=notice.pending_update is not None)
+    for pending in held:
+        pending.token_made_by_id = actor.token_made_by_id
+    if held:
+        _tell_approvers_of_many([pending.notice for pending in held], actor)
+    ids = [notice.id for notice in notices]
+    db.session.commit()
+    if expand and not held:
+        for notice_id in ids:
+            _start_fanout(notice_id)
+    return held, need
+
+
+def _tell_approvers_of_many(notices: list[Notice], actor: Actor) -> None:
+    """One email to each officer who may approve every one of them, not one per notice."""
+    email = render_approval_request_email(
+        title=f"{len(notices)} notices: " + "; ".join(notice.title for notice in notices[:3])
+              + ("; …" if len(notices) > 3 else ""),
+        what="resolutions with alerts", audience=f"more than {_threshold():,} people in all",
+        requested_by=actor.name, notice_url=links.external_url("/staff/notices"))
+    approvers = [set(notice_lifecycle.approvers_for(notice)) for notice in notices]
+    for officer in sorted(set.intersection(*approvers), key=lambda person: person.email) if approvers else []:
+        outbox.queue_direct_message(kind=MessageKind.APPROVAL_REQUEST, channel=Channel.EMAIL,
+                                    recipient=officer.email, subject=email.subject, body=email.body)
+
+
+def extend_many(notices: list[Notice], actor: Actor, *, expected_end_at_utc: dt.datetime, summary: str) -> None:
+    """Move several live notices' expected end at once, saying so in each timeline. No alerts are sent."""
+    try:
+        bulk_changes.extend_all(notices, expected_end_at_utc=expected_end_at_utc, summary=summary,
+                                by_user_id=actor.user_id)
+    except NoticeStateError:
+        db.session.rollback()
+        raise
+    for notice in notices:
+        _audit(actor, "notice.bulk_extended", notice, selected=len(notices),
+               expected_end_at_utc=expected_end_at_utc.isoformat())
+    db.session.commit()
 
 
 def may_approve(notice: Notice, user: StaffUser | None) -> bool:

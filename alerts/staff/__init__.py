@@ -44,6 +44,7 @@ from alerts.staff import (  # noqa: E402, F401 — registers the views on the bl
     admin,
     audit_words,
     auth,
+    bulk,
     feed_sources,
     headline,
     insight,
@@ -51,6 +52,7 @@ from alerts.staff import (  # noqa: E402, F401 — registers the views on the bl
     notices,
     phone_signup,
     single_sign_on,
+    template_admin,
 )
 
 __all__ = ["staff"]

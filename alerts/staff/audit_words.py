@@ -16,6 +16,8 @@ ACTION_WORDS: dict[str, str] = {
     "headline.ended": "Ended the headline",
     "headline.set": "Set the headline",
     "notice.approved": "Approved a notice",
+    "notice.bulk_extended": "Extended several notices at once",
+    "notice.bulk_resolved": "Resolved several notices at once",
     "notice.cancelled": "Cancelled a notice",
     "notice.draft_created": "Created a draft notice",
     "notice.draft_edited": "Edited a draft notice",
@@ -23,6 +25,7 @@ ACTION_WORDS: dict[str, str] = {
     "notice.resolve_requested": "Asked to resolve a notice",
     "notice.resolved": "Resolved a notice",
     "notice.scheduled_publish": "Published a scheduled notice",
+    "notice.update_overdue": "Told officers a promised update was overdue",
     "notice.update_requested": "Asked to update a notice",
     "notice.update_withdrawn": "Withdrew an update",
     "notice.updated": "Updated a notice",
@@ -59,6 +62,8 @@ ACTION_WORDS: dict[str, str] = {
     "subscriber.signed_up_by_phone": "Signed up a caller by phone",
     "subscriber.unsubscribed": "Unsubscribed a subscriber",
     "subscriber.viewed": "Viewed a subscriber",
+    "template.created": "Added a notice template",
+    "template.edited": "Changed a notice template",
 }
 
 

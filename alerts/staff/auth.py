@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from alerts.credentials.passwords import DUMMY_HASH, verify_password
-from alerts.data import notice_lifecycle
+from alerts.data import notice_lifecycle, update_promises
 from alerts.data import notices as notice_data
 from alerts.data import staff as staff_data
 from alerts.data.sign_in_throttle import Turn
@@ -144,6 +144,7 @@ def dashboard() -> str:
             drafts=notice_lifecycle.list_notices_by_status([NoticeStatus.DRAFT], limit=10),
             ending=notice_lifecycle.due_to_end_soon(),
             active=notice_lifecycle.list_notices_by_status([NoticeStatus.ACTIVE], limit=20),
+            overdue_updates=update_promises.overdue_notices(),
         )
     elif current_user.has_role(Role.CONTACT_CENTRE):
         # What callers ring about, in the order residents see it on the results page.

@@ -12,7 +12,7 @@ from alerts.credentials.passwords import WeakPassword
 from alerts.data import fanouts
 from alerts.data import staff as staff_data
 from alerts.models import Role
-from alerts.services import publishing, staff_admin
+from alerts.services import publishing, staff_admin, update_reminders
 from alerts.services.actors import COMMAND_LINE
 
 ROLES = click.Choice([role.value for role in Role])
@@ -76,4 +76,10 @@ def expire_notices() -> None:
     click.echo(f"Expired {publishing.expire_overdue_notices(grace)} notices.")
 
 
-COMMANDS = [create_user, create_api_token, expand_fanouts, publish_due_notices, expire_notices]
+@click.command("nudge-overdue-updates")
+def nudge_overdue_updates() -> None:
+    """Email the author and team of each live notice whose promised next update has passed (once per promise)."""
+    click.echo(f"Told officers about {update_reminders.nudge_overdue_updates()} overdue updates.")
+
+
+COMMANDS = [create_user, create_api_token, expand_fanouts, publish_due_notices, expire_notices, nudge_overdue_updates]

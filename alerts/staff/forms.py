@@ -23,11 +23,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from alerts.data import reference
 from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
 from alerts.data.subscribers import AreaChoice
+from alerts.data.update_promises import DEFAULT_RULE, next_update_by_problem
 from alerts.formatting import LONDON
 from alerts.models import Channel, Impact, Role
 from alerts.notify import InvalidRecipient, normalise_email, normalise_uk_mobile
 from alerts.services import signups
 from alerts.web.forms import FlaskForm
+from config.council import placeholder_problem
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
                 SelectChoice(Role.MANAGER.value, "Service manager"), SelectChoice(Role.ADMIN.value, "Admin")]
@@ -91,6 +93,20 @@ class LondonDateTimeField(StringField):
             raise ValueError(str(error)) from error
 
 
+NEXT_UPDATE_HINT = f"Leave blank for the default ({DEFAULT_RULE}). {DATETIME_HINT}"
+
+
+def next_update_by_field(label: str = "Next update by (optional)") -> LondonDateTimeField:
+    return LondonDateTimeField(label, description=NEXT_UPDATE_HINT, validators=[Optional()])
+
+
+def check_next_update_by(field: LondonDateTimeField) -> None:
+    if field.data is not None:
+        problem = next_update_by_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
 class SignInForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter your email address"), Length(max=320)])
@@ -112,6 +128,7 @@ class NoticeForm(FlaskForm):
                                     validators=[Optional()])
     expected_end_at = LondonDateTimeField("Expected to end (optional)", description=DATETIME_HINT,
                                           validators=[Optional()])
+    next_update_by = next_update_by_field()
     summary = StringField("What's happening", widget=GovTextArea(),
                           validators=[DataRequired("Enter what's happening"), Length(max=2000)])
     advice = StringField("What residents should do", widget=GovTextArea(),
@@ -126,6 +143,9 @@ class NoticeForm(FlaskForm):
         starts = self.starts_at.data or dt.datetime.now(dt.UTC)
         if field.data is not None and field.data <= starts:
             raise ValidationError("Expected end must be after the start")
+
+    def validate_next_update_by(self, field: LondonDateTimeField) -> None:
+        check_next_update_by(field)
 
 
 class PublishForm(FlaskForm):
@@ -150,8 +170,12 @@ class UpdateForm(FlaskForm):
     advice = StringField("What residents should do now (optional)", widget=GovTextArea(),
                          description="Leave blank to keep the current advice",
                          validators=[Optional(), Length(max=2000)])
+    next_update_by = next_update_by_field()
     notify = BooleanField("Email subscribers about this update", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Post update", widget=GovSubmitInput())
+
+    def validate_next_update_by(self, field: LondonDateTimeField) -> None:
+        check_next_update_by(field)
 
 
 class ResolveForm(FlaskForm):
@@ -360,3 +384,72 @@ class HeadlineForm(FlaskForm):
     ends_at = LondonDateTimeField("Show it until", description=DATETIME_HINT,
                                   validators=[InputRequired("Enter when the headline ends")])
     submit = SubmitField("Show this headline", widget=GovSubmitInput())
+
+
+class TemplateForm(FlaskForm):
+    """An admin's standard notice: text with placeholders such as {area}, {day} or {school} that officers fill in."""
+
+    name = StringField("Name", widget=GovTextInput(), description="For example, Bin collections suspended",
+                       validators=[DataRequired("Enter a name"), Length(max=120)])
+    service = SelectField("Service", widget=GovSelect(), validators=[DataRequired("Select a service")])
+    impact = RadioField("Impact", widget=GovRadioInput(), choices=IMPACT_CHOICES,
+                        validators=[InputRequired("Select the impact")])
+    title = StringField("Title", widget=GovTextInput(), description="For example, Bin collections suspended in {area}",
+                        validators=[DataRequired("Enter a title"),
+                                    Length(max=200, message="Title must be 200 characters or fewer")])
+    summary = StringField("What's happening", widget=GovTextArea(),
+                          description="Put a placeholder in braces where the officer fills something in: {area}, "
+                                      "{day}, {school}, {reason}",
+                          validators=[DataRequired("Enter what's happening"), Length(max=2000)])
+    advice = StringField("What residents should do", widget=GovTextArea(),
+                         validators=[DataRequired("Enter what residents should do"), Length(max=2000)])
+    submit = SubmitField("Save template", widget=GovSubmitInput())
+
+    def validate_title(self, field: StringField) -> None:
+        _check_placeholders(field)
+
+    def validate_summary(self, field: StringField) -> None:
+        _check_placeholders(field)
+
+    def validate_advice(self, field: StringField) -> None:
+        _check_placeholders(field)
+
+
+def _check_placeholders(field: StringField) -> None:
+    if field.data and placeholder_problem(field.data):
+        raise ValidationError(f"{field.label.text} has a {{ or }} that is not a placeholder: write placeholders "
+                              "in lower case inside braces, like {area}")
+
+
+def with_placeholders(names: list[str]) -> type[NoticeForm]:
+    """A notice form with a box for each of a template's placeholders, each required."""
+    fields = {f"placeholder_{name}": StringField(
+        name.replace("_", " ").capitalize(), widget=GovTextInput(),
+        validators=[DataRequired(f"Enter the {name.replace('_', ' ')}"), Length(max=200)]) for name in names}
+    return type("TemplateNoticeForm", (NoticeForm,), fields)
+
+
+class BulkResolveForm(FlaskForm):
+    summary = StringField("What residents need to know", widget=GovTextArea(),
+                          description="The same words go on every notice you chose, for example Collections are back "
+                                      "to normal from tomorrow",
+                          validators=[DataRequired("Enter what residents need to know"), Length(max=2000)])
+    notify = BooleanField("Tell subscribers they are over", widget=GovCheckboxInput(), default=True)
+    submit = SubmitField("Resolve these notices", widget=GovSubmitInput())
+
+
+class BulkExtendForm(FlaskForm):
+    expected_end_at = LondonDateTimeField("Now expected to end", description=DATETIME_HINT,
+                                          validators=[InputRequired("Enter when they are now expected to end")])
+    summary = StringField("What has changed", widget=GovTextArea(),
+                          description="Shown on every notice you chose, for example Collections will not restart "
+                                      "until Thursday",
+                          validators=[DataRequired("Enter what has changed"), Length(max=2000)])
+    submit = SubmitField("Extend these notices", widget=GovSubmitInput())
+
+    def validate_expected_end_at(self, field: LondonDateTimeField) -> None:
+        now = dt.datetime.now(dt.UTC)
+        if field.data is not None and field.data <= now:
+            raise ValidationError("The new end must be in the future")
+        if field.data is not None and field.data > now + dt.timedelta(days=366):
+            raise ValidationError("The new end must be within a year")

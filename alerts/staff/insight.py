@@ -18,7 +18,8 @@ from alerts.web.query_args import parse_date
 
 DEFAULT_DAYS = 30
 # Which column each table's chart draws (the others are shown in the table only).
-CHART_COLUMN = {"subscriptions-over-time": None, "notice-delivery": 1, "notice-durations": None}
+CHART_COLUMN = {"subscriptions-over-time": None, "notice-delivery": 1, "notice-durations": None,
+                "next-updates-kept": None}
 
 
 # GOV.UK date inputs: each date is typed as a day, a month and a year (`from-day`, `from-month`, `from-year`).

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.data import delivery_reports, fanouts, notice_lifecycle, reference
+from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
@@ -23,7 +23,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.services import publishing
-from alerts.staff import staff
+from alerts.staff import staff, starting
 from alerts.staff.access import role_required
 from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
 
@@ -48,8 +48,8 @@ def _notice_or_404(notice_id: int) -> Notice:
     return notice
 
 
-def _notice_form(notice: Notice | None = None) -> NoticeForm:
-    form = NoticeForm(obj=None)
+def _notice_form(notice: Notice | None = None, form_class: type[NoticeForm] = NoticeForm) -> NoticeForm:
+    form = form_class(obj=None)
     form.service.choices = [SelectChoice("", "Select a service")] + [
         SelectChoice(s.id, s.name) for s in reference.list_services()]
     form.areas.choices = [SelectChoice(a.id, a.name) for a in reference.list_areas()]
@@ -59,6 +59,7 @@ def _notice_form(notice: Notice | None = None) -> NoticeForm:
         form.starts_at.data, form.expected_end_at.data = notice.starts_at_utc, notice.expected_end_at_utc
         form.summary.data, form.advice.data = notice.summary, notice.advice
         form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
+        form.next_update_by.data = notice.next_update_by_utc
     return form
 
 
@@ -68,7 +69,7 @@ def _draft_from(form: NoticeForm, source_warning_id: str | None = None) -> Notic
         impact=Impact(form.impact.data), summary=form.summary.data or "", advice=form.advice.data or "",
         starts_at_utc=form.starts_at.data, expected_end_at_utc=form.expected_end_at.data,
         internal_notes=form.internal_notes.data or "", notify_subscribers=bool(form.notify.data),
-        source_warning_id=source_warning_id,
+        source_warning_id=source_warning_id, next_update_by_utc=form.next_update_by.data,
     )
 
 
@@ -116,17 +117,30 @@ def notices() -> str:
 @staff.route("/notices/new", methods=["GET", "POST"])
 @role_required(Role.OFFICER)
 def new_notice() -> Response | str | tuple[str, int]:
-    form = _notice_form()
+    """A blank notice, or one started from a weather warning, a standard notice (`template`, whose placeholders
+    the form asks for) or an earlier notice (`copy`): one screen before the check page."""
+    template = starting.chosen_template(request.values.get("template"))
+    form = _notice_form(form_class=starting.form_class_for(template))
     warning_id = request.values.get("warning") or None
     if request.method == "GET" and warning_id:
         warning_id = _prefill_from_warning(form, warning_id)
-    if not form.validate_on_submit():
-        return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id), \
+    elif request.method == "GET" and template is not None:
+        starting.prefill_from_template(form, template)
+    elif request.method == "GET" and request.args.get("copy"):
+        starting.prefill_from_notice(form, notice_lifecycle.get_notice(_whole_number(request.args["copy"])))
+    if not form.validate_on_submit() or not starting.fill_in(form, template):
+        return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id,
+                               template=template, placeholder_fields=starting.placeholder_fields(form),
+                               templates=starting.templates_to_offer(template, warning_id)), \
             400 if form.errors else 200
     if warning_id and notice_lifecycle.get_weather_warning(warning_id) is None:
         warning_id = None
     notice = publishing.create_draft(_draft_from(form, warning_id), _actor())
     return redirect(url_for("staff.notice", notice_id=notice.id))
+
+
+def _whole_number(text: str) -> int:
+    return int(text) if text.isdecimal() and len(text) < 10 else 0
 
 
 @staff.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
@@ -178,7 +192,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
         now=utc_now(),
         may_approve=publishing.may_approve(notice, current_user), waiting_since=publishing.waiting_since(notice),
-        form=publish_form, error_summary=error_summary,
+        form=publish_form, error_summary=error_summary, next_update_rule=update_promises.DEFAULT_RULE,
     )
     return page, status
 
@@ -274,7 +288,8 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
             400 if form.errors else 200
     try:
         posted = publishing.post_update(notice, _actor(), summary=form.summary.data or "",
-                                        advice=form.advice.data or "", notify=bool(form.notify.data))
+                                        advice=form.advice.data or "", notify=bool(form.notify.data),
+                                        next_update_by=form.next_update_by.data)
     except NoticeStateError as error:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))

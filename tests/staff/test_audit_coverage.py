@@ -6,7 +6,17 @@ import datetime as dt
 from sqlalchemy import select
 
 from alerts.extensions import db
-from alerts.models import AuditEvent, Channel, FeedSource, NoticeStatus, Role, SubscriberStatus, utc_now
+from alerts.models import (
+    AuditEvent,
+    Channel,
+    FeedSource,
+    Impact,
+    NoticeStatus,
+    NoticeTemplate,
+    Role,
+    SubscriberStatus,
+    utc_now,
+)
 from tests.staff.conftest import post_form
 
 
@@ -37,7 +47,18 @@ def scenarios(factories) -> dict:
     feed_fields = {"name": "Feed", "url": "https://feeds.example.test/other.xml", "kind": "generic",
                    "poll_interval_minutes": "10"}
     ends = (utc_now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    chosen = factories.NoticeFactory()  # resolved with others from the notices list
+    template = NoticeTemplate(name="Pool closed", service_id="other", impact=Impact.MAJOR, title="{pool} closed",
+                              summary="Closed.", advice="Wait.")
+    db.session.add(template)
+    db.session.commit()
+    template_fields = {"name": "Pool closed", "service": "other", "impact": "major", "title": "{pool} closed",
+                       "summary": "Closed.", "advice": "Wait."}
     return {
+        "staff.bulk": ("/staff/notices/bulk", {"action": "resolve", "notices": [str(chosen.id)], "summary": "Over"},
+                       "notice.bulk_resolved"),
+        "staff.new_template": ("/staff/templates/new", template_fields, "template.created"),
+        "staff.edit_template": (f"/staff/templates/{template.id}/edit", template_fields, "template.edited"),
         "staff.new_notice": ("/staff/notices/new", notice_fields, "notice.draft_created"),
         "staff.edit_notice": (f"/staff/notices/{edit_draft.id}/edit", notice_fields, "notice.draft_edited"),
         "staff.publish": (f"/staff/notices/{new_draft.id}/publish", {"when": "now"}, "notice.publish_requested"),

@@ -1,0 +1,67 @@
+"""Starting a notice from the council's standard notices (templates) or from an earlier notice, so an officer
+reaches the check page in at most two screens: pick a template on the new notice page, fill in its placeholders."""
+
+from __future__ import annotations
+
+from wtforms import Field
+
+from alerts.data import notice_templates
+from alerts.models import Notice, NoticeTemplate
+from alerts.staff.forms import NoticeForm, with_placeholders
+from config.council import placeholders_in
+
+PREFIX = "placeholder_"
+
+
+def chosen_template(value: str | None) -> NoticeTemplate | None:
+    if not value or not value.isdecimal() or len(value) > 9:
+        return None
+    return notice_templates.get_template(int(value))
+
+
+def form_class_for(template: NoticeTemplate | None) -> type[NoticeForm]:
+    return with_placeholders(notice_templates.placeholders(template)) if template is not None else NoticeForm
+
+
+def placeholder_fields(form: NoticeForm) -> list[Field]:
+    return [field for field in form if field.name.startswith(PREFIX)]
+
+
+def templates_to_offer(template: NoticeTemplate | None, warning_id: str | None) -> list[NoticeTemplate]:
+    """The standard notices to start from: offered on a blank new notice only."""
+    return [] if template is not None or warning_id else notice_templates.list_templates()
+
+
+def prefill_from_template(form: NoticeForm, template: NoticeTemplate) -> None:
+    form.title.data, form.summary.data, form.advice.data = template.title, template.summary, template.advice
+    form.service.data, form.impact.data = template.service_id, str(template.impact)
+
+
+def prefill_from_notice(form: NoticeForm, notice: Notice | None) -> None:
+    """A copy of an earlier notice: what it said and where, not when (a new disruption has its own times)."""
+    if notice is None:
+        return
+    form.title.data, form.service.data, form.impact.data = notice.title, notice.service_id, str(notice.impact)
+    form.areas.data = [area.id for area in notice.areas]
+    form.summary.data, form.advice.data = notice.summary, notice.advice
+    form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
+
+
+def fill_in(form: NoticeForm, template: NoticeTemplate | None) -> bool:
+    """Put the officer's values in place of the template's placeholders. False, with an error on the field, when a
+    placeholder is left in the title, summary or advice (one the officer typed, or one the template gained since)."""
+    if template is None:
+        return True
+    values = {field.name.removeprefix(PREFIX): field.data or "" for field in placeholder_fields(form)}
+    filled = True
+    for field in (form.title, form.summary, form.advice):
+        field.data = notice_templates.fill(field.data or "", values)
+        left = placeholders_in(field.data)
+        if left:
+            field.errors = [*field.errors, f"Replace {', '.join('{' + name + '}' for name in left)} in "
+                                           f"{field.label.text.lower()} with what it stands for"]
+            filled = False
+    if len(form.title.data or "") > 200:
+        form.title.errors = [*form.title.errors, "Title must be 200 characters or fewer: shorten what you filled in"]
+        filled = False
+    return filled
