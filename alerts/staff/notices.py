@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference, update_promises
+from alerts.data import delivery_reports, fanouts, notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
