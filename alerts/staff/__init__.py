@@ -41,6 +41,7 @@ from alerts.staff import (  # noqa: E402, F401 — registers the views on the bl
     admin,
     audit_words,
     auth,
+    calls,
     feed_sources,
     headline,
     insight,
