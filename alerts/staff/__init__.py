@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from alerts.data.foresight import in_words
 from alerts.notify.masking import mask_for_staff
 
 staff = Blueprint("staff", __name__, url_prefix="/staff")
@@ -27,6 +28,8 @@ def _check_session() -> Response | None:
 
 # Every message body staff see goes through this one filter: codes masked, personal links removed.
 staff.add_app_template_filter(mask_for_staff, "mask_for_staff")
+# How long something lasted, in words ("1 day 6 hours").
+staff.add_app_template_filter(in_words, "in_words")
 
 
 @staff.after_request

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.data import delivery_reports, fanouts, insight, notice_lifecycle, reference
+from alerts.data import delivery_reports, fanouts, foresight, insight, notice_lifecycle, reference
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
@@ -94,6 +94,20 @@ def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
     return warning.id
 
 
+def _prefill_from_notice(form: NoticeForm, notice_id: int) -> None:
+    """An earlier notice as a new draft (foresight's one click): its words, service, areas and impact, starting now
+    and lasting as long as it did last time."""
+    earlier = notice_lifecycle.get_notice(notice_id)
+    if earlier is None:
+        return
+    form.title.data, form.service.data, form.impact.data = earlier.title, earlier.service_id, str(earlier.impact)
+    form.areas.data = [reference.WHOLE_COUNTY_ID] if earlier.whole_county else [a.id for a in earlier.areas]
+    form.summary.data, form.advice.data = earlier.summary, earlier.advice
+    form.starts_at.data = utc_now()
+    took = foresight.lasted(earlier)
+    form.expected_end_at.data = form.starts_at.data + took if took else None
+
+
 def _in_words(items: list[str]) -> str:
     """["rain", "wind", "snow"] → "rain, wind and snow"."""
     return " and ".join(filter(None, [", ".join(items[:-1]), items[-1] if items else ""]))
@@ -120,6 +134,9 @@ def new_notice() -> Response | str | tuple[str, int]:
     warning_id = request.values.get("warning") or None
     if request.method == "GET" and warning_id:
         warning_id = _prefill_from_warning(form, warning_id)
+    copy_of = request.args.get("copy", "")
+    if request.method == "GET" and copy_of.isdigit():
+        _prefill_from_notice(form, int(copy_of))
     if not form.validate_on_submit():
         return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id), \
             400 if form.errors else 200
