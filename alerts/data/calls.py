@@ -26,9 +26,10 @@ OUTCOME_WORDS = {
 }
 
 
-def count_call(service_id: str, notice_id: int | None, outcome: CallOutcome) -> None:
-    """One more call today. The caller commits."""
-    bump(Metric.CALL, f"{service_id}|{notice_id or ''}|{outcome}")
+def count_call(service_id: str, notice_id: int | None, outcome: CallOutcome, *, by: int = 1,
+               day: dt.date | None = None) -> None:
+    """One more call today (or `by` more on `day`, for recorded history). The caller commits."""
+    bump(Metric.CALL, f"{service_id}|{notice_id or ''}|{outcome}", by=by, day=day)
 
 
 def _in_range(start: dt.date | None, end: dt.date | None) -> list:

@@ -24,9 +24,10 @@ class AskedOn(enum.StrEnum):
     EMAIL = "email"
 
 
-def count_answer(notice_id: int, answer: Answer, asked_on: AskedOn) -> None:
-    """One more answer for this notice today. The caller commits."""
-    bump(Metric.FEEDBACK, f"{notice_id}|{answer}|{asked_on}")
+def count_answer(notice_id: int, answer: Answer, asked_on: AskedOn, *, by: int = 1,
+                 day: dt.date | None = None) -> None:
+    """One more answer for this notice today (or `by` more on `day`, for recorded history). The caller commits."""
+    bump(Metric.FEEDBACK, f"{notice_id}|{answer}|{asked_on}", by=by, day=day)
 
 
 @dataclass(frozen=True)
