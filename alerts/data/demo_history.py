@@ -47,7 +47,8 @@ def _plans(hazards: set[str]) -> list[Plan]:
              {CallOutcome.ANSWERED: 18, CallOutcome.SIGNED_UP: 1, CallOutcome.PASSED_ON: 9}, (12, 4)),
             (10, f"{n[11]} household recycling centre closed", "household-recycling-centres", [11], Impact.MAJOR,
              f"{n[11]} household recycling centre is closed in high winds.",
-             "Keep your waste at home until it reopens.", 11, {CallOutcome.ANSWERED: 9, CallOutcome.SIGNED_UP: 0, CallOutcome.PASSED_ON: 2}, (6, 2)),
+             "Keep your waste at home until it reopens.", 11,
+             {CallOutcome.ANSWERED: 9, CallOutcome.SIGNED_UP: 0, CallOutcome.PASSED_ON: 2}, (6, 2)),
         ]
     if "rain" in hazards:
         return [

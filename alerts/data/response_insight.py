@@ -36,7 +36,8 @@ def _published_per_day(start: dt.date, end: dt.date) -> Counter[dt.date]:
     since = dt.datetime.combine(start, dt.time(), tzinfo=LONDON)
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=LONDON)
     return Counter(_london_day(at) for at in db.session.scalars(
-        select(Notice.published_at_utc).where(Notice.published_at_utc >= since, Notice.published_at_utc < until)))
+        select(Notice.published_at_utc).where(Notice.published_at_utc >= since, Notice.published_at_utc < until))
+        if at is not None)
 
 
 def response_tables(start: dt.date, end: dt.date, only: str | None = None) -> list[Table]:
@@ -111,7 +112,9 @@ class WarningKind:
 
     @property
     def typical_first_notice(self) -> dt.timedelta | None:
-        return statistics.median(self.first_notice_after) if self.first_notice_after else None
+        if not self.first_notice_after:
+            return None
+        return dt.timedelta(seconds=statistics.median(span.total_seconds() for span in self.first_notice_after))
 
 
 def warning_kinds(start: dt.date | None = None, end: dt.date | None = None) -> list[WarningKind]:
