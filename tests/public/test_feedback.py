@@ -120,3 +120,9 @@ def test_alert_emails_carry_a_yes_and_a_no_link(app, factories):
     body = render_alert_email(content).body
     assert f"Was this useful? Yes: {links.feedback_url(notice.id, 'yes')}" in body
     assert f"No: {links.feedback_url(notice.id, 'no')}" in body
+
+
+def test_the_privacy_notice_says_feedback_and_calls_keep_nothing_about_the_resident(client_request):
+    text = " ".join(client_request.get("/privacy").text.split())
+    assert "If you answer “Was this useful?” about a notice" in text
+    assert "not your email address, your IP address or a cookie" in text
