@@ -150,3 +150,24 @@ def short_url(subscriber_id: int, version: int) -> str:
 
 def notice_url(notice_id: int) -> str:
     return external_url(f"/notices/{notice_id}")
+
+
+# "Was this useful?" links in alert emails: one per notice and answer, the same for every resident, so the link
+# names nobody. The signature only proves we made it; a GET of it never counts (a person presses a button).
+FEEDBACK = "feedback"
+FEEDBACK_ANSWERS = ("yes", "no")
+
+
+def feedback_signature(notice_id: int, answer: str, secret_key: str | None = None) -> str:
+    return _encode(_mac(FEEDBACK, f"{notice_id}:{answer}".encode(), secret_key))
+
+
+def feedback_signature_matches(notice_id: int, answer: str, signature: str) -> bool:
+    matched = False
+    for secret_key in signing_keys():
+        matched |= hmac.compare_digest(signature, feedback_signature(notice_id, answer, secret_key))
+    return matched and answer in FEEDBACK_ANSWERS
+
+
+def feedback_url(notice_id: int, answer: str) -> str:
+    return external_url(f"/notices/{notice_id}/feedback/{answer}/{feedback_signature(notice_id, answer)}")

@@ -205,6 +205,8 @@ class Config:
     NOTIFY_FREE_SMS_ALLOWANCE = _int("NOTIFY_FREE_SMS_ALLOWANCE", 10000)
     # /s/<code>: a resident taps it a few times; anyone walking codes is stopped long before a guess could land.
     SHORT_LINK_LIMITS_PER_IP = os.environ.get("SHORT_LINK_LIMITS_PER_IP", "30 per minute;300 per day")
+    # "Was this useful?": a resident answers a few notices; a script pressing Yes all day is stopped early.
+    FEEDBACK_LIMITS_PER_IP = os.environ.get("FEEDBACK_LIMITS_PER_IP", "10 per hour;30 per day")
 
     # Staff need a second factor (TOTP) before any staff page. On in production; development and tests
     # leave it off unless MFA_REQUIRED=true (tests switch it on where they need it).

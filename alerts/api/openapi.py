@@ -183,7 +183,8 @@ def _read_document(profile: Council) -> dict[str, Any]:
                                            "application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}},
                                            "304": {"description": "Not modified"}}}},
             "/api/v1/statistics": {"get": {
-                "summary": "Open statistics: subscriptions by area, service and channel; notices and reach by "
+                "summary": "Open statistics: subscriptions by area, service and channel; notices and reach, residents' "
+                           "feedback and contact-centre calls by "
                            "service and month",
                 "description": "From counts rolled up every hour. Any count of people under 10 is null "
                                "with \"suppressed\": true, never exact, so no resident can be singled out; "
@@ -315,7 +316,8 @@ def _read_document(profile: Council) -> dict[str, Any]:
                 "PublicCount": {"type": "object", "required": ["count", "suppressed"], "properties": {
                     "count": {"type": "integer", "minimum": 0},
                     "suppressed": {"const": False}}},
-                "Statistics": {"type": "object", "required": ["subscriptions", "notices", "suppression"],
+                "Statistics": {"type": "object", "required": ["subscriptions", "notices", "feedback", "calls",
+                                                              "suppression"],
                                "properties": {
                     "subscriptions": {"type": "object", "properties": {
                         "as_of": {"type": ["string", "null"], "format": "date"},
@@ -331,6 +333,21 @@ def _read_document(profile: Council) -> dict[str, Any]:
                         "service": {"$ref": "#/components/schemas/Service"},
                         "notices": {"$ref": "#/components/schemas/PublicCount"},
                         "reach": {"$ref": "#/components/schemas/Count"}}}},
+                    # Residents' answers to "Was this useful?" on notices of each service, by month.
+                    "feedback": {"type": "array", "items": {"type": "object", "required": [
+                        "month", "service", "useful", "not_useful"], "properties": {
+                        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        "service": {"$ref": "#/components/schemas/Service"},
+                        "useful": {"$ref": "#/components/schemas/Count"},
+                        "not_useful": {"$ref": "#/components/schemas/Count"}}}},
+                    # Calls the contact centre logged about each service, by month and how they ended.
+                    "calls": {"type": "array", "items": {"type": "object", "required": [
+                        "month", "service", "answered", "signed_up", "passed_on"], "properties": {
+                        "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+                        "service": {"$ref": "#/components/schemas/Service"},
+                        "answered": {"$ref": "#/components/schemas/Count"},
+                        "signed_up": {"$ref": "#/components/schemas/Count"},
+                        "passed_on": {"$ref": "#/components/schemas/Count"}}}},
                     "suppression": {"type": "string"}}},
                 "Problem": {"type": "object", "required": ["status", "title"], "properties": {
                     "status": {"type": "integer"}, "title": {"type": "string"}, "detail": {"type": "string"},

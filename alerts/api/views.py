@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from alerts.api.openapi import openapi_document
 from alerts.api.serialise import area_json, notice_json, service_json, warning_json
 from alerts.api.sign_up_requests import validate_sign_up
-from alerts.data import insight, reference
+from alerts.data import insight, reference, response_insight
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
 from alerts.extensions import csrf
@@ -116,7 +116,7 @@ def status() -> Response:
 @cacheable(max_age=900)
 def statistics() -> Response:
     """Open statistics from the kept counts (rolled up hourly); small counts suppressed."""
-    response = jsonify(insight.open_statistics())
+    response = jsonify({**insight.open_statistics(), **response_insight.open_response_statistics()})
     _readable_from_any_origin(response)
     return response
 

@@ -14,7 +14,8 @@ from flask import current_app
 
 from alerts import links
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import demo, reference
+from alerts.data import demo, demo_history, reference
+from alerts.data import warnings as warning_data
 from alerts.extensions import db
 from alerts.ingest.feeds import parse_feed
 from alerts.ingest.met_office import MetOfficeWarning, known_areas_for, parse_warnings, warnings_mentioning
@@ -69,6 +70,11 @@ def seed_demo(credentials_file: Path | None) -> None:
         click.echo(f"Loaded {loaded} demo notices.")
     warnings = demo.load_demo_warnings(_recorded_warnings())
     db.session.commit()
+    history = demo_history.load_last_winter(warning_data.current_warnings())
+    db.session.commit()
+    if history:
+        click.echo(f"Loaded last winter's history: {history} resolved notices from earlier warnings of the same "
+                   "kinds, with the calls and feedback that followed.")
     if warnings:
         click.echo(f"Loaded {warnings} recorded Met Office warning{'' if warnings == 1 else 's'} "
                    f"for {current_app.config['WARNING_AREA_NAME']}, starting now.")

@@ -184,7 +184,8 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
         area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
         notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
         expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url,
-        message_from=message_from(),
+        message_from=message_from(), feedback_yes_url=links.feedback_url(notice.id, "yes"),
+        feedback_no_url=links.feedback_url(notice.id, "no"),
     )
 
 

@@ -52,6 +52,8 @@ class Metric(enum.StrEnum):
     SIGNUP_ABANDONED = "signup_abandoned"  # key: "" (the purge no longer knows more than that it expired)
     UNSUBSCRIBED = "unsubscribed"  # key: UnsubscribeVia
     POSTCODE_LOOKUP = "postcode_lookup"  # key: postcode district ("SW1A"), never the postcode
+    FEEDBACK = "feedback"  # key: "<notice id>|<yes or no>|<page or email>" (alerts.data.feedback); nobody's details
+    CALL = "call"  # key: "<service id>|<notice id or empty>|<outcome>" (alerts.data.calls); no caller's details
     # Snapshots written by the rollup: the count at the end of that day.
     SUBSCRIBERS_BY_CHANNEL = "subscribers_by_channel"
     SUBSCRIBERS_BY_AREA = "subscribers_by_area"  # key: area id

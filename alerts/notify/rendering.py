@@ -67,6 +67,9 @@ class AlertContent:
     message_from: MessageFrom
     # The subscriber's short link (/s/<code>) for texts; without one a text carries the manage link.
     short_url: str | None = None
+    # "Was this useful?" links (one per notice and answer, naming nobody); emails only.
+    feedback_yes_url: str | None = None
+    feedback_no_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,10 @@ def render_alert_email(content: AlertContent) -> RenderedEmail:
         paragraphs.append(f"Areas affected: {', '.join(content.area_names)}")
     if content.expected_end_text and content.kind != "resolved":
         paragraphs.append(f"Expected to end: {content.expected_end_text}")
+    paragraphs.append(f"Read the full notice and any updates: {content.notice_url}")
+    if content.feedback_yes_url and content.feedback_no_url:
+        paragraphs.append(f"Was this useful? Yes: {content.feedback_yes_url}\nNo: {content.feedback_no_url}")
     paragraphs += [
-        f"Read the full notice and any updates: {content.notice_url}",
         "---",
         f"You asked {content.message_from.council} for service disruption alerts.",
         f"Change your areas or services, or stop these alerts: {content.manage_url}",

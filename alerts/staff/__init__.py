@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from alerts.data.foresight import in_words
 from alerts.notify.masking import mask_for_staff
 from alerts.notify.recipients import readable_contact
 
@@ -30,6 +31,8 @@ def _check_session() -> Response | None:
 staff.add_app_template_filter(mask_for_staff, "mask_for_staff")
 # Every contact staff read goes through this one: mobile numbers as people say them (07700 900777), not E.164.
 staff.add_app_template_filter(readable_contact, "readable_contact")
+# How long something lasted, in words ("1 day 6 hours").
+staff.add_app_template_filter(in_words, "in_words")
 
 
 @staff.after_request
@@ -45,6 +48,7 @@ from alerts.staff import (  # noqa: E402, F401 — registers the views on the bl
     audit_words,
     auth,
     bulk,
+    calls,
     feed_sources,
     headline,
     insight,

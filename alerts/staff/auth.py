@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from alerts.credentials.passwords import DUMMY_HASH, verify_password
-from alerts.data import notice_lifecycle, update_promises
+from alerts.data import foresight, notice_lifecycle, reference, update_promises
 from alerts.data import notices as notice_data
 from alerts.data import staff as staff_data
 from alerts.data.sign_in_throttle import Turn
@@ -152,6 +152,10 @@ def dashboard() -> str:
     # Every member of staff sees the weather warnings (callers ask about them); officers can start a notice from one.
     weather = current_warnings()
     context.update(weather_warnings=weather,
-                   warning_notices=notice_lifecycle.notices_from_warnings([w.id for w in weather]) if officer else {})
+                   warning_notices=notice_lifecycle.notices_from_warnings([w.id for w in weather]) if officer else {},
+                   # What this council published in earlier warnings like each one, as one-click drafts.
+                   earlier_responses={w.id: foresight.earlier_responses(w) for w in weather} if officer else {})
+    if current_user.has_role(Role.CONTACT_CENTRE):
+        context.update(call_notices=notice_data.active_notices_for_areas([]), call_services=reference.list_services())
     context["threshold"] = current_app.config["APPROVAL_THRESHOLD"]
     return render_template("staff/dashboard.html", **context)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import Response, abort, render_template, request
 
 from alerts.data import insight as insight_data
+from alerts.data import response_insight
 from alerts.models import Role
 from alerts.staff import staff
 from alerts.staff.access import role_required
@@ -19,7 +20,8 @@ from alerts.web.query_args import parse_date
 DEFAULT_DAYS = 30
 # Which column each table's chart draws (the others are shown in the table only).
 CHART_COLUMN = {"subscriptions-over-time": None, "notice-delivery": 1, "notice-durations": None,
-                "next-updates-kept": None}
+                "next-updates-kept": None, "calls-and-notices": 2, "calls-by-service": 4,
+                "warning-to-first-notice": None, "warning-kinds": None}
 
 
 # GOV.UK date inputs: each date is typed as a day, a month and a year (`from-day`, `from-month`, `from-year`).
@@ -74,7 +76,7 @@ def _date_range() -> tuple[dt.date, dt.date, dict[str, str], dict[str, tuple[str
 @role_required(Role.MANAGER)
 def insight() -> tuple[str, int]:
     start, end, errors, wrong = _date_range()
-    tables = insight_data.insight_tables(start, end)
+    tables = insight_data.insight_tables(start, end) + response_insight.response_tables(start, end)
     charts = {}
     for table in tables:
         column = CHART_COLUMN.get(table.name, 1)
@@ -95,7 +97,9 @@ def insight_csv(name: str) -> Response:
     start, end, errors, _ = _date_range()
     if errors:
         abort(400)
-    table = next((t for t in insight_data.insight_tables(start, end, only=name) if t.name == name), None)
+    tables = (response_insight.response_tables(start, end, only=name) if name in response_insight.TABLE_NAMES
+              else insight_data.insight_tables(start, end, only=name))
+    table = next((t for t in tables if t.name == name), None)
     if table is None:
         abort(404)
     out = io.StringIO()

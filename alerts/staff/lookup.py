@@ -50,6 +50,8 @@ def lookup() -> tuple[str, int]:
             subscriber = contact_centre_actions.find_subscriber(channel, contact, acting())
             # Shown in this response: a redirect would need the contact, or something that finds it, in a URL.
             context.update(searched=True, subscriber=subscriber)
+    # Notices have their own buttons in a caller's postcode results; this list is for calls about a service.
+    context.update(call_notices=[], call_services=reference.list_services())
     return render_template("staff/lookup.html", error_summary=errors or None, **context), 400 if errors else 200
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from alerts.data import delivery_reports, fanouts, notice_lifecycle, reference, update_promises
+from alerts.data import delivery_reports, fanouts, foresight, notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
 from alerts.formatting import london_time, with_article
 from alerts.models import (
@@ -95,6 +95,14 @@ def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
     return warning.id
 
 
+def _last_as_long_as(form: NoticeForm, earlier: Notice) -> None:
+    """Foresight's one click: a copy of a notice from an earlier warning starts now and is expected to last as long
+    as that one did."""
+    form.starts_at.data = utc_now()
+    took = foresight.lasted(earlier)
+    form.expected_end_at.data = form.starts_at.data + took if took else None
+
+
 def _in_words(items: list[str]) -> str:
     """["rain", "wind", "snow"] → "rain, wind and snow"."""
     return " and ".join(filter(None, [", ".join(items[:-1]), items[-1] if items else ""]))
@@ -124,10 +132,13 @@ def new_notice() -> Response | str | tuple[str, int]:
     warning_id = request.values.get("warning") or None
     if request.method == "GET" and warning_id:
         warning_id = _prefill_from_warning(form, warning_id)
-    elif request.method == "GET" and template is not None:
+    if request.method == "GET" and template is not None:
         starting.prefill_from_template(form, template)
     elif request.method == "GET" and request.args.get("copy"):
-        starting.prefill_from_notice(form, notice_lifecycle.get_notice(_whole_number(request.args["copy"])))
+        earlier = notice_lifecycle.get_notice(_whole_number(request.args["copy"]))
+        starting.prefill_from_notice(form, earlier)
+        if warning_id and earlier is not None:
+            _last_as_long_as(form, earlier)
     if not form.validate_on_submit() or not starting.fill_in(form, template):
         return render_template("staff/notice_form.html", form=form, notice=None, warning_id=warning_id,
                                template=template, placeholder_fields=starting.placeholder_fields(form),

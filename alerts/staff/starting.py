@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from wtforms import Field
 
-from alerts.data import notice_templates
+from alerts.data import notice_templates, reference
 from alerts.models import Notice, NoticeTemplate
 from alerts.staff.forms import NoticeForm, with_placeholders
 from config.council import placeholders_in
@@ -42,7 +42,7 @@ def prefill_from_notice(form: NoticeForm, notice: Notice | None) -> None:
     if notice is None:
         return
     form.title.data, form.service.data, form.impact.data = notice.title, notice.service_id, str(notice.impact)
-    form.areas.data = [area.id for area in notice.areas]
+    form.areas.data = [reference.WHOLE_COUNTY_ID] if notice.whole_county else [area.id for area in notice.areas]
     form.summary.data, form.advice.data = notice.summary, notice.advice
     form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
 

@@ -56,3 +56,18 @@ def test_seed_demo_loads_a_recorded_winter_warning_that_the_officers_dashboard_s
     sign_in_as(Role.OFFICER)
     page = client_request.get("/staff/")
     assert "Yellow warning of snow, ice affecting South West England" in page.select("#warning-1")[0].get_text()
+
+
+def test_seed_demo_loads_last_winters_history_so_the_warning_card_offers_its_notices(
+        runner, client_request, sign_in_as) -> None:
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded last winter's history: 3 resolved notices" in result.output
+    assert "Loaded last winter" not in runner.invoke(args=["seed-demo"]).output, "running it again adds nothing"
+    sign_in_as(Role.OFFICER)
+    card = client_request.get("/staff/").select("#warning-1 .app-foresight")[0].get_text(" ", strip=True)
+    assert "Bin collections suspended in Weymouth and Portland" in card
+    assert "Predicted audience: 2 emails and 2 texts" in card
+    sign_in_as(Role.MANAGER)
+    kinds = client_request.get("/staff/insight?from=2020-01-01").select("#warning-kinds-table")[0].get_text(" ")
+    assert "Snow" in kinds and "Bins and recycling: 1" in kinds
