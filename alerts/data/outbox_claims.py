@@ -192,6 +192,20 @@ def _skip_reason(notice_status: NoticeStatus | None, update_kind: UpdateKind | N
     return None
 
 
+def _not_behind_a_waiting_first() -> ColumnElement[bool]:
+    """A claim's candidates leave out an update or resolution whose resident's first message about the notice on
+    that channel is still queued or in flight: it is claimed once that one was sent, so one worker never has the
+    two in flight at once (and `dispatch --once` sends both, in order). The returned row is checked again."""
+    first = aliased(Message)
+    waiting_first = select(first.id).where(
+        first.notice_id == Message.notice_id, first.subscriber_id == Message.subscriber_id,
+        first.channel == Message.channel, first.kind == MessageKind.ALERT,
+        first.notice_update_id < Message.notice_update_id,
+        first.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]), first.sent_at_utc.is_(None),
+    ).correlate(Message).exists()
+    return or_(Message.kind != MessageKind.ALERT, Message.notice_update_id.is_(None), ~waiting_first)
+
+
 def _waits_for_first(first_state: str | None) -> bool:
     """An update or resolution whose resident's first message has not gone yet (queued, or in flight with another
     worker) waits for it: it goes once that one was sent, and is dropped if that one never goes."""
@@ -331,7 +345,7 @@ def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
         and_(Message.status == MessageStatus.QUEUED, Message.next_attempt_at_utc <= now),
         and_(Message.status == MessageStatus.SENDING, Message.lease_expires_at_utc < now),
     )
-    conditions = [due]
+    conditions = [due, _not_behind_a_waiting_first()]
     if excluded_channels:
         conditions.append(Message.channel.notin_(excluded_channels))
     candidates = (
