@@ -128,7 +128,7 @@ def _outer(column: Any, dialect: str) -> ColumnElement[Any]:
     `notice_updates` would mean that table's own column (always equal to itself): name the table outright."""
     if dialect == "sqlite":
         return literal_column(f"{Message.__tablename__}.{column.key}", type_=column.type)
-    return column  # type: ignore[no-any-return]
+    return column
 
 
 def _stale_columns(dialect: str) -> tuple[ColumnElement[Any], ...]:

@@ -149,8 +149,8 @@ def read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str | None, str | None]
     reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in reader.fieldnames]
     if missing:
-        raise MissingColumns(f"The header row must have the columns channel,contact,postcode (and optionally services, digest):"
-                             f" missing {', '.join(missing)}")
+        raise MissingColumns("The header row must have the columns channel,contact,postcode (and optionally "
+                             f"services, digest): missing {', '.join(missing)}")
 
     def rows() -> Iterator[tuple[int, dict[str | None, str | None]]]:
         for row in reader:
