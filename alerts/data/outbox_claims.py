@@ -238,8 +238,10 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     the outcome quotes it, so a worker whose lease has passed cannot write over a newer claim.
 
     Checked as each message is claimed, which is just before it is sent: an alert whose notice was resolved,
-    cancelled or superseded is skipped with the reason recorded, and a non-severe alert text due in quiet hours
-    (a released hold, a retry) goes back to wait for 07:00.
+    expired, cancelled or superseded is skipped with the reason recorded, as is an update or resolution whose
+    resident's first message about the notice on that channel never went; one whose first message is still
+    queued or in flight is not claimed (it waits for it); and a non-severe alert text due in quiet hours (a
+    released hold, a retry) goes back to wait for 07:00.
 
     One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
     workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
