@@ -34,6 +34,13 @@ def quiet_hours_release_time(now_utc: dt.datetime, impact: Impact | str) -> dt.d
     return dt.datetime.combine(release_day, QUIET_UNTIL, tzinfo=LONDON).astimezone(dt.UTC)
 
 
+def texts_wait_until(now_utc: dt.datetime, impact: Impact | str) -> dt.datetime | None:
+    """When texts about a notice of this impact, sent at `now_utc`, would go if they must wait (07:00 London), or
+    None if they go at once: what an officer is told before they publish, update or resolve."""
+    release = quiet_hours_release_time(now_utc, impact)
+    return release if release > now_utc else None
+
+
 def quiet_windows_near(now_utc: dt.datetime, margin: dt.timedelta = dt.timedelta(hours=1)) -> list[
         tuple[dt.datetime, dt.datetime]]:
     """The quiet periods (22:00 to 07:00 London, as UTC start and end) that contain `now_utc` or lie within

@@ -166,7 +166,8 @@ def _write_batch(batch: list[tuple[str, str]], wards: dict[str, str]) -> int:
 @click.command("import-subscribers")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_subscribers(file: Path) -> None:
-    """Import already-consented subscribers (CSV: channel,contact,postcode[,services]) as confirmed subscriptions.
+    """Import already-consented subscribers (CSV: channel,contact,postcode[,services][,digest]) as confirmed
+    subscriptions. `digest` is yes or no: one email a day instead of one per alert (email only).
 
     Bad rows are reported on standard error with their line numbers and skipped. Exits 1 if any row was skipped,
     so a migration script notices; importing the same file again adds nothing.
@@ -273,6 +274,18 @@ def purge_personal_data() -> None:
                f"{counts.audit_addresses_truncated} shortened, {counts.audit_addresses_dropped} removed; "
                f"{counts.audit_events_deleted} audit records deleted, "
                f"{counts.sign_in_counts_deleted} staff sign-in counts deleted.")
+
+
+@click.command("queue-digests")
+def queue_digests() -> None:
+    """Queue today's daily digest emails now, as the scheduler does at DIGEST_HOUR. Safe to run again: nobody gets
+    two digests in one day."""
+    from alerts.formatting import counted
+    from alerts.services.daily_digests import queue_daily_digests
+
+    run = queue_daily_digests()
+    click.echo(f"Queued {counted(run.sent, 'daily digest')} for {run.day:%-d %B %Y}; "
+               f"{counted(run.nothing_to_send, 'other digest reader')}: nothing new, or already queued today.")
 
 
 @click.command("rollup-insight")

@@ -38,6 +38,7 @@ from alerts.models import (
     MessageKind,
     MessageStatus,
     Notice,
+    NoticeStatus,
     NoticeUpdate,
     Subscriber,
     SubscriberStatus,
@@ -282,18 +283,20 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
         db.session.commit()
         return 0
     kind = UpdateKind(update.kind)
+    if kind != UpdateKind.RESOLVED and notice.status in ENDED:
+        # Over before everyone was told it began: nobody more is told now (the rest was dropped as it ended).
+        fanout.status, fanout.completed_at_utc = FanoutStatus.DONE, utc_now()
+        db.session.commit()
+        return 0
     channels = [Channel(c) for c in fanout.channel_list]
     conditions = audience_conditions(notice)
     if notice.impact != Impact.SEVERE:
         # Who chose one email a day reads this in tonight's digest (alerts/data/digests.py).
         conditions.append(or_(Subscriber.channel != Channel.EMAIL, Subscriber.digest.is_(False)))
-    if kind == UpdateKind.RESOLVED and Channel.SMS in channels:
-        # A resident who was never texted about a disruption should not get a text saying it is over.
-        texted = select(Message.id).where(
-            Message.notice_id == notice.id, Message.subscriber_id == Subscriber.id, Message.channel == Channel.SMS,
-            Message.kind == MessageKind.ALERT,
-        ).correlate(Subscriber).exists()
-        conditions.append(or_(Subscriber.channel != Channel.SMS, texted))
+    if kind == UpdateKind.RESOLVED:
+        # Only a resident whose first message about the disruption went (or may still go) on their channel hears
+        # that it is over; the dispatcher decides again as it sends (alerts/data/outbox_claims.py).
+        conditions.append(told_on_their_channel(notice.id))
     rows = db.session.execute(
         select(Subscriber.id, Subscriber.channel, Subscriber.contact, Subscriber.token_version)
         .where(*conditions, Subscriber.id > fanout.cursor, Subscriber.channel.in_(channels))
@@ -316,6 +319,18 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
         fanout.status, fanout.completed_at_utc = FanoutStatus.DONE, utc_now()
     db.session.commit()
     return len(values)
+
+
+ENDED = (NoticeStatus.RESOLVED, NoticeStatus.EXPIRED, NoticeStatus.CANCELLED)
+
+
+def told_on_their_channel(notice_id: int) -> ColumnElement[bool]:
+    """The subscriber has a message about this notice on their channel that was sent or is still to go."""
+    return select(Message.id).where(
+        Message.notice_id == notice_id, Message.subscriber_id == Subscriber.id,
+        Message.channel == Subscriber.channel, Message.kind == MessageKind.ALERT,
+        or_(Message.sent_at_utc.is_not(None), Message.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING])),
+    ).correlate(Subscriber).exists()
 
 
 def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subscriber_id: int, channel: Channel,

@@ -16,9 +16,10 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import or_, select, update
 
-from alerts.data import reference, update_promises
+from alerts.data import outbox, reference, update_promises
 from alerts.data.approvals import approval_need
 from alerts.data.fanouts import record_fanout
+from alerts.data.outbox_claims import SkipReason
 from alerts.extensions import db
 from alerts.models import (
     Impact,
@@ -346,6 +347,9 @@ def resolve_now(notice: Notice, *, summary: str, by_user_id: int | None, notify:
     notice.version += 1
     update_promises.end_promises(notice, now)
     db.session.flush()
+    # Whatever about it still waits (a first text held for 07:00) is dropped now: it would tell of a beginning
+    # after the end. Only those whose first message went hear the resolution (alerts/data/fanouts.py).
+    outbox.drop_waiting_alerts(notice.id, SkipReason.RESOLVED)
     if notify:
         record_fanout(notice, update)
     return update
@@ -442,5 +446,6 @@ def expire_overdue_notices(grace: dt.timedelta) -> int:
         notice.updates.append(NoticeUpdate(
             kind=UpdateKind.EXPIRED, created_at_utc=now,
             summary="This notice has passed its expected end time and is no longer being updated."))
+        outbox.drop_waiting_alerts(notice.id, SkipReason.ENDED)
     db.session.flush()
     return len(overdue)

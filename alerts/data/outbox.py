@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from alerts.data import execute_counting_rows
+from alerts.data.outbox_claims import SkipReason
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION
@@ -23,6 +25,22 @@ def queue_direct_message(*, kind: MessageKind, channel: Channel, recipient: str,
     db.session.add(message)
     db.session.flush()
     return message
+
+
+def drop_waiting_alerts(notice_id: int, reason: SkipReason) -> int:
+    """The notice has ended: drop every alert about it still waiting to go (a first text held for quiet hours, an
+    email behind a hold or a retry), recording why, so staff see it at once in the outbox and nobody is told
+    something began after it is over. Returns how many. The caller commits.
+
+    Only rows still `queued`: one a worker has claimed is decided as it is sent (alerts/data/outbox_claims.py), and
+    one whose POST may already have reached Notify (outcome unknown) is looked up first, never assumed unsent."""
+    return execute_counting_rows(
+        update(Message)
+        .where(Message.notice_id == notice_id, Message.status == MessageStatus.QUEUED,
+               Message.kind == MessageKind.ALERT, Message.outcome_unknown.is_(False))
+        .values(status=MessageStatus.SKIPPED, last_error=reason.value, completed_at_utc=utc_now())
+        .execution_options(synchronize_session=False)
+    ) or 0
 
 
 def count_direct_texts_since(since: dt.datetime) -> int:

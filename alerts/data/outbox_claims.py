@@ -26,6 +26,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -109,40 +110,106 @@ class SkipReason(StrEnum):
 
     CANCELLED = "Not sent: the notice was cancelled before this message could go"
     RESOLVED = "Not sent: the notice was resolved before this message could go"
+    ENDED = "Not sent: the notice ended before this message could go"
     SUPERSEDED = "Not sent: a newer update to the notice replaced this message"
+    NEVER_TOLD = "Not sent: their first message about this notice did not go, so they were never told it began"
 
 
-def _stale_columns() -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[bool]]:
-    """(the notice's status, the kind of the update the message carries, whether a newer update replaced it), as
+# What became of a resident's first message about a notice on a channel, as a claim reads it (NULL: none before
+# this one, so this one is their first).
+FIRST_SENT, FIRST_WAITING, FIRST_LOST = "sent", "waiting", "lost"
+# A message waiting for the first one to go is looked at again after this long, or when the first is due if later.
+WAIT_FOR_FIRST = dt.timedelta(seconds=2)
+
+
+def _outer(column: Any, dialect: str) -> ColumnElement[Any]:
+    """The claimed row's own column, as a subquery in the claim's RETURNING must name it. SQLAlchemy writes
+    RETURNING without table names on SQLite, subqueries included, so there `notice_id` inside a subquery on
+    `notice_updates` would mean that table's own column (always equal to itself): name the table outright."""
+    if dialect == "sqlite":
+        return literal_column(f"{Message.__tablename__}.{column.key}", type_=column.type)
+    return column
+
+
+def _stale_columns(dialect: str) -> tuple[ColumnElement[Any], ...]:
+    """(the notice's status, the kind of the update the message carries, whether a newer update replaced it, what
+    became of the resident's first message about the notice on this channel, and when that one is due), as
     correlated subqueries a claim returns with each row it claims: read in the claim's own statement, so checking
     every claimed alert costs no query of its own."""
+    notice_id, update_id = _outer(Message.notice_id, dialect), _outer(Message.notice_update_id, dialect)
+    channel = _outer(Message.channel, dialect)
     newer = aliased(NoticeUpdate)
-    supersedes = or_(Message.channel == Channel.EMAIL, newer.kind.in_([UpdateKind.PUBLISHED, UpdateKind.RESOLVED]))
+    supersedes = or_(channel == Channel.EMAIL, newer.kind.in_([UpdateKind.PUBLISHED, UpdateKind.RESOLVED]))
     superseded = (
         select(newer.id)
-        .where(newer.notice_id == Message.notice_id, newer.id > Message.notice_update_id,
-               newer.notify_subscribers.is_(True), supersedes)
+        .where(newer.notice_id == notice_id, newer.id > update_id, newer.notify_subscribers.is_(True), supersedes)
         .exists()
     )
-    notice_status = select(Notice.status).where(Notice.id == Message.notice_id).scalar_subquery()
-    update_kind = select(NoticeUpdate.kind).where(NoticeUpdate.id == Message.notice_update_id).scalar_subquery()
-    return notice_status.label("notice_status"), update_kind.label("update_kind"), superseded.label("superseded")
+    notice_status = select(Notice.status).where(Notice.id == notice_id).scalar_subquery()
+    update_kind = select(NoticeUpdate.kind).where(NoticeUpdate.id == update_id).scalar_subquery()
+    # The resident's earliest message about this notice on this channel, if it came before this one. Sent means
+    # handed to Notify (or the local outbox): `sent_at_utc` is set then and never cleared.
+    first = aliased(Message)
+    earliest = (
+        select(first).where(first.notice_id == notice_id,
+                            first.subscriber_id == _outer(Message.subscriber_id, dialect),
+                            first.channel == channel, first.kind == MessageKind.ALERT,
+                            first.notice_update_id < update_id)
+        .order_by(first.notice_update_id).limit(1)
+    )
+    first_state = earliest.with_only_columns(case(
+        (first.sent_at_utc.is_not(None), FIRST_SENT),
+        (first.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]), FIRST_WAITING),
+        else_=FIRST_LOST,
+    )).scalar_subquery()
+    first_due = earliest.with_only_columns(first.next_attempt_at_utc).scalar_subquery()
+    return (notice_status.label("notice_status"), update_kind.label("update_kind"), superseded.label("superseded"),
+            first_state.label("first_state"), type_coerce(first_due, UTCDateTime()).label("first_due"))
 
 
-def _skip_reason(notice_status: NoticeStatus | None, update_kind: UpdateKind | None,
-                 is_superseded: bool | None) -> SkipReason | None:
+def _skip_reason(notice_status: NoticeStatus | None, update_kind: UpdateKind | None, is_superseded: bool | None,
+                 first_state: str | None = None) -> SkipReason | None:
     """Why an alert would now be stale, or None. The rule's one home.
 
-    Stale: its notice was cancelled; or resolved, and it is not the resolution; or a newer update was sent on its
-    channel (updates go by email only; publish and resolve go by text too, DESIGN §3).
+    Stale: its notice was cancelled; or ended (resolved or expired), and it is not the resolution; or it follows a
+    first message to the same resident that did not go (or is itself a resolution with no first message before
+    it): nobody hears that something changed or is over who was never told it began; or, following a first message,
+    a newer update was sent on its channel (updates go by email only; publish and resolve go by text too, DESIGN
+    §3). A resident's first message is never replaced by a newer one: what follows waits for it
+    (`_waits_for_first`).
     """
     if notice_status == NoticeStatus.CANCELLED:
         return SkipReason.CANCELLED
-    if notice_status == NoticeStatus.RESOLVED and update_kind != UpdateKind.RESOLVED:
-        return SkipReason.RESOLVED
-    if is_superseded:
+    if update_kind != UpdateKind.RESOLVED:
+        if notice_status == NoticeStatus.RESOLVED:
+            return SkipReason.RESOLVED
+        if notice_status == NoticeStatus.EXPIRED:
+            return SkipReason.ENDED
+    if first_state == FIRST_LOST or (first_state is None and update_kind == UpdateKind.RESOLVED):
+        return SkipReason.NEVER_TOLD
+    if is_superseded and first_state is not None:
         return SkipReason.SUPERSEDED
     return None
+
+
+def _not_behind_a_waiting_first() -> ColumnElement[bool]:
+    """A claim's candidates leave out an update or resolution whose resident's first message about the notice on
+    that channel is still queued or in flight: it is claimed once that one was sent, so one worker never has the
+    two in flight at once (and `dispatch --once` sends both, in order). The returned row is checked again."""
+    first = aliased(Message)
+    waiting_first = select(first.id).where(
+        first.notice_id == Message.notice_id, first.subscriber_id == Message.subscriber_id,
+        first.channel == Message.channel, first.kind == MessageKind.ALERT,
+        first.notice_update_id < Message.notice_update_id,
+        first.status.in_([MessageStatus.QUEUED, MessageStatus.SENDING]), first.sent_at_utc.is_(None),
+    ).correlate(Message).exists()
+    return or_(Message.kind != MessageKind.ALERT, Message.notice_update_id.is_(None), ~waiting_first)
+
+
+def _waits_for_first(first_state: str | None) -> bool:
+    """An update or resolution whose resident's first message has not gone yet (queued, or in flight with another
+    worker) waits for it: it goes once that one was sent, and is dropped if that one never goes."""
+    return first_state == FIRST_WAITING
 
 
 def _quiet_hours_hold(windows: tuple[tuple[dt.datetime, dt.datetime], ...],
@@ -171,8 +238,10 @@ def claim_due_messages(worker: str, limit: int, lease: dt.timedelta, *, now: dt.
     the outcome quotes it, so a worker whose lease has passed cannot write over a newer claim.
 
     Checked as each message is claimed, which is just before it is sent: an alert whose notice was resolved,
-    cancelled or superseded is skipped with the reason recorded, and a non-severe alert text due in quiet hours
-    (a released hold, a retry) goes back to wait for 07:00.
+    expired, cancelled or superseded is skipped with the reason recorded, as is an update or resolution whose
+    resident's first message about the notice on that channel never went; one whose first message is still
+    queued or in flight is not claimed (it waits for it); and a non-severe alert text due in quiet hours (a
+    released hold, a retry) goes back to wait for 07:00.
 
     One UPDATE ... RETURNING claims the rows. On PostgreSQL the inner SELECT is FOR UPDATE SKIP LOCKED, so
     workers claiming at once each take different rows without waiting. SQLite has one writer at a time, which
@@ -213,15 +282,19 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
     result: dict[str, OutgoingMessage] = {}
     skipped: dict[SkipReason, list[str]] = {}
     held: dict[dt.datetime, list[str]] = {}
+    behind_first: dict[dt.datetime | None, list[str]] = {}
     for row in claimed:
         if row.kind == MessageKind.ALERT:
-            reason = _skip_reason(row.notice_status, row.update_kind, row.superseded)
+            reason = _skip_reason(row.notice_status, row.update_kind, row.superseded, row.first_state)
             if reason is not None:
                 skipped.setdefault(reason, []).append(row.id)
                 continue
             if row.quiet_until is not None:
                 # A text due at night (a hold released at 00:01, a retry) goes back to wait for 07:00.
                 held.setdefault(row.quiet_until, []).append(row.id)
+                continue
+            if _waits_for_first(row.first_state):
+                behind_first.setdefault(row.first_due, []).append(row.id)
                 continue
         result[row.id] = _outgoing(row)
     now = literal(clock, UTCDateTime()) if clock is not None else database_now()
@@ -239,8 +312,19 @@ def _claim_once(worker: str, limit: int, lease: dt.timedelta, clock: dt.datetime
                     claimed_by=None, attempts=Message.attempts - 1)
             .execution_options(synchronize_session=False)
         )
+    soon = database_now(WAIT_FOR_FIRST) if clock is None else literal(clock + WAIT_FOR_FIRST, UTCDateTime())
+    for first_due, ids in behind_first.items():
+        again = soon if first_due is None else case((soon > literal(first_due, UTCDateTime()), soon),
+                                                    else_=literal(first_due, UTCDateTime()))
+        db.session.execute(
+            update(Message).where(Message.id.in_(ids), Message.claim_token == token)
+            .values(status=MessageStatus.QUEUED, next_attempt_at_utc=again, lease_expires_at_utc=None,
+                    claimed_by=None, attempts=Message.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
-    filtered = sum(len(ids) for ids in skipped.values()) + sum(len(ids) for ids in held.values())
+    filtered = sum(len(ids) for ids in skipped.values()) + sum(len(ids) for ids in held.values()) \
+        + sum(len(ids) for ids in behind_first.values())
     return list(result.values()), filtered
 
 
@@ -263,7 +347,7 @@ def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
         and_(Message.status == MessageStatus.QUEUED, Message.next_attempt_at_utc <= now),
         and_(Message.status == MessageStatus.SENDING, Message.lease_expires_at_utc < now),
     )
-    conditions = [due]
+    conditions = [due, _not_behind_a_waiting_first()]
     if excluded_channels:
         conditions.append(Message.channel.notin_(excluded_channels))
     candidates = (
@@ -286,7 +370,7 @@ def _claim_statement(lease: dt.timedelta, excluded_channels: tuple[str, ...],
             lease_expires_at_utc=expires,
             attempts=Message.attempts + 1,
         )
-        .returning(*_CLAIMED, Message.next_attempt_at_utc, *_stale_columns(),
+        .returning(*_CLAIMED, Message.next_attempt_at_utc, *_stale_columns(dialect),
                    _quiet_hours_hold(windows, now).label("quiet_until"))
         .execution_options(synchronize_session=False)
     )

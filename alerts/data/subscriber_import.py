@@ -37,6 +37,8 @@ class ImportRow:
     contact: str
     area: AreaChoice
     service_ids: list[str] | None
+    # One email a day instead of one per alert (a bulletin service's subscribers); None: the row did not say.
+    digest: bool | None = None
 
 
 @dataclass
@@ -72,7 +74,22 @@ def parse_row(row: dict[str | None, str | None]) -> ImportRow:
     if unknown:
         raise BadRow(f"No service with the id {', '.join(unknown)}")
     return ImportRow(channel=channel, contact=contact, area=AreaChoice(answer.area.id, postcode),
-                     service_ids=sorted(set(wanted)) or None)
+                     service_ids=sorted(set(wanted)) or None, digest=_digest(row.get("digest"), channel))
+
+
+DIGEST_ANSWERS = {"yes": True, "no": False}
+
+
+def _digest(cell: str | None, channel: Channel) -> bool | None:
+    """The optional digest column: yes or no (any case); empty or absent says nothing. Email only."""
+    text = (cell or "").strip().lower()
+    if not text:
+        return None
+    if text not in DIGEST_ANSWERS:
+        raise BadRow(f"Digest must be yes or no, not {cell.strip()!r}" if cell else "Digest must be yes or no")
+    if DIGEST_ANSWERS[text] and channel != Channel.EMAIL:
+        raise BadRow("Digest can only be yes for an email address: the daily digest is sent by email")
+    return DIGEST_ANSWERS[text]
 
 
 def _apply(parsed: ImportRow, result: ImportResult) -> None:
@@ -85,6 +102,9 @@ def _apply(parsed: ImportRow, result: ImportResult) -> None:
         result.subscribers_created += 1
     following = {subscription.area_id for subscription in subscriber.subscriptions}
     had_services = (subscriber.all_services, {service.id for service in subscriber.services})
+    had_digest = bool(subscriber.digest)
+    if parsed.digest is not None:
+        subscriber.digest = parsed.digest
     add_areas(subscriber, [parsed.area])
     if parsed.service_ids is None or subscriber.all_services:
         subscriber.all_services, subscriber.services = True, []
@@ -92,7 +112,8 @@ def _apply(parsed: ImportRow, result: ImportResult) -> None:
         have = had_services[1] | set(parsed.service_ids)
         subscriber.services = [s for s in reference.list_services() if s.id in have]
     added_area = parsed.area.area_id not in following
-    changed = added_area or had_services != (subscriber.all_services, {service.id for service in subscriber.services})
+    changed = added_area or had_digest != bool(subscriber.digest) \
+        or had_services != (subscriber.all_services, {service.id for service in subscriber.services})
     if not changed and subscriber.status == SubscriberStatus.CONFIRMED:
         result.unchanged += 1  # importing the same file twice touches nothing, not even the consent time
         return
@@ -128,8 +149,8 @@ def read_csv(handle: TextIO) -> Iterator[tuple[int, dict[str | None, str | None]
     reader.fieldnames = [(name or "").strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in REQUIRED_COLUMNS if column not in reader.fieldnames]
     if missing:
-        raise MissingColumns(f"The header row must have the columns channel,contact,postcode (and optionally services):"
-                             f" missing {', '.join(missing)}")
+        raise MissingColumns("The header row must have the columns channel,contact,postcode (and optionally "
+                             f"services, digest): missing {', '.join(missing)}")
 
     def rows() -> Iterator[tuple[int, dict[str | None, str | None]]]:
         for row in reader:

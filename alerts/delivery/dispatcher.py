@@ -235,7 +235,16 @@ class Dispatcher:
             if claimed and len(claimed) == room:
                 continue  # the queue has more: fill the pipeline before waiting
             with self._finished:
-                if until_idle and not claimed and not created and self._in_flight == 0 and not self._ready:
+                idle = until_idle and not claimed and not created and self._in_flight == 0 and not self._ready
+            unrecorded = self.sender.waiting_to_record()[0] if idle else 0
+            if unrecorded:
+                # Record what was sent before deciding nothing is left: an update waits for its resident's first
+                # message to be recorded as sent (alerts/data/outbox_claims.py), so claim once more after.
+                self._record_if_due(force=True)
+                if self.sender.waiting_to_record()[0] < unrecorded:
+                    continue
+            with self._finished:
+                if idle:
                     break
                 self._finished.wait(BUSY_POLL_SECONDS if self._in_flight else poll_seconds)
         self._release_ready()

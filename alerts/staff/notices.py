@@ -22,6 +22,7 @@ from alerts.models import (
     UpdateKind,
     utc_now,
 )
+from alerts.quiet_hours import texts_wait_until
 from alerts.services import publishing
 from alerts.staff import staff, starting
 from alerts.staff.access import role_required
@@ -201,7 +202,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
         publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
         message_counts=fanouts.message_counts_for_notice(notice.id),
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
-        now=utc_now(),
+        now=utc_now(), texts_wait_until=texts_wait_until(utc_now(), notice.impact),
         may_approve=publishing.may_approve(notice, current_user), waiting_since=publishing.waiting_since(notice),
         form=publish_form, error_summary=error_summary, next_update_rule=update_promises.DEFAULT_RULE,
     )
@@ -321,7 +322,9 @@ def resolve(notice_id: int) -> Response | str | tuple[str, int]:
     form = ResolveForm()
     if not form.validate_on_submit():
         return render_template("staff/resolve.html", form=form, notice=notice,
-                               preview=fanouts.preview_for(notice, UpdateKind.RESOLVED)), 400 if form.errors else 200
+                               preview=fanouts.preview_for(notice, UpdateKind.RESOLVED),
+                               texts_wait_until=texts_wait_until(utc_now(), notice.impact)), \
+            400 if form.errors else 200
     try:
         done = publishing.resolve(notice, _actor(), summary=form.summary.data or "", notify=bool(form.notify.data))
     except NoticeStateError as error:

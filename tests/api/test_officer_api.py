@@ -1,9 +1,10 @@
 from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
+from alerts.data import outbox_claims
 from alerts.data import staff as staff_data
 from alerts.extensions import db
-from alerts.models import AuditEvent, Channel, Message, Notice, NoticeStatus, Role
+from alerts.models import AuditEvent, Channel, Message, MessageStatus, Notice, NoticeStatus, Role
 from tests.factories import StaffUserFactory
 
 NOTICE = {"title": "Gritting on the A35", "service": "roads-and-gritting", "areas": ["bridport"], "impact": "minor",
@@ -24,7 +25,8 @@ def test_a_token_publishes_updates_and_resolves_a_notice(client, factories) -> N
     notice_id = response.json["id"]
     assert response.json["status"] == "active"
     assert client.get(f"/api/v1/notices/{notice_id}").json["title"] == "Gritting on the A35"
-    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+    [first] = db.session.scalars(select(Message)).all()
+    outbox_claims.record_sent(first.id, "notify-1", local_outbox=False)  # the dispatcher sent the first text
 
     response = client.post(f"/api/v1/notices/{notice_id}/updates", json={"summary": "Still icy."}, headers=headers)
     assert response.status_code == 201 and response.json["updates"][-1]["summary"] == "Still icy."
@@ -34,6 +36,19 @@ def test_a_token_publishes_updates_and_resolves_a_notice(client, factories) -> N
     actions = list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
     assert actions == ["notice.publish_requested", "notice.updated", "notice.resolved"]
     assert db.session.scalar(select(AuditEvent.actor)) == "api token: Highways"
+
+
+def test_a_notice_resolved_through_the_api_before_its_first_text_went_texts_nobody_that_it_is_over(
+        client, factories) -> None:
+    headers = make_token()
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900001", area_ids=["bridport"])
+    notice_id = client.post("/api/v1/notices", json=NOTICE, headers=headers).json["id"]
+    response = client.post(f"/api/v1/notices/{notice_id}/resolve", json={"summary": "Roads clear."}, headers=headers)
+    assert response.status_code == 200 and response.json["status"] == "resolved"
+    db.session.expire_all()
+    [first] = db.session.scalars(select(Message)).all()
+    assert (first.status, first.last_error) == (
+        MessageStatus.SKIPPED, "Not sent: the notice was resolved before this message could go")
 
 
 def test_a_county_wide_notice_through_the_api_waits_for_approval(client, factories) -> None:

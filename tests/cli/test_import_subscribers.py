@@ -133,3 +133,40 @@ def test_a_file_missing_a_header_column_imports_nothing(runner, tmp_path) -> Non
     assert result.exit_code == 1
     assert "missing contact" in result.output
     assert count(Subscriber) == 0
+
+
+def test_an_optional_digest_column_moves_a_bulletin_services_daily_readers_across(runner, tmp_path) -> None:
+    result = import_file(runner, tmp_path, "channel,contact,postcode,digest\n"
+                                           "email,daily@example.com,DT4 7TA,Yes\n"
+                                           "email,each@example.com,DT4 7TA,no\n"
+                                           "email,unsaid@example.com,DT4 7TA,\n"
+                                           "sms,07700 900 982,DT4 7TA,NO\n")
+
+    assert result.exit_code == 0, result.output
+    assert find_subscriber(Channel.EMAIL, "daily@example.com").digest is True
+    assert find_subscriber(Channel.EMAIL, "each@example.com").digest is False
+    assert find_subscriber(Channel.EMAIL, "unsaid@example.com").digest is False
+    assert find_subscriber(Channel.SMS, "+447700900982").digest is False
+
+    again = import_file(runner, tmp_path, "channel,contact,postcode,digest\n"
+                                          "email,daily@example.com,DT4 7TA,yes\n"
+                                          "email,each@example.com,DT4 7TA,YES\n")
+    assert again.exit_code == 0, again.output
+    assert "1 rows were already subscribed and left as they were" in again.stdout
+    assert find_subscriber(Channel.EMAIL, "each@example.com").digest is True, "a later file's answer stands"
+
+
+def test_a_digest_that_is_not_yes_or_no_or_yes_for_a_mobile_is_refused_naming_the_row(runner, tmp_path) -> None:
+    result = import_file(runner, tmp_path, "channel,contact,postcode,digest\n"
+                                           "email,good@example.com,DT4 7TA,yes\n"
+                                           "email,maybe@example.com,DT4 7TA,weekly\n"
+                                           "sms,07700 900 982,DT4 7TA,yes\n")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "line 3: Digest must be yes or no, not 'weekly'",
+        "line 4: Digest can only be yes for an email address: the daily digest is sent by email",
+    ]
+    assert find_subscriber(Channel.EMAIL, "maybe@example.com") is None
+    assert find_subscriber(Channel.SMS, "+447700900982") is None
+    assert find_subscriber(Channel.EMAIL, "good@example.com").digest is True

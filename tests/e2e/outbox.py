@@ -27,6 +27,21 @@ def messages_to(contact: str) -> list[Message]:
     return [message for message in contact_centre.recent_messages(subscriber.id) if message.recipient == normalised]
 
 
+def dispatch() -> int:
+    """Send everything queued, as a dispatcher beside the live server would: with no Notify key, into the local
+    outbox (not sent). A resolution reaches only those whose first message went."""
+    from flask import current_app
+
+    from alerts.delivery.dispatcher import Dispatcher
+
+    db.session.rollback()
+    dispatcher = Dispatcher(current_app._get_current_object(), concurrency=1)  # type: ignore[attr-defined]
+    try:
+        return dispatcher.run_until_idle()
+    finally:
+        dispatcher.close()
+
+
 def latest(contact: str, kind: MessageKind) -> Message:
     found = [message for message in messages_to(contact) if message.kind == kind]
     assert found, f"no {kind} message to {contact} in the outbox"

@@ -64,6 +64,8 @@ def test_an_officer_publishes_a_notice_for_weymouth_with_preview_then_updates_an
     assert "Bin collections suspended in Weymouth" in sms and "/s/" in sms and len(sms) <= 160
     length = journey.page.locator("#sms-length").inner_text()
     assert length.startswith(f"{len(sms)} characters, 1 fragment (GSM-7"), length
+    assert journey.page.locator("#texts-when").inner_text() == "Texts and emails sent now go at once.", \
+        "a severe notice is texted at once, at any hour"
     journey.screenshot("staff-notice-preview")
     assert outbox.messages_to("weymouth.resident@example.com") == [], "nothing is sent before Publish"
 
@@ -85,7 +87,9 @@ def test_an_officer_publishes_a_notice_for_weymouth_with_preview_then_updates_an
     assert len(outbox.messages_to(email.contact)) == 2, "emails go out for every notified update"
     assert len(outbox.messages_to(text.contact)) == 1, "texts only on publish and resolve"
 
+    assert outbox.dispatch() == 3, "the first email and text, and the update"
     journey.follow_link("Resolve")
+    assert journey.page.locator("#texts-when").inner_text() == "Texts and emails sent now go at once."
     journey.fill("What residents need to know", "Collections are back to normal from tomorrow.")
     journey.press_button("Resolve notice")
     assert "Notice resolved" in journey.text()
