@@ -44,6 +44,16 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
     return beat
 
 
+def outbox_summary_job(app: Flask, holder: str) -> Callable[[], None]:
+    """Count the backlog for /healthz every few seconds, so no request ever counts it."""
+    def count() -> None:
+        with app.app_context():
+            operations.record_outbox_summary(holder)
+            db.session.commit()
+
+    return count
+
+
 def delivery_jobs(app: Flask) -> list[Job]:
     """The dispatcher's own loop thread (expands fan-outs and sends; polls every 0.5 s) and the reconcile job
     for lost receipts."""
@@ -91,6 +101,8 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
 
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
+        Job("outbox-summary", outbox_summary_job(app, holder), "interval",
+            {"seconds": operations.OUTBOX_SUMMARY_SECONDS}),
         *delivery_jobs(app),
         Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
@@ -147,6 +159,7 @@ def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     heartbeat_job(app, holder)()
+    outbox_summary_job(app, holder)()
     try:
         scheduler.start()
     finally:
