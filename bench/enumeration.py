@@ -148,7 +148,7 @@ def _agent_cookies(app: Flask) -> list[Any]:
     signer = app.test_client()
     answer = signer.post("/staff/sign-in", data={"email": AGENT, "password": PASSWORD})
     assert answer.status_code == 302, answer.status_code
-    return list(signer._cookies.values())  # noqa: SLF001 — carried over to each fresh client
+    return list(signer._cookies.values())
 
 
 def _client(app: Flask, address: str, cookies: list[Any]) -> FlaskClient:

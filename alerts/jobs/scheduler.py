@@ -54,6 +54,20 @@ def outbox_summary_job(app: Flask, holder: str) -> Callable[[], None]:
     return count
 
 
+MANAGE_REQUEST_SECONDS = 1
+
+
+def manage_requests_job(app: Flask) -> Callable[[], None]:
+    """Answer residents' requests for a manage link or code: the page only records them (see signups)."""
+    def answer() -> None:
+        from alerts.services.signups import send_requested_manage_access
+
+        with app.app_context():
+            send_requested_manage_access()
+
+    return answer
+
+
 def delivery_jobs(app: Flask) -> list[Job]:
     """The dispatcher's own loop thread (expands fan-outs and sends; polls every 0.5 s) and the reconcile job
     for lost receipts."""
@@ -104,6 +118,7 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         Job("outbox-summary", outbox_summary_job(app, holder), "interval",
             {"seconds": operations.OUTBOX_SUMMARY_SECONDS}),
         *delivery_jobs(app),
+        Job("answer-manage-requests", manage_requests_job(app), "interval", {"seconds": MANAGE_REQUEST_SECONDS}),
         Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
         # Each feed source keeps its own poll interval; this only asks every minute which are due.

@@ -20,7 +20,7 @@ from alerts.models.notices import (
     notice_editors,
 )
 from alerts.models.operations import Heartbeat
-from alerts.models.residents import DigestSend, InboundText
+from alerts.models.residents import DigestSend, InboundText, ManageRequest
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
@@ -28,7 +28,8 @@ from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Sub
 __all__ = [
     "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "CouncilRecord", "DigestSend",
     "Fanout",
-    "FanoutStatus", "FeedSource", "Headline", "Heartbeat", "Impact", "InboundText", "InsightCount", "Message",
+    "FanoutStatus", "FeedSource", "Headline", "Heartbeat", "Impact", "InboundText", "InsightCount", "ManageRequest",
+    "Message",
     "MessageKind",
     "MessageStatus", "Notice", "NoticeDelivery", "NoticeStatus", "NoticeUpdate", "PasswordReset", "PendingUpdate",
     "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber",
