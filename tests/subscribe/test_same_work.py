@@ -133,3 +133,45 @@ def test_the_scheduler_answers_manage_requests_every_second(app: Flask) -> None:
     jobs["dispatch"].stop()  # type: ignore[misc]
     assert (jobs["answer-manage-requests"].trigger, jobs["answer-manage-requests"].options) == (
         "interval", {"seconds": 1})
+
+
+def _selects(work: list[str]) -> int:
+    return sum(step.startswith("SELECT") for step in work)
+
+
+def test_signing_up_again_reads_no_more_than_a_first_sign_up(app: Flask, known: None, config) -> None:
+    """Their areas and services are not loaded to record a request: the same reads, and one commit, either way."""
+    config.update(SIGNUP_MIN_FILL_SECONDS=0)
+
+    def sign_up(contact: str) -> Callable[[], object]:
+        resident = PageClient(app.test_client())
+        with resident.client.session_transaction() as session:
+            session["subscribe"] = {"started_at": 0, "areas": [["weymouth", "DT4 7TW"]], "services": None,
+                                    "channel": "email", "digest": False, "contact": contact, "contact_typed": contact}
+        return lambda: resident.post_form("/subscribe/check", {}, 302)
+
+    again, first = work_of(sign_up(KNOWN_EMAIL)), work_of(sign_up(UNKNOWN_EMAIL))
+
+    assert _selects(again) == _selects(first)
+    assert again.count("COMMIT") == first.count("COMMIT") == 1
+
+
+def test_the_api_sign_up_reads_no_more_for_a_subscriber(app: Flask, known: None) -> None:
+    def sign_up(contact: str) -> Callable[[], object]:
+        client = app.test_client()
+        return lambda: client.post("/api/v1/subscriptions",
+                                   json={"channel": "email", "contact": contact, "postcode": "DT4 7TW"})
+
+    again, first = work_of(sign_up(KNOWN_EMAIL)), work_of(sign_up(UNKNOWN_EMAIL))
+
+    assert _selects(again) == _selects(first)
+    assert again.count("COMMIT") == first.count("COMMIT") == 1
+
+
+def test_a_wrong_code_at_the_api_does_the_same_work_for_a_subscriber_and_a_stranger(app: Flask, known: None) -> None:
+    def confirm(number: str) -> Callable[[], object]:
+        client = app.test_client()
+        return lambda: client.post("/api/v1/subscriptions/confirm", json={"contact": number, "code": "000000"})
+
+    assert work_of(confirm(KNOWN_NUMBER)) == work_of(confirm(UNKNOWN_NUMBER))
+
