@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import delete, select, update
 
+from alerts.data import execute_counting_rows
 from alerts.extensions import db
 from alerts.models import Channel, ManageRequest, utc_now
 
@@ -31,10 +32,12 @@ def mark_answered(request: ManageRequest) -> None:
     request.answered_at_utc = utc_now()
 
 
-def count_guess(request_id: int) -> None:
-    """One guess at the code this request asked for: the write a guess at a real code makes. The caller commits."""
-    db.session.execute(update(ManageRequest).where(ManageRequest.id == request_id)
-                       .values(guesses=ManageRequest.guesses + 1).execution_options(synchronize_session=False))
+def spend_guess(request_id: int, most: int) -> bool:
+    """Spend one of the request's `most` guesses at its code; False when none are left (or no such request).
+    A conditional UPDATE, so parallel guesses never get more between them. The caller commits at once."""
+    return bool(execute_counting_rows(
+        update(ManageRequest).where(ManageRequest.id == request_id, ManageRequest.guesses < most)
+        .values(guesses=ManageRequest.guesses + 1).execution_options(synchronize_session=False)))
 
 
 def purge_answered_before(moment: dt.datetime) -> None:

@@ -218,8 +218,7 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
     client a code was sent for spends that code's own tries, so nobody's guesses can use up a resident's code;
     anyone holding the right code may use it. `issued_at` (time.time() when this client's code was sent) lets
     pages say "expired" alike for everyone. `manage_request`: the request a manage code was asked with
-    (`send_manage_access`); a guess that spends no code's try counts one there instead, so a guess at a code that
-    was never sent (the contact has no alerts) makes the same write and commit as one at a code that was.
+    (`send_manage_access`): see `_check_manage_code`.
     """
     if issued_at is not None and time.time() - issued_at > CODE_LIFETIME.total_seconds():
         return CodeOutcome.EXPIRED
@@ -228,18 +227,17 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
         return CodeOutcome.LOCKED
     keys = links.signing_keys()
     tidy = confirmation_codes.tidy_code(code)
+    if manage_request is not None:
+        return _check_manage_code(subscriber_id, tidy, keys, tries, manage_request)
     # Id 0 is never a subscriber's: a contact with none costs the same query.
     live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
     if live is None or live.expires_at is None or live.expires_at <= utc_now():
-        _count_unspent_guess(manage_request, subscriber_id)
         confirmation_codes.code_matches(keys, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
         return _wrong_code(tries)
     issued_to = live.issued_to
     issuer = issued_to is not None and any(
         hmac.compare_digest(issued_to, confirmation_codes.issuance_digest(key, client)) for key in keys)
-    if not issuer:
-        _count_unspent_guess(manage_request, live.subscriber_id)
-    else:
+    if issuer:
         spent = subscriber_data.use_code_attempt(live.subscriber_id)
         db.session.commit()  # the try is spent before the guess is checked, whatever happens next
         if not spent:
@@ -261,13 +259,24 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
 _NO_CODE_HASH = "0" * 64
 
 
-def _count_unspent_guess(manage_request: int | None, subscriber_id: int | None) -> None:
-    """The work a guess does when it spends a code's try (a write, a commit, the code read again), where it spends
-    none."""
-    if manage_request is not None:
-        manage_requests.count_guess(manage_request)
+def _check_manage_code(subscriber_id: int | None, tidy: str, keys: list[str], tries: str,
+                       request_id: int) -> CodeOutcome:
+    """A guess at a manage code spends a try of the request it was asked with, not of the code: every request has a
+    row, whether a code was sent or not (the contact has no alerts), so each guess makes the same write and commit
+    either way, and its time tells nobody whether the contact gets alerts. A request's MAX_CODE_ATTEMPTS tries are
+    the code's: each request sends its client a fresh code (`send_requested_manage_access`), or none while another
+    client's is live, which this client never spent before either."""
+    spent = manage_requests.spend_guess(request_id, subscriber_data.MAX_CODE_ATTEMPTS)
+    db.session.commit()  # the try is spent before the guess is checked, whatever happens next
+    live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
+    if not spent or live is None or live.expires_at is None or live.expires_at <= utc_now():
+        confirmation_codes.code_matches(keys, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
+        return CodeOutcome.LOCKED if not spent else _wrong_code(tries)
+    if confirmation_codes.code_matches(keys, live.subscriber_id, tidy, live.code_hash):
+        subscriber_data.clear_code_of(live.subscriber_id)
         db.session.commit()
-        subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
+        return CodeOutcome.CORRECT
+    return _wrong_code(tries)
 
 
 def _wrong_code(tries: str) -> CodeOutcome:
