@@ -11,8 +11,8 @@ generate_series (a million in well under a minute), then `ANALYZE`. It times, th
 - `live_count_median_ms`: the count /healthz made on every request before (`operations.outbox_summary`), for
   comparison.
 
-`--small` runs 1,000 queued and 20 requests, for the test that checks this script still runs. Exits 1 when the
-median is over `--target-ms` (5).
+`--small` runs 1,000 queued and 20 requests and checks no target, for the test that checks this script still runs.
+Otherwise exits 1 when the median is over `--target-ms` (5).
 """
 
 from __future__ import annotations
@@ -114,13 +114,14 @@ def main() -> None:
     parser.add_argument("--target-ms", type=float, default=5.0)
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL to use (its tables are dropped); default BENCH_DATABASE_URL")
-    parser.add_argument("--small", action="store_true", help="1,000 queued and 20 requests: does it still run")
+    parser.add_argument("--small", action="store_true",
+                        help="1,000 queued and 20 requests, no target: does it still run")
     args = parser.parse_args()
     queued, repeat = (1_000, 20) if args.small else (args.queued, args.repeat)
     url = args.database_url or harness.database_url("postgresql")
     figures = run(url, queued, repeat)
     print(json.dumps(figures))
-    if figures["healthz_median_ms"] > args.target_ms:
+    if figures["healthz_median_ms"] > args.target_ms and not args.small:
         print(f"/healthz median {figures['healthz_median_ms']} ms is over {args.target_ms} ms", file=sys.stderr)
         sys.exit(1)
 
