@@ -96,8 +96,8 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
     subscriber = db.session.scalar(
         select(Subscriber).where(Subscriber.channel == channel, Subscriber.contact == contact)
         .options(lazyload(Subscriber.subscriptions), lazyload(Subscriber.services)))
-    if subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED:
-        insight.bump(insight.Metric.SIGNUP_STARTED, str(channel))
+    started = subscriber is None or subscriber.status == SubscriberStatus.UNSUBSCRIBED
+    insight.bump(insight.Metric.SIGNUP_STARTED if started else insight.Metric.SIGNUP_REPEATED, str(channel))
     if subscriber is None:
         subscriber = Subscriber(channel=channel, contact=contact, status=SubscriberStatus.PENDING, all_services=False,
                                 consent_source=source)

@@ -170,6 +170,8 @@ def test_signing_up_again_reads_no_more_than_a_first_sign_up(app: Flask, known: 
 
     assert _selects(again) == _selects(first)
     assert again.count("COMMIT") == first.count("COMMIT") == 1
+    assert len(writes(again)) == len(writes(first)), "their row updated where a new one is inserted; both counted"
+    assert "INSERT INTO insight_counts" in " ".join(again)
 
 
 def test_the_api_sign_up_reads_no_more_for_a_subscriber(app: Flask, known: None) -> None:
