@@ -180,10 +180,10 @@ def measure(app: Flask, surface: Surface, contacts: Contacts, addresses: Address
     return {"known_ms": round(known, 2), "unknown_ms": round(unknown, 2), "ratio": round(known / unknown, 3)}
 
 
-def run(url: str, rounds: int) -> dict[str, Any]:
+def run(url: str, rounds: int, only: list[str] | None = None) -> dict[str, Any]:
     app = _app(url)
     harness.reset_database(app)
-    surfaces = _surfaces(app)
+    surfaces = [surface for surface in _surfaces(app) if not only or surface.name in only]
     per_channel = {"sms": 0, "email": 0}
     for surface in surfaces:
         per_channel[surface.channel] += rounds + 2
@@ -207,9 +207,10 @@ def main() -> None:
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL to use (its tables are dropped); default BENCH_DATABASE_URL")
     parser.add_argument("--small", action="store_true", help="5 rounds and no limit: does it still run")
+    parser.add_argument("--only", nargs="*", help="time only these surfaces (names as printed)")
     args = parser.parse_args()
     url = args.database_url or harness.database_url("postgresql")
-    figures = run(url, 5 if args.small else args.rounds)
+    figures = run(url, 5 if args.small else args.rounds, args.only)
     print(json.dumps(figures))
     over = {name: f["ratio"] for name, f in figures["surfaces"].items() if f["ratio"] > args.limit}
     if over and not args.small:
