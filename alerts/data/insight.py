@@ -48,6 +48,9 @@ from alerts.profile import council
 
 class Metric(enum.StrEnum):
     SIGNUP_STARTED = "signup_started"  # key: channel
+    # A contact already signed up (or waiting to confirm) asked again, for more areas or services. Counted as a
+    # sign-up is, so asking again costs the same writes as a first sign-up: the time tells nobody who is signed up.
+    SIGNUP_REPEATED = "signup_repeated"  # key: channel
     SIGNUP_CONFIRMED = "signup_confirmed"  # key: channel
     SIGNUP_ABANDONED = "signup_abandoned"  # key: "" (the purge no longer knows more than that it expired)
     UNSUBSCRIBED = "unsubscribed"  # key: UnsubscribeVia

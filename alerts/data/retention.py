@@ -21,6 +21,7 @@ from alerts.data.subscribers import CODE_LIFETIME
 from alerts.extensions import db
 from alerts.models import (
     AuditEvent,
+    ManageRequest,
     Message,
     MessageKind,
     MessageStatus,
@@ -145,6 +146,10 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
         .values(pending_request=None, pending_since_utc=None, code_hash=None, code_expires_at_utc=None,
                 code_issued_to=None)
     )
+
+    # Requests for a manage link forget their contact within seconds, when the scheduler answers them; one left
+    # unanswered (the scheduler was down) goes with the unconfirmed sign-ups.
+    db.session.execute(delete(ManageRequest).where(ManageRequest.requested_at_utc < sign_up_cutoff))
 
     # Unsubscribed and suspended contacts alike: once no alert can go to them, the same clock runs.
     ended_cutoff = now - dt.timedelta(days=periods.ended_contact_days)

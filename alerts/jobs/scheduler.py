@@ -44,6 +44,30 @@ def heartbeat_job(app: Flask, holder: str) -> Callable[[], None]:
     return beat
 
 
+def outbox_summary_job(app: Flask, holder: str) -> Callable[[], None]:
+    """Count the backlog for /healthz every few seconds, so no request ever counts it."""
+    def count() -> None:
+        with app.app_context():
+            operations.record_outbox_summary(holder)
+            db.session.commit()
+
+    return count
+
+
+MANAGE_REQUEST_SECONDS = 1
+
+
+def manage_requests_job(app: Flask) -> Callable[[], None]:
+    """Answer residents' requests for a manage link or code: the page only records them (see signups)."""
+    def answer() -> None:
+        from alerts.services.signups import send_requested_manage_access
+
+        with app.app_context():
+            send_requested_manage_access()
+
+    return answer
+
+
 def delivery_jobs(app: Flask) -> list[Job]:
     """The dispatcher's own loop thread (expands fan-outs and sends; polls every 0.5 s) and the reconcile job
     for lost receipts."""
@@ -91,7 +115,10 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
 
     return [
         Job("heartbeat", heartbeat_job(app, holder), "interval", {"seconds": HEARTBEAT_SECONDS}),
+        Job("outbox-summary", outbox_summary_job(app, holder), "interval",
+            {"seconds": operations.OUTBOX_SUMMARY_SECONDS}),
         *delivery_jobs(app),
+        Job("answer-manage-requests", manage_requests_job(app), "interval", {"seconds": MANAGE_REQUEST_SECONDS}),
         Job("publish-due-notices", publish_due_job(app), "interval", {"seconds": 30}),
         Job("expire-notices", expire_notices_job(app), "interval", {"minutes": 5}),
         # A promised next update that has passed: the notice's author and team are emailed once.
@@ -149,6 +176,7 @@ def run_scheduler(app: Flask, *, wait_for_lock_seconds: float = 5.0) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     heartbeat_job(app, holder)()
+    outbox_summary_job(app, holder)()
     try:
         scheduler.start()
     finally:

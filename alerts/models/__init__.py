@@ -21,7 +21,7 @@ from alerts.models.notices import (
     notice_editors,
 )
 from alerts.models.operations import Heartbeat
-from alerts.models.residents import DigestSend, InboundText
+from alerts.models.residents import DigestSend, InboundText, ManageRequest
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
@@ -45,6 +45,7 @@ __all__ = [
     "Impact",
     "InboundText",
     "InsightCount",
+    "ManageRequest",
     "Message",
     "MessageKind",
     "MessageStatus",

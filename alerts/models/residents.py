@@ -35,3 +35,21 @@ class DigestSend(Base):
     message_id: Mapped[str | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     notices: Mapped[int] = mapped_column(default=0)
     created_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now)
+
+
+class ManageRequest(Base):
+    """A resident asked for a manage link (email) or security code (text). Recorded alike for every contact, signed
+    up or not, and answered by the scheduler (`signups.send_requested_manage_access`), which sends only to a
+    confirmed contact: the page does the same work either way, so its time can't tell who gets alerts. The contact
+    is forgotten once answered; the row stays while a code could be tried, so that a guess at a code that was never
+    sent costs the same write as a guess at one that was."""
+
+    __tablename__ = "manage_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # "sms" or "email"
+    contact: Mapped[str | None] = mapped_column(String(320))
+    issued_to: Mapped[str | None] = mapped_column(String(64))  # the asking client's digest, for a code's tries
+    guesses: Mapped[int] = mapped_column(default=0)
+    requested_at_utc: Mapped[dt.datetime] = mapped_column(default=utc_now, index=True)
+    answered_at_utc: Mapped[dt.datetime | None]

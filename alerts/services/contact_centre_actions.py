@@ -13,6 +13,7 @@ from typing import Any
 
 from alerts.data import contact_centre, subject_access
 from alerts.data import subscribers as subscriber_data
+from alerts.data.contact_centre import FoundCaller
 from alerts.data.subject_access import Erasure
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import db
@@ -22,9 +23,9 @@ from alerts.services import signups
 from alerts.services.actors import Actor
 
 
-def find_subscriber(channel: Channel, contact: str, actor: Actor) -> Subscriber | None:
+def find_subscriber(channel: Channel, contact: str, actor: Actor) -> FoundCaller | None:
     """The subscriber with this contact, if any. Searching for a person is itself a use of their personal data."""
-    subscriber = contact_centre.find_subscriber(channel, contact)
+    subscriber = contact_centre.find_caller(channel, contact)
     actor.audit("subscriber.searched", "subscriber", subscriber.id if subscriber else None, channel=str(channel),
                 found=subscriber is not None)
     db.session.commit()

@@ -20,7 +20,7 @@ from flask import current_app
 from alerts import links
 from alerts.addresses import client_network
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import outbox, reference
+from alerts.data import manage_requests, outbox, reference
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import db
@@ -198,12 +198,20 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
 
 def _new_code(subscriber: Subscriber, client: str | None) -> str | None:
     """A new code for `client`, or None while another client's code is still live (it is not replaced)."""
+    return _new_code_issued_to(subscriber, _issuance(client) if client else None)
+
+
+def _issuance(client: str) -> str:
+    return confirmation_codes.issuance_digest(current_app.config["SECRET_KEY"], client)
+
+
+def _new_code_issued_to(subscriber: Subscriber, issued_to: str | None) -> str | None:
+    """`_new_code` for the client whose digest is `issued_to` (None: the contact centre)."""
     secret = current_app.config["SECRET_KEY"]
-    issued_to = confirmation_codes.issuance_digest(secret, client) if client else None
     live = (subscriber.code_hash is not None and subscriber.code_expires_at_utc is not None
             and subscriber.code_expires_at_utc > utc_now()
             and subscriber.code_attempts < subscriber_data.MAX_CODE_ATTEMPTS)
-    if client and live and subscriber.code_issued_to != issued_to:
+    if issued_to and live and subscriber.code_issued_to != issued_to:
         log.info("subscriber %s: a code sent for another client is still live; not replaced", subscriber.id)
         return None
     code = confirmation_codes.new_code()
@@ -213,7 +221,7 @@ def _new_code(subscriber: Subscriber, client: str | None) -> str | None:
 
 
 def check_code(subscriber_id: int | None, contact: str, code: str, *, client: str,
-               issued_at: float | None = None) -> CodeOutcome:
+               issued_at: float | None = None, manage_request: int | None = None) -> CodeOutcome:
     """Check one guess by `client` at the code sent to `contact`.
 
     Same answer, same work, whoever the contact is: a guess counts against the contact's allowance
@@ -222,7 +230,8 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
     with no live code (`subscriber_id` None, or no code) gets the same hash computed and touches nothing. Only the
     client a code was sent for spends that code's own tries, so nobody's guesses can use up a resident's code;
     anyone holding the right code may use it. `issued_at` (time.time() when this client's code was sent) lets
-    pages say "expired" alike for everyone.
+    pages say "expired" alike for everyone. `manage_request`: the request a manage code was asked with
+    (`send_manage_access`): see `_check_manage_code`.
     """
     if issued_at is not None and time.time() - issued_at > CODE_LIFETIME.total_seconds():
         return CodeOutcome.EXPIRED
@@ -231,6 +240,8 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
         return CodeOutcome.LOCKED
     keys = links.signing_keys()
     tidy = confirmation_codes.tidy_code(code)
+    if manage_request is not None:
+        return _check_manage_code(subscriber_id, tidy, keys, tries, manage_request)
     # Id 0 is never a subscriber's: a contact with none costs the same query.
     live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
     if live is None or live.expires_at is None or live.expires_at <= utc_now():
@@ -259,6 +270,26 @@ def check_code(subscriber_id: int | None, contact: str, code: str, *, client: st
 
 
 _NO_CODE_HASH = "0" * 64
+
+
+def _check_manage_code(subscriber_id: int | None, tidy: str, keys: list[str], tries: str,
+                       request_id: int) -> CodeOutcome:
+    """A guess at a manage code spends a try of the request it was asked with, not of the code: every request has a
+    row, whether a code was sent or not (the contact has no alerts), so each guess makes the same write and commit
+    either way, and its time tells nobody whether the contact gets alerts. A request's MAX_CODE_ATTEMPTS tries are
+    the code's: each request sends its client a fresh code (`send_requested_manage_access`), or none while another
+    client's is live, which this client never spent before either."""
+    spent = manage_requests.spend_guess(request_id, subscriber_data.MAX_CODE_ATTEMPTS)
+    db.session.commit()  # the try is spent before the guess is checked, whatever happens next
+    live = subscriber_data.get_code(subscriber_id if subscriber_id is not None else 0)
+    if not spent or live is None or live.expires_at is None or live.expires_at <= utc_now():
+        confirmation_codes.code_matches(keys, 0, tidy, _NO_CODE_HASH)  # the same work as a real check
+        return CodeOutcome.LOCKED if not spent else _wrong_code(tries)
+    if confirmation_codes.code_matches(keys, live.subscriber_id, tidy, live.code_hash):
+        subscriber_data.clear_code_of(live.subscriber_id)
+        db.session.commit()
+        return CodeOutcome.CORRECT
+    return _wrong_code(tries)
 
 
 def _wrong_code(tries: str) -> CodeOutcome:
@@ -326,27 +357,46 @@ def confirm_email(token: str) -> int | None:
     return subscriber.id
 
 
-def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) -> None:
-    """Queue a fresh manage link by email, or a security code by text, for a confirmed contact.
-    Raises signup_defences.Refused.
+def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) -> int:
+    """Ask for a fresh manage link by email, or a security code by text, for a confirmed contact. Returns the
+    request's id (for `manage_path_for_code`). Raises signup_defences.Refused.
 
     Says nothing about whether the contact is signed up: the page is the same either way, the limits count the
-    attempt either way, and nothing waits on Notify, so neither the answer nor its time tells who gets alerts.
+    attempt either way, and the request is recorded alike for every contact, without looking the contact up. The
+    scheduler answers it within seconds (`send_requested_manage_access`), so the time the page takes tells nobody
+    who gets alerts.
     """
     signup_defences.check_send(channel, contact, ip)
-    subscriber = subscriber_data.find_subscriber(channel, contact)
-    if subscriber is None or subscriber.status not in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
-        # The same work as a real send, short of storing it: a code made and hashed, a message rendered.
-        decoy = confirmation_codes.new_code()
-        confirmation_codes.hash_code(current_app.config["SECRET_KEY"], 0, decoy)
-        render_manage_link_sms(decoy, message_from()) if channel == Channel.SMS else render_manage_link_email(
-            links.manage_url(0, 0), message_from())
-        log.info("manage access asked for %s, which has no confirmed alerts: nothing sent", masked(channel, contact))
-        return
-    if channel == Channel.SMS:
-        code = _new_code(subscriber, client)
+    request_id = manage_requests.record(channel, contact, issued_to=_issuance(client))
+    db.session.commit()
+    return request_id
+
+
+def send_requested_manage_access() -> int:
+    """The scheduler's half of `send_manage_access`: queue the link or code for each request from a confirmed (or
+    suspended) contact, and nothing for anyone else; then forget the contacts, and drop requests no code could
+    still be tried for. Returns how many were sent."""
+    sent = 0
+    for request in manage_requests.unanswered():
+        channel = Channel(request.channel)
+        subscriber = subscriber_data.find_subscriber(channel, request.contact or "")
+        if subscriber is not None and subscriber.status in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED):
+            sent += _queue_manage_access(subscriber, request.issued_to)
+        else:
+            log.info("manage access asked for %s, which has no confirmed alerts: nothing sent",
+                     masked(channel, request.contact or ""))
+        manage_requests.mark_answered(request)
+    manage_requests.purge_answered_before(utc_now() - CODE_LIFETIME)
+    db.session.commit()
+    return sent
+
+
+def _queue_manage_access(subscriber: Subscriber, issued_to: str | None) -> int:
+    contact = subscriber.contact or ""
+    if subscriber.channel == Channel.SMS:
+        code = _new_code_issued_to(subscriber, issued_to)
         if code is None:
-            return
+            return 0
         body = render_manage_link_sms(code, message_from())
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
                                     recipient=contact, body=body, subscriber_id=subscriber.id)
@@ -355,16 +405,18 @@ def send_manage_access(channel: Channel, contact: str, *, ip: str, client: str) 
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                     recipient=contact, subject=email.subject, body=email.body,
                                     subscriber_id=subscriber.id)
-    db.session.commit()
+    return 1
 
 
-def manage_path_for_code(contact: str, code: str, *, client: str,
-                         issued_at: float | None) -> tuple[CodeOutcome, str | None]:
-    """Check a security code texted by `send_manage_access`; on success, the path of the manage page."""
+def manage_path_for_code(contact: str, code: str, *, client: str, issued_at: float | None,
+                         request_id: int | None = None) -> tuple[CodeOutcome, str | None]:
+    """Check a security code texted for `send_manage_access` (`request_id`, the request it returned); on success,
+    the path of the manage page."""
     holder = subscriber_data.find_code_holder(Channel.SMS, contact)
     managed = holder is not None and holder.status in (SubscriberStatus.CONFIRMED, SubscriberStatus.SUSPENDED)
     subscriber_id = holder.subscriber_id if holder is not None and managed else None
-    outcome = check_code(subscriber_id, contact, code, client=client, issued_at=issued_at)
+    outcome = check_code(subscriber_id, contact, code, client=client, issued_at=issued_at,
+                         manage_request=request_id)
     if outcome != CodeOutcome.CORRECT or subscriber_id is None:
         return outcome, None
     version = token_version(subscriber_id)

@@ -44,6 +44,7 @@ from alerts.subscribe.shared import (
 
 MANAGE_CONTACT = "manage_contact"  # the number a security code was texted to
 MANAGE_SENT_AT = "manage_code_sent_at"  # when that code was sent (time.time())
+MANAGE_REQUEST = "manage_request"  # the request it was asked with: a guess counts there when it spends no code
 
 _P = ParamSpec("_P")
 
@@ -84,12 +85,14 @@ def find_manage() -> ViewResult:
         return honeypot_page()
     if form.validate_on_submit() and form.channel and form.normalised:
         try:
-            signups.send_manage_access(form.channel, form.normalised, ip=get_remote_address(), client=code_client())
+            request_id = signups.send_manage_access(form.channel, form.normalised, ip=get_remote_address(),
+                                                    client=code_client())
         except Refused as error:
             return refused_page(error)
         if form.channel == Channel.SMS:
             session[MANAGE_CONTACT] = form.normalised
             session[MANAGE_SENT_AT] = time.time()
+            session[MANAGE_REQUEST] = request_id
             return redirect(url_for("subscribe.manage_code"))
         return redirect(url_for("subscribe.manage_link_sent"))
     return render_template("subscribe/find_manage.html", form=form)
@@ -109,11 +112,13 @@ def manage_code() -> ViewResult:
     form = CodeForm()
     if form.validate_on_submit():
         sent_at = session.get(MANAGE_SENT_AT)
+        request_id = session.get(MANAGE_REQUEST)
         outcome, path = signups.manage_path_for_code(contact, form.code.data or "", client=code_client(),
-                                                     issued_at=sent_at if isinstance(sent_at, float) else None)
+                                                     issued_at=sent_at if isinstance(sent_at, float) else None,
+                                                     request_id=request_id if isinstance(request_id, int) else None)
         if path:
-            session.pop(MANAGE_CONTACT, None)
-            session.pop(MANAGE_SENT_AT, None)
+            for key in (MANAGE_CONTACT, MANAGE_SENT_AT, MANAGE_REQUEST):
+                session.pop(key, None)
             return redirect(path)
         form.code.errors = [CODE_ERRORS[outcome]]
     return render_template("subscribe/manage_code.html", form=form, masked=signups.masked(Channel.SMS, contact),

@@ -1,6 +1,7 @@
 import datetime as dt
 
-from alerts.data import channel_holds, delivery_reports, notify_statuses
+from alerts.data import channel_holds, delivery_reports, notify_statuses, operations
+from alerts.extensions import db
 from alerts.jobs.scheduler import jobs_for
 from alerts.models import Channel, MessageStatus, utc_now
 
@@ -39,12 +40,15 @@ def test_a_notice_with_no_messages_is_complete(factories) -> None:
     assert (progress["total"], progress["percent_finished"], progress["failures"]) == (0, 100, [])
 
 
-def test_healthz_shows_the_backlog_and_the_oldest_queued_age(client, make_message) -> None:
+def test_healthz_shows_the_backlog_and_the_oldest_queued_age_the_scheduler_counted(client, make_message) -> None:
     make_message(created_at_utc=utc_now() - dt.timedelta(minutes=3))
     make_message(Channel.EMAIL)
+    operations.record_outbox_summary("host:1")
+    db.session.commit()
     outbox = client.get("/healthz").json["outbox"]
     assert outbox["backlog"] == 2
     assert 180 <= outbox["oldest_queued_seconds"] <= 185
+    assert (outbox["counted"], outbox["counted_seconds_ago"]) == ("ok", 0)
 
 
 def test_the_scheduler_runs_the_dispatcher_loop_and_the_reconcile_job(app) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from alerts.data import contact_centre
 from alerts.extensions import db
 from alerts.models import Message, MessageKind, MessageStatus
+from alerts.services.signups import send_requested_manage_access
 
 _CODE = re.compile(r"\b(\d{6})\b")
 _LINK = re.compile(r"https?://\S+")
@@ -20,8 +21,10 @@ _LINK = re.compile(r"https?://\S+")
 def messages_to(contact: str) -> list[Message]:
     """Everything sent to an email address or mobile number (any format), newest first."""
     db.session.rollback()
+    # No scheduler runs beside the live server either: answer manage requests as its job would within a second.
+    send_requested_manage_access()
     channel, normalised = contact_centre.normalise_contact(contact)
-    subscriber = contact_centre.find_subscriber(channel, normalised)
+    subscriber = contact_centre.find_caller(channel, normalised)
     if subscriber is None:
         return []
     return [message for message in contact_centre.recent_messages(subscriber.id) if message.recipient == normalised]

@@ -15,6 +15,7 @@ from flask import Flask
 from alerts.delivery.app_gateway import reset_gateway
 from alerts.delivery.dispatcher import Dispatcher
 from alerts.extensions import db
+from alerts.services.signups import send_requested_manage_access
 from tests.pages import Page, PageClient
 
 API_KEY = "test_key-26785a09-ab16-4eb0-8407-a37497a57506-3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -26,8 +27,11 @@ ALL_SERVICES = ["adult-social-care", "bins-and-recycling"]  # a sample; the jour
 
 
 def dispatch_queued(app: Flask) -> int:
-    """Run the dispatcher until nothing is due, as the worker process does within a second of a page queueing a
-    message: pages only queue, so what a resident "receives" is what the dispatcher sent."""
+    """Answer manage requests and run the dispatcher until nothing is due, as the scheduler does within a second or
+    two of a page recording a request or queueing a message: pages only record and queue, so what a resident
+    "receives" is what the dispatcher sent."""
+    with app.app_context():
+        send_requested_manage_access()
     dispatcher = Dispatcher(app, concurrency=1)
     try:
         return dispatcher.run_until_idle(expand=False)

@@ -18,6 +18,7 @@ from alerts.delivery.app_gateway import reset_gateway
 from alerts.extensions import db
 from alerts.models import Channel, Message, MessageKind, MessageStatus, utc_now
 from alerts.models.messages import PRIORITY_CONFIRMATION, PRIORITY_SEVERE
+from alerts.services.signups import send_requested_manage_access
 from tests.subscribe.conftest import API_KEY, EMAIL_URL, SMS_URL, dispatch_queued, walk_journey
 
 
@@ -66,6 +67,7 @@ def test_manage_links_and_api_sign_ups_are_only_queued(client, client_request, f
     client.post("/api/v1/subscriptions", json={"channel": "email", "contact": "new@example.com",
                                                "postcode": "DT4 7TA"})
     assert len(notify.mock.calls) == 0, "nothing is sent inside the request"
+    send_requested_manage_access()  # the scheduler's answer to the manage request, within a second
     queued = db.session.query(Message).all()
     assert sorted(m.kind for m in queued) == [MessageKind.CONFIRMATION, MessageKind.MANAGE_LINK]
     assert {m.priority for m in queued} == {PRIORITY_CONFIRMATION}

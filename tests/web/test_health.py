@@ -10,8 +10,9 @@ def test_healthz_reports_the_database_and_that_no_scheduler_has_been_seen(client
     assert response.status_code == 200
     assert response.json["database"] == "ok"
     assert response.json["scheduler"] == {"status": "never-seen", "seconds_since_heartbeat": None}
-    assert response.json["outbox"] == {"backlog": 0, "oldest_queued_seconds": 0, "held_channels": [],
-                                       "auth_failure": False}
+    # Nothing has counted the backlog yet, and /healthz never counts it itself: unknown, and it says why.
+    assert response.json["outbox"] == {"backlog": None, "oldest_queued_seconds": None, "counted": "never-seen",
+                                       "counted_seconds_ago": None, "held_channels": [], "auth_failure": False}
 
 
 def test_healthz_reports_the_schedulers_state_but_not_its_host_or_pid(client) -> None:
@@ -77,3 +78,4 @@ def test_healthz_reports_a_failing_feed_at_once_and_ignores_a_switched_off_one(c
     assert client.get("/healthz").json["feeds"] == "ok"
     _met_office_source(last_success_at_utc=now, last_error="The feed could not be fetched")
     assert client.get("/healthz").json["feeds"] == "stale"
+
