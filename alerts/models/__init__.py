@@ -23,7 +23,7 @@ from alerts.models.operations import Heartbeat
 from alerts.models.residents import DigestSend, InboundText
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
-from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
+from alerts.models.subscribers import Channel, Resident, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
     "ALL_CHANNELS", "ApiToken", "Area", "AuditEvent", "Base", "Channel", "ChannelHold", "CouncilRecord", "DigestSend",
@@ -31,7 +31,7 @@ __all__ = [
     "FanoutStatus", "FeedSource", "Headline", "Heartbeat", "Impact", "InboundText", "InsightCount", "Message",
     "MessageKind",
     "MessageStatus", "Notice", "NoticeDelivery", "NoticeStatus", "NoticeUpdate", "PasswordReset", "PendingUpdate",
-    "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber",
+    "PostcodeLookup", "RateBucket", "RecoveryCode", "Resident", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber",
     "SubscriberStatus", "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "notice_editors",
     "subscriber_services",
     "utc_now",
