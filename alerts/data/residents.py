@@ -94,3 +94,15 @@ def align(subscriber: Subscriber, *, digest: bool | None = None) -> None:
         subscriber_data.set_services(contact, None if every_service else service_ids)
         if contact.channel == Channel.EMAIL:
             subscriber_data.set_digest(contact, digest)
+
+
+def waiting_to_join(subscriber: Subscriber) -> list[Subscriber]:
+    """Contacts given with this one that are still to be confirmed: what the done page says still waits."""
+    if subscriber.resident_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Subscriber).where(Subscriber.pending_request["resident"].as_integer() == subscriber.resident_id,
+                                 Subscriber.id != subscriber.id, Subscriber.resident_id.is_distinct_from(
+                                     subscriber.resident_id), Subscriber.contact.is_not(None))
+        .order_by(Subscriber.id)
+    ).all())
