@@ -139,6 +139,23 @@ def start_sign_ups(sign_ups: list[SignUp], *, ip: str, client: str) -> list[int]
     return ids
 
 
+def add_contact(subscriber: Subscriber, channel: Channel, contact: str, *, ip: str, client: str) -> int:
+    """A manage page adds an email address or mobile number to the person `subscriber` is one of. It is a sign-up
+    for what the person has now, confirmed first (a code by text, a link by email) and linked only once it is.
+    Returns the new contact's subscriber id. Raises signup_defences.Refused, having stored and sent nothing."""
+    emails = [c for c in residents.contacts_of(subscriber) if c.channel == Channel.EMAIL]
+    sign_up = SignUp(channel=channel, contact=contact,
+                     areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
+                     service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
+                     source="web", resident_id=residents.resident_of(subscriber),
+                     digest=(emails[0].digest if emails else False) if channel == Channel.EMAIL else None)
+    try:
+        return start_sign_ups([sign_up], ip=ip, client=client)[0]
+    except signup_defences.Refused:
+        db.session.rollback()  # not even the resident of one made for it
+        raise
+
+
 def record_sign_ups(sign_ups: list[SignUp]) -> list[Subscriber]:
     """Record what each contact asked for, to apply once it is confirmed. The one place sign-ups are recorded (the
     pages, the API and the contact centre), so contacts given together become one person however they came:

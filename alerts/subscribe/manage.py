@@ -12,7 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_limiter.util import get_remote_address
 
 from alerts import links
-from alerts.data import reference
+from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import client_key, csrf, limiter
@@ -32,10 +32,12 @@ from alerts.subscribe.forms import (
     contact_form_for,
 )
 from alerts.subscribe.shared import (
+    CARRY_ON,
     PENDING,
     ViewResult,
     all_service_ids,
     code_client,
+    described,
     digest_time,
     honeypot_page,
     pending_for,
@@ -146,8 +148,12 @@ def short_link(code: str) -> ViewResult:
 @subscribe.get("/manage/<token>")
 @managed
 def manage(subscriber: Subscriber, token: str) -> ViewResult:
-    return render_template("subscribe/manage.html", subscriber=subscriber, token=token,
-                           services=reference.list_services(),
+    contacts = residents.contacts_of(subscriber)
+    rows = [{"contact": contact, "token": token if contact.id == subscriber.id
+             else links.make_token(links.MANAGE, contact.id, contact.token_version)} for contact in contacts]
+    missing = [c for c in (Channel.EMAIL, Channel.SMS) if all(contact.channel != c for contact in contacts)]
+    return render_template("subscribe/manage.html", subscriber=subscriber, token=token, contacts=rows,
+                           missing=missing, services=reference.list_services(),
                            unsubscribe_url=url_for("subscribe.unsubscribe",
                                                    token=links.make_token(links.UNSUBSCRIBE, subscriber.id,
                                                                           subscriber.token_version)))
@@ -261,8 +267,18 @@ def unsubscribe(token: str) -> ViewResult | Response:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     if request.method == "GET":
         if stopped:
-            return render_template("subscribe/unsubscribed.html", already=True)
-        return render_template("subscribe/unsubscribe.html", token=token)
+            return render_template("subscribe/unsubscribed.html", already=True, carry_on=[])
+        assert subscriber is not None
+        return render_template("subscribe/unsubscribe.html", token=token, stopping=described(subscriber),
+                               carry_on=[described(c) for c in residents.other_contacts(subscriber)])
+    carry_on: list[str] = []
     if not stopped and subscriber is not None:
-        subscriptions.unsubscribe_by_link(subscriber)
-    return render_template("subscribe/unsubscribed.html", already=stopped)
+        stopping = described(subscriber)
+        remaining = subscriptions.unsubscribe_by_link(subscriber)
+        # This contact has stopped; the person's others carry on, and this browser may stop them too.
+        if remaining:
+            session[CARRY_ON] = [contact.id for contact in remaining]
+        carry_on = [described(contact) for contact in remaining]
+        return render_template("subscribe/unsubscribed.html", already=False, carry_on=carry_on, stopped=stopping,
+                               stop_all_form=ConfirmForm())
+    return render_template("subscribe/unsubscribed.html", already=stopped, carry_on=carry_on)
