@@ -25,6 +25,7 @@ from alerts.subscribe.shared import (
     refused_page,
 )
 
+
 def manage_url_for(contact: Subscriber) -> str:
     """The manage page through one of the person's contacts (any of them shows and changes the same alerts)."""
     return url_for("subscribe.manage", token=links.make_token(links.MANAGE, contact.id, contact.token_version))

@@ -22,6 +22,7 @@ from alerts.services.signup_defences import Refused, code_attempts
 from alerts.services.signups import CODE_ERRORS, SignUp
 from alerts.subscribe import subscribe
 from alerts.subscribe.forms import (
+    BOTH,
     DAILY_EMAIL,
     ChannelForm,
     CodeForm,
@@ -214,8 +215,16 @@ def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
     if form.validate_on_submit():
         wants_digest = form.channel.data == DAILY_EMAIL
         channel = Channel.EMAIL.value if wants_digest else form.channel.data
-        if channel == subscriber.channel.value == Channel.EMAIL.value:
-            # The same address, so nothing to confirm: each alert or one email a day.
+        have = {c.channel for c in residents.contacts_of(subscriber)}
+        if form.channel.data == BOTH:
+            # Email and text: add the one they don't have yet (confirmed first), or nothing to change.
+            missing = next((c for c in (Channel.EMAIL, Channel.SMS) if c not in have), None)
+            if missing is None:
+                return redirect(url_for("subscribe.manage", token=token))
+            return redirect(url_for("subscribe.manage_add_contact", token=token, channel=missing.value))
+        has_email = Channel.EMAIL in have
+        if channel == Channel.EMAIL.value and has_email:
+            # An address they already have, so nothing to confirm: each alert or one email a day.
             subscriptions.choose_digest(subscriber, wants_digest)
             flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
                   else "Saved. You’ll get an email for each alert as it comes.", "success")
@@ -239,7 +248,7 @@ def manage_contact(subscriber: Subscriber, token: str) -> ViewResult:
         sign_up = SignUp(channel=channel, contact=form.normalised,
                          areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
                          service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
-                         source="web", replaces=subscriber.id,
+                         source="web", replaces=subscriber.id, resident_id=subscriber.resident_id,
                          digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=code_client())

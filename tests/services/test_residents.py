@@ -55,7 +55,7 @@ def test_contacts_given_together_are_linked_only_as_each_is_confirmed() -> None:
 
 def test_a_contact_already_confirmed_elsewhere_is_not_linked_by_someone_elses_sign_up(factories) -> None:
     victim = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900999", area_ids=["sherborne"])
-    mine, theirs = _both("attacker@example.com", "+447700900999")
+    mine, _theirs = _both("attacker@example.com", "+447700900999")
     _confirm(mine)
     db.session.refresh(victim)
     assert victim.resident_id is None and victim.status == SubscriberStatus.CONFIRMED
@@ -128,7 +128,7 @@ def test_stop_all_stops_every_contact() -> None:
 
 
 def test_stopping_a_contact_that_is_not_theirs_changes_nothing(factories) -> None:
-    email, text = _both()
+    email, _text = _both()
     _confirm(email)
     stranger = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900333")
     with pytest.raises(subscriptions.NotTheirs):

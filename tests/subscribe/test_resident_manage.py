@@ -146,3 +146,30 @@ def test_a_contact_added_on_the_manage_page_is_linked_only_once_confirmed(client
         "Email to solo@example.com", "Text message to +447700900555"]
     done = client_request.get("/subscribe/done")
     assert "You’ll also get alerts at s***@example.com" in done.select("#also-on")[0].text
+
+
+def test_the_daily_email_chosen_from_the_text_contact_changes_the_persons_email(client_request, pair) -> None:
+    email, text = pair
+    client_request.post_form(_manage(text) + "/channel", {"channel": "email_digest"}, 302)
+    db.session.refresh(email)
+    db.session.refresh(text)
+    assert (email.digest, text.digest, text.status) == (True, False, SubscriberStatus.CONFIRMED)
+
+
+def test_a_new_number_for_one_contact_joins_the_same_person(client_request, pair, notify) -> None:
+    email, text = pair
+    client_request.post_form(_manage(text) + "/contact?channel=sms", {"contact": "07700 900 666", "website": ""},
+                             302)
+    client_request.post_form("/subscribe/confirm", {"code": notify.last_code()}, 302)
+    new = db.session.scalar(select(Subscriber).where(Subscriber.contact == "+447700900666"))
+    db.session.refresh(text)
+    assert text.status == SubscriberStatus.UNSUBSCRIBED
+    assert _sent_to(client_request.get(_manage(email))) == [
+        "Email to pair@example.com", "Text message to +447700900666"]
+    assert new is not None and new.resident_id == email.resident_id
+
+
+def test_choosing_email_and_text_on_the_manage_page_adds_the_missing_contact(client_request, factories) -> None:
+    alone = factories.SubscriberFactory(contact="solo@example.com")
+    response = client_request.post_form(_manage(alone) + "/channel", {"channel": "both"}, 302)
+    assert response.response.headers["Location"].endswith("/add/sms")
