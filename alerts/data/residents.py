@@ -106,3 +106,11 @@ def waiting_to_join(subscriber: Subscriber) -> list[Subscriber]:
                                      subscriber.resident_id), Subscriber.contact.is_not(None))
         .order_by(Subscriber.id)
     ).all())
+
+
+def carrying_on_after_stopping(channel: Channel, contact: str) -> list[Subscriber]:
+    """The other live contacts of whoever has this contact: what still gets alerts once it stops."""
+    stopping = subscriber_data.find_subscriber(channel, contact)
+    if stopping is None or stopping.status not in LIVE:
+        return []
+    return other_contacts(stopping)

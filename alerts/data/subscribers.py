@@ -238,8 +238,8 @@ def unsubscribe(subscriber: Subscriber, reason: str, *, via: insight.Unsubscribe
     subscriber.token_version += 1
     subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason.strip()[:500]
-    # It leaves the person it was one of: their other contacts carry on, and it can join again only by confirming.
-    subscriber.resident_id = None
+    # It stays linked to the person (a START reply puts it back with what they follow then), but no longer counts
+    # as one of their live contacts: the others carry on.
     subscriber.pending_request = None
     subscriber.pending_since_utc = None
     clear_code(subscriber)

@@ -148,3 +148,38 @@ def test_a_contact_stopped_then_signed_up_again_on_its_own_starts_apart() -> Non
     assert again[0].resident_id is None
     assert "dorchester" not in _shape(email)[0]
     assert db.session.scalar(select(Resident.id).where(Resident.id == email.resident_id)) is not None
+
+
+def _reply(text_id: str, number: str, words: str) -> None:
+    from alerts.notify.inbound import ReceivedText
+    from alerts.services.text_replies import act_on_reply
+
+    act_on_reply(ReceivedText(id=text_id, phone_number=number, message=words, received_at=None))
+
+
+def test_stop_by_text_ends_the_texts_and_says_the_email_carries_on() -> None:
+    from alerts.models import Message, MessageKind
+
+    email, text = _both("carry@example.com", "+447700900777")
+    _confirm(email)
+    _confirm(text)
+    _reply("7d3c4a52-0000-4000-8000-0000000000a1", "+447700900777", "STOP")
+    db.session.refresh(email)
+    db.session.refresh(text)
+    assert (text.status, email.status) == (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.CONFIRMED)
+    answer = db.session.scalar(select(Message.body).where(Message.kind == MessageKind.STOP_REPLY))
+    assert answer == ("You will not get any more Dorset Council alerts by text. Your alerts by email to "
+                      "c***@example.com carry on. Reply START within 28 days to get texts again.")
+
+
+def test_start_puts_the_texts_back_with_what_the_person_follows_now() -> None:
+    email, text = _both("again@example.com", "+447700900778")
+    _confirm(email)
+    _confirm(text)
+    _reply("7d3c4a52-0000-4000-8000-0000000000b1", "+447700900778", "STOP")
+    db.session.refresh(email)
+    subscriptions.add_area(email, AreaChoice("portland", None))  # changed while the texts were stopped
+    _reply("7d3c4a52-0000-4000-8000-0000000000b2", "+447700900778", "START")
+    assert _shape(text) == _shape(email)
+    assert text.status == SubscriberStatus.CONFIRMED
+    assert residents.other_contacts(email) == [text]
