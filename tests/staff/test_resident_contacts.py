@@ -43,7 +43,8 @@ def test_unsubscribing_one_contact_by_phone_says_the_other_carries_on(client_req
     sign_in_as(Role.CONTACT_CENTRE)
     email, text = pair
     base = f"/staff/lookup/subscribers/{text.public_id}"
-    post_form(client_request, f"{base}/unsubscribe", {"reason": "Caller wants email only"}, token_from=f"{base}/unsubscribe")
+    post_form(client_request, f"{base}/unsubscribe", {"reason": "Caller wants email only"},
+              token_from=f"{base}/unsubscribe")
     page = client_request.get(base)
     assert ("They have been unsubscribed from alerts by text message. Their alerts by email to caller@example.com "
             "carry on") in page.text
@@ -71,7 +72,7 @@ def test_erasing_one_contact_names_the_other_and_drops_the_link(client_request, 
 
 
 def test_retention_drops_a_resident_no_contact_is_linked_to(pair) -> None:
-    email, text = pair
+    email, _text = pair
     resident_id = email.resident_id
     orphan = Resident(created_at_utc=utc_now() - dt.timedelta(days=3))
     db.session.add(orphan)
