@@ -265,6 +265,8 @@ def render_stop_answer(message_from: MessageFrom, days: int, *, carry_on: str | 
         wordings = [f"You will not get any more {who}alerts by text. Your alerts by {other} carry on. "
                     f"Reply START within {days} days to get texts again."
                     for other in (carry_on, carry_on.split(" to ")[0]) for who in _whose(message_from)]
+        wordings.append(f"Your alerts by text have stopped; by {carry_on.split(' to ')[0]} they carry on. "
+                        f"Reply START within {days} days to get texts again.")
     else:
         wordings = [f"You will not get any more {who}alerts by text. Changed your mind? Reply START within {days} "
                     "days." for who in _whose(message_from)]
