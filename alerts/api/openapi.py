@@ -297,6 +297,11 @@ def _read_document(profile: Council) -> dict[str, Any]:
                                      "examples": [profile.example_postcode]},
                         "services": {"type": "array", "items": {"type": "string"},
                                      "description": "Service ids from /api/v1/services; empty or absent: all"},
+                        "also_contact": {"type": "string",
+                                         "description": "The same person's other contact: a UK mobile number with "
+                                                        "an email sign-up, or an email address with a text one. "
+                                                        "Each is confirmed on its own and linked once it is, so "
+                                                        "both share the alerts and either can manage them"},
                     },
                 },
                 "SubscriptionAccepted": {"type": "object", "required": ["status", "channel"], "properties": {

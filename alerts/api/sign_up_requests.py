@@ -3,6 +3,8 @@ answers. Field errors use the same wording as the pages."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
 from alerts.services import signups
@@ -10,12 +12,12 @@ from alerts.services.signups import SignUp
 from alerts.text import hidden_character_error
 
 
-def validate_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]]:
+def validate_sign_up(payload: object) -> tuple[list[SignUp] | None, dict[str, str]]:
     """Check a POST /api/v1/subscriptions body; field errors use the same wording as the pages."""
     if not isinstance(payload, dict):
         return None, {"body": "Send a JSON object"}
     errors: dict[str, str] = {
-        name: error for name in ("channel", "contact", "postcode")
+        name: error for name in ("channel", "contact", "postcode", "also_contact")
         if (error := hidden_character_error(name, payload.get(name)))
     }
     if errors:
@@ -52,6 +54,31 @@ def validate_sign_up(payload: object) -> tuple[SignUp | None, dict[str, str]]:
             errors["services"] = f"Unknown service {unknown[0]!r}: see /api/v1/services"
         else:
             service_ids = sorted(set(services))
+    also = _also(channel, payload.get("also_contact"), errors)
     if errors or channel is None or normalised is None or area is None:
         return None, errors
-    return SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids, source="api"), {}
+    return sign_ups_for(SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids,
+                               source="api"), also), {}
+
+
+def _also(channel: Channel | None, value: object, errors: dict[str, str]) -> str | None:
+    """The same person's other contact, if given: a UK mobile number with an email sign-up, or the reverse."""
+    if value is None or channel is None:
+        return None
+    other = Channel.SMS if channel == Channel.EMAIL else Channel.EMAIL
+    if not isinstance(value, str):
+        errors["also_contact"] = ("Enter a UK mobile number" if other == Channel.SMS else "Enter an email address")
+        return None
+    try:
+        return signups.normalise_contact(other, value)
+    except InvalidRecipient as error:
+        errors["also_contact"] = error.message
+        return None
+
+
+def sign_ups_for(sign_up: SignUp, also_contact: str | None) -> list[SignUp]:
+    """One sign-up, or one person's two (each confirmed on its own, linked as each is)."""
+    if also_contact is None:
+        return [sign_up]
+    other = Channel.SMS if sign_up.channel == Channel.EMAIL else Channel.EMAIL
+    return [sign_up, dataclasses.replace(sign_up, channel=other, contact=also_contact)]

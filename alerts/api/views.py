@@ -146,17 +146,19 @@ def _refusal(error: Refused) -> Response:
 @api.post("/subscriptions")
 @csrf.exempt
 def create_subscription() -> Response:
-    sign_up, errors = validate_sign_up(request.get_json(silent=True))
-    if sign_up is None:
+    sign_ups, errors = validate_sign_up(request.get_json(silent=True))
+    if sign_ups is None:
         return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
     try:
         ip = get_remote_address()
-        signups.start_sign_up(sign_up, ip=ip, client=signups.api_client(ip))
+        # Through the same function as the pages: an also_contact is the same person, linked as each is confirmed.
+        signups.start_sign_ups(sign_ups, ip=ip, client=signups.api_client(ip))
     except Refused as error:
         return _refusal(error)
-    how = "a code by text message" if sign_up.channel == Channel.SMS else "a link by email"
-    response = jsonify({"status": "confirmation_sent", "channel": sign_up.channel.value,
-                        "detail": f"We are sending {how}. Nothing else is sent until it is confirmed."})
+    hows = ["a code by text message" if s.channel == Channel.SMS else "a link by email" for s in sign_ups]
+    response = jsonify({"status": "confirmation_sent", "channel": sign_ups[0].channel.value,
+                        "detail": f"We are sending {' and '.join(hows)}. Nothing else is sent until "
+                                  f"{'each is' if len(hows) > 1 else 'it is'} confirmed."})
     response.status_code = 202
     return response
 

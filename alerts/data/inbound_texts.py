@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy import exists, select
 
-from alerts.data import outbox
+from alerts.data import outbox, residents
 from alerts.data.insight import UnsubscribeVia
 from alerts.data.subscribers import unsubscribe
 from alerts.extensions import db
@@ -59,6 +59,9 @@ def start_texts(phone_number: str, *, ended_contact_days: int, now: dt.datetime 
         subscriber.status = SubscriberStatus.CONFIRMED
         subscriber.unsubscribed_at_utc = None
         subscriber.unsubscribe_reason = None
+        if subscriber.resident_id is not None:
+            # Back with what the person follows now, which may have changed while the texts were stopped.
+            residents.join(subscriber, subscriber.resident_id, digest=None)
     return len(found)
 
 

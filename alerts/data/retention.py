@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 
 from alerts.data import execute_counting_rows, insight, sign_in_throttle
 from alerts.data.subscribers import CODE_LIFETIME
@@ -26,6 +26,7 @@ from alerts.models import (
     MessageKind,
     MessageStatus,
     Notice,
+    Resident,
     Subscriber,
     SubscriberStatus,
     Subscription,
@@ -99,7 +100,7 @@ def erase_contacts(subscriber_ids: list[int]) -> int:
     db.session.execute(delete(subscriber_services).where(subscriber_services.c.subscriber_id.in_(subscriber_ids)))
     db.session.execute(update(Subscriber).where(Subscriber.id.in_(subscriber_ids)).values(
         contact=None, unsubscribe_reason=None, suspended_reason=None, code_hash=None, code_expires_at_utc=None,
-        code_issued_to=None, pending_request=None, pending_since_utc=None,
+        code_issued_to=None, pending_request=None, pending_since_utc=None, resident_id=None,  # which person too
         token_version=Subscriber.token_version + 1).execution_options(synchronize_session=False))
     return execute_counting_rows(update(Message).where(Message.subscriber_id.in_(subscriber_ids)).values(
         recipient=None, body="", one_click_unsubscribe_url=None, subscriber_id=None,
@@ -160,6 +161,10 @@ def purge_personal_data(now: dt.datetime | None = None, periods: PrivacyPeriods 
                  func.coalesce(Subscriber.suspended_at_utc, Subscriber.updated_at_utc) < ended_cutoff)),
     )))
     erase_contacts(erase_ids)
+    # A resident no contact is linked to any more (all erased, or none ever confirmed within the sign-up's time).
+    db.session.execute(delete(Resident).where(
+        Resident.created_at_utc < sign_up_cutoff,
+        ~exists().where(Subscriber.resident_id == Resident.id)))
 
     message_cutoff = now - dt.timedelta(days=periods.message_recipient_days)
     old = and_(Message.created_at_utc < message_cutoff, Message.status.not_in(_IN_FLIGHT))

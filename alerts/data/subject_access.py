@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from alerts.data import residents
 from alerts.data.retention import erase_contacts
 from alerts.data.subscribers import hold_back_queued_messages
 from alerts.extensions import db
@@ -63,6 +64,9 @@ def export_subscriber(subscriber: Subscriber) -> dict[str, Any]:
             "suspended_reason": subscriber.suspended_reason,
             "services": "all" if subscriber.all_services else sorted(service.name for service in subscriber.services),
             "waiting_to_be_confirmed": _pending(subscriber.pending_request),
+            # The same person's other contacts (their own references: each is exported on its own request).
+            "other_contacts_of_this_person": [{"reference": other.public_id, "channel": str(other.channel)}
+                                              for other in residents.other_contacts(subscriber)],
         },
         "subscriptions": [
             {"area": subscription.area.name, "postcode": subscription.postcode,

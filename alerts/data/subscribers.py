@@ -85,7 +85,7 @@ def clear_code_of(subscriber_id: int) -> None:
 
 def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoice], service_ids: list[str] | None,
                     source: str, replaces: int | None = None, digest: bool | None = None,
-                    consent_record: str | None = None) -> Subscriber:
+                    consent_record: str | None = None, resident_id: int | None = None) -> Subscriber:
     """Record what a contact asked for, to apply once they confirm. `service_ids` None means every service.
 
     A confirmed (or suspended) contact keeps what they have meanwhile. A contact that unsubscribed starts afresh.
@@ -109,6 +109,7 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
         subscriber.all_services = False
         subscriber.unsubscribed_at_utc = None
         subscriber.unsubscribe_reason = None
+        subscriber.resident_id = None  # a fresh start: it joins someone again only by confirming a request
     subscriber.pending_request = {
         "areas": [[choice.area_id, choice.postcode] for choice in areas],
         "services": sorted(service_ids) if service_ids is not None else None,
@@ -117,6 +118,8 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
         # One email a day (None: keep what they have), and who heard a caller's spoken consent.
         "digest": digest,
         "consent_record": consent_record,
+        # The person this contact joins once confirmed (`alerts.data.residents.join`): never before.
+        "resident": resident_id,
     }
     subscriber.pending_since_utc = utc_now()
     db.session.flush()
@@ -207,6 +210,10 @@ def remove_area(subscriber: Subscriber, area_id: str) -> None:
     subscriber.subscriptions = [s for s in subscriber.subscriptions if s.area_id != area_id]
 
 
+def remove_areas_except(subscriber: Subscriber, keep: set[str]) -> None:
+    subscriber.subscriptions = [s for s in subscriber.subscriptions if s.area_id in keep]
+
+
 def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
     """None means every service, including any the council adds later. The caller commits."""
     if service_ids is None:
@@ -236,6 +243,8 @@ def unsubscribe(subscriber: Subscriber, reason: str, *, via: insight.Unsubscribe
     subscriber.token_version += 1
     subscriber.unsubscribed_at_utc = utc_now()
     subscriber.unsubscribe_reason = reason.strip()[:500]
+    # It stays linked to the person (a START reply puts it back with what they follow then), but no longer counts
+    # as one of their live contacts: the others carry on.
     subscriber.pending_request = None
     subscriber.pending_since_utc = None
     clear_code(subscriber)

@@ -24,7 +24,14 @@ from alerts.models.operations import Heartbeat
 from alerts.models.residents import DigestSend, InboundText, ManageRequest
 from alerts.models.services import Service
 from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
-from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
+from alerts.models.subscribers import (
+    Channel,
+    Resident,
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    subscriber_services,
+)
 from alerts.models.templates import NoticeTemplate
 
 __all__ = [
@@ -59,6 +66,7 @@ __all__ = [
     "PostcodeLookup",
     "RateBucket",
     "RecoveryCode",
+    "Resident",
     "Role",
     "Service",
     "SignInThrottle",

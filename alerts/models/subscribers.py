@@ -1,4 +1,5 @@
-"""Subscribers (one confirmed contact each), the areas they follow and the services they chose."""
+"""Subscribers (one confirmed contact each), the areas they follow and the services they chose, and the residents
+that link several contacts of one person."""
 
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ subscriber_services = Table(
 
 def new_public_id() -> str:
     return secrets.token_urlsafe(12)
+
+
+class Resident(TimestampMixin, Base):
+    """One person with one or more confirmed contacts (an email address, a mobile number) that share places,
+    services and the digest choice. Each contact keeps its own copy of them, so sending stays per contact; every
+    change goes through `alerts.services.residents`, which applies it to every contact at once. A contact joins only
+    once it is confirmed; contacts that signed up separately stay apart (nothing is merged by guessing)."""
+
+    __tablename__ = "residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
 
 
 class Subscriber(TimestampMixin, Base):
@@ -84,6 +96,8 @@ class Subscriber(TimestampMixin, Base):
     # "source": "web", "replaces": subscriber id or null (a change of channel)}. Deleted after 24 hours.
     pending_request: Mapped[dict | None] = mapped_column(JSON)
     pending_since_utc: Mapped[dt.datetime | None] = mapped_column(index=True)
+    # The person this contact is one of, once it is confirmed; None for a contact on its own.
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"), index=True)
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", lazy="selectin"

@@ -269,12 +269,19 @@ def render_manage_link_sms(code: str, message_from: MessageFrom) -> str:
       + [f"Your code to manage {who}alerts is {code}. {expires} Not you? Ignore this text." for who in whose])
 
 
-def render_stop_answer(message_from: MessageFrom, days: int) -> str:
-    """The answer to a STOP reply: texts have stopped, and how long START brings them back."""
-    return _first_that_fits(message_from, [
-        f"You will not get any more {who}alerts by text. Changed your mind? Reply START within {days} days."
-        for who in _whose(message_from)
-    ])
+def render_stop_answer(message_from: MessageFrom, days: int, *, carry_on: str | None = None) -> str:
+    """The answer to a STOP reply: texts have stopped, what carries on (`carry_on`: the person's other contact,
+    "email to j***@example.com"), and how long START brings texts back."""
+    if carry_on:
+        wordings = [f"You will not get any more {who}alerts by text. Your alerts by {other} carry on. "
+                    f"Reply START within {days} days to get texts again."
+                    for other in (carry_on, carry_on.split(" to ")[0]) for who in _whose(message_from)]
+        wordings.append(f"Your alerts by text have stopped; by {carry_on.split(' to ')[0]} they carry on. "
+                        f"Reply START within {days} days to get texts again.")
+    else:
+        wordings = [f"You will not get any more {who}alerts by text. Changed your mind? Reply START within {days} "
+                    "days." for who in _whose(message_from)]
+    return _first_that_fits(message_from, wordings)
 
 
 def render_start_answer(message_from: MessageFrom) -> str:

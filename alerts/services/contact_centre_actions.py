@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from alerts.data import contact_centre, subject_access
+from alerts.data import contact_centre, residents, subject_access
 from alerts.data import subscribers as subscriber_data
 from alerts.data.contact_centre import FoundCaller
 from alerts.data.subject_access import Erasure
@@ -68,15 +68,17 @@ def sign_up_by_phone(request: PhoneSignUp, actor: Actor) -> list[Subscriber]:
     the agent's note are kept with each subscription. Returns the sign-ups in the order of `request.contacts`."""
     record = (f"Spoken consent by phone to {actor.name} at {london_time(utc_now())}"
               + (f": {request.note}" if request.note else ""))
-    signed_up = []
-    for channel, contact in request.contacts:
-        sign_up = signups.SignUp(channel=channel, contact=contact, areas=request.areas,
-                                 service_ids=request.service_ids, source="contact-centre",
-                                 digest=request.digest if channel == Channel.EMAIL else None, consent_record=record)
-        recorded = signups.record_sign_up(sign_up, client=None)  # None: a fresh code, whatever is live
-        actor.audit("subscriber.signed_up_by_phone", "subscriber", recorded.subscriber_id, channel=str(channel),
-                    message_id=recorded.message_id)
-        signed_up.append(recorded.subscriber_id)
+    # Through the one function every sign-up is recorded by, so contacts given together become one person.
+    recorded = signups.record_sign_ups([
+        signups.SignUp(channel=channel, contact=contact, areas=request.areas, service_ids=request.service_ids,
+                       source="contact-centre", digest=request.digest if channel == Channel.EMAIL else None,
+                       consent_record=record)
+        for channel, contact in request.contacts])
+    signed_up = [subscriber.id for subscriber in recorded]
+    for (channel, _), subscriber_id in zip(request.contacts, signed_up, strict=True):
+        message_id = signups.queue_confirmation(subscriber_id, client=None)  # None: a fresh code, whatever is live
+        actor.audit("subscriber.signed_up_by_phone", "subscriber", subscriber_id, channel=str(channel),
+                    message_id=message_id)
     db.session.commit()
     return [found for found in map(contact_centre.get_subscriber, signed_up) if found is not None]
 
@@ -112,12 +114,15 @@ def confirm_code_read_out(subscriber: Subscriber, code: str, *, ip: str, actor: 
     return confirmed is not None
 
 
-def unsubscribe(subscriber: Subscriber, reason: str, actor: Actor) -> None:
-    """Stop every alert to the caller and hold back anything still queued."""
+def unsubscribe(subscriber: Subscriber, reason: str, actor: Actor) -> list[Subscriber]:
+    """Stop every alert to this contact of the caller and hold back anything still queued. Returns the same
+    person's other contacts, which carry on (the agent tells the caller, and can stop those too)."""
+    remaining = residents.other_contacts(subscriber)
     held = contact_centre.unsubscribe(subscriber, reason)
     actor.audit("subscriber.unsubscribed", "subscriber", subscriber.id, reason=subscriber.unsubscribe_reason,
                 held_back=held)
     db.session.commit()
+    return remaining
 
 
 def export(subscriber: Subscriber, *, reason: str, file_format: str, actor: Actor) -> dict[str, Any]:
@@ -128,11 +133,22 @@ def export(subscriber: Subscriber, *, reason: str, file_format: str, actor: Acto
     return exported
 
 
-def erase(subscriber: Subscriber, *, reason: str, actor: Actor) -> Erasure:
-    """Stop everything to the caller and erase their personal data now, audited with the reason given."""
+def erase(subscriber: Subscriber, *, reason: str, actor: Actor) -> tuple[Erasure, list[str]]:
+    """Stop everything to this contact of the caller and erase its personal data now, audited with the reason given.
+    Also returns how the agent can name the same person's other contacts, which carry on (erased separately)."""
     subscriber_id = subscriber.id
+    remaining = [_named(other) for other in residents.other_contacts(subscriber)]
     erased = subject_access.erase_subscriber(subscriber)
     actor.audit("subscriber.erased", "subscriber", subscriber_id, reason=reason.strip(), held_back=erased.held_back,
                 messages_kept=erased.messages_kept)
     db.session.commit()
-    return erased
+    return erased, remaining
+
+
+def _named(contact: Subscriber) -> str:
+    return f"{'email to' if contact.channel == Channel.EMAIL else 'text messages to'} {contact.contact}"
+
+
+def carrying_on(remaining: list[Subscriber]) -> str:
+    """What an agent reads back after stopping one contact: "" when nothing carries on."""
+    return " and ".join(_named(contact) for contact in remaining)

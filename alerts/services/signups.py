@@ -13,14 +13,13 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from flask import current_app
 
 from alerts import links
 from alerts.addresses import client_network
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import manage_requests, outbox, reference
+from alerts.data import manage_requests, outbox, reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import db
@@ -68,6 +67,7 @@ class SignUp:
     replaces: int | None = None
     digest: bool | None = None  # one email a day; None keeps what a confirmed contact has
     consent_record: str | None = None  # a contact centre sign-up by phone: who heard the consent
+    resident_id: int | None = None  # the person this contact joins once it is confirmed (a manage page's "add")
 
 
 def masked(channel: Channel, contact: str) -> str:
@@ -119,28 +119,68 @@ def start_sign_up(sign_up: SignUp, *, ip: str, client: str) -> int:
 
     Raises signup_defences.Refused, having stored and sent nothing.
     """
-    signup_defences.check_send(sign_up.channel, sign_up.contact, ip)
-    recorded = record_sign_up(sign_up, client=client)
+    return start_sign_ups([sign_up], ip=ip, client=client)[0]
+
+
+def start_sign_ups(sign_ups: list[SignUp], *, ip: str, client: str) -> list[int]:
+    """One person's sign-up by several contacts (email and text): the defences for every contact first, then each
+    recorded with its confirmation queued, in one commit. Returns the subscriber ids in the same order.
+
+    Raises signup_defences.Refused, having stored and sent nothing.
+    """
+    for sign_up in sign_ups:
+        signup_defences.check_send(sign_up.channel, sign_up.contact, ip)
+    subscribers = record_sign_ups(sign_ups)
+    ids = [subscriber.id for subscriber in subscribers]
+    for sign_up, subscriber_id in zip(sign_ups, ids, strict=True):
+        log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
+        queue_confirmation(subscriber_id, client=client)
     db.session.commit()
-    return recorded.subscriber_id
+    return ids
 
 
-class RecordedSignUp(NamedTuple):
-    subscriber_id: int
-    message_id: str | None  # the confirmation queued (None: a code sent for another client is still live)
+def add_contact(subscriber: Subscriber, channel: Channel, contact: str, *, ip: str, client: str) -> int:
+    """A manage page adds an email address or mobile number to the person `subscriber` is one of. It is a sign-up
+    for what the person has now, confirmed first (a code by text, a link by email) and linked only once it is.
+    Returns the new contact's subscriber id. Raises signup_defences.Refused, having stored and sent nothing."""
+    emails = [c for c in residents.contacts_of(subscriber) if c.channel == Channel.EMAIL]
+    sign_up = SignUp(channel=channel, contact=contact,
+                     areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
+                     service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
+                     source="web", resident_id=residents.resident_of(subscriber),
+                     digest=(emails[0].digest if emails else False) if channel == Channel.EMAIL else None)
+    try:
+        return start_sign_ups([sign_up], ip=ip, client=client)[0]
+    except signup_defences.Refused:
+        db.session.rollback()  # not even the resident of one made for it
+        raise
 
 
-def record_sign_up(sign_up: SignUp, *, client: str | None) -> RecordedSignUp:
-    """Record the request and queue its confirmation, checking no defences: `start_sign_up` for residents and the
-    API, and the contact centre (every agent shares the council's address; each sign-up is audited instead).
-    The caller commits."""
-    subscriber = subscriber_data.request_sign_up(
+def record_sign_ups(sign_ups: list[SignUp]) -> list[Subscriber]:
+    """Record what each contact asked for, to apply once it is confirmed. The one place sign-ups are recorded (the
+    pages, the API and the contact centre), so contacts given together become one person however they came:
+    each joins that person as it is confirmed, and never before. Checks no defences and queues nothing; the
+    caller commits."""
+    resident_id = next((s.resident_id for s in sign_ups if s.resident_id is not None), None)
+    if resident_id is None and len(sign_ups) > 1:
+        resident_id = residents.new_resident()
+    return [subscriber_data.request_sign_up(
         channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
         source=sign_up.source, replaces=sign_up.replaces, digest=sign_up.digest,
-        consent_record=sign_up.consent_record)
-    subscriber_id = subscriber.id
-    log.info("sign-up requested by %s for subscriber %s", sign_up.source, subscriber_id)
-    return RecordedSignUp(subscriber_id, queue_confirmation(subscriber_id, client=client))
+        consent_record=sign_up.consent_record, resident_id=resident_id) for sign_up in sign_ups]
+
+
+def apply_confirmation(subscriber: Subscriber) -> None:
+    """The contact has proved it is theirs: apply what it asked for, link it to the person it was given with (or
+    added by), and give all of that person's contacts the same places, services and digest. The caller commits."""
+    request = subscriber.pending_request or {}
+    resident_id = request.get("resident")
+    digest = request.get("digest") if subscriber.channel == Channel.EMAIL else None
+    subscriber_data.confirm_subscriber(subscriber)
+    if isinstance(resident_id, int):
+        residents.join(subscriber, resident_id, digest=digest)
+    else:
+        residents.align(subscriber)
 
 
 def resend_confirmation(subscriber_id: int, *, ip: str, client: str) -> bool:
@@ -304,7 +344,7 @@ def confirm_with_code(subscriber_id: int, code: str, *, client: str, issued_at: 
     if outcome == CodeOutcome.CORRECT:
         subscriber = subscriber_data.get_subscriber(subscriber_id)
         assert subscriber is not None
-        subscriber_data.confirm_subscriber(subscriber)
+        apply_confirmation(subscriber)
         db.session.commit()
         log.info("subscriber %s confirmed by code", subscriber_id)
     return outcome
@@ -325,7 +365,7 @@ def confirm_text_sign_up(contact: str, code: str, *, ip: str) -> int | None:
         return None
     subscriber = subscriber_data.get_subscriber(pending_id)
     assert subscriber is not None
-    subscriber_data.confirm_subscriber(subscriber)
+    apply_confirmation(subscriber)
     db.session.commit()
     log.info("subscriber %s confirmed by code through the API", pending_id)
     return pending_id
@@ -351,7 +391,7 @@ def confirm_email(token: str) -> int | None:
         return None
     if subscriber.pending_request is None and subscriber.status != SubscriberStatus.CONFIRMED:
         return None  # unsubscribed since, or the request was purged
-    subscriber_data.confirm_subscriber(subscriber)
+    apply_confirmation(subscriber)
     db.session.commit()
     log.info("subscriber %s confirmed by email link", subscriber.id)
     return subscriber.id

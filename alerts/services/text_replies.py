@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
-from alerts.data import inbound_texts
+from alerts.data import inbound_texts, residents
 from alerts.delivery.app_gateway import notify_config
 from alerts.extensions import db
+from alerts.models import Channel, Subscriber
 from alerts.notify import NotifyError, render_start_answer, render_stop_answer
 from alerts.notify.inbound import ReceivedText, ReplyAction, fetch_received_texts, reply_action
 from alerts.profile import message_from
+from alerts.services import signups
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +48,13 @@ def act_on_reply(text: ReceivedText) -> ReplyOutcome:
         return ReplyOutcome(new=False, action=action)
     changed = 0
     if action == ReplyAction.STOP and text.phone_number:
+        # STOP ends the texts only: the person's other contacts (an email address) carry on, and the answer says so.
+        carry_on = residents.carrying_on_after_stopping(Channel.SMS, text.phone_number)
         changed = inbound_texts.stop_texts(text.phone_number)
         if changed:
-            inbound_texts.queue_reply(text.phone_number,
-                                      render_stop_answer(message_from(), int(current_app.config["ENDED_CONTACT_DAYS"])))
+            inbound_texts.queue_reply(text.phone_number, render_stop_answer(
+                message_from(), int(current_app.config["ENDED_CONTACT_DAYS"]),
+                carry_on=_described(carry_on[0]) if carry_on else None))
     elif action == ReplyAction.START and text.phone_number:
         changed = inbound_texts.start_texts(text.phone_number,
                                             ended_contact_days=int(current_app.config["ENDED_CONTACT_DAYS"]))
@@ -59,6 +64,11 @@ def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     if changed:
         log.info("reply %s: %s changed %s text subscriptions", text.id, action, changed)
     return ReplyOutcome(new=True, action=action, subscriptions_changed=changed)
+
+
+def _described(contact: Subscriber) -> str:
+    words = "email" if contact.channel == Channel.EMAIL else "text message"
+    return f"{words} to {signups.masked(contact.channel, contact.contact or '')}"
 
 
 def poll_received_texts(app: Flask) -> int:

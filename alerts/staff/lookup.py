@@ -11,7 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
-from alerts.data import contact_centre, reference, subject_access
+from alerts.data import contact_centre, reference, residents, subject_access
 from alerts.data import notices as notice_data
 from alerts.models import Role, Subscriber, SubscriberStatus
 from alerts.notify import InvalidRecipient
@@ -71,6 +71,7 @@ def subscriber(public_id: str) -> str:
     # A sign-up still waiting has nothing of its own yet: show what it asked for, applied once it is confirmed.
     pending = contact_centre.pending_choices(found) if found.status == SubscriberStatus.PENDING else None
     return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(), pending=pending,
+                           other_contacts=residents.other_contacts(found),
                            messages=contact_centre.recent_messages(found.id))
 
 
@@ -96,8 +97,11 @@ def unsubscribe_subscriber(public_id: str) -> Response | str | tuple[str, int]:
     form = UnsubscribeForm()
     if not form.validate_on_submit():
         return render_template("staff/unsubscribe.html", form=form, subscriber=found), 400 if form.errors else 200
-    contact_centre_actions.unsubscribe(found, form.reason.data or "", acting())
-    flash("They have been unsubscribed from all alerts", "success")
+    remaining = contact_centre_actions.unsubscribe(found, form.reason.data or "", acting())
+    carry_on = contact_centre_actions.carrying_on(remaining)
+    flash(f"They have been unsubscribed from alerts by {'email' if found.channel == 'email' else 'text message'}. "
+          f"Their alerts by {carry_on} carry on" if carry_on else "They have been unsubscribed from all alerts",
+          "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
 
@@ -125,6 +129,8 @@ def erase_subscriber(public_id: str) -> Response | str | tuple[str, int]:
     form = ErasureForm()
     if not form.validate_on_submit():
         return render_template("staff/erase.html", form=form, subscriber=found), 400 if form.errors else 200
-    contact_centre_actions.erase(found, reason=form.reason.data or "", actor=acting())
-    flash("Their personal data has been erased", "success")
+    _erased, carry_on = contact_centre_actions.erase(found, reason=form.reason.data or "", actor=acting())
+    flash("Their personal data for this contact has been erased. Their alerts by "
+          f"{' and '.join(carry_on)} carry on: erase that contact too if they asked for everything"
+          if carry_on else "Their personal data has been erased", "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))

@@ -6,6 +6,6 @@ from flask import Blueprint
 
 subscribe = Blueprint("subscribe", __name__)
 
-from alerts.subscribe import manage, sign_up  # noqa: E402, F401 — registers the views on the blueprint
+from alerts.subscribe import contacts, manage, sign_up  # noqa: E402, F401 — registers the views on the blueprint
 
 __all__ = ["subscribe"]

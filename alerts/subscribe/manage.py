@@ -12,7 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_limiter.util import get_remote_address
 
 from alerts import links
-from alerts.data import reference
+from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import client_key, csrf, limiter
@@ -22,6 +22,7 @@ from alerts.services.signup_defences import Refused, code_attempts
 from alerts.services.signups import CODE_ERRORS, SignUp
 from alerts.subscribe import subscribe
 from alerts.subscribe.forms import (
+    BOTH,
     DAILY_EMAIL,
     ChannelForm,
     CodeForm,
@@ -32,10 +33,12 @@ from alerts.subscribe.forms import (
     contact_form_for,
 )
 from alerts.subscribe.shared import (
+    CARRY_ON,
     PENDING,
     ViewResult,
     all_service_ids,
     code_client,
+    described,
     digest_time,
     honeypot_page,
     pending_for,
@@ -151,8 +154,12 @@ def short_link(code: str) -> ViewResult:
 @subscribe.get("/manage/<token>")
 @managed
 def manage(subscriber: Subscriber, token: str) -> ViewResult:
-    return render_template("subscribe/manage.html", subscriber=subscriber, token=token,
-                           services=reference.list_services(),
+    contacts = residents.contacts_of(subscriber)
+    rows = [{"contact": contact, "token": token if contact.id == subscriber.id
+             else links.make_token(links.MANAGE, contact.id, contact.token_version)} for contact in contacts]
+    missing = [c for c in (Channel.EMAIL, Channel.SMS) if all(contact.channel != c for contact in contacts)]
+    return render_template("subscribe/manage.html", subscriber=subscriber, token=token, contacts=rows,
+                           missing=missing, services=reference.list_services(),
                            unsubscribe_url=url_for("subscribe.unsubscribe",
                                                    token=links.make_token(links.UNSUBSCRIBE, subscriber.id,
                                                                           subscriber.token_version)))
@@ -213,8 +220,16 @@ def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
     if form.validate_on_submit():
         wants_digest = form.channel.data == DAILY_EMAIL
         channel = Channel.EMAIL.value if wants_digest else form.channel.data
-        if channel == subscriber.channel.value == Channel.EMAIL.value:
-            # The same address, so nothing to confirm: each alert or one email a day.
+        have = {c.channel for c in residents.contacts_of(subscriber)}
+        if form.channel.data == BOTH:
+            # Email and text: add the one they don't have yet (confirmed first), or nothing to change.
+            missing = next((c for c in (Channel.EMAIL, Channel.SMS) if c not in have), None)
+            if missing is None:
+                return redirect(url_for("subscribe.manage", token=token))
+            return redirect(url_for("subscribe.manage_add_contact", token=token, channel=missing.value))
+        has_email = Channel.EMAIL in have
+        if channel == Channel.EMAIL.value and has_email:
+            # An address they already have, so nothing to confirm: each alert or one email a day.
             subscriptions.choose_digest(subscriber, wants_digest)
             flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
                   else "Saved. You’ll get an email for each alert as it comes.", "success")
@@ -238,7 +253,7 @@ def manage_contact(subscriber: Subscriber, token: str) -> ViewResult:
         sign_up = SignUp(channel=channel, contact=form.normalised,
                          areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
                          service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
-                         source="web", replaces=subscriber.id,
+                         source="web", replaces=subscriber.id, resident_id=subscriber.resident_id,
                          digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=code_client())
@@ -266,8 +281,18 @@ def unsubscribe(token: str) -> ViewResult | Response:
         return render_template("subscribe/link_invalid.html", manage=True), 404
     if request.method == "GET":
         if stopped:
-            return render_template("subscribe/unsubscribed.html", already=True)
-        return render_template("subscribe/unsubscribe.html", token=token)
+            return render_template("subscribe/unsubscribed.html", already=True, carry_on=[])
+        assert subscriber is not None
+        return render_template("subscribe/unsubscribe.html", token=token, stopping=described(subscriber),
+                               carry_on=[described(c) for c in residents.other_contacts(subscriber)])
+    carry_on: list[str] = []
     if not stopped and subscriber is not None:
-        subscriptions.unsubscribe_by_link(subscriber)
-    return render_template("subscribe/unsubscribed.html", already=stopped)
+        stopping = described(subscriber)
+        remaining = subscriptions.unsubscribe_by_link(subscriber)
+        # This contact has stopped; the person's others carry on, and this browser may stop them too.
+        if remaining:
+            session[CARRY_ON] = [contact.id for contact in remaining]
+        carry_on = [described(contact) for contact in remaining]
+        return render_template("subscribe/unsubscribed.html", already=False, carry_on=carry_on, stopped=stopping,
+                               stop_all_form=ConfirmForm())
+    return render_template("subscribe/unsubscribed.html", already=stopped, carry_on=carry_on)

@@ -9,12 +9,13 @@ from typing import Any
 from flask import current_app, render_template, session
 from werkzeug.wrappers import Response as BaseResponse
 
-from alerts.models import Channel
+from alerts.models import Channel, Subscriber
 from alerts.services import signups
 from alerts.services.signup_defences import Refused
 from alerts.subscribe.forms import ServicesForm
 
 PENDING = "subscribe_pending"  # the sign-up waiting for its code or link: id, channel, masked contact
+CARRY_ON = "unsubscribe_carry_on"  # the contacts an unsubscribe page said carry on, for its "Stop all alerts"
 CLIENT = "code_client"  # who this browser is to the codes it asks for and tries (signups.check_code)
 
 ViewResult = str | tuple[str, int] | BaseResponse
@@ -51,3 +52,12 @@ def digest_time() -> str:
     """When the daily email goes, as residents read times ("6pm")."""
     hour = int(current_app.config["DIGEST_HOUR"])
     return {0: "midnight", 12: "midday"}.get(hour, f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
+
+
+CHANNEL_WORDS = {Channel.EMAIL: "email", Channel.SMS: "text message"}
+
+
+def described(contact: Subscriber, *, full: bool = False) -> str:
+    """"email to jo@example.com" or "text message to +44 77** ***444" (masked unless `full`)."""
+    shown = contact.contact if full and contact.contact else signups.masked(contact.channel, contact.contact or "")
+    return f"{CHANNEL_WORDS[contact.channel]} to {shown}"

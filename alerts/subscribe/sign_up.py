@@ -11,7 +11,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
 
 from alerts import links
-from alerts.data import reference
+from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
@@ -187,18 +187,18 @@ def check_answers() -> ViewResult:
         sign_up = SignUp(channel=channel, contact=journey["contact"], areas=_areas(journey),
                          service_ids=journey.get("services"), source="web",
                          digest=bool(journey.get("digest")) if channel == Channel.EMAIL else None)
-        session.pop("subscribe_also_email", None)
+        sign_ups = [sign_up]
+        if both:
+            # One person by two contacts: each is confirmed on its own (the link by email, the code by text) and
+            # joins the other as it is.
+            sign_ups.append(dataclasses.replace(sign_up, channel=Channel.SMS, contact=journey["sms_contact"],
+                                                digest=None))
         try:
-            subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=code_client())
-            if both:
-                # Each channel is its own sign-up, confirmed on its own: the link by email, the code by text.
-                text_sign_up = dataclasses.replace(sign_up, channel=Channel.SMS, contact=journey["sms_contact"],
-                                                   digest=None)
-                session["subscribe_also_email"] = signups.masked(Channel.EMAIL, sign_up.contact)
-                subscriber_id = signups.start_sign_up(text_sign_up, ip=get_remote_address(), client=code_client())
-                channel, sign_up = Channel.SMS, text_sign_up
+            subscriber_id = signups.start_sign_ups(sign_ups, ip=get_remote_address(), client=code_client())[-1]
         except Refused as error:
             return refused_page(error)
+        sign_up = sign_ups[-1]
+        channel = sign_up.channel
         session.pop(JOURNEY, None)
         session[PENDING] = pending_for(subscriber_id, channel, sign_up.contact)
         return redirect(url_for("subscribe.confirm_code" if channel == Channel.SMS else "subscribe.check_email"))
@@ -273,7 +273,9 @@ def confirm_email(token: str) -> ViewResult:
         subscriber_id = signups.confirm_email(token)
         if subscriber_id is None:
             return render_template("subscribe/link_invalid.html"), 404
-        session.pop(PENDING, None)
+        pending = _pending()
+        if pending is not None and pending["id"] == subscriber_id:
+            session.pop(PENDING, None)  # a text code still waiting for the same person stays on its page
         session["subscribe_done"] = {"id": subscriber_id, "channel": "email"}
         return redirect(url_for("subscribe.done"))
     try:
@@ -289,8 +291,13 @@ def done() -> ViewResult:
     if not isinstance(finished, dict):
         return redirect(url_for("subscribe.start"))
     subscriber = subscriber_data.get_subscriber(finished["id"]) if isinstance(finished.get("id"), int) else None
-    return render_template("subscribe/done.html", channel=finished.get("channel"),
-                           also_email=session.get("subscribe_also_email"),
-                           digest=bool(subscriber and subscriber.digest), digest_time=digest_time())
-
-
+    if subscriber is None or subscriber.contact is None:
+        return redirect(url_for("subscribe.start"))
+    # Say truthfully what is on now and what still waits for its code or link.
+    also_on = [signups.masked(c.channel, c.contact or "") for c in residents.other_contacts(subscriber)]
+    waiting = [{"channel": c.channel.value, "masked": signups.masked(c.channel, c.contact or "")}
+               for c in residents.waiting_to_join(subscriber)]
+    pending = _pending()
+    return render_template("subscribe/done.html", channel=subscriber.channel.value, also_on=also_on, waiting=waiting,
+                           code_waiting=pending is not None and pending.get("channel") == Channel.SMS.value,
+                           digest=bool(subscriber.digest), digest_time=digest_time())

@@ -52,7 +52,7 @@ def test_a_resident_signs_up_for_email_and_text_at_once_and_confirms_each(journe
 
     journey.fill("Enter the code", outbox.code_in(outbox.latest(MOBILE, MessageKind.CONFIRMATION)))
     journey.press_button("Continue")
-    assert "We’ve also emailed" in journey.text()
+    assert "Your email alerts start once you open it and confirm" in journey.text()
     assert _subscriber(Channel.SMS, "+447700900321").status == SubscriberStatus.CONFIRMED
     assert _subscriber(Channel.EMAIL, EMAIL).status == SubscriberStatus.PENDING, "the email is confirmed on its own"
 

@@ -46,6 +46,9 @@ TEXT_KINDS: dict[str, Callable[[MessageFrom, str], str]] = {
     "code to manage": lambda message_from, _: render_manage_link_sms("123456", message_from),
     "STOP answer": lambda message_from, _: render_stop_answer(message_from, ENDED_CONTACT_DAYS),
     "START answer": lambda message_from, _: render_start_answer(message_from),
+    # STOP when the person's email carries on: named (masked) when it fits, else just "email".
+    "STOP answer, email carries on": lambda message_from, _: render_stop_answer(
+        message_from, ENDED_CONTACT_DAYS, carry_on="email to a***@a-rather-long-domain-name.example.co.uk"),
     # Reactivation asks a suspended contact to confirm again: the confirmation text, counted above.
 }
 

@@ -23,6 +23,8 @@ def nothing_stored() -> bool:
     ("services", {"services": ["bins-and-recycling", "spaceports"]},
      "Unknown service 'spaceports': see /api/v1/services"),
     ("channel", {"channel": "pigeon"}, "Channel must be sms or email"),
+    ("also_contact", {"also_contact": "not-an-email"},
+     "Enter an email address in the correct format, like name@example.com"),
 ])
 def test_an_invalid_sign_up_is_a_422_naming_the_field_and_stores_nothing(client, notify, field, body,
                                                                          message) -> None:
@@ -80,3 +82,24 @@ def test_the_openapi_document_describes_the_sign_up_endpoints(client) -> None:
     validate(document)
     assert document["paths"]["/api/v1/subscriptions"]["post"]["responses"].keys() >= {"202", "422", "429"}
     assert document["paths"]["/api/v1/subscriptions/confirm"]["post"]["responses"].keys() >= {"200", "422", "429"}
+
+
+def test_an_api_sign_up_with_both_contacts_links_them_as_each_is_confirmed(client, notify) -> None:
+    """The same function as the pages: the also_contact is the same person, linked once both are confirmed."""
+    from sqlalchemy import select
+
+    from alerts.models import Channel
+
+    response = post(client, "/api/v1/subscriptions", {"channel": "sms", "contact": "07700 900983",
+                                                      "postcode": "DT4 7TA", "also_contact": "api.both@example.com"})
+    assert response.status_code == 202
+    assert response.json["detail"] == ("We are sending a code by text message and a link by email. Nothing else "
+                                       "is sent until each is confirmed.")
+    assert [body["email_address"] for body in notify.emails()] == ["api.both@example.com"]
+    confirmed = post(client, "/api/v1/subscriptions/confirm", {"contact": "07700 900983", "code": notify.last_code()})
+    assert confirmed.status_code == 200
+    text = db.session.scalar(select(Subscriber).where(Subscriber.channel == Channel.SMS))
+    email = db.session.scalar(select(Subscriber).where(Subscriber.channel == Channel.EMAIL))
+    assert text is not None and email is not None
+    assert email.status == SubscriberStatus.PENDING and text.resident_id is not None
+    assert email.resident_id is None  # not linked until it is confirmed
