@@ -144,6 +144,9 @@ class Config:
     APPROVAL_THRESHOLD = _int("APPROVAL_THRESHOLD", 5000)
     # One person's sends without a second officer within this many hours count against the threshold together.
     APPROVAL_WINDOW_HOURS = _int("APPROVAL_WINDOW_HOURS", 24)
+    # Wrong passwords and security codes one staff account may take in a day, from every address together; past
+    # it nobody can sign in to it until the day's window ends, and the person and the admins are emailed.
+    STAFF_SIGN_IN_ATTEMPTS_PER_DAY = _int("STAFF_SIGN_IN_ATTEMPTS_PER_DAY", 30)
     NOTICE_EXPIRY_GRACE_HOURS = _int("NOTICE_EXPIRY_GRACE_HOURS", 12)
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; a long form must not fail at 6am

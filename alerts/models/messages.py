@@ -32,6 +32,7 @@ class MessageKind(enum.StrEnum):
     APPROVAL_REQUEST = "approval_request"  # to officers: something waits for their approval
     STOP_REPLY = "stop_reply"  # the one text that answers a STOP or START reply
     DIGEST = "digest"  # one email a day with the day's notices
+    STAFF_SECURITY = "staff_security"  # to staff and admins: an account's sign-in was paused after many failures
 
 
 # Lower sends first, and within a level the longest due first. A resident waiting for a code (or a member of staff
