@@ -22,7 +22,15 @@ from alerts.models.notices import (
 from alerts.models.operations import Heartbeat
 from alerts.models.residents import DigestSend, InboundText
 from alerts.models.services import Service
-from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
+from alerts.models.staff import (
+    ApiToken,
+    PasswordLinkRequest,
+    PasswordReset,
+    RecoveryCode,
+    Role,
+    SignInThrottle,
+    StaffUser,
+)
 from alerts.models.subscribers import Channel, Subscriber, SubscriberStatus, Subscription, subscriber_services
 
 __all__ = [
@@ -30,7 +38,8 @@ __all__ = [
     "Fanout",
     "FanoutStatus", "FeedSource", "Headline", "Heartbeat", "Impact", "InboundText", "InsightCount", "Message",
     "MessageKind",
-    "MessageStatus", "Notice", "NoticeDelivery", "NoticeStatus", "NoticeUpdate", "PasswordReset", "PendingUpdate",
+    "MessageStatus", "Notice", "NoticeDelivery", "NoticeStatus", "NoticeUpdate", "PasswordLinkRequest",
+    "PasswordReset", "PendingUpdate",
     "PostcodeLookup", "RateBucket", "RecoveryCode", "Role", "Service", "SignInThrottle", "StaffUser", "Subscriber",
     "SubscriberStatus", "Subscription", "UpdateKind", "WeatherWarning", "notice_areas", "notice_editors",
     "subscriber_services",

@@ -325,7 +325,7 @@ def render_staff_password_link_requested_email(reset_url: str, hours: int, messa
         body=_paragraphs(
             "Someone asked for a link to choose a new password for your staff account:",
             reset_url,
-            f"The link works once and expires in {hours} hours.",
+            f"The link works once and expires in {hours} hour{'' if hours == 1 else 's'}.",
             "If you did not ask for it, you can ignore this email: your password has not changed. If it keeps "
             "happening, tell your administrator.",
         ),

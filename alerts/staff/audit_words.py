@@ -31,6 +31,7 @@ ACTION_WORDS: dict[str, str] = {
     "staff.password_change_failed": "Failed to change their password",
     "staff.password_change_throttled": "Was stopped changing their password (too many tries)",
     "staff.password_changed": "Changed their password",
+    "staff.password_link_requested": "Asked for a password link (Forgot your password?)",
     "staff.password_reset": "Set a password from a reset link",
     "staff.password_sign_in_refused": "Was told to sign in with single sign-on, not a password",
     "staff.recovery_code_used": "Used a recovery code",

@@ -13,7 +13,7 @@ from alerts.data import notice_lifecycle
 from alerts.data import staff as staff_data
 from alerts.data.warnings import current_warnings
 from alerts.models import NoticeStatus, Role, StaffUser
-from alerts.services import staff_sign_in
+from alerts.services import forgotten_passwords, staff_sign_in
 from alerts.services.actors import Actor
 from alerts.staff import staff
 from alerts.staff.access import (
@@ -77,8 +77,7 @@ def sign_in() -> Response | str | tuple[str, int]:
 
 def local_password_allowed(user: StaffUser) -> bool:
     """With single sign-on on, passwords sign in admins only, unless LOCAL_SIGN_IN=all."""
-    config = current_app.config
-    return not config.get("OIDC_ISSUER_URL") or config.get("LOCAL_SIGN_IN") == "all" or user.role == Role.ADMIN
+    return forgotten_passwords.password_sign_in_allowed(user)
 
 
 def complete_sign_in(user: StaffUser, target: str, *, forget: staff_sign_in.Attempt | None = None,
@@ -110,8 +109,12 @@ def complete_sign_in(user: StaffUser, target: str, *, forget: staff_sign_in.Atte
 
 
 def throttled(page: str, turn: staff_sign_in.Attempt) -> Response:
+    return throttled_page(page, turn.retry_in_seconds)
+
+
+def throttled_page(page: str, retry_in_seconds: int) -> Response:
     response = make_response(page, 429)
-    response.headers["Retry-After"] = str(turn.retry_in_seconds)
+    response.headers["Retry-After"] = str(retry_in_seconds)
     return response
 
 

@@ -5,6 +5,7 @@ the member of staff and the admins are emailed once."""
 
 import threading
 
+import pyotp
 import pytest
 from freezegun import freeze_time
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from alerts.models import AuditEvent, Message, MessageKind, Role
 from tests import factories as _factories
 from tests.pages import PageClient
 from tests.staff.conftest import csrf_token
+from tests.staff.test_sign_in_device_cookie import _give_second_factor
 from tests.staff.test_sign_in_throttle import attempt
 
 LIMIT = 5
@@ -89,9 +91,7 @@ def test_a_made_up_account_is_answered_the_same_and_nobody_is_emailed(client_req
 
 
 def test_wrong_security_codes_count_too(client_request, factories) -> None:
-    officer = factories.StaffUserFactory(totp_secret_sealed=None)
-    from tests.staff.test_sign_in_device_cookie import _give_second_factor
-    import pyotp
+    officer = factories.StaffUserFactory()
     secret = pyotp.random_base32()
     _give_second_factor(None, officer, secret)
     attempt(client_request, officer.email, _factories.PASSWORD, 302, address=address(0))

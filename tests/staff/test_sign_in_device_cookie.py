@@ -78,7 +78,7 @@ def test_a_forged_device_cookie_is_not_trusted(app, factories) -> None:
     flood_the_office(app)
     browser = PageClient(app.test_client())
     csrf_token(browser)
-    for forged in (officer.email, '{"account": "%s", "nonce": "x"}' % officer.email, "e30.AAAA.BBBB"):
+    for forged in (officer.email, f'{{"account": "{officer.email}", "nonce": "x"}}', "e30.AAAA.BBBB"):
         browser.client.set_cookie(COOKIE_NAME, forged, path="/staff/sign-in")
         attempt(browser, officer.email, _factories.PASSWORD, 429)
 
