@@ -364,6 +364,9 @@ def check_production_settings(settings: dict) -> None:
     if int(settings.get("APPROVAL_WINDOW_HOURS", 24)) < 1:
         # 0 would forget every send at once: many small sends would add up to one big one nobody checked.
         raise ConfigurationError("APPROVAL_WINDOW_HOURS must be 1 or more")
+    if int(settings.get("STAFF_SIGN_IN_ATTEMPTS_PER_DAY", 30)) < 1:
+        # 0 would stop every password sign-in, with an email to every admin at each first attempt of the day.
+        raise ConfigurationError("STAFF_SIGN_IN_ATTEMPTS_PER_DAY must be 1 or more")
     if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
         raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
     _check_base_url(str(settings.get("BASE_URL") or ""))

@@ -15,6 +15,7 @@ from alerts.extensions import db
 from alerts.models import AuditEvent, Message, MessageKind, Role
 from tests import factories as _factories
 from tests.pages import PageClient
+from tests.production import production_app
 from tests.staff.conftest import csrf_token
 from tests.staff.test_sign_in_device_cookie import _give_second_factor
 from tests.staff.test_sign_in_throttle import attempt
@@ -38,9 +39,12 @@ def security_emails() -> list[Message]:
                                    .order_by(Message.id)))
 
 
-def test_the_limit_defaults_to_thirty_a_day() -> None:
-    from config.settings import Config
+def test_the_limit_defaults_to_thirty_a_day_and_production_refuses_none() -> None:
+    from config.settings import Config, ConfigurationError
+
     assert Config.STAFF_SIGN_IN_ATTEMPTS_PER_DAY == 30
+    with pytest.raises(ConfigurationError, match="STAFF_SIGN_IN_ATTEMPTS_PER_DAY must be 1 or more"):
+        production_app(STAFF_SIGN_IN_ATTEMPTS_PER_DAY=0)
 
 
 def test_past_the_limit_even_the_right_password_gets_the_wrong_password_answer_until_the_day_is_over(
