@@ -119,6 +119,7 @@ def test_a_disabled_account_and_one_that_signs_in_only_with_single_sign_on_get_n
     assert send_requested_links() == 1
 
 
+@freeze_time()  # the wait is counted from the last request, however slow the machine
 def test_requests_are_limited_per_address_and_an_ipv6_client_by_its_slash_64(client_request) -> None:
     for n in range(forgotten_passwords.ADDRESS_FREE_REQUESTS):
         ask(client_request, f"guess{n}@example.com", address=f"2001:db8:1:2::{n + 1}")
@@ -128,6 +129,7 @@ def test_requests_are_limited_per_address_and_an_ipv6_client_by_its_slash_64(cli
     ask(client_request, "another@example.com", address="2001:db8:1:3::1")
 
 
+@freeze_time()
 def test_requests_are_limited_per_account_from_every_address(client_request, factories) -> None:
     officer = factories.StaffUserFactory()
     for n in range(forgotten_passwords.ACCOUNT_FREE_REQUESTS):
