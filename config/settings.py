@@ -144,6 +144,9 @@ class Config:
     APPROVAL_THRESHOLD = _int("APPROVAL_THRESHOLD", 5000)
     # One person's sends without a second officer within this many hours count against the threshold together.
     APPROVAL_WINDOW_HOURS = _int("APPROVAL_WINDOW_HOURS", 24)
+    # Wrong passwords and security codes one staff account may take in a day, from every address together; past
+    # it nobody can sign in to it until the day's window ends, and the person and the admins are emailed.
+    STAFF_SIGN_IN_ATTEMPTS_PER_DAY = _int("STAFF_SIGN_IN_ATTEMPTS_PER_DAY", 30)
     NOTICE_EXPIRY_GRACE_HOURS = _int("NOTICE_EXPIRY_GRACE_HOURS", 12)
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; a long form must not fail at 6am
@@ -363,6 +366,9 @@ def check_production_settings(settings: dict) -> None:
     if int(settings.get("APPROVAL_WINDOW_HOURS", 24)) < 1:
         # 0 would forget every send at once: many small sends would add up to one big one nobody checked.
         raise ConfigurationError("APPROVAL_WINDOW_HOURS must be 1 or more")
+    if int(settings.get("STAFF_SIGN_IN_ATTEMPTS_PER_DAY", 30)) < 1:
+        # 0 would stop every password sign-in, with an email to every admin at each first attempt of the day.
+        raise ConfigurationError("STAFF_SIGN_IN_ATTEMPTS_PER_DAY must be 1 or more")
     if int(settings.get("TRUSTED_PROXY_COUNT") or 0) < 0:
         raise ConfigurationError("TRUSTED_PROXY_COUNT must be 0 or more")
     _check_base_url(str(settings.get("BASE_URL") or ""))

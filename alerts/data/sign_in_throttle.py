@@ -9,10 +9,14 @@ RETURNING: the first `free_attempts` pass at once; from then on every attempt wa
 60 s, … capped at 15 minutes) and an attempt made too early is refused without touching the count. Twenty
 simultaneous guesses therefore reach the password hash at most `free_attempts` times: the database, not a
 read-then-write in Python, decides who gets a turn. Nothing is ever locked for good, and a quiet hour forgets it.
+
+Above both, a *daily* count per account across every address (`take_daily_turn`): slowing each address down does
+not stop a botnet, so past a fixed number of attempts in a window the account cannot sign in until the window ends.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -86,6 +90,48 @@ def take_turn(connection: Connection, key: str, free_attempts: int, *, now: floa
     return Turn(allowed=False, retry_in_seconds=max(1, math.ceil(retry_after - now)))
 
 
+def daily_key(email: str) -> str:
+    """The account's count across every address. Hashed: the row lives for a whole window, and what an attacker
+    typed as an email (a colleague's password, a resident's address) must not sit in the database that long."""
+    return "account-day|" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DailyTurn:
+    allowed: bool
+    first_refusal: bool = False  # the attempt that reached the limit: the one to tell people about
+    window_ends_epoch: float = 0.0
+
+
+def take_daily_turn(connection: Connection, key: str, limit: int, window_seconds: float, *,
+                    now: float | None = None) -> DailyTurn:
+    """Reserve one of `limit` attempts in the window that the key's first attempt started. One atomic upsert: the
+    count may pass `limit` by exactly one, so exactly one request ever sees `limit + 1` (the first refusal), and
+    after that nothing changes until the window ends, however many requests race. The window's end is kept in
+    `retry_after_epoch`, so the row outlives a quiet hour (see `purge_forgotten`)."""
+    now = time.time() if now is None else now
+    table = cast(Table, SignInThrottle.__table__)
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    ended = table.c.retry_after_epoch <= now
+    stmt: Any = insert(table).values(key=key, attempts=1, last_attempt_epoch=now,
+                                     retry_after_epoch=now + window_seconds)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "attempts": case((ended, 1), else_=table.c.attempts + 1),
+            "retry_after_epoch": case((ended, now + window_seconds), else_=table.c.retry_after_epoch),
+            "last_attempt_epoch": now,
+        },
+        where=ended | (table.c.attempts <= limit),
+    ).returning(table.c.attempts, table.c.retry_after_epoch)
+    row = connection.execute(stmt).first()
+    if row is None:
+        ends = connection.execute(select(table.c.retry_after_epoch).where(table.c.key == key)).scalar_one()
+        return DailyTurn(allowed=False, window_ends_epoch=ends)
+    attempts, ends = row
+    return DailyTurn(allowed=attempts <= limit, first_refusal=attempts == limit + 1, window_ends_epoch=ends)
+
+
 def forget(key: str) -> None:
     """A right password (or code): the account-and-address count starts again. Part of the caller's transaction:
     unlike taking a turn, nothing races on a reset."""
@@ -102,5 +148,6 @@ def purge_forgotten(now: float | None = None) -> int:
     """Delete the counts a quiet hour has already forgotten: their keys hold what was typed as an email and the
     address it came from, which nothing needs once the count no longer slows anyone. The caller commits."""
     now = time.time() if now is None else now
+    # A daily count's window ends at its retry_after_epoch: it is kept until then, however quiet the hour.
     return execute_counting_rows(delete(SignInThrottle).where(
-        SignInThrottle.last_attempt_epoch < now - FORGET_AFTER_SECONDS))
+        SignInThrottle.last_attempt_epoch < now - FORGET_AFTER_SECONDS, SignInThrottle.retry_after_epoch < now))

@@ -20,6 +20,8 @@ from alerts.extensions import db
 from alerts.models import PasswordReset, RecoveryCode, StaffUser, utc_now
 
 RESET_LINK_HOURS = 24
+# A link someone asked for themselves on "Forgot your password?": whoever asks must be reading the email now.
+REQUESTED_LINK_HOURS = 1
 
 
 class WrongPassword(ValueError):
@@ -53,7 +55,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()  # 256 random bits: nothing to brute-force
 
 
-def create_password_reset(user: StaffUser, requested_by: str) -> str:
+def create_password_reset(user: StaffUser, requested_by: str, hours: int = RESET_LINK_HOURS) -> str:
     """A new one-time link token (returned once, only its hash kept); earlier unused links stop working."""
     now = utc_now()
     db.session.execute(update(PasswordReset)
@@ -61,7 +63,7 @@ def create_password_reset(user: StaffUser, requested_by: str) -> str:
                        .values(used_at_utc=now))
     token = secrets.token_urlsafe(32)
     db.session.add(PasswordReset(staff_user_id=user.id, token_hash=_token_hash(token), requested_by=requested_by,
-                                 expires_at_utc=now + dt.timedelta(hours=RESET_LINK_HOURS)))
+                                 expires_at_utc=now + dt.timedelta(hours=hours)))
     db.session.flush()
     return token
 

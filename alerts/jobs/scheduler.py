@@ -107,6 +107,19 @@ def daily_digest_job(app: Flask) -> Callable[[], None]:
     return queue
 
 
+PASSWORD_LINK_SECONDS = 5
+
+
+def password_links_job(app: Flask) -> Callable[[], None]:
+    def send() -> None:
+        from alerts.services.forgotten_passwords import send_requested_links
+
+        with app.app_context():
+            send_requested_links()
+
+    return send
+
+
 def jobs_for(app: Flask, holder: str) -> list[Job]:
     """Every scheduled job. Later features append theirs here."""
     from alerts.jobs.ingest_feeds import INGEST_INTERVAL_SECONDS, ingest_feeds_job
@@ -128,6 +141,8 @@ def jobs_for(app: Flask, holder: str) -> list[Job]:
         # Replies (STOP) when Notify's inbound callback is down, and the daily email digest.
         Job("poll-received-texts", lambda: poll_received_texts(app), "interval",
             {"seconds": int(app.config["INBOUND_POLL_SECONDS"])}),
+        # Links asked for on "Forgot your password?": queued by the page whatever was typed, sent from here.
+        Job("send-password-links", password_links_job(app), "interval", {"seconds": PASSWORD_LINK_SECONDS}),
         Job("queue-daily-digests", daily_digest_job(app), "cron",
             {"hour": int(app.config["DIGEST_HOUR"]), "minute": 0}),
         # Nightly, when nobody is signing up; the scheduler's zone is Europe/London.

@@ -23,7 +23,15 @@ from alerts.models.notices import (
 from alerts.models.operations import Heartbeat
 from alerts.models.residents import DigestSend, InboundText, ManageRequest
 from alerts.models.services import Service
-from alerts.models.staff import ApiToken, PasswordReset, RecoveryCode, Role, SignInThrottle, StaffUser
+from alerts.models.staff import (
+    ApiToken,
+    PasswordLinkRequest,
+    PasswordReset,
+    RecoveryCode,
+    Role,
+    SignInThrottle,
+    StaffUser,
+)
 from alerts.models.subscribers import (
     Channel,
     Resident,
@@ -61,6 +69,7 @@ __all__ = [
     "NoticeStatus",
     "NoticeTemplate",
     "NoticeUpdate",
+    "PasswordLinkRequest",
     "PasswordReset",
     "PendingUpdate",
     "PostcodeLookup",

@@ -33,6 +33,7 @@ class MessageKind(enum.StrEnum):
     STOP_REPLY = "stop_reply"  # the one text that answers a STOP or START reply
     DIGEST = "digest"  # one email a day with the day's notices
     UPDATE_DUE = "update_due"  # to officers: a notice's promised next update has passed
+    STAFF_SECURITY = "staff_security"  # to staff and admins: an account's sign-in was paused after many failures
 
 
 # Lower sends first, and within a level the longest due first. A resident waiting for a code (or a member of staff

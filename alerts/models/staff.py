@@ -105,6 +105,17 @@ class PasswordReset(TimestampMixin, Base):
     requested_by: Mapped[str] = mapped_column(String(320))
 
 
+class PasswordLinkRequest(TimestampMixin, Base):
+    """Someone asked the "Forgot your password?" page for a link. Queued whether or not the email names an account,
+    so the page does the same work either way; the scheduler sends the link (or nothing) and deletes the row."""
+
+    __tablename__ = "staff_password_link_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+
+
 class SignInThrottle(Base):
     """Attempts for one key (an account and the address it is tried from, together): see data/sign_in_throttle.
 

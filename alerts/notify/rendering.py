@@ -318,6 +318,38 @@ def render_staff_invitation_email(set_password_url: str, hours: int, message_fro
     )
 
 
+def render_sign_in_paused_email(*, account: str, attempts: int, until: str, to_admin: bool,
+                                message_from: MessageFrom) -> RenderedEmail:
+    """To a member of staff, and to every admin, when an account's wrong passwords and codes reach the daily limit:
+    signing in to it is paused until the window ends."""
+    whose = f"{account}'s staff account" if to_admin else "your staff account"
+    return RenderedEmail(
+        subject=f"Signing in to {whose} is paused"[:300],
+        body=_paragraphs(
+            f"There have been {attempts} wrong passwords or security codes for {whose} on "
+            f"{message_from.council}'s disruption alerts in the last day. Nobody can sign in to it with a password "
+            f"until {until}.",
+            "If this was not you, someone may be trying to guess the password. "
+            + ("Check the audit log for where the attempts came from." if to_admin
+               else "Tell your administrator. If you think they know your password, ask for a reset link."),
+        ),
+    )
+
+
+def render_staff_password_link_requested_email(reset_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
+    """Someone asked for a link to choose a new password from the "Forgot your password?" page."""
+    return RenderedEmail(
+        subject=f"Choose a new password for {message_from.council} disruption alerts",
+        body=_paragraphs(
+            "Someone asked for a link to choose a new password for your staff account:",
+            reset_url,
+            f"The link works once and expires in {hours} hour{'' if hours == 1 else 's'}.",
+            "If you did not ask for it, you can ignore this email: your password has not changed. If it keeps "
+            "happening, tell your administrator.",
+        ),
+    )
+
+
 def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str,
                                   notice_url: str) -> RenderedEmail:
     """To an officer who may approve: something waits for a second pair of eyes."""

@@ -13,7 +13,11 @@ from alerts.data import outbox, staff_accounts
 from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import ApiToken, Channel, MessageKind, Role, StaffUser
-from alerts.notify.rendering import render_staff_invitation_email, render_staff_password_reset_email
+from alerts.notify.rendering import (
+    render_staff_invitation_email,
+    render_staff_password_link_requested_email,
+    render_staff_password_reset_email,
+)
 from alerts.profile import message_from
 from alerts.services.actors import Actor
 
@@ -28,19 +32,23 @@ def create_staff_user(email: str, role: Role, actor: Actor, *, password: str | N
     user = staff_data.create_staff_user(email, role, password if password is not None else secrets.token_urlsafe(32))
     actor.audit("staff_user.created", "staff_user", user.id, email=user.email, role=str(user.role))
     if password is None:
-        _email_password_link(user, actor, new_account=True)
+        email_password_link(user, actor, new_account=True)
     db.session.commit()
     return user
 
 
-def _email_password_link(user: StaffUser, actor: Actor, *, new_account: bool = False) -> None:
-    """Queue a one-time link to choose a password: a reset an admin asked for, or a new account's first password.
-    The email is hidden in the outbox, so the admin can't use the link. Not sent here: the dispatcher sends
-    top-priority messages within a second of the commit."""
-    token = staff_accounts.create_password_reset(user, requested_by=actor.name)
-    render = render_staff_invitation_email if new_account else render_staff_password_reset_email
-    email = render(links.external_url(f"/staff/reset-password/{token}"), staff_accounts.RESET_LINK_HOURS,
-                   message_from())
+def email_password_link(user: StaffUser, actor: Actor, *, new_account: bool = False,
+                        asked_by_owner: bool = False) -> None:
+    """Queue a one-time link to choose a password: a reset an admin asked for, a new account's first password, or
+    one the person asked for on "Forgot your password?" (`asked_by_owner`: it lives an hour, not a day). The email
+    is hidden in the outbox, so the admin can't use the link. Not sent here: the dispatcher sends top-priority
+    messages within a second of the commit. The caller commits."""
+    hours = staff_accounts.REQUESTED_LINK_HOURS if asked_by_owner else staff_accounts.RESET_LINK_HOURS
+    token = staff_accounts.create_password_reset(user, requested_by=actor.name, hours=hours)
+    render = (render_staff_invitation_email if new_account
+              else render_staff_password_link_requested_email if asked_by_owner
+              else render_staff_password_reset_email)
+    email = render(links.external_url(f"/staff/reset-password/{token}"), hours, message_from())
     outbox.queue_direct_message(kind=MessageKind.STAFF_PASSWORD_RESET, channel=Channel.EMAIL,
                                 recipient=user.email, subject=email.subject, body=email.body)
     actor.audit("staff_user.password_reset_sent", "staff_user", user.id)
@@ -50,7 +58,7 @@ def send_password_reset(user: StaffUser, actor: Actor) -> None:
     """Email a one-time link to choose a new password. Raises NotAllowed for a disabled account."""
     if user.is_disabled:
         raise NotAllowed("Enable the account before sending a password reset link")
-    _email_password_link(user, actor)
+    email_password_link(user, actor)
     db.session.commit()
 
 

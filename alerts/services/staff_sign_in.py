@@ -10,17 +10,37 @@ account's failures in the same transaction as what it unlocks.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask import current_app
+
 from alerts.credentials import second_factor
 from alerts.data import sign_in_throttle, staff_accounts
 from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import ApiToken, Role, StaffUser
+from alerts.services import account_security
 from alerts.services.actors import Actor
 
 # What a throttle counts attempts at, one count each per account and address.
 PASSWORD = "password"  # noqa: S105 — a throttle key prefix, not a password
 SECURITY_CODE = "security-code"
 PASSWORD_CHANGE = "password-change"  # noqa: S105 — a throttle key prefix, not a password
+# Signing in (not changing a password while signed in) also counts against the account's daily limit.
+SIGNING_IN = (PASSWORD, SECURITY_CODE)
+DAY_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt at a password or code, reserved against every count it is made under, or refused."""
+
+    allowed: bool
+    retry_in_seconds: int = 0  # refused by a per-address count: how long to wait, to tell the person
+    # Refused by the account's daily limit: answered exactly as a wrong password, so it says nothing about the
+    # account (made-up accounts are counted too).
+    paused: bool = False
+    reserved: tuple[str, ...] = ()  # the throttle keys it counts against, forgotten or given back on success
 
 
 def _turn(key: str, free_attempts: int) -> sign_in_throttle.Turn:
@@ -28,22 +48,61 @@ def _turn(key: str, free_attempts: int) -> sign_in_throttle.Turn:
         return sign_in_throttle.take_turn(connection, key, free_attempts)
 
 
-def take_turn(purpose: str, email: str, address: str | None) -> sign_in_throttle.Turn:
+def take_turn(purpose: str, email: str, address: str | None, *, device: str | None = None) -> Attempt:
     """One attempt at a password or code for this account from this address: the address as a whole first, then
-    the account and address together."""
-    by_address = _turn(sign_in_throttle.address_key(address), sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
-    if not by_address.allowed:
-        return by_address
-    turn = _turn(sign_in_throttle.account_key(purpose, email, address), sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
+    the account and address together, then (signing in) the account's daily count across every address.
+
+    `device` is the nonce of a valid device cookie this browser holds for this account (OWASP's device cookie
+    pattern): it has signed in here before, so the address as a whole is not counted, and a flood of wrong
+    passwords for made-up accounts from the same office address cannot lock it out. The cookie's own failures are
+    counted instead: with too many it is no longer trusted, and the address counts again. The account-and-address
+    count and the daily limit apply either way."""
+    device_key = f"device|{device}" if device is not None else None
+    if device_key is not None and _turn(device_key, sign_in_throttle.ACCOUNT_FREE_ATTEMPTS).allowed:
+        reserved: tuple[str, ...] = (device_key,)
+    else:
+        by_address = _turn(sign_in_throttle.address_key(address), sign_in_throttle.ADDRESS_FREE_ATTEMPTS)
+        if not by_address.allowed:
+            return Attempt(allowed=False, retry_in_seconds=by_address.retry_in_seconds)
+        reserved = (sign_in_throttle.address_key(address),)
+    account_key = sign_in_throttle.account_key(purpose, email, address)
+    turn = _turn(account_key, sign_in_throttle.ACCOUNT_FREE_ATTEMPTS)
     if not turn.allowed:
-        sign_in_throttle.give_back(sign_in_throttle.address_key(address))
-    return turn
+        _give_back(reserved)
+        db.session.commit()
+        return Attempt(allowed=False, retry_in_seconds=turn.retry_in_seconds)
+    reserved += (account_key,)
+    if purpose in SIGNING_IN:
+        daily = sign_in_throttle.daily_key(email)
+        with db.engine.begin() as connection:
+            day = sign_in_throttle.take_daily_turn(connection, daily, _daily_limit(), DAY_SECONDS)
+        if not day.allowed:
+            if day.first_refusal:
+                account_security.tell_of_paused_sign_in(email, address, day.window_ends_epoch)
+            db.session.commit()
+            return Attempt(allowed=False, paused=True)
+        reserved += (daily,)
+    return Attempt(allowed=True, reserved=reserved)
 
 
-def _forget_failures(purpose: str, email: str, address: str | None) -> None:
-    """The right password or code: this account's count from this address starts again."""
-    sign_in_throttle.forget(sign_in_throttle.account_key(purpose, email, address))
-    sign_in_throttle.give_back(sign_in_throttle.address_key(address))
+def _give_back(keys: tuple[str, ...]) -> None:
+    for key in keys:
+        sign_in_throttle.give_back(key)
+
+
+def _daily_limit() -> int:
+    return int(current_app.config["STAFF_SIGN_IN_ATTEMPTS_PER_DAY"])
+
+
+def _forget_failures(reserved: tuple[str, ...]) -> None:
+    """The right password or code: the counts of this account from this address, and of this device cookie,
+    start again; the attempt is given back to the address's count and the account's daily count. The caller
+    commits."""
+    for key in reserved:
+        if key.startswith(("address|", "account-day|")):
+            sign_in_throttle.give_back(key)
+        else:
+            sign_in_throttle.forget(key)
 
 
 # Who a sign-in attempt for no account is recorded as: whatever was typed (a colleague's password typed into the
@@ -66,19 +125,19 @@ def record_attempt(actor: Actor, action: str, target_type: str | None = None, ta
     db.session.commit()
 
 
-def accept_password(email: str, actor: Actor) -> None:
+def accept_password(attempt: Attempt, actor: Actor) -> None:
     """The password was right and a security code comes next: half signed in, which grants nothing yet."""
-    _forget_failures(PASSWORD, email, actor.ip_address)
+    _forget_failures(attempt.reserved)
     actor.audit("staff.password_accepted")
     db.session.commit()
 
 
-def sign_in(user: StaffUser, actor: Actor, *, forget: tuple[str, str] | None = None,
+def sign_in(user: StaffUser, actor: Actor, *, forget: Attempt | None = None,
             recovery_code_used: bool = False) -> None:
-    """The password (and the code, if they have a second factor) was right. `forget` is the throttle (purpose,
-    email) that let them through."""
+    """The password (and the code, if they have a second factor) was right. `forget` is the attempt that let them
+    through."""
     if forget is not None:
-        _forget_failures(*forget, actor.ip_address)
+        _forget_failures(forget.reserved)
     if recovery_code_used:
         actor.audit("staff.recovery_code_used")
     staff_data.record_sign_in(user)
@@ -101,7 +160,8 @@ def sign_out(user: StaffUser, actor: Actor) -> None:
     db.session.commit()
 
 
-def change_password(user: StaffUser, current_password: str, new_password: str, actor: Actor) -> None:
+def change_password(user: StaffUser, current_password: str, new_password: str, actor: Actor,
+                    attempt: Attempt) -> None:
     """Raises WrongPassword (audited) or WeakPassword (nothing changed). Ends every other session: the caller
     carries on in a new one."""
     try:
@@ -110,7 +170,7 @@ def change_password(user: StaffUser, current_password: str, new_password: str, a
         actor.audit("staff.password_change_failed", "staff_user", user.id)
         db.session.commit()
         raise
-    _forget_failures(PASSWORD_CHANGE, user.email, actor.ip_address)
+    _forget_failures(attempt.reserved)
     actor.audit("staff.password_changed", "staff_user", user.id)
     db.session.commit()
 

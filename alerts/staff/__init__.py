@@ -13,7 +13,7 @@ staff = Blueprint("staff", __name__, url_prefix="/staff")
 # Views that must work without signing in.
 # The security code step and the reset link page check their own session state or token.
 PUBLIC_ENDPOINTS = frozenset({"staff.sign_in", "staff.sign_in_code", "staff.reset_password", "staff.sign_in_sso",
-                              "staff.sso_callback"})
+                              "staff.sso_callback", "staff.forgot_password", "staff.password_link_sent"})
 
 
 @staff.before_request
@@ -50,6 +50,7 @@ from alerts.staff import (  # noqa: E402, F401 — registers the views on the bl
     bulk,
     calls,
     feed_sources,
+    forgot_password,
     headline,
     insight,
     lookup,

@@ -29,6 +29,7 @@ from alerts.staff.account_forms import (
 )
 from alerts.staff.admin import user_or_404
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in, throttled
+from alerts.staff.device_cookie import trusted_nonce
 from alerts.staff.forms import ConfirmForm
 
 # Session key for the secret being set up: sealed, so even the signed (readable) cookie does not show it.
@@ -70,7 +71,7 @@ def change_password() -> Response | str | tuple[str, int]:
             return throttled(render_template("staff/change_password.html", form=form, error_summary=summary), turn)
         try:
             staff_sign_in.change_password(user, form.current_password.data or "", form.new_password.data or "",
-                                          acting())
+                                          acting(), turn)
         except staff_accounts.WrongPassword:
             form.current_password.errors.append("Your current password is not right")
         except WeakPassword as error:
@@ -142,16 +143,21 @@ def sign_in_code() -> Response | str | tuple[str, int]:
     form = SecurityCodeForm()
     if form.validate_on_submit():
         signing_in = Actor.staff(user, request.remote_addr)
-        turn = staff_sign_in.take_turn(staff_sign_in.SECURITY_CODE, user.email, request.remote_addr)
-        if not turn.allowed:
+        turn = staff_sign_in.take_turn(staff_sign_in.SECURITY_CODE, user.email, request.remote_addr,
+                                       device=trusted_nonce(user.email))
+        if not turn.allowed and not turn.paused:
             staff_sign_in.record_attempt(signing_in, "staff.security_code_throttled")
             summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#code"}]
             return throttled(render_template("staff/security_code.html", form=form, error_summary=summary), turn)
         code = form.code.data or ""
         used_recovery_code = second_factor.looks_like_recovery_code(code)
-        if staff_sign_in.code_accepted(user, code, _secret_key()):
+        if turn.paused:
+            # Past the account's daily limit: the code is not checked, and the answer is a wrong code's.
+            staff_sign_in.record_attempt(signing_in, "staff.security_code_refused_paused")
+            form.code.errors.append(WRONG_CODE)
+        elif staff_sign_in.code_accepted(user, code, _secret_key()):
             target = session[PENDING_SIGN_IN].get("next") or url_for("staff.dashboard")
-            response = complete_sign_in(user, target, forget=(staff_sign_in.SECURITY_CODE, user.email),
+            response = complete_sign_in(user, target, forget=turn,
                                         recovery_code_used=used_recovery_code,
                                         with_provider=bool(session[PENDING_SIGN_IN].get("with_provider")))
             if used_recovery_code:
@@ -159,8 +165,9 @@ def sign_in_code() -> Response | str | tuple[str, int]:
                 flash(f"You used a recovery code. It will not work again. You have {left} left: get new ones from "
                       "Your account if you are running out.", "success")
             return response
-        staff_sign_in.record_attempt(signing_in, "staff.security_code_failed")
-        form.code.errors.append(WRONG_CODE)
+        else:
+            staff_sign_in.record_attempt(signing_in, "staff.security_code_failed")
+            form.code.errors.append(WRONG_CODE)
     return render_template("staff/security_code.html", form=form), 400 if form.errors else 200
 
 

@@ -42,3 +42,11 @@ class SecurityCodeForm(FlaskForm):
                                    Length(max=40, message="Enter the code from your authenticator app or a "
                                                           "recovery code")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = StringField("Email address", widget=GovTextInput(),
+                        description="The email address you sign in with",
+                        validators=[DataRequired("Enter your email address"),
+                                    Length(max=320, message="Email address must be 320 characters or fewer")])
+    submit = SubmitField("Send me a link", widget=GovSubmitInput())

@@ -12,10 +12,9 @@ from alerts.credentials.passwords import DUMMY_HASH, verify_password
 from alerts.data import foresight, notice_lifecycle, reference, update_promises
 from alerts.data import notices as notice_data
 from alerts.data import staff as staff_data
-from alerts.data.sign_in_throttle import Turn
 from alerts.data.warnings import current_warnings
 from alerts.models import NoticeStatus, Role, StaffUser
-from alerts.services import staff_sign_in
+from alerts.services import forgotten_passwords, staff_sign_in
 from alerts.services.actors import Actor
 from alerts.staff import staff
 from alerts.staff.access import (
@@ -26,6 +25,7 @@ from alerts.staff.access import (
     start_session,
     try_again_message,
 )
+from alerts.staff.device_cookie import remember_device, trusted_nonce
 from alerts.staff.forms import ConfirmForm, SignInForm
 
 WRONG_DETAILS = "Enter a correct email address and password"
@@ -44,16 +44,20 @@ def sign_in() -> Response | str | tuple[str, int]:
     email = staff_data.normalise_staff_email(form.email.data or "")
     ip = request.remote_addr
     # The turn is taken (atomically, in the database) before the password is checked: see data/sign_in_throttle.
-    turn = staff_sign_in.take_turn(staff_sign_in.PASSWORD, email, ip)
-    if not turn.allowed:
+    turn = staff_sign_in.take_turn(staff_sign_in.PASSWORD, email, ip, device=trusted_nonce(email))
+    if not turn.allowed and not turn.paused:
         staff_sign_in.record_attempt(staff_sign_in.attempt_actor(email, ip), "staff.sign_in_throttled")
         summary = [{"text": try_again_message(turn.retry_in_seconds), "href": "#email"}]
         return throttled(render_template("staff/sign_in.html", form=form, error_summary=summary), turn)
     user = staff_data.get_staff_user_by_email(email)
-    if user is None:
+    if user is None or turn.paused:
         verify_password(DUMMY_HASH, form.password.data or "")  # same time as a real check
-    if user is None or not staff_data.authenticate(user, form.password.data or "") or user.is_disabled:
-        staff_sign_in.record_attempt(staff_sign_in.attempt_actor(email, ip, user), "staff.sign_in_failed")
+    if (turn.paused or user is None or not staff_data.authenticate(user, form.password.data or "")
+            or user.is_disabled):
+        # Past the account's daily limit even the right password gets the wrong-password answer: the attacker
+        # learns nothing, made-up accounts are counted the same, and the person and the admins have been emailed.
+        action = "staff.sign_in_refused_paused" if turn.paused else "staff.sign_in_failed"
+        staff_sign_in.record_attempt(staff_sign_in.attempt_actor(email, ip, user), action)
         return render_template("staff/sign_in.html", form=form,
                                error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
     if not local_password_allowed(user):
@@ -65,25 +69,25 @@ def sign_in() -> Response | str | tuple[str, int]:
     target = safe_next(request.args.get("next"))
     if user.has_second_factor:
         # Half signed in: the password was right, the code comes next. Nothing in the session grants access yet.
-        staff_sign_in.accept_password(email, Actor.staff(user, ip))
+        staff_sign_in.accept_password(turn, Actor.staff(user, ip))
         session.clear()
         session[PENDING_SIGN_IN] = {"user": user.get_id(), "at": int(time.time()), "next": target}
         return redirect(url_for("staff.sign_in_code"))
-    return complete_sign_in(user, target, forget=(staff_sign_in.PASSWORD, email))
+    return complete_sign_in(user, target, forget=turn)
 
 
 def local_password_allowed(user: StaffUser) -> bool:
     """With single sign-on on, passwords sign in admins only, unless LOCAL_SIGN_IN=all."""
-    config = current_app.config
-    return not config.get("OIDC_ISSUER_URL") or config.get("LOCAL_SIGN_IN") == "all" or user.role == Role.ADMIN
+    return forgotten_passwords.password_sign_in_allowed(user)
 
 
-def complete_sign_in(user: StaffUser, target: str, *, forget: tuple[str, str] | None = None,
+def complete_sign_in(user: StaffUser, target: str, *, forget: staff_sign_in.Attempt | None = None,
                      recovery_code_used: bool = False, with_provider: bool = False,
                      provider_checked_mfa: bool = False) -> Response:
     """The password (and the code, if they have a second factor) was right, or the identity provider vouched for
-    them (`alerts.staff.single_sign_on`): start a new session. `forget` is the throttle (purpose, email) that let
-    them through; `provider_checked_mfa` says the provider asked for a second factor, so ours is not asked again.
+    them (`alerts.staff.single_sign_on`): start a new session. `forget` is the attempt that let them through with
+    a password or code (this browser then gets a device cookie for the account); `provider_checked_mfa` says the
+    provider asked for a second factor, so ours is not asked again.
     """
     staff_sign_in.sign_in(user, Actor.staff(user, request.remote_addr), forget=forget,
                           recovery_code_used=recovery_code_used)
@@ -95,14 +99,23 @@ def complete_sign_in(user: StaffUser, target: str, *, forget: tuple[str, str] | 
         session[SIGNED_IN_WITH_PROVIDER] = True
     if provider_checked_mfa:
         session[PROVIDER_CHECKED_MFA] = True
+        response = redirect(target)
     elif current_app.config.get("MFA_REQUIRED") and not user.has_second_factor:
-        return redirect(url_for("staff.set_up_second_factor"))
-    return redirect(target)
+        response = redirect(url_for("staff.set_up_second_factor"))
+    else:
+        response = redirect(target)
+    if forget is not None:  # a password (and code) sign-in, not the identity provider's
+        remember_device(response, user.email)
+    return response
 
 
-def throttled(page: str, turn: Turn) -> Response:
+def throttled(page: str, turn: staff_sign_in.Attempt) -> Response:
+    return throttled_page(page, turn.retry_in_seconds)
+
+
+def throttled_page(page: str, retry_in_seconds: int) -> Response:
     response = make_response(page, 429)
-    response.headers["Retry-After"] = str(turn.retry_in_seconds)
+    response.headers["Retry-After"] = str(retry_in_seconds)
     return response
 
 

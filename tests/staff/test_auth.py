@@ -72,7 +72,7 @@ def test_the_session_cookie_is_http_only_and_same_site(app, client_request, fact
     token = csrf_token(client_request)
     response = client_request.client.post("/staff/sign-in", data={"email": user.email, "password": _factories.PASSWORD,
                                                                   "csrf_token": token})
-    cookie = response.headers["Set-Cookie"]
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     from config.settings import ProductionConfig
     assert ProductionConfig.SESSION_COOKIE_SECURE is True

@@ -11,8 +11,9 @@ from tests.staff.conftest import post_form
 
 # The security code step and reset links come before sign-in; they check their own session or token. Single
 # sign-on's start (a CSRF-checked POST) and callback (the state and nonce in the session) are ways to sign in.
+# "Forgot your password?" is for someone who cannot sign in.
 OPEN_ENDPOINTS = {"staff.sign_in", "staff.sign_out", "staff.sign_in_code", "staff.reset_password",
-                  "staff.sign_in_sso", "staff.sso_callback"}
+                  "staff.sign_in_sso", "staff.sso_callback", "staff.forgot_password", "staff.password_link_sent"}
 
 
 def staff_rules(app) -> list:

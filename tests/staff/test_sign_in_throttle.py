@@ -28,7 +28,8 @@ def attempt(client_request: PageClient, email: str, password: str, expected_stat
 def test_a_flood_of_wrong_passwords_from_other_addresses_does_not_stop_the_officer_signing_in(
         client_request, factories) -> None:
     officer = factories.StaffUserFactory()
-    for address in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+    # Two addresses: thirty wrong passwords would reach the account's daily limit (test_sign_in_daily_limit.py).
+    for address in ("203.0.113.1", "203.0.113.2"):
         for n in range(15):
             attempt(client_request, officer.email, "wrong password", 400 if n < 10 else 429, address=address)
     attempt(client_request, officer.email, _factories.PASSWORD, 302, address=OFFICE)
