@@ -21,6 +21,11 @@ def london_clock(value: dt.datetime) -> str:
     return f"{(local.hour % 12) or 12}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
+def hour_words(hour: int) -> str:
+    """An hour on the clock as residents read it: "6pm", "9am", "midday", "midnight"."""
+    return {0: "midnight", 12: "midday"}.get(hour, f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
+
+
 def london_date(value: dt.datetime | None) -> str:
     if value is None:
         return ""

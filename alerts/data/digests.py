@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from alerts import links
 from alerts.data.fanouts import audience_conditions
 from alerts.extensions import db
-from alerts.formatting import LONDON, counted, london_time
+from alerts.formatting import LONDON, counted, hour_words, london_time
 from alerts.models import (
     Channel,
     DigestSend,
@@ -38,6 +39,11 @@ from alerts.profile import council
 
 _SHOWN = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 _LABEL = {"published": "New", "updated": "Update", "resolved": "Resolved", "expired": "Ended"}
+
+
+def digest_time() -> str:
+    """When the daily email goes (DIGEST_HOUR, UK time), as residents and staff read it: "6pm"."""
+    return hour_words(int(current_app.config["DIGEST_HOUR"]))
 
 
 def london_day(now: dt.datetime) -> dt.date:

@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from alerts.data import reference
+from alerts.data.digests import digest_time
 from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
 from alerts.data.subscribers import AreaChoice
 from alerts.data.update_promises import DEFAULT_RULE, next_update_by_problem
@@ -284,8 +285,12 @@ CONSENT_STATEMENT = ("{council} will send you alerts about disruption to council
 
 MAX_CALLER_POSTCODES = 10
 EACH_ALERT, DAILY_EMAIL = "each", "daily"
-FREQUENCY_CHOICES = [SelectChoice(EACH_ALERT, "An email for each alert"),
-                     SelectChoice(DAILY_EMAIL, "One email a day, with severe disruption sent at once")]
+
+
+def frequency_choices() -> list[SelectChoice]:
+    """Each alert, or the daily email with the time it comes (DIGEST_HOUR, read when the page is shown)."""
+    return [SelectChoice(EACH_ALERT, "An email for each alert"),
+            SelectChoice(DAILY_EMAIL, f"One email a day at about {digest_time()}, with severe disruption sent at once")]
 
 
 def area_postcode_named(message: str, typed: str) -> bool:
@@ -308,7 +313,7 @@ class PhoneSignUpForm(FlaskForm):
     services = SelectMultipleField("Which services do they want alerts about?", widget=GovCheckboxesInput(),
                                    description="Untick any they do not want",
                                    validators=[InputRequired("Select at least one service")])
-    frequency = RadioField("How often should their emails come?", widget=GovRadioInput(), choices=FREQUENCY_CHOICES,
+    frequency = RadioField("How often should their emails come?", widget=GovRadioInput(),
                            default=EACH_ALERT, validators=[InputRequired("Select how often their emails should come")])
     consent = BooleanField("I read the caller the statement above and they agreed", widget=GovCheckboxInput(),
                            validators=[DataRequired("Confirm that the caller agreed, or do not sign them up")])
@@ -323,6 +328,7 @@ class PhoneSignUpForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.services.choices = [SelectChoice(service.id, service.name) for service in reference.list_services()]
+        self.frequency.choices = frequency_choices()
         self.contacts, self.areas = [], []
 
     def validate_email(self, field: StringField) -> None:

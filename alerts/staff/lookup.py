@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import contact_centre, reference, residents, subject_access
 from alerts.data import notices as notice_data
+from alerts.data.digests import digest_time
 from alerts.models import Role, Subscriber, SubscriberStatus
 from alerts.notify import InvalidRecipient
 from alerts.profile import postcode_message
@@ -71,7 +72,7 @@ def subscriber(public_id: str) -> str:
     # A sign-up still waiting has nothing of its own yet: show what it asked for, applied once it is confirmed.
     pending = contact_centre.pending_choices(found) if found.status == SubscriberStatus.PENDING else None
     return render_template("staff/subscriber.html", subscriber=found, form=ConfirmForm(), pending=pending,
-                           other_contacts=residents.other_contacts(found),
+                           other_contacts=residents.other_contacts(found), digest_time=digest_time(),
                            messages=contact_centre.recent_messages(found.id))
 
 

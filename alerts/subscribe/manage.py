@@ -14,6 +14,7 @@ from flask_limiter.util import get_remote_address
 from alerts import links
 from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
+from alerts.data.digests import digest_time
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import client_key, csrf, limiter
 from alerts.models import Channel, Subscriber, SubscriberStatus
@@ -39,7 +40,6 @@ from alerts.subscribe.shared import (
     all_service_ids,
     code_client,
     described,
-    digest_time,
     honeypot_page,
     pending_for,
     refused_page,

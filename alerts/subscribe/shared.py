@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app, render_template, session
+from flask import render_template, session
 from werkzeug.wrappers import Response as BaseResponse
 
 from alerts.models import Channel, Subscriber
@@ -46,12 +46,6 @@ def pending_for(subscriber_id: int, channel: Channel, contact: str) -> dict[str,
 
 def honeypot_page() -> tuple[str, int]:
     return render_template("subscribe/refused.html", reason="honeypot"), 400
-
-
-def digest_time() -> str:
-    """When the daily email goes, as residents read times ("6pm")."""
-    hour = int(current_app.config["DIGEST_HOUR"])
-    return {0: "midnight", 12: "midday"}.get(hour, f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}")
 
 
 CHANNEL_WORDS = {Channel.EMAIL: "email", Channel.SMS: "text message"}

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from alerts import links
 from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
+from alerts.data.digests import digest_time
 from alerts.data.subscribers import AreaChoice
 from alerts.models import Channel
 from alerts.services import signups
@@ -35,7 +36,6 @@ from alerts.subscribe.shared import (
     ViewResult,
     all_service_ids,
     code_client,
-    digest_time,
     honeypot_page,
     pending_for,
     refused_page,

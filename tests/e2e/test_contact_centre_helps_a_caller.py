@@ -84,7 +84,7 @@ def test_an_agent_signs_up_a_caller_for_two_postcodes_by_email_and_text(journey:
     sign_in(journey, AGENT, start="/staff/lookup")
     journey.follow_link("Sign up a caller by phone")
     journey.fill("Caller's postcodes", "DT1 1XJ\nSW1A 1AA")
-    journey.choose("One email a day, with severe disruption sent at once")
+    journey.choose("One email a day at about 6pm, with severe disruption sent at once")
     journey.press_button("Sign up and send the confirmation", expected_status=400)
     summary = journey.page.locator(".govuk-error-summary").inner_text()
     assert "Enter the caller's email address or mobile number" in summary

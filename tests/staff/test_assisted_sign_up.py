@@ -143,3 +143,10 @@ def test_resend_confirmation_sits_below_the_code_box(client_request, sign_in_as)
     html = str(page.soup)
     code_box, resend = html.index('id="code"'), html.index("Resend confirmation")
     assert code_box < resend, "another paid text must not be one slip above the box the agent types in"
+
+
+def test_the_daily_email_choice_says_when_it_comes(client_request, sign_in_as) -> None:
+    sign_in_as(Role.CONTACT_CENTRE)
+    page = client_request.get(PAGE)
+    labels = [label.get_text(strip=True) for label in page.soup.select("label[for^=frequency]")]
+    assert labels == ["An email for each alert", "One email a day at about 6pm, with severe disruption sent at once"]

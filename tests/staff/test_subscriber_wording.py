@@ -33,3 +33,12 @@ def test_an_erased_subscribers_page_does_not_say_no_messages_yet(client_request,
     assert page.h1 == "Erased subscriber"
     assert "No messages yet." not in page.text
     assert "Their messages were erased with their data." in page.text
+
+
+def test_the_subscriber_page_says_when_the_daily_email_comes(client_request, sign_in_as, factories) -> None:
+    sign_in_as(Role.CONTACT_CENTRE)
+    reader = factories.SubscriberFactory(contact="daily@example.com", digest=True)
+
+    page = client_request.get(f"/staff/lookup/subscribers/{reader.public_id}")
+
+    assert "One email a day at about 6pm (severe disruption at once)" in page.text

@@ -40,8 +40,8 @@ def test_every_change_on_the_manage_pages_shows_a_saved_banner(client_request, f
         client_request.get(response.location))
 
 
-def test_the_daily_email_done_page_says_when_it_comes(client_request, app) -> None:
-    app.config["DIGEST_HOUR"] = 19
+def test_the_daily_email_done_page_says_when_it_comes(client_request, app, monkeypatch) -> None:
+    monkeypatch.setitem(app.config, "DIGEST_HOUR", 19)  # the app outlives this test
     client_request.get("/subscribe")
     client_request.post_form("/subscribe", {"postcode": "DT4 7TA"}, 302)
     walk_journey(client_request, channel="email_digest", contact="when@example.com")
