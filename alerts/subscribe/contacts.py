@@ -50,7 +50,8 @@ def manage_add_contact(subscriber: Subscriber, token: str, channel: str) -> View
                                                 client=code_client())
         except Refused as error:
             return refused_page(error)
-        session[PENDING] = pending_for(subscriber_id, chosen, form.normalised)
+        # Its pages say it joins their alerts, rather than that they have signed up.
+        session[PENDING] = {**pending_for(subscriber_id, chosen, form.normalised), "added": True}
         return redirect(url_for("subscribe.confirm_code" if chosen == Channel.SMS else "subscribe.check_email"))
     return render_template("subscribe/contact.html", form=form, channel=chosen,
                            back_url=url_for("subscribe.manage", token=token))

@@ -262,6 +262,7 @@ def check_email() -> ViewResult:
     if pending is None or pending.get("channel") != Channel.EMAIL.value:
         return redirect(url_for("subscribe.start"))
     return render_template("subscribe/check_email.html", masked=pending["masked"], resend_form=ConfirmForm(),
+                           added=bool(pending.get("added")),
                            resent=session.pop("subscribe_resent", False))
 
 
@@ -276,7 +277,8 @@ def confirm_email(token: str) -> ViewResult:
         pending = _pending()
         if pending is not None and pending["id"] == subscriber_id:
             session.pop(PENDING, None)  # a text code still waiting for the same person stays on its page
-        session["subscribe_done"] = {"id": subscriber_id, "channel": "email"}
+        session["subscribe_done"] = {"id": subscriber_id, "channel": "email",
+                                     "added": bool(pending and pending["id"] == subscriber_id and pending.get("added"))}
         return redirect(url_for("subscribe.done"))
     try:
         links.read_token(links.CONFIRM_EMAIL, token)
@@ -300,4 +302,6 @@ def done() -> ViewResult:
     pending = _pending()
     return render_template("subscribe/done.html", channel=subscriber.channel.value, also_on=also_on, waiting=waiting,
                            code_waiting=pending is not None and pending.get("channel") == Channel.SMS.value,
-                           digest=bool(subscriber.digest), digest_time=digest_time())
+                           digest=bool(subscriber.digest), digest_time=digest_time(),
+                           added=bool(finished.get("added")) and bool(also_on),
+                           masked=signups.masked(subscriber.channel, subscriber.contact))

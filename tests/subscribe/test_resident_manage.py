@@ -173,3 +173,30 @@ def test_choosing_email_and_text_on_the_manage_page_adds_the_missing_contact(cli
     alone = factories.SubscriberFactory(contact="solo@example.com")
     response = client_request.post_form(_manage(alone) + "/channel", {"channel": "both"}, 302)
     assert response.response.headers["Location"].endswith("/add/sms")
+
+
+def test_the_done_page_after_adding_a_number_says_it_was_added_and_is_confirmed(client_request, factories,
+                                                                                notify) -> None:
+    alone = factories.SubscriberFactory(contact="solo@example.com")
+    client_request.post_form(_manage(alone) + "/add/sms", {"contact": "07700 900 556", "website": ""}, 302)
+    client_request.post_form("/subscribe/confirm", {"code": notify.last_code()}, 302)
+    done = client_request.get("/subscribe/done")
+    assert done.h1 == "Mobile number added to your alerts"
+    panel = done.select(".govuk-panel__body")[0].get_text(" ", strip=True)
+    assert panel == "+44 77** ***556 is confirmed. We’ll text it the same alerts as your other contacts"
+    assert "signed up" not in done.text
+
+
+def test_the_done_page_after_adding_an_email_says_it_was_added_and_is_confirmed(client_request, factories) -> None:
+    alone = factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900557")
+    client_request.post_form(_manage(alone) + "/add/email", {"contact": "added@example.com", "website": ""}, 302)
+    waiting = client_request.get("/subscribe/check-email")
+    assert "Your email address is added to your alerts once you confirm it" in waiting.text
+    added = db.session.scalar(select(Subscriber).where(Subscriber.contact == "added@example.com"))
+    assert added is not None
+    link = "/subscribe/confirm-email/" + links.make_token(links.CONFIRM_EMAIL, added.id, added.token_version)
+    client_request.post_form(link, {}, 302)
+    done = client_request.get("/subscribe/done")
+    assert done.h1 == "Email address added to your alerts"
+    panel = done.select(".govuk-panel__body")[0].get_text(" ", strip=True)
+    assert panel == "a***@example.com is confirmed. We’ll email it the same alerts as your other contacts"
