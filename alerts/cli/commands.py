@@ -83,6 +83,11 @@ def seed_demo(credentials_file: Path | None) -> None:
     if subscribers:
         areas = council().areas
         click.echo(f"Added {subscribers} confirmed demo subscribers, most of them in {areas[1 % len(areas)].name}.")
+    household = demo.create_demo_resident()
+    db.session.commit()
+    if household is not None:
+        click.echo("One resident gets alerts by email and by text: manage them at "
+                   f"{links.manage_url(household.id, household.token_version)}")
     created = demo.create_demo_staff()
     db.session.commit()
     if created:

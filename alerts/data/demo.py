@@ -18,6 +18,7 @@ from alerts.models import (
     Notice,
     NoticeStatus,
     NoticeUpdate,
+    Resident,
     Role,
     StaffUser,
     Subscriber,
@@ -175,6 +176,31 @@ def create_demo_staff() -> dict[str, tuple[str, str]]:
             created[email] = (str(role), password)
     db.session.flush()
     return created
+
+
+# One person with two contacts (`alerts.data.residents`), in the profile's first area (not the second, whose demo
+# counts the foresight card shows): its manage page shows both.
+DEMO_RESIDENT = [(Channel.EMAIL, "household@example.com"), (Channel.SMS, "+447700900104")]
+
+
+def create_demo_resident() -> Subscriber | None:
+    """One resident with a confirmed email address and mobile number, linked; returns its email contact, or None
+    if it is already there. The caller commits."""
+    if db.session.scalar(select(Subscriber.id).where(Subscriber.contact == DEMO_RESIDENT[0][1])) is not None:
+        return None
+    resident = Resident()
+    db.session.add(resident)
+    db.session.flush()
+    area_id = council().areas[0].id
+    contacts = []
+    for channel, contact in DEMO_RESIDENT:
+        subscriber = Subscriber(channel=channel, contact=contact, status=SubscriberStatus.CONFIRMED,
+                                confirmed_at_utc=utc_now(), consent_source="demo", resident_id=resident.id)
+        subscriber.subscriptions = [Subscription(area_id=area_id)]
+        db.session.add(subscriber)
+        contacts.append(subscriber)
+    db.session.flush()
+    return contacts[0]
 
 
 # Ofcom drama-range numbers and example.com addresses: nothing real, even if a Notify key is set by mistake.

@@ -71,3 +71,21 @@ def test_seed_demo_loads_last_winters_history_so_the_warning_card_offers_its_not
     sign_in_as(Role.MANAGER)
     kinds = client_request.get("/staff/insight?from=2020-01-01").select("#warning-kinds-table")[0].get_text(" ")
     assert "Snow" in kinds and "Bins and recycling: 1" in kinds
+
+
+def test_seed_demo_adds_one_resident_with_a_linked_email_and_mobile(runner) -> None:
+    from alerts.data import residents
+    from alerts.models import Channel, Subscriber
+
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    email = db.session.scalar(select(Subscriber).where(Subscriber.contact == "household@example.com"))
+    assert email is not None and email.resident_id is not None
+    contacts = residents.contacts_of(email)
+    assert [(c.channel, c.contact) for c in contacts] == [(Channel.EMAIL, "household@example.com"),
+                                                          (Channel.SMS, "+447700900104")]
+    assert {s.area_id for s in contacts[1].subscriptions} == {s.area_id for s in email.subscriptions}
+    assert "One resident gets alerts by email and by text: manage them at http" in result.output
+    assert "/manage/" in result.output
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and "One resident gets alerts" not in again.output, "running it again adds nothing"
