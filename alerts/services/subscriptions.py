@@ -60,6 +60,22 @@ def choose_digest(subscriber: Subscriber, digest: bool) -> None:
     change_for_every_contact(subscriber, choose)
 
 
+def keep_only(subscriber: Subscriber, channel: Channel, *, digest: bool | None) -> list[Subscriber]:
+    """The person asked for alerts one way only, by a channel they already have: their contacts by the other
+    channel stop (nothing is left going that they did not ask for), and `digest` (email; None: as it is) is set.
+    Returns the contacts that stopped."""
+    contacts = residents.contacts_of(subscriber)
+    stopping = [contact for contact in contacts if contact.channel != channel]
+    for contact in stopping:
+        subscriber_data.unsubscribe(contact, reason=f"Chose {'email' if channel == Channel.EMAIL else 'text messages'}"
+                                    " only", via=UnsubscribeVia.CHANGED_CHANNEL)
+    for contact in contacts:
+        if digest is not None and contact.channel == Channel.EMAIL and contact not in stopping:
+            subscriber_data.set_digest(contact, digest)
+    db.session.commit()
+    return stopping
+
+
 def unsubscribe_by_link(subscriber: Subscriber) -> list[Subscriber]:
     """The resident used the unsubscribe link in a message (or their mail client's one-click unsubscribe): that
     contact stops. Returns the person's contacts that carry on."""

@@ -1,5 +1,6 @@
-"""A resident's contacts on the manage page: add an email address or mobile number (confirmed first), stop one
-contact while the others carry on, or stop all alerts. Every page here is reached through a signed manage link."""
+"""A resident's contacts on the manage page: how they get alerts (the channel page), add an email address or mobile
+number (confirmed first), stop one contact while the others carry on, or stop all alerts. Every page here is
+reached through a signed manage link."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ from flask_limiter.util import get_remote_address
 
 from alerts import links
 from alerts.data import residents
+from alerts.data.digests import digest_time
 from alerts.models import Channel, Subscriber
 from alerts.services import signups, subscriptions
 from alerts.services.signup_defences import Refused
 from alerts.subscribe import subscribe
-from alerts.subscribe.forms import ConfirmForm, contact_form_for
+from alerts.subscribe.forms import (
+    BOTH,
+    DAILY_EMAIL,
+    ONCE_A_DAY,
+    ChannelForm,
+    ConfirmForm,
+    EmailFrequencyForm,
+    contact_form_for,
+)
 from alerts.subscribe.manage import managed
 from alerts.subscribe.shared import (
     CARRY_ON,
@@ -29,6 +39,79 @@ from alerts.subscribe.shared import (
 def manage_url_for(contact: Subscriber) -> str:
     """The manage page through one of the person's contacts (any of them shows and changes the same alerts)."""
     return url_for("subscribe.manage", token=links.make_token(links.MANAGE, contact.id, contact.token_version))
+
+
+@subscribe.route("/manage/<token>/channel", methods=["GET", "POST"])
+@managed
+def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
+    """How they get alerts. A person with one contact chooses a channel (a new one is confirmed first); a person
+    with several sees each contact, to change or stop, and how often their emails come."""
+    contacts = residents.contacts_of(subscriber)
+    if len(contacts) > 1 and "channel" not in request.form:
+        return _several_contacts(subscriber, token, contacts)
+    form = ChannelForm()
+    if request.method == "GET":
+        form.channel.data = DAILY_EMAIL if subscriber.digest else subscriber.channel.value
+    if form.validate_on_submit():
+        wants_digest = form.channel.data == DAILY_EMAIL
+        channel = Channel.EMAIL if wants_digest else Channel(form.channel.data) if form.channel.data != BOTH else None
+        have = {c.channel for c in contacts}
+        if channel is None or (len(contacts) > 1 and channel not in have):
+            # Email and text: add the one they don't have yet (confirmed first), or nothing to change.
+            missing = next((c for c in (Channel.EMAIL, Channel.SMS) if c not in have), None)
+            if missing is None:
+                return redirect(url_for("subscribe.manage", token=token))
+            return redirect(url_for("subscribe.manage_add_contact", token=token, channel=missing.value))
+        if len(contacts) > 1:
+            return _one_channel_only(subscriber, channel, wants_digest)
+        if channel == Channel.EMAIL and channel in have:
+            # An address they already have, so nothing to confirm: each alert or one email a day.
+            subscriptions.choose_digest(subscriber, wants_digest)
+            flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
+                  else "Saved. You’ll get an email for each alert as it comes.", "success")
+            return redirect(url_for("subscribe.manage", token=token))
+        return redirect(url_for("subscribe.manage_contact", token=token, channel=channel.value,
+                                digest=int(wants_digest)))
+    if len(contacts) > 1:
+        return _several_contacts(subscriber, token, contacts)
+    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),
+                           digest_time=digest_time())
+
+
+def _several_contacts(subscriber: Subscriber, token: str, contacts: list[Subscriber]) -> ViewResult:
+    """Each contact, to change (a new one replaces it once confirmed) or stop; how often emails come, if any do;
+    and a way to add a channel they don't have. No choice here stops or replaces a contact without saying so."""
+    emails = [c for c in contacts if c.channel == Channel.EMAIL]
+    form = EmailFrequencyForm()
+    if request.method == "GET" and emails:
+        form.frequency.data = ONCE_A_DAY if emails[0].digest else "each"
+    if emails and form.validate_on_submit():
+        wants_digest = form.frequency.data == ONCE_A_DAY
+        subscriptions.choose_digest(subscriber, wants_digest)
+        texts = [c for c in contacts if c.channel == Channel.SMS]
+        carry_on = (f" Your text messages to {' and '.join(c.contact or '' for c in texts)} carry on as before."
+                    if texts else "")
+        flash((f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
+               else "Saved. You’ll get an email for each alert as it comes.") + carry_on, "success")
+        return redirect(url_for("subscribe.manage", token=token))
+    rows = [{"contact": c, "manage_url": manage_url_for(c) if c.id != subscriber.id
+             else url_for("subscribe.manage", token=token)} for c in contacts]
+    missing = [c for c in (Channel.EMAIL, Channel.SMS) if all(contact.channel != c for contact in contacts)]
+    status = 400 if request.method == "POST" else 200
+    return render_template("subscribe/channel_several.html", form=form if emails else None, contacts=rows,
+                           token=token, missing=missing, email_to=emails[0].contact if len(emails) == 1 else None,
+                           digest_time=digest_time(), back_url=url_for("subscribe.manage", token=token)), status
+
+
+def _one_channel_only(subscriber: Subscriber, channel: Channel, wants_digest: bool) -> ViewResult:
+    """A choice of one channel (from the page as it was when they had one contact) by a person who has it and
+    another: the other stops, and the banner says so; the contact they have is kept, not asked for again."""
+    remaining = [c for c in residents.contacts_of(subscriber) if c.channel == channel]
+    stopped = subscriptions.keep_only(subscriber, channel, digest=wants_digest if channel == Channel.EMAIL else None)
+    how = (f", one email a day at about {digest_time()}" if channel == Channel.EMAIL and wants_digest else "")
+    flash(f"Saved. Alerts by {' and '.join(described(c, full=True) for c in stopped)} have stopped. You’ll get "
+          f"alerts by {' and '.join(described(c, full=True) for c in remaining)}{how}.", "success")
+    return redirect(manage_url_for(remaining[0]))
 
 
 @subscribe.route("/manage/<token>/add/<channel>", methods=["GET", "POST"])

@@ -77,6 +77,18 @@ class ChannelForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+EACH_ALERT, ONCE_A_DAY = "each", "daily"
+
+
+class EmailFrequencyForm(FlaskForm):
+    """How often a person with several contacts gets emails; their texts are not part of the question."""
+    frequency = RadioField("How often do you want emails?",
+                           choices=[SelectChoice(EACH_ALERT, "An email for each alert"),
+                                    SelectChoice(ONCE_A_DAY, "One email a day")],
+                           widget=GovRadioInput(), validators=[InputRequired("Select how often you want emails")])
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
 class _ContactForm(HoneypotMixin, FlaskForm):
     channel: Channel
     contact = StringField("", widget=GovTextInput())

@@ -14,7 +14,6 @@ from flask_limiter.util import get_remote_address
 from alerts import links
 from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
-from alerts.data.digests import digest_time
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import client_key, csrf, limiter
 from alerts.models import Channel, Subscriber, SubscriberStatus
@@ -23,9 +22,6 @@ from alerts.services.signup_defences import Refused, code_attempts
 from alerts.services.signups import CODE_ERRORS, SignUp
 from alerts.subscribe import subscribe
 from alerts.subscribe.forms import (
-    BOTH,
-    DAILY_EMAIL,
-    ChannelForm,
     CodeForm,
     ConfirmForm,
     FindManageForm,
@@ -209,34 +205,6 @@ def manage_services(subscriber: Subscriber, token: str) -> ViewResult:
         flash("Saved. Your services have been updated.", "success")
         return redirect(url_for("subscribe.manage", token=token))
     return render_template("subscribe/services.html", form=form, back_url=url_for("subscribe.manage", token=token))
-
-
-@subscribe.route("/manage/<token>/channel", methods=["GET", "POST"])
-@managed
-def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
-    form = ChannelForm()
-    if request.method == "GET":
-        form.channel.data = DAILY_EMAIL if subscriber.digest else subscriber.channel.value
-    if form.validate_on_submit():
-        wants_digest = form.channel.data == DAILY_EMAIL
-        channel = Channel.EMAIL.value if wants_digest else form.channel.data
-        have = {c.channel for c in residents.contacts_of(subscriber)}
-        if form.channel.data == BOTH:
-            # Email and text: add the one they don't have yet (confirmed first), or nothing to change.
-            missing = next((c for c in (Channel.EMAIL, Channel.SMS) if c not in have), None)
-            if missing is None:
-                return redirect(url_for("subscribe.manage", token=token))
-            return redirect(url_for("subscribe.manage_add_contact", token=token, channel=missing.value))
-        has_email = Channel.EMAIL in have
-        if channel == Channel.EMAIL.value and has_email:
-            # An address they already have, so nothing to confirm: each alert or one email a day.
-            subscriptions.choose_digest(subscriber, wants_digest)
-            flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
-                  else "Saved. You’ll get an email for each alert as it comes.", "success")
-            return redirect(url_for("subscribe.manage", token=token))
-        return redirect(url_for("subscribe.manage_contact", token=token, channel=channel, digest=int(wants_digest)))
-    return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),
-                           digest_time=digest_time())
 
 
 @subscribe.route("/manage/<token>/contact", methods=["GET", "POST"])

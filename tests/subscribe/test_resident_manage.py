@@ -33,6 +33,10 @@ def _manage(subscriber: Subscriber) -> str:
     return "/manage/" + links.make_token(links.MANAGE, subscriber.id, subscriber.token_version)
 
 
+def _named(token: str) -> int:
+    return links.read_token(links.MANAGE, token).subscriber_id
+
+
 def _unsubscribe(subscriber: Subscriber) -> str:
     return "/unsubscribe/" + links.make_token(links.UNSUBSCRIBE, subscriber.id, subscriber.token_version)
 
@@ -148,12 +152,68 @@ def test_a_contact_added_on_the_manage_page_is_linked_only_once_confirmed(client
     assert "You’ll also get alerts at s***@example.com" in done.select("#also-on")[0].text
 
 
-def test_the_daily_email_chosen_from_the_text_contact_changes_the_persons_email(client_request, pair) -> None:
+@pytest.mark.parametrize("from_channel", [Channel.EMAIL, Channel.SMS])
+def test_the_channel_page_for_two_contacts_shows_each_with_change_and_stop(client_request, pair,
+                                                                           from_channel) -> None:
     email, text = pair
-    client_request.post_form(_manage(text) + "/channel", {"channel": "email_digest"}, 302)
+    acting = email if from_channel == Channel.EMAIL else text
+    page = client_request.get(_manage(acting) + "/channel")
+    assert page.h1 == "How you get alerts"
+    rows = page.select(".govuk-summary-list__row")
+    assert [row.select("dd")[0].get_text(strip=True) for row in rows] == ["pair@example.com", "+447700900444"]
+    actions = [(a.get_text(" ", strip=True), a["href"].split("/")) for a in
+               page.select(".govuk-summary-list__actions a")]
+    # Each contact is changed through its own manage link, and stopped (after a question) through this one.
+    assert [(words, _named(href[2]), href[3:]) for words, href in actions] == [
+        ("Change email address pair@example.com", email.id, ["contact?channel=email"]),
+        ("Stop alerts by email to pair@example.com", acting.id, ["contacts", email.public_id, "stop"]),
+        ("Change mobile number +447700900444", text.id, ["contact?channel=sms"]),
+        ("Stop alerts by text message to +447700900444", acting.id, ["contacts", text.public_id, "stop"])]
+    assert [r["value"] for r in page.select("input[name=frequency]")] == ["each", "daily"]
+    assert page.select("input[name=frequency][value=each]")[0].has_attr("checked")
+    assert not page.select("input[name=channel]"), "no choice that would silently replace or keep a contact"
+    assert not page.select("a[href*='/add/']"), "they have both already"
+
+
+def test_the_daily_email_chosen_on_the_two_contact_page_keeps_the_texts_and_says_so(client_request, pair) -> None:
+    email, text = pair
+    response = client_request.post_form(_manage(text) + "/channel", {"frequency": "daily"}, 302)
     db.session.refresh(email)
     db.session.refresh(text)
-    assert (email.digest, text.digest, text.status) == (True, False, SubscriberStatus.CONFIRMED)
+    assert (email.digest, text.status) == (True, SubscriberStatus.CONFIRMED)
+    page = client_request.get(response.response.headers["Location"])
+    assert ("Saved. You’ll get one email a day, at about 6pm. Your text messages to +447700900444 carry on as "
+            "before.") in page.text
+
+
+def test_text_messages_only_from_an_older_page_stops_the_email_and_says_so(client_request, pair, notify) -> None:
+    """A choice for one channel only (from the page as it was when they had one contact) keeps the number they
+    have, rather than asking for a new one, and stops the email rather than leaving it going."""
+    email, text = pair
+    response = client_request.post_form(_manage(email) + "/channel", {"channel": "sms"}, 302)
+    assert response.response.headers["Location"] == _manage(text)
+    db.session.refresh(email)
+    db.session.refresh(text)
+    assert (email.status, text.status) == (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.CONFIRMED)
+    assert db.session.scalar(select(Subscriber).where(Subscriber.status == SubscriberStatus.PENDING)) is None
+    assert notify.texts() == []
+    page = client_request.get(response.response.headers["Location"])
+    assert ("Saved. Alerts by email to pair@example.com have stopped. You’ll get alerts by text message to "
+            "+447700900444.") in page.text
+    assert _sent_to(page) == ["Text message to +447700900444"]
+
+
+def test_the_daily_email_only_from_an_older_page_stops_the_texts_and_says_so(client_request, pair) -> None:
+    email, text = pair
+    response = client_request.post_form(_manage(text) + "/channel", {"channel": "email_digest"}, 302)
+    assert response.response.headers["Location"] == _manage(email)
+    db.session.refresh(email)
+    db.session.refresh(text)
+    assert (email.digest, email.status, text.status) == (True, SubscriberStatus.CONFIRMED,
+                                                         SubscriberStatus.UNSUBSCRIBED)
+    page = client_request.get(response.response.headers["Location"])
+    assert ("Saved. Alerts by text message to +447700900444 have stopped. You’ll get alerts by email to "
+            "pair@example.com, one email a day at about 6pm.") in page.text
 
 
 def test_a_new_number_for_one_contact_joins_the_same_person(client_request, pair, notify) -> None:
