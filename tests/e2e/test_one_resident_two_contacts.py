@@ -1,6 +1,7 @@
 """One person, two ways to reach them, in all three modes with axe at 375 and 1280 px: a sign-up by email and text
 whose done pages say truthfully what is confirmed and what waits, managed from either contact (both shown, both
-changed), then the texts stopped while the email carries on, and everything stopped from the email's link."""
+changed), how they get alerts (each contact to change or stop, and the daily email chosen while texts carry
+on), then the texts stopped while the email carries on, and everything stopped from the email's link."""
 
 from __future__ import annotations
 
@@ -84,6 +85,20 @@ def test_one_person_signs_up_by_email_and_text_and_manages_both_from_either(jour
     journey.press_button("Continue")
     journey.visit(outbox.path_of_link_in(outbox.latest(EMAIL, MessageKind.MANAGE_LINK)))
     assert "Portland" in journey.text() and f"Text message to {MOBILE_E164}" in journey.text()
+
+    # How they get alerts: each contact to change or stop, and how often emails come (texts carry on, and say so).
+    journey.follow_link(f"Change how you get alerts by email to {EMAIL}")
+    assert journey.heading() == "How you get alerts"
+    assert not journey.page.get_by_label("By text message").count(), "no choice that replaces the other contact"
+    journey.screenshot("resident-channel-both")
+    assert_no_sideways_scroll(journey)
+    journey.choose("One email a day")
+    journey.press_button("Save")
+    assert journey.heading() == "Your alerts"
+    assert (f"You’ll get one email a day, at about 6pm. Your text messages to {MOBILE_E164} carry on as before."
+            in journey.text())
+    assert _subscriber(Channel.EMAIL, EMAIL).digest
+    assert _subscriber(Channel.SMS, MOBILE_E164).status == SubscriberStatus.CONFIRMED
     journey.follow_link(f"Stop text messages to {MOBILE_E164}")
     assert journey.heading() == f"Stop alerts by text message to {MOBILE_E164}?"
     assert f"You’ll still get alerts by email to {EMAIL}." in journey.text()
