@@ -108,6 +108,11 @@ def _one_channel_only(subscriber: Subscriber, channel: Channel, wants_digest: bo
     another: the other stops, and the banner says so; the contact they have is kept, not asked for again."""
     remaining = [c for c in residents.contacts_of(subscriber) if c.channel == channel]
     stopped = subscriptions.keep_only(subscriber, channel, digest=wants_digest if channel == Channel.EMAIL else None)
+    if not stopped:  # every contact is by that channel already (two addresses): only the digest choice changed
+        flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
+              else "Saved. You’ll get an email for each alert as it comes.", "success")
+        return redirect(url_for("subscribe.manage", token=links.make_token(links.MANAGE, subscriber.id,
+                                                                           subscriber.token_version)))
     how = (f", one email a day at about {digest_time()}" if channel == Channel.EMAIL and wants_digest else "")
     flash(f"Saved. Alerts by {' and '.join(described(c, full=True) for c in stopped)} have stopped. You’ll get "
           f"alerts by {' and '.join(described(c, full=True) for c in remaining)}{how}.", "success")

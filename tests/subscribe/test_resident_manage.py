@@ -216,6 +216,22 @@ def test_the_daily_email_only_from_an_older_page_stops_the_texts_and_says_so(cli
             "pair@example.com, one email a day at about 6pm.") in page.text
 
 
+def test_email_only_from_an_older_page_by_a_person_with_two_addresses_stops_nothing(client_request) -> None:
+    area = [AreaChoice("weymouth", "DT4 7TA")]
+    recorded = signups.record_sign_ups([
+        SignUp(channel=Channel.EMAIL, contact=f"{name}@example.com", areas=area, service_ids=None, source="web",
+               digest=False) for name in ("home", "work")])
+    for subscriber in recorded:
+        signups.apply_confirmation(subscriber)
+    db.session.commit()
+    response = client_request.post_form(_manage(recorded[0]) + "/channel", {"channel": "email_digest"}, 302)
+    page = client_request.get(response.response.headers["Location"])
+    assert "Saved. You’ll get one email a day, at about 6pm." in page.text and "have stopped" not in page.text
+    for contact in recorded:
+        db.session.refresh(contact)
+        assert (contact.status, contact.digest) == (SubscriberStatus.CONFIRMED, True)
+
+
 def test_a_new_number_for_one_contact_joins_the_same_person(client_request, pair, notify) -> None:
     email, text = pair
     client_request.post_form(_manage(text) + "/contact?channel=sms", {"contact": "07700 900 666", "website": ""},
