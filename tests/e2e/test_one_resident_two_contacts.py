@@ -144,3 +144,26 @@ def test_an_unsubscribe_link_stops_one_contact_and_offers_stop_all(journey: Jour
     journey.press_button("Stop all alerts")
     assert journey.heading() == "You’ve unsubscribed"
     assert _subscriber(Channel.EMAIL, EMAIL).status == SubscriberStatus.UNSUBSCRIBED
+
+
+@pytest.mark.usefixtures("quick_sign_up")
+def test_a_number_added_on_the_manage_page_is_said_to_be_added(journey: Journey) -> None:
+    from alerts import links
+    from alerts.data.subscribers import AreaChoice
+    from alerts.services import signups
+    from alerts.services.signups import SignUp
+
+    [alone] = signups.record_sign_ups([SignUp(channel=Channel.EMAIL, contact=EMAIL, service_ids=None, source="web",
+                                              areas=[AreaChoice("weymouth", "DT4 7TA")])])
+    signups.apply_confirmation(alone)
+    db.session.commit()
+    journey.visit("/manage/" + links.make_token(links.MANAGE, alone.id, alone.token_version))
+    journey.follow_link("Add a mobile number for text messages")
+    journey.fill("What is your mobile phone number?", MOBILE)
+    journey.press_button("Continue")
+    journey.fill("Enter the code", outbox.code_in(outbox.latest(MOBILE_E164, MessageKind.CONFIRMATION)))
+    journey.press_button("Continue")
+    assert journey.heading() == "Mobile number added to your alerts"
+    assert "+44 77** ***654 is confirmed" in journey.text() and "signed up" not in journey.text()
+    journey.screenshot("resident-number-added")
+    assert _subscriber(Channel.SMS, MOBILE_E164).resident_id == _subscriber(Channel.EMAIL, EMAIL).resident_id
