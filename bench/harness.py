@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import platform
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,21 @@ SIMULATOR_EMAIL_TEMPLATE_ID = "e1e1e1e1-0000-4000-8000-000000000002"
 # Notify refuses a one_click_unsubscribe_url that is not https, as the simulator does: links must be https.
 PUBLIC_BASE_URL = "https://alerts.example.gov.uk"
 
+
+
+# Timing --------------------------------------------------------------------------------------------------------
+
+def timed(call: Callable[[], Any], repeat: int, *, digits: int = 1) -> dict[str, float]:
+    """Run `call` `repeat` times: the median, 95th percentile and slowest, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - began) * 1000)
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return {"median_ms": round(statistics.median(ordered), digits), "p95_ms": round(p95, digits),
+            "max_ms": round(ordered[-1], digits)}
 
 
 # Machine -------------------------------------------------------------------------------------------------------

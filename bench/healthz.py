@@ -19,11 +19,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,22 +30,6 @@ if __package__ in (None, ""):  # `python bench/healthz.py`
 from sqlalchemy import text
 
 from bench import harness
-
-
-def _stats(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    return {"median_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2),
-            "max_ms": round(ordered[-1], 2)}
-
-
-def _timed(call: Callable[[], Any], repeat: int) -> dict[str, float]:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - began) * 1000)
-    return _stats(times)
 
 
 def fill_queue(count: int) -> None:
@@ -86,8 +67,8 @@ def run(url: str, queued: int, repeat: int) -> dict[str, Any]:
             operations.record_outbox_summary("bench:1")
             db.session.commit()
 
-        summary = _timed(count, 3)
-        live = _timed(lambda: (operations.outbox_summary(), db.session.rollback()), 5)
+        summary = harness.timed(count, 3, digits=2)
+        live = harness.timed(lambda: (operations.outbox_summary(), db.session.rollback()), 5, digits=2)
 
     client = app.test_client()
 
@@ -97,7 +78,7 @@ def run(url: str, queued: int, repeat: int) -> dict[str, Any]:
         assert answer.json["outbox"]["backlog"] == queued, answer.json
 
     probe()  # warm-up: templates, connections
-    healthz = _timed(probe, repeat)
+    healthz = harness.timed(probe, repeat, digits=2)
     return {
         "bench": "healthz", "machine": harness.machine(), "database": "postgresql", "queued": queued,
         "fill_seconds": round(fill_seconds, 1), "repeat": repeat,

@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import re
-import statistics
 import subprocess
 import sys
 import time
@@ -43,22 +41,6 @@ from sqlalchemy import text
 from bench import harness
 
 PASSWORD = "bench-insight-password-1"
-
-
-def _stats(times: list[float]) -> dict[str, float]:
-    ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
-    return {"median_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1),
-            "max_ms": round(ordered[-1], 1)}
-
-
-def _timed(call: Callable[[], Any], repeat: int) -> dict[str, float]:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - began) * 1000)
-    return _stats(times)
 
 
 def _app(url: str, **overrides: Any) -> Any:
@@ -171,7 +153,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
             draft_id = db.session.scalar(text("SELECT id FROM notices WHERE status = 'draft' ORDER BY id LIMIT 1"))
             total = db.session.scalar(text("SELECT count(*) FROM messages"))
             made = list(db.session.scalars(text("SELECT id FROM notices WHERE status = 'active'")))
-            live = _timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
+            live = harness.timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
     else:
         harness.reset_database(app)
         began = time.monotonic()
@@ -204,7 +186,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
             generated = round(time.monotonic() - began, 1)
             total = db.session.scalar(text("SELECT count(*) FROM messages"))
 
-            live = _timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
+            live = harness.timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
             began = time.monotonic()
             insight.roll_up(notices_since=now - dt.timedelta(days=len(made) + 1))
             db.session.commit()
@@ -233,7 +215,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
         figures[name]["first_after_warm_up_ms"] = round((time.perf_counter() - began) * 1000, 1)
     for name, path in pages.items():
         get(path)  # one warm-up request
-        figures[name].update(_timed(lambda path=path: get(path), repeat))  # type: ignore[misc]
+        figures[name].update(harness.timed(lambda path=path: get(path), repeat))  # type: ignore[misc]
 
     load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     return {

@@ -66,18 +66,7 @@ def approval_need(notice: Notice, threshold: int, kind: UpdateKind = UpdateKind.
     otherwise many small sends add up to one big one nobody checked."""
     if kind == UpdateKind.PUBLISHED and not notice.notify_subscribers:
         return None
-    if notice.whole_county:
-        return ApprovalNeed(threshold=threshold, whole_county=True)
-    audience = audience_at_most(notice, limit=threshold + 1, channels=CHANNELS_FOR_KIND[kind])
-    if audience > threshold:
-        return ApprovalNeed(threshold=threshold, audience=audience)
-    if by_user_id is None or window is None or audience == 0:
-        return None
-    already = reached_without_approval(by_user_id, utc_now() - window, limit=threshold + 1)
-    if already + audience <= threshold:
-        return None
-    return ApprovalNeed(threshold=threshold, audience=audience, already=already,
-                        window_hours=int(window.total_seconds() // 3600))
+    return approval_need_for_many([notice], threshold, kind, by_user_id=by_user_id, window=window)
 
 
 def approval_need_for_many(notices: list[Notice], threshold: int, kind: UpdateKind, *, by_user_id: int | None,
