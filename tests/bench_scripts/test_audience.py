@@ -8,6 +8,8 @@ from sqlalchemy.engine import make_url
 
 from bench import audience
 
+pytestmark = pytest.mark.postgresql  # the SQLite pass deselects it; the PostgreSQL pass runs it
+
 
 @pytest.fixture
 def bench_database(monkeypatch: pytest.MonkeyPatch) -> str:

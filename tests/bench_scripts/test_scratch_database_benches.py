@@ -1,5 +1,6 @@
 """bench/enumeration.py and bench/healthz.py still run, in their small modes, on a scratch PostgreSQL database next
-to the test database (they drop every table in the one they are given). Skipped on SQLite: both are PostgreSQL's."""
+to the test database (they drop every table in the one they are given). Both are PostgreSQL's: they run in the
+PostgreSQL pass."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+
+pytestmark = pytest.mark.postgresql  # the SQLite pass deselects these; the PostgreSQL pass runs them
 
 ROOT = Path(__file__).resolve().parents[2]
 
