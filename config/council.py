@@ -2,8 +2,8 @@
 
 `config/councils/<id>/council.json` names the council, its ONS local authority code, Met Office warnings region,
 contact details and looks; `areas.json` beside it lists its areas (postcode districts), the whole-area choice and
-the neighbouring councils; `services.json` there, if present, replaces the common list in config/data/services.json; `templates.json`, if
-present, lists the council's standard notices.
+the neighbouring councils; `services.json` there, if present, replaces the common list in
+config/data/services.json; `templates.json`, if present, lists the council's standard notices.
 COUNCIL (default DEFAULT_COUNCIL) picks the folder. A profile that is missing or malformed stops the service with one
 line naming the file and the field (a ConfigurationError, as for unsafe settings). docs/councils.md explains each
 field.
