@@ -15,6 +15,7 @@ class Area(TimestampMixin, Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))  # its Welsh name, for a council that writes in Welsh
     # "town" for the shipped postcode-district groups, "ward" after an ONSPD import, "county" for the whole county.
     kind: Mapped[str] = mapped_column(String(20), default="town")
     is_whole_county: Mapped[bool] = mapped_column(default=False)

@@ -62,6 +62,8 @@ class Notice(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    # A bilingual council writes every public text twice: the plain columns hold English, these the Welsh.
+    title_cy: Mapped[str | None] = mapped_column(String(200))
     service_id: Mapped[str] = mapped_column(ForeignKey("services.id"), index=True)
     impact: Mapped[Impact] = mapped_column(enum_column(Impact, "impact"))
     status: Mapped[NoticeStatus] = mapped_column(enum_column(NoticeStatus, "notice_status"), index=True)
@@ -69,6 +71,8 @@ class Notice(TimestampMixin, Base):
     expected_end_at_utc: Mapped[dt.datetime | None]
     summary: Mapped[str] = mapped_column(Text)  # what's happening
     advice: Mapped[str] = mapped_column(Text, default="")  # what residents should do
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    advice_cy: Mapped[str | None] = mapped_column(Text)
     internal_notes: Mapped[str] = mapped_column(Text, default="")  # for staff only, never published
     notify_subscribers: Mapped[bool] = mapped_column(default=True)
     whole_county: Mapped[bool] = mapped_column(default=False)
@@ -123,6 +127,8 @@ class NoticeUpdate(Base):
     kind: Mapped[UpdateKind] = mapped_column(enum_column(UpdateKind, "update_kind"))
     summary: Mapped[str] = mapped_column(Text)
     advice: Mapped[str] = mapped_column(Text, default="")
+    summary_cy: Mapped[str | None] = mapped_column(Text)  # Welsh, for a bilingual council
+    advice_cy: Mapped[str | None] = mapped_column(Text)
     notify_subscribers: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
@@ -142,6 +148,8 @@ class PendingUpdate(Base):
     kind: Mapped[UpdateKind] = mapped_column(enum_column(UpdateKind, "update_kind"))
     summary: Mapped[str] = mapped_column(Text)
     advice: Mapped[str] = mapped_column(Text, default="")
+    summary_cy: Mapped[str | None] = mapped_column(Text)  # Welsh, for a bilingual council
+    advice_cy: Mapped[str | None] = mapped_column(Text)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))
     # Asked through an API token made by this admin: they may not approve it either.
     token_made_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))

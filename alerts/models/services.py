@@ -13,4 +13,5 @@ class Service(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str | None] = mapped_column(String(200))  # its Welsh name, for a council that writes in Welsh
     sort_order: Mapped[int] = mapped_column(default=0)

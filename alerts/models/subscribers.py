@@ -74,6 +74,8 @@ class Subscriber(TimestampMixin, Base):
     consent_record: Mapped[str | None] = mapped_column(String(500))
     # Email only: one email a day with the day's notices instead of each alert (severe ones still go).
     digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The language their messages, links and answers come in: "en", or "cy" for a council that writes in Welsh.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     confirmed_at_utc: Mapped[dt.datetime | None]
     unsubscribed_at_utc: Mapped[dt.datetime | None]
     unsubscribe_reason: Mapped[str | None] = mapped_column(String(500))

@@ -23,5 +23,9 @@ class NoticeTemplate(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text)
     advice: Mapped[str] = mapped_column(Text)
+    # Welsh, for a bilingual council.
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    advice_cy: Mapped[str | None] = mapped_column(Text)
 
     service: Mapped[Service] = relationship(lazy="joined")
