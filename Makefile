@@ -19,7 +19,7 @@ LOCK_INDEX ?= https://pypi.org/simple
 PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/pip-compile --quiet --generate-hashes \
 	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --index-url $(LOCK_INDEX) $(LOCK_ARGS)
 
-.PHONY: install run test e2e bench lint lock audit clean
+.PHONY: install run test e2e bench lint lock audit clean translations
 
 install: $(VENV)/.installed
 
@@ -67,6 +67,11 @@ e2e: install $(AXE) $(CHROMIUM)
 # The load benchmark (needs wrk: apt-get install wrk). Not part of `make test`.
 bench: install
 	$(BIN)/python -m bench.load_http $(BENCH_ARGS)
+
+# The Welsh catalogue: finds every translatable text (babel.cfg), adds the new ones to the .po file for a
+# translator, and compiles the .mo the app reads. Commit both; tests/test_translations.py checks nothing is missing.
+translations: install
+	$(BIN)/python scripts/translations.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -80,6 +80,9 @@ def create_app(env: str | None = None, overrides: dict[str, Any] | None = None) 
     register_request_ids(app)
     serve_public_copies(app)
     serve_static_files(app)
+    from alerts.web.languages import init_languages
+
+    init_languages(app)  # outside the static files: a Welsh page's /cy/assets/… are the same files
 
     from alerts.web.errors import register_error_handlers
 
@@ -235,9 +238,11 @@ def _register_request_hooks(app: Flask) -> None:
 
     @app.context_processor
     def _layout_context() -> dict[str, Any]:
+        from alerts.web.languages import in_page_language
+
         return {
-            "service_name": app.config["SERVICE_NAME"],
-            "council_name": app.config["COUNCIL_NAME"],
+            "service_name": in_page_language(app.config["SERVICE_NAME"], app.config["COUNCIL_PROFILE"], "service_name"),
+            "council_name": in_page_language(app.config["COUNCIL_NAME"], app.config["COUNCIL_PROFILE"], "name"),
             "council": app.config["COUNCIL_PROFILE"],
             "has_endpoint": lambda name: name in app.view_functions,
         }

@@ -117,6 +117,7 @@ class Council:
     example_warning: str | None = None  # set on a profile nobody from the council has checked yet
     templates: tuple[ProfileTemplate, ...] = ()
     service_name: str = field(default="")
+    languages: tuple[str, ...] = ("en",)  # the first is the default
 
     @property
     def districts(self) -> dict[str, str]:
@@ -198,6 +199,7 @@ def load_council(council_id: str, root: Path = COUNCILS_DIR) -> Council:
         header_colour=colour,
         logo=logo_path,
         example_warning=profile.optional_text("example"),
+        languages=tuple(profile.data.get("languages") or ("en",)),
     )
     _check_example_postcode(profile, council)
     if templates_file is not None:

@@ -59,6 +59,11 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     if not os.environ.get("TEST_DATABASE_URL"):
         # A file, not :memory:, so threads and subprocesses in tests see the same database.
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return build_test_app(overrides)
+
+
+def build_test_app(overrides: dict[str, Any]) -> Flask:
+    """An app for tests, its database built by the real migrations and loaded with the council's areas."""
     app = create_app("test", overrides)
     app.test_client_class = FreshContextClient
     with app.app_context():

@@ -52,10 +52,11 @@ class PageClient:
             repeated = [name for name, count in ids.items() if count > 1]
             assert not repeated, f"ids used more than once: {repeated}"
             assert len(soup.find_all("h1")) == 1, "a page has exactly one h1"
+            error = "Gwall: " if soup.html and soup.html.get("lang") == "cy" else "Error: "
             if page.error_summary():
-                assert page.title.startswith("Error: "), "pages with errors start their title with 'Error: '"
+                assert page.title.startswith(error), f"pages with errors start their title with '{error}'"
             else:
-                assert not page.title.startswith("Error: ")
+                assert not page.title.startswith(error)
             allowed = _csp_script_sources(response)
             for script in soup.find_all("script"):
                 assert script.get("src") or script_hash(script.string or "") in allowed, (

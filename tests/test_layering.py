@@ -35,7 +35,7 @@ FLOORS: dict[str, int] = {
     "data": 6,
     "extensions": 7, "profile": 7, "quiet_hours": 7,
     "models": 8,
-    "notify": 9, "areas": 9, "credentials": 9, "formatting": 9, "links": 9, "text": 9, "addresses": 9,
+    "notify": 9, "areas": 9, "credentials": 9, "formatting": 9, "links": 9, "text": 9, "addresses": 9, "languages": 9,
 }
 # The ground floor is shared helpers: its rooms may use each other, and nothing above them.
 GROUND = FLOORS["notify"]

@@ -28,6 +28,7 @@ from wtforms import Form, StringField
 from wtforms.validators import InputRequired
 
 from alerts.formatting import FILTERS
+from alerts.web.languages import init_languages
 from config.council import DEFAULT_COUNCIL, load_council
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,9 +46,11 @@ ROUTES: dict[str, dict[str, str]] = {
         "accessibility": "/accessibility",
         "privacy": "/privacy",
         "cookies": "/cookies",
+        "open_data": "/open-data",
     },
     "subscribe": {"start": "/subscribe", "find_manage": "/manage"},
-    "staff": {"dashboard": "/staff/", "account": "/staff/account"},
+    "staff": {"dashboard": "/staff/", "account": "/staff/account", "sign_in": "/staff/sign-in",
+              "sign_out": "/staff/sign-out"},
 }
 PUBLIC_NAVIGATION = [
     ("Find disruption", "/notices"),
@@ -121,6 +124,7 @@ def layout_app() -> Flask:
                       COUNCIL_PROFILE=load_council(DEFAULT_COUNCIL))  # the layout reads the council
     app.jinja_loader = govuk_frontend_loader()
     app.jinja_env.filters.update(FILTERS)
+    init_languages(app)  # gettext, the local filter, dates in the page's language
     for blueprint_name, routes in ROUTES.items():
         blueprint = Blueprint(blueprint_name, __name__)
         for endpoint, rule in routes.items():
