@@ -64,5 +64,6 @@ def with_article(word: str) -> str:
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
-FILTERS: dict[str, Callable[..., str]] = {"london_time": london_time, "london_date": london_date, "london_clock": london_clock,
-           "counted": counted, "with_article": with_article}
+FILTERS: dict[str, Callable[..., str]] = {
+    "london_time": london_time, "london_date": london_date, "london_clock": london_clock, "counted": counted,
+    "with_article": with_article}
