@@ -165,7 +165,7 @@ def test_a_council_with_no_profile_is_refused_with_the_profiles_there_are() -> N
         create_app("test", {"COUNCIL": "wessex"})
     assert str(refusal.value) == (
         "COUNCIL=wessex names no profile: config/councils/wessex/council.json does not exist "
-        "(profiles: bcp, dorset; make one with `flask --app wsgi new-council`)")
+        "(profiles: bcp, ceredigion, dorset; make one with `flask --app wsgi new-council`)")
 
 
 def test_the_service_refuses_to_start_on_a_missing_profile_in_one_line() -> None:
@@ -176,7 +176,7 @@ def test_the_service_refuses_to_start_on_a_missing_profile_in_one_line() -> None
     assert started.returncode == 3
     assert started.stderr.strip().splitlines() == [
         "Refusing to start: COUNCIL=wessex names no profile: config/councils/wessex/council.json does not exist "
-        "(profiles: bcp, dorset; make one with `flask --app wsgi new-council`)"]
+        "(profiles: bcp, ceredigion, dorset; make one with `flask --app wsgi new-council`)"]
 
 
 def test_the_app_takes_the_councils_names_from_its_profile() -> None:
