@@ -93,7 +93,7 @@ class ProfileReader:
         value = self.data.get(name)
         given = isinstance(value, dict)
         if self.bilingual:
-            if not given or set(value) != set(LANGUAGES):
+            if not isinstance(value, dict) or set(value) != set(LANGUAGES):
                 raise self.error(name, BOTH_LANGUAGES)
             each = {language: read(self._child(value, self._path(name)), language) for language in LANGUAGES}
             return each["en"], each["cy"]
@@ -106,8 +106,9 @@ class ProfileReader:
         value = self.data.get("languages", ["en"])
         if (not isinstance(value, list) or not value or "en" not in value or len(set(value)) != len(value)
                 or not set(value) <= set(LANGUAGES)):
+            given = json.dumps(value, ensure_ascii=False)
             raise self.error("languages", f'must list "en", and "cy" for Welsh, each once (the first is the '
-                                          f'default), such as ["cy", "en"], not {json.dumps(value, ensure_ascii=False)}')
+                                          f'default), such as ["cy", "en"], not {given}')
         return tuple(value)
 
     def section(self, name: str) -> ProfileReader:
