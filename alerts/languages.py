@@ -19,3 +19,12 @@ def text_in(thing: object, field: str, language: str) -> str:
         if welsh:
             return str(welsh)
     return str(getattr(thing, field))
+
+
+def lines_in(thing: object, field: str, language: str) -> tuple[str, ...]:
+    """Like text_in, for a text given as lines (the council's postal address): thing.<field>_cy in Welsh when set."""
+    if language == WELSH:
+        welsh = getattr(thing, f"{field}_cy", None)
+        if welsh:
+            return tuple(welsh)
+    return tuple(getattr(thing, field))
