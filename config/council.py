@@ -4,6 +4,9 @@
 contact details and looks; `areas.json` beside it lists its areas (postcode districts), the whole-area choice and
 the neighbouring councils; `services.json` there, if present, replaces the common list in
 config/data/services.json; `templates.json`, if present, lists the council's standard notices.
+`languages` in council.json (["en"] when absent, ["cy", "en"] for a council that writes in Welsh first) says which
+languages residents read: a bilingual profile gives each of their texts as {"cy": "…", "en": "…"}, read into the
+field (English) and the field with `_cy` after it (Welsh; None for an English-only council).
 COUNCIL (default DEFAULT_COUNCIL) picks the folder. A profile that is missing or malformed stops the service with one
 line naming the file and the field (a ConfigurationError, as for unsafe settings). docs/councils.md explains each
 field.
@@ -11,14 +14,13 @@ field.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from config import ConfigurationError
+from config.profile_reader import ProfileReader, shown
 
 COUNCILS_DIR = Path(__file__).resolve().parent / "councils"
 COMMON_SERVICES = Path(__file__).resolve().parent / "data" / "services.json"
@@ -29,7 +31,6 @@ _LA_CODE = re.compile(r"^[ENSW]\d{8}$")  # England E06/E07/E08/E09/E10, Wales W0
 _DISTRICT = re.compile(r"^[A-Z]{1,2}(\d[A-Z\d]?)?$")  # "BH1", "BH23", "SW1A", or a whole postcode area "TA"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-_UNREAD = object()
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 
@@ -41,6 +42,8 @@ class Contact:
     phone_hours: str
     data_protection_email: str
     postal_address: tuple[str, ...]
+    phone_hours_cy: str | None = None
+    postal_address_cy: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class ProfileArea:
     id: str
     name: str
     districts: tuple[str, ...]
+    name_cy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,14 @@ class Neighbour:
     name: str
     url: str
     districts: tuple[str, ...]
+    name_cy: str | None = None
 
 
 @dataclass(frozen=True)
 class ProfileService:
     id: str
     name: str
+    name_cy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,10 @@ class ProfileTemplate:
     title: str
     summary: str
     advice: str
+    name_cy: str | None = None
+    title_cy: str | None = None
+    summary_cy: str | None = None
+    advice_cy: str | None = None
 
     @property
     def placeholders(self) -> list[str]:
@@ -117,7 +127,19 @@ class Council:
     example_warning: str | None = None  # set on a profile nobody from the council has checked yet
     templates: tuple[ProfileTemplate, ...] = ()
     service_name: str = field(default="")
-    languages: tuple[str, ...] = ("en",)  # the first is the default
+    languages: tuple[str, ...] = ("en",)  # "en", and "cy" for Welsh; the first is the default
+    name_cy: str | None = None
+    short_name_cy: str | None = None
+    service_name_cy: str | None = None
+    whole_area_name_cy: str | None = None
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def is_bilingual(self) -> bool:
+        return "cy" in self.languages
 
     @property
     def districts(self) -> dict[str, str]:
@@ -153,30 +175,36 @@ def load_council(council_id: str, root: Path = COUNCILS_DIR) -> Council:
     folder = root / council_id
     if not (folder / "council.json").is_file():
         known = ", ".join(available_councils(root)) or "none"
-        raise ConfigurationError(f"COUNCIL={council_id} names no profile: {_shown(folder / 'council.json')} does "
+        raise ConfigurationError(f"COUNCIL={council_id} names no profile: {shown(folder / 'council.json')} does "
                                  f"not exist (profiles: {known}; make one with `flask --app wsgi new-council`)")
-    profile = _Reader(folder / "council.json")
-    areas_file = _Reader(folder / "areas.json")
-    templates_file = _Reader(folder / "templates.json") if (folder / "templates.json").is_file() else None
-    services_file = _Reader(folder / "services.json") if (folder / "services.json").is_file() else _Reader(
-        COMMON_SERVICES)
+    languages = ProfileReader(folder / "council.json").languages()
+    bilingual = "cy" in languages
+    profile = ProfileReader(folder / "council.json", bilingual=bilingual)
+    areas_file = ProfileReader(folder / "areas.json", bilingual=bilingual)
     warnings = profile.section("met_office")
     contact = profile.section("contact")
-    name = profile.text("name")
+    name, name_cy = profile.words("name")
+    short_name, short_name_cy = profile.words("short_name")
+    service_name, service_name_cy = profile.optional_words("service_name") or (
+        f"Check disruption to {name} services", f"Gwirio am darfu ar wasanaethau {name_cy}" if bilingual else None)
+    phone_hours, phone_hours_cy = contact.words("phone_hours")
+    postal_address, postal_address_cy = contact.lines("postal_address")
+    whole_area_name, whole_area_name_cy = areas_file.section("whole_area").words("name")
     logo = profile.optional_text("logo")
     logo_path = folder / logo if logo else None
     if logo_path is not None and (logo_path.suffix not in LOGO_TYPES or not logo_path.is_file()
                                   or logo_path.resolve().parent != folder.resolve()):
-        raise profile.error("logo", f"must name an .svg or .png file in {_shown(folder)}, not {logo!r}")
+        raise profile.error("logo", f"must name an .svg or .png file in {shown(folder)}, not {logo!r}")
     colour = profile.optional_text("header_colour")
     if colour is not None and not _COLOUR.match(colour):
         raise profile.error("header_colour", f"must be a colour like #1d70b8, not {colour!r}")
     council = Council(
         id=council_id,
         folder=folder,
-        name=name,
-        short_name=profile.text("short_name"),
-        service_name=profile.optional_text("service_name") or f"Check disruption to {name} services",
+        languages=languages,
+        name=name, name_cy=name_cy,
+        short_name=short_name, short_name_cy=short_name_cy,
+        service_name=service_name, service_name_cy=service_name_cy,
         local_authority_code=profile.text("local_authority_code", _LA_CODE, "an ONS code like E06000058"),
         domain=profile.text("domain", _DOMAIN, "a host name like example.gov.uk"),
         example_postcode=profile.text("example_postcode"),
@@ -187,27 +215,27 @@ def load_council(council_id: str, root: Path = COUNCILS_DIR) -> Council:
             website=contact.text("website", re.compile(r"^https://"), "an https:// address"),
             email=contact.text("email", re.compile(r"^[^@\s]+@[^@\s]+$"), "an email address"),
             phone=contact.text("phone"),
-            phone_hours=contact.text("phone_hours"),
+            phone_hours=phone_hours, phone_hours_cy=phone_hours_cy,
             data_protection_email=contact.text("data_protection_email", re.compile(r"^[^@\s]+@[^@\s]+$"),
                                                "an email address"),
-            postal_address=tuple(contact.texts("postal_address")),
+            postal_address=postal_address, postal_address_cy=postal_address_cy,
         ),
         areas=_areas(areas_file),
-        whole_area_name=areas_file.section("whole_area").text("name"),
+        whole_area_name=whole_area_name, whole_area_name_cy=whole_area_name_cy,
         neighbours=_neighbours(areas_file),
-        services=_services(services_file),
+        services=_services(folder, bilingual),
         header_colour=colour,
         logo=logo_path,
         example_warning=profile.optional_text("example"),
-        languages=tuple(profile.data.get("languages") or ("en",)),
     )
     _check_example_postcode(profile, council)
-    if templates_file is not None:
+    if (folder / "templates.json").is_file():
+        templates_file = ProfileReader(folder / "templates.json", bilingual=bilingual)
         council = replace(council, templates=_templates(templates_file, council.services))
     return council
 
 
-def _templates(reader: _Reader, services: tuple[ProfileService, ...]) -> tuple[ProfileTemplate, ...]:
+def _templates(reader: ProfileReader, services: tuple[ProfileService, ...]) -> tuple[ProfileTemplate, ...]:
     known = {service.id for service in services}
     templates = []
     for index, item in enumerate(reader.items("templates")):
@@ -217,28 +245,40 @@ def _templates(reader: _Reader, services: tuple[ProfileService, ...]) -> tuple[P
         impact = item.text("impact")
         if impact not in IMPACTS:
             raise reader.error(f"templates[{index}].impact", f"must be minor, major or severe, not {impact!r}")
+        (name, name_cy), (title, title_cy) = item.words("name"), item.words("title")
+        (summary, summary_cy), (advice, advice_cy) = item.words("summary"), item.words("advice")
         template = ProfileTemplate(
             key=item.text("id", re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$"), "lower case and hyphens"),
-            name=item.text("name"), service_id=service_id, impact=impact, title=item.text("title"),
-            summary=item.text("summary"), advice=item.text("advice"))
-        if len(template.title) > 200:
-            raise reader.error(f"templates[{index}].title", "must be 200 characters or fewer")
-        for name in ("title", "summary", "advice"):
-            problem = placeholder_problem(getattr(template, name))
-            if problem:
-                raise reader.error(f"templates[{index}].{name}", problem)
+            name=name, service_id=service_id, impact=impact, title=title, summary=summary, advice=advice,
+            name_cy=name_cy, title_cy=title_cy, summary_cy=summary_cy, advice_cy=advice_cy)
+        _check_template_texts(reader, index, template)
         templates.append(template)
     if len({template.key for template in templates}) != len(templates):
         raise reader.error("templates", "two templates share an id")
     return tuple(templates)
 
 
-def _areas(reader: _Reader) -> tuple[ProfileArea, ...]:
+def _check_template_texts(reader: ProfileReader, index: int, template: ProfileTemplate) -> None:
+    for title in (template.title, template.title_cy or ""):
+        if len(title) > 200:
+            raise reader.error(f"templates[{index}].title", "must be 200 characters or fewer")
+    for name in ("title", "summary", "advice"):
+        english, welsh = getattr(template, name), getattr(template, f"{name}_cy")
+        problem = placeholder_problem(english) or (placeholder_problem(welsh) if welsh is not None else None)
+        if problem:
+            raise reader.error(f"templates[{index}].{name}", problem)
+        if welsh is not None and set(placeholders_in(welsh)) != set(placeholders_in(english)):
+            raise reader.error(f"templates[{index}].{name}",
+                               "must have the same placeholders in Welsh and English, such as {area} in both")
+
+
+def _areas(reader: ProfileReader) -> tuple[ProfileArea, ...]:
     areas = []
     seen: dict[str, str] = {}
     for index, item in enumerate(reader.items("areas")):
+        name, name_cy = item.words("name")
         area = ProfileArea(id=item.text("id", re.compile(r"^[a-z0-9][a-z0-9-]*$"), "lower case and hyphens"),
-                           name=item.text("name"), districts=tuple(item.texts("districts", _DISTRICT)))
+                           name=name, name_cy=name_cy, districts=tuple(item.texts("districts", _DISTRICT)))
         if area.id == "whole-county" or area.id.startswith("ward-"):
             raise reader.error(f"areas[{index}].id", f"{area.id!r} is reserved")
         for district in area.districts:
@@ -254,11 +294,12 @@ def _areas(reader: _Reader) -> tuple[ProfileArea, ...]:
     return tuple(areas)
 
 
-def _neighbours(reader: _Reader) -> tuple[Neighbour, ...]:
+def _neighbours(reader: ProfileReader) -> tuple[Neighbour, ...]:
     ours = {district for area in _areas(reader) for district in area.districts}
     neighbours = []
     for index, item in enumerate(reader.items("neighbours")):
-        neighbour = Neighbour(name=item.text("name"),
+        name, name_cy = item.words("name")
+        neighbour = Neighbour(name=name, name_cy=name_cy,
                               url=item.text("url", re.compile(r"^https://"), "an https:// address"),
                               districts=tuple(item.texts("districts", _DISTRICT)))
         shared = sorted(ours & set(neighbour.districts))
@@ -270,79 +311,24 @@ def _neighbours(reader: _Reader) -> tuple[Neighbour, ...]:
     return tuple(neighbours)
 
 
-def _services(reader: _Reader) -> tuple[ProfileService, ...]:
-    services = tuple(ProfileService(id=item.text("id", re.compile(r"^[a-z0-9][a-z0-9-]*$"), "lower case and hyphens"),
-                                    name=item.text("name")) for item in reader.items("services"))
+def _services(folder: Path, bilingual: bool) -> tuple[ProfileService, ...]:
+    """The council's own services.json (in its languages), else the common list, which names each service in Welsh
+    and English: an English-only council keeps only the English."""
+    own = folder / "services.json"
+    reader = ProfileReader(own, bilingual=bilingual) if own.is_file() else ProfileReader(COMMON_SERVICES,
+                                                                                          bilingual=True)
+    services = []
+    for item in reader.items("services"):
+        name, name_cy = item.words("name")
+        services.append(ProfileService(id=item.text("id", re.compile(r"^[a-z0-9][a-z0-9-]*$"),
+                                                    "lower case and hyphens"),
+                                       name=name, name_cy=name_cy if bilingual else None))
     if not services:
         raise reader.error("services", "must list at least one service")
-    return services
+    return tuple(services)
 
 
-def _check_example_postcode(reader: _Reader, council: Council) -> None:
+def _check_example_postcode(reader: ProfileReader, council: Council) -> None:
     outward = council.example_postcode.split(" ")[0]
     if outward not in council.districts:
         raise reader.error("example_postcode", f"{council.example_postcode!r} is not in any of the council's areas")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(COUNCILS_DIR.parent.parent))
-    except ValueError:
-        return str(path)
-
-
-class _Reader:
-    """One JSON object of a profile file, with the path to it for error messages."""
-
-    def __init__(self, file: Path, data: Any = _UNREAD, where: str = "") -> None:
-        self.file, self.where = file, where
-        if data is _UNREAD:
-            try:
-                data = json.loads(file.read_text(encoding="utf-8"))
-            except FileNotFoundError:
-                raise ConfigurationError(f"{_shown(file)} is missing") from None
-            except (OSError, ValueError) as error:
-                raise ConfigurationError(f"{_shown(file)} is not valid JSON: {error}") from None
-        if not isinstance(data, dict):
-            raise ConfigurationError(f"{_shown(file)}: {where or 'the file'} must be a JSON object")
-        self.data = data
-
-    def error(self, name: str, problem: str) -> ConfigurationError:
-        return ConfigurationError(f"{_shown(self.file)}: field '{self._path(name)}' {problem}")
-
-    def _path(self, name: str) -> str:
-        return f"{self.where}.{name}" if self.where else name
-
-    def text(self, name: str, pattern: re.Pattern[str] | None = None, meaning: str = "") -> str:
-        value = self.data.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise self.error(name, "is missing or empty")
-        if pattern is not None and not pattern.match(value.strip()):
-            raise self.error(name, f"must be {meaning}, not {value!r}")
-        return value.strip()
-
-    def optional_text(self, name: str) -> str | None:
-        if self.data.get(name) in (None, ""):
-            return None
-        return self.text(name)
-
-    def texts(self, name: str, pattern: re.Pattern[str] | None = None) -> list[str]:
-        values = self.data.get(name)
-        if not isinstance(values, list) or not values or not all(isinstance(v, str) and v.strip() for v in values):
-            raise self.error(name, "must be a list of one or more texts")
-        for value in values:
-            if pattern is not None and not pattern.match(value):
-                raise self.error(name, f"has {value!r}, which is not a postcode district like BH1 or an area like TA")
-        return [value.strip() for value in values]
-
-    def section(self, name: str) -> _Reader:
-        value = self.data.get(name)
-        if not isinstance(value, dict):
-            raise self.error(name, "is missing or not an object")
-        return _Reader(self.file, value, self._path(name))
-
-    def items(self, name: str) -> list[_Reader]:
-        values = self.data.get(name)
-        if not isinstance(values, list):
-            raise self.error(name, "is missing or not a list")
-        return [_Reader(self.file, value, f"{self._path(name)}[{index}]") for index, value in enumerate(values)]

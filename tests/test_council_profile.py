@@ -215,6 +215,55 @@ def test_new_council_scaffolds_a_profile_from_answers_that_then_loads(tmp_path: 
     assert "COUNCIL=wessex flask --app wsgi load-reference-data" in result.output
 
 
+def test_new_council_makes_an_english_only_profile_by_default(tmp_path: Path) -> None:
+    result = CliRunner().invoke(new_council, ["wessex", "--councils-dir", str(tmp_path)],
+                                input="\n".join([*ANSWERS, "Casterbridge", "WX1", "", ""]) + "\n")
+    assert result.exit_code == 0, result.output
+    council = load_council("wessex", tmp_path)
+    assert council.languages == ("en",) and council.name_cy is None
+    assert "languages" not in json.loads((tmp_path / "wessex" / "council.json").read_text())
+
+
+def test_new_council_scaffolds_a_welsh_and_english_profile_that_then_loads(tmp_path: Path) -> None:
+    answers = [
+        "Wessex Council", "", "Cyngor Wessex", "", "W06000999", "wessex.gov.uk", "Wales", "",  # names, codes, region
+        "", "", "01632 960001", "", "", "",  # contact: website, email, phone, hours in each language, data protection
+        "Wessex Council, Town Hall, WX1 1AA", "Cyngor Wessex, Neuadd y Dref, WX1 1AA",
+    ]
+    areas = ["Casterbridge", "Castell", "WX1 WX2", ""]
+    result = CliRunner().invoke(new_council, ["wessex", "--languages", "cy,en", "--councils-dir", str(tmp_path)],
+                                input="\n".join([*answers, *areas, ""]) + "\n")
+    assert result.exit_code == 0, result.output
+    council = load_council("wessex", tmp_path)
+    assert council.languages == ("cy", "en")
+    assert (council.name, council.name_cy, council.short_name_cy) == ("Wessex Council", "Cyngor Wessex", "Wessex")
+    assert council.warnings_feed_url.endswith("/Region/wl")
+    assert council.contact.phone_hours_cy == "Dydd Llun i ddydd Gwener, 9yb i 5yh (ac eithrio gwyliau banc)"
+    assert council.contact.postal_address_cy == ("Cyngor Wessex", "Neuadd y Dref", "WX1 1AA")
+    assert [(area.name, area.name_cy) for area in council.areas] == [("Casterbridge", "Castell")]
+    assert council.whole_area_name_cy == "Holl ardal y cyngor"
+
+
+def test_new_council_takes_welsh_area_names_from_a_csvs_third_column(tmp_path: Path) -> None:
+    csv_file = tmp_path / "districts.csv"
+    csv_file.write_text("district,area,welsh\nWX1,Casterbridge,Castell\nWX2,Casterbridge,\nWX4,Budmouth\n")
+    answers = ["Wessex Council", "", "", "", "W06000999", "wessex.gov.uk", "Wales", "",
+               "", "", "01632 960001", "", "", "", "Town Hall, WX1 1AA", "Neuadd y Dref, WX1 1AA"]
+    result = CliRunner().invoke(new_council, ["wessex", "--languages", "cy,en", "--councils-dir",
+                                              str(tmp_path / "councils"), "--districts-csv", str(csv_file)],
+                                input="\n".join([*answers, ""]) + "\n")
+    assert result.exit_code == 0, result.output
+    council = load_council("wessex", tmp_path / "councils")
+    assert [(area.name, area.name_cy) for area in council.areas] == [("Casterbridge", "Castell"),
+                                                                    ("Budmouth", "Budmouth")]
+
+
+def test_new_council_refuses_languages_without_english(tmp_path: Path) -> None:
+    result = CliRunner().invoke(new_council, ["wessex", "--languages", "cy", "--councils-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Invalid value for '--languages'" in result.output
+
+
 def test_new_council_takes_its_districts_from_a_csv(tmp_path: Path) -> None:
     csv_file = tmp_path / "districts.csv"
     csv_file.write_text("district,area\nWX1,Casterbridge\nwx2,Casterbridge\nWX4,Budmouth\nWX9,\n")

@@ -25,8 +25,8 @@ def _break(councils: Path, change) -> None:
     path.write_text(json.dumps(data))
 
 
-@pytest.mark.parametrize("council_id", ["dorset", "bcp"])
-def test_both_shipped_profiles_have_the_standard_notices_with_their_placeholders(council_id: str) -> None:
+@pytest.mark.parametrize("council_id", ["dorset", "bcp", "ceredigion"])
+def test_every_shipped_profile_has_the_standard_notices_with_their_placeholders(council_id: str) -> None:
     council = load_council(council_id)
     names = [template.name for template in council.templates]
     for expected in ["Bin collections suspended", "School closed", "Gritting tonight", "Road closed",
@@ -35,6 +35,13 @@ def test_both_shipped_profiles_have_the_standard_notices_with_their_placeholders
     school = next(t for t in council.templates if t.name == "School closed")
     assert school.service_id == "schools" and school.impact == "severe"
     assert school.placeholders == ["school", "day", "reason"]
+
+
+def test_the_welsh_profiles_standard_notices_are_in_welsh_with_the_same_placeholders() -> None:
+    council = load_council("ceredigion")
+    school = next(t for t in council.templates if t.key == "school-closed")
+    assert (school.name_cy, school.title_cy) == ("Ysgol ar gau", "{school} ar gau ar {day}")
+    assert [t.key for t in council.templates] == [t.key for t in load_council("bcp").templates]
 
 
 @pytest.mark.parametrize("change, message", [

@@ -11,7 +11,8 @@ The floors, top to bottom (docs/architecture.md draws them):
     data                                                     (every query)
     extensions, profile, quiet_hours                         (the database handle, the council, the night rule)
     models
-    the ground floor: notify, areas, credentials, formatting, links, text, addresses (they may use each other)
+    the ground floor: notify, areas, credentials, formatting, links, text, addresses, languages (they may use
+    each other)
 
 A module may import its own room and any floor below its own; anything else is an import that runs up or sideways,
 and this test names it. Imports inside `if TYPE_CHECKING:` count too: a type that runs up is a dependency that does.
@@ -35,7 +36,8 @@ FLOORS: dict[str, int] = {
     "data": 6,
     "extensions": 7, "profile": 7, "quiet_hours": 7,
     "models": 8,
-    "notify": 9, "areas": 9, "credentials": 9, "formatting": 9, "links": 9, "text": 9, "addresses": 9, "languages": 9,
+    "notify": 9, "areas": 9, "credentials": 9, "formatting": 9, "links": 9, "text": 9, "addresses": 9,
+    "languages": 9,
 }
 # The ground floor is shared helpers: its rooms may use each other, and nothing above them.
 GROUND = FLOORS["notify"]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from alerts.credentials.passwords import hash_password
 from alerts.data import reference
+from alerts.data.demo_welsh import BACK_TO_NORMAL, WelshNotice, demo_notices_in_welsh
 from alerts.data.feeds import FoundWarning
 from alerts.extensions import db
 from alerts.models import (
@@ -74,8 +75,33 @@ def _notice(title: str, service: str, areas: list[str], impact: Impact, summary:
     return notice
 
 
+def _in_welsh(notice: Notice, welsh: WelshNotice) -> Notice:
+    """Add the Welsh beside each English text of a demo notice and its updates (published, updated, resolved)."""
+    notice.title_cy, notice.summary_cy, notice.advice_cy = welsh.title, welsh.summary, welsh.advice
+    published, *rest = notice.updates
+    published.summary_cy, published.advice_cy = welsh.summary, welsh.advice
+    for update, text in zip([u for u in rest if u.kind == UpdateKind.UPDATED], welsh.updates, strict=True):
+        update.summary_cy = text
+    for update in rest:
+        if update.kind == UpdateKind.RESOLVED:
+            update.summary_cy = BACK_TO_NORMAL
+    return notice
+
+
 def demo_notices() -> list[Notice]:
-    """A winter's morning in the council profile's own areas: the first few stand in for its towns."""
+    """A winter's morning in the council profile's own areas: the first few stand in for its towns. A council that
+    writes in Welsh gets each notice in Welsh too."""
+    notices = _demo_notices_in_english()
+    profile = council()
+    if not profile.is_bilingual:
+        return notices
+    areas = profile.areas
+    welsh = demo_notices_in_welsh(profile.short_name_cy or profile.short_name,
+                                  lambda index: areas[index % len(areas)].name_cy or areas[index % len(areas)].name)
+    return [_in_welsh(notice, text) for notice, text in zip(notices, welsh, strict=True)]
+
+
+def _demo_notices_in_english() -> list[Notice]:
     profile = council()
     areas = profile.areas
 

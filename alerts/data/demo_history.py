@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from alerts.data import reference
 from alerts.data.calls import CallOutcome, count_call
+from alerts.data.demo_welsh import BACK_TO_NORMAL, WelshNotice, last_winter_in_welsh
 from alerts.data.feedback import Answer, AskedOn, count_answer
 from alerts.extensions import db
 from alerts.formatting import LONDON
@@ -21,11 +22,27 @@ AGO = dt.timedelta(days=330)
 Plan = tuple[float, str, str, list[int] | None, Impact, str, str, float, dict[CallOutcome, int], tuple[int, int]]
 
 
-def _plans(hazards: set[str]) -> list[Plan]:
+def _kind(hazards: set[str]) -> str:
+    """Which of last winter's stories a warning's hazards tell: snow (and ice), wind, rain, or anything else (fog)."""
+    if hazards & {"snow", "ice"}:
+        return "snow"
+    return "wind" if "wind" in hazards else "rain" if "rain" in hazards else "fog"
+
+
+def _welsh(kind: str) -> list[WelshNotice | None]:
+    """Each plan's Welsh, for a council that writes in Welsh; None for each plan otherwise."""
+    profile, areas = council(), council().areas
+    if not profile.is_bilingual:
+        return [None] * len(_plans(kind))
+    return list(last_winter_in_welsh(kind, profile.short_name_cy or profile.short_name,
+                                     lambda i: areas[i % len(areas)].name_cy or areas[i % len(areas)].name))
+
+
+def _plans(kind: str) -> list[Plan]:
     areas = council().areas
     n = [areas[i % len(areas)].name for i in range(13)]
     short = council().short_name
-    if hazards & {"snow", "ice"}:
+    if kind == "snow":
         return [
             (5, f"Bin collections suspended in {n[1]} and {n[2]}", "bins-and-recycling", [1, 2], Impact.SEVERE,
              "Snow and ice have made many roads unsafe for our collection lorries. Collections are suspended today.",
@@ -40,7 +57,7 @@ def _plans(hazards: set[str]) -> list[Plan]:
              "Do not bring children to school. Work is set on the school's online learning page.", 9,
              {CallOutcome.ANSWERED: 14, CallOutcome.SIGNED_UP: 2, CallOutcome.PASSED_ON: 3}, (17, 1)),
         ]
-    if "wind" in hazards:
+    if kind == "wind":
         return [
             (8, f"Trees down: road closed between {n[3]} and {n[0]}", "roads-and-gritting", [3, 0], Impact.MAJOR,
              f"Fallen trees have closed the road between {n[3]} and {n[0]}.", "Use another route.", 7,
@@ -50,7 +67,7 @@ def _plans(hazards: set[str]) -> list[Plan]:
              "Keep your waste at home until it reopens.", 11,
              {CallOutcome.ANSWERED: 9, CallOutcome.SIGNED_UP: 0, CallOutcome.PASSED_ON: 2}, (6, 2)),
         ]
-    if "rain" in hazards:
+    if kind == "rain":
         return [
             (6, f"Flooding: road closed near {n[3]}", "roads-and-gritting", [3], Impact.MAJOR,
              f"The road near {n[3]} is flooded and closed.", "Do not drive through flood water.", 14,
@@ -87,8 +104,9 @@ def load_last_winter(current: Sequence[WeatherWarning]) -> int:
             link="https://www.metoffice.gov.uk/weather/warnings-and-advice/uk-warnings",
             valid_from_utc=arrived + dt.timedelta(hours=6), valid_to_utc=arrived + dt.timedelta(hours=30),
             is_current=False, created_at_utc=arrived, updated_at_utc=arrived))
-        for plan in _plans(set(hazards)):
-            _published(arrived, *plan)
+        kind_of_weather = _kind(set(hazards))
+        for plan, welsh in zip(_plans(kind_of_weather), _welsh(kind_of_weather), strict=True):
+            _published(arrived, *plan, welsh=welsh)
             added += 1
     db.session.flush()
     return added
@@ -96,7 +114,7 @@ def load_last_winter(current: Sequence[WeatherWarning]) -> int:
 
 def _published(arrived: dt.datetime, after_hours: float, title: str, service_id: str, area_indexes: list[int] | None,
                impact: Impact, summary: str, advice: str, lasted_hours: float, calls: dict[CallOutcome, int],
-               feedback: tuple[int, int]) -> None:
+               feedback: tuple[int, int], welsh: WelshNotice | None = None) -> None:
     areas = council().areas
     published = arrived + dt.timedelta(hours=after_hours)
     resolved = published + dt.timedelta(hours=lasted_hours)
@@ -111,6 +129,10 @@ def _published(arrived: dt.datetime, after_hours: float, title: str, service_id:
                      created_at_utc=published),
         NoticeUpdate(kind=UpdateKind.RESOLVED, summary="This service is back to normal.", notify_subscribers=True,
                      created_at_utc=resolved)]
+    if welsh is not None:
+        notice.title_cy, notice.summary_cy, notice.advice_cy = welsh.title, welsh.summary, welsh.advice
+        notice.updates[0].summary_cy, notice.updates[0].advice_cy = welsh.summary, welsh.advice
+        notice.updates[1].summary_cy = BACK_TO_NORMAL
     db.session.add(notice)
     db.session.flush()
     day = published.astimezone(LONDON).date()

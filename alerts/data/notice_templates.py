@@ -22,7 +22,8 @@ def seed_from_profile(profile: Council) -> int:
             continue
         db.session.add(NoticeTemplate(key=item.key, name=item.name, service_id=item.service_id,
                                       impact=Impact(item.impact), title=item.title, summary=item.summary,
-                                      advice=item.advice))
+                                      advice=item.advice, title_cy=item.title_cy, summary_cy=item.summary_cy,
+                                      advice_cy=item.advice_cy))
         added += 1
     db.session.flush()
     return added

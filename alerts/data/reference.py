@@ -71,12 +71,12 @@ def load_reference_data(profile: Council | None = None) -> None:
     """
     profile = profile or council()
     check_council(profile)
-    rows: list[tuple[str, str, str, bool, int, tuple[str, ...]]] = [
-        (WHOLE_COUNTY_ID, profile.whole_area_name, "county", True, 0, ())]
-    rows += [(a.id, a.name, "town", False, i + 1, a.districts) for i, a in enumerate(profile.areas)]
-    for area_id, name, kind, is_whole, order, districts in rows:
+    rows: list[tuple[str, str, str | None, str, bool, int, tuple[str, ...]]] = [
+        (WHOLE_COUNTY_ID, profile.whole_area_name, profile.whole_area_name_cy, "county", True, 0, ())]
+    rows += [(a.id, a.name, a.name_cy, "town", False, i + 1, a.districts) for i, a in enumerate(profile.areas)]
+    for area_id, name, name_cy, kind, is_whole, order, districts in rows:
         area = db.session.get(Area, area_id) or Area(id=area_id)
-        area.name, area.kind, area.is_whole_county, area.sort_order = name, kind, is_whole, order
+        area.name, area.name_cy, area.kind, area.is_whole_county, area.sort_order = name, name_cy, kind, is_whole, order
         db.session.add(area)
         for district in districts:
             lookup = db.session.get(PostcodeLookup, district) or PostcodeLookup(key=district)
@@ -84,7 +84,7 @@ def load_reference_data(profile: Council | None = None) -> None:
             db.session.add(lookup)
     for i, item in enumerate(profile.services):
         service = db.session.get(Service, item.id) or Service(id=item.id)
-        service.name, service.sort_order = item.name, i
+        service.name, service.name_cy, service.sort_order = item.name, item.name_cy, i
         db.session.add(service)
     notice_templates.seed_from_profile(profile)
     record = db.session.get(CouncilRecord, 1) or CouncilRecord(id=1, council_id=profile.id)

@@ -15,7 +15,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 
 from alerts.formatting import FILTERS
-from alerts.languages import ENGLISH, WELSH, text_in
+from alerts.languages import ENGLISH, WELSH, lines_in, text_in
 
 LANGUAGE_KEY = "alerts.language"  # set in the WSGI environ by WelshPages
 WELSH_PREFIX = "/" + WELSH
@@ -88,6 +88,12 @@ def local(thing: Any, field: str) -> str:
     return text_in(thing, field, page_language())
 
 
+def local_lines(thing: Any, field: str) -> tuple[str, ...]:
+    """Jinja filter: {{ council.contact|local_lines("postal_address") }}, a text kept as lines, in the page's
+    language."""
+    return lines_in(thing, field, page_language())
+
+
 def in_page_language(english: str, thing: Any, field: str) -> str:
     """A configured English text (which the environment may override), or the profile's Welsh on a Welsh page."""
     return english if page_language() == ENGLISH else text_in(thing, field, WELSH)
@@ -100,6 +106,7 @@ def _in_page_language(format_: Callable[..., Any]) -> Callable[..., str]:
 def init_languages(app: Flask) -> None:
     Babel(app, locale_selector=request_language)
     app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["local_lines"] = local_lines
     for name in ("london_time", "london_date", "london_clock"):  # dates in the page's language
         app.jinja_env.filters[name] = _in_page_language(FILTERS[name])
     app.jinja_env.globals.update(page_language=page_language, language_twins=twins)

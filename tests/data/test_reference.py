@@ -1,4 +1,13 @@
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
 from alerts.data import reference
+from alerts.extensions import db
+from alerts.models import NoticeTemplate
+from config.council import DEFAULT_COUNCIL, Council, load_council
 
 
 def test_a_dorset_postcode_resolves_to_its_town_through_its_district() -> None:
@@ -40,3 +49,38 @@ def test_loading_reference_data_twice_changes_nothing() -> None:
     before = [(a.id, a.name) for a in reference.list_areas()]
     reference.load_reference_data()
     assert [(a.id, a.name) for a in reference.list_areas()] == before
+
+
+@pytest.fixture
+def restore_the_english() -> Iterator[None]:
+    yield
+    db.session.rollback()
+    reference.load_reference_data(load_council(DEFAULT_COUNCIL))
+    db.session.commit()
+
+
+def _in_welsh(profile: Council) -> Council:
+    """The default profile with a Welsh name beside each text (same ids, so the database takes it as its own)."""
+    return replace(
+        profile, languages=("cy", "en"), whole_area_name_cy="Holl ardal y cyngor",
+        areas=tuple(replace(area, name_cy=f"{area.name} (cy)") for area in profile.areas),
+        services=tuple(replace(service, name_cy=f"{service.name} (cy)") for service in profile.services),
+        templates=(replace(profile.templates[0], key="welsh-example", title_cy="Teitl {area}",
+                           summary_cy="Crynodeb", advice_cy="Cyngor"),))
+
+
+def test_loading_reference_data_writes_the_welsh_names_beside_the_english(restore_the_english: None) -> None:
+    reference.load_reference_data(_in_welsh(load_council(DEFAULT_COUNCIL)))
+    areas = reference.list_areas()
+    assert areas[0].name_cy == "Holl ardal y cyngor"
+    assert all(area.name_cy == f"{area.name} (cy)" for area in areas[1:])
+    assert all(service.name_cy == f"{service.name} (cy)" for service in reference.list_services())
+    template = db.session.scalar(select(NoticeTemplate).where(NoticeTemplate.key == "welsh-example"))
+    assert (template.title_cy, template.summary_cy, template.advice_cy) == ("Teitl {area}", "Crynodeb", "Cyngor")
+
+
+def test_an_english_only_council_keeps_no_welsh_names(restore_the_english: None) -> None:
+    reference.load_reference_data(_in_welsh(load_council(DEFAULT_COUNCIL)))
+    reference.load_reference_data(load_council(DEFAULT_COUNCIL))
+    assert {area.name_cy for area in reference.list_areas()} == {None}
+    assert {service.name_cy for service in reference.list_services()} == {None}

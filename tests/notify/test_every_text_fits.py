@@ -67,7 +67,7 @@ def test_every_text_is_one_fragment_for_every_council(council_id: str, kind: str
 
 
 def test_every_council_profile_is_checked() -> None:
-    assert {"dorset", "bcp"} <= set(available_councils())
+    assert {"dorset", "bcp", "ceredigion"} <= set(available_councils())
 
 
 def test_the_second_councils_code_to_manage_says_what_it_is_in_one_fragment() -> None:
