@@ -55,6 +55,11 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def _server(app: Flask) -> Iterator[BaseWSGIServer]:
+    yield from serve_in_a_thread(app)
+
+
+def serve_in_a_thread(app: Flask) -> Iterator[BaseWSGIServer]:
+    """The app on a threaded werkzeug server on a free loopback port, until the generator is closed."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
