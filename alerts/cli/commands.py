@@ -312,6 +312,6 @@ def recount_audience() -> None:
 
     recount = rebuild_kept_audience()
     db.session.commit()
-    click.echo(f"Recounted the audience: {counted(recount.members, 'subscriber row')}; "
+    click.echo(f"Recounted the audience: {counted(recount.members, 'audience row')}; "
                f"{counted(recount.counts_changed, 'count')} {'was' if recount.counts_changed == 1 else 'were'} "
                "wrong and put right.")

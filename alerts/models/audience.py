@@ -11,6 +11,12 @@ Database triggers (migration 0023_kept_audience, on SQLite and PostgreSQL) keep 
 subscriber's status, contact, channel or service choice, to their subscriptions or to their chosen services works
 out that subscriber's rows again from the tables and moves the counts by the difference. Every path that changes a
 subscription is covered, the bulk ones and SQL typed by hand included. `flask recount-audience` rebuilds them.
+
+On PostgreSQL a change locks its subscriber's row first (two changes to one person queue), then moves the count
+rows in key order with `subscribers = subscribers + n` under their row locks, so no update is lost. A count row
+stays locked until its transaction commits: a long bulk transaction (an import batch, the retention purge) makes
+sign-ups in the same areas wait for it, and two transactions that each change several people sharing count rows
+can deadlock, which PostgreSQL ends by rolling one back whole.
 """
 
 from __future__ import annotations
