@@ -17,7 +17,7 @@ through the real app signed in as an admin, for each page:
   each worker before it takes a request);
 - `median_ms`, `p95_ms`, `max_ms` of `--repeat` requests after one warm-up request.
 
-For comparison it also times the live audience count the check page used before (fanouts.audience_for).
+For comparison it also times the live audience count the check page used before (fanouts.audience_counted_live).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
             draft_id = db.session.scalar(text("SELECT id FROM notices WHERE status = 'draft' ORDER BY id LIMIT 1"))
             total = db.session.scalar(text("SELECT count(*) FROM messages"))
             made = list(db.session.scalars(text("SELECT id FROM notices WHERE status = 'active'")))
-            live = harness.timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
+            live = harness.timed(lambda: fanouts.audience_counted_live(db.session.get(Notice, draft_id)), 3)
     else:
         harness.reset_database(app)
         began = time.monotonic()
@@ -186,7 +186,7 @@ def run(subscribers: int, messages: int, repeat: int, *, reuse: bool = False) ->
             generated = round(time.monotonic() - began, 1)
             total = db.session.scalar(text("SELECT count(*) FROM messages"))
 
-            live = harness.timed(lambda: fanouts.audience_for(db.session.get(Notice, draft_id)), 3)
+            live = harness.timed(lambda: fanouts.audience_counted_live(db.session.get(Notice, draft_id)), 3)
             began = time.monotonic()
             insight.roll_up(notices_since=now - dt.timedelta(days=len(made) + 1))
             db.session.commit()

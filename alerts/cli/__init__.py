@@ -19,6 +19,7 @@ from alerts.cli.commands import (
     purge_personal_data,
     queue_digests,
     reconcile_receipts,
+    recount_audience,
     rollup_insight,
     scheduler,
     seed_demo,
@@ -29,7 +30,7 @@ from alerts.cli.new_council import new_council
 def register_commands(app: Flask) -> None:
     for command in (seed_demo, import_postcodes, import_subscribers, scheduler, load_reference, dispatch,
                     reconcile_receipts, ingest_feeds, purge_personal_data, queue_digests, rollup_insight,
-                    new_council):
+                    recount_audience, new_council):
         app.cli.add_command(command)
     from alerts.staff.account_commands import COMMANDS as ACCOUNT_COMMANDS
     from alerts.staff.commands import COMMANDS as STAFF_COMMANDS

@@ -301,3 +301,17 @@ def rollup_insight() -> None:
     summarised = roll_up()
     db.session.commit()
     click.echo(f"Rolled up insight; {summarised} notices summarised")
+
+
+@click.command("recount-audience")
+def recount_audience() -> None:
+    """Count every notice audience's kept counts again from the subscriptions (the database's triggers keep them;
+    this is for repair, after rows were loaded with triggers off or restored)."""
+    from alerts.data.kept_audience import rebuild_kept_audience
+    from alerts.formatting import counted
+
+    recount = rebuild_kept_audience()
+    db.session.commit()
+    click.echo(f"Recounted the audience: {counted(recount.members, 'audience row')}; "
+               f"{counted(recount.counts_changed, 'count')} {'was' if recount.counts_changed == 1 else 'were'} "
+               "wrong and put right.")

@@ -7,7 +7,7 @@ The rules, plain enough for anyone to check by hand:
 - A notice followed a warning when it was made from it, or published from the moment the warning arrived here
   (first seen in the feed) until a day after the warning ended.
 - Each earlier notice comes with whom it would reach now and what its texts would cost now, counted exactly as the
-  officer's check page counts them (the latest rollup, else the live tables) and priced by alerts.notify.pricing.
+  officer's check page counts them (the kept audience counts) and priced by alerts.notify.pricing.
 """
 
 from __future__ import annotations

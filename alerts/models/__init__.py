@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
 
 from alerts.models.areas import Area, CouncilRecord, PostcodeLookup
+from alerts.models.audience import AudienceCount, AudienceMember
 from alerts.models.audit import AuditEvent
 from alerts.models.base import Base, utc_now
 from alerts.models.delivery import ALL_CHANNELS, ChannelHold, RateBucket
@@ -46,6 +47,8 @@ __all__ = [
     "ALL_CHANNELS",
     "ApiToken",
     "Area",
+    "AudienceCount",
+    "AudienceMember",
     "AuditEvent",
     "Base",
     "Channel",
