@@ -1,6 +1,6 @@
 """A notice's audience from the kept counts (alerts/models/audience.py), and rebuilding those counts.
 
-The counts are kept by database triggers (migration 0023_kept_audience), so reading them costs the same at ten
+The counts are kept by database triggers (migration 0024_kept_audience), so reading them costs the same at ten
 subscribers or a million: a few hundred rows, one per set of areas, channel and service choice, whatever the
 notice. `fanouts.audience_counted_live` counts the same from the live tables; the tests hold the two equal.
 """

@@ -7,7 +7,7 @@ share each (areas, channel, service). For a given service a subscriber matches a
 that service), so adding up the matching counts counts each person once, however many of the notice's areas they
 follow.
 
-Database triggers (migration 0023_kept_audience, on SQLite and PostgreSQL) keep both tables: any change to a
+Database triggers (migration 0024_kept_audience, on SQLite and PostgreSQL) keep both tables: any change to a
 subscriber's status, contact, channel or service choice, to their subscriptions or to their chosen services works
 out that subscriber's rows again from the tables and moves the counts by the difference. Every path that changes a
 subscription is covered, the bulk ones and SQL typed by hand included. `flask recount-audience` rebuilds them.

@@ -1,7 +1,7 @@
 """kept audience: whom a notice would reach, kept by triggers as subscriptions change (alerts/models/audience.py)
 
-Revision ID: 0023_kept_audience
-Revises: 0022_password_link_requests
+Revision ID: 0024_kept_audience
+Revises: 0023_welsh
 Create Date: 2026-12-06 09:40:00
 
 Each reachable subscriber (confirmed, with a contact, following at least one area) is one `audience_members` row
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0023_kept_audience'
-down_revision = '0022_password_link_requests'
+revision = '0024_kept_audience'
+down_revision = '0023_welsh'
 branch_labels = None
 depends_on = None
 
