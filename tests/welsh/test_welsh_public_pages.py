@@ -292,3 +292,19 @@ def test_a_hidden_character_error_is_in_the_readers_language(app) -> None:
                 "Ni ddylai Teitl gynnwys nodau rheoli cudd (U+000B): teipiwch ef eto, neu ei ludo fel testun plaen")
         assert hidden_character_error("Title", "a\x0bb") == (
             "Title must not contain hidden control characters (U+000B): retype it, or paste it as plain text")
+
+
+def test_a_postcode_district_that_does_not_exist_is_told_so_in_welsh(client_request) -> None:
+    page = client_request.get("/cy/notices?postcode=SY99+9ZZ")
+    assert page.h1 == "Nid oeddem yn gallu dod o hyd i SY99 9ZZ"
+    assert "Nid oes ardal cod post SY99. Gwiriwch y cod post a chwiliwch eto." in page.text
+
+
+@pytest.mark.parametrize(("template", "h1"), [
+    ("errors/403.html", "Ni allwch weld y dudalen hon"),
+    ("errors/413.html", "Mae’r hyn a anfonwyd gennych yn rhy fawr"),
+])
+def test_other_error_pages_read_in_welsh(app, template, h1) -> None:
+    with _welsh_request(app):
+        html = render_template(template)
+    assert f'<h1 class="govuk-heading-l">{h1}</h1>' in html
