@@ -1,5 +1,6 @@
 """Text that every output can carry. The one home of the rule, used by forms (alerts/web/forms.py), API validation
-and every XML writer (Atom, RSS, CAP). Ground floor: it uses nothing of ours.
+and every XML writer (Atom, RSS, CAP). Ground floor: it uses nothing of ours. Its messages are in the language
+of whoever asked (gettext).
 
 XML 1.0 cannot carry most C0 control characters (all but tab, newline and carriage return), U+FFFE, U+FFFF or a
 lone surrogate; lxml refuses to write them, so one vertical tab pasted from Word into a notice would make every
@@ -14,6 +15,8 @@ shows a phone number or an address backwards) or break a line where no reader ex
 from __future__ import annotations
 
 import re
+
+from flask_babel import gettext as _
 
 NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -31,12 +34,13 @@ def hidden_character_error(label: str, value: object) -> str | None:
         return None
     character = character_xml_cannot_carry(value)
     if character is not None:
-        return (f"{label} must not contain hidden control characters ({character}): retype it, "
-                "or paste it as plain text")
+        return _("%(label)s must not contain hidden control characters (%(character)s): retype it, or paste it as "
+                 "plain text", label=label, character=character)
     found = REORDERING.search(value)
     if found is not None:
-        return (f"{label} must not contain hidden characters that change how text reads (U+{ord(found.group()):04X}): "
-                "retype it, or paste it as plain text")
+        character = f"U+{ord(found.group()):04X}"
+        return _("%(label)s must not contain hidden characters that change how text reads (%(character)s): retype "
+                 "it, or paste it as plain text", label=label, character=character)
     return None
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 # The pattern GOV.UK services use, matched on the whole (space-free) string.
 _POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2})$")
 _WHITESPACE = re.compile(r"\s+")
 
 # {example}: a postcode in the council's area, filled in by whoever shows the message (InvalidPostcode.message).
-POSTCODE_ERROR = "Enter a full UK postcode, like {example}"
-POSTCODE_MISSING = "Enter a postcode"
+# Lazy: each message is read in the language of whoever is shown it, when it is shown.
+POSTCODE_ERROR = _l("Enter a full UK postcode, like {example}")
+POSTCODE_MISSING = _l("Enter a postcode")
 
 
 class InvalidPostcode(ValueError):

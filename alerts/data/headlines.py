@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from alerts.extensions import db
@@ -31,4 +32,5 @@ def live_headline(place: str) -> str | None:
     count = services_disrupted()
     if not count:
         return None
-    return f"There is disruption to {count} {'service' if count == 1 else 'services'} in {place}."
+    return ngettext("There is disruption to %(num)d service in %(place)s.",
+                    "There is disruption to %(num)d services in %(place)s.", count, place=place)

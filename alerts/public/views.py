@@ -9,9 +9,11 @@ from alerts.data import headlines as headline_data
 from alerts.data import notices as notice_data
 from alerts.data import reference, retention
 from alerts.data import warnings as warning_data
+from alerts.languages import text_in
 from alerts.profile import council, postcode_message
 from alerts.services import postcode_lookups
 from alerts.web.caching import cached_page
+from alerts.web.languages import page_language
 from config.council import LOGO_TYPES
 
 public = Blueprint("public", __name__)
@@ -24,7 +26,7 @@ def start() -> str:
 
 
 def _headline() -> str | None:
-    return headline_data.live_headline(council().short_name)
+    return headline_data.live_headline(text_in(council(), "short_name", page_language()))
 
 
 def _current_warnings() -> list:
@@ -70,8 +72,8 @@ def notice(notice_id: int) -> str:
     found = notice_data.get_public_notice(notice_id)
     if found is None:
         abort(404)
-    return render_template("public/notice.html", notice=found, area_names=notice_data.area_names(found),
-                           warnings=_current_warnings(), postcode=_postcode_from_results())
+    return render_template("public/notice.html", notice=found, warnings=_current_warnings(),
+                           postcode=_postcode_from_results())
 
 
 def _postcode_from_results() -> str | None:

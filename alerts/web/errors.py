@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, SecurityError
 
 log = logging.getLogger(__name__)
@@ -70,5 +71,5 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         if wants_json():
-            return problem(500, "Internal Server Error", "Something went wrong. Try again later.")
+            return problem(500, "Internal Server Error", _("Something went wrong. Try again later."))
         return render_template("errors/500.html"), 500
