@@ -167,8 +167,8 @@ def test_the_email_feedback_page_asks_in_welsh_and_posts_to_the_welsh_page(clien
 
 def test_a_postcode_outside_the_area_is_told_so_in_welsh(client_request) -> None:
     page = client_request.get("/cy/notices?postcode=CF10+1AA")
-    assert page.h1 == "Mae CF10 1AA y tu allan i ardal Ceredigion County Council"
-    assert "Dim ond gwasanaethau a gynhelir gan Ceredigion County Council" in page.text
+    assert page.h1 == "Mae CF10 1AA y tu allan i ardal Cyngor Sir Ceredigion"
+    assert "Dim ond gwasanaethau a gynhelir gan Cyngor Sir Ceredigion" in page.text
     assert page.soup.select_one("main a[href='/cy/']").get_text(strip=True) == "Chwilio am god post arall"
 
 
@@ -216,7 +216,7 @@ def test_the_privacy_notice_gives_its_periods_and_links_in_welsh(client_request)
 
 def test_the_accessibility_statement_keeps_its_contacts(client_request) -> None:
     page = client_request.get("/cy/accessibility")
-    assert "anfonwch e-bost at clic@ceredigion.gov.uk" in page.text
+    assert "anfonwch e-bost at alerts@ceredigion.gov.uk" in page.text
     assert "chwyddo hyd at 400% heb i’r testun ddisgyn oddi ar y sgrin" in page.text
 
 
@@ -225,7 +225,7 @@ def test_a_missing_page_says_so_in_welsh(client_request) -> None:
     assert page.h1 == "Heb ddod o hyd i’r dudalen"
     assert page.soup.html["lang"] == "cy"
     assert page.soup.select_one("main a[href='/cy/']").get_text(strip=True) == (
-        "wirio am darfu ar wasanaethau Ceredigion County Council yn ôl cod post")
+        "wirio am darfu ar wasanaethau Cyngor Sir Ceredigion yn ôl cod post")
 
 
 def _welsh_request(app, path="/cy/"):
@@ -238,7 +238,7 @@ def test_too_many_attempts_reads_in_welsh(app) -> None:
         html = render_template("errors/429.html", retry_after_minutes=5)
     assert "Mae’n ddrwg gennym, bu gormod o ymdrechion" in html
     assert "Arhoswch 5 munud, yna rhowch gynnig arall arni." in html
-    assert "Cysylltwch â gwasanaethau cwsmeriaid Ceredigion County Council." in html
+    assert "Cysylltwch â gwasanaethau cwsmeriaid Cyngor Sir Ceredigion." in html
 
 
 def test_a_broken_page_reads_in_welsh(app) -> None:
@@ -254,7 +254,7 @@ def test_the_partner_banner_reads_in_welsh(app, client_request, factories) -> No
     response = client_request.client.get("/cy/embed/banner")
     html = response.get_data(as_text=True)
     assert '<html lang="cy">' in html
-    assert "<title>Tarfu ar wasanaethau Ceredigion County Council</title>" in html
+    assert "<title>Tarfu ar wasanaethau Cyngor Sir Ceredigion</title>" in html
     assert 'aria-label="Tarfu ar wasanaethau’r cyngor"' in html
     assert "Mae tarfu ar 1 gwasanaeth yn Ceredigion." in html
     base = app.config["BASE_URL"].rstrip("/")
