@@ -32,6 +32,14 @@ FEED_SIZE = 50
 FEED_MAX_AGE = 60
 FILTERS = ("postcode", "area", "service")
 MIMETYPES: dict[FeedFormat, str] = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+# The feeds written in one language, the request's. (A CAP alert holds every language; the banner is a page.)
+IN_ONE_LANGUAGE = {"feeds.notices_atom", "feeds.notices_rss", "feeds.cap_index"}
+
+
+@feeds.after_request
+def _say_language(response: Response) -> Response:
+    # After the view, so 304s and kept copies say it too.
+    return say_language(response) if request.endpoint in IN_ONE_LANGUAGE else response
 
 
 def _notice_filter() -> notice_data.NoticeFilter | Response:
@@ -52,17 +60,19 @@ def council_name() -> str:
 
 
 def _details(kind: str, title: str) -> FeedDetails:
-    # A feed chosen by ?lang= names itself with it, so its self link gives the same language back.
+    # The self link names the feed's language: by ?lang= when asked that way, otherwise by the /cy/ prefix (a
+    # feed picked by Accept-Language links to the Welsh feed's own address).
     language = answer_language()
-    lang = request.args.get("lang") if is_bilingual() and request.args.get("lang") in council().languages else None
-    names = [*FILTERS, "lang"] if lang else FILTERS
-    query = urlencode([(name, request.args[name]) for name in names if name in request.args])
+    by_query = is_bilingual() and request.args.get("lang") in council().languages
+    given = [(name, request.args[name]) for name in FILTERS if name in request.args]
+    filters = urlencode(given)
+    query = urlencode(given + ([("lang", request.args["lang"])] if by_query else []))
     config = current_app.config
     return FeedDetails(
         title=title,
         subtitle=_("Disruption to %(council)s services: new notices and their latest updates.", council=council_name()),
-        self_path=welsh_prefix(language) + request.path + (f"?{query}" if query else ""),
-        id_suffix=(f"{WELSH}:" if language == WELSH else "") + kind + (f"?{query}" if query else ""),
+        self_path=("" if by_query else welsh_prefix(language)) + request.path + (f"?{query}" if query else ""),
+        id_suffix=(f"{WELSH}:" if language == WELSH else "") + kind + (f"?{filters}" if filters else ""),
         council_name=council_name(),
         base_url=config["BASE_URL"],
         language=language,
@@ -78,12 +88,12 @@ def _xml(body: bytes, mimetype: str) -> Response:
 def _notices_feed(kind: FeedFormat) -> Response:
     filters = _notice_filter()
     if isinstance(filters, Response):
-        return say_language(filters)
+        return filters
     notices, _count = notice_data.list_public_notices(filters, page=1, page_size=FEED_SIZE)
     names = {notice.id: _area_names(notice, answer_language()) for notice in notices}
     title = in_page_language(current_app.config["SERVICE_NAME"], council(), "service_name")
     body = notices_feed(notices, names, _details("notices", title), kind)
-    return say_language(_xml(body, MIMETYPES[kind]))
+    return _xml(body, MIMETYPES[kind])
 
 
 def _area_names(notice: Notice, language: str) -> list[str]:
@@ -110,7 +120,7 @@ def cap_index() -> Response:
     notices, _count = notice_data.list_public_notices(notice_data.NoticeFilter(status="all"), page=1,
                                                       page_size=FEED_SIZE)
     details = _details("cap", _("%(council)s CAP alerts", council=council_name()))
-    return say_language(_xml(cap_index_feed(notices, details), MIMETYPES["atom"]))
+    return _xml(cap_index_feed(notices, details), MIMETYPES["atom"])
 
 
 def cap_context(notice: Notice) -> CapContext:
