@@ -239,3 +239,15 @@ def test_a_not_modified_answer_still_says_it_varies_on_accept_language(client: F
 
     assert again.status_code == 304
     assert "Accept-Language" in again.headers["Vary"]
+
+
+def test_an_http_error_of_the_api_is_in_welsh(client: FlaskClient) -> None:
+    missing = client.get("/api/v1/nothing-here", headers={"Accept-Language": "cy"})
+    not_allowed = client.delete("/api/v1/areas?lang=cy")
+
+    assert missing.status_code == 404
+    assert missing.get_json()["title"] == "Heb ei ganfod"
+    assert missing.get_json()["detail"].startswith("Ni chafwyd hyd i'r URL")
+    assert not_allowed.status_code == 405
+    assert not_allowed.get_json()["title"] == "Dull heb ei ganiatáu"
+    assert client.get("/api/v1/nothing-here?lang=en").get_json()["title"] == "Not Found"
