@@ -12,22 +12,30 @@ from lxml import etree
 
 from alerts.data import reference
 from alerts.extensions import db
+from alerts.languages import WELSH, text_in
 from alerts.models import Notice
+from alerts.profile import council
 from tests.xml_schemas import cap_schema
 
 CAP = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+AREA_CY = "Ardal y Prawf"  # a Welsh name written for the test, whatever the profile calls the area
+
+
+def welsh_council_name() -> str:
+    return text_in(council(), "name", WELSH)
 
 
 @pytest.fixture
 def notice(factories) -> Notice:
-    """A bilingual notice in Aberystwyth, with the Welsh names of its area and service written."""
-    reference.get_area("aberystwyth").name_cy = "Aberystwyth (cy)"
+    """A bilingual notice in one of the council's areas, with the Welsh names of its area and service written."""
+    area = reference.list_areas(include_whole_county=False)[0]
+    area.name_cy = AREA_CY
     reference.get_service("bins-and-recycling").name_cy = "Biniau ac ailgylchu"
     made = factories.NoticeFactory(
         title="Bin collections suspended", title_cy="Casgliadau biniau wedi'u hatal",
         summary="Collections are suspended because of snow.", summary_cy="Mae casgliadau wedi'u hatal oherwydd eira.",
-        advice="Keep your bins inside.", advice_cy="Cadwch eich biniau y tu mewn.", area_ids=["aberystwyth"])
+        advice="Keep your bins inside.", advice_cy="Cadwch eich biniau y tu mewn.", area_ids=[area.id])
     made.updates[0].summary_cy = made.summary_cy
     made.updates[0].advice_cy = made.advice_cy
     db.session.commit()
@@ -45,12 +53,12 @@ def test_a_cap_alert_has_a_valid_info_block_per_language_welsh_first(client: Fla
     assert welsh.findtext("cap:description", namespaces=CAP) == "Mae casgliadau wedi'u hatal oherwydd eira."
     assert welsh.findtext("cap:instruction", namespaces=CAP) == "Cadwch eich biniau y tu mewn."
     assert welsh.findtext("cap:event", namespaces=CAP) == "Tarfu ar wasanaeth: Biniau ac ailgylchu"
-    assert welsh.findtext("cap:area/cap:areaDesc", namespaces=CAP) == "Aberystwyth (cy)"
+    assert welsh.findtext("cap:area/cap:areaDesc", namespaces=CAP) == AREA_CY
     assert welsh.findtext("cap:web", namespaces=CAP) == f"http://localhost/cy/notices/{notice.id}"
     assert english.findtext("cap:language", namespaces=CAP) == "en-GB"
     assert english.findtext("cap:headline", namespaces=CAP) == "Bin collections suspended"
-    assert english.findtext("cap:event", namespaces=CAP) == "Bins and recycling disruption"
-    assert english.findtext("cap:area/cap:areaDesc", namespaces=CAP) == "Aberystwyth"
+    assert english.findtext("cap:event", namespaces=CAP) == f"{notice.service.name} disruption"
+    assert english.findtext("cap:area/cap:areaDesc", namespaces=CAP) == notice.areas[0].name
     assert english.findtext("cap:web", namespaces=CAP) == f"http://localhost/notices/{notice.id}"
     assert "Content-Language" not in response.headers  # both languages at once, the same whoever asks
 
@@ -64,7 +72,8 @@ def test_a_cap_alert_without_welsh_written_falls_back_to_english_and_stays_valid
     assert cap_schema().validate(alert), cap_schema().error_log
     welsh, _english = alert.findall("cap:info", CAP)
     assert welsh.findtext("cap:headline", namespaces=CAP) == "Road closed"
-    assert welsh.findtext("cap:area/cap:areaDesc", namespaces=CAP) == "Ardal Ceredigion County Council"
+    assert welsh.findtext("cap:area/cap:areaDesc", namespaces=CAP) == f"Ardal {welsh_council_name()}"
+    assert welsh.findtext("cap:senderName", namespaces=CAP) == welsh_council_name()
 
 
 @pytest.mark.parametrize("url", ["/cy/feeds/notices.atom", "/feeds/notices.atom?lang=cy"])
@@ -83,8 +92,8 @@ def test_the_welsh_atom_feed_is_in_welsh(client: FlaskClient, notice: Notice, ur
     assert entry.id.endswith(f":notice:{notice.id}:cy")
     assert "Mae casgliadau wedi'u hatal oherwydd eira." in entry.content[0].value
     assert "Beth y dylech ei wneud: Cadwch eich biniau y tu mewn." in entry.content[0].value
-    assert "Ardaloedd: Aberystwyth (cy)" in entry.content[0].value
-    assert feed.feed.subtitle.startswith("Tarfu ar wasanaethau Ceredigion County Council")
+    assert f"Ardaloedd: {AREA_CY}" in entry.content[0].value
+    assert feed.feed.subtitle.startswith(f"Tarfu ar wasanaethau {welsh_council_name()}:")
     assert {link.rel: link.href for link in feed.feed.links}["self"] == "http://localhost" + url
 
 
@@ -111,7 +120,7 @@ def test_the_welsh_cap_index_links_to_welsh_pages(client: FlaskClient, notice: N
     atom = {"a": "http://www.w3.org/2005/Atom"}
 
     assert root.get(XML_LANG) == "cy"
-    assert root.findtext("a:title", namespaces=atom) == "Rhybuddion CAP Ceredigion County Council"
+    assert root.findtext("a:title", namespaces=atom) == f"Rhybuddion CAP {welsh_council_name()}"
     related = root.find("a:entry/a:link[@rel='related']", atom)
     assert related.get("href") == f"http://localhost/cy/notices/{notice.id}"
 
@@ -143,7 +152,7 @@ def test_the_api_answers_in_welsh_when_asked(client: FlaskClient, notice: Notice
     assert shown["summary"] == "Mae casgliadau wedi'u hatal oherwydd eira."
     assert shown["advice"] == "Cadwch eich biniau y tu mewn."
     assert shown["service"]["name"] == "Biniau ac ailgylchu"
-    assert shown["areas"][0]["name"] == "Aberystwyth (cy)"
+    assert shown["areas"][0]["name"] == AREA_CY
     assert shown["updates"][0]["summary"] == "Mae casgliadau wedi'u hatal oherwydd eira."
     assert shown["url"] == f"http://localhost/cy/notices/{notice.id}"
 
@@ -181,7 +190,7 @@ def test_areas_and_services_are_named_in_the_language_asked_for(client: FlaskCli
     areas = client.get("/api/v1/areas?lang=cy")
     services = client.get("/api/v1/services", headers={"Accept-Language": "cy"})
 
-    assert "Aberystwyth (cy)" in [area["name"] for area in areas.get_json()["areas"]]
+    assert AREA_CY in [area["name"] for area in areas.get_json()["areas"]]
     assert "Biniau ac ailgylchu" in [service["name"] for service in services.get_json()["services"]]
     assert services.headers["Content-Language"] == "cy"
     assert "Accept-Language" in services.headers["Vary"]
