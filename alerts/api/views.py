@@ -25,13 +25,11 @@ from alerts.languages import ENGLISH
 from alerts.links import manage_url
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient, normalise_uk_mobile
-from alerts.profile import council
 from alerts.services import signups
 from alerts.services.signup_defences import Refused, code_attempts
-from alerts.web.asked_language import answer_language, say_language
+from alerts.web.asked_language import answer_language, council_name, say_language
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
-from alerts.web.languages import in_page_language
 from alerts.web.query_args import MAX_PAGE, page_number
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -46,17 +44,13 @@ def _say_language(response: Response) -> Response:
     return say_language(response, ENGLISH if request.endpoint in IN_ENGLISH_ONLY else None)
 
 
-def _council_name() -> str:
-    return in_page_language(current_app.config["COUNCIL_NAME"], council(), "name")
-
-
 @api.get("/notices")
 @conditional_read(max_age=60)
 def list_notices() -> Response:
     status = request.args.get("status", "active")
     parsed = notice_data.parse_notice_filter(
         postcode=request.args.get("postcode"), area=request.args.get("area"), service=request.args.get("service"),
-        status=status, council_name=_council_name(),
+        status=status, council_name=council_name(),
     )
     if parsed.postcode_outside:
         return problem(422, _("Postcode outside the council's area"), errors={"postcode": parsed.errors["postcode"]})

@@ -20,7 +20,7 @@ from alerts.languages import ENGLISH, WELSH, text_in
 from alerts.links import external_url
 from alerts.models import Notice, utc_now
 from alerts.profile import council
-from alerts.web.asked_language import answer_language, is_bilingual, say_language, welsh_prefix
+from alerts.web.asked_language import answer_language, council_name, is_bilingual, say_language, welsh_prefix
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
 from alerts.web.languages import in_page_language
@@ -52,11 +52,6 @@ def _notice_filter() -> notice_data.NoticeFilter | Response:
         detail = _("Change or remove the filters named in errors.")
         return problem(400, _("Invalid feed filter"), detail, errors=parsed.errors)
     return parsed.filters
-
-
-def council_name() -> str:
-    """The council's name in the request's language (its Welsh name from the profile, when it has one)."""
-    return in_page_language(current_app.config["COUNCIL_NAME"], council(), "name")
 
 
 def _details(kind: str, title: str) -> FeedDetails:

@@ -8,10 +8,11 @@ ETags by the language for the same reason). A council with one language answers 
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 
 from alerts.languages import ENGLISH, WELSH
-from alerts.web.languages import LANGUAGE_KEY, council_languages, page_language
+from alerts.profile import council
+from alerts.web.languages import LANGUAGE_KEY, council_languages, in_page_language, page_language
 
 # How a language is named in Content-Language, CAP <language> and RSS <language>: British English, and Welsh.
 LANGUAGE_TAGS = {ENGLISH: "en-GB", WELSH: "cy"}
@@ -24,6 +25,11 @@ def is_bilingual() -> bool:
 def answer_language() -> str:
     """"cy" or "en": the language this API or feed request is answered in."""
     return page_language()
+
+
+def council_name() -> str:
+    """The council's name in the answer's language: its Welsh name from the profile, when it has one."""
+    return in_page_language(current_app.config["COUNCIL_NAME"], council(), "name")
 
 
 def chosen_by_accept_language() -> bool:
