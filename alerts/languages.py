@@ -18,3 +18,12 @@ def text_in(thing: Any, field: str, language: str) -> Any:
         if welsh:
             return welsh
     return getattr(thing, field)
+
+
+def update_text_in(update: Any, notice: Any, field: str, language: str) -> Any:
+    """An update's text in this language. An update that repeats its notice's words (the first one does) but has no
+    Welsh of its own reads with the notice's Welsh, rather than in English."""
+    if language == WELSH and not getattr(update, f"{field}_cy", None) and getattr(update, field) == getattr(
+            notice, field):
+        return text_in(notice, field, language)
+    return text_in(update, field, language)

@@ -260,3 +260,19 @@ def test_an_http_error_of_the_api_is_in_welsh(client: FlaskClient) -> None:
     assert not_allowed.status_code == 405
     assert not_allowed.get_json()["title"] == "Dull heb ei ganiatáu"
     assert client.get("/api/v1/nothing-here?lang=en").get_json()["title"] == "Not Found"
+
+
+def test_an_update_repeating_the_notice_reads_with_the_notices_welsh(client: FlaskClient, factories) -> None:
+    notice = factories.NoticeFactory(title="Road closed", title_cy="Ffordd ar gau", summary="Closed for works.",
+                                     summary_cy="Ar gau ar gyfer gwaith.", advice="Use the A487.",
+                                     advice_cy="Defnyddiwch yr A487.")  # its first update has no Welsh of its own
+
+    welsh = etree.fromstring(client.get(f"/cap/{notice.id}.xml").data).find("cap:info", CAP)
+    entry = feedparser.parse(io.BytesIO(client.get("/cy/feeds/notices.atom").data)).entries[0]
+    update = client.get(f"/api/v1/notices/{notice.id}?lang=cy").get_json()["updates"][0]
+
+    assert welsh.findtext("cap:description", namespaces=CAP) == "Ar gau ar gyfer gwaith."
+    assert welsh.findtext("cap:instruction", namespaces=CAP) == "Defnyddiwch yr A487."
+    assert entry.content[0].value.startswith("Ar gau ar gyfer gwaith.\n\nBeth y dylech ei wneud: Defnyddiwch yr A487.")
+    assert update["summary"] == "Ar gau ar gyfer gwaith."
+    assert update["translations"]["en"] == {"summary": "Closed for works.", "advice": "Use the A487."}
