@@ -28,9 +28,49 @@ def _list_of(name: str, item: str) -> dict[str, Any]:
 
 def openapi_document(profile: Council | None = None) -> dict[str, Any]:
     """The document for this app's council, or for `profile` (outside an app context)."""
-    document = _read_document(profile or council())
+    profile = profile or council()
+    document = _read_document(profile)
     _add_officer_api(document)
+    _add_languages(document, profile)
     return document
+
+
+# The reads that answer in the language asked for (the warnings are the Met Office's English).
+READS_IN_LANGUAGES = ("/api/v1/notices", "/api/v1/notices/{notice_id}", "/api/v1/areas", "/api/v1/services",
+                      "/api/v1/status", "/api/v1/statistics")
+
+
+def _add_languages(document: dict[str, Any], profile: Council) -> None:
+    """For a council that writes in several languages: how a client asks for one, and a notice's translations.
+    A council with one language keeps the document it always had."""
+    if len(profile.languages) < 2:
+        return
+    languages = list(profile.languages)
+    asking = [
+        {"name": "lang", "in": "query", "schema": {"type": "string", "enum": languages},
+         "description": f"The language to answer in; wins over Accept-Language. Otherwise {languages[0]!r}, the "
+                        "council's first language, unless Accept-Language prefers another of them"},
+        {"name": "Accept-Language", "in": "header", "schema": {"type": "string"},
+         "description": "Used when there is no lang parameter; the answer then says Vary: Accept-Language"},
+    ]
+    said = {"Content-Language": {"schema": {"type": "string", "enum": ["cy", "en-GB"]},
+                                 "description": "The language of the answer's texts"}}
+    for path in READS_IN_LANGUAGES:
+        read = document["paths"][path]["get"]
+        read["parameters"] = [*read.get("parameters", []), *asking]
+        read["responses"]["200"]["headers"] = said
+    text = {"type": "string"}
+    notice_texts = {"type": "object", "properties": {"title": text, "summary": text, "advice": text}}
+    update_texts = {"type": "object", "properties": {"summary": text, "advice": text}}
+    description = ("The texts in each of the council's languages, keyed by language (the English where no Welsh "
+                   "was written); the plain fields hold the language asked for")
+    schemas = document["components"]["schemas"]
+    schemas["Notice"]["properties"]["translations"] = {
+        "type": "object", "description": description,
+        "properties": {language: notice_texts for language in languages}}
+    schemas["Update"]["properties"]["translations"] = {
+        "type": "object", "description": description,
+        "properties": {language: update_texts for language in languages}}
 
 
 def _add_officer_api(document: dict[str, Any]) -> None:

@@ -1,4 +1,8 @@
-"""Read endpoints of /api/v1. Errors are problem+json; reads are cacheable and conditional."""
+"""Read endpoints of /api/v1. Errors are problem+json; reads are cacheable and conditional.
+
+Every answer is in the language asked for (`?lang=`, Accept-Language or /cy/, else the council's first; see
+alerts/web/asked_language.py), problems included, and says which in Content-Language.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,24 @@ import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
 from alerts.api.openapi import openapi_document
-from alerts.api.serialise import area_json, notice_json, service_json, warning_json
+from alerts.api.serialise import area_json, notice_json, service_json, warning_json, with_names_in
 from alerts.api.sign_up_requests import validate_sign_up
 from alerts.data import insight, reference, response_insight
 from alerts.data import notices as notice_data
 from alerts.data import warnings as warning_data
 from alerts.extensions import csrf
+from alerts.languages import ENGLISH
 from alerts.links import manage_url
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient, normalise_uk_mobile
 from alerts.services import signups
 from alerts.services.signup_defences import Refused, code_attempts
+from alerts.web.asked_language import answer_language, council_name, say_language
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
 from alerts.web.query_args import MAX_PAGE, page_number
@@ -27,6 +35,13 @@ from alerts.web.query_args import MAX_PAGE, page_number
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 STATUSES = ("active", "resolved", "all")
+# Written in English whoever asks: the Met Office's warnings, and the OpenAPI document.
+IN_ENGLISH_ONLY = {"api.list_warnings", "api.openapi"}
+
+
+@api.after_request
+def _say_language(response: Response) -> Response:
+    return say_language(response, ENGLISH if request.endpoint in IN_ENGLISH_ONLY else None)
 
 
 @api.get("/notices")
@@ -35,18 +50,18 @@ def list_notices() -> Response:
     status = request.args.get("status", "active")
     parsed = notice_data.parse_notice_filter(
         postcode=request.args.get("postcode"), area=request.args.get("area"), service=request.args.get("service"),
-        status=status, council_name=current_app.config["COUNCIL_NAME"],
+        status=status, council_name=council_name(),
     )
     if parsed.postcode_outside:
-        return problem(422, "Postcode outside the council's area", errors={"postcode": parsed.errors["postcode"]})
+        return problem(422, _("Postcode outside the council's area"), errors={"postcode": parsed.errors["postcode"]})
     errors = dict(parsed.errors)
     if status not in STATUSES:
-        errors["status"] = "Status must be one of active, resolved or all"
+        errors["status"] = _("Status must be one of active, resolved or all")
     page = page_number(request.args.get("page"))
     if page is None:
-        errors["page"] = f"Page must be a whole number from 1 to {MAX_PAGE}"
+        errors["page"] = _("Page must be a whole number from 1 to %(last)s", last=MAX_PAGE)
     if errors:
-        return problem(422, "Invalid request", errors=errors)
+        return problem(422, _("Invalid request"), errors=errors)
 
     assert page is not None
     page_size = current_app.config["API_PAGE_SIZE"]
@@ -73,7 +88,7 @@ def _links(page: int, last_page: int) -> dict[str, Any]:
 def get_notice(notice_id: int) -> Response:
     notice = notice_data.get_public_notice(notice_id)
     if notice is None:
-        return problem(404, "Not Found", f"There is no published notice {notice_id}")
+        return problem(404, _("Not Found"), _("There is no published notice %(number)s", number=notice_id))
     return jsonify(notice_json(notice))
 
 
@@ -116,7 +131,8 @@ def status() -> Response:
 @cacheable(max_age=900)
 def statistics() -> Response:
     """Open statistics from the kept counts (rolled up hourly); small counts suppressed."""
-    response = jsonify({**insight.open_statistics(), **response_insight.open_response_statistics()})
+    statistics = {**insight.open_statistics(), **response_insight.open_response_statistics()}
+    response = jsonify(with_names_in(statistics, answer_language()))
     _readable_from_any_origin(response)
     return response
 
@@ -133,11 +149,11 @@ def openapi() -> Response:
 
 def _refusal(error: Refused) -> Response:
     if error.reason == "sms-budget":
-        response = problem(429, "Sign-up by text message is paused",
-                           "So many people have signed up by text today that sign-up by text message is paused "
-                           "until midnight. Sign up by email instead, or try again tomorrow.")
+        response = problem(429, _("Sign-up by text message is paused"),
+                           _("So many people have signed up by text today that sign-up by text message is paused "
+                             "until midnight. Sign up by email instead, or try again tomorrow."))
     else:
-        response = problem(429, "Too Many Requests", "There have been too many attempts. Wait, then try again.")
+        response = problem(429, _("Too Many Requests"), _("There have been too many attempts. Wait, then try again."))
     if error.retry_after_seconds:
         response.headers["Retry-After"] = str(error.retry_after_seconds)
     return response
@@ -148,22 +164,30 @@ def _refusal(error: Refused) -> Response:
 def create_subscription() -> Response:
     sign_ups, errors = validate_sign_up(request.get_json(silent=True))
     if sign_ups is None:
-        return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
+        return problem(422, _("Invalid request"), _("Check the fields named in errors."), errors=errors)
     try:
         ip = get_remote_address()
         # Through the same function as the pages: an also_contact is the same person, linked as each is confirmed.
         signups.start_sign_ups(sign_ups, ip=ip, client=signups.api_client(ip))
     except Refused as error:
         return _refusal(error)
-    hows = ["a code by text message" if s.channel == Channel.SMS else "a link by email" for s in sign_ups]
+    channels = tuple(s.channel for s in sign_ups)
     response = jsonify({"status": "confirmation_sent", "channel": sign_ups[0].channel.value,
-                        "detail": f"We are sending {' and '.join(hows)}. Nothing else is sent until "
-                                  f"{'each is' if len(hows) > 1 else 'it is'} confirmed."})
+                        "detail": str(SENDING.get(channels, SENDING[channels[:1]]))})
     response.status_code = 202
     return response
 
 
-API_WRONG_CODE = "The code is not correct, or it has expired. Check the text message, or ask for a new code"
+# What the 202 says is on its way, for each order the contacts may come in (whole sentences, for the translator).
+SENDING = {
+    (Channel.SMS,): _l("We are sending a code by text message. Nothing else is sent until it is confirmed."),
+    (Channel.EMAIL,): _l("We are sending a link by email. Nothing else is sent until it is confirmed."),
+    (Channel.SMS, Channel.EMAIL): _l("We are sending a code by text message and a link by email. Nothing else is "
+                                     "sent until each is confirmed."),
+    (Channel.EMAIL, Channel.SMS): _l("We are sending a link by email and a code by text message. Nothing else is "
+                                     "sent until each is confirmed."),
+}
+API_WRONG_CODE = _l("The code is not correct, or it has expired. Check the text message, or ask for a new code")
 
 
 @api.post("/subscriptions/confirm")
@@ -172,31 +196,31 @@ API_WRONG_CODE = "The code is not correct, or it has expired. Check the text mes
 def confirm_subscription() -> Response:
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        return problem(422, "Invalid request", errors={"body": "Send a JSON object"})
+        return problem(422, _("Invalid request"), errors={"body": _("Send a JSON object")})
     errors: dict[str, str] = {}
     contact, code = payload.get("contact"), payload.get("code")
     number = None
     if not isinstance(contact, str) or not contact.strip():
-        errors["contact"] = "Enter the mobile number you signed up with"
+        errors["contact"] = _("Enter the mobile number you signed up with")
     elif "@" in contact:
-        errors["contact"] = "Email addresses are confirmed with the link in the email we sent"
+        errors["contact"] = _("Email addresses are confirmed with the link in the email we sent")
     else:
         try:
             number = normalise_uk_mobile(contact)
         except InvalidRecipient as error:
             errors["contact"] = error.message
     if not isinstance(code, str) or not code.strip():
-        errors["code"] = "Enter the code we sent you"
+        errors["code"] = _("Enter the code we sent you")
     if errors or number is None or not isinstance(code, str):
-        return problem(422, "Invalid request", "Check the fields named in errors.", errors=errors)
+        return problem(422, _("Invalid request"), _("Check the fields named in errors."), errors=errors)
     # One answer for a wrong or expired code, a confirmed contact and an unknown one: the API must not reveal who
     # has signed up, or who is signing up.
     try:
         subscriber_id = signups.confirm_text_sign_up(number, code, ip=get_remote_address())
     except signups.CodeLocked:
-        return problem(422, "Invalid request", errors={"code": signups.CODE_ERRORS[signups.CodeOutcome.LOCKED]})
+        return problem(422, _("Invalid request"), errors={"code": str(signups.CODE_ERRORS[signups.CodeOutcome.LOCKED])})
     if subscriber_id is None:
-        return problem(422, "Invalid request", errors={"code": API_WRONG_CODE})
+        return problem(422, _("Invalid request"), errors={"code": str(API_WRONG_CODE)})
     version = signups.token_version(subscriber_id)
     return jsonify({"status": "confirmed", "channel": Channel.SMS.value,
                     "manage_url": manage_url(subscriber_id, version) if version else None})

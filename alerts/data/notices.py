@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import Engine, Select, bindparam, event, func, or_, select
 from sqlalchemy.orm import lazyload
 
@@ -62,16 +63,17 @@ def parse_notice_filter(
         else:
             if answer.area is None:
                 outside = True
-                errors["postcode"] = f"{answer.postcode} is outside {council_name}'s area"
+                errors["postcode"] = _("%(postcode)s is outside %(council)s's area", postcode=answer.postcode,
+                                       council=council_name)
             else:
                 area_ids.append(answer.area.id)
     if area is not None:
         if reference.get_area(area) is None:
-            errors["area"] = f"Unknown area {area!r}: see /api/v1/areas"
+            errors["area"] = _("Unknown area %(area)s: see /api/v1/areas", area=repr(area))
         else:
             area_ids.append(area)
     if service is not None and reference.get_service(service) is None:
-        errors["service"] = f"Unknown service {service!r}: see /api/v1/services"
+        errors["service"] = _("Unknown service %(service)s: see /api/v1/services", service=repr(service))
     filters = NoticeFilter(area_ids=area_ids, service_id=service, status=status)
     return ParsedFilter(filters=filters, errors=errors, postcode_outside=outside)
 

@@ -6,6 +6,9 @@ the resolution (or expiry) a Cancel with responseType AllClear. Every message na
 entry, which never changes, so the same message always has the same identifier and `sent` time.
 
 Element order matters: the OASIS schema uses xs:sequence throughout.
+
+A council that writes in Welsh too gets one <info> per language, in the council's order: CAP's way of carrying the
+same alert in several languages. Each is written wholly in its language (texts, names, the link to the page).
 """
 
 from __future__ import annotations
@@ -15,9 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from lxml import etree
 
-from alerts.links import external_url, notice_url
+from alerts.languages import ENGLISH, WELSH, text_in, update_text_in
+from alerts.links import external_url
 from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind
 from alerts.text import xml_safe
 
@@ -51,6 +57,12 @@ class CapContext:
     sender_name: str
     local_authority_code: str
     postcode_districts: dict[str, list[str]]  # area id -> districts
+    languages: tuple[str, ...] = (ENGLISH,)  # the council's, the first its default: one <info> each
+    sender_name_cy: str = ""  # the council's Welsh name (text_in falls back to sender_name)
+
+
+# CAP names a language by an RFC 3066 tag.
+CAP_LANGUAGES = {ENGLISH: "en-GB", WELSH: "cy"}
 
 
 def cap_time(value: dt.datetime) -> str:
@@ -112,10 +124,17 @@ def build_cap_alert(notice: Notice, context: CapContext, now: dt.datetime) -> by
     if earlier:
         _add(alert, "references", " ".join(f"{context.sender_id},{m.identifier},{cap_time(m.sent)}" for m in earlier))
 
+    for language in context.languages:
+        with force_locale(language):  # "disruption", "Latest update" and the like in this info's language
+            _add_info(alert, notice, context, now, language)
+    return etree.tostring(alert, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _add_info(alert: etree._Element, notice: Notice, context: CapContext, now: dt.datetime, language: str) -> None:
     info = _add(alert, "info")
-    _add(info, "language", "en-GB")
+    _add(info, "language", CAP_LANGUAGES[language])
     _add(info, "category", SERVICE_CATEGORIES.get(notice.service_id, "Other"))
-    _add(info, "event", f"{notice.service.name} disruption")
+    _add(info, "event", _("%(service)s disruption", service=text_in(notice.service, "name", language)))
     if notice.status in ENDED:
         _add(info, "responseType", "AllClear")
     _add(info, "urgency", urgency(notice, now))
@@ -125,21 +144,20 @@ def build_cap_alert(notice: Notice, context: CapContext, now: dt.datetime) -> by
     expires = notice.resolved_at_utc if notice.status in ENDED else notice.expected_end_at_utc
     if expires is not None:
         _add(info, "expires", cap_time(expires))
-    _add(info, "senderName", context.sender_name)
-    _add(info, "headline", notice.title)
-    _add(info, "description", _description(notice))
-    advice = _latest_advice(notice)
+    _add(info, "senderName", text_in(context, "sender_name", language))
+    _add(info, "headline", text_in(notice, "title", language))
+    _add(info, "description", _description(notice, language))
+    advice = _latest_advice(notice, language)
     if advice:
         _add(info, "instruction", advice)
-    _add(info, "web", notice_url(notice.id))
+    _add(info, "web", notice_url_in(notice.id, language))
 
     area = _add(info, "area")
-    _add(area, "areaDesc", _area_description(notice, context))
+    _add(area, "areaDesc", _area_description(notice, context, language))
     for name, value in _geocodes(notice, context):
         geocode = _add(area, "geocode")
         _add(geocode, "valueName", name)
         _add(geocode, "value", value)
-    return etree.tostring(alert, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def _add(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
@@ -153,25 +171,27 @@ def _timeline(notice: Notice) -> list[NoticeUpdate]:
     return sorted(notice.updates, key=lambda u: (u.created_at_utc, u.id))
 
 
-def _description(notice: Notice) -> str:
+def _description(notice: Notice, language: str = ENGLISH) -> str:
     updates = _timeline(notice)
     latest = updates[-1] if updates else None
-    if latest is None or len(updates) == 1 or latest.summary == notice.summary:
-        return notice.summary
-    return f"{notice.summary}\n\nLatest update: {latest.summary}"
+    summary = text_in(notice, "summary", language)
+    if latest is None or len(updates) == 1 or update_text_in(latest, notice, "summary", language) == summary:
+        return summary
+    return f"{summary}\n\n" + _("Latest update: %(summary)s",
+                                 summary=update_text_in(latest, notice, "summary", language))
 
 
-def _latest_advice(notice: Notice) -> str:
+def _latest_advice(notice: Notice, language: str = ENGLISH) -> str:
     for update in reversed(_timeline(notice)):
         if update.advice:
-            return update.advice
-    return notice.advice
+            return update_text_in(update, notice, "advice", language)
+    return text_in(notice, "advice", language)
 
 
-def _area_description(notice: Notice, context: CapContext) -> str:
+def _area_description(notice: Notice, context: CapContext, language: str = ENGLISH) -> str:
     if notice.whole_county or not notice.areas:
-        return f"{context.sender_name} area"
-    return ", ".join(area.name for area in notice.areas)
+        return _("%(council)s area", council=text_in(context, "sender_name", language))
+    return ", ".join(text_in(area, "name", language) for area in notice.areas)
 
 
 def _geocodes(notice: Notice, context: CapContext) -> Iterable[tuple[str, str]]:
@@ -187,3 +207,8 @@ def _geocodes(notice: Notice, context: CapContext) -> Iterable[tuple[str, str]]:
 
 def cap_url(notice_id: int) -> str:
     return external_url(f"/cap/{notice_id}.xml")
+
+
+def notice_url_in(notice_id: int, language: str = ENGLISH) -> str:
+    """The notice's public page in this language: Welsh pages live under /cy/."""
+    return external_url(("/" + WELSH if language == WELSH else "") + f"/notices/{notice_id}")

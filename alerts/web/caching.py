@@ -39,6 +39,7 @@ from typing import Any
 
 from flask import Flask, Request, Response, current_app, make_response, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
+from flask_babel import get_locale
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import is_resource_modified, parse_date, unquote_etag
 
@@ -176,6 +177,14 @@ def _state_etag(url: str, state: notice_data.ReadState) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
+def _read_key() -> str:
+    """What a read's copy and ETag are kept under: its URL (worked out afresh on every access) and, for a council
+    with several languages, the language it is answered in, which Accept-Language may choose for the same URL."""
+    url = request.url
+    languages = current_app.config["COUNCIL_PROFILE"].languages
+    return url if len(languages) < 2 else f"{url}\0{get_locale()}"
+
+
 def conditional_read(
     max_age: int = 60, *, last_modified: bool = False, finish: Callable[[Response], None] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Response]]:
@@ -188,7 +197,7 @@ def conditional_read(
     def decorate(view: Callable[..., Any]) -> Callable[..., Response]:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Response:
-            url = request.url  # worked out afresh on every access
+            url = _read_key()
             state = notice_data.read_state_marker()
             request.environ[STATE_ENVIRON_KEY] = state.values
             etag = _state_etag(url, state)

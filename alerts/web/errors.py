@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, SecurityError
+
+from alerts.web.problem_words import in_request_language
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ def register_error_handlers(app: Flask) -> None:
             # Say nothing of the rejected Host value: echoing attacker input back helps nobody.
             error = SecurityError(UNTRUSTED_HOST)
         if wants_json():
-            return problem(status, error.name, error.description if status != 500 else None)
+            detail = error.description if status != 500 else None
+            return problem(status, in_request_language(error.name), in_request_language(detail) if detail else None)
         template = _PAGES.get(status)
         # An untrusted Host header leaves the request with no URL adapter, so a page (which builds URLs) cannot be
         # drawn: answer with werkzeug's plain page, which links nowhere.
@@ -71,5 +73,6 @@ def register_error_handlers(app: Flask) -> None:
 
         db.session.rollback()
         if wants_json():
-            return problem(500, "Internal Server Error", _("Something went wrong. Try again later."))
+            return problem(500, in_request_language("Internal Server Error"),
+                           in_request_language("Something went wrong. Try again later."))
         return render_template("errors/500.html"), 500
