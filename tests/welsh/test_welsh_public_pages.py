@@ -308,3 +308,8 @@ def test_other_error_pages_read_in_welsh(app, template, h1) -> None:
     with _welsh_request(app):
         html = render_template(template)
     assert f'<h1 class="govuk-heading-l">{h1}</h1>' in html
+
+
+def test_the_open_data_page_says_how_to_ask_for_either_language(client_request) -> None:
+    page = client_request.get("/cy/open-data", expected_status=200)
+    assert "Cymraeg a Saesneg" in page.text and "?lang=cy" in page.text
