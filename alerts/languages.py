@@ -9,6 +9,7 @@ from typing import Any
 
 ENGLISH = "en"
 WELSH = "cy"
+LANGUAGES = (ENGLISH, WELSH)
 
 
 def text_in(thing: Any, field: str, language: str) -> Any:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from flask_babel import gettext as _
+
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
+from alerts.profile import council
 from alerts.services import signups
 from alerts.services.signups import SignUp
 from alerts.text import hidden_character_error
@@ -55,10 +58,22 @@ def validate_sign_up(payload: object) -> tuple[list[SignUp] | None, dict[str, st
         else:
             service_ids = sorted(set(services))
     also = _also(channel, payload.get("also_contact"), errors)
+    language = _language(payload.get("language"), errors)
     if errors or channel is None or normalised is None or area is None:
         return None, errors
     return sign_ups_for(SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids,
-                               source="api"), also), {}
+                               source="api", language=language), also), {}
+
+
+def _language(value: object, errors: dict[str, str]) -> str:
+    """The language of every message to them: one the council writes in; absent, the council's default."""
+    languages = council().languages
+    if value is None:
+        return languages[0]
+    if not isinstance(value, str) or value not in languages:
+        errors["language"] = _("Language must be one of: %(languages)s", languages=", ".join(languages))
+        return languages[0]
+    return value
 
 
 def _also(channel: Channel | None, value: object, errors: dict[str, str]) -> str | None:

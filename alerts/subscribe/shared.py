@@ -7,9 +7,12 @@ import time
 from typing import Any
 
 from flask import render_template, session
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response as BaseResponse
 
+from alerts.languages import WELSH
 from alerts.models import Channel, Subscriber
+from alerts.profile import council
 from alerts.services import signups
 from alerts.services.signup_defences import Refused
 from alerts.subscribe.forms import ServicesForm
@@ -48,10 +51,19 @@ def honeypot_page() -> tuple[str, int]:
     return render_template("subscribe/refused.html", reason="honeypot"), 400
 
 
-CHANNEL_WORDS = {Channel.EMAIL: "email", Channel.SMS: "text message"}
-
-
 def described(contact: Subscriber, *, full: bool = False) -> str:
     """"email to jo@example.com" or "text message to +44 77** ***444" (masked unless `full`)."""
     shown = contact.contact if full and contact.contact else signups.masked(contact.channel, contact.contact or "")
-    return f"{CHANNEL_WORDS[contact.channel]} to {shown}"
+    if contact.channel == Channel.SMS:
+        return _("text message to %(contact)s", contact=shown)
+    return _("email to %(contact)s", contact=shown)
+
+
+def bilingual() -> bool:
+    """Does the council write in Welsh as well as English? Only then are residents asked which they want."""
+    return WELSH in council().languages
+
+
+def joined(items: list[str]) -> str:
+    """"a and b and c", with the page's word for "and"."""
+    return _(" and ").join(items)
