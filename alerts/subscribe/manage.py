@@ -124,7 +124,7 @@ def manage_code() -> ViewResult:
             for key in (MANAGE_CONTACT, MANAGE_SENT_AT, MANAGE_REQUEST):
                 session.pop(key, None)
             return redirect(path)
-        form.code.errors = [CODE_ERRORS[outcome]]
+        form.code.errors = [str(CODE_ERRORS[outcome])]
     return render_template("subscribe/manage_code.html", form=form, masked=signups.masked(Channel.SMS, contact),
                            back_url=url_for("subscribe.find_manage"))
 

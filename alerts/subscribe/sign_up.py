@@ -278,7 +278,7 @@ def confirm_code() -> ViewResult:
             session.pop(PENDING, None)
             session["subscribe_done"] = pending
             return redirect(url_for("subscribe.done"))
-        form.code.errors = [CODE_ERRORS[outcome]]
+        form.code.errors = [str(CODE_ERRORS[outcome])]
     return render_template("subscribe/code.html", form=form, masked=pending["masked"], resend_form=ConfirmForm(),
                            back_url=url_for("subscribe.start"))
 
