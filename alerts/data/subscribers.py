@@ -15,7 +15,7 @@ from sqlalchemy.orm import lazyload
 
 from alerts.data import execute_counting_rows, insight, reference
 from alerts.extensions import db
-from alerts.languages import LANGUAGES
+from alerts.languages import ENGLISH, LANGUAGES
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
 MAX_CODE_ATTEMPTS = 5
@@ -236,6 +236,13 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
 def set_digest(subscriber: Subscriber, digest: bool) -> None:
     """One email a day, or each alert as it comes (email only: the address stays the same). The caller commits."""
     subscriber.digest = digest
+
+
+def message_language(subscriber: Subscriber) -> str:
+    """The language a message to this contact is written in: the one its waiting sign-up asked for (its
+    confirmation answers that request), else its own."""
+    asked = (subscriber.pending_request or {}).get("language")
+    return str(asked) if asked in LANGUAGES else subscriber.language or ENGLISH
 
 
 def set_language(subscriber: Subscriber, language: str) -> None:

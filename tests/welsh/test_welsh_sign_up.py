@@ -7,12 +7,14 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
+from flask_babel import get_locale
 
 from alerts import links
 from alerts.data import residents
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
 from alerts.models import Channel, Subscriber, SubscriberStatus
+from alerts.services import signups
 from tests.pages import Page, PageClient
 
 NUMBER, EMAIL = "+447700900982", "preswylydd@example.com"
@@ -211,3 +213,25 @@ def test_the_api_refuses_a_language_the_council_does_not_write_in(client, langua
 def test_the_openapi_document_offers_the_councils_languages(client) -> None:
     schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["SubscriptionRequest"]
     assert schema["properties"]["language"]["enum"] == ["cy", "en"]
+
+
+def test_the_confirmation_is_written_in_the_language_the_sign_up_asked_for(client_request, monkeypatch) -> None:
+    """Even on an English page: the code goes out in the language chosen, not the page's."""
+    written_in: list[str] = []
+
+    def render(code: str, sender: str) -> str:
+        written_in.append(get_locale().language)
+        return f"{code} {sender}"
+
+    monkeypatch.setattr(signups, "render_confirmation_sms", render)
+    answer_up_to_the_language(client_request, channel="sms", typed="07700 900982", root="")
+    client_request.post_form("/subscribe/language", {"language": "cy"}, 302)
+    client_request.post_form("/subscribe/check", {}, 302)
+    assert written_in == ["cy"]
+
+
+def test_a_known_contacts_confirmation_follows_its_new_request(factories) -> None:
+    known = factories.SubscriberFactory(channel=Channel.EMAIL, contact=EMAIL, language="en", area_ids=["aberystwyth"])
+    assert subscriber_data.message_language(known) == "en"
+    known.pending_request = {"areas": [], "services": None, "language": "cy"}
+    assert subscriber_data.message_language(known) == "cy"
