@@ -235,3 +235,11 @@ def test_a_known_contacts_confirmation_follows_its_new_request(factories) -> Non
     assert subscriber_data.message_language(known) == "en"
     known.pending_request = {"areas": [], "services": None, "language": "cy"}
     assert subscriber_data.message_language(known) == "cy"
+
+
+def test_the_api_names_a_wrong_field_in_the_language_asked_for(client) -> None:
+    body = {"channel": "pigeon", "contact": EMAIL, "postcode": "SY23 3UE"}
+    welsh = client.post("/api/v1/subscriptions?lang=cy", json=body)
+    assert welsh.json["errors"] == {"channel": "Rhaid i’r sianel fod yn sms neu email"}
+    english = client.post("/api/v1/subscriptions?lang=en", json=body)
+    assert english.json["errors"] == {"channel": "Channel must be sms or email"}
