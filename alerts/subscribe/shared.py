@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import render_template, session
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from alerts.languages import WELSH
@@ -15,6 +16,7 @@ from alerts.models import Channel, Subscriber
 from alerts.profile import council
 from alerts.services import signups
 from alerts.services.signup_defences import Refused
+from alerts.subscribe import subscribe
 from alerts.subscribe.forms import ServicesForm
 
 PENDING = "subscribe_pending"  # the sign-up waiting for its code or link: id, channel, masked contact
@@ -64,6 +66,15 @@ def bilingual() -> bool:
     return WELSH in council().languages
 
 
+VOWELS = "aeiouwyâêîôûŵŷ"
+
+
+@subscribe.app_template_filter("joined")
 def joined(items: list[str]) -> str:
-    """"a and b and c", with the page's word for "and"."""
-    return _(" and ").join(items)
+    """"a and b and c", with the page's word for "and": Welsh says "ac" before a vowel ("a neges", "ac e-bost")."""
+    words = items[:1]
+    for item in items[1:]:
+        before_vowel = item[:1].lower() in VOWELS
+        words.append(pgettext("and, before a word starting with a vowel", " and ") if before_vowel else _(" and "))
+        words.append(item)
+    return "".join(words)

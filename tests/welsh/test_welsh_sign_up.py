@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 
 from alerts import links
 from alerts.data import residents
@@ -15,6 +15,7 @@ from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
 from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.services import signups
+from alerts.subscribe.shared import joined
 from tests.pages import Page, PageClient
 
 NUMBER, EMAIL = "+447700900982", "preswylydd@example.com"
@@ -243,3 +244,13 @@ def test_the_api_names_a_wrong_field_in_the_language_asked_for(client) -> None:
     assert welsh.json["errors"] == {"channel": "Rhaid i’r sianel fod yn sms neu email"}
     english = client.post("/api/v1/subscriptions?lang=en", json=body)
     assert english.json["errors"] == {"channel": "Channel must be sms or email"}
+
+
+def test_welsh_says_ac_before_a_vowel(app) -> None:
+    with app.test_request_context("/"), force_locale("cy"):
+        assert joined(["neges destun i 07700 900982", "e-bost i jo@example.com"]) == (
+            "neges destun i 07700 900982 ac e-bost i jo@example.com")
+        assert joined(["e-bost i jo@example.com", "neges destun i 07700 900982"]) == (
+            "e-bost i jo@example.com a neges destun i 07700 900982")
+    with app.test_request_context("/"):
+        assert joined(["a", "email to b", "c"]) == "a and email to b and c"
