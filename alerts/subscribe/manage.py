@@ -123,7 +123,7 @@ def manage_code() -> ViewResult:
         if path:
             for key in (MANAGE_CONTACT, MANAGE_SENT_AT, MANAGE_REQUEST):
                 session.pop(key, None)
-            return redirect(path)
+            return redirect(request.script_root + path)  # a Welsh page's code opens the Welsh manage page
         form.code.errors = [str(CODE_ERRORS[outcome])]
     return render_template("subscribe/manage_code.html", form=form, masked=signups.masked(Channel.SMS, contact),
                            back_url=url_for("subscribe.find_manage"))

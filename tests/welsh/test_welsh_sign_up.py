@@ -3,17 +3,19 @@ their alerts come in: the page's language by default, kept on every contact the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask_babel import force_locale, get_locale
+from sqlalchemy import select
 
 from alerts import links
 from alerts.data import residents
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
-from alerts.models import Channel, Subscriber, SubscriberStatus
+from alerts.models import Channel, Message, Subscriber, SubscriberStatus
 from alerts.services import signups
 from alerts.subscribe.shared import joined
 from tests.pages import Page, PageClient
@@ -254,3 +256,15 @@ def test_welsh_says_ac_before_a_vowel(app) -> None:
             "e-bost i jo@example.com a neges destun i 07700 900982")
     with app.test_request_context("/"):
         assert joined(["a", "email to b", "c"]) == "a and email to b and c"
+
+
+def test_a_security_code_asked_for_on_a_welsh_page_opens_the_welsh_manage_page(client_request, factories,
+                                                                                 app) -> None:
+    factories.SubscriberFactory(channel=Channel.SMS, contact=NUMBER, language="cy", area_ids=["aberystwyth"])
+    client_request.post_form("/cy/manage", {"contact": "07700 900982", "website": ""}, 302)
+    signups.send_requested_manage_access()
+    body = db.session.scalars(select(Message.body).where(Message.recipient == NUMBER)).all()[-1]
+    code = re.search(r"\b(\d{6})\b", body)[1]
+    opened = client_request.post_form("/cy/manage/code", {"code": code}, 302)
+    assert opened.response.location.startswith("/cy/manage/")
+    assert client_request.get(opened.response.location).h1 == "Eich rhybuddion"
