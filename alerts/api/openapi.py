@@ -342,6 +342,10 @@ def _read_document(profile: Council) -> dict[str, Any]:
                                                         "an email sign-up, or an email address with a text one. "
                                                         "Each is confirmed on its own and linked once it is, so "
                                                         "both share the alerts and either can manage them"},
+                        "language": {"type": "string", "enum": list(profile.languages),
+                                     "default": profile.languages[0],
+                                     "description": "The language of every message to them, one the council "
+                                                    "writes in; absent: the council's default"},
                     },
                 },
                 "SubscriptionAccepted": {"type": "object", "required": ["status", "channel"], "properties": {

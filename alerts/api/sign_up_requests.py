@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from flask_babel import gettext as _
+
 from alerts.models import Channel
 from alerts.notify import InvalidRecipient
+from alerts.profile import council
 from alerts.services import signups
 from alerts.services.signups import SignUp
 from alerts.text import hidden_character_error
@@ -15,7 +18,7 @@ from alerts.text import hidden_character_error
 def validate_sign_up(payload: object) -> tuple[list[SignUp] | None, dict[str, str]]:
     """Check a POST /api/v1/subscriptions body; field errors use the same wording as the pages."""
     if not isinstance(payload, dict):
-        return None, {"body": "Send a JSON object"}
+        return None, {"body": _("Send a JSON object")}
     errors: dict[str, str] = {
         name: error for name in ("channel", "contact", "postcode", "also_contact")
         if (error := hidden_character_error(name, payload.get(name)))
@@ -25,11 +28,11 @@ def validate_sign_up(payload: object) -> tuple[list[SignUp] | None, dict[str, st
     channel_text = payload.get("channel")
     channel = Channel(channel_text) if channel_text in ("sms", "email") else None
     if channel is None:
-        errors["channel"] = "Channel must be sms or email"
+        errors["channel"] = _("Channel must be sms or email")
     contact = payload.get("contact")
     normalised = None
     if not isinstance(contact, str):
-        errors["contact"] = "Enter a UK mobile number or an email address"
+        errors["contact"] = _("Enter a UK mobile number or an email address")
     elif channel is not None:
         try:
             normalised = signups.normalise_contact(channel, contact)
@@ -38,7 +41,7 @@ def validate_sign_up(payload: object) -> tuple[list[SignUp] | None, dict[str, st
     area = None
     postcode = payload.get("postcode")
     if not isinstance(postcode, str):
-        errors["postcode"] = "Enter a postcode"
+        errors["postcode"] = _("Enter a postcode")
     else:
         try:
             area = signups.area_for(postcode)
@@ -49,16 +52,28 @@ def validate_sign_up(payload: object) -> tuple[list[SignUp] | None, dict[str, st
     if services not in (None, []):
         known = set(signups.known_service_ids())
         if not isinstance(services, list) or not all(isinstance(s, str) for s in services):
-            errors["services"] = "Services must be a list of service ids: see /api/v1/services"
+            errors["services"] = _("Services must be a list of service ids: see /api/v1/services")
         elif unknown := [s for s in services if s not in known]:
-            errors["services"] = f"Unknown service {unknown[0]!r}: see /api/v1/services"
+            errors["services"] = _("Unknown service %(service)s: see /api/v1/services", service=repr(unknown[0]))
         else:
             service_ids = sorted(set(services))
     also = _also(channel, payload.get("also_contact"), errors)
+    language = _language(payload.get("language"), errors)
     if errors or channel is None or normalised is None or area is None:
         return None, errors
     return sign_ups_for(SignUp(channel=channel, contact=normalised, areas=[area], service_ids=service_ids,
-                               source="api"), also), {}
+                               source="api", language=language), also), {}
+
+
+def _language(value: object, errors: dict[str, str]) -> str:
+    """The language of every message to them: one the council writes in; absent, the council's default."""
+    languages = council().languages
+    if value is None:
+        return languages[0]
+    if not isinstance(value, str) or value not in languages:
+        errors["language"] = _("Language must be one of: %(languages)s", languages=", ".join(languages))
+        return languages[0]
+    return value
 
 
 def _also(channel: Channel | None, value: object, errors: dict[str, str]) -> str | None:
@@ -67,7 +82,7 @@ def _also(channel: Channel | None, value: object, errors: dict[str, str]) -> str
         return None
     other = Channel.SMS if channel == Channel.EMAIL else Channel.EMAIL
     if not isinstance(value, str):
-        errors["also_contact"] = ("Enter a UK mobile number" if other == Channel.SMS else "Enter an email address")
+        errors["also_contact"] = _("Enter a UK mobile number") if other == Channel.SMS else _("Enter an email address")
         return None
     try:
         return signups.normalise_contact(other, value)

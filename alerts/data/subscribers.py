@@ -15,6 +15,7 @@ from sqlalchemy.orm import lazyload
 
 from alerts.data import execute_counting_rows, insight, reference
 from alerts.extensions import db
+from alerts.languages import ENGLISH, LANGUAGES
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
 
 MAX_CODE_ATTEMPTS = 5
@@ -85,8 +86,11 @@ def clear_code_of(subscriber_id: int) -> None:
 
 def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoice], service_ids: list[str] | None,
                     source: str, replaces: int | None = None, digest: bool | None = None,
-                    consent_record: str | None = None, resident_id: int | None = None) -> Subscriber:
+                    consent_record: str | None = None, resident_id: int | None = None,
+                    language: str | None = None) -> Subscriber:
     """Record what a contact asked for, to apply once they confirm. `service_ids` None means every service.
+    `language` ("en" or "cy"; None: as it is) is a new contact's at once, so its confirmation can be in it; a
+    confirmed contact's changes only once confirmed, like everything else it asks for.
 
     A confirmed (or suspended) contact keeps what they have meanwhile. A contact that unsubscribed starts afresh.
     The caller commits.
@@ -110,6 +114,8 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
         subscriber.unsubscribed_at_utc = None
         subscriber.unsubscribe_reason = None
         subscriber.resident_id = None  # a fresh start: it joins someone again only by confirming a request
+    if started and language is not None:
+        subscriber.language = language
     subscriber.pending_request = {
         "areas": [[choice.area_id, choice.postcode] for choice in areas],
         "services": sorted(service_ids) if service_ids is not None else None,
@@ -120,6 +126,7 @@ def request_sign_up(*, channel: Channel, contact: str, areas: Iterable[AreaChoic
         "consent_record": consent_record,
         # The person this contact joins once confirmed (`alerts.data.residents.join`): never before.
         "resident": resident_id,
+        "language": language,
     }
     subscriber.pending_since_utc = utc_now()
     db.session.flush()
@@ -183,6 +190,8 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
     subscriber.consent_source = str(request.get("source") or subscriber.consent_source)
     if request.get("digest") is not None and subscriber.channel == Channel.EMAIL:
         subscriber.digest = bool(request["digest"])
+    if request.get("language") in LANGUAGES:
+        subscriber.language = str(request["language"])
     if request.get("consent_record"):
         subscriber.consent_record = str(request["consent_record"])[:500]
     subscriber.pending_request = None
@@ -227,6 +236,20 @@ def set_services(subscriber: Subscriber, service_ids: list[str] | None) -> None:
 def set_digest(subscriber: Subscriber, digest: bool) -> None:
     """One email a day, or each alert as it comes (email only: the address stays the same). The caller commits."""
     subscriber.digest = digest
+
+
+def message_language(subscriber: Subscriber) -> str:
+    """The language a message to this contact is written in: the one its waiting sign-up asked for (its
+    confirmation answers that request), else its own."""
+    asked = (subscriber.pending_request or {}).get("language")
+    return str(asked) if asked in LANGUAGES else subscriber.language or ENGLISH
+
+
+def set_language(subscriber: Subscriber, language: str) -> None:
+    """The language their messages, links and answers come in ("en" or "cy"). The caller commits."""
+    if language not in LANGUAGES:
+        raise ValueError(f"not a language: {language!r}")
+    subscriber.language = language
 
 
 def unsubscribe(subscriber: Subscriber, reason: str, *, via: insight.UnsubscribeVia) -> bool:

@@ -15,6 +15,9 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from alerts import links
 from alerts.addresses import client_network
@@ -23,6 +26,7 @@ from alerts.data import manage_requests, outbox, reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import db
+from alerts.languages import ENGLISH, LANGUAGES, text_in
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import (
     mask_email,
@@ -50,10 +54,10 @@ class CodeOutcome(enum.Enum):
 
 
 CODE_ERRORS = {
-    CodeOutcome.WRONG: "The code is not correct. Check the text message and try again",
-    CodeOutcome.EXPIRED: "The code has expired. Ask for a new code",
-    CodeOutcome.LOCKED: ("You have entered the wrong code too many times, or it has been used. "
-                         "Ask for a new code, or try again later"),
+    CodeOutcome.WRONG: _l("The code is not correct. Check the text message and try again"),
+    CodeOutcome.EXPIRED: _l("The code has expired. Ask for a new code"),
+    CodeOutcome.LOCKED: _l("You have entered the wrong code too many times, or it has been used. "
+                           "Ask for a new code, or try again later"),
 }
 
 
@@ -68,6 +72,7 @@ class SignUp:
     digest: bool | None = None  # one email a day; None keeps what a confirmed contact has
     consent_record: str | None = None  # a contact centre sign-up by phone: who heard the consent
     resident_id: int | None = None  # the person this contact joins once it is confirmed (a manage page's "add")
+    language: str | None = None  # "en" or "cy" for every message to it; None: the council's default language
 
 
 def masked(channel: Channel, contact: str) -> str:
@@ -91,13 +96,29 @@ def area_for(postcode_text: str) -> AreaChoice:
         raise ValueError(postcode_message(error)) from error
     answer = reference.area_for_postcode(postcode)
     if answer.not_found:
-        raise ValueError(f"We could not find {postcode}. Check it and enter it again")
+        raise ValueError(_("We could not find %(postcode)s. Check it and enter it again", postcode=postcode))
     if answer.is_outside:
-        profile = council()
-        covered = f" It is covered by {answer.neighbour.name}." if answer.neighbour else ""
-        raise ValueError(f"{postcode} is outside {profile.name}’s area.{covered} Enter a postcode in "
-                         f"{profile.short_name}")
+        raise ValueError(_outside_message(postcode, answer.neighbour))
     return AreaChoice(answer.area.id, postcode)  # type: ignore[union-attr]
+
+
+def _outside_message(postcode: str, neighbour: object | None) -> str:
+    """Whole sentences for the translator: the neighbour's name changes the word order in Welsh."""
+    language = _language()
+    profile = council()
+    council_name, short_name = text_in(profile, "name", language), text_in(profile, "short_name", language)
+    if neighbour is None:
+        return _("%(postcode)s is outside %(council)s’s area. Enter a postcode in %(place)s", postcode=postcode,
+                 council=council_name, place=short_name)
+    return _("%(postcode)s is outside %(council)s’s area. It is covered by %(neighbour)s. Enter a postcode in "
+             "%(place)s", postcode=postcode, council=council_name, neighbour=text_in(neighbour, "name", language),
+             place=short_name)
+
+
+def _language() -> str:
+    """The language this request is answered in ("en" outside one)."""
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LANGUAGES else ENGLISH
 
 
 def known_service_ids() -> list[str]:
@@ -148,7 +169,8 @@ def add_contact(subscriber: Subscriber, channel: Channel, contact: str, *, ip: s
                      areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
                      service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
                      source="web", resident_id=residents.resident_of(subscriber),
-                     digest=(emails[0].digest if emails else False) if channel == Channel.EMAIL else None)
+                     digest=(emails[0].digest if emails else False) if channel == Channel.EMAIL else None,
+                     language=subscriber.language)
     try:
         return start_sign_ups([sign_up], ip=ip, client=client)[0]
     except signup_defences.Refused:
@@ -167,7 +189,8 @@ def record_sign_ups(sign_ups: list[SignUp]) -> list[Subscriber]:
     return [subscriber_data.request_sign_up(
         channel=sign_up.channel, contact=sign_up.contact, areas=sign_up.areas, service_ids=sign_up.service_ids,
         source=sign_up.source, replaces=sign_up.replaces, digest=sign_up.digest,
-        consent_record=sign_up.consent_record, resident_id=resident_id) for sign_up in sign_ups]
+        consent_record=sign_up.consent_record, resident_id=resident_id,
+        language=sign_up.language or council().languages[0]) for sign_up in sign_ups]
 
 
 def apply_confirmation(subscriber: Subscriber) -> None:
@@ -224,12 +247,14 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
         code = _new_code(subscriber, client)
         if code is None:
             return None
-        body = render_confirmation_sms(code, message_from())
+        with force_locale(subscriber_data.message_language(subscriber)):
+            body = render_confirmation_sms(code, message_from())
         message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
                                               recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version),
-                                          message_from())
+        with force_locale(subscriber_data.message_language(subscriber)):
+            email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version),
+                                              message_from())
         message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
                                               recipient=contact, subject=email.subject, body=email.body,
                                               subscriber_id=subscriber.id)
@@ -437,11 +462,14 @@ def _queue_manage_access(subscriber: Subscriber, issued_to: str | None) -> int:
         code = _new_code_issued_to(subscriber, issued_to)
         if code is None:
             return 0
-        body = render_manage_link_sms(code, message_from())
+        with force_locale(subscriber_data.message_language(subscriber)):
+            body = render_manage_link_sms(code, message_from())
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
                                     recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version), message_from())
+        with force_locale(subscriber_data.message_language(subscriber)):
+            email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version),
+                                             message_from())
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                     recipient=contact, subject=email.subject, body=email.body,
                                     subscriber_id=subscriber.id)

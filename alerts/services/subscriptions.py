@@ -19,6 +19,7 @@ from alerts.data.insight import UnsubscribeVia
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import db
 from alerts.models import Channel, Subscriber
+from alerts.profile import council
 
 
 class LastArea(ValueError):
@@ -58,6 +59,14 @@ def choose_digest(subscriber: Subscriber, digest: bool) -> None:
         if contact.channel == Channel.EMAIL:
             subscriber_data.set_digest(contact, digest)
     change_for_every_contact(subscriber, choose)
+
+
+def choose_language(subscriber: Subscriber, language: str) -> None:
+    """The language the person's messages, links and answers come in, by every contact. Raises ValueError for a
+    language the council does not write in, having changed nothing."""
+    if language not in council().languages:
+        raise ValueError(f"the council does not write in {language!r}")
+    change_for_every_contact(subscriber, lambda contact: subscriber_data.set_language(contact, language))
 
 
 def keep_only(subscriber: Subscriber, channel: Channel, *, digest: bool | None) -> list[Subscriber]:

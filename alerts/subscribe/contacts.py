@@ -5,6 +5,7 @@ reached through a signed manage link."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from alerts import links
@@ -31,6 +32,7 @@ from alerts.subscribe.shared import (
     code_client,
     described,
     honeypot_page,
+    joined,
     pending_for,
     refused_page,
 )
@@ -67,8 +69,7 @@ def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
         if channel == Channel.EMAIL and channel in have:
             # An address they already have, so nothing to confirm: each alert or one email a day.
             subscriptions.choose_digest(subscriber, wants_digest)
-            flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
-                  else "Saved. You’ll get an email for each alert as it comes.", "success")
+            flash(_saved_digest(wants_digest), "success")
             return redirect(url_for("subscribe.manage", token=token))
         return redirect(url_for("subscribe.manage_contact", token=token, channel=channel.value,
                                 digest=int(wants_digest)))
@@ -76,6 +77,12 @@ def manage_channel(subscriber: Subscriber, token: str) -> ViewResult:
         return _several_contacts(subscriber, token, contacts)
     return render_template("subscribe/channel.html", form=form, back_url=url_for("subscribe.manage", token=token),
                            digest_time=digest_time())
+
+
+def _saved_digest(wants_digest: bool) -> str:
+    if wants_digest:
+        return _("Saved. You’ll get one email a day, at about %(time)s.", time=digest_time())
+    return _("Saved. You’ll get an email for each alert as it comes.")
 
 
 def _several_contacts(subscriber: Subscriber, token: str, contacts: list[Subscriber]) -> ViewResult:
@@ -89,10 +96,11 @@ def _several_contacts(subscriber: Subscriber, token: str, contacts: list[Subscri
         wants_digest = form.frequency.data == ONCE_A_DAY
         subscriptions.choose_digest(subscriber, wants_digest)
         texts = [c for c in contacts if c.channel == Channel.SMS]
-        carry_on = (f" Your text messages to {' and '.join(c.contact or '' for c in texts)} carry on as before."
-                    if texts else "")
-        flash((f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
-               else "Saved. You’ll get an email for each alert as it comes.") + carry_on, "success")
+        if texts:
+            flash(_saved_digest(wants_digest) + " " + _("Your text messages to %(numbers)s carry on as before.",
+                                                       numbers=joined([c.contact or "" for c in texts])), "success")
+        else:
+            flash(_saved_digest(wants_digest), "success")
         return redirect(url_for("subscribe.manage", token=token))
     rows = [{"contact": c, "manage_url": manage_url_for(c) if c.id != subscriber.id
              else url_for("subscribe.manage", token=token)} for c in contacts]
@@ -109,13 +117,17 @@ def _one_channel_only(subscriber: Subscriber, channel: Channel, wants_digest: bo
     remaining = [c for c in residents.contacts_of(subscriber) if c.channel == channel]
     stopped = subscriptions.keep_only(subscriber, channel, digest=wants_digest if channel == Channel.EMAIL else None)
     if not stopped:  # every contact is by that channel already (two addresses): only the digest choice changed
-        flash(f"Saved. You’ll get one email a day, at about {digest_time()}." if wants_digest
-              else "Saved. You’ll get an email for each alert as it comes.", "success")
+        flash(_saved_digest(wants_digest), "success")
         return redirect(url_for("subscribe.manage", token=links.make_token(links.MANAGE, subscriber.id,
                                                                            subscriber.token_version)))
-    how = (f", one email a day at about {digest_time()}" if channel == Channel.EMAIL and wants_digest else "")
-    flash(f"Saved. Alerts by {' and '.join(described(c, full=True) for c in stopped)} have stopped. You’ll get "
-          f"alerts by {' and '.join(described(c, full=True) for c in remaining)}{how}.", "success")
+    stopped_words = joined([described(c, full=True) for c in stopped])
+    remaining_words = joined([described(c, full=True) for c in remaining])
+    if channel == Channel.EMAIL and wants_digest:
+        flash(_("Saved. Alerts by %(stopped)s have stopped. You’ll get alerts by %(remaining)s, one email a day at "
+                "about %(time)s.", stopped=stopped_words, remaining=remaining_words, time=digest_time()), "success")
+    else:
+        flash(_("Saved. Alerts by %(stopped)s have stopped. You’ll get alerts by %(remaining)s.",
+                stopped=stopped_words, remaining=remaining_words), "success")
     return redirect(manage_url_for(remaining[0]))
 
 
@@ -131,7 +143,7 @@ def manage_add_contact(subscriber: Subscriber, token: str, channel: str) -> View
         return honeypot_page()
     if form.validate_on_submit() and form.normalised:
         if any(c.contact == form.normalised for c in residents.contacts_of(subscriber) if c.channel == chosen):
-            flash("That is already one of your contacts.", "success")
+            flash(_("That is already one of your contacts."), "success")
             return redirect(url_for("subscribe.manage", token=token))
         try:
             subscriber_id = signups.add_contact(subscriber, chosen, form.normalised, ip=get_remote_address(),
@@ -159,8 +171,8 @@ def manage_stop_contact(subscriber: Subscriber, token: str, public_id: str) -> V
         remaining = subscriptions.stop_contact(subscriber, public_id)
         if not remaining:
             return render_template("subscribe/unsubscribed.html", already=False, carry_on=[])
-        flash(f"Saved. Alerts by {stopping_words} have stopped. You’ll still get alerts by "
-              f"{' and '.join(described(c, full=True) for c in remaining)}.", "success")
+        flash(_("Saved. Alerts by %(stopped)s have stopped. You’ll still get alerts by %(remaining)s.",
+                stopped=stopping_words, remaining=joined([described(c, full=True) for c in remaining])), "success")
         return redirect(manage_url_for(remaining[0]))
     return render_template("subscribe/stop_contact.html", form=form, stopping=described(stopping, full=True),
                            carry_on=[described(c, full=True) for c in carrying_on],

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from alerts import links
@@ -16,15 +17,18 @@ from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.subscribers import AreaChoice
 from alerts.extensions import client_key, csrf, limiter
+from alerts.languages import WELSH
 from alerts.models import Channel, Subscriber, SubscriberStatus
 from alerts.services import signups, subscriptions
 from alerts.services.signup_defences import Refused, code_attempts
 from alerts.services.signups import CODE_ERRORS, SignUp
 from alerts.subscribe import subscribe
 from alerts.subscribe.forms import (
+    LANGUAGE_ITEMS,
     CodeForm,
     ConfirmForm,
     FindManageForm,
+    LanguageForm,
     PostcodeForm,
     ServicesForm,
     contact_form_for,
@@ -34,6 +38,7 @@ from alerts.subscribe.shared import (
     PENDING,
     ViewResult,
     all_service_ids,
+    bilingual,
     code_client,
     described,
     honeypot_page,
@@ -118,8 +123,8 @@ def manage_code() -> ViewResult:
         if path:
             for key in (MANAGE_CONTACT, MANAGE_SENT_AT, MANAGE_REQUEST):
                 session.pop(key, None)
-            return redirect(path)
-        form.code.errors = [CODE_ERRORS[outcome]]
+            return redirect(request.script_root + path)  # a Welsh page's code opens the Welsh manage page
+        form.code.errors = [str(CODE_ERRORS[outcome])]
     return render_template("subscribe/manage_code.html", form=form, masked=signups.masked(Channel.SMS, contact),
                            back_url=url_for("subscribe.find_manage"))
 
@@ -156,6 +161,7 @@ def manage(subscriber: Subscriber, token: str) -> ViewResult:
     missing = [c for c in (Channel.EMAIL, Channel.SMS) if all(contact.channel != c for contact in contacts)]
     return render_template("subscribe/manage.html", subscriber=subscriber, token=token, contacts=rows,
                            missing=missing, services=reference.list_services(),
+                           language=subscriber.language if bilingual() else None,
                            unsubscribe_url=url_for("subscribe.unsubscribe",
                                                    token=links.make_token(links.UNSUBSCRIBE, subscriber.id,
                                                                           subscriber.token_version)))
@@ -165,10 +171,10 @@ def manage(subscriber: Subscriber, token: str) -> ViewResult:
 @managed
 def manage_postcodes(subscriber: Subscriber, token: str) -> ViewResult:
     form = PostcodeForm()
-    form.postcode.label.text = "Add a postcode"
+    form.postcode.label.text = _("Add a postcode")
     if form.validate_on_submit() and form.area:
         subscriptions.add_area(subscriber, form.area)
-        flash(f"Saved. You’ll get alerts for {form.area.postcode} too.", "success")
+        flash(_("Saved. You’ll get alerts for %(postcode)s too.", postcode=form.area.postcode), "success")
         return redirect(url_for("subscribe.manage", token=token))
     return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,
                            remove_form=ConfirmForm(), back_url=url_for("subscribe.manage", token=token))
@@ -183,12 +189,12 @@ def manage_remove_area(subscriber: Subscriber, token: str, area_id: str) -> View
         subscriptions.remove_area(subscriber, area_id)
     except subscriptions.LastArea as error:
         form = PostcodeForm()
-        form.postcode.label.text = "Add a postcode"
+        form.postcode.label.text = _("Add a postcode")
         summary = [{"text": str(error), "href": "#areas"}]
         return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,
                                remove_form=ConfirmForm(), error_summary=summary,
                                back_url=url_for("subscribe.manage", token=token)), 400
-    flash("Saved. You’ll no longer get alerts for that postcode.", "success")
+    flash(_("Saved. You’ll no longer get alerts for that postcode."), "success")
     return redirect(url_for("subscribe.manage_postcodes", token=token))
 
 
@@ -202,9 +208,27 @@ def manage_services(subscriber: Subscriber, token: str) -> ViewResult:
     if form.validate_on_submit():
         chosen = sorted(form.services.data or [])
         subscriptions.choose_services(subscriber, None if len(chosen) == len(form.services.choices) else chosen)
-        flash("Saved. Your services have been updated.", "success")
+        flash(_("Saved. Your services have been updated."), "success")
         return redirect(url_for("subscribe.manage", token=token))
     return render_template("subscribe/services.html", form=form, back_url=url_for("subscribe.manage", token=token))
+
+
+@subscribe.route("/manage/<token>/language", methods=["GET", "POST"])
+@managed
+def manage_language(subscriber: Subscriber, token: str) -> ViewResult:
+    """The language every message to the person comes in, by each of their contacts."""
+    if not bilingual():
+        abort(404)
+    form = LanguageForm()
+    if request.method == "GET":
+        form.language.data = subscriber.language
+    if form.validate_on_submit() and form.language.data:
+        subscriptions.choose_language(subscriber, form.language.data)
+        flash(_("Saved. Your alerts will come in Welsh.") if form.language.data == WELSH
+              else _("Saved. Your alerts will come in English."), "success")
+        return redirect(url_for("subscribe.manage", token=token))
+    return render_template("subscribe/language.html", form=form, language_items=LANGUAGE_ITEMS,
+                           back_url=url_for("subscribe.manage", token=token))
 
 
 @subscribe.route("/manage/<token>/contact", methods=["GET", "POST"])
@@ -222,7 +246,8 @@ def manage_contact(subscriber: Subscriber, token: str) -> ViewResult:
                          areas=[AreaChoice(s.area_id, s.postcode) for s in subscriber.subscriptions],
                          service_ids=None if subscriber.all_services else [s.id for s in subscriber.services],
                          source="web", replaces=subscriber.id, resident_id=subscriber.resident_id,
-                         digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None)
+                         digest=request.args.get("digest") == "1" if channel == Channel.EMAIL else None,
+                         language=subscriber.language)
         try:
             subscriber_id = signups.start_sign_up(sign_up, ip=get_remote_address(), client=code_client())
         except Refused as error:

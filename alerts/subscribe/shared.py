@@ -7,11 +7,16 @@ import time
 from typing import Any
 
 from flask import render_template, session
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from werkzeug.wrappers import Response as BaseResponse
 
+from alerts.languages import WELSH
 from alerts.models import Channel, Subscriber
+from alerts.profile import council
 from alerts.services import signups
 from alerts.services.signup_defences import Refused
+from alerts.subscribe import subscribe
 from alerts.subscribe.forms import ServicesForm
 
 PENDING = "subscribe_pending"  # the sign-up waiting for its code or link: id, channel, masked contact
@@ -48,10 +53,28 @@ def honeypot_page() -> tuple[str, int]:
     return render_template("subscribe/refused.html", reason="honeypot"), 400
 
 
-CHANNEL_WORDS = {Channel.EMAIL: "email", Channel.SMS: "text message"}
-
-
 def described(contact: Subscriber, *, full: bool = False) -> str:
     """"email to jo@example.com" or "text message to +44 77** ***444" (masked unless `full`)."""
     shown = contact.contact if full and contact.contact else signups.masked(contact.channel, contact.contact or "")
-    return f"{CHANNEL_WORDS[contact.channel]} to {shown}"
+    if contact.channel == Channel.SMS:
+        return _("text message to %(contact)s", contact=shown)
+    return _("email to %(contact)s", contact=shown)
+
+
+def bilingual() -> bool:
+    """Does the council write in Welsh as well as English? Only then are residents asked which they want."""
+    return WELSH in council().languages
+
+
+VOWELS = "aeiouwyâêîôûŵŷ"
+
+
+@subscribe.app_template_filter("joined")
+def joined(items: list[str]) -> str:
+    """"a and b and c", with the page's word for "and": Welsh says "ac" before a vowel ("a neges", "ac e-bost")."""
+    words = items[:1]
+    for item in items[1:]:
+        before_vowel = item[:1].lower() in VOWELS
+        words.append(pgettext("and, before a word starting with a vowel", " and ") if before_vowel else _(" and "))
+        words.append(item)
+    return "".join(words)

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -15,6 +16,7 @@ from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.digests import digest_time
 from alerts.data.subscribers import AreaChoice
+from alerts.languages import LANGUAGES
 from alerts.models import Channel
 from alerts.services import signups
 from alerts.services.signup_defences import Refused, code_attempts
@@ -23,10 +25,12 @@ from alerts.subscribe import subscribe
 from alerts.subscribe.forms import (
     BOTH,
     DAILY_EMAIL,
+    LANGUAGE_ITEMS,
     AddAnotherForm,
     ChannelForm,
     CodeForm,
     ConfirmForm,
+    LanguageForm,
     PostcodeForm,
     ServicesForm,
     contact_form_for,
@@ -35,11 +39,13 @@ from alerts.subscribe.shared import (
     PENDING,
     ViewResult,
     all_service_ids,
+    bilingual,
     code_client,
     honeypot_page,
     pending_for,
     refused_page,
 )
+from alerts.web.languages import page_language
 
 JOURNEY = "subscribe"  # the answers so far
 
@@ -164,10 +170,37 @@ def choose_contact() -> ViewResult:
         _save(journey)
         if both and not second:
             return redirect(url_for("subscribe.choose_contact", second=1))
+        if bilingual() and journey.get("language") not in LANGUAGES:
+            return redirect(url_for("subscribe.choose_language"))
         return redirect(url_for("subscribe.check_answers"))
     return render_template("subscribe/contact.html", form=form, channel=channel,
                            back_url=url_for("subscribe.choose_contact") if second
                            else url_for("subscribe.choose_channel"))
+
+
+def _last_contact_url(journey: dict[str, Any]) -> str:
+    return url_for("subscribe.choose_contact", second=1) if journey.get("channel") == BOTH \
+        else url_for("subscribe.choose_contact")
+
+
+@subscribe.route("/subscribe/language", methods=["GET", "POST"])
+def choose_language() -> ViewResult:
+    """For a council that writes in Welsh and English: the language of every message to them, the page's by
+    default."""
+    journey = _journey()
+    if not bilingual():
+        return redirect(url_for("subscribe.check_answers"))
+    if not (journey.get("areas") and journey.get("contact")):
+        return redirect(url_for("subscribe.start"))
+    form = LanguageForm()
+    if request.method == "GET":
+        form.language.data = journey.get("language") or page_language()
+    if form.validate_on_submit():
+        journey["language"] = form.language.data
+        _save(journey)
+        return redirect(url_for("subscribe.check_answers"))
+    return render_template("subscribe/language.html", form=form, language_items=LANGUAGE_ITEMS,
+                           back_url=_last_contact_url(journey))
 
 
 @subscribe.route("/subscribe/check", methods=["GET", "POST"])
@@ -186,7 +219,8 @@ def check_answers() -> ViewResult:
             return render_template("subscribe/refused.html", reason="too-fast"), 429
         sign_up = SignUp(channel=channel, contact=journey["contact"], areas=_areas(journey),
                          service_ids=journey.get("services"), source="web",
-                         digest=bool(journey.get("digest")) if channel == Channel.EMAIL else None)
+                         digest=bool(journey.get("digest")) if channel == Channel.EMAIL else None,
+                         language=_language_of(journey))
         sign_ups = [sign_up]
         if both:
             # One person by two contacts: each is confirmed on its own (the link by email, the code by text) and
@@ -204,7 +238,7 @@ def check_answers() -> ViewResult:
         return redirect(url_for("subscribe.confirm_code" if channel == Channel.SMS else "subscribe.check_email"))
     services = journey.get("services")
     service_names = ([s.name for s in reference.list_services() if s.id in services] if services is not None
-                     else ["All services"])
+                     else [_("All services")])
     names = {area.id: area.name for area in reference.get_areas(a[0] for a in journey["areas"])}
     postcodes = [f"{postcode} ({names.get(area_id, area_id)})" for area_id, postcode in journey["areas"]]
     return render_template("subscribe/check.html", form=form, channel=journey["channel"], digest=journey.get("digest"),
@@ -212,7 +246,17 @@ def check_answers() -> ViewResult:
                            digest_time=digest_time(),
                            contact=journey.get("contact_typed") or journey["contact"],
                            postcodes=postcodes, service_names=service_names,
-                           back_url=url_for("subscribe.choose_contact"))
+                           language=_language_of(journey) if bilingual() else None,
+                           back_url=url_for("subscribe.choose_language") if bilingual()
+                           else url_for("subscribe.choose_contact"))
+
+
+def _language_of(journey: dict[str, Any]) -> str | None:
+    """The language they chose; the page's when not asked (a council with one language: its own)."""
+    if not bilingual():
+        return None
+    chosen = journey.get("language")
+    return chosen if chosen in LANGUAGES else page_language()
 
 
 def _pending() -> dict[str, Any] | None:
@@ -234,7 +278,7 @@ def confirm_code() -> ViewResult:
             session.pop(PENDING, None)
             session["subscribe_done"] = pending
             return redirect(url_for("subscribe.done"))
-        form.code.errors = [CODE_ERRORS[outcome]]
+        form.code.errors = [str(CODE_ERRORS[outcome])]
     return render_template("subscribe/code.html", form=form, masked=pending["masked"], resend_form=ConfirmForm(),
                            back_url=url_for("subscribe.start"))
 

@@ -18,6 +18,7 @@ class FlaskForm(_FlaskForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
+        _plain_errors(self)
         for field in self:
             if field.type in ("CSRFTokenField", "PasswordField") or field.errors:
                 continue
@@ -29,3 +30,11 @@ class FlaskForm(_FlaskForm):
                     valid = False
                     break
         return valid
+
+
+def _plain_errors(form: _FlaskForm) -> None:
+    """A message from lazy_gettext (a validator's, made before any request) becomes the text of this request's
+    language: pages and templates treat errors as strings."""
+    for field in form:
+        if isinstance(field.errors, list) and any(not isinstance(error, str | dict) for error in field.errors):
+            field.errors = [error if isinstance(error, str | dict) else str(error) for error in field.errors]
