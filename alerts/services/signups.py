@@ -34,7 +34,7 @@ from alerts.notify import (
     render_manage_link_email,
     render_manage_link_sms,
 )
-from alerts.profile import council, message_from, postcode_message
+from alerts.profile import council, language_for, message_from, postcode_message
 from alerts.services import confirmation_codes, signup_defences
 
 log = logging.getLogger(__name__)
@@ -224,12 +224,13 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
         code = _new_code(subscriber, client)
         if code is None:
             return None
-        body = render_confirmation_sms(code, message_from())
+        body = render_confirmation_sms(code, message_from(language_for(subscriber.language)))
         message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
                                               recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version),
-                                          message_from())
+        language = language_for(subscriber.language)
+        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version, language),
+                                          message_from(language))
         message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
                                               recipient=contact, subject=email.subject, body=email.body,
                                               subscriber_id=subscriber.id)
@@ -437,11 +438,13 @@ def _queue_manage_access(subscriber: Subscriber, issued_to: str | None) -> int:
         code = _new_code_issued_to(subscriber, issued_to)
         if code is None:
             return 0
-        body = render_manage_link_sms(code, message_from())
+        body = render_manage_link_sms(code, message_from(language_for(subscriber.language)))
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
                                     recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version), message_from())
+        language = language_for(subscriber.language)
+        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version, language),
+                                         message_from(language))
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                     recipient=contact, subject=email.subject, body=email.body,
                                     subscriber_id=subscriber.id)
