@@ -40,7 +40,8 @@ def _published_notice(factories):
     notice = factories.NoticeFactory(
         status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan"], title="Bin collections suspended",
         title_cy="Casgliadau biniau wedi'u hatal", summary="Snow has closed the roads.",
-        summary_cy="Mae eira wedi cau'r ffyrdd.", advice="Keep your bins inside.", advice_cy="Cadwch eich biniau i mewn.",
+        summary_cy="Mae eira wedi cau'r ffyrdd.", advice="Keep your bins inside.",
+        advice_cy="Cadwch eich biniau i mewn.",
         expected_end_at_utc=dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.UTC))
     notice_lifecycle.publish_now(notice, None)
     db.session.commit()
