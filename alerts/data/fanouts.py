@@ -175,7 +175,7 @@ def _area_names(notice: Notice, language: str = ENGLISH) -> list[str]:
     return [text_in(area, "name", language) for area in notice.areas]
 
 
-def _update_text(notice: Notice, update: NoticeUpdate, field: str, language: str) -> str:
+def update_text(notice: Notice, update: NoticeUpdate, field: str, language: str) -> str:
     """An update's text in `language`; where the update carries no Welsh of its own but repeats the notice's words
     (the first update of a notice does), the notice's Welsh."""
     text: str = text_in(update, field, language)
@@ -192,8 +192,8 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
         summary, advice = text_in(notice, "summary", language), text_in(notice, "advice", language)
     else:
         # An update without new advice keeps the notice's; a resolution has no advice unless it gives one.
-        summary = _update_text(notice, update, "summary", language)
-        advice = _update_text(notice, update, "advice", language) or (
+        summary = update_text(notice, update, "summary", language)
+        advice = update_text(notice, update, "advice", language) or (
             "" if kind == UpdateKind.RESOLVED else text_in(notice, "advice", language))
     return AlertContent(
         title=text_in(notice, "title", language), service_name=text_in(notice.service, "name", language),

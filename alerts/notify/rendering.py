@@ -213,11 +213,6 @@ def _sms_labelled(words: Words, kind: str, title: str) -> str:
     return title
 
 
-def reply_stop_line(language: str = ENGLISH) -> str:
-    """What ends a text from a number that takes replies."""
-    return translations(language).gettext("Reply STOP to stop")
-
-
 def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix: str | None = None) -> str:
     return layout_alert_sms(content, reply_stop=reply_stop, prefix=prefix).body
 

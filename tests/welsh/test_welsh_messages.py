@@ -11,14 +11,25 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from alerts import links
-from alerts.data import fanouts, notice_lifecycle
+from alerts.data import fanouts, manage_requests, notice_lifecycle
 from alerts.extensions import db
 from alerts.languages import text_in
-from alerts.models import Area, Channel, Message, MessageKind, NoticeStatus, Service, SubscriberStatus, UpdateKind
+from alerts.models import (
+    Area,
+    Channel,
+    Impact,
+    Message,
+    MessageKind,
+    NoticeStatus,
+    Service,
+    SubscriberStatus,
+    UpdateKind,
+)
 from alerts.notify import sms_fragment_count
 from alerts.notify.inbound import ReceivedText
 from alerts.profile import council
 from alerts.services import signups
+from alerts.services.daily_digests import queue_daily_digests
 from alerts.services.text_replies import act_on_reply
 
 NOW = "2026-12-06 10:00:00"
@@ -194,3 +205,47 @@ def test_the_confirmation_email_links_to_the_welsh_page(factories) -> None:
     email = db.session.get(Message, message_id)
     assert email.subject == f"Cadarnhewch eich cyfeiriad e-bost ar gyfer rhybuddion {text_in(council(), 'name', 'cy')}"
     assert "/cy/subscribe/confirm-email/" in email.body
+
+
+def test_a_manage_request_is_answered_in_the_contacts_language(factories) -> None:
+    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan"])
+    factories.SubscriberFactory(contact="rheoli@example.com", language="cy", area_ids=["cardigan"])
+    manage_requests.record(Channel.SMS, WELSH_NUMBER, issued_to=None)
+    manage_requests.record(Channel.EMAIL, "rheoli@example.com", issued_to=None)
+    db.session.commit()
+
+    assert signups.send_requested_manage_access() == 2
+
+    text, email = db.session.scalars(select(Message).where(Message.kind == MessageKind.MANAGE_LINK)
+                                     .order_by(Message.channel.desc())).all()
+    name = text_in(council(), "name", "cy")
+    # The longest wording that fits one text with the council's name: which one depends on the name's length.
+    assert f"rhybuddion {name} yw " in text.body
+    assert text.body.endswith(" Daw i ben mewn 10 munud. Os na wnaethoch ofyn amdano, anwybyddwch y neges hon.")
+    assert sms_fragment_count(text.body).fragments == 1
+    assert email.subject == f"Rheoli eich rhybuddion {name}"
+    assert "/cy/manage/" in email.body
+
+
+@freeze_time(NOW)
+def test_a_welsh_digest_reader_gets_the_digest_in_welsh(factories, welsh_names) -> None:
+    reader = factories.SubscriberFactory(contact="dyddiol@example.com", language="cy", digest=True,
+                                         area_ids=["cardigan"])
+    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan"],
+                                     impact=Impact.MINOR, title="Bins a day late",
+                                     title_cy="Biniau ddiwrnod yn hwyr", summary="Collections run a day late.",
+                                     summary_cy="Mae'r casgliadau ddiwrnod yn hwyr.")
+    notice_lifecycle.publish_now(notice, None)
+    db.session.commit()
+    fanouts.expand_pending_fanouts()
+
+    assert queue_daily_digests().sent == 1
+
+    [digest] = _messages(reader.id)
+    name = text_in(council(), "name", "cy")
+    assert digest.kind == MessageKind.DIGEST
+    assert digest.subject == f"Eich rhybuddion dyddiol {name} ar gyfer 6 Rhagfyr 2026: 1 hysbysiad"
+    assert ("Newydd: Biniau ddiwrnod yn hwyr (Biniau ac ailgylchu), 10yb ar 6 Rhagfyr 2026\n"
+            "Mae'r casgliadau ddiwrnod yn hwyr.\n"
+            f"{links.external_url('', 'cy')}/notices/{notice.id}") in digest.body
+    assert digest.one_click_unsubscribe_url == links.unsubscribe_url(reader.id, reader.token_version, "cy")
