@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from alerts.notify.inbound import ReplyAction, reply_action
 from alerts.notify.rendering import (
     AlertContent,
     MessageFrom,
@@ -97,3 +98,15 @@ def test_english_is_the_default_language() -> None:
     assert english.language == "en"
     assert render_start_answer(english) == (
         "Your Dorset Council alerts by text have started again. Reply STOP to stop them.")
+
+
+@pytest.mark.parametrize(("words", "action"), [
+    ("Stopio", ReplyAction.STOP), ("DIDDYMU.", ReplyAction.STOP), (" dechrau ", ReplyAction.START),
+    ("Ailddechrau", ReplyAction.START), ("STOP", ReplyAction.STOP)])
+def test_a_council_that_writes_in_welsh_understands_welsh_replies(words: str, action: ReplyAction) -> None:
+    assert reply_action(words, welsh=True) == action
+
+
+def test_a_council_without_welsh_leaves_welsh_words_to_a_person() -> None:
+    assert reply_action("Stopio") == ReplyAction.IGNORED
+    assert reply_action("Dechrau") == ReplyAction.IGNORED
