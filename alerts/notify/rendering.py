@@ -404,7 +404,7 @@ def _check_code(code: str) -> None:
 
 
 def _where(words: Words, service: str, area_names: list[str], message_from: MessageFrom) -> str:
-    """The service and where it is disrupted: "Bins across Dorset", "Bins in Weymouth, Portland and Wool"."""
+    """The service and where it is disrupted: "Bins across <place>", "Bins in <area>, <area> and <area>"."""
     if not area_names or message_from.whole_area_name in area_names:
         return words.gettext("%(service)s across %(place)s", service=service, place=message_from.place)
     if len(area_names) == 1:
