@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from alerts.languages import ENGLISH, WELSH
+
 MANAGE = "manage"
 UNSUBSCRIBE = "unsubscribe"
 CONFIRM_EMAIL = "confirm-email"
@@ -94,20 +96,21 @@ def read_token(purpose: str, token: str) -> SubscriberToken:
     return SubscriberToken(subscriber_id=subscriber_id, version=version)
 
 
-def external_url(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
+def external_url(path: str, language: str = ENGLISH) -> str:
+    """BASE_URL and `path`; for a Welsh reader the Welsh page, which the app serves at /cy/<the same path>."""
+    return current_app.config["BASE_URL"].rstrip("/") + ("/" + WELSH if language == WELSH else "") + path
 
 
-def manage_url(subscriber_id: int, version: int) -> str:
-    return external_url(f"/manage/{make_token(MANAGE, subscriber_id, version)}")
+def manage_url(subscriber_id: int, version: int, language: str = ENGLISH) -> str:
+    return external_url(f"/manage/{make_token(MANAGE, subscriber_id, version)}", language)
 
 
-def unsubscribe_url(subscriber_id: int, version: int) -> str:
-    return external_url(f"/unsubscribe/{make_token(UNSUBSCRIBE, subscriber_id, version)}")
+def unsubscribe_url(subscriber_id: int, version: int, language: str = ENGLISH) -> str:
+    return external_url(f"/unsubscribe/{make_token(UNSUBSCRIBE, subscriber_id, version)}", language)
 
 
-def confirm_email_url(subscriber_id: int, version: int) -> str:
-    return external_url(f"/subscribe/confirm-email/{make_token(CONFIRM_EMAIL, subscriber_id, version)}")
+def confirm_email_url(subscriber_id: int, version: int, language: str = ENGLISH) -> str:
+    return external_url(f"/subscribe/confirm-email/{make_token(CONFIRM_EMAIL, subscriber_id, version)}", language)
 
 
 # The short personal link in texts, `/s/<code>`. A manage link (33 characters of token) would take a
@@ -144,12 +147,12 @@ def short_code_matches(code: str, subscriber_id: int, version: int) -> bool:
     return matched
 
 
-def short_url(subscriber_id: int, version: int) -> str:
-    return external_url(f"/s/{short_code(subscriber_id, version)}")
+def short_url(subscriber_id: int, version: int, language: str = ENGLISH) -> str:
+    return external_url(f"/s/{short_code(subscriber_id, version)}", language)
 
 
-def notice_url(notice_id: int) -> str:
-    return external_url(f"/notices/{notice_id}")
+def notice_url(notice_id: int, language: str = ENGLISH) -> str:
+    return external_url(f"/notices/{notice_id}", language)
 
 
 # "Was this useful?" links in alert emails: one per notice and answer, the same for every resident, so the link
@@ -169,5 +172,5 @@ def feedback_signature_matches(notice_id: int, answer: str, signature: str) -> b
     return matched and answer in FEEDBACK_ANSWERS
 
 
-def feedback_url(notice_id: int, answer: str) -> str:
-    return external_url(f"/notices/{notice_id}/feedback/{answer}/{feedback_signature(notice_id, answer)}")
+def feedback_url(notice_id: int, answer: str, language: str = ENGLISH) -> str:
+    return external_url(f"/notices/{notice_id}/feedback/{answer}/{feedback_signature(notice_id, answer)}", language)

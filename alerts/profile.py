@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from alerts.areas.postcodes import InvalidPostcode
+from alerts.languages import ENGLISH, text_in
 from alerts.notify.rendering import MessageFrom
 from alerts.notify.sms_counting import service_name_prefix
 from config.council import Council
@@ -15,11 +16,19 @@ def council() -> Council:
     return profile
 
 
-def message_from() -> MessageFrom:
-    """Who residents' messages come from, for alerts/notify/rendering.py, with Notify's prefix for texts."""
+def message_from(language: str = ENGLISH) -> MessageFrom:
+    """Who residents' messages come from, for alerts/notify/rendering.py, with Notify's prefix for texts: named
+    in `language` (the profile's Welsh names, where it has them, for "cy"), and the messages written in it."""
     profile = council()
-    return MessageFrom(council=profile.name, place=profile.short_name, whole_area_name=profile.whole_area_name,
-                       sms_prefix=sms_prefix())
+    return MessageFrom(council=text_in(profile, "name", language), place=text_in(profile, "short_name", language),
+                       whole_area_name=text_in(profile, "whole_area_name", language), sms_prefix=sms_prefix(),
+                       language=language)
+
+
+def language_for(language: str | None) -> str:
+    """The language a contact's messages come in: theirs when the council writes in it, else the council's first."""
+    languages = council().languages
+    return language if language in languages else languages[0]
 
 
 def sms_prefix() -> str:

@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from babel.dates import format_date
 from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from alerts import links
-from alerts.data.fanouts import audience_conditions
+from alerts.data.fanouts import audience_conditions, update_text
 from alerts.extensions import db
-from alerts.formatting import LONDON, counted, hour_words, london_time
+from alerts.formatting import LONDON, hour_words, london_time
+from alerts.languages import ENGLISH, text_in
 from alerts.models import (
     Channel,
     DigestSend,
@@ -35,10 +37,10 @@ from alerts.models import (
     UpdateKind,
 )
 from alerts.models.messages import PRIORITY_BULK
-from alerts.profile import council
+from alerts.notify.words import Words, translations
+from alerts.profile import council, language_for
 
 _SHOWN = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
-_LABEL = {"published": "New", "updated": "Update", "resolved": "Resolved", "expired": "Ended"}
 
 
 def digest_time() -> str:
@@ -78,19 +80,46 @@ def _digest_readers(notice: Notice, day: dt.date) -> set[int]:
 
 
 def render_digest(day: dt.date, changes: list[tuple[Notice, NoticeUpdate]], *, manage_url: str,
-                  unsubscribe_url: str) -> tuple[str, str]:
-    notices = {notice.id for notice, _ in changes}
-    subject = f"Your daily {council().name} alerts for {day.day} {day:%B %Y}: {counted(len(notices), 'notice')}"
-    parts = [f"What changed today in the council services you follow ({counted(len(notices), 'notice')})."]
+                  unsubscribe_url: str, language: str = ENGLISH) -> tuple[str, str]:
+    """The digest's subject and body in `language`: the notices' Welsh where written, else their English."""
+    words = translations(language)
+    name = text_in(council(), "name", language)
+    count = len({notice.id for notice, _ in changes})
+    shown = f"{count:,}"
+    subject = words.ngettext("Your daily %(council)s alerts for %(day)s: %(count)s notice",
+                             "Your daily %(council)s alerts for %(day)s: %(count)s notices", count,
+                             council=name, day=_day_words(day, language), count=shown)
+    parts = [words.ngettext("What changed today in the council services you follow (%(count)s notice).",
+                            "What changed today in the council services you follow (%(count)s notices).", count,
+                            count=shown)]
     for notice, update in changes:
-        label = _LABEL.get(str(update.kind), "Update")
-        parts.append(f"{label}: {notice.title} ({notice.service.name}), {london_time(update.created_at_utc)}\n"
-                     f"{update.summary.strip()}\n{links.notice_url(notice.id)}")
-    parts += ["Severe disruption is still emailed to you straight away.", "---",
-              f"You asked {council().name} for one email a day about service disruption.",
-              f"Change to an email for each alert, change your areas or services, or stop: {manage_url}",
-              f"Unsubscribe from all alerts: {unsubscribe_url}"]
+        values = {"title": text_in(notice, "title", language), "service": text_in(notice.service, "name", language),
+                  "when": london_time(update.created_at_utc, language)}
+        summary = update_text(notice, update, "summary", language).strip()
+        parts.append(f"{_change_line(words, str(update.kind), values)}\n{summary}\n"
+                     f"{links.notice_url(notice.id, language)}")
+    parts += [words.gettext("Severe disruption is still emailed to you straight away."), "---",
+              words.gettext("You asked %(council)s for one email a day about service disruption.", council=name),
+              words.gettext("Change to an email for each alert, change your areas or services, or stop: %(url)s",
+                            url=manage_url),
+              words.gettext("Unsubscribe from all alerts: %(url)s", url=unsubscribe_url)]
     return subject, "\n\n".join(parts)
+
+
+def _day_words(day: dt.date, language: str) -> str:
+    if language == ENGLISH:
+        return f"{day.day} {day:%B %Y}"
+    return format_date(day, "d MMMM y", locale=language)
+
+
+def _change_line(words: Words, kind: str, values: dict[str, str]) -> str:
+    if kind == "published":
+        return words.gettext("New: %(title)s (%(service)s), %(when)s", **values)
+    if kind == "resolved":
+        return words.gettext("Resolved: %(title)s (%(service)s), %(when)s", **values)
+    if kind == "expired":
+        return words.gettext("Ended: %(title)s (%(service)s), %(when)s", **values)
+    return words.gettext("Update: %(title)s (%(service)s), %(when)s", **values)
 
 
 def digests_due(now: dt.datetime) -> tuple[dt.date, dict[int, list[tuple[Notice, NoticeUpdate]]]]:
@@ -110,9 +139,10 @@ def queue_digest(subscriber_id: int, changes: list[tuple[Notice, NoticeUpdate]],
     subscriber = db.session.get(Subscriber, subscriber_id)
     if subscriber is None or subscriber.contact is None or subscriber.status != SubscriberStatus.CONFIRMED:
         return False
-    unsubscribe = links.unsubscribe_url(subscriber.id, subscriber.token_version)
-    manage = links.manage_url(subscriber.id, subscriber.token_version)
-    subject, body = render_digest(day, changes, manage_url=manage, unsubscribe_url=unsubscribe)
+    language = language_for(subscriber.language)
+    unsubscribe = links.unsubscribe_url(subscriber.id, subscriber.token_version, language)
+    manage = links.manage_url(subscriber.id, subscriber.token_version, language)
+    subject, body = render_digest(day, changes, manage_url=manage, unsubscribe_url=unsubscribe, language=language)
     message = Message(kind=MessageKind.DIGEST, channel=Channel.EMAIL, recipient=subscriber.contact,
                       subject=subject, body=body, subscriber_id=subscriber.id, priority=PRIORITY_BULK,
                       status=MessageStatus.QUEUED, next_attempt_at_utc=now, one_click_unsubscribe_url=unsubscribe)

@@ -29,6 +29,7 @@ from alerts.data.kept_audience import kept_audience
 from alerts.data.reference import WHOLE_COUNTY_ID
 from alerts.extensions import db
 from alerts.formatting import london_time
+from alerts.languages import ENGLISH, text_in
 from alerts.models import (
     Area,
     Channel,
@@ -61,7 +62,7 @@ from alerts.notify import (
 )
 from alerts.notify.email_markdown import GOVUK_LOOK, notify_email_html
 from alerts.notify.pricing import SmsCost, sms_cost
-from alerts.profile import council, message_from
+from alerts.profile import council, language_for, message_from
 from alerts.quiet_hours import quiet_hours_release_time
 
 DEFAULT_BATCH_SIZE = 1000
@@ -179,25 +180,40 @@ def audience_counted_live(notice: Notice) -> Audience:
 
 # Rendering ---------------------------------------------------------------------------------------------------
 
-def _area_names(notice: Notice) -> list[str]:
-    return [council().whole_area_name] if notice.whole_county else [area.name for area in notice.areas]
+def _area_names(notice: Notice, language: str = ENGLISH) -> list[str]:
+    if notice.whole_county:
+        return [text_in(council(), "whole_area_name", language)]
+    return [text_in(area, "name", language) for area in notice.areas]
+
+
+def update_text(notice: Notice, update: NoticeUpdate, field: str, language: str) -> str:
+    """An update's text in `language`; where the update carries no Welsh of its own but repeats the notice's words
+    (the first update of a notice does), the notice's Welsh."""
+    text: str = text_in(update, field, language)
+    if text == getattr(update, field) and text and text == getattr(notice, field):
+        return str(text_in(notice, field, language))
+    return text
 
 
 def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKind, manage_url: str,
-                  unsubscribe_url: str, short_url: str | None = None) -> AlertContent:
+                  unsubscribe_url: str, short_url: str | None = None, language: str = ENGLISH) -> AlertContent:
+    """What an alert says, in `language`: the notice's Welsh where the officer wrote it (else its English), the
+    council's, service's and areas' names, dates and links in it too."""
     if update is None:
-        summary, advice = notice.summary, notice.advice
+        summary, advice = text_in(notice, "summary", language), text_in(notice, "advice", language)
     else:
         # An update without new advice keeps the notice's; a resolution has no advice unless it gives one.
-        summary = update.summary
-        advice = update.advice or ("" if kind == UpdateKind.RESOLVED else notice.advice)
+        summary = update_text(notice, update, "summary", language)
+        advice = update_text(notice, update, "advice", language) or (
+            "" if kind == UpdateKind.RESOLVED else text_in(notice, "advice", language))
     return AlertContent(
-        title=notice.title, service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
-        area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
-        notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
-        expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url,
-        message_from=message_from(), feedback_yes_url=links.feedback_url(notice.id, "yes"),
-        feedback_no_url=links.feedback_url(notice.id, "no"),
+        title=text_in(notice, "title", language), service_name=text_in(notice.service, "name", language),
+        impact=str(notice.impact),  # type: ignore[arg-type]
+        area_names=_area_names(notice, language), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
+        notice_url=links.notice_url(notice.id, language), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
+        expected_end_text=london_time(notice.expected_end_at_utc, language) or None, short_url=short_url,
+        message_from=message_from(language), feedback_yes_url=links.feedback_url(notice.id, "yes", language),
+        feedback_no_url=links.feedback_url(notice.id, "no", language),
     )
 
 
@@ -238,11 +254,14 @@ class Preview:
 _PREVIEW_SUBSCRIBER_ID = 9_999_999
 
 
-def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update: NoticeUpdate | None = None) -> Preview:
-    """The email and text exactly as a subscriber gets them, with example manage and unsubscribe links."""
-    content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(_PREVIEW_SUBSCRIBER_ID, 1),
-                            unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1),
-                            short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1))
+def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update: NoticeUpdate | None = None,
+                language: str = ENGLISH) -> Preview:
+    """The email and text exactly as a subscriber reading `language` gets them, with example manage and
+    unsubscribe links; the text's length, fragments and cost counted as Notify counts that language's words."""
+    content = alert_content(notice, update, kind=kind,
+                            manage_url=links.manage_url(_PREVIEW_SUBSCRIBER_ID, 1, language),
+                            unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1, language),
+                            short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1, language), language=language)
     email = render_alert_email(content)
     # The officer sees the email as residents read it: without the escapes that keep their words from being Markdown.
     return Preview(subject=email.subject, email_body=as_read(email.body),
@@ -309,7 +328,7 @@ def expand_fanout(fanout_id: int, batch_size: int = DEFAULT_BATCH_SIZE) -> int:
         # that it is over; the dispatcher decides again as it sends (alerts/data/outbox_claims.py).
         conditions.append(told_on_their_channel(notice.id))
     rows = db.session.execute(
-        select(Subscriber.id, Subscriber.channel, Subscriber.contact, Subscriber.token_version)
+        select(Subscriber.id, Subscriber.channel, Subscriber.contact, Subscriber.token_version, Subscriber.language)
         .where(*conditions, Subscriber.id > fanout.cursor, Subscriber.channel.in_(channels))
         .order_by(Subscriber.id)
         .limit(batch_size)
@@ -345,11 +364,16 @@ def told_on_their_channel(notice_id: int) -> ColumnElement[bool]:
 
 
 def _message_values(notice: Notice, update: NoticeUpdate, kind: UpdateKind, subscriber_id: int, channel: Channel,
-                    contact: str, token_version: int, *, now: dt.datetime, texts_from: dt.datetime) -> dict[str, Any]:
-    unsubscribe = links.unsubscribe_url(subscriber_id, token_version)
-    content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(subscriber_id, token_version),
-                            unsubscribe_url=unsubscribe,
-                            short_url=links.short_url(subscriber_id, token_version) if channel == Channel.SMS else None)
+                    contact: str, token_version: int, language: str | None, *, now: dt.datetime,
+                    texts_from: dt.datetime) -> dict[str, Any]:
+    # Each subscriber's message in their language: links, names and words (English for a council without Welsh).
+    language = language_for(language)
+    unsubscribe = links.unsubscribe_url(subscriber_id, token_version, language)
+    content = alert_content(notice, update, kind=kind,
+                            manage_url=links.manage_url(subscriber_id, token_version, language),
+                            unsubscribe_url=unsubscribe, language=language,
+                            short_url=(links.short_url(subscriber_id, token_version, language)
+                                       if channel == Channel.SMS else None))
     values: dict[str, Any] = {
         "id": new_uuid(), "kind": MessageKind.ALERT, "channel": channel, "status": MessageStatus.QUEUED,
         "priority": alert_priority(notice.impact), "notice_id": notice.id, "notice_update_id": update.id,

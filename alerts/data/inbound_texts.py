@@ -65,6 +65,12 @@ def start_texts(phone_number: str, *, ended_contact_days: int, now: dt.datetime 
     return len(found)
 
 
+def language_of(phone_number: str) -> str | None:
+    """The language the number's texts come in: that of its latest text subscription, None if it has none."""
+    return db.session.scalar(select(Subscriber.language).where(
+        Subscriber.channel == Channel.SMS, Subscriber.contact == phone_number).order_by(Subscriber.id.desc()).limit(1))
+
+
 def queue_reply(phone_number: str, body: str) -> str:
     """The one text that answers a STOP or START, through the outbox like every other message."""
     return outbox.queue_direct_message(kind=MessageKind.STOP_REPLY, channel=Channel.SMS, recipient=phone_number,

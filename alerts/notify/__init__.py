@@ -32,15 +32,21 @@ from alerts.notify.rendering import (
     non_gsm_characters,
     render_alert_email,
     render_alert_sms,
-    render_approval_request_email,
     render_confirmation_email,
     render_confirmation_sms,
     render_manage_link_email,
     render_manage_link_sms,
     render_start_answer,
     render_stop_answer,
-    render_update_due_email,
     sms_fragment_count,
+)
+from alerts.notify.staff_emails import (
+    render_approval_request_email,
+    render_sign_in_paused_email,
+    render_staff_invitation_email,
+    render_staff_password_link_requested_email,
+    render_staff_password_reset_email,
+    render_update_due_email,
 )
 
 __all__ = [
@@ -80,6 +86,10 @@ __all__ = [
     "render_confirmation_sms",
     "render_manage_link_email",
     "render_manage_link_sms",
+    "render_sign_in_paused_email",
+    "render_staff_invitation_email",
+    "render_staff_password_link_requested_email",
+    "render_staff_password_reset_email",
     "render_start_answer",
     "render_stop_answer",
     "render_update_due_email",

@@ -30,15 +30,19 @@ class ReplyAction(enum.StrEnum):
 # What people text to stop any sender (the mobile industry's words), and to start again.
 STOP_WORDS = frozenset({"STOP", "STOP ALL", "STOPALL", "UNSUBSCRIBE", "END", "CANCEL", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP"})
+# And in Welsh, for a council that writes in Welsh: "stop", "cancel"; "start", "start again".
+WELSH_STOP_WORDS = frozenset({"STOPIO", "DIDDYMU"})
+WELSH_START_WORDS = frozenset({"DECHRAU", "AILDDECHRAU"})
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-def reply_action(message: str) -> ReplyAction:
-    """STOP, "stop.", " Stop all! " all stop; anything with more words than these is a message for a person."""
+def reply_action(message: str, *, welsh: bool = False) -> ReplyAction:
+    """STOP, "stop.", " Stop all! " all stop; anything with more words than these is a message for a person.
+    With `welsh` (a council that writes in Welsh), "Stopio" and "Diddymu" stop too, "Dechrau" starts."""
     words = " ".join(_EDGES.sub("", message or "").upper().split())
-    if words in STOP_WORDS:
+    if words in STOP_WORDS or (welsh and words in WELSH_STOP_WORDS):
         return ReplyAction.STOP
-    if words in START_WORDS:
+    if words in START_WORDS or (welsh and words in WELSH_START_WORDS):
         return ReplyAction.START
     return ReplyAction.IGNORED
 

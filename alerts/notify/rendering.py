@@ -15,6 +15,7 @@ from alerts.notify.sms_counting import NOTIFY_SMS_REPLACEMENTS as NOTIFY_SMS_REP
 from alerts.notify.sms_counting import SmsEncoding as SmsEncoding
 from alerts.notify.sms_counting import count_sms, normalise_whitespace
 from alerts.notify.sms_counting import sanitise_sms as sanitise_sms
+from alerts.notify.words import ENGLISH, Words, translations
 
 Impact = Literal["minor", "major", "severe"]
 AlertKind = Literal["published", "updated", "resolved"]
@@ -26,16 +27,6 @@ SMS_FRAGMENT_BUDGET = 1
 MIN_KEPT_TITLE_SHARE = 0.5
 REPLY_STOP = "Reply STOP to stop"
 CODE_EXPIRY_MINUTES = 10
-
-_IMPACT_TEXT: dict[str, str] = {
-    "minor": "Minor disruption: expect delays",
-    "major": "Major disruption: partly closed",
-    "severe": "Severe disruption: suspended or closed",
-}
-_SUBJECT_LABEL: dict[str, str] = {"published": "Disruption", "updated": "Update", "resolved": "Resolved"}
-_SMS_LABEL: dict[str, str] = {"published": "", "updated": "Update: ", "resolved": "Resolved: "}
-_SMS_IMPACT: dict[str, str] = {"minor": "Minor disruption.", "major": "Major disruption.",
-                               "severe": "Severe disruption."}
 _CODE = re.compile(r"[0-9]{6}")
 
 
@@ -49,6 +40,8 @@ class MessageFrom:
     # What Notify puts before every text ("<service name>: ") when the service starts texts with its name: counted
     # in every text's length, never written into the body.
     sms_prefix: str = ""
+    # The reader's language ("en", "cy"): every message rendered from this is in it, with the names above in it too.
+    language: str = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -146,38 +139,78 @@ def as_read(body: str) -> str:
 
 
 def render_alert_email(content: AlertContent) -> RenderedEmail:
-    where = f"{content.service_name} {_place_phrase(content.area_names, content.message_from)}"
-    subject = f"{_SUBJECT_LABEL[content.kind]}: {where} — {content.title}"  # a subject is never Markdown
+    """The alert email, in the language of `content.message_from`."""
+    words = translations(content.message_from.language)
+    title = content.title
+    subject = _subject(words, content.kind, _where(words, content.service_name, content.area_names,
+                                                   content.message_from), title)  # a subject is never Markdown
     content = replace(content, title=escape_notify_markdown(content.title),
                       service_name=escape_notify_markdown(content.service_name),
                       summary=escape_notify_markdown(content.summary), advice=escape_notify_markdown(content.advice),
                       area_names=[escape_notify_markdown(name) for name in content.area_names])
-    where = f"{content.service_name} {_place_phrase(content.area_names, content.message_from)}"
-    opening = {
-        "published": f"{content.message_from.council} has reported disruption to {where}.",
-        "updated": f"There is an update on the disruption to {where}.",
-        "resolved": f"The disruption to {where} is over.",
-    }[content.kind]
+    where = _where(words, content.service_name, content.area_names, content.message_from)
+    council = content.message_from.council
+    if content.kind == "published":
+        opening = words.gettext("%(council)s has reported disruption to %(where)s.", council=council, where=where)
+    elif content.kind == "updated":
+        opening = words.gettext("There is an update on the disruption to %(where)s.", where=where)
+    else:
+        opening = words.gettext("The disruption to %(where)s is over.", where=where)
     paragraphs = [content.title, opening]
     if content.kind != "resolved":
-        paragraphs.append(f"^ {_IMPACT_TEXT[content.impact]}")
-    paragraphs.append(f"What's happening\n{content.summary.strip()}")
+        paragraphs.append(f"^ {_impact_text(words, content.impact)}")
+    happening = words.gettext("What's happening")
+    paragraphs.append(f"{happening}\n{content.summary.strip()}")
     if content.advice.strip():
-        paragraphs.append(f"What you should do\n{content.advice.strip()}")
+        should = words.gettext("What you should do")
+        paragraphs.append(f"{should}\n{content.advice.strip()}")
     if content.area_names:
-        paragraphs.append(f"Areas affected: {', '.join(content.area_names)}")
+        paragraphs.append(words.gettext("Areas affected: %(areas)s", areas=", ".join(content.area_names)))
     if content.expected_end_text and content.kind != "resolved":
-        paragraphs.append(f"Expected to end: {content.expected_end_text}")
-    paragraphs.append(f"Read the full notice and any updates: {content.notice_url}")
+        paragraphs.append(words.gettext("Expected to end: %(when)s", when=content.expected_end_text))
+    paragraphs.append(words.gettext("Read the full notice and any updates: %(url)s", url=content.notice_url))
     if content.feedback_yes_url and content.feedback_no_url:
-        paragraphs.append(f"Was this useful? Yes: {content.feedback_yes_url}\nNo: {content.feedback_no_url}")
+        paragraphs.append(words.gettext("Was this useful? Yes: %(yes)s\nNo: %(no)s", yes=content.feedback_yes_url,
+                                        no=content.feedback_no_url))
     paragraphs += [
         "---",
-        f"You asked {content.message_from.council} for service disruption alerts.",
-        f"Change your areas or services, or stop these alerts: {content.manage_url}",
-        f"Unsubscribe from all alerts: {content.unsubscribe_url}",
+        words.gettext("You asked %(council)s for service disruption alerts.", council=council),
+        words.gettext("Change your areas or services, or stop these alerts: %(url)s", url=content.manage_url),
+        words.gettext("Unsubscribe from all alerts: %(url)s", url=content.unsubscribe_url),
     ]
     return RenderedEmail(subject=subject, body=_paragraphs(*paragraphs))
+
+
+def _subject(words: Words, kind: str, where: str, title: str) -> str:
+    if kind == "published":
+        return words.gettext("Disruption: %(where)s — %(title)s", where=where, title=title)
+    if kind == "updated":
+        return words.gettext("Update: %(where)s — %(title)s", where=where, title=title)
+    return words.gettext("Resolved: %(where)s — %(title)s", where=where, title=title)
+
+
+def _impact_text(words: Words, impact: str) -> str:
+    if impact == "minor":
+        return words.gettext("Minor disruption: expect delays")
+    if impact == "major":
+        return words.gettext("Major disruption: partly closed")
+    return words.gettext("Severe disruption: suspended or closed")
+
+
+def _sms_impact(words: Words, impact: str) -> str:
+    if impact == "minor":
+        return words.gettext("Minor disruption.")
+    if impact == "major":
+        return words.gettext("Major disruption.")
+    return words.gettext("Severe disruption.")
+
+
+def _sms_labelled(words: Words, kind: str, title: str) -> str:
+    if kind == "updated":
+        return words.gettext("Update: %(title)s", title=title)
+    if kind == "resolved":
+        return words.gettext("Resolved: %(title)s", title=title)
+    return title
 
 
 def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix: str | None = None) -> str:
@@ -187,24 +220,26 @@ def render_alert_sms(content: AlertContent, *, reply_stop: bool = False, prefix:
 def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
                      fragment_budget: int = SMS_FRAGMENT_BUDGET, prefix: str | None = None) -> SmsLayout:
     """Council, title, impact and one link: "<council>: <title>. Severe disruption. <link>",
-    then "Reply STOP to stop" when texts come from a number that takes replies. When Notify starts texts with the
-    service name, that name already says who the text is from, so the council is not named twice.
+    then "Reply STOP to stop" when texts come from a number that takes replies, in the language of
+    `content.message_from`. When Notify starts texts with the service name, that name already says who the text is
+    from, so the council is not named twice.
 
     The summary and advice stay on the web page the link leads to. If the title makes the text longer than
     `fragment_budget`, whole words are cut from its end while at least half of it stays; otherwise it goes whole
     and takes more fragments. The link is never cut. `prefix` is what Notify puts before every text ("<service
     name>: ") when the service starts texts with its name (by default the one `message_from` carries): it is
-    counted, not added to the body.
+    counted, not added to the body. A Welsh letter outside GSM-7 makes the text Unicode: counted as Notify does.
     """
+    words = translations(content.message_from.language)
     prefix = content.message_from.sms_prefix if prefix is None else prefix
     council = "" if prefix else f"{content.message_from.council}: "
     title = _one_line(content.title)
     link = content.short_url or content.manage_url
-    impact = "" if content.kind == "resolved" else _SMS_IMPACT[content.impact]
-    stop = REPLY_STOP if reply_stop else ""
+    impact = "" if content.kind == "resolved" else _sms_impact(words, content.impact)
+    stop = words.gettext("Reply STOP to stop") if reply_stop else ""
 
     def compose(title_text: str) -> str:
-        head = f"{council}{_SMS_LABEL[content.kind]}{_as_sentence(title_text)}".rstrip()
+        head = f"{council}{_sms_labelled(words, content.kind, _as_sentence(title_text))}".rstrip()
         return " ".join(part for part in (head, impact, link, stop) if part)
 
     def fits(text: str) -> bool:
@@ -223,35 +258,52 @@ def layout_alert_sms(content: AlertContent, *, reply_stop: bool = False,
                      question_marks=written.question_marks, downgraded=written.downgraded)
 
 
+def _expires(words: Words) -> str:
+    return words.ngettext("It expires in %(num)d minute.", "It expires in %(num)d minutes.", CODE_EXPIRY_MINUTES)
+
+
 def render_confirmation_sms(code: str, message_from: MessageFrom) -> str:
     """The code that confirms a sign-up, in one fragment: the first wording that fits with Notify's prefix."""
     _check_code(code)
-    expires = f"It expires in {CODE_EXPIRY_MINUTES} minutes."
-    return _first_that_fits(message_from, [
-        f"Your {whose}alerts confirmation code is {code}. {expires} If you did not ask for alerts, ignore this text."
-        for whose in _whose(message_from)
-    ] + [f"Your {whose}alerts code is {code}. {expires} Not you? Ignore this text." for whose in _whose(message_from)])
+    words = translations(message_from.language)
+    expires = _expires(words)
+    ignore = words.gettext("If you did not ask for alerts, ignore this text.")
+    not_you = words.gettext("Not you? Ignore this text.")
+    long = [words.gettext("Your %(council)s alerts confirmation code is %(code)s.", council=council, code=code)
+            if council else words.gettext("Your alerts confirmation code is %(code)s.", code=code)
+            for council in _whose(message_from)]
+    short = [words.gettext("Your %(council)s alerts code is %(code)s.", council=council, code=code)
+             if council else words.gettext("Your alerts code is %(code)s.", code=code)
+             for council in _whose(message_from)]
+    return _first_that_fits(message_from, [f"{your} {expires} {ignore}" for your in long]
+                            + [f"{your} {expires} {not_you}" for your in short])
 
 
 def render_confirmation_email(confirm_url: str, message_from: MessageFrom) -> RenderedEmail:
+    words = translations(message_from.language)
+    council = message_from.council
     return RenderedEmail(
-        subject=f"Confirm your email address for {message_from.council} alerts",
+        subject=words.gettext("Confirm your email address for %(council)s alerts", council=council),
         body=_paragraphs(
-            f"Confirm that you want {message_from.council} to email you about disruption to council services:",
+            words.gettext("Confirm that you want %(council)s to email you about disruption to council services:",
+                          council=council),
             confirm_url,
-            "We will not send you any alerts until you confirm.",
-            "If you did not ask for alerts, ignore this email.",
+            words.gettext("We will not send you any alerts until you confirm."),
+            words.gettext("If you did not ask for alerts, ignore this email."),
         ),
     )
 
 
 def render_manage_link_email(manage_url: str, message_from: MessageFrom) -> RenderedEmail:
+    words = translations(message_from.language)
+    council = message_from.council
     return RenderedEmail(
-        subject=f"Manage your {message_from.council} alerts",
+        subject=words.gettext("Manage your %(council)s alerts", council=council),
         body=_paragraphs(
-            f"Use this link to change or stop your {message_from.council} service disruption alerts:",
+            words.gettext("Use this link to change or stop your %(council)s service disruption alerts:",
+                          council=council),
             manage_url,
-            "If you did not ask for this link, ignore this email. Your alerts have not changed.",
+            words.gettext("If you did not ask for this link, ignore this email. Your alerts have not changed."),
         ),
     )
 
@@ -259,122 +311,72 @@ def render_manage_link_email(manage_url: str, message_from: MessageFrom) -> Rend
 def render_manage_link_sms(code: str, message_from: MessageFrom) -> str:
     """The code to change or stop alerts, in one fragment: the first wording that fits with Notify's prefix."""
     _check_code(code)
-    expires = f"It expires in {CODE_EXPIRY_MINUTES} minutes."
+    words = translations(message_from.language)
+    expires = _expires(words)
+    ignore = words.gettext("If you did not ask for it, ignore this text.")
+    not_you = words.gettext("Not you? Ignore this text.")
     whose = _whose(message_from)
-    return _first_that_fits(message_from, [
-        f"Your {who}alerts security code is {code}. Use it to change or stop your alerts. {expires} "
-        "If you did not ask for it, ignore this text." for who in whose
-    ] + [f"Your code to manage {who}alerts is {code}. {expires} If you did not ask for it, ignore this text."
-         for who in whose]
-      + [f"Your code to manage {who}alerts is {code}. {expires} Not you? Ignore this text." for who in whose])
+    security = [words.gettext("Your %(council)s alerts security code is %(code)s.", council=council, code=code)
+                if council else words.gettext("Your alerts security code is %(code)s.", code=code)
+                for council in whose]
+    use_it = words.gettext("Use it to change or stop your alerts.")
+    manage = [words.gettext("Your code to manage %(council)s alerts is %(code)s.", council=council, code=code)
+              if council else words.gettext("Your code to manage alerts is %(code)s.", code=code)
+              for council in whose]
+    return _first_that_fits(message_from, [f"{your} {use_it} {expires} {ignore}" for your in security]
+                            + [f"{your} {expires} {ignore}" for your in manage]
+                            + [f"{your} {expires} {not_you}" for your in manage])
 
 
-def render_stop_answer(message_from: MessageFrom, days: int, *, carry_on: str | None = None) -> str:
+def carrying_on(by_email: bool, masked_contact: str, language: str = ENGLISH) -> tuple[str, str]:
+    """How a STOP answer names the contact whose alerts carry on: with its masked address ("email to
+    j***@example.com"), and without ("email"), for `render_stop_answer`."""
+    words = translations(language)
+    if by_email:
+        return words.gettext("email to %(contact)s", contact=masked_contact), words.gettext("email")
+    return (words.gettext("text message to %(contact)s", contact=masked_contact), words.gettext("text message"))
+
+
+def render_stop_answer(message_from: MessageFrom, days: int, *, carry_on: str | None = None,
+                       carry_on_by: str | None = None) -> str:
     """The answer to a STOP reply: texts have stopped, what carries on (`carry_on`: the person's other contact,
-    "email to j***@example.com"), and how long START brings texts back."""
+    "email to j***@example.com", and `carry_on_by` the same without the address, "email": see `carrying_on`),
+    and how long START brings texts back."""
+    words = translations(message_from.language)
     if carry_on:
-        wordings = [f"You will not get any more {who}alerts by text. Your alerts by {other} carry on. "
-                    f"Reply START within {days} days to get texts again."
-                    for other in (carry_on, carry_on.split(" to ")[0]) for who in _whose(message_from)]
-        wordings.append(f"Your alerts by text have stopped; by {carry_on.split(' to ')[0]} they carry on. "
-                        f"Reply START within {days} days to get texts again.")
+        by = carry_on_by or carry_on.split(" to ")[0]
+        again = words.ngettext("Reply START within %(num)d day to get texts again.",
+                               "Reply START within %(num)d days to get texts again.", days)
+        wordings = [f"{_no_more_texts(words, council)} {_carry_on(words, other)} {again}"
+                    for other in (carry_on, by) for council in _whose(message_from)]
+        stopped = words.gettext("Your alerts by text have stopped; by %(other)s they carry on.", other=by)
+        wordings.append(f"{stopped} {again}")
     else:
-        wordings = [f"You will not get any more {who}alerts by text. Changed your mind? Reply START within {days} "
-                    "days." for who in _whose(message_from)]
+        changed_mind = words.ngettext("Changed your mind? Reply START within %(num)d day.",
+                                      "Changed your mind? Reply START within %(num)d days.", days)
+        wordings = [f"{_no_more_texts(words, council)} {changed_mind}" for council in _whose(message_from)]
     return _first_that_fits(message_from, wordings)
+
+
+def _carry_on(words: Words, other: str) -> str:
+    return words.gettext("Your alerts by %(other)s carry on.", other=other)
+
+
+def _no_more_texts(words: Words, council: str) -> str:
+    if council:
+        return words.gettext("You will not get any more %(council)s alerts by text.", council=council)
+    return words.gettext("You will not get any more alerts by text.")
 
 
 def render_start_answer(message_from: MessageFrom) -> str:
     """The answer to a START reply: texts have started again."""
+    words = translations(message_from.language)
     return _first_that_fits(message_from, [
-        f"Your {who}alerts by text have started again. Reply STOP to stop them." for who in _whose(message_from)
+        words.gettext("Your %(council)s alerts by text have started again. Reply STOP to stop them.",
+                      council=council) if council
+        else words.gettext("Your alerts by text have started again. Reply STOP to stop them.")
+        for council in _whose(message_from)
     ])
-
-
-def render_staff_password_reset_email(reset_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
-    """An admin sent a member of staff a link to choose a new password."""
-    return RenderedEmail(
-        subject=f"Choose a new password for {message_from.council} disruption alerts",
-        body=_paragraphs(
-            "An administrator asked us to send you a link to choose a new password for your staff account:",
-            reset_url,
-            f"The link works once and expires in {hours} hours.",
-            "If you did not expect this email, tell your administrator. Your password has not changed.",
-        ),
-    )
-
-
-def render_staff_invitation_email(set_password_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
-    """An admin added a member of staff: they choose their own first password, which nobody else ever knows."""
-    return RenderedEmail(
-        subject=f"Your staff account for {message_from.council} disruption alerts",
-        body=_paragraphs(
-            f"An administrator has added you as a member of staff on {message_from.council}'s disruption alerts. "
-            "Use this link to choose your password:",
-            set_password_url,
-            f"The link works once and expires in {hours} hours. After that, ask your administrator for a new one.",
-            "If you did not expect this email, tell your administrator.",
-        ),
-    )
-
-
-def render_sign_in_paused_email(*, account: str, attempts: int, until: str, to_admin: bool,
-                                message_from: MessageFrom) -> RenderedEmail:
-    """To a member of staff, and to every admin, when an account's wrong passwords and codes reach the daily limit:
-    signing in to it is paused until the window ends."""
-    whose = f"{account}'s staff account" if to_admin else "your staff account"
-    return RenderedEmail(
-        subject=f"Signing in to {whose} is paused"[:300],
-        body=_paragraphs(
-            f"There have been {attempts} wrong passwords or security codes for {whose} on "
-            f"{message_from.council}'s disruption alerts in the last day. Nobody can sign in to it with a password "
-            f"until {until}.",
-            "If this was not you, someone may be trying to guess the password. "
-            + ("Check the audit log for where the attempts came from." if to_admin
-               else "Tell your administrator. If you think they know your password, ask for a reset link."),
-        ),
-    )
-
-
-def render_staff_password_link_requested_email(reset_url: str, hours: int, message_from: MessageFrom) -> RenderedEmail:
-    """Someone asked for a link to choose a new password from the "Forgot your password?" page."""
-    return RenderedEmail(
-        subject=f"Choose a new password for {message_from.council} disruption alerts",
-        body=_paragraphs(
-            "Someone asked for a link to choose a new password for your staff account:",
-            reset_url,
-            f"The link works once and expires in {hours} hour{'' if hours == 1 else 's'}.",
-            "If you did not ask for it, you can ignore this email: your password has not changed. If it keeps "
-            "happening, tell your administrator.",
-        ),
-    )
-
-
-def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str,
-                                  notice_url: str) -> RenderedEmail:
-    """To an officer who may approve: something waits for a second pair of eyes."""
-    return RenderedEmail(
-        subject=f"Approval needed: {title}"[:300],
-        body=_paragraphs(
-            f"{requested_by} has asked to send {what} to {audience}: \"{escape_notify_markdown(title)}\".",
-            "Nothing is published or sent until an officer other than whoever wrote, changed or asked to send it "
-            "approves it. Check it and approve it, or cancel it:",
-            notice_url,
-        ),
-    )
-
-
-def render_update_due_email(*, title: str, promised: str, notice_url: str) -> RenderedEmail:
-    """To a notice's author and their team: residents were told when it would next be updated, and that has passed."""
-    return RenderedEmail(
-        subject=f"Update overdue: {title}"[:300],
-        body=_paragraphs(
-            f"Residents were told \"{escape_notify_markdown(title)}\" would next be updated by {promised}. That time "
-            "has passed with no update.",
-            "Post an update with when the next one will come, or resolve the notice if it is over:",
-            notice_url,
-        ),
-    )
 
 
 def _paragraphs(*paragraphs: str) -> str:
@@ -383,8 +385,8 @@ def _paragraphs(*paragraphs: str) -> str:
 
 def _whose(message_from: MessageFrom) -> list[str]:
     """Whose alerts a text is about: the council by name; and, when Notify's prefix already names the service, no
-    name, as a shorter wording to fall back on."""
-    return [f"{message_from.council} "] + ([""] if message_from.sms_prefix else [])
+    name (""), as a shorter wording to fall back on."""
+    return [message_from.council] + ([""] if message_from.sms_prefix else [])
 
 
 def _first_that_fits(message_from: MessageFrom, wordings: list[str]) -> str:
@@ -401,14 +403,18 @@ def _check_code(code: str) -> None:
         raise ValueError("A confirmation code is 6 digits")
 
 
-def _place_phrase(area_names: list[str], message_from: MessageFrom) -> str:
+def _where(words: Words, service: str, area_names: list[str], message_from: MessageFrom) -> str:
+    """The service and where it is disrupted: "Bins across <place>", "Bins in <area>, <area> and <area>"."""
     if not area_names or message_from.whole_area_name in area_names:
-        return f"across {message_from.place}"
+        return words.gettext("%(service)s across %(place)s", service=service, place=message_from.place)
     if len(area_names) == 1:
-        return f"in {area_names[0]}"
+        return words.gettext("%(service)s in %(area)s", service=service, area=area_names[0])
     if len(area_names) <= 3:
-        return f"in {', '.join(area_names[:-1])} and {area_names[-1]}"
-    return f"in {', '.join(area_names[:2])} and {len(area_names) - 2} other areas"
+        return words.gettext("%(service)s in %(areas)s and %(last)s", service=service,
+                             areas=", ".join(area_names[:-1]), last=area_names[-1])
+    return words.ngettext("%(service)s in %(areas)s and %(num)d other area",
+                          "%(service)s in %(areas)s and %(num)d other areas", len(area_names) - 2,
+                          service=service, areas=", ".join(area_names[:2]))
 
 
 def _one_line(text: str) -> str:

@@ -17,7 +17,7 @@ from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.formatting import london_time
 from alerts.models import Channel, MessageKind, Role, StaffUser
-from alerts.notify.rendering import render_sign_in_paused_email
+from alerts.notify import render_sign_in_paused_email
 from alerts.profile import message_from
 from alerts.services.actors import Actor
 

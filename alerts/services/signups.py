@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -38,7 +38,7 @@ from alerts.notify import (
     render_manage_link_email,
     render_manage_link_sms,
 )
-from alerts.profile import council, message_from, postcode_message
+from alerts.profile import council, language_for, message_from, postcode_message
 from alerts.services import confirmation_codes, signup_defences
 
 log = logging.getLogger(__name__)
@@ -247,14 +247,13 @@ def queue_confirmation(subscriber_id: int, *, client: str | None = None) -> str 
         code = _new_code(subscriber, client)
         if code is None:
             return None
-        with force_locale(subscriber_data.message_language(subscriber)):
-            body = render_confirmation_sms(code, message_from())
+        body = render_confirmation_sms(code, message_from(language_for(subscriber_data.message_language(subscriber))))
         message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.SMS,
                                               recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        with force_locale(subscriber_data.message_language(subscriber)):
-            email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version),
-                                              message_from())
+        language = language_for(subscriber_data.message_language(subscriber))
+        email = render_confirmation_email(links.confirm_email_url(subscriber.id, subscriber.token_version, language),
+                                          message_from(language))
         message = outbox.queue_direct_message(kind=MessageKind.CONFIRMATION, channel=Channel.EMAIL,
                                               recipient=contact, subject=email.subject, body=email.body,
                                               subscriber_id=subscriber.id)
@@ -462,14 +461,13 @@ def _queue_manage_access(subscriber: Subscriber, issued_to: str | None) -> int:
         code = _new_code_issued_to(subscriber, issued_to)
         if code is None:
             return 0
-        with force_locale(subscriber_data.message_language(subscriber)):
-            body = render_manage_link_sms(code, message_from())
+        body = render_manage_link_sms(code, message_from(language_for(subscriber_data.message_language(subscriber))))
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.SMS,
                                     recipient=contact, body=body, subscriber_id=subscriber.id)
     else:
-        with force_locale(subscriber_data.message_language(subscriber)):
-            email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version),
-                                             message_from())
+        language = language_for(subscriber_data.message_language(subscriber))
+        email = render_manage_link_email(links.manage_url(subscriber.id, subscriber.token_version, language),
+                                         message_from(language))
         outbox.queue_direct_message(kind=MessageKind.MANAGE_LINK, channel=Channel.EMAIL,
                                     recipient=contact, subject=email.subject, body=email.body,
                                     subscriber_id=subscriber.id)

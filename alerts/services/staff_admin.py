@@ -13,7 +13,7 @@ from alerts.data import outbox, staff_accounts
 from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import ApiToken, Channel, MessageKind, Role, StaffUser
-from alerts.notify.rendering import (
+from alerts.notify import (
     render_staff_invitation_email,
     render_staff_password_link_requested_email,
     render_staff_password_reset_email,

@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from alerts.data import inbound_texts, residents
 from alerts.delivery.app_gateway import notify_config
 from alerts.extensions import db
+from alerts.languages import WELSH
 from alerts.models import Channel, Subscriber
 from alerts.notify import NotifyError, render_start_answer, render_stop_answer
 from alerts.notify.inbound import ReceivedText, ReplyAction, fetch_received_texts, reply_action
-from alerts.profile import message_from
+from alerts.notify.rendering import carrying_on
+from alerts.profile import council, language_for, message_from
 from alerts.services import signups
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,8 @@ class ReplyOutcome:
 
 def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     """Record the reply by its id and act on it once, with one answering text. Commits."""
-    action = reply_action(text.message) if text.phone_number else ReplyAction.IGNORED
+    welsh = WELSH in council().languages
+    action = reply_action(text.message, welsh=welsh) if text.phone_number else ReplyAction.IGNORED
     try:
         new = inbound_texts.record(text.id, str(action), text.received_at)
     except IntegrityError:  # recorded a moment ago by another process, which acts on it
@@ -47,28 +50,32 @@ def act_on_reply(text: ReceivedText) -> ReplyOutcome:
     if not new:
         return ReplyOutcome(new=False, action=action)
     changed = 0
+    # The answer comes in the number's language (its subscription's), among the council's languages.
+    language = language_for(inbound_texts.language_of(text.phone_number) if text.phone_number else None)
     if action == ReplyAction.STOP and text.phone_number:
         # STOP ends the texts only: the person's other contacts (an email address) carry on, and the answer says so.
         carry_on = residents.carrying_on_after_stopping(Channel.SMS, text.phone_number)
         changed = inbound_texts.stop_texts(text.phone_number)
         if changed:
+            other, by = _described(carry_on[0], language) if carry_on else (None, None)
             inbound_texts.queue_reply(text.phone_number, render_stop_answer(
-                message_from(), int(current_app.config["ENDED_CONTACT_DAYS"]),
-                carry_on=_described(carry_on[0]) if carry_on else None))
+                message_from(language), int(current_app.config["ENDED_CONTACT_DAYS"]), carry_on=other,
+                carry_on_by=by))
     elif action == ReplyAction.START and text.phone_number:
         changed = inbound_texts.start_texts(text.phone_number,
                                             ended_contact_days=int(current_app.config["ENDED_CONTACT_DAYS"]))
         if changed:
-            inbound_texts.queue_reply(text.phone_number, render_start_answer(message_from()))
+            inbound_texts.queue_reply(text.phone_number, render_start_answer(message_from(language)))
     db.session.commit()
     if changed:
         log.info("reply %s: %s changed %s text subscriptions", text.id, action, changed)
     return ReplyOutcome(new=True, action=action, subscriptions_changed=changed)
 
 
-def _described(contact: Subscriber) -> str:
-    words = "email" if contact.channel == Channel.EMAIL else "text message"
-    return f"{words} to {signups.masked(contact.channel, contact.contact or '')}"
+def _described(contact: Subscriber, language: str) -> tuple[str, str]:
+    """The contact whose alerts carry on, with its masked address and without, in the answer's language."""
+    return carrying_on(contact.channel == Channel.EMAIL, signups.masked(contact.channel, contact.contact or ""),
+                       language)
 
 
 def poll_received_texts(app: Flask) -> int:
