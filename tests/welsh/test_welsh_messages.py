@@ -39,17 +39,18 @@ WELSH_NUMBER = "+447700900111"
 @pytest.fixture
 def welsh_names(app) -> Iterator[None]:
     """Cardigan is Aberteifi, and bins are biniau: names the officer's reference data holds in Welsh."""
-    area, service = db.session.get(Area, "cardigan"), db.session.get(Service, "bins-and-recycling")
+    area, service = db.session.get(Area, "cardigan-and-aberporth"), db.session.get(Service, "bins-and-recycling")
+    kept = area.name_cy, service.name_cy
     area.name_cy, service.name_cy = "Aberteifi", "Biniau ac ailgylchu"
     db.session.commit()
     yield
-    area.name_cy = service.name_cy = None
+    area.name_cy, service.name_cy = kept  # reference data outlives the test
     db.session.commit()
 
 
 def _published_notice(factories):
     notice = factories.NoticeFactory(
-        status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan"], title="Bin collections suspended",
+        status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan-and-aberporth"], title="Bin collections suspended",
         title_cy="Casgliadau biniau wedi'u hatal", summary="Snow has closed the roads.",
         summary_cy="Mae eira wedi cau'r ffyrdd.", advice="Keep your bins inside.",
         advice_cy="Cadwch eich biniau i mewn.",
@@ -65,7 +66,7 @@ def _messages(subscriber_id: int) -> list[Message]:
 
 @freeze_time(NOW)
 def test_a_welsh_subscriber_gets_the_alert_email_in_welsh_with_welsh_links(factories, welsh_names) -> None:
-    subscriber = factories.SubscriberFactory(contact="cymraeg@example.com", language="cy", area_ids=["cardigan"])
+    subscriber = factories.SubscriberFactory(contact="cymraeg@example.com", language="cy", area_ids=["cardigan-and-aberporth"])
     notice = _published_notice(factories)
 
     fanouts.expand_pending_fanouts()
@@ -81,7 +82,7 @@ def test_a_welsh_subscriber_gets_the_alert_email_in_welsh_with_welsh_links(facto
         f"Mae {name} wedi rhoi gwybod am darfu: Biniau ac ailgylchu yn ardal Aberteifi.\n\n"
         "^ Tarfu mawr: ar gau yn rhannol\n\n"
         "Beth sy'n digwydd\nMae eira wedi cau'r ffyrdd.\n\n"
-        "Beth ddylech chi ei wneud\nCadwch eich biniau i mewn.\n\n"
+        "Beth y dylech ei wneud\nCadwch eich biniau i mewn.\n\n"
         "Ardaloedd yr effeithir arnynt: Aberteifi\n\n"
         "Disgwylir iddo ddod i ben: 9:30yb ar 7 Rhagfyr 2026\n\n"
         f"Darllenwch yr hysbysiad llawn ac unrhyw ddiweddariadau: {base}/notices/{notice.id}\n\n"
@@ -97,15 +98,15 @@ def test_a_welsh_subscriber_gets_the_alert_email_in_welsh_with_welsh_links(facto
 
 @freeze_time(NOW)
 def test_an_english_subscriber_of_the_same_council_gets_english(factories, welsh_names) -> None:
-    subscriber = factories.SubscriberFactory(contact="english@example.com", language="en", area_ids=["cardigan"])
+    subscriber = factories.SubscriberFactory(contact="english@example.com", language="en", area_ids=["cardigan-and-aberporth"])
     notice = _published_notice(factories)
 
     fanouts.expand_pending_fanouts()
 
     [email] = _messages(subscriber.id)
-    assert email.subject == "Disruption: Bins and recycling in Cardigan — Bin collections suspended"
+    assert email.subject == "Disruption: Bins and recycling in Cardigan & Aberporth — Bin collections suspended"
     assert email.body.startswith(f"Bin collections suspended\n\n{council().name} has reported disruption to Bins "
-                                 "and recycling in Cardigan.\n\n^ Major disruption: partly closed")
+                                 "and recycling in Cardigan & Aberporth.\n\n^ Major disruption: partly closed")
     assert f"{links.external_url('')}/notices/{notice.id}" in email.body
     assert "/cy/" not in email.body
 
@@ -113,7 +114,7 @@ def test_an_english_subscriber_of_the_same_council_gets_english(factories, welsh
 @freeze_time(NOW)
 def test_a_welsh_subscriber_gets_the_alert_text_in_welsh_in_one_fragment(factories, welsh_names) -> None:
     subscriber = factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy",
-                                             area_ids=["cardigan"])
+                                             area_ids=["cardigan-and-aberporth"])
     _published_notice(factories)
 
     fanouts.expand_pending_fanouts()
@@ -126,7 +127,7 @@ def test_a_welsh_subscriber_gets_the_alert_text_in_welsh_in_one_fragment(factori
 
 
 def test_the_check_page_preview_counts_each_language(factories, welsh_names) -> None:
-    notice = factories.NoticeFactory(area_ids=["cardigan"], title="Road closed", title_cy="Ffordd ar gau ger y bont",
+    notice = factories.NoticeFactory(area_ids=["cardigan-and-aberporth"], title="Road closed", title_cy="Ffordd ar gau ger y bont",
                                      summary_cy="Mae'r ffordd ar gau.")
 
     english = fanouts.preview_for(notice, UpdateKind.PUBLISHED, language="en")
@@ -140,7 +141,7 @@ def test_the_check_page_preview_counts_each_language(factories, welsh_names) -> 
 
 def test_a_welsh_title_with_a_circumflex_makes_the_text_unicode_and_is_cut_to_fit_70(factories, welsh_names) -> None:
     title = "Ffordd ar gau ger Tŷ Glyn a'r bont dros yr afon"
-    notice = factories.NoticeFactory(area_ids=["cardigan"], title="Road closed", title_cy=title)
+    notice = factories.NoticeFactory(area_ids=["cardigan-and-aberporth"], title="Road closed", title_cy=title)
 
     welsh = fanouts.preview_for(notice, UpdateKind.PUBLISHED, language="cy")
 
@@ -150,7 +151,7 @@ def test_a_welsh_title_with_a_circumflex_makes_the_text_unicode_and_is_cut_to_fi
 
 
 def test_a_stop_in_welsh_stops_the_texts_and_is_answered_in_welsh(factories) -> None:
-    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan-and-aberporth"])
 
     act_on_reply(ReceivedText(id="reply-stopio", phone_number=WELSH_NUMBER, message="Stopio", received_at=None))
 
@@ -163,7 +164,7 @@ def test_a_stop_in_welsh_stops_the_texts_and_is_answered_in_welsh(factories) -> 
 
 def test_start_in_welsh_starts_texts_again_and_is_answered_in_welsh(factories) -> None:
     subscriber = factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy",
-                                             area_ids=["cardigan"])
+                                             area_ids=["cardigan-and-aberporth"])
     act_on_reply(ReceivedText(id="reply-stop", phone_number=WELSH_NUMBER, message="STOP", received_at=None))
 
     act_on_reply(ReceivedText(id="reply-dechrau", phone_number=WELSH_NUMBER, message="Dechrau", received_at=None))
@@ -177,7 +178,7 @@ def test_start_in_welsh_starts_texts_again_and_is_answered_in_welsh(factories) -
 
 
 def test_an_english_number_is_answered_in_english(factories) -> None:
-    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900222", language="en", area_ids=["cardigan"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900222", language="en", area_ids=["cardigan-and-aberporth"])
 
     act_on_reply(ReceivedText(id="reply-en", phone_number="+447700900222", message="STOP", received_at=None))
 
@@ -208,8 +209,8 @@ def test_the_confirmation_email_links_to_the_welsh_page(factories) -> None:
 
 
 def test_a_manage_request_is_answered_in_the_contacts_language(factories) -> None:
-    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan"])
-    factories.SubscriberFactory(contact="rheoli@example.com", language="cy", area_ids=["cardigan"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan-and-aberporth"])
+    factories.SubscriberFactory(contact="rheoli@example.com", language="cy", area_ids=["cardigan-and-aberporth"])
     manage_requests.record(Channel.SMS, WELSH_NUMBER, issued_to=None)
     manage_requests.record(Channel.EMAIL, "rheoli@example.com", issued_to=None)
     db.session.commit()
@@ -230,8 +231,8 @@ def test_a_manage_request_is_answered_in_the_contacts_language(factories) -> Non
 @freeze_time(NOW)
 def test_a_welsh_digest_reader_gets_the_digest_in_welsh(factories, welsh_names) -> None:
     reader = factories.SubscriberFactory(contact="dyddiol@example.com", language="cy", digest=True,
-                                         area_ids=["cardigan"])
-    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan"],
+                                         area_ids=["cardigan-and-aberporth"])
+    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan-and-aberporth"],
                                      impact=Impact.MINOR, title="Bins a day late",
                                      title_cy="Biniau ddiwrnod yn hwyr", summary="Collections run a day late.",
                                      summary_cy="Mae'r casgliadau ddiwrnod yn hwyr.")
