@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,7 @@ from alerts import links
 from alerts.data.reference import WHOLE_COUNTY_ID
 from alerts.extensions import db
 from alerts.formatting import london_time
+from alerts.languages import ENGLISH, text_in
 from alerts.models import (
     Area,
     Channel,
@@ -156,6 +158,21 @@ def audience_for(notice: Notice, *, with_areas: bool = True) -> Audience:
     return Audience(emails=totals.get(Channel.EMAIL, 0), texts=totals.get(Channel.SMS, 0), by_area=by_area)
 
 
+def audience_by_language(notice: Notice) -> dict[str, dict[str, int]]:
+    """{language: {"email": n, "sms": n}}: who would get it in Welsh and who in English, for a council that writes
+    in both. One more grouped count like audience_for's totals, only on such a council's check page."""
+    in_areas = [] if notice.whole_county else [Subscription.area_id.in_(_area_ids(notice))]
+    rows = db.session.execute(
+        select(Subscriber.language, Subscriber.channel, func.count())
+        .where(*_reachable(notice), Subscriber.id.in_(select(Subscription.subscriber_id).where(*in_areas)))
+        .group_by(Subscriber.language, Subscriber.channel)
+    ).tuples().all()
+    counts: dict[str, dict[str, int]] = {}
+    for language, channel, count in rows:
+        counts.setdefault(language, {"email": 0, "sms": 0})[str(channel)] = count
+    return counts
+
+
 def audience_at_most(notice: Notice, *, limit: int, channels: Sequence[Channel] | None = None) -> int:
     """How many people a send would reach, counted no further than `limit`: deciding whether a send crosses the
     approval threshold needs only threshold + 1 rows, not a count of a million."""
@@ -173,15 +190,16 @@ def _area_names(notice: Notice) -> list[str]:
 
 
 def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKind, manage_url: str,
-                  unsubscribe_url: str, short_url: str | None = None) -> AlertContent:
+                  unsubscribe_url: str, short_url: str | None = None, language: str = ENGLISH) -> AlertContent:
     if update is None:
-        summary, advice = notice.summary, notice.advice
+        summary, advice = text_in(notice, "summary", language), text_in(notice, "advice", language)
     else:
         # An update without new advice keeps the notice's; a resolution has no advice unless it gives one.
-        summary = update.summary
-        advice = update.advice or ("" if kind == UpdateKind.RESOLVED else notice.advice)
+        summary = text_in(update, "summary", language)
+        advice = text_in(update, "advice", language) or (
+            "" if kind == UpdateKind.RESOLVED else text_in(notice, "advice", language))
     return AlertContent(
-        title=notice.title, service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
+        title=text_in(notice, "title", language), service_name=notice.service.name, impact=str(notice.impact),  # type: ignore[arg-type]
         area_names=_area_names(notice), summary=summary, advice=advice, kind=str(kind),  # type: ignore[arg-type]
         notice_url=links.notice_url(notice.id), manage_url=manage_url, unsubscribe_url=unsubscribe_url,
         expected_end_text=london_time(notice.expected_end_at_utc) or None, short_url=short_url,
@@ -227,16 +245,20 @@ class Preview:
 _PREVIEW_SUBSCRIBER_ID = 9_999_999
 
 
-def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update: NoticeUpdate | None = None) -> Preview:
-    """The email and text exactly as a subscriber gets them, with example manage and unsubscribe links."""
+def preview_for(notice: Notice, kind: UpdateKind = UpdateKind.PUBLISHED, update: NoticeUpdate | None = None,
+                language: str = ENGLISH) -> Preview:
+    """The email and text exactly as a subscriber gets them, with example manage and unsubscribe links, in the
+    subscriber's language."""
     content = alert_content(notice, update, kind=kind, manage_url=links.manage_url(_PREVIEW_SUBSCRIBER_ID, 1),
                             unsubscribe_url=links.unsubscribe_url(_PREVIEW_SUBSCRIBER_ID, 1),
-                            short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1))
-    email = render_alert_email(content)
+                            short_url=links.short_url(_PREVIEW_SUBSCRIBER_ID, 1), language=language)
+    with force_locale(language):
+        email = render_alert_email(content)
+        sms = layout_alert_sms(content, reply_stop=texts_take_replies())
     # The officer sees the email as residents read it: without the escapes that keep their words from being Markdown.
     return Preview(subject=email.subject, email_body=as_read(email.body),
                    email_html=notify_email_html(email.body, GOVUK_LOOK), sms_prefix=content.message_from.sms_prefix,
-                   sms=layout_alert_sms(content, reply_stop=texts_take_replies()))
+                   sms=sms)
 
 
 # Fan-outs ----------------------------------------------------------------------------------------------------

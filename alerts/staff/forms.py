@@ -412,16 +412,16 @@ class TemplateForm(FlaskForm):
     submit = SubmitField("Save template", widget=GovSubmitInput())
 
     def validate_title(self, field: StringField) -> None:
-        _check_placeholders(field)
+        check_placeholder_text(field)
 
     def validate_summary(self, field: StringField) -> None:
-        _check_placeholders(field)
+        check_placeholder_text(field)
 
     def validate_advice(self, field: StringField) -> None:
-        _check_placeholders(field)
+        check_placeholder_text(field)
 
 
-def _check_placeholders(field: StringField) -> None:
+def check_placeholder_text(field: StringField) -> None:
     if field.data and placeholder_problem(field.data):
         raise ValidationError(f"{field.label.text} has a {{ or }} that is not a placeholder: write placeholders "
                               "in lower case inside braces, like {area}")
