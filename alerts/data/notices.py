@@ -280,4 +280,5 @@ def writes_in_welsh() -> bool:
 
 def lacks_welsh(notice: Notice) -> bool:
     """A council that writes in Welsh publishes nothing in English alone (the Welsh Language Standards)."""
-    return writes_in_welsh() and not (notice.title_cy and notice.summary_cy and notice.advice_cy)
+    return writes_in_welsh() and not (notice.title_cy and notice.summary_cy
+                                      and (notice.advice_cy or not notice.advice))

@@ -71,7 +71,7 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
     audience = "the whole county" if notice.whole_county else f"more than {_threshold():,} people"
     requester = pending.requested_by if pending is not None else notice.requested_by
     email = render_approval_request_email(
-        title=notice.title, what=what, audience=audience,
+        title=_titles(notice), what=what, audience=audience,
         requested_by=requester.email if requester is not None else actor.name,
         notice_url=links.external_url(f"/staff/notices/{notice.id}"))
     approvers = notice_lifecycle.approvers_for(notice)
@@ -81,6 +81,11 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
     if not approvers:
         log.warning("notice %s waits for approval but no other officer can approve it", notice.id)
     return len(approvers)
+
+
+def _titles(notice: Notice) -> str:
+    """The notice's title as the approver must check it: in Welsh and English where the council writes in both."""
+    return f"{notice.title_cy} / {notice.title}" if writes_in_welsh() and notice.title_cy else notice.title
 
 
 def _start_fanout(notice_id: int) -> None:

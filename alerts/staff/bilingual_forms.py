@@ -1,11 +1,14 @@
 """The notice forms of a council that writes in Welsh and English: each text the public reads is asked for in both
-languages, with the English form's rules and limits on each (the XML-safe text rule comes with every form)."""
+languages, with the English form's rules and limits on each (the XML-safe text rule comes with every form).
+
+The form classes are made for each request, so labels and messages are plain strings in the page's language (the
+layout's error summary takes only plain strings, not lazy ones)."""
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from markupsafe import Markup
 from wtforms import Field, StringField
@@ -34,12 +37,12 @@ TEXT_FIELDS = ("title", "summary", "advice")
 
 def _title(language: str) -> dict[str, StringField]:
     welsh = language == WELSH
-    label = _l("Title in Welsh") if welsh else _l("Title in English")
+    label = _("Title in Welsh") if welsh else _("Title in English")
     return {"title_cy" if welsh else "title": StringField(
         label, widget=GovTextInput(),
-        validators=[DataRequired(_l("Enter the title in Welsh") if welsh else _l("Enter the title in English")),
-                    Length(max=200, message=_l("Title in Welsh must be 200 characters or fewer") if welsh
-                           else _l("Title in English must be 200 characters or fewer"))])}
+        validators=[DataRequired(_("Enter the title in Welsh") if welsh else _("Enter the title in English")),
+                    Length(max=200, message=_("Title in Welsh must be 200 characters or fewer") if welsh
+                           else _("Title in English must be 200 characters or fewer"))])}
 
 
 def _summary(language: str, english: str, welsh: str, missing_english: str,
@@ -68,27 +71,27 @@ def _both(make: object, *args: object) -> dict[str, StringField]:
 
 def _notice_fields() -> dict[str, StringField]:
     return {**_both(_title),
-            **_both(_summary, _l("What's happening in English"), _l("What's happening in Welsh"),
-                    _l("Enter what's happening in English"), _l("Enter what's happening in Welsh")),
-            **_both(_advice, _l("What residents should do in English"), _l("What residents should do in Welsh"),
-                    _l("Enter what residents should do in English"), _l("Enter what residents should do in Welsh"))}
+            **_both(_summary, _("What's happening in English"), _("What's happening in Welsh"),
+                    _("Enter what's happening in English"), _("Enter what's happening in Welsh")),
+            **_both(_advice, _("What residents should do in English"), _("What residents should do in Welsh"),
+                    _("Enter what residents should do in English"), _("Enter what residents should do in Welsh"))}
 
 
 def _update_fields() -> dict[str, StringField]:
-    return {**_both(_summary, _l("What has changed, in English"), _l("What has changed, in Welsh"),
-                    _l("Enter what has changed in English"), _l("Enter what has changed in Welsh")),
-            **_both(_advice, _l("What residents should do now, in English (optional)"),
-                    _l("What residents should do now, in Welsh (optional)"), None, None)}
+    return {**_both(_summary, _("What has changed, in English"), _("What has changed, in Welsh"),
+                    _("Enter what has changed in English"), _("Enter what has changed in Welsh")),
+            **_both(_advice, _("What residents should do now, in English (optional)"),
+                    _("What residents should do now, in Welsh (optional)"), None, None)}
 
 
 def _resolve_fields() -> dict[str, StringField]:
-    return _both(_summary, _l("What residents need to know, in English"), _l("What residents need to know, in Welsh"),
-                 _l("Enter what residents need to know in English"), _l("Enter what residents need to know in Welsh"))
+    return _both(_summary, _("What residents need to know, in English"), _("What residents need to know, in Welsh"),
+                 _("Enter what residents need to know in English"), _("Enter what residents need to know in Welsh"))
 
 
 def _change_fields() -> dict[str, StringField]:
-    return _both(_summary, _l("What has changed, in English"), _l("What has changed, in Welsh"),
-                 _l("Enter what has changed in English"), _l("Enter what has changed in Welsh"))
+    return _both(_summary, _("What has changed, in English"), _("What has changed, in Welsh"),
+                 _("Enter what has changed in English"), _("Enter what has changed in Welsh"))
 
 
 FIELDS = {NoticeForm: _notice_fields, TemplateForm: _notice_fields, UpdateForm: _update_fields,

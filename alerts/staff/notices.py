@@ -4,6 +4,7 @@ resolve, cancel."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -54,7 +55,7 @@ def _notice_or_404(notice_id: int) -> Notice:
 
 def _notice_form(notice: Notice | None = None, form_class: type[NoticeForm] = NoticeForm) -> NoticeForm:
     form = bilingual_forms.form_class(form_class)(obj=None)
-    form.service.choices = [SelectChoice("", "Select a service")] + [
+    form.service.choices = [SelectChoice("", _("Select a service"))] + [
         SelectChoice(s.id, s.name) for s in reference.list_services()]
     form.areas.choices = [SelectChoice(a.id, a.name) for a in reference.list_areas()]
     if notice is not None and request.method == "GET":
@@ -83,7 +84,7 @@ def _draft_from(form: NoticeForm, source_warning_id: str | None = None) -> Notic
 def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
     warning = notice_lifecycle.get_weather_warning(warning_id)
     if warning is None:
-        flash("That weather warning is no longer in the Met Office feed.")
+        flash(_("That weather warning is no longer in the Met Office feed."))
         return None
     hazards = _in_words(warning.hazards) or "severe weather"
     form.title.data = f"{warning.level.capitalize()} weather warning for {hazards}"[:200]
@@ -166,15 +167,15 @@ def _whole_number(text: str) -> int:
 def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL):
-        flash("Only a draft can be edited. Post an update instead.")
+        flash(_("Only a draft can be edited. Post an update instead."))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     form = _notice_form(notice)
     if not form.validate_on_submit():
         return render_template("staff/notice_form.html", form=form, notice=notice, warning_id=None), \
             400 if form.errors else 200
     if publishing.edit_draft(notice, _draft_from(form), _actor()):
-        flash("Your change withdrew the request for approval: the notice is a draft again. Check it and publish it "
-              "again to ask another officer to approve it.")
+        flash(_("Your change withdrew the request for approval: the notice is a draft again. Check it and publish "
+                "it again to ask another officer to approve it."))
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -256,16 +257,17 @@ def publish(notice_id: int) -> Response | tuple[str, int]:
 def _why(notice: Notice, kind: UpdateKind) -> str:
     """Why the send just asked for waits: its own audience, or what this officer has sent alone lately."""
     need = publishing.approval_need(notice, current_user.id, kind)
-    return need.message() if need is not None else "Another officer must approve it before anything is sent."
+    return need.message() if need is not None else _("Another officer must approve it before anything is sent.")
 
 
 def _flash_outcome(status: NoticeStatus) -> None:
     messages = {
-        NoticeStatus.ACTIVE: "Notice published",
-        NoticeStatus.SCHEDULED: "Notice scheduled",
-        NoticeStatus.AWAITING_APPROVAL: "Notice sent for approval. Another officer must approve it before anything "
-                                        "is published or sent. Officers who can approve it have been emailed.",
-        NoticeStatus.RESOLVED: "Resolution approved: subscribers will be told",
+        NoticeStatus.ACTIVE: _("Notice published"),
+        NoticeStatus.SCHEDULED: _("Notice scheduled"),
+        NoticeStatus.AWAITING_APPROVAL: _("Notice sent for approval. Another officer must approve it before "
+                                          "anything is published or sent. Officers who can approve it have been "
+                                          "emailed."),
+        NoticeStatus.RESOLVED: _("Resolution approved: subscribers will be told"),
     }
     flash(messages[status], "success")
 
@@ -282,7 +284,7 @@ def approve(notice_id: int) -> Response | tuple[str, int]:
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
     if was_update and status == NoticeStatus.ACTIVE:
-        flash("Update approved: subscribers will be emailed", "success")
+        flash(_("Update approved: subscribers will be emailed"), "success")
     else:
         _flash_outcome(status)
     return redirect(url_for("staff.notice", notice_id=notice_id))
@@ -298,8 +300,8 @@ def cancel(notice_id: int) -> Response | tuple[str, int]:
         withdrawn = publishing.cancel(notice, _actor())
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
-    flash("Update withdrawn. Nothing was sent." if withdrawn else "Notice cancelled. Nothing was published or sent.",
-          "success")
+    flash(_("Update withdrawn. Nothing was sent.") if withdrawn
+          else _("Notice cancelled. Nothing was published or sent."), "success")
     return redirect(url_for("staff.notice", notice_id=notice_id))
 
 
@@ -308,7 +310,7 @@ def cancel(notice_id: int) -> Response | tuple[str, int]:
 def update(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if notice.status != NoticeStatus.ACTIVE:
-        flash("Only a live notice can be updated.")
+        flash(_("Only a live notice can be updated."))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     form = bilingual_forms.form_class(UpdateForm)()
     preview = None
@@ -325,9 +327,9 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     if isinstance(posted, PendingUpdate):
-        flash("Update sent for approval. " + _why(notice, UpdateKind.UPDATED), "success")
+        flash(_("Update sent for approval. %(why)s", why=_why(notice, UpdateKind.UPDATED)), "success")
     else:
-        flash("Update posted" + (": subscribers will be emailed" if form.notify.data else ""), "success")
+        flash(_("Update posted: subscribers will be emailed") if form.notify.data else _("Update posted"), "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -336,7 +338,7 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
 def resolve(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if notice.status not in (NoticeStatus.ACTIVE, NoticeStatus.EXPIRED):
-        flash("Only a live or expired notice can be resolved.")
+        flash(_("Only a live or expired notice can be resolved."))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     form = bilingual_forms.form_class(ResolveForm)()
     if not form.validate_on_submit():
@@ -351,7 +353,7 @@ def resolve(notice_id: int) -> Response | str | tuple[str, int]:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     if isinstance(done, PendingUpdate):
-        flash("Resolution sent for approval. " + _why(notice, UpdateKind.RESOLVED), "success")
+        flash(_("Resolution sent for approval. %(why)s", why=_why(notice, UpdateKind.RESOLVED)), "success")
     else:
-        flash("Notice resolved", "success")
+        flash(_("Notice resolved"), "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))
