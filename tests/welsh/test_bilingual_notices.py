@@ -236,3 +236,41 @@ def test_the_api_checks_each_language_like_the_plain_field(client) -> None:
 def test_the_openapi_document_describes_both_languages(client) -> None:
     schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["NewNotice"]["properties"]["title"]
     assert schema["type"] == "object" and schema["required"] == ["cy", "en"]
+
+
+def test_a_scheduled_or_approved_notice_without_its_welsh_is_not_published(client_request, sign_in_as) -> None:
+    officer = sign_in_as(Role.OFFICER)
+    notice = create_draft(client_request)
+    notice.status, notice.publish_at_utc = NoticeStatus.SCHEDULED, notice.starts_at_utc
+    notice.requested_by_id = officer.id
+    notice.summary_cy = None
+    db.session.commit()
+    assert publishing.publish_due_notices() == 0
+    assert db.session.get(Notice, notice.id).status == NoticeStatus.SCHEDULED
+
+    notice.status, notice.publish_at_utc = NoticeStatus.AWAITING_APPROVAL, None
+    db.session.commit()
+    approver = sign_in_as(Role.OFFICER)
+    try:
+        publishing.approve(notice, publishing.Actor.staff(approver, None))
+        raise AssertionError("approved without Welsh")
+    except publishing.NoticeStateError as refusal:
+        assert "in Welsh as well as English" in str(refusal)
+    assert db.session.get(Notice, notice.id).status == NoticeStatus.AWAITING_APPROVAL
+
+
+def test_resolving_several_notices_at_once_takes_both_languages(client_request, sign_in_as) -> None:
+    sign_in_as(Role.OFFICER)
+    notice = create_draft(client_request, notify="")
+    post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
+    page = client_request.get(f"/staff/notices/bulk?action=resolve&notices={notice.id}")
+    assert page.soup.select_one("#summary_cy")["lang"] == "cy"
+    page = post_form(client_request, "/staff/notices/bulk",
+                     {"action": "resolve", "notices": str(notice.id), "summary": "Roads open.", "summary_cy": ""},
+                     expected_status=400)
+    assert "Enter what residents need to know in Welsh" in page.error_summary()
+    post_form(client_request, "/staff/notices/bulk", {"action": "resolve", "notices": str(notice.id),
+                                                      "summary": "Roads open.", "summary_cy": "Ffyrdd ar agor."})
+    db.session.expire_all()
+    assert notice.status == NoticeStatus.RESOLVED
+    assert notice.updates[-1].summary_cy == "Ffyrdd ar agor."
