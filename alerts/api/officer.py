@@ -197,7 +197,7 @@ def create_notice() -> Response:
 def _with_why(notice: Notice, kind: UpdateKind) -> dict[str, Any]:
     """The notice, and why what was just asked for waits for a second officer (the 202's reason)."""
     need = publishing.approval_need(notice, _actor().user_id, kind)
-    why = need.message() if need is not None else "Another officer must approve it before anything is sent."
+    why = need.message() if need is not None else _("Another officer must approve it before anything is sent.")
     return {**notice_json(notice), "waiting_for_approval": why}
 
 

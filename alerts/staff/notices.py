@@ -200,7 +200,7 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     if approval_need is not None:
         requester = notice.requested_by
         approval_message = approval_need.message() if sender == current_user.id or requester is None \
-            else approval_need.message(f"{requester.email} has")
+            else approval_need.message(requester.email)
     error_summary = [{"text": error, "href": "#actions"}] if error else None
     page = render_template(
         "staff/notice.html", notice=notice, audience=audience, threshold=threshold,
