@@ -3,14 +3,38 @@ page previews both, and the API takes both."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from sqlalchemy import select
 
 from alerts.data import reference
 from alerts.extensions import db
-from alerts.models import Channel, Notice, NoticeStatus, NoticeTemplate, NoticeUpdate, Role, UpdateKind
+from alerts.models import (
+    Channel,
+    Message,
+    Notice,
+    NoticeStatus,
+    NoticeTemplate,
+    NoticeUpdate,
+    Role,
+    StaffUser,
+    UpdateKind,
+)
 from alerts.services import publishing
+from tests import factories as made
 from tests.api.test_officer_api import make_token
-from tests.staff.conftest import post_form, sign_in_as  # noqa: F401 (the fixture)
+from tests.staff.conftest import post_form, sign_in
+
+
+@pytest.fixture
+def sign_in_as(client_request) -> Callable[..., StaffUser]:
+    """As tests/staff's fixture: a user with this role, signed in."""
+    def _sign_in(role: Role = Role.OFFICER) -> StaffUser:
+        user = made.StaffUserFactory(role=role)
+        sign_in(client_request, user)
+        return user
+    return _sign_in
 
 
 def _area() -> str:
@@ -138,7 +162,6 @@ def test_the_approval_request_email_shows_both_texts(client_request, sign_in_as,
     sign_in_as(Role.OFFICER)
     notice = create_draft(client_request, areas=[reference.WHOLE_COUNTY_ID])
     post_form(client_request, f"/staff/notices/{notice.id}/publish", {"when": "now"})
-    from alerts.models import Message
     [email] = db.session.scalars(select(Message)).all()
     assert "Ffyrdd ar gau oherwydd llifogydd" in email.body and "Roads closed by flooding" in email.body
 
