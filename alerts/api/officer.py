@@ -10,11 +10,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, g, jsonify, request
+from flask_babel import gettext as _
 
 from alerts.api.serialise import notice_json
 from alerts.api.views import api
 from alerts.data import notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
+from alerts.data.notices import writes_in_welsh
 from alerts.extensions import csrf, db
 from alerts.models import Impact, Notice, NoticeStatus, PendingUpdate, UpdateKind
 from alerts.services import publishing, staff_sign_in
@@ -25,7 +27,7 @@ from alerts.web.errors import problem
 def token_required(view: Callable[..., Response]) -> Callable[..., Response]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Response:
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
         try:
             record = staff_sign_in.officer_token(token.strip() if scheme.lower() == "bearer" else "",
                                                  second_factor_required=bool(current_app.config.get("MFA_REQUIRED")))
@@ -71,6 +73,41 @@ def _text(body: dict[str, Any], name: str, errors: dict[str, str], message: str,
     return value
 
 
+class WrongShape(ValueError):
+    """A text given in the wrong form for this council: both languages where it writes in Welsh, one where not.
+    Answered 400, naming the field, before any other check."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _texts(body: dict[str, Any], name: str, errors: dict[str, str], messages: tuple[str, str], *,
+           required: bool = True, max_length: int = 2000) -> tuple[str, str]:
+    """A text the public reads, as (English, Welsh). A council that writes in Welsh takes {"cy": "…", "en": "…"},
+    each language checked like the plain field; one that writes only in English takes the plain string."""
+    value = body.get(name)
+    if not writes_in_welsh():
+        if isinstance(value, dict):
+            raise WrongShape(name, _("%(field)s must be a string: this council writes only in English", field=name))
+        return _text(body, name, errors, messages[0], required=required, max_length=max_length), ""
+    if value is None and not required:
+        return "", ""
+    if not isinstance(value, dict) or not set(value) <= {"cy", "en"}:
+        raise WrongShape(name, _('%(field)s must give Welsh and English: {"cy": "…", "en": "…"}', field=name))
+    both = {f"{name}.{language}": value.get(language) for language in ("en", "cy")}
+    # Optional texts (advice) are optional as a whole: given in one language, the other is needed too.
+    needed = required or any(isinstance(text, str) and text.strip() for text in both.values())
+    english = _text(both, f"{name}.en", errors, messages[0], required=needed, max_length=max_length)
+    welsh = _text(both, f"{name}.cy", errors, messages[1], required=needed, max_length=max_length)
+    return english, welsh
+
+
+def _wrong_shape(wrong: WrongShape) -> Response:
+    db.session.rollback()
+    return problem(400, _("Bad Request"), str(wrong), errors={wrong.field: str(wrong)})
+
+
 def _time(body: dict[str, Any], name: str, errors: dict[str, str]) -> dt.datetime | None:
     value = body.get(name)
     if value in (None, ""):
@@ -114,9 +151,16 @@ def create_notice() -> Response:
     if body is None:
         return _invalid({"body": "Send a JSON object"})
     errors: dict[str, str] = {}
-    title = _text(body, "title", errors, "Enter a title", max_length=200)
-    summary = _text(body, "summary", errors, "Enter what's happening")
-    advice = _text(body, "advice", errors, "Enter what residents should do", required=False)
+    try:
+        title, title_cy = _texts(body, "title", errors, (_("Enter a title"), _("Enter the title in Welsh")),
+                                 max_length=200)
+        summary, summary_cy = _texts(body, "summary", errors, (_("Enter what's happening"),
+                                                               _("Enter what's happening in Welsh")))
+        advice, advice_cy = _texts(body, "advice", errors, (_("Enter what residents should do"),
+                                                            _("Enter what residents should do in Welsh")),
+                                   required=False)
+    except WrongShape as wrong:
+        return _wrong_shape(wrong)
     service_id = body.get("service")
     if not isinstance(service_id, str) or reference.get_service(service_id) is None:
         errors["service"] = "Unknown service: see /api/v1/services"
@@ -139,7 +183,8 @@ def create_notice() -> Response:
         return _invalid(errors)
     draft = NoticeDraft(title=title, service_id=str(service_id), area_ids=list(areas), impact=Impact(impact),  # type: ignore[arg-type]
                         summary=summary, advice=advice, starts_at_utc=starts_at, expected_end_at_utc=expected_end_at,
-                        notify_subscribers=notify, next_update_by_utc=next_update_by)
+                        notify_subscribers=notify, next_update_by_utc=next_update_by, title_cy=title_cy,
+                        summary_cy=summary_cy, advice_cy=advice_cy)
     notice, status = publishing.create_and_publish(draft, _actor())
     waiting = status == NoticeStatus.AWAITING_APPROVAL
     response = jsonify(_with_why(notice, UpdateKind.PUBLISHED) if waiting else notice_json(notice))
@@ -152,7 +197,7 @@ def create_notice() -> Response:
 def _with_why(notice: Notice, kind: UpdateKind) -> dict[str, Any]:
     """The notice, and why what was just asked for waits for a second officer (the 202's reason)."""
     need = publishing.approval_need(notice, _actor().user_id, kind)
-    why = need.message() if need is not None else "Another officer must approve it before anything is sent."
+    why = need.message() if need is not None else _("Another officer must approve it before anything is sent.")
     return {**notice_json(notice), "waiting_for_approval": why}
 
 
@@ -175,15 +220,20 @@ def post_update(notice_id: int) -> Response:
     if body is None:
         return _invalid({"body": "Send a JSON object"})
     errors: dict[str, str] = {}
-    summary = _text(body, "summary", errors, "Enter what has changed")
-    advice = _text(body, "advice", errors, "", required=False)
+    try:
+        summary, summary_cy = _texts(body, "summary", errors, (_("Enter what has changed"),
+                                                               _("Enter what has changed in Welsh")))
+        advice, advice_cy = _texts(body, "advice", errors, ("", _("Enter what residents should do now in Welsh")),
+                                   required=False)
+    except WrongShape as wrong:
+        return _wrong_shape(wrong)
     notify = _notify_flag(body, errors)
     next_update_by = _next_update_by(body, errors)
     if errors:
         return _invalid(errors)
     try:
         posted = publishing.post_update(notice, _actor(), summary=summary, advice=advice, notify=notify,
-                                        next_update_by=next_update_by)
+                                        next_update_by=next_update_by, summary_cy=summary_cy, advice_cy=advice_cy)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     waiting = isinstance(posted, PendingUpdate)
@@ -204,12 +254,16 @@ def resolve_notice(notice_id: int) -> Response:
     if body is None:
         return _invalid({"body": "Send a JSON object"})
     errors: dict[str, str] = {}
-    summary = _text(body, "summary", errors, "Enter what residents need to know")
+    try:
+        summary, summary_cy = _texts(body, "summary", errors, (_("Enter what residents need to know"),
+                                                               _("Enter what residents need to know in Welsh")))
+    except WrongShape as wrong:
+        return _wrong_shape(wrong)
     notify = _notify_flag(body, errors)
     if errors:
         return _invalid(errors)
     try:
-        done = publishing.resolve(notice, _actor(), summary=summary, notify=notify)
+        done = publishing.resolve(notice, _actor(), summary=summary, notify=notify, summary_cy=summary_cy)
     except NoticeStateError as error:
         return problem(409, "Conflict", str(error))
     waiting = isinstance(done, PendingUpdate)

@@ -30,7 +30,7 @@ def openapi_document(profile: Council | None = None) -> dict[str, Any]:
     """The document for this app's council, or for `profile` (outside an app context)."""
     profile = profile or council()
     document = _read_document(profile)
-    _add_officer_api(document)
+    _add_officer_api(document, bilingual="cy" in profile.languages)
     _add_languages(document, profile)
     return document
 
@@ -73,10 +73,22 @@ def _add_languages(document: dict[str, Any], profile: Council) -> None:
         "properties": {language: update_texts for language in languages}}
 
 
-def _add_officer_api(document: dict[str, Any]) -> None:
-    """POST endpoints for other council systems, with a bearer API token acting for one officer."""
+def _in_both(plain: dict[str, Any]) -> dict[str, Any]:
+    """A text the public reads, from a council that writes in Welsh and English: both, each like the plain one."""
+    return {"type": "object", "required": ["cy", "en"], "additionalProperties": False,
+            "properties": {"cy": plain, "en": plain},
+            "description": 'In Welsh and English: {"cy": "…", "en": "…"}, each required and checked like the plain '
+                           "text. A plain string is refused (400) here; a council that writes only in English takes "
+                           "the plain string instead."}
+
+
+def _add_officer_api(document: dict[str, Any], *, bilingual: bool = False) -> None:
+    """POST endpoints for other council systems, with a bearer API token acting for one officer. A council that
+    writes in Welsh takes each text the public reads in both languages."""
     notice_response = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Notice"}}}}
     errors = {"401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM}
+    if bilingual:
+        errors = {"400": PROBLEM, **errors}
     security: list[dict[str, list[str]]] = [{"apiToken": []}]
     notice_id = [{"name": "notice_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 
@@ -131,15 +143,18 @@ def _add_officer_api(document: dict[str, Any]) -> None:
         "type": "http", "scheme": "bearer",
         "description": "A token from `flask create-api-token NAME --user EMAIL [--days N]` or the admin's API tokens "
                        "page; it acts for that person with their role and expires"}}
-    text = {"type": "string"}
+    text: dict[str, Any] = {"type": "string"}
+    title: dict[str, Any] = {"type": "string", "maxLength": 200}
+    if bilingual:
+        text, title = _in_both(text), _in_both(title)
     next_update_by = {"type": ["string", "null"], "format": "date-time",
                       "description": f"When the officer will next update it: in the future and within "
                                      f"{MAX_AHEAD.days} days. Left out, the default for its impact ({DEFAULT_RULE})"}
     components["schemas"]["NewNotice"] = {
         "type": "object", "required": ["title", "service", "areas", "impact", "summary"],
         "properties": {
-            "title": {"type": "string", "maxLength": 200}, "service": {"type": "string", "description": "A service id"},
-            "areas": {"type": "array", "items": text, "minItems": 1,
+            "title": title, "service": {"type": "string", "description": "A service id"},
+            "areas": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                       "description": "Area ids; whole-county for everywhere"},
             "impact": {"type": "string", "enum": ["minor", "major", "severe"]},
             "starts_at": {"type": ["string", "null"], "format": "date-time"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from alerts.data.fanouts import CHANNELS_FOR_KIND, audience_at_most
@@ -26,15 +27,33 @@ class ApprovalNeed:
     already: int | None = None  # set when the sender's rolling budget is what this send would cross
     window_hours: int = 0
 
-    def message(self, sender: str = "You have") -> str:
-        must = "so another officer must approve it before anything is published or sent."
+    def message(self, requester: str | None = None) -> str:
+        """Why, for whoever reads it: "You have sent…", or "<requester> has sent…" for an approver. Whole
+        sentences, so each language can order its words."""
         if self.whole_county:
-            return f"This goes to the whole county, {must}"
+            return _("This goes to the whole county, so another officer must approve it before anything is published "
+                     "or sent.")
+        threshold = f"{self.threshold:,}"
         if self.already is None:
-            return f"This goes to more than {self.threshold:,} people, {must}"
-        already = f"more than {self.threshold:,}" if self.already > self.threshold else f"{self.already:,}"
-        return (f"{sender} sent to {already} people in the last {self.window_hours} hours without a second officer, "
-                f"and this goes to {self.audience:,} more: past the limit of {self.threshold:,} people, {must}")
+            return _("This goes to more than %(threshold)s people, so another officer must approve it before anything "
+                     "is published or sent.", threshold=threshold)
+        words = {"threshold": threshold, "hours": self.window_hours, "audience": f"{self.audience:,}",
+                 "already": f"{self.already:,}", "requester": requester or ""}
+        if self.already > self.threshold:
+            if requester is None:
+                return _("You have sent to more than %(threshold)s people in the last %(hours)s hours without a second "
+                         "officer, and this goes to %(audience)s more: past the limit of %(threshold)s people, so "
+                         "another officer must approve it before anything is published or sent.", **words)
+            return _("%(requester)s has sent to more than %(threshold)s people in the last %(hours)s hours without a "
+                     "second officer, and this goes to %(audience)s more: past the limit of %(threshold)s people, so "
+                     "another officer must approve it before anything is published or sent.", **words)
+        if requester is None:
+            return _("You have sent to %(already)s people in the last %(hours)s hours without a second officer, and "
+                     "this goes to %(audience)s more: past the limit of %(threshold)s people, so another officer must "
+                     "approve it before anything is published or sent.", **words)
+        return _("%(requester)s has sent to %(already)s people in the last %(hours)s hours without a second officer, "
+                 "and this goes to %(audience)s more: past the limit of %(threshold)s people, so another officer must "
+                 "approve it before anything is published or sent.", **words)
 
 
 def reached_without_approval(user_id: int, since: dt.datetime, *, limit: int) -> int:

@@ -46,7 +46,7 @@ def _lock_all(notices: list[Notice]) -> None:
 
 
 def resolve_all(notices: list[Notice], *, summary: str, notify: bool, by_user_id: int | None, threshold: int,
-                window: dt.timedelta | None) -> tuple[list[PendingUpdate], ApprovalNeed | None]:
+                window: dt.timedelta | None, summary_cy: str = "") -> tuple[list[PendingUpdate], ApprovalNeed | None]:
     """Resolve every one now, or hold every one's resolution for a second officer when their sum needs one.
     Returns what was held (empty when all were resolved) and why."""
     _lock_all(notices)
@@ -56,21 +56,22 @@ def resolve_all(notices: list[Notice], *, summary: str, notify: bool, by_user_id
         db.session.execute(select(StaffUser.id).where(StaffUser.id == by_user_id).with_for_update(key_share=True))
     need = approval_need_for_many(telling, threshold, UpdateKind.RESOLVED, by_user_id=by_user_id,
                                   window=window) if telling else None
-    held = [hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
+    held = [hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id, summary_cy)
             for notice in telling] if need is not None else []
     for notice in notices:
         if notice.pending_update is None:  # those with no alerts to send are resolved now either way
-            resolve_now(notice, summary=summary, by_user_id=by_user_id, notify=notice in telling)
+            resolve_now(notice, summary=summary, by_user_id=by_user_id, notify=notice in telling,
+                        summary_cy=summary_cy)
     return held, need
 
 
 def extend_all(notices: list[Notice], *, expected_end_at_utc: dt.datetime, summary: str,
-               by_user_id: int | None) -> None:
+               by_user_id: int | None, summary_cy: str = "") -> None:
     """Move every one's expected end and say so in its timeline (website, feeds and API; no alerts are sent)."""
     _lock_all(notices)
     for notice in notices:
         notice.expected_end_at_utc = expected_end_at_utc
-        post_update_now(notice, summary=summary, advice="", notify=False, by_user_id=by_user_id,
+        post_update_now(notice, summary=summary, advice="", notify=False, by_user_id=by_user_id, summary_cy=summary_cy,
                         next_update_by=notice.next_update_by_utc if notice.next_update_by_utc and
                         notice.next_update_by_utc > utc_now() else None)
 

@@ -178,6 +178,21 @@ def audience_counted_live(notice: Notice) -> Audience:
     return Audience(emails=totals.get(Channel.EMAIL, 0), texts=totals.get(Channel.SMS, 0), by_area=by_area)
 
 
+def audience_by_language(notice: Notice) -> dict[str, dict[str, int]]:
+    """{language: {"email": n, "sms": n}}: who would get it in Welsh and who in English, for a council that writes
+    in both. One more grouped count like audience_for's totals, only on such a council's check page."""
+    in_areas = [] if notice.whole_county else [Subscription.area_id.in_(_area_ids(notice))]
+    rows = db.session.execute(
+        select(Subscriber.language, Subscriber.channel, func.count())
+        .where(*_reachable(notice), Subscriber.id.in_(select(Subscription.subscriber_id).where(*in_areas)))
+        .group_by(Subscriber.language, Subscriber.channel)
+    ).tuples().all()
+    counts: dict[str, dict[str, int]] = {}
+    for language, channel, count in rows:
+        counts.setdefault(language, {"email": 0, "sms": 0})[str(channel)] = count
+    return counts
+
+
 # Rendering ---------------------------------------------------------------------------------------------------
 
 def _area_names(notice: Notice, language: str = ENGLISH) -> list[str]:

@@ -85,6 +85,10 @@ class NoticeDraft:
     notify_subscribers: bool = True
     source_warning_id: str | None = None
     next_update_by_utc: dt.datetime | None = None  # None: the default for its impact when it is published
+    # The Welsh beside the English, for a council that writes in both; blank for one that writes only English.
+    title_cy: str = ""
+    summary_cy: str = ""
+    advice_cy: str = ""
 
 
 def get_notice(notice_id: int) -> Notice | None:
@@ -98,6 +102,9 @@ def _apply(notice: Notice, draft: NoticeDraft) -> None:
     notice.impact = draft.impact
     notice.summary = draft.summary.strip()
     notice.advice = draft.advice.strip()
+    notice.title_cy = draft.title_cy.strip() or None
+    notice.summary_cy = draft.summary_cy.strip() or None
+    notice.advice_cy = draft.advice_cy.strip() or None
     notice.starts_at_utc = draft.starts_at_utc or notice.starts_at_utc or utc_now()
     notice.expected_end_at_utc = draft.expected_end_at_utc
     notice.internal_notes = draft.internal_notes.strip()
@@ -217,10 +224,11 @@ def approve(notice: Notice, *, approver_id: int | None, token_made_by_id: int | 
         notice.pending_update = None
         if pending.kind == UpdateKind.RESOLVED:
             resolve_now(notice, summary=pending.summary, by_user_id=pending.requested_by_id, notify=True,
-                     approved_by_id=approver_id)
+                        approved_by_id=approver_id, summary_cy=pending.summary_cy or "")
         else:
             post_update_now(notice, summary=pending.summary, advice=pending.advice, notify=True,
-                         by_user_id=pending.requested_by_id, approved_by_id=approver_id)
+                            by_user_id=pending.requested_by_id, approved_by_id=approver_id,
+                            summary_cy=pending.summary_cy or "", advice_cy=pending.advice_cy or "")
         return NoticeStatus(notice.status)
     notice.approved_by_id, notice.approved_at_utc = approver_id, utc_now()
     _publish_or_schedule(notice, approver_id)
@@ -242,6 +250,7 @@ def publish_now(notice: Notice, by_user_id: int | None) -> NoticeUpdate:
     notice.updated_at_utc = now
     notice.version += 1
     update = NoticeUpdate(kind=UpdateKind.PUBLISHED, summary=notice.summary, advice=notice.advice,
+                          summary_cy=notice.summary_cy, advice_cy=notice.advice_cy,
                           notify_subscribers=notice.notify_subscribers, created_by_id=by_user_id,
                           approved_by_id=notice.approved_by_id, created_at_utc=now)
     notice.updates.append(update)
@@ -270,11 +279,12 @@ def cancel(notice: Notice) -> UpdateKind | None:
 
 
 def hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
-                       by_user_id: int | None) -> PendingUpdate:
+                      by_user_id: int | None, summary_cy: str = "", advice_cy: str = "") -> PendingUpdate:
     if notice.pending_update is not None:
         raise NoticeStateError("An update to this notice is already waiting for approval. Approve or withdraw it "
                                "first.")
     pending = PendingUpdate(kind=kind, summary=summary.strip(), advice=advice.strip(), requested_by_id=by_user_id,
+                            summary_cy=summary_cy.strip() or None, advice_cy=advice_cy.strip() or None,
                             requested_at_utc=utc_now())
     notice.pending_update = pending
     notice.updated_at_utc = utc_now()
@@ -285,28 +295,32 @@ def hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: st
 @one_at_a_time
 def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
                 threshold: int, window: dt.timedelta | None = None,
-                next_update_by: dt.datetime | None = None) -> NoticeUpdate | PendingUpdate:
+                next_update_by: dt.datetime | None = None, summary_cy: str = "",
+                advice_cy: str = "") -> NoticeUpdate | PendingUpdate:
     """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
     officer (DESIGN §3: even when the notice was first published with alerts off)."""
     if notice.status != NoticeStatus.ACTIVE:
         raise NoticeStateError("Only a live notice can be updated.")
     if notify and needs_approval(notice, threshold, UpdateKind.UPDATED, by_user_id=by_user_id, window=window):
-        return hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id)
+        return hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id, summary_cy, advice_cy)
     return post_update_now(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id,
-                        next_update_by=next_update_by)
+                           next_update_by=next_update_by, summary_cy=summary_cy, advice_cy=advice_cy)
 
 
 def post_update_now(notice: Notice, *, summary: str, advice: str, notify: bool, by_user_id: int | None,
-                 approved_by_id: int | None = None, next_update_by: dt.datetime | None = None) -> NoticeUpdate:
+                    approved_by_id: int | None = None, next_update_by: dt.datetime | None = None,
+                    summary_cy: str = "", advice_cy: str = "") -> NoticeUpdate:
     """An update answers the "next update by" that stood and makes the next one (the default for its impact when
     none is given, as for an update a second officer approved)."""
     now = utc_now()
     update = NoticeUpdate(kind=UpdateKind.UPDATED, summary=summary.strip(), advice=advice.strip(),
+                          summary_cy=summary_cy.strip() or None, advice_cy=advice_cy.strip() or None,
                           notify_subscribers=notify, created_by_id=by_user_id, approved_by_id=approved_by_id,
                           created_at_utc=now)
     notice.updates.append(update)
     if advice.strip():
         notice.advice = advice.strip()
+        notice.advice_cy = advice_cy.strip() or None
     notice.updated_at_utc = now
     notice.version += 1
     db.session.flush()
@@ -318,7 +332,8 @@ def post_update_now(notice: Notice, *, summary: str, advice: str, notify: bool, 
 
 @one_at_a_time
 def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool = True,
-            threshold: int | None = None, window: dt.timedelta | None = None) -> NoticeUpdate | PendingUpdate:
+            threshold: int | None = None, window: dt.timedelta | None = None,
+            summary_cy: str = "") -> NoticeUpdate | PendingUpdate:
     """Resolve now, or hold a resolution that would alert more than the threshold or the whole county for a second
     officer. Without a threshold (the caller has already had it approved) it is never held."""
     if notice.status == NoticeStatus.RESOLVED:
@@ -329,16 +344,17 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
     if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED,
                                                            by_user_id=by_user_id, window=window):
-        return hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id)
-    return resolve_now(notice, summary=summary, by_user_id=by_user_id, notify=notify)
+        return hold_for_approval(notice, UpdateKind.RESOLVED, summary, "", by_user_id, summary_cy)
+    return resolve_now(notice, summary=summary, by_user_id=by_user_id, notify=notify, summary_cy=summary_cy)
 
 
 def resolve_now(notice: Notice, *, summary: str, by_user_id: int | None, notify: bool,
-             approved_by_id: int | None = None) -> NoticeUpdate:
+                approved_by_id: int | None = None, summary_cy: str = "") -> NoticeUpdate:
     now = utc_now()
     # Resolving withdraws whatever waits for approval: nothing may be approved into the timeline after the end.
     notice.pending_update = None
-    update = NoticeUpdate(kind=UpdateKind.RESOLVED, summary=summary.strip(), notify_subscribers=notify,
+    update = NoticeUpdate(kind=UpdateKind.RESOLVED, summary=summary.strip(), summary_cy=summary_cy.strip() or None,
+                          notify_subscribers=notify,
                           created_by_id=by_user_id, approved_by_id=approved_by_id, created_at_utc=now)
     notice.updates.append(update)
     notice.status = NoticeStatus.RESOLVED

@@ -38,7 +38,9 @@ def get_template(template_id: int) -> NoticeTemplate | None:
 
 
 def placeholders(template: NoticeTemplate) -> list[str]:
-    return placeholders_in(template.title, template.summary, template.advice)
+    """Its placeholders, in either language: the officer fills each in once, for both."""
+    return placeholders_in(template.title, template.summary, template.advice,
+                           *(text for text in (template.title_cy, template.summary_cy, template.advice_cy) if text))
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,19 @@ class TemplateText:
     title: str
     summary: str
     advice: str
+    # Welsh beside the English, for a council that writes in both.
+    title_cy: str = ""
+    summary_cy: str = ""
+    advice_cy: str = ""
 
 
 def save_template(template: NoticeTemplate | None, text: TemplateText) -> NoticeTemplate:
     template = template or NoticeTemplate()
     template.name, template.service_id, template.impact = text.name.strip(), text.service_id, text.impact
     template.title, template.summary, template.advice = text.title.strip(), text.summary.strip(), text.advice.strip()
+    template.title_cy = text.title_cy.strip() or None
+    template.summary_cy = text.summary_cy.strip() or None
+    template.advice_cy = text.advice_cy.strip() or None
     db.session.add(template)
     db.session.flush()
     return template

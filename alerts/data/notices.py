@@ -18,6 +18,7 @@ from sqlalchemy.orm import lazyload
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
 from alerts.extensions import db
+from alerts.languages import WELSH
 from alerts.models import (
     Headline,
     Impact,
@@ -29,7 +30,7 @@ from alerts.models import (
     utc_now,
 )
 from alerts.models.base import UTCDateTime
-from alerts.profile import postcode_message
+from alerts.profile import council, postcode_message
 
 PUBLIC_STATUSES = (NoticeStatus.ACTIVE, NoticeStatus.RESOLVED, NoticeStatus.EXPIRED)
 
@@ -272,3 +273,14 @@ def area_names(notice: Notice) -> list[str]:
     if notice.whole_county:
         return ["Whole county"]
     return [area.name for area in notice.areas]
+
+
+def writes_in_welsh() -> bool:
+    """Whether this council writes every notice in Welsh as well as English."""
+    return WELSH in council().languages
+
+
+def lacks_welsh(notice: Notice) -> bool:
+    """A council that writes in Welsh publishes nothing in English alone (the Welsh Language Standards)."""
+    return writes_in_welsh() and not (notice.title_cy and notice.summary_cy
+                                      and (notice.advice_cy or not notice.advice))

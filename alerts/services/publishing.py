@@ -12,10 +12,12 @@ import logging
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from alerts import links
 from alerts.data import approvals, bulk_changes, fanouts, notice_lifecycle, outbox
 from alerts.data.notice_lifecycle import ApprovalRefused, NoticeDraft, NoticeStateError
+from alerts.data.notices import lacks_welsh, writes_in_welsh
 from alerts.extensions import db
 from alerts.models import (
     Channel,
@@ -69,7 +71,7 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
     audience = "the whole county" if notice.whole_county else f"more than {_threshold():,} people"
     requester = pending.requested_by if pending is not None else notice.requested_by
     email = render_approval_request_email(
-        title=notice.title, what=what, audience=audience,
+        title=_titles(notice), what=what, audience=audience,
         requested_by=requester.email if requester is not None else actor.name,
         notice_url=links.external_url(f"/staff/notices/{notice.id}"))
     approvers = notice_lifecycle.approvers_for(notice)
@@ -79,6 +81,11 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
     if not approvers:
         log.warning("notice %s waits for approval but no other officer can approve it", notice.id)
     return len(approvers)
+
+
+def _titles(notice: Notice) -> str:
+    """The notice's title as the approver must check it: in Welsh and English where the council writes in both."""
+    return f"{notice.title_cy} / {notice.title}" if writes_in_welsh() and notice.title_cy else notice.title
 
 
 def _start_fanout(notice_id: int) -> None:
@@ -119,10 +126,19 @@ def edit_draft(notice: Notice, draft: NoticeDraft, actor: Actor) -> bool:
 
 # Publishing ------------------------------------------------------------------------------------------------------
 
+def _check_both_languages(notice: Notice) -> None:
+    """Every path to publishing (page, API, approval, schedule) passes here: nothing goes out in English alone
+    for a council that writes in Welsh too."""
+    if lacks_welsh(notice):
+        raise NoticeStateError(_("Write the title, summary and advice in Welsh as well as English before "
+                                 "publishing this notice."))
+
+
 def request_publication(notice: Notice, actor: Actor, *, publish_at_utc: dt.datetime | None = None,
                         expand: bool = True) -> NoticeStatus:
     """Publish now, schedule, or hold for a second officer (and tell those who may approve)."""
     try:
+        _check_both_languages(notice)
         status = notice_lifecycle.request_publication(notice, by_user_id=actor.user_id, threshold=_threshold(),
                                                       publish_at_utc=publish_at_utc, window=_window())
     except NoticeStateError:
@@ -158,6 +174,8 @@ def approve(notice: Notice, actor: Actor, *, expand: bool = True, seen: str | No
     nothing = notice_lifecycle.not_waiting(notice)
     if nothing:
         raise NoticeStateError(nothing)
+    if notice.pending_update is None:
+        _check_both_languages(notice)
     since = waiting_since(notice)
     if seen is not None and (since is None or seen != since.isoformat()):
         raise NoticeStateError("This notice changed after you opened it. Check it again before approving it.")
@@ -184,12 +202,15 @@ def cancel(notice: Notice, actor: Actor) -> UpdateKind | None:
 
 
 def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, notify: bool,
-                expand: bool = True, next_update_by: dt.datetime | None = None) -> NoticeUpdate | PendingUpdate:
+                expand: bool = True, next_update_by: dt.datetime | None = None, summary_cy: str = "",
+                advice_cy: str = "") -> NoticeUpdate | PendingUpdate:
     """Post an update, or hold one with alerts on for a second officer (a PendingUpdate is returned)."""
     try:
+        _check_welsh_beside(summary_cy, advice, advice_cy)
         posted = notice_lifecycle.post_update(notice, summary=summary, advice=advice, notify=notify,
                                               by_user_id=actor.user_id, threshold=_threshold(), window=_window(),
-                                              next_update_by=next_update_by)
+                                              next_update_by=next_update_by, summary_cy=summary_cy,
+                                              advice_cy=advice_cy)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -204,12 +225,13 @@ def post_update(notice: Notice, actor: Actor, *, summary: str, advice: str, noti
 
 
 def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
-            expand: bool = True) -> NoticeUpdate | PendingUpdate:
+            expand: bool = True, summary_cy: str = "") -> NoticeUpdate | PendingUpdate:
     """Resolve, or hold a resolution with alerts to more than the threshold for a second officer."""
     withdrawing = notice.pending_update.kind if notice.pending_update is not None else None
     try:
+        _check_welsh_beside(summary_cy)
         done = notice_lifecycle.resolve(notice, summary=summary, notify=notify, by_user_id=actor.user_id,
-                                        threshold=_threshold(), window=_window())
+                                        threshold=_threshold(), window=_window(), summary_cy=summary_cy)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -224,6 +246,12 @@ def resolve(notice: Notice, actor: Actor, *, summary: str, notify: bool,
     return done
 
 
+def _check_welsh_beside(summary_cy: str, advice: str = "", advice_cy: str = "") -> None:
+    """An update or resolution from a council that writes in Welsh says it in Welsh too (advice when given)."""
+    if writes_in_welsh() and (not summary_cy.strip() or (advice.strip() and not advice_cy.strip())):
+        raise NoticeStateError(_("Write the update in Welsh as well as English."))
+
+
 def approval_need_for_many(notices: list[Notice], user_id: int | None) -> approvals.ApprovalNeed | None:
     """Why resolving these together with alerts would wait for a second officer (for the page before it)."""
     telling = [notice for notice in notices if notice.notify_subscribers]
@@ -231,13 +259,14 @@ def approval_need_for_many(notices: list[Notice], user_id: int | None) -> approv
                                             window=_window()) if telling else None
 
 
-def resolve_many(notices: list[Notice], actor: Actor, *, summary: str, notify: bool,
-                 expand: bool = True) -> tuple[list[PendingUpdate], approvals.ApprovalNeed | None]:
+def resolve_many(notices: list[Notice], actor: Actor, *, summary: str, notify: bool, expand: bool = True,
+                 summary_cy: str = "") -> tuple[list[PendingUpdate], approvals.ApprovalNeed | None]:
     """Resolve several live notices at once; when the sum of their audiences needs a second officer, every
     resolution with alerts waits for one (the officers who may approve are emailed once)."""
     try:
+        _check_welsh_beside(summary_cy)
         held, need = bulk_changes.resolve_all(notices, summary=summary, notify=notify, by_user_id=actor.user_id,
-                                              threshold=_threshold(), window=_window())
+                                              threshold=_threshold(), window=_window(), summary_cy=summary_cy)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -270,11 +299,13 @@ def _tell_approvers_of_many(notices: list[Notice], actor: Actor) -> None:
                                     recipient=officer.email, subject=email.subject, body=email.body)
 
 
-def extend_many(notices: list[Notice], actor: Actor, *, expected_end_at_utc: dt.datetime, summary: str) -> None:
+def extend_many(notices: list[Notice], actor: Actor, *, expected_end_at_utc: dt.datetime, summary: str,
+                summary_cy: str = "") -> None:
     """Move several live notices' expected end at once, saying so in each timeline. No alerts are sent."""
     try:
+        _check_welsh_beside(summary_cy)
         bulk_changes.extend_all(notices, expected_end_at_utc=expected_end_at_utc, summary=summary,
-                                by_user_id=actor.user_id)
+                                by_user_id=actor.user_id, summary_cy=summary_cy)
     except NoticeStateError:
         db.session.rollback()
         raise
@@ -295,6 +326,9 @@ def publish_due_notices() -> int:
     without approval waits for a second officer instead. Returns how many were published. Safe to run twice."""
     published = 0
     for notice in notice_lifecycle.due_scheduled_notices():
+        if lacks_welsh(notice):  # scheduled before its Welsh was required: it waits for an officer
+            log.warning("scheduled notice %s has no Welsh, so it was not published", notice.id)
+            continue
         try:
             status = notice_lifecycle.publish_scheduled(notice, threshold=_threshold(), window=_window())
         except NoticeStateError:  # cancelled or published by an officer since the job found it

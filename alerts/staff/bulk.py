@@ -4,6 +4,8 @@ restart) or extend them. Resolving with alerts counts the sum of their audiences
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -11,7 +13,7 @@ from alerts.data import bulk_changes, fanouts
 from alerts.data.notice_lifecycle import NoticeStateError
 from alerts.models import Notice, Role
 from alerts.services import publishing
-from alerts.staff import staff
+from alerts.staff import bilingual_forms, staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import BulkExtendForm, BulkResolveForm
 
@@ -45,26 +47,30 @@ def bulk() -> Response | str | tuple[str, int]:
     action = request.values.get("action", "")
     notices = _chosen()
     if action not in ACTIONS or not notices:
-        flash("Select at least one live notice, then choose Resolve or Extend.")
+        flash(_("Select at least one live notice, then choose Resolve or Extend."))
         return redirect(url_for("staff.notices"))
-    form = ACTIONS[action](formdata=None) if request.method == "GET" else ACTIONS[action]()
+    form_class = bilingual_forms.form_class(ACTIONS[action])
+    form = form_class(formdata=None) if request.method == "GET" else form_class()
     if request.method == "GET" or not form.validate_on_submit():
         return _page(action, notices, form, 400 if form.errors else 200)
     try:
         if isinstance(form, BulkResolveForm):
             held, need = publishing.resolve_many(notices, acting(), summary=form.summary.data or "",
-                                                 notify=bool(form.notify.data))
+                                                 notify=bool(form.notify.data),
+                                                 summary_cy=bilingual_forms.welsh_of(form, "summary"))
             if held:
-                flash(f"{len(held)} resolutions sent for approval. {need.message() if need else ''} Officers who "
-                      "can approve them have been emailed.", "success")
+                flash(_("%(count)d resolutions sent for approval. %(why)s Officers who can approve them have been "
+                        "emailed.", count=len(held), why=need.message() if need else ""), "success")
+            elif form.notify.data:
+                flash(_("%(count)d notices resolved: subscribers will be told", count=len(notices)), "success")
             else:
-                flash(f"{len(notices)} notices resolved" + (": subscribers will be told" if form.notify.data else ""),
-                      "success")
+                flash(_("%(count)d notices resolved", count=len(notices)), "success")
         else:
             assert form.expected_end_at.data is not None
             publishing.extend_many(notices, acting(), expected_end_at_utc=form.expected_end_at.data,
-                                   summary=form.summary.data or "")
-            flash(f"{len(notices)} notices extended", "success")
+                                   summary=form.summary.data or "",
+                                   summary_cy=bilingual_forms.welsh_of(form, "summary"))
+            flash(ngettext("%(num)d notice extended", "%(num)d notices extended", len(notices)), "success")
     except NoticeStateError as error:
         return _page(action, notices, form, 409, str(error))
     return redirect(url_for("staff.notices"))

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -34,9 +36,9 @@ from config.council import placeholder_problem
 
 ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
                 SelectChoice(Role.MANAGER.value, "Service manager"), SelectChoice(Role.ADMIN.value, "Admin")]
-IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, "Minor: delays"),
-                  SelectChoice(Impact.MAJOR.value, "Major: partly closed"),
-                  SelectChoice(Impact.SEVERE.value, "Severe: suspended or closed")]
+IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, _l("Minor: delays")),
+                  SelectChoice(Impact.MAJOR.value, _l("Major: partly closed")),
+                  SelectChoice(Impact.SEVERE.value, _l("Severe: suspended or closed"))]
 DATETIME_HINT = "Use UK time, for example 27/11/2026 14:30"
 
 _DATETIME = re.compile(
@@ -108,6 +110,17 @@ def check_next_update_by(field: LondonDateTimeField) -> None:
             raise ValidationError(problem)
 
 
+class TranslatedForm(FlaskForm):
+    """A form whose labels and messages are in the catalogue (lazy, so each page reads them in its language). Its
+    messages become plain strings once checked: the layout's error summary lists only plain strings."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        for field in self:
+            field.errors = [str(error) if isinstance(error, LazyString) else error for error in field.errors]
+        return valid
+
+
 class SignInForm(FlaskForm):
     email = StringField("Email address", widget=GovTextInput(),
                         validators=[DataRequired("Enter your email address"), Length(max=320)])
@@ -115,76 +128,77 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class NoticeForm(FlaskForm):
-    title = StringField("Title", widget=GovTextInput(),
-                        description="For example, Bin collections suspended in Weymouth",
-                        validators=[DataRequired("Enter a title"),
-                                    Length(max=200, message="Title must be 200 characters or fewer")])
-    service = SelectField("Service", widget=GovSelect(), validators=[DataRequired("Select a service")])
-    areas = SelectMultipleField("Areas", widget=GovCheckboxesInput(), description="Select all that apply",
-                                validators=[DataRequired("Select at least one area, or Whole county")])
-    impact = RadioField("Impact", widget=GovRadioInput(), choices=IMPACT_CHOICES,
-                        validators=[InputRequired("Select the impact")])
-    starts_at = LondonDateTimeField("Starts at (optional)", description=f"Leave blank for now. {DATETIME_HINT}",
+class NoticeForm(TranslatedForm):
+    title = StringField(_l("Title"), widget=GovTextInput(),
+                        description=_l("For example, Bin collections suspended in Weymouth"),
+                        validators=[DataRequired(_l("Enter a title")),
+                                    Length(max=200, message=_l("Title must be 200 characters or fewer"))])
+    service = SelectField(_l("Service"), widget=GovSelect(), validators=[DataRequired(_l("Select a service"))])
+    areas = SelectMultipleField(_l("Areas"), widget=GovCheckboxesInput(), description=_l("Select all that apply"),
+                                validators=[DataRequired(_l("Select at least one area, or Whole county"))])
+    impact = RadioField(_l("Impact"), widget=GovRadioInput(), choices=IMPACT_CHOICES,
+                        validators=[InputRequired(_l("Select the impact"))])
+    starts_at = LondonDateTimeField(_l("Starts at (optional)"), description=f"Leave blank for now. {DATETIME_HINT}",
                                     validators=[Optional()])
-    expected_end_at = LondonDateTimeField("Expected to end (optional)", description=DATETIME_HINT,
+    expected_end_at = LondonDateTimeField(_l("Expected to end (optional)"), description=DATETIME_HINT,
                                           validators=[Optional()])
     next_update_by = next_update_by_field()
-    summary = StringField("What's happening", widget=GovTextArea(),
-                          validators=[DataRequired("Enter what's happening"), Length(max=2000)])
-    advice = StringField("What residents should do", widget=GovTextArea(),
-                         validators=[DataRequired("Enter what residents should do"), Length(max=2000)])
-    internal_notes = StringField("Notes for staff (optional)", widget=GovTextArea(),
-                                 description="The contact centre sees these. They are never published.",
+    summary = StringField(_l("What's happening"), widget=GovTextArea(),
+                          validators=[DataRequired(_l("Enter what's happening")), Length(max=2000)])
+    advice = StringField(_l("What residents should do"), widget=GovTextArea(),
+                         validators=[DataRequired(_l("Enter what residents should do")), Length(max=2000)])
+    internal_notes = StringField(_l("Notes for staff (optional)"), widget=GovTextArea(),
+                                 description=_l("The contact centre sees these. They are never published."),
                                  validators=[Optional(), Length(max=2000)])
-    notify = BooleanField("Send alerts to subscribers", widget=GovCheckboxInput(), default=True)
-    submit = SubmitField("Save and check", widget=GovSubmitInput())
+    notify = BooleanField(_l("Send alerts to subscribers"), widget=GovCheckboxInput(), default=True)
+    submit = SubmitField(_l("Save and check"), widget=GovSubmitInput())
 
     def validate_expected_end_at(self, field: LondonDateTimeField) -> None:
         starts = self.starts_at.data or dt.datetime.now(dt.UTC)
         if field.data is not None and field.data <= starts:
-            raise ValidationError("Expected end must be after the start")
+            raise ValidationError(_l("Expected end must be after the start"))
 
     def validate_next_update_by(self, field: LondonDateTimeField) -> None:
         check_next_update_by(field)
 
 
-class PublishForm(FlaskForm):
-    when = RadioField("When should this be published?", widget=GovRadioInput(),
-                      choices=[SelectChoice("now", "Now"), SelectChoice("later", "At a set time")], default="now",
-                      validators=[InputRequired("Select when to publish")])
+class PublishForm(TranslatedForm):
+    when = RadioField(_l("When should this be published?"), widget=GovRadioInput(),
+                      choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
+                      default="now",
+                      validators=[InputRequired(_l("Select when to publish"))])
     # No Optional(): it would stop the check below, which needs a time only when "At a set time" is chosen.
-    publish_at = LondonDateTimeField("Publish at", description=DATETIME_HINT)
-    submit = SubmitField("Publish", widget=GovSubmitInput())
+    publish_at = LondonDateTimeField(_l("Publish at"), description=DATETIME_HINT)
+    submit = SubmitField(_l("Publish"), widget=GovSubmitInput())
 
     def validate_publish_at(self, field: LondonDateTimeField) -> None:
         if self.when.data == "later":
             if field.data is None and not field.errors:
                 raise ValidationError(f"Enter when to publish. {DATETIME_HINT}")
             if field.data is not None and field.data <= dt.datetime.now(dt.UTC):
-                raise ValidationError("The publishing time must be in the future")
+                raise ValidationError(_l("The publishing time must be in the future"))
 
 
-class UpdateForm(FlaskForm):
-    summary = StringField("What has changed", widget=GovTextArea(),
-                          validators=[DataRequired("Enter what has changed"), Length(max=2000)])
-    advice = StringField("What residents should do now (optional)", widget=GovTextArea(),
-                         description="Leave blank to keep the current advice",
+class UpdateForm(TranslatedForm):
+    summary = StringField(_l("What has changed"), widget=GovTextArea(),
+                          validators=[DataRequired(_l("Enter what has changed")), Length(max=2000)])
+    advice = StringField(_l("What residents should do now (optional)"), widget=GovTextArea(),
+                         description=_l("Leave blank to keep the current advice"),
                          validators=[Optional(), Length(max=2000)])
     next_update_by = next_update_by_field()
-    notify = BooleanField("Email subscribers about this update", widget=GovCheckboxInput(), default=True)
-    submit = SubmitField("Post update", widget=GovSubmitInput())
+    notify = BooleanField(_l("Email subscribers about this update"), widget=GovCheckboxInput(), default=True)
+    submit = SubmitField(_l("Post update"), widget=GovSubmitInput())
 
     def validate_next_update_by(self, field: LondonDateTimeField) -> None:
         check_next_update_by(field)
 
 
-class ResolveForm(FlaskForm):
-    summary = StringField("What residents need to know", widget=GovTextArea(),
-                          description="For example, Collections are back to normal from tomorrow",
-                          validators=[DataRequired("Enter what residents need to know"), Length(max=2000)])
-    notify = BooleanField("Tell subscribers it is over", widget=GovCheckboxInput(), default=True)
-    submit = SubmitField("Resolve notice", widget=GovSubmitInput())
+class ResolveForm(TranslatedForm):
+    summary = StringField(_l("What residents need to know"), widget=GovTextArea(),
+                          description=_l("For example, Collections are back to normal from tomorrow"),
+                          validators=[DataRequired(_l("Enter what residents need to know")), Length(max=2000)])
+    notify = BooleanField(_l("Tell subscribers it is over"), widget=GovCheckboxInput(), default=True)
+    submit = SubmitField(_l("Resolve notice"), widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
@@ -392,36 +406,37 @@ class HeadlineForm(FlaskForm):
     submit = SubmitField("Show this headline", widget=GovSubmitInput())
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(TranslatedForm):
     """An admin's standard notice: text with placeholders such as {area}, {day} or {school} that officers fill in."""
 
-    name = StringField("Name", widget=GovTextInput(), description="For example, Bin collections suspended",
-                       validators=[DataRequired("Enter a name"), Length(max=120)])
-    service = SelectField("Service", widget=GovSelect(), validators=[DataRequired("Select a service")])
-    impact = RadioField("Impact", widget=GovRadioInput(), choices=IMPACT_CHOICES,
-                        validators=[InputRequired("Select the impact")])
-    title = StringField("Title", widget=GovTextInput(), description="For example, Bin collections suspended in {area}",
-                        validators=[DataRequired("Enter a title"),
-                                    Length(max=200, message="Title must be 200 characters or fewer")])
-    summary = StringField("What's happening", widget=GovTextArea(),
+    name = StringField(_l("Name"), widget=GovTextInput(), description=_l("For example, Bin collections suspended"),
+                       validators=[DataRequired(_l("Enter a name")), Length(max=120)])
+    service = SelectField(_l("Service"), widget=GovSelect(), validators=[DataRequired(_l("Select a service"))])
+    impact = RadioField(_l("Impact"), widget=GovRadioInput(), choices=IMPACT_CHOICES,
+                        validators=[InputRequired(_l("Select the impact"))])
+    title = StringField(_l("Title"), widget=GovTextInput(),
+                        description=_l("For example, Bin collections suspended in {area}"),
+                        validators=[DataRequired(_l("Enter a title")),
+                                    Length(max=200, message=_l("Title must be 200 characters or fewer"))])
+    summary = StringField(_l("What's happening"), widget=GovTextArea(),
                           description="Put a placeholder in braces where the officer fills something in: {area}, "
                                       "{day}, {school}, {reason}",
-                          validators=[DataRequired("Enter what's happening"), Length(max=2000)])
-    advice = StringField("What residents should do", widget=GovTextArea(),
-                         validators=[DataRequired("Enter what residents should do"), Length(max=2000)])
-    submit = SubmitField("Save template", widget=GovSubmitInput())
+                          validators=[DataRequired(_l("Enter what's happening")), Length(max=2000)])
+    advice = StringField(_l("What residents should do"), widget=GovTextArea(),
+                         validators=[DataRequired(_l("Enter what residents should do")), Length(max=2000)])
+    submit = SubmitField(_l("Save template"), widget=GovSubmitInput())
 
     def validate_title(self, field: StringField) -> None:
-        _check_placeholders(field)
+        check_placeholder_text(field)
 
     def validate_summary(self, field: StringField) -> None:
-        _check_placeholders(field)
+        check_placeholder_text(field)
 
     def validate_advice(self, field: StringField) -> None:
-        _check_placeholders(field)
+        check_placeholder_text(field)
 
 
-def _check_placeholders(field: StringField) -> None:
+def check_placeholder_text(field: StringField) -> None:
     if field.data and placeholder_problem(field.data):
         raise ValidationError(f"{field.label.text} has a {{ or }} that is not a placeholder: write placeholders "
                               "in lower case inside braces, like {area}")
@@ -435,27 +450,27 @@ def with_placeholders(names: list[str]) -> type[NoticeForm]:
     return type("TemplateNoticeForm", (NoticeForm,), fields)
 
 
-class BulkResolveForm(FlaskForm):
-    summary = StringField("What residents need to know", widget=GovTextArea(),
+class BulkResolveForm(TranslatedForm):
+    summary = StringField(_l("What residents need to know"), widget=GovTextArea(),
                           description="The same words go on every notice you chose, for example Collections are back "
                                       "to normal from tomorrow",
-                          validators=[DataRequired("Enter what residents need to know"), Length(max=2000)])
-    notify = BooleanField("Tell subscribers they are over", widget=GovCheckboxInput(), default=True)
-    submit = SubmitField("Resolve these notices", widget=GovSubmitInput())
+                          validators=[DataRequired(_l("Enter what residents need to know")), Length(max=2000)])
+    notify = BooleanField(_l("Tell subscribers they are over"), widget=GovCheckboxInput(), default=True)
+    submit = SubmitField(_l("Resolve these notices"), widget=GovSubmitInput())
 
 
-class BulkExtendForm(FlaskForm):
-    expected_end_at = LondonDateTimeField("Now expected to end", description=DATETIME_HINT,
-                                          validators=[InputRequired("Enter when they are now expected to end")])
-    summary = StringField("What has changed", widget=GovTextArea(),
+class BulkExtendForm(TranslatedForm):
+    expected_end_at = LondonDateTimeField(_l("Now expected to end"), description=DATETIME_HINT,
+                                          validators=[InputRequired(_l("Enter when they are now expected to end"))])
+    summary = StringField(_l("What has changed"), widget=GovTextArea(),
                           description="Shown on every notice you chose, for example Collections will not restart "
                                       "until Thursday",
-                          validators=[DataRequired("Enter what has changed"), Length(max=2000)])
-    submit = SubmitField("Extend these notices", widget=GovSubmitInput())
+                          validators=[DataRequired(_l("Enter what has changed")), Length(max=2000)])
+    submit = SubmitField(_l("Extend these notices"), widget=GovSubmitInput())
 
     def validate_expected_end_at(self, field: LondonDateTimeField) -> None:
         now = dt.datetime.now(dt.UTC)
         if field.data is not None and field.data <= now:
-            raise ValidationError("The new end must be in the future")
+            raise ValidationError(_l("The new end must be in the future"))
         if field.data is not None and field.data > now + dt.timedelta(days=366):
-            raise ValidationError("The new end must be within a year")
+            raise ValidationError(_l("The new end must be within a year"))

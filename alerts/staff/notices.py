@@ -4,13 +4,16 @@ resolve, cancel."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from alerts.data import delivery_reports, fanouts, foresight, notice_lifecycle, reference, update_promises
 from alerts.data.notice_lifecycle import NoticeDraft, NoticeStateError
+from alerts.data.notices import writes_in_welsh
 from alerts.formatting import london_time, with_article
+from alerts.languages import ENGLISH
 from alerts.models import (
     FanoutStatus,
     Impact,
@@ -22,9 +25,10 @@ from alerts.models import (
     UpdateKind,
     utc_now,
 )
+from alerts.profile import council
 from alerts.quiet_hours import texts_wait_until
 from alerts.services import publishing
-from alerts.staff import staff, starting
+from alerts.staff import bilingual_forms, staff, starting
 from alerts.staff.access import role_required
 from alerts.staff.forms import ConfirmForm, NoticeForm, PublishForm, ResolveForm, UpdateForm
 
@@ -39,7 +43,7 @@ def _approval_helpers() -> dict[str, object]:
     def can_approve(notice: Notice) -> bool:
         return current_user.is_authenticated and publishing.may_approve(notice, current_user)
 
-    return {"can_approve": can_approve}
+    return {"can_approve": can_approve, "text_inputs": bilingual_forms.text_inputs}
 
 
 def _notice_or_404(notice_id: int) -> Notice:
@@ -50,8 +54,8 @@ def _notice_or_404(notice_id: int) -> Notice:
 
 
 def _notice_form(notice: Notice | None = None, form_class: type[NoticeForm] = NoticeForm) -> NoticeForm:
-    form = form_class(obj=None)
-    form.service.choices = [SelectChoice("", "Select a service")] + [
+    form = bilingual_forms.form_class(form_class)(obj=None)
+    form.service.choices = [SelectChoice("", _("Select a service"))] + [
         SelectChoice(s.id, s.name) for s in reference.list_services()]
     form.areas.choices = [SelectChoice(a.id, a.name) for a in reference.list_areas()]
     if notice is not None and request.method == "GET":
@@ -61,6 +65,7 @@ def _notice_form(notice: Notice | None = None, form_class: type[NoticeForm] = No
         form.summary.data, form.advice.data = notice.summary, notice.advice
         form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
         form.next_update_by.data = notice.next_update_by_utc
+        starting.prefill_welsh(form, notice)
     return form
 
 
@@ -71,13 +76,15 @@ def _draft_from(form: NoticeForm, source_warning_id: str | None = None) -> Notic
         starts_at_utc=form.starts_at.data, expected_end_at_utc=form.expected_end_at.data,
         internal_notes=form.internal_notes.data or "", notify_subscribers=bool(form.notify.data),
         source_warning_id=source_warning_id, next_update_by_utc=form.next_update_by.data,
+        title_cy=bilingual_forms.welsh_of(form, "title"), summary_cy=bilingual_forms.welsh_of(form, "summary"),
+        advice_cy=bilingual_forms.welsh_of(form, "advice"),
     )
 
 
 def _prefill_from_warning(form: NoticeForm, warning_id: str) -> str | None:
     warning = notice_lifecycle.get_weather_warning(warning_id)
     if warning is None:
-        flash("That weather warning is no longer in the Met Office feed.")
+        flash(_("That weather warning is no longer in the Met Office feed."))
         return None
     hazards = _in_words(warning.hazards) or "severe weather"
     form.title.data = f"{warning.level.capitalize()} weather warning for {hazards}"[:200]
@@ -160,15 +167,15 @@ def _whole_number(text: str) -> int:
 def edit_notice(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL):
-        flash("Only a draft can be edited. Post an update instead.")
+        flash(_("Only a draft can be edited. Post an update instead."))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     form = _notice_form(notice)
     if not form.validate_on_submit():
         return render_template("staff/notice_form.html", form=form, notice=notice, warning_id=None), \
             400 if form.errors else 200
     if publishing.edit_draft(notice, _draft_from(form), _actor()):
-        flash("Your change withdrew the request for approval: the notice is a draft again. Check it and publish it "
-              "again to ask another officer to approve it.")
+        flash(_("Your change withdrew the request for approval: the notice is a draft again. Check it and publish "
+                "it again to ask another officer to approve it."))
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -178,9 +185,10 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     # Counted exactly, as it stands now: kept counts from the hourly roll-up would miss the last hour's sign-ups.
     audience = fanouts.audience_for(notice) if checking else None
     pending = notice.pending_update
-    pending_preview = None
-    if pending is not None:
-        pending_preview = fanouts.preview_for(notice, UpdateKind(pending.kind), _unsaved_update(pending))
+    languages = _languages()
+    pending_previews = [] if pending is None else [
+        (language, fanouts.preview_for(notice, UpdateKind(pending.kind), _unsaved_update(pending), language=language))
+        for language in languages]
     # Only a notice that has been sent has delivery to show; a draft or one awaiting approval has none yet.
     progress = None if checking else delivery_reports.delivery_progress(notice.id)
     expanding = any(fanout.status == FanoutStatus.PENDING for fanout in fanouts.fanouts_for_notice(notice.id))
@@ -192,13 +200,17 @@ def _render_notice(notice: Notice, publish_form: PublishForm | None = None, stat
     if approval_need is not None:
         requester = notice.requested_by
         approval_message = approval_need.message() if sender == current_user.id or requester is None \
-            else approval_need.message(f"{requester.email} has")
+            else approval_need.message(requester.email)
     error_summary = [{"text": error, "href": "#actions"}] if error else None
     page = render_template(
         "staff/notice.html", notice=notice, audience=audience, threshold=threshold,
-        preview=fanouts.preview_for(notice) if checking else None,
+        previews=[(language, fanouts.preview_for(notice, language=language)) for language in languages]
+        if checking else [],
+        audience_by_language=fanouts.audience_by_language(notice)
+        if checking and len(languages) > 1 and notice.notify_subscribers else None,
+        texts_in_both=languages if len(languages) > 1 else (),
         approval_message=approval_message, needs_approval=approval_need is not None,
-        pending=pending, pending_preview=pending_preview,
+        pending=pending, pending_previews=pending_previews,
         publish_form=publish_form or PublishForm(formdata=None), confirm_form=ConfirmForm(),
         message_counts=fanouts.message_counts_for_notice(notice.id),
         progress=progress if progress and (progress["total"] or expanding) else None, expanding=expanding,
@@ -217,7 +229,13 @@ def notice(notice_id: int) -> tuple[str, int]:
 
 def _unsaved_update(pending: PendingUpdate) -> NoticeUpdate:
     """The update as it would be sent, for the preview: never added to the session."""
-    return NoticeUpdate(kind=pending.kind, summary=pending.summary, advice=pending.advice)
+    return NoticeUpdate(kind=pending.kind, summary=pending.summary, advice=pending.advice,
+                        summary_cy=pending.summary_cy, advice_cy=pending.advice_cy)
+
+
+def _languages() -> list[str]:
+    """The languages a notice is written and sent in, the council's first language first."""
+    return [ENGLISH] if not writes_in_welsh() else list(council().languages)
 
 
 @staff.post("/notices/<int:notice_id>/publish")
@@ -239,16 +257,17 @@ def publish(notice_id: int) -> Response | tuple[str, int]:
 def _why(notice: Notice, kind: UpdateKind) -> str:
     """Why the send just asked for waits: its own audience, or what this officer has sent alone lately."""
     need = publishing.approval_need(notice, current_user.id, kind)
-    return need.message() if need is not None else "Another officer must approve it before anything is sent."
+    return need.message() if need is not None else _("Another officer must approve it before anything is sent.")
 
 
 def _flash_outcome(status: NoticeStatus) -> None:
     messages = {
-        NoticeStatus.ACTIVE: "Notice published",
-        NoticeStatus.SCHEDULED: "Notice scheduled",
-        NoticeStatus.AWAITING_APPROVAL: "Notice sent for approval. Another officer must approve it before anything "
-                                        "is published or sent. Officers who can approve it have been emailed.",
-        NoticeStatus.RESOLVED: "Resolution approved: subscribers will be told",
+        NoticeStatus.ACTIVE: _("Notice published"),
+        NoticeStatus.SCHEDULED: _("Notice scheduled"),
+        NoticeStatus.AWAITING_APPROVAL: _("Notice sent for approval. Another officer must approve it before "
+                                          "anything is published or sent. Officers who can approve it have been "
+                                          "emailed."),
+        NoticeStatus.RESOLVED: _("Resolution approved: subscribers will be told"),
     }
     flash(messages[status], "success")
 
@@ -265,7 +284,7 @@ def approve(notice_id: int) -> Response | tuple[str, int]:
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
     if was_update and status == NoticeStatus.ACTIVE:
-        flash("Update approved: subscribers will be emailed", "success")
+        flash(_("Update approved: subscribers will be emailed"), "success")
     else:
         _flash_outcome(status)
     return redirect(url_for("staff.notice", notice_id=notice_id))
@@ -281,8 +300,8 @@ def cancel(notice_id: int) -> Response | tuple[str, int]:
         withdrawn = publishing.cancel(notice, _actor())
     except NoticeStateError as error:
         return _render_notice(notice, status=409, error=str(error))
-    flash("Update withdrawn. Nothing was sent." if withdrawn else "Notice cancelled. Nothing was published or sent.",
-          "success")
+    flash(_("Update withdrawn. Nothing was sent.") if withdrawn
+          else _("Notice cancelled. Nothing was published or sent."), "success")
     return redirect(url_for("staff.notice", notice_id=notice_id))
 
 
@@ -291,9 +310,9 @@ def cancel(notice_id: int) -> Response | tuple[str, int]:
 def update(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if notice.status != NoticeStatus.ACTIVE:
-        flash("Only a live notice can be updated.")
+        flash(_("Only a live notice can be updated."))
         return redirect(url_for("staff.notice", notice_id=notice.id))
-    form = UpdateForm()
+    form = bilingual_forms.form_class(UpdateForm)()
     preview = None
     if not form.validate_on_submit():
         return render_template("staff/update.html", form=form, notice=notice, preview=preview), \
@@ -301,14 +320,16 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
     try:
         posted = publishing.post_update(notice, _actor(), summary=form.summary.data or "",
                                         advice=form.advice.data or "", notify=bool(form.notify.data),
-                                        next_update_by=form.next_update_by.data)
+                                        next_update_by=form.next_update_by.data,
+                                        summary_cy=bilingual_forms.welsh_of(form, "summary"),
+                                        advice_cy=bilingual_forms.welsh_of(form, "advice"))
     except NoticeStateError as error:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     if isinstance(posted, PendingUpdate):
-        flash("Update sent for approval. " + _why(notice, UpdateKind.UPDATED), "success")
+        flash(_("Update sent for approval. %(why)s", why=_why(notice, UpdateKind.UPDATED)), "success")
     else:
-        flash("Update posted" + (": subscribers will be emailed" if form.notify.data else ""), "success")
+        flash(_("Update posted: subscribers will be emailed") if form.notify.data else _("Update posted"), "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))
 
 
@@ -317,21 +338,22 @@ def update(notice_id: int) -> Response | str | tuple[str, int]:
 def resolve(notice_id: int) -> Response | str | tuple[str, int]:
     notice = _notice_or_404(notice_id)
     if notice.status not in (NoticeStatus.ACTIVE, NoticeStatus.EXPIRED):
-        flash("Only a live or expired notice can be resolved.")
+        flash(_("Only a live or expired notice can be resolved."))
         return redirect(url_for("staff.notice", notice_id=notice.id))
-    form = ResolveForm()
+    form = bilingual_forms.form_class(ResolveForm)()
     if not form.validate_on_submit():
         return render_template("staff/resolve.html", form=form, notice=notice,
                                preview=fanouts.preview_for(notice, UpdateKind.RESOLVED),
                                texts_wait_until=texts_wait_until(utc_now(), notice.impact)), \
             400 if form.errors else 200
     try:
-        done = publishing.resolve(notice, _actor(), summary=form.summary.data or "", notify=bool(form.notify.data))
+        done = publishing.resolve(notice, _actor(), summary=form.summary.data or "", notify=bool(form.notify.data),
+                                  summary_cy=bilingual_forms.welsh_of(form, "summary"))
     except NoticeStateError as error:
         flash(str(error))
         return redirect(url_for("staff.notice", notice_id=notice.id))
     if isinstance(done, PendingUpdate):
-        flash("Resolution sent for approval. " + _why(notice, UpdateKind.RESOLVED), "success")
+        flash(_("Resolution sent for approval. %(why)s", why=_why(notice, UpdateKind.RESOLVED)), "success")
     else:
-        flash("Notice resolved", "success")
+        flash(_("Notice resolved"), "success")
     return redirect(url_for("staff.notice", notice_id=notice.id))

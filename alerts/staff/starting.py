@@ -3,14 +3,17 @@ reaches the check page in at most two screens: pick a template on the new notice
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import Field
 
 from alerts.data import notice_templates, reference
 from alerts.models import Notice, NoticeTemplate
+from alerts.staff.bilingual_forms import TEXT_FIELDS
 from alerts.staff.forms import NoticeForm, with_placeholders
 from config.council import placeholders_in
 
 PREFIX = "placeholder_"
+WELSH_FIELDS = tuple(f"{name}_cy" for name in TEXT_FIELDS)
 
 
 def chosen_template(value: str | None) -> NoticeTemplate | None:
@@ -34,6 +37,7 @@ def templates_to_offer(template: NoticeTemplate | None, warning_id: str | None) 
 
 def prefill_from_template(form: NoticeForm, template: NoticeTemplate) -> None:
     form.title.data, form.summary.data, form.advice.data = template.title, template.summary, template.advice
+    prefill_welsh(form, template)
     form.service.data, form.impact.data = template.service_id, str(template.impact)
 
 
@@ -44,7 +48,15 @@ def prefill_from_notice(form: NoticeForm, notice: Notice | None) -> None:
     form.title.data, form.service.data, form.impact.data = notice.title, notice.service_id, str(notice.impact)
     form.areas.data = [reference.WHOLE_COUNTY_ID] if notice.whole_county else [area.id for area in notice.areas]
     form.summary.data, form.advice.data = notice.summary, notice.advice
+    prefill_welsh(form, notice)
     form.internal_notes.data, form.notify.data = notice.internal_notes, notice.notify_subscribers
+
+
+def prefill_welsh(form: NoticeForm, source: Notice | NoticeTemplate) -> None:
+    """The Welsh of an earlier notice or a standard notice, on a form that asks for it."""
+    for name in TEXT_FIELDS:
+        if f"{name}_cy" in form:
+            form[f"{name}_cy"].data = getattr(source, f"{name}_cy") or ""
 
 
 def fill_in(form: NoticeForm, template: NoticeTemplate | None) -> bool:
@@ -54,14 +66,17 @@ def fill_in(form: NoticeForm, template: NoticeTemplate | None) -> bool:
         return True
     values = {field.name.removeprefix(PREFIX): field.data or "" for field in placeholder_fields(form)}
     filled = True
-    for field in (form.title, form.summary, form.advice):
+    for field in [form[name] for name in (*TEXT_FIELDS, *WELSH_FIELDS) if name in form]:
         field.data = notice_templates.fill(field.data or "", values)
         left = placeholders_in(field.data)
         if left:
-            field.errors = [*field.errors, f"Replace {', '.join('{' + name + '}' for name in left)} in "
-                                           f"{field.label.text.lower()} with what it stands for"]
+            field.errors = [*field.errors, _("Replace %(placeholders)s in %(field)s with what it stands for",
+                                             placeholders=", ".join("{" + name + "}" for name in left),
+                                             field=str(field.label.text).lower())]
             filled = False
-    if len(form.title.data or "") > 200:
-        form.title.errors = [*form.title.errors, "Title must be 200 characters or fewer: shorten what you filled in"]
-        filled = False
+    for title in [form[name] for name in ("title", "title_cy") if name in form]:
+        if len(title.data or "") > 200:
+            title.errors = [*title.errors, _("%(field)s must be 200 characters or fewer: shorten what you filled in",
+                                             field=title.label.text)]
+            filled = False
     return filled

@@ -4,6 +4,7 @@ them on the new notice page (alerts/staff/starting.py)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -11,7 +12,7 @@ from alerts.data import notice_templates, reference
 from alerts.data.notice_templates import TemplateText
 from alerts.models import Impact, NoticeTemplate, Role
 from alerts.services import template_admin
-from alerts.staff import staff
+from alerts.staff import bilingual_forms, staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import TemplateForm
 
@@ -23,18 +24,24 @@ def templates() -> str:
 
 
 def _form(template: NoticeTemplate | None, *, fill: bool) -> TemplateForm:
-    form = TemplateForm()
-    form.service.choices = [SelectChoice("", "Select a service")] + [
+    form = bilingual_forms.form_class(TemplateForm)()
+    form.service.choices = [SelectChoice("", _("Select a service"))] + [
         SelectChoice(s.id, s.name) for s in reference.list_services()]
     if template is not None and fill:
         form.name.data, form.service.data, form.impact.data = template.name, template.service_id, str(template.impact)
         form.title.data, form.summary.data, form.advice.data = template.title, template.summary, template.advice
+        for name in bilingual_forms.TEXT_FIELDS:
+            if f"{name}_cy" in form:
+                form[f"{name}_cy"].data = getattr(template, f"{name}_cy") or ""
     return form
 
 
 def _text(form: TemplateForm) -> TemplateText:
     return TemplateText(name=form.name.data or "", service_id=form.service.data or "", impact=Impact(form.impact.data),
-                        title=form.title.data or "", summary=form.summary.data or "", advice=form.advice.data or "")
+                        title=form.title.data or "", summary=form.summary.data or "", advice=form.advice.data or "",
+                        title_cy=bilingual_forms.welsh_of(form, "title"),
+                        summary_cy=bilingual_forms.welsh_of(form, "summary"),
+                        advice_cy=bilingual_forms.welsh_of(form, "advice"))
 
 
 def _save(template: NoticeTemplate | None) -> Response | str | tuple[str, int]:
@@ -46,10 +53,10 @@ def _save(template: NoticeTemplate | None) -> Response | str | tuple[str, int]:
         return (page, 400) if form.errors else page
     if template is None:
         template = template_admin.add_template(_text(form), acting())
-        flash(f"Template added: {template.name}", "success")
+        flash(_("Template added: %(name)s", name=template.name), "success")
     else:
         template_admin.change_template(template, _text(form), acting())
-        flash(f"Template changed: {template.name}", "success")
+        flash(_("Template changed: %(name)s", name=template.name), "success")
     return redirect(url_for("staff.templates"))
 
 

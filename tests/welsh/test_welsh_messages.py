@@ -34,6 +34,7 @@ from alerts.services.text_replies import act_on_reply
 
 NOW = "2026-12-06 10:00:00"
 WELSH_NUMBER = "+447700900111"
+AREA = "cardigan-and-aberporth"
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def welsh_names(app) -> Iterator[None]:
 
 def _published_notice(factories):
     notice = factories.NoticeFactory(
-        status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan-and-aberporth"], title="Bin collections suspended",
+        status=NoticeStatus.DRAFT, updates=[], area_ids=[AREA], title="Bin collections suspended",
         title_cy="Casgliadau biniau wedi'u hatal", summary="Snow has closed the roads.",
         summary_cy="Mae eira wedi cau'r ffyrdd.", advice="Keep your bins inside.",
         advice_cy="Cadwch eich biniau i mewn.",
@@ -66,7 +67,8 @@ def _messages(subscriber_id: int) -> list[Message]:
 
 @freeze_time(NOW)
 def test_a_welsh_subscriber_gets_the_alert_email_in_welsh_with_welsh_links(factories, welsh_names) -> None:
-    subscriber = factories.SubscriberFactory(contact="cymraeg@example.com", language="cy", area_ids=["cardigan-and-aberporth"])
+    subscriber = factories.SubscriberFactory(contact="cymraeg@example.com", language="cy",
+                                             area_ids=[AREA])
     notice = _published_notice(factories)
 
     fanouts.expand_pending_fanouts()
@@ -98,7 +100,7 @@ def test_a_welsh_subscriber_gets_the_alert_email_in_welsh_with_welsh_links(facto
 
 @freeze_time(NOW)
 def test_an_english_subscriber_of_the_same_council_gets_english(factories, welsh_names) -> None:
-    subscriber = factories.SubscriberFactory(contact="english@example.com", language="en", area_ids=["cardigan-and-aberporth"])
+    subscriber = factories.SubscriberFactory(contact="english@example.com", language="en", area_ids=[AREA])
     notice = _published_notice(factories)
 
     fanouts.expand_pending_fanouts()
@@ -114,7 +116,7 @@ def test_an_english_subscriber_of_the_same_council_gets_english(factories, welsh
 @freeze_time(NOW)
 def test_a_welsh_subscriber_gets_the_alert_text_in_welsh_in_one_fragment(factories, welsh_names) -> None:
     subscriber = factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy",
-                                             area_ids=["cardigan-and-aberporth"])
+                                             area_ids=[AREA])
     _published_notice(factories)
 
     fanouts.expand_pending_fanouts()
@@ -127,7 +129,7 @@ def test_a_welsh_subscriber_gets_the_alert_text_in_welsh_in_one_fragment(factori
 
 
 def test_the_check_page_preview_counts_each_language(factories, welsh_names) -> None:
-    notice = factories.NoticeFactory(area_ids=["cardigan-and-aberporth"], title="Road closed", title_cy="Ffordd ar gau ger y bont",
+    notice = factories.NoticeFactory(area_ids=[AREA], title="Road closed", title_cy="Ffordd ar gau ger y bont",
                                      summary_cy="Mae'r ffordd ar gau.")
 
     english = fanouts.preview_for(notice, UpdateKind.PUBLISHED, language="en")
@@ -141,7 +143,7 @@ def test_the_check_page_preview_counts_each_language(factories, welsh_names) -> 
 
 def test_a_welsh_title_with_a_circumflex_makes_the_text_unicode_and_is_cut_to_fit_70(factories, welsh_names) -> None:
     title = "Ffordd ar gau ger Tŷ Glyn a'r bont dros yr afon"
-    notice = factories.NoticeFactory(area_ids=["cardigan-and-aberporth"], title="Road closed", title_cy=title)
+    notice = factories.NoticeFactory(area_ids=[AREA], title="Road closed", title_cy=title)
 
     welsh = fanouts.preview_for(notice, UpdateKind.PUBLISHED, language="cy")
 
@@ -151,7 +153,7 @@ def test_a_welsh_title_with_a_circumflex_makes_the_text_unicode_and_is_cut_to_fi
 
 
 def test_a_stop_in_welsh_stops_the_texts_and_is_answered_in_welsh(factories) -> None:
-    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan-and-aberporth"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=[AREA])
 
     act_on_reply(ReceivedText(id="reply-stopio", phone_number=WELSH_NUMBER, message="Stopio", received_at=None))
 
@@ -164,7 +166,7 @@ def test_a_stop_in_welsh_stops_the_texts_and_is_answered_in_welsh(factories) -> 
 
 def test_start_in_welsh_starts_texts_again_and_is_answered_in_welsh(factories) -> None:
     subscriber = factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy",
-                                             area_ids=["cardigan-and-aberporth"])
+                                             area_ids=[AREA])
     act_on_reply(ReceivedText(id="reply-stop", phone_number=WELSH_NUMBER, message="STOP", received_at=None))
 
     act_on_reply(ReceivedText(id="reply-dechrau", phone_number=WELSH_NUMBER, message="Dechrau", received_at=None))
@@ -178,7 +180,7 @@ def test_start_in_welsh_starts_texts_again_and_is_answered_in_welsh(factories) -
 
 
 def test_an_english_number_is_answered_in_english(factories) -> None:
-    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900222", language="en", area_ids=["cardigan-and-aberporth"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact="+447700900222", language="en", area_ids=[AREA])
 
     act_on_reply(ReceivedText(id="reply-en", phone_number="+447700900222", message="STOP", received_at=None))
 
@@ -209,8 +211,8 @@ def test_the_confirmation_email_links_to_the_welsh_page(factories) -> None:
 
 
 def test_a_manage_request_is_answered_in_the_contacts_language(factories) -> None:
-    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=["cardigan-and-aberporth"])
-    factories.SubscriberFactory(contact="rheoli@example.com", language="cy", area_ids=["cardigan-and-aberporth"])
+    factories.SubscriberFactory(channel=Channel.SMS, contact=WELSH_NUMBER, language="cy", area_ids=[AREA])
+    factories.SubscriberFactory(contact="rheoli@example.com", language="cy", area_ids=[AREA])
     manage_requests.record(Channel.SMS, WELSH_NUMBER, issued_to=None)
     manage_requests.record(Channel.EMAIL, "rheoli@example.com", issued_to=None)
     db.session.commit()
@@ -231,8 +233,8 @@ def test_a_manage_request_is_answered_in_the_contacts_language(factories) -> Non
 @freeze_time(NOW)
 def test_a_welsh_digest_reader_gets_the_digest_in_welsh(factories, welsh_names) -> None:
     reader = factories.SubscriberFactory(contact="dyddiol@example.com", language="cy", digest=True,
-                                         area_ids=["cardigan-and-aberporth"])
-    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], area_ids=["cardigan-and-aberporth"],
+                                         area_ids=[AREA])
+    notice = factories.NoticeFactory(status=NoticeStatus.DRAFT, updates=[], area_ids=[AREA],
                                      impact=Impact.MINOR, title="Bins a day late",
                                      title_cy="Biniau ddiwrnod yn hwyr", summary="Collections run a day late.",
                                      summary_cy="Mae'r casgliadau ddiwrnod yn hwyr.")
