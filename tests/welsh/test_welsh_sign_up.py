@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from alerts import links
@@ -16,6 +16,7 @@ from alerts.data import residents
 from alerts.data import subscribers as subscriber_data
 from alerts.extensions import db
 from alerts.models import Channel, Message, Subscriber, SubscriberStatus
+from alerts.notify.rendering import MessageFrom
 from alerts.services import signups
 from alerts.subscribe.shared import joined
 from tests.pages import Page, PageClient
@@ -222,9 +223,9 @@ def test_the_confirmation_is_written_in_the_language_the_sign_up_asked_for(clien
     """Even on an English page: the code goes out in the language chosen, not the page's."""
     written_in: list[str] = []
 
-    def render(code: str, sender: str) -> str:
-        written_in.append(get_locale().language)
-        return f"{code} {sender}"
+    def render(code: str, sender: MessageFrom) -> str:
+        written_in.append(sender.language)
+        return f"{code} {sender.council}"
 
     monkeypatch.setattr(signups, "render_confirmation_sms", render)
     answer_up_to_the_language(client_request, channel="sms", typed="07700 900982", root="")
