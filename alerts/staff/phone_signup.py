@@ -14,7 +14,7 @@ from alerts.profile import council
 from alerts.services import contact_centre_actions
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
-from alerts.staff.forms import CONSENT_STATEMENT, DAILY_EMAIL, CallerCodeForm, ConfirmForm, PhoneSignUpForm
+from alerts.staff.forms import DAILY_EMAIL, CallerCodeForm, ConfirmForm, PhoneSignUpForm, consent_statement
 from alerts.staff.lookup import subscriber_or_404
 
 
@@ -29,7 +29,7 @@ def phone_sign_up() -> Response | tuple[str, int]:
             contacts=form.contacts, areas=form.areas, service_ids=form.chosen_service_ids(),
             digest=form.frequency.data == DAILY_EMAIL, note=(form.consent_note.data or "").strip()), acting())
         return _confirm_next(signed_up)
-    statement = CONSENT_STATEMENT.format(council=council().name)
+    statement = consent_statement(council().name)
     page = render_template("staff/phone_sign_up.html", form=form, statement=statement)
     return page, 400 if form.errors else 200
 
