@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from alerts.credentials.passwords import MAX_LENGTH, MIN_LENGTH
+from alerts.web.forms import FlaskForm
 
 NEW_PASSWORD_HINT = _l("Use %(count)s characters or more. A few unrelated words make a password that is long, "
                        "easy to remember and hard to guess.", count=MIN_LENGTH)

@@ -276,7 +276,7 @@ class FeedSourceForm(FlaskForm):
     poll_interval_minutes = StringField(_l("How often to check it, in minutes"), widget=GovTextInput(), default="15",
                                         description=_l("Between %(low)s and %(high)s minutes",
                                                        low=MIN_POLL_INTERVAL_MINUTES,
-                                                       high="{:,}".format(MAX_POLL_INTERVAL_MINUTES)))
+                                                       high=f"{MAX_POLL_INTERVAL_MINUTES:,}"))
     submit = SubmitField(_l("Save feed source"), widget=GovSubmitInput())
 
     def interval(self) -> int | None:
