@@ -262,6 +262,9 @@ class ApiTokenForm(FlaskForm):
             raise ValidationError(_l("Enter a whole number of days from 1 to 366"))
 
 
+_MAX_POLL_INTERVAL_TEXT = f"{MAX_POLL_INTERVAL_MINUTES:,}"  # outside the gettext call, which takes no f-string
+
+
 class FeedSourceForm(FlaskForm):
     """Checked by `alerts.services.feed_source_admin.feed_source_errors`, the one set of rules (and GOV.UK messages)
     for a source."""
@@ -276,7 +279,7 @@ class FeedSourceForm(FlaskForm):
     poll_interval_minutes = StringField(_l("How often to check it, in minutes"), widget=GovTextInput(), default="15",
                                         description=_l("Between %(low)s and %(high)s minutes",
                                                        low=MIN_POLL_INTERVAL_MINUTES,
-                                                       high=f"{MAX_POLL_INTERVAL_MINUTES:,}"))
+                                                       high=_MAX_POLL_INTERVAL_TEXT))
     submit = SubmitField(_l("Save feed source"), widget=GovSubmitInput())
 
     def interval(self) -> int | None:
