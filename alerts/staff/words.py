@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from alerts.credentials.passwords import CONTEXT_MESSAGE, MAX_LENGTH, MIN_LENGTH
 from alerts.services import single_sign_on, staff_admin
 
 
@@ -35,3 +36,19 @@ def role_words(role: str) -> str:
 
 def wrong_code() -> str:
     return _("The code is not right. Enter the code your authenticator app shows now, or an unused recovery code")
+
+
+def password_words(message: str) -> str:
+    """A refused password's message (alerts/credentials/passwords.py) in the page's language."""
+    words = {
+        "Enter a password": _("Enter a password"),
+        f"Password must be {MIN_LENGTH} characters or more": _("Password must be %(count)s characters or more",
+                                                                count=MIN_LENGTH),
+        f"Password must be {MAX_LENGTH} characters or fewer": _("Password must be %(count)s characters or fewer",
+                                                                 count=MAX_LENGTH),
+        "Choose a password that is harder to guess: this one is too common": _(
+            "Choose a password that is harder to guess: this one is too common"),
+        CONTEXT_MESSAGE: _("Choose a password that is harder to guess: do not build it from the council's or a "
+                           "place's name, a service, a season or month and a year, or your email address"),
+    }
+    return words.get(message, message)
