@@ -88,3 +88,29 @@ def test_an_admins_staff_users_page_names_roles_in_welsh(client_request) -> None
     roles = [cell.get_text(strip=True) for cell in page.select('#users td[data-label="Rôl"]')]
     assert roles and set(roles) <= {"Swyddog", "Canolfan gyswllt", "Rheolwr", "Gweinyddwr"}
     assert "Gweinyddwr" in roles
+
+
+def test_every_admin_page_reads_in_welsh(client_request) -> None:
+    admin = factories.StaffUserFactory(role=Role.ADMIN)
+    sign_in(client_request, admin)
+    for path, heading in [("/cy/staff/account", "Eich cyfrif"), ("/cy/staff/account/password", "Newid eich cyfrinair"),
+                          ("/cy/staff/api-tokens", "Tocynnau API"), ("/cy/staff/audit", "Log archwilio"),
+                          ("/cy/staff/feed-sources", "Ffynonellau ffrwd"),
+                          ("/cy/staff/feed-sources/new", "Ychwanegu ffynhonnell ffrwd"),
+                          ("/cy/staff/headline", "Pennawd ar y dudalen gychwyn a’r faner"),
+                          ("/cy/staff/insight", "Mewnwelediad"), ("/cy/staff/lookup", "Chwilio’r ganolfan gyswllt"),
+                          ("/cy/staff/lookup/sign-up", "Cofrestru galwr dros y ffôn"),
+                          ("/cy/staff/notices", "Hysbysiadau"), ("/cy/staff/outbox", "Blwch anfon"),
+                          ("/cy/staff/users", "Defnyddwyr staff"), (f"/cy/staff/users/{admin.id}", admin.email)]:
+        page = client_request.get(path)
+        assert (page.soup.html["lang"], page.h1) == ("cy", heading), path
+
+
+def test_the_audit_log_names_actions_in_welsh(client_request) -> None:
+    sign_in(client_request, factories.StaffUserFactory(role=Role.ADMIN))
+    page = client_request.get("/cy/staff/audit")
+    actions = {cell.get_text(strip=True) for cell in page.select('#events td[data-label="Gweithred"]')}
+    assert "Mewngofnododd" in actions
+    english = client_request.get("/staff/audit")
+    assert "Signed in" in {cell.get_text(strip=True)
+                                           for cell in english.select('#events td[data-label="Action"]')}
