@@ -114,3 +114,15 @@ def test_the_audit_log_names_actions_in_welsh(client_request) -> None:
     english = client_request.get("/staff/audit")
     assert "Signed in" in {cell.get_text(strip=True)
                                            for cell in english.select('#events td[data-label="Action"]')}
+
+
+def test_a_subscriber_reads_in_welsh_for_the_contact_centre(client_request) -> None:
+    sign_in(client_request, factories.StaffUserFactory(role=Role.CONTACT_CENTRE))
+    resident = factories.SubscriberFactory(area_ids=[])
+    page = client_request.get(f"/cy/staff/lookup/subscribers/{resident.public_id}")
+    rows = {row.select_one("dt").get_text(strip=True): row.select_one("dd").get_text(strip=True)
+            for row in page.select(".govuk-summary-list__row")}
+    assert rows["Rhybuddion drwy"] == "E-bost"
+    assert rows["Ardaloedd"] == "Dim"
+    assert rows["Gwasanaethau"] == "Pob gwasanaeth"
+    assert page.soup.select_one(".govuk-back-link")["href"] == "/cy/staff/lookup"
