@@ -106,7 +106,7 @@ def insight() -> tuple[str, int]:
 @staff.get("/insight/<name>.csv")
 @role_required(Role.MANAGER)
 def insight_csv(name: str) -> Response:
-    start, end, errors, _ = _date_range()
+    start, end, errors, _wrong = _date_range()
     if errors:
         abort(400)
     tables = (response_insight.response_tables(start, end, only=name) if name in response_insight.TABLE_NAMES
