@@ -7,6 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from alerts.data import feeds as feed_data
 from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_INTERVAL_MINUTES
@@ -16,6 +17,8 @@ from alerts.models import FeedSource
 from alerts.services.actors import Actor
 from alerts.services.feed_polling import PollOutcome, poll_safely
 
+_MAX_TEXT = f"{MAX_POLL_INTERVAL_MINUTES:,}"
+
 
 def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes: int | None,
                        https_only: bool = False, allow_loopback: bool = True) -> dict[str, str]:
@@ -24,30 +27,29 @@ def feed_source_errors(*, name: str, url: str, kind: str, poll_interval_minutes:
     refused as it is typed."""
     errors: dict[str, str] = {}
     if not name.strip():
-        errors["name"] = "Enter a name for the feed"
+        errors["name"] = _("Enter a name for the feed")
     elif len(name) > 200:
-        errors["name"] = "Name must be 200 characters or fewer"
+        errors["name"] = _("Name must be 200 characters or fewer")
     parts = urlsplit(url.strip())
     if not url.strip():
-        errors["url"] = "Enter the feed's web address"
+        errors["url"] = _("Enter the feed's web address")
     elif parts.scheme not in ("http", "https") or not parts.hostname:
-        errors["url"] = "Enter a web address starting with https:// or http://"
+        errors["url"] = _("Enter a web address starting with https:// or http://")
     elif len(url) > 1000:
-        errors["url"] = "Web address must be 1,000 characters or fewer"
+        errors["url"] = _("Web address must be 1,000 characters or fewer")
     elif https_only and parts.scheme != "https":
-        errors["url"] = "Enter a web address starting with https://"
+        errors["url"] = _("Enter a web address starting with https://")
     elif refusal := refusal_for_url(url.strip(), https_only=https_only, allow_loopback=allow_loopback):
         # A literal private address is refused here; names are checked each time they are fetched.
-        errors["url"] = "Enter a public web address: " + refusal.removeprefix("The feed address is not allowed: ")
+        errors["url"] = _("Enter a public web address: %(reason)s",
+                           reason=refusal.removeprefix("The feed address is not allowed: "))
     if kind not in FEED_KINDS:
-        errors["kind"] = "Select what kind of feed this is"
+        errors["kind"] = _("Select what kind of feed this is")
     if poll_interval_minutes is None:
-        errors["poll_interval_minutes"] = "Enter how often to check the feed, in minutes"
+        errors["poll_interval_minutes"] = _("Enter how often to check the feed, in minutes")
     elif not MIN_POLL_INTERVAL_MINUTES <= poll_interval_minutes <= MAX_POLL_INTERVAL_MINUTES:
-        errors["poll_interval_minutes"] = (
-            f"How often to check the feed must be between {MIN_POLL_INTERVAL_MINUTES} and "
-            f"{MAX_POLL_INTERVAL_MINUTES:,} minutes"
-        )
+        errors["poll_interval_minutes"] = _("How often to check the feed must be between %(low)s and %(high)s minutes",
+                                            low=MIN_POLL_INTERVAL_MINUTES, high=_MAX_TEXT)
     return errors
 
 

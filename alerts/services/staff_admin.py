@@ -26,6 +26,11 @@ class NotAllowed(ValueError):
     """What an admin asked for is not allowed. The message is safe to show them."""
 
 
+# Refusals, in English: alerts/staff/words.py shows them in the page's language.
+NEEDS_ENABLING = "Enable the account before sending a password reset link"
+OWN_ADMIN_ROLE = "You cannot remove your own admin role. Ask another admin."
+OWN_ACCOUNT = "You cannot disable your own account"
+
 def create_staff_user(email: str, role: Role, actor: Actor, *, password: str | None = None) -> StaffUser:
     """Add a staff account. With no password the new member of staff chooses their own from an emailed link, so
     nobody else ever knows it. Raises StaffUserExists or WeakPassword, having changed nothing."""
@@ -57,7 +62,7 @@ def email_password_link(user: StaffUser, actor: Actor, *, new_account: bool = Fa
 def send_password_reset(user: StaffUser, actor: Actor) -> None:
     """Email a one-time link to choose a new password. Raises NotAllowed for a disabled account."""
     if user.is_disabled:
-        raise NotAllowed("Enable the account before sending a password reset link")
+        raise NotAllowed(NEEDS_ENABLING)
     email_password_link(user, actor)
     db.session.commit()
 
@@ -65,7 +70,7 @@ def send_password_reset(user: StaffUser, actor: Actor) -> None:
 def change_role(user: StaffUser, role: Role, actor: Actor) -> None:
     """Raises NotAllowed for an admin taking their own admin role away: another admin must."""
     if user.id == actor.user_id and role != Role.ADMIN:
-        raise NotAllowed("You cannot remove your own admin role. Ask another admin.")
+        raise NotAllowed(OWN_ADMIN_ROLE)
     staff_data.change_role(user, role)
     actor.audit("staff_user.role_changed", "staff_user", user.id, role=str(role))
     db.session.commit()
@@ -74,7 +79,7 @@ def change_role(user: StaffUser, role: Role, actor: Actor) -> None:
 def switch_disabled(user: StaffUser, actor: Actor) -> None:
     """Disable an account (which signs it out everywhere), or enable it again. Raises NotAllowed for your own."""
     if user.id == actor.user_id:
-        raise NotAllowed("You cannot disable your own account")
+        raise NotAllowed(OWN_ACCOUNT)
     staff_data.set_disabled(user, not user.is_disabled)
     actor.audit("staff_user.disabled" if user.is_disabled else "staff_user.enabled", "staff_user", user.id)
     db.session.commit()

@@ -10,6 +10,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from alerts.models import Role
@@ -74,7 +75,7 @@ def check_session() -> Any:
     if session_has_expired():
         logout_user()
         session.clear()
-        flash("You were signed out because your session timed out. Sign in again.")
+        flash(_("You were signed out because your session timed out. Sign in again."))
         return redirect(url_for("staff.sign_in"))
     session["seen_at"] = int(time.time())
     if second_factor_missing() and request.endpoint not in SECOND_FACTOR_SET_UP_ENDPOINTS:
@@ -85,8 +86,14 @@ def check_session() -> Any:
 
 def try_again_message(seconds: int, doing: str = "sign in") -> str:
     """Tell the person when to try again, in the unit a person would use."""
-    wait = f"{seconds} seconds" if seconds < 90 else f"{math.ceil(seconds / 60)} minutes"
-    return f"Too many failed attempts to {doing}. Wait {wait}, then try again."
+    wait = (_("%(count)s seconds", count=seconds) if seconds < 90
+            else _("%(count)s minutes", count=math.ceil(seconds / 60)))
+    # Whole sentences, one for each thing being done: Welsh words them differently.
+    sentences = {"sign in": _("Too many failed attempts to sign in. Wait %(wait)s, then try again.", wait=wait),
+                 "change your password": _("Too many failed attempts to change your password. Wait %(wait)s, then "
+                                           "try again.", wait=wait),
+                 "ask for a link": _("Too many requests to ask for a link. Wait %(wait)s, then try again.", wait=wait)}
+    return sentences[doing]
 
 
 def second_factor_missing() -> bool:

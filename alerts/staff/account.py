@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
@@ -31,11 +32,11 @@ from alerts.staff.admin import user_or_404
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in, throttled
 from alerts.staff.device_cookie import trusted_nonce
 from alerts.staff.forms import ConfirmForm
+from alerts.staff.words import password_words, refusal_words, wrong_code
 
 # Session key for the secret being set up: sealed, so even the signed (readable) cookie does not show it.
 SECRET_BEING_SET_UP = "second_factor_set_up"  # noqa: S105 — a session key
 PENDING_SIGN_IN_SECONDS = 10 * 60
-WRONG_CODE = "The code is not right. Enter the code your authenticator app shows now, or an unused recovery code"
 
 
 def _secret_key() -> list[str]:
@@ -73,13 +74,13 @@ def change_password() -> Response | str | tuple[str, int]:
             staff_sign_in.change_password(user, form.current_password.data or "", form.new_password.data or "",
                                           acting(), turn)
         except staff_accounts.WrongPassword:
-            form.current_password.errors.append("Your current password is not right")
+            form.current_password.errors.append(_("Your current password is not right"))
         except WeakPassword as error:
-            form.new_password.errors.append(str(error))
+            form.new_password.errors.append(password_words(str(error)))
         else:
             # The version went up, which ends every session; this one carries on with the new version.
             login_user(user)
-            flash("Your password has been changed. You have been signed out on every other device.", "success")
+            flash(_("Your password has been changed. You have been signed out on every other device."), "success")
             return redirect(url_for("staff.account"))
     return render_template("staff/change_password.html", form=form), 400 if form.errors else 200
 
@@ -103,7 +104,7 @@ def set_up_second_factor() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         codes = staff_sign_in.set_up_second_factor(user, sealed, form.code.data or "", _secret_key(), acting())
         if codes is None:
-            form.code.errors.append("The code is not right. Enter the code your authenticator app shows now")
+            form.code.errors.append(_("The code is not right. Enter the code your authenticator app shows now"))
         else:
             session.pop(SECRET_BEING_SET_UP, None)
             return render_template("staff/recovery_codes.html", codes=codes, first_time=True)
@@ -154,7 +155,7 @@ def sign_in_code() -> Response | str | tuple[str, int]:
         if turn.paused:
             # Past the account's daily limit: the code is not checked, and the answer is a wrong code's.
             staff_sign_in.record_attempt(signing_in, "staff.security_code_refused_paused")
-            form.code.errors.append(WRONG_CODE)
+            form.code.errors.append(wrong_code())
         elif staff_sign_in.code_accepted(user, code, _secret_key()):
             target = session[PENDING_SIGN_IN].get("next") or url_for("staff.dashboard")
             response = complete_sign_in(user, target, forget=turn,
@@ -162,12 +163,12 @@ def sign_in_code() -> Response | str | tuple[str, int]:
                                         with_provider=bool(session[PENDING_SIGN_IN].get("with_provider")))
             if used_recovery_code:
                 left = staff_accounts.count_unused_recovery_codes(user)
-                flash(f"You used a recovery code. It will not work again. You have {left} left: get new ones from "
-                      "Your account if you are running out.", "success")
+                flash(_("You used a recovery code. It will not work again. You have %(left)s left: get new ones from "
+                        "Your account if you are running out.", left=left), "success")
             return response
         else:
             staff_sign_in.record_attempt(signing_in, "staff.security_code_failed")
-            form.code.errors.append(WRONG_CODE)
+            form.code.errors.append(wrong_code())
     return render_template("staff/security_code.html", form=form), 400 if form.errors else 200
 
 
@@ -181,13 +182,13 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
         try:
             changed = staff_sign_in.reset_password(token, form.new_password.data or "", request.remote_addr)
         except WeakPassword as error:
-            form.new_password.errors.append(str(error))
+            form.new_password.errors.append(password_words(str(error)))
         else:
             if changed is None:
                 return render_template("staff/reset_link_not_valid.html"), 404
             logout_user()
             session.clear()
-            flash("Your password has been changed. Sign in with your new password.", "success")
+            flash(_("Your password has been changed. Sign in with your new password."), "success")
             return redirect(url_for("staff.sign_in"))
     return render_template("staff/reset_password.html", form=form, user=user), 400 if form.errors else 200
 
@@ -211,10 +212,10 @@ def send_password_reset(user_id: int) -> Response:
     try:
         staff_admin.send_password_reset(found, acting())
     except staff_admin.NotAllowed as refusal:
-        flash(str(refusal))
+        flash(refusal_words(str(refusal)))
         return redirect(url_for("staff.user", user_id=found.id))
-    flash(f"We have emailed {found.email} a link to choose a new password. It works once, for "
-          f"{staff_accounts.RESET_LINK_HOURS} hours.", "success")
+    flash(_("We have emailed %(email)s a link to choose a new password. It works once, for %(hours)s hours.",
+            email=found.email, hours=staff_accounts.RESET_LINK_HOURS), "success")
     return redirect(url_for("staff.user", user_id=found.id))
 
 
@@ -225,6 +226,6 @@ def remove_second_factor(user_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     staff_admin.remove_second_factor(found, acting())
-    flash(f"{found.email} has been signed out and will set up a new second factor when they next sign in.",
-          "success")
+    flash(_("%(email)s has been signed out and will set up a new second factor when they next sign in.",
+            email=found.email), "success")
     return redirect(url_for("staff.user", user_id=found.id))

@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -22,6 +23,7 @@ from alerts.services import staff_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
+from alerts.staff.words import refusal_words, role_words
 from alerts.web.query_args import page_or_first, parse_date
 
 PAGE_SIZE = 50
@@ -44,8 +46,8 @@ def users() -> Response | str | tuple[str, int]:
         except staff_data.StaffUserExists as error:
             form.email.errors.append(str(error))
         else:
-            flash(f"We have emailed {user.email} a link to choose their password. It works once, for "
-                  f"{RESET_LINK_HOURS} hours.", "success")
+            flash(_("We have emailed %(email)s a link to choose their password. It works once, for %(hours)s hours.",
+                    email=user.email, hours=RESET_LINK_HOURS), "success")
             return redirect(url_for("staff.users"))
     status = 400 if form.errors else 200
     return render_template("staff/users.html", form=form, users=staff_data.list_staff_users()), status
@@ -68,9 +70,9 @@ def user(user_id: int) -> Response | str | tuple[str, int]:
         try:
             staff_admin.change_role(found, Role(form.role.data), acting())
         except staff_admin.NotAllowed as refusal:
-            form.role.errors.append(str(refusal))
+            form.role.errors.append(refusal_words(str(refusal)))
         else:
-            flash(f"{found.email} is now {form.role.data.replace('_', ' ')}", "success")
+            flash(_("%(email)s is now %(role)s", email=found.email, role=role_words(form.role.data)), "success")
             return redirect(url_for("staff.user", user_id=found.id))
     return render_template("staff/user.html", user=found, form=form, confirm_form=ConfirmForm()), \
         400 if form.errors else 200
@@ -85,10 +87,10 @@ def disable_user(user_id: int) -> Response:
     try:
         staff_admin.switch_disabled(found, acting())
     except staff_admin.NotAllowed as refusal:
-        flash(str(refusal))
+        flash(refusal_words(str(refusal)))
         return redirect(url_for("staff.user", user_id=found.id))
-    flash(f"{found.email} " + ("is disabled and has been signed out" if found.is_disabled else "can sign in again"),
-          "success")
+    flash(_("%(email)s is disabled and has been signed out", email=found.email) if found.is_disabled
+          else _("%(email)s can sign in again", email=found.email), "success")
     return redirect(url_for("staff.user", user_id=found.id))
 
 
@@ -114,8 +116,8 @@ def api_tokens() -> str | tuple[str, int]:
 
 def _api_token_form(**kwargs: Any) -> ApiTokenForm:
     form = ApiTokenForm(**kwargs)
-    form.user.choices = [SelectChoice("", "Select a person")] + [
-        SelectChoice(str(u.id), f"{u.email} ({u.role.replace('_', ' ')})") for u in staff_data.list_token_users()]
+    form.user.choices = [SelectChoice("", _("Select a person"))] + [
+        SelectChoice(str(u.id), f"{u.email} ({role_words(u.role)})") for u in staff_data.list_token_users()]
     return form
 
 
@@ -128,7 +130,7 @@ def revoke_api_token(token_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     staff_admin.revoke_api_token(record, acting())
-    flash(f"Token {record.name} revoked", "success")
+    flash(_("Token %(name)s revoked", name=record.name), "success")
     return redirect(url_for("staff.api_tokens"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -28,8 +29,6 @@ from alerts.staff.access import (
 from alerts.staff.device_cookie import remember_device, trusted_nonce
 from alerts.staff.forms import ConfirmForm, SignInForm
 
-WRONG_DETAILS = "Enter a correct email address and password"
-USE_SINGLE_SIGN_ON = "Use the Sign in with {provider} button: passwords here are for admins only"
 # Session key for someone whose password was right and who still has to give their security code.
 PENDING_SIGN_IN = "pending_sign_in"
 
@@ -58,13 +57,14 @@ def sign_in() -> Response | str | tuple[str, int]:
         # learns nothing, made-up accounts are counted the same, and the person and the admins have been emailed.
         action = "staff.sign_in_refused_paused" if turn.paused else "staff.sign_in_failed"
         staff_sign_in.record_attempt(staff_sign_in.attempt_actor(email, ip, user), action)
-        return render_template("staff/sign_in.html", form=form,
-                               error_summary=[{"text": WRONG_DETAILS, "href": "#email"}]), 400
+        summary = [{"text": _("Enter a correct email address and password"), "href": "#email"}]
+        return render_template("staff/sign_in.html", form=form, error_summary=summary), 400
     if not local_password_allowed(user):
         # With single sign-on on, the provider owns staff passwords; an admin's password here is the break-glass.
         staff_sign_in.record_attempt(Actor.staff(user, ip), "staff.password_sign_in_refused")
-        provider = current_app.config.get("OIDC_PROVIDER_NAME") or "your council account"
-        summary = [{"text": USE_SINGLE_SIGN_ON.format(provider=provider), "href": "#single-sign-on"}]
+        provider = current_app.config.get("OIDC_PROVIDER_NAME") or _("your council account")
+        summary = [{"text": _("Use the Sign in with %(provider)s button: passwords here are for admins only",
+                              provider=provider), "href": "#single-sign-on"}]
         return render_template("staff/sign_in.html", form=form, error_summary=summary), 400
     target = safe_next(request.args.get("next"))
     if user.has_second_factor:
@@ -135,7 +135,7 @@ def sign_out() -> Response | str:
     with_provider = bool(session.get(SIGNED_IN_WITH_PROVIDER))
     logout_user()
     session.clear()
-    flash("You have signed out.")
+    flash(_("You have signed out."))
     if with_provider:
         # Also end the session at the provider, or the next "Sign in with" would sign straight back in.
         from alerts.staff.single_sign_on import end_session_url  # it builds on this module

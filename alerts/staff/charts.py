@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 _BAR_HEIGHT = 22
@@ -31,13 +32,13 @@ def bar_chart(chart_id: str, title: str, rows: Sequence[Sequence[Any]], *, value
     height = len(bars) * (_BAR_HEIGHT + _GAP) + _GAP
     room = _WIDTH - _LABEL_WIDTH - 70
     summary = ", ".join(f"{label}: {value:,}" for label, value in bars[:5])
+    more = _("; the table has every row")
     parts = [
         f'<svg class="insight-chart" id="{escape(chart_id)}-chart" role="img" viewBox="0 0 {_WIDTH} {height}" '
         f'width="100%" font-family="{FONT_FAMILY}" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(summary)}{"; the table has every row" if len(rows) > 5 else ""}'
-        '</desc>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(summary)}{escape(more) if len(rows) > 5 else ""}</desc>',
     ]
     for index, (label, value) in enumerate(bars):
         y = _GAP + index * (_BAR_HEIGHT + _GAP)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from alerts.data import feeds as feed_data
@@ -16,8 +17,6 @@ from alerts.services import feed_source_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ConfirmForm, FeedSourceForm
-
-NOT_A_NUMBER = "How often to check the feed must be a whole number of minutes, like 15"
 
 
 def _source_or_404(source_id: int) -> FeedSource:
@@ -39,7 +38,7 @@ def _checked_fields(form: FeedSourceForm) -> dict[str, Any] | None:
                               "poll_interval_minutes": interval}
     errors = feed_source_admin.errors_here(**fields)
     if bad_interval:
-        errors["poll_interval_minutes"] = NOT_A_NUMBER
+        errors["poll_interval_minutes"] = _("How often to check the feed must be a whole number of minutes, like 15")
     for name, message in errors.items():
         getattr(form, name).errors = [message]
     return None if errors else fields
@@ -58,7 +57,7 @@ def new_feed_source() -> Response | str | tuple[str, int]:
     form = FeedSourceForm()
     if form.validate_on_submit() and (fields := _checked_fields(form)) is not None:
         source = feed_source_admin.add_feed_source(**fields, actor=acting())
-        flash(f"{source.name} added. It will be checked within a minute.", "success")
+        flash(_("%(name)s added. It will be checked within a minute.", name=source.name), "success")
         return redirect(url_for("staff.feed_sources"))
     return render_template("staff/feed_source_form.html", form=form, source=None), 400 if form.errors else 200
 
@@ -70,7 +69,7 @@ def feed_source(source_id: int) -> Response | str | tuple[str, int]:
     form = FeedSourceForm(obj=source)
     if form.validate_on_submit() and (fields := _checked_fields(form)) is not None:
         feed_source_admin.edit_feed_source(source, **fields, actor=acting())
-        flash(f"{source.name} saved", "success")
+        flash(_("%(name)s saved", name=source.name), "success")
         return redirect(url_for("staff.feed_sources"))
     return render_template("staff/feed_source_form.html", form=form, source=source, kinds=feed_data.FEED_KINDS,
                            confirm_form=ConfirmForm()), 400 if form.errors else 200
@@ -83,8 +82,9 @@ def toggle_feed_source(source_id: int) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     feed_source_admin.switch_feed_source(source, acting())
-    flash(f"{source.name} is " + ("on: it will be checked within a minute" if source.enabled
-                                  else "off: it will not be checked, and its warnings stay until they end"), "success")
+    flash(_("%(name)s is on: it will be checked within a minute", name=source.name) if source.enabled
+          else _("%(name)s is off: it will not be checked, and its warnings stay until they end", name=source.name),
+          "success")
     return redirect(url_for("staff.feed_sources"))
 
 
@@ -96,15 +96,16 @@ def check_feed_source(source_id: int) -> Response:
         abort(400)
     if not source.enabled:
         # A source that is off must not bring warnings back onto the dashboard and the start page.
-        flash(f"{source.name} is off. Turn it on to check it.")
+        flash(_("%(name)s is off. Turn it on to check it.", name=source.name))
         return redirect(url_for("staff.feed_sources"))
     outcome = feed_source_admin.check_feed_source_now(source, acting())
     if outcome is None:  # deleted meanwhile
         abort(404)
     if outcome.ok:
-        flash(f"{outcome.name} checked: {outcome.summary}", "success")
+        flash(_("%(name)s checked: %(summary)s", name=outcome.name, summary=outcome.summary), "success")
     else:
-        flash(f"{outcome.name} could not be read: {outcome.summary.removeprefix('failed: ')}")
+        flash(_("%(name)s could not be read: %(reason)s", name=outcome.name,
+                reason=outcome.summary.removeprefix("failed: ")))
     return redirect(url_for("staff.feed_sources"))
 
 

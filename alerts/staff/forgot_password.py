@@ -23,8 +23,7 @@ def forgot_password() -> Response | str | tuple[str, int]:
     email = staff_data.normalise_staff_email(form.email.data or "")
     turn = forgotten_passwords.request_link(email, request.remote_addr)
     if not turn.allowed:
-        summary = [{"text": try_again_message(turn.retry_in_seconds, "ask for a link").replace(
-            "Too many failed attempts", "Too many requests"), "href": "#email"}]
+        summary = [{"text": try_again_message(turn.retry_in_seconds, "ask for a link"), "href": "#email"}]
         return throttled_page(render_template("staff/forgot_password.html", form=form, error_summary=summary),
                               turn.retry_in_seconds)
     return redirect(url_for("staff.password_link_sent"))

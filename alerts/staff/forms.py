@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -34,8 +34,9 @@ from alerts.services import signups
 from alerts.web.forms import FlaskForm
 from config.council import placeholder_problem
 
-ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, "Officer"), SelectChoice(Role.CONTACT_CENTRE.value, "Contact centre"),
-                SelectChoice(Role.MANAGER.value, "Service manager"), SelectChoice(Role.ADMIN.value, "Admin")]
+ROLE_CHOICES = [SelectChoice(Role.OFFICER.value, _l("Officer")),
+                SelectChoice(Role.CONTACT_CENTRE.value, _l("Contact centre")),
+                SelectChoice(Role.MANAGER.value, _l("Service manager")), SelectChoice(Role.ADMIN.value, _l("Admin"))]
 IMPACT_CHOICES = [SelectChoice(Impact.MINOR.value, _l("Minor: delays")),
                   SelectChoice(Impact.MAJOR.value, _l("Major: partly closed")),
                   SelectChoice(Impact.SEVERE.value, _l("Severe: suspended or closed"))]
@@ -110,25 +111,15 @@ def check_next_update_by(field: LondonDateTimeField) -> None:
             raise ValidationError(problem)
 
 
-class TranslatedForm(FlaskForm):
-    """A form whose labels and messages are in the catalogue (lazy, so each page reads them in its language). Its
-    messages become plain strings once checked: the layout's error summary lists only plain strings."""
-
-    def validate(self, extra_validators: Any = None) -> bool:
-        valid = bool(super().validate(extra_validators))
-        for field in self:
-            field.errors = [str(error) if isinstance(error, LazyString) else error for error in field.errors]
-        return valid
-
-
 class SignInForm(FlaskForm):
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[DataRequired("Enter your email address"), Length(max=320)])
-    password = PasswordField("Password", widget=GovPasswordInput(), validators=[DataRequired("Enter your password")])
-    submit = SubmitField("Sign in", widget=GovSubmitInput())
+    email = StringField(_l("Email address"), widget=GovTextInput(),
+                        validators=[DataRequired(_l("Enter your email address")), Length(max=320)])
+    password = PasswordField(_l("Password"), widget=GovPasswordInput(),
+                             validators=[DataRequired(_l("Enter your password"))])
+    submit = SubmitField(_l("Sign in"), widget=GovSubmitInput())
 
 
-class NoticeForm(TranslatedForm):
+class NoticeForm(FlaskForm):
     title = StringField(_l("Title"), widget=GovTextInput(),
                         description=_l("For example, Bin collections suspended in Weymouth"),
                         validators=[DataRequired(_l("Enter a title")),
@@ -162,7 +153,7 @@ class NoticeForm(TranslatedForm):
         check_next_update_by(field)
 
 
-class PublishForm(TranslatedForm):
+class PublishForm(FlaskForm):
     when = RadioField(_l("When should this be published?"), widget=GovRadioInput(),
                       choices=[SelectChoice("now", _l("Now")), SelectChoice("later", _l("At a set time"))],
                       default="now",
@@ -179,7 +170,7 @@ class PublishForm(TranslatedForm):
                 raise ValidationError(_l("The publishing time must be in the future"))
 
 
-class UpdateForm(TranslatedForm):
+class UpdateForm(FlaskForm):
     summary = StringField(_l("What has changed"), widget=GovTextArea(),
                           validators=[DataRequired(_l("Enter what has changed")), Length(max=2000)])
     advice = StringField(_l("What residents should do now (optional)"), widget=GovTextArea(),
@@ -193,7 +184,7 @@ class UpdateForm(TranslatedForm):
         check_next_update_by(field)
 
 
-class ResolveForm(TranslatedForm):
+class ResolveForm(FlaskForm):
     summary = StringField(_l("What residents need to know"), widget=GovTextArea(),
                           description=_l("For example, Collections are back to normal from tomorrow"),
                           validators=[DataRequired(_l("Enter what residents need to know")), Length(max=2000)])
@@ -204,14 +195,14 @@ class ResolveForm(TranslatedForm):
 class ConfirmForm(FlaskForm):
     """A button with a CSRF token, for actions that need no other input."""
 
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
 class UnsubscribeForm(FlaskForm):
-    reason = StringField("Why are they unsubscribing?", widget=GovTextArea(),
-                         description="For example, Caller asked to stop all alerts",
-                         validators=[DataRequired("Enter the reason"), Length(max=500)])
-    submit = SubmitField("Unsubscribe", widget=GovSubmitInput())
+    reason = StringField(_l("Why are they unsubscribing?"), widget=GovTextArea(),
+                         description=_l("For example, Caller asked to stop all alerts"),
+                         validators=[DataRequired(_l("Enter the reason")), Length(max=500)])
+    submit = SubmitField(_l("Unsubscribe"), widget=GovSubmitInput())
 
 
 EXPORT_FORMATS = [SelectChoice("json", "JSON (for another system)"),
@@ -219,68 +210,78 @@ EXPORT_FORMATS = [SelectChoice("json", "JSON (for another system)"),
 
 
 class SubjectAccessForm(FlaskForm):
-    reason = StringField("Why are you exporting their data?", widget=GovTextArea(),
-                         description="For example, subject access request SAR-2026-041",
-                         validators=[DataRequired("Enter why you are exporting their data"), Length(max=500)])
-    format = RadioField("Format", widget=GovRadioInput(), choices=EXPORT_FORMATS,
-                        validators=[InputRequired("Select a format")])
-    submit = SubmitField("Download their data", widget=GovSubmitInput())
+    reason = StringField(_l("Why are you exporting their data?"), widget=GovTextArea(),
+                         description=_l("For example, subject access request SAR-2026-041"),
+                         validators=[DataRequired(_l("Enter why you are exporting their data")), Length(max=500)])
+    format = RadioField(_l("Format"), widget=GovRadioInput(), choices=EXPORT_FORMATS,
+                        validators=[InputRequired(_l("Select a format"))])
+    submit = SubmitField(_l("Download their data"), widget=GovSubmitInput())
 
 
 class ErasureForm(FlaskForm):
-    reason = StringField("Why are you erasing their data?", widget=GovTextArea(),
-                         description="For example, erasure request ER-2026-007 from the resident",
-                         validators=[DataRequired("Enter why you are erasing their data"), Length(max=500)])
-    submit = SubmitField("Erase", widget=GovSubmitInput())
+    reason = StringField(_l("Why are you erasing their data?"), widget=GovTextArea(),
+                         description=_l("For example, erasure request ER-2026-007 from the resident"),
+                         validators=[DataRequired(_l("Enter why you are erasing their data")), Length(max=500)])
+    submit = SubmitField(_l("Erase"), widget=GovSubmitInput())
 
 
 class NewUserForm(FlaskForm):
     """No password: the new member of staff chooses their own from an emailed link, so nobody else ever knows it."""
 
-    email = StringField("Email address", widget=GovTextInput(),
-                        validators=[DataRequired("Enter an email address"), Length(max=320)])
-    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[InputRequired("Select a role")])
-    submit = SubmitField("Add user", widget=GovSubmitInput())
+    email = StringField(_l("Email address"), widget=GovTextInput(),
+                        validators=[DataRequired(_l("Enter an email address")), Length(max=320)])
+    role = RadioField(_l("Role"), widget=GovRadioInput(), choices=ROLE_CHOICES,
+                      validators=[InputRequired(_l("Select a role"))])
+    submit = SubmitField(_l("Add user"), widget=GovSubmitInput())
 
 
 class RoleForm(FlaskForm):
-    role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES, validators=[InputRequired("Select a role")])
-    submit = SubmitField("Change role", widget=GovSubmitInput())
+    role = RadioField(_l("Role"), widget=GovRadioInput(), choices=ROLE_CHOICES,
+                      validators=[InputRequired(_l("Select a role"))])
+    submit = SubmitField(_l("Change role"), widget=GovSubmitInput())
 
 
 class ApiTokenForm(FlaskForm):
     """A token acts for one named person, with that person's role, and expires."""
 
-    name = StringField("Name", widget=GovTextInput(), description="The system that will use it, for example Highways",
-                       validators=[DataRequired("Enter a name"), Length(max=200)])
-    user = SelectField("Acts for", widget=GovSelect(),
-                       validators=[DataRequired("Select the person this token acts for")],
-                       description="The token can do what this person can, and stops working if their account is "
-                                   "disabled. They cannot approve what the token asks to send.")
-    days = StringField("Expires after (days)", widget=GovTextInput(), default="90",
-                       description="From 1 to 366. Make a new token before this one expires, then revoke the old one.",
-                       validators=[DataRequired("Enter the number of days until the token expires")])
-    submit = SubmitField("Create token", widget=GovSubmitInput())
+    name = StringField(_l("Name"), widget=GovTextInput(),
+                       description=_l("The system that will use it, for example Highways"),
+                       validators=[DataRequired(_l("Enter a name")), Length(max=200)])
+    user = SelectField(_l("Acts for"), widget=GovSelect(),
+                       validators=[DataRequired(_l("Select the person this token acts for"))],
+                       description=_l("The token can do what this person can, and stops working if their account is "
+                                   "disabled. They cannot approve what the token asks to send."))
+    days = StringField(_l("Expires after (days)"), widget=GovTextInput(), default="90",
+                       description=_l("From 1 to 366. Make a new token before this one expires, then revoke the old "
+                                      "one."),
+                       validators=[DataRequired(_l("Enter the number of days until the token expires"))])
+    submit = SubmitField(_l("Create token"), widget=GovSubmitInput())
 
     def validate_days(self, field: StringField) -> None:
         value = (field.data or "").strip()
         if not value.isdigit() or not 1 <= int(value) <= 366:
-            raise ValidationError("Enter a whole number of days from 1 to 366")
+            raise ValidationError(_l("Enter a whole number of days from 1 to 366"))
+
+
+_MAX_POLL_INTERVAL_TEXT = f"{MAX_POLL_INTERVAL_MINUTES:,}"  # outside the gettext call, which takes no f-string
 
 
 class FeedSourceForm(FlaskForm):
     """Checked by `alerts.services.feed_source_admin.feed_source_errors`, the one set of rules (and GOV.UK messages)
     for a source."""
 
-    name = StringField("Name", widget=GovTextInput(), description="For example, Met Office warnings for South West")
-    url = StringField("Web address of the feed", widget=GovTextInput(), description="The RSS or Atom feed's address")
+    name = StringField(_l("Name"), widget=GovTextInput(),
+                       description=_l("For example, Met Office warnings for South West"))
+    url = StringField(_l("Web address of the feed"), widget=GovTextInput(),
+                      description=_l("The RSS or Atom feed's address"))
     # validate_choice off: an unanswered question gets feed_source_errors' "Select…" message, not WTForms' own.
-    kind = RadioField("What kind of feed is it?", widget=GovRadioInput(), validate_choice=False,
+    kind = RadioField(_l("What kind of feed is it?"), widget=GovRadioInput(), validate_choice=False,
                       choices=[SelectChoice(value, label) for value, label in FEED_KINDS.items()])
-    poll_interval_minutes = StringField("How often to check it, in minutes", widget=GovTextInput(), default="15",
-                                        description=f"Between {MIN_POLL_INTERVAL_MINUTES} and "
-                                                    f"{MAX_POLL_INTERVAL_MINUTES:,} minutes")
-    submit = SubmitField("Save feed source", widget=GovSubmitInput())
+    poll_interval_minutes = StringField(_l("How often to check it, in minutes"), widget=GovTextInput(), default="15",
+                                        description=_l("Between %(low)s and %(high)s minutes",
+                                                       low=MIN_POLL_INTERVAL_MINUTES,
+                                                       high=_MAX_POLL_INTERVAL_TEXT))
+    submit = SubmitField(_l("Save feed source"), widget=GovSubmitInput())
 
     def interval(self) -> int | None:
         """The poll interval as a whole number of minutes; None if blank. Raises ValueError if not a number."""
@@ -293,8 +294,9 @@ class FeedSourceForm(FlaskForm):
 
 
 # The contact centre signs up a caller who has no internet, recording their spoken consent.
-CONSENT_STATEMENT = ("{council} will send you alerts about disruption to council services in your area. You "
-                     "will get a message to confirm first, and you can stop them at any time.")
+def consent_statement(council_name: str) -> str:
+    return _("%(council)s will send you alerts about disruption to council services in your area. You will get a "
+             "message to confirm first, and you can stop them at any time.", council=council_name)
 
 
 MAX_CALLER_POSTCODES = 10
@@ -303,8 +305,9 @@ EACH_ALERT, DAILY_EMAIL = "each", "daily"
 
 def frequency_choices() -> list[SelectChoice]:
     """Each alert, or the daily email with the time it comes (DIGEST_HOUR, read when the page is shown)."""
-    return [SelectChoice(EACH_ALERT, "An email for each alert"),
-            SelectChoice(DAILY_EMAIL, f"One email a day at about {digest_time()}, with severe disruption sent at once")]
+    return [SelectChoice(EACH_ALERT, _("An email for each alert")),
+            SelectChoice(DAILY_EMAIL, _("One email a day at about %(time)s, with severe disruption sent at once",
+                                        time=digest_time()))]
 
 
 def area_postcode_named(message: str, typed: str) -> bool:
@@ -316,24 +319,25 @@ class PhoneSignUpForm(FlaskForm):
     """Everything a resident chooses online, on one page for an agent with a caller on the line. Each answer is
     checked by the rules the public sign-up uses, and each wrong one is named on its own field."""
 
-    email = StringField("Caller's email address", widget=GovTextInput(),
-                        description="Leave blank if they only want text messages", validators=[Length(max=320)])
-    mobile = StringField("Caller's mobile number", widget=GovTextInput(),
-                         description="Any format, for example 07700 900 982. Leave blank if they only want emails",
+    email = StringField(_l("Caller's email address"), widget=GovTextInput(),
+                        description=_l("Leave blank if they only want text messages"), validators=[Length(max=320)])
+    mobile = StringField(_l("Caller's mobile number"), widget=GovTextInput(),
+                         description=_l("Any format, for example 07700 900 982. Leave blank if they only want emails"),
                          validators=[Length(max=40)])
-    postcodes = StringField("Caller's postcodes", widget=GovTextArea(),
-                            description="One on each line, or separated by commas: home, work, a relative's",
-                            validators=[DataRequired("Enter the caller's postcode"), Length(max=200)])
-    services = SelectMultipleField("Which services do they want alerts about?", widget=GovCheckboxesInput(),
-                                   description="Untick any they do not want",
-                                   validators=[InputRequired("Select at least one service")])
-    frequency = RadioField("How often should their emails come?", widget=GovRadioInput(),
-                           default=EACH_ALERT, validators=[InputRequired("Select how often their emails should come")])
-    consent = BooleanField("I read the caller the statement above and they agreed", widget=GovCheckboxInput(),
-                           validators=[DataRequired("Confirm that the caller agreed, or do not sign them up")])
-    consent_note = StringField("What the caller said (optional)", widget=GovTextInput(),
+    postcodes = StringField(_l("Caller's postcodes"), widget=GovTextArea(),
+                            description=_l("One on each line, or separated by commas: home, work, a relative's"),
+                            validators=[DataRequired(_l("Enter the caller's postcode")), Length(max=200)])
+    services = SelectMultipleField(_l("Which services do they want alerts about?"), widget=GovCheckboxesInput(),
+                                   description=_l("Untick any they do not want"),
+                                   validators=[InputRequired(_l("Select at least one service"))])
+    frequency = RadioField(_l("How often should their emails come?"), widget=GovRadioInput(),
+                           default=EACH_ALERT,
+                           validators=[InputRequired(_l("Select how often their emails should come"))])
+    consent = BooleanField(_l("I read the caller the statement above and they agreed"), widget=GovCheckboxInput(),
+                           validators=[DataRequired(_l("Confirm that the caller agreed, or do not sign them up"))])
+    consent_note = StringField(_l("What the caller said (optional)"), widget=GovTextInput(),
                                validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Sign up and send the confirmation", widget=GovSubmitInput())
+    submit = SubmitField(_l("Sign up and send the confirmation"), widget=GovSubmitInput())
 
     # Read by the checks below: the contacts in stored form, the places they resolved to.
     contacts: list[tuple[Channel, str]]
@@ -348,7 +352,7 @@ class PhoneSignUpForm(FlaskForm):
     def validate_email(self, field: StringField) -> None:
         if not (field.data or "").strip():
             if not (self.mobile.data or "").strip():
-                raise ValidationError("Enter the caller's email address or mobile number")
+                raise ValidationError(_l("Enter the caller's email address or mobile number"))
             return
         try:
             self.contacts.insert(0, (Channel.EMAIL, normalise_email(field.data or "")))
@@ -366,7 +370,7 @@ class PhoneSignUpForm(FlaskForm):
     def validate_postcodes(self, field: StringField) -> None:
         typed = [text.strip() for text in re.split(r"[,;\n]", field.data or "") if text.strip()]
         if len(typed) > MAX_CALLER_POSTCODES:
-            raise ValidationError(f"Enter {MAX_CALLER_POSTCODES} postcodes or fewer")
+            raise ValidationError(_("Enter %(count)s postcodes or fewer", count=MAX_CALLER_POSTCODES))
         for text in typed:
             try:
                 area = signups.area_for(text)
@@ -380,8 +384,8 @@ class PhoneSignUpForm(FlaskForm):
 
     def validate_frequency(self, field: RadioField) -> None:
         if field.data == DAILY_EMAIL and not (self.email.data or "").strip():
-            raise ValidationError("Enter the caller's email address for one email a day, or choose an email for "
-                                  "each alert")
+            raise ValidationError(_l("Enter the caller's email address for one email a day, or choose an email for "
+                                  "each alert"))
 
     def chosen_service_ids(self) -> list[str] | None:
         """None when every service is ticked: they then get new services too, as on the public sign-up."""
@@ -390,23 +394,23 @@ class PhoneSignUpForm(FlaskForm):
 
 
 class CallerCodeForm(FlaskForm):
-    code = StringField("Code the caller reads out from their text", widget=GovTextInput(),
-                       validators=[DataRequired("Enter the code from the caller's text"), Length(max=12)])
-    submit = SubmitField("Confirm", widget=GovSubmitInput())
+    code = StringField(_l("Code the caller reads out from their text"), widget=GovTextInput(),
+                       validators=[DataRequired(_l("Enter the code from the caller's text")), Length(max=12)])
+    submit = SubmitField(_l("Confirm"), widget=GovSubmitInput())
 
 
 class HeadlineForm(FlaskForm):
-    text = StringField("Headline", widget=GovTextArea(),
-                       description="For example, Winter weather is causing disruption to services in some parts of "
-                                   "the county",
-                       validators=[DataRequired("Enter the headline"),
-                                   Length(max=200, message="Headline must be 200 characters or fewer")])
-    ends_at = LondonDateTimeField("Show it until", description=DATETIME_HINT,
-                                  validators=[InputRequired("Enter when the headline ends")])
-    submit = SubmitField("Show this headline", widget=GovSubmitInput())
+    text = StringField(_l("Headline"), widget=GovTextArea(),
+                       description=_l("For example, Winter weather is causing disruption to services in some parts of "
+                                   "the county"),
+                       validators=[DataRequired(_l("Enter the headline")),
+                                   Length(max=200, message=_l("Headline must be 200 characters or fewer"))])
+    ends_at = LondonDateTimeField(_l("Show it until"), description=DATETIME_HINT,
+                                  validators=[InputRequired(_l("Enter when the headline ends"))])
+    submit = SubmitField(_l("Show this headline"), widget=GovSubmitInput())
 
 
-class TemplateForm(TranslatedForm):
+class TemplateForm(FlaskForm):
     """An admin's standard notice: text with placeholders such as {area}, {day} or {school} that officers fill in."""
 
     name = StringField(_l("Name"), widget=GovTextInput(), description=_l("For example, Bin collections suspended"),
@@ -450,7 +454,7 @@ def with_placeholders(names: list[str]) -> type[NoticeForm]:
     return type("TemplateNoticeForm", (NoticeForm,), fields)
 
 
-class BulkResolveForm(TranslatedForm):
+class BulkResolveForm(FlaskForm):
     summary = StringField(_l("What residents need to know"), widget=GovTextArea(),
                           description="The same words go on every notice you chose, for example Collections are back "
                                       "to normal from tomorrow",
@@ -459,7 +463,7 @@ class BulkResolveForm(TranslatedForm):
     submit = SubmitField(_l("Resolve these notices"), widget=GovSubmitInput())
 
 
-class BulkExtendForm(TranslatedForm):
+class BulkExtendForm(FlaskForm):
     expected_end_at = LondonDateTimeField(_l("Now expected to end"), description=DATETIME_HINT,
                                           validators=[InputRequired(_l("Enter when they are now expected to end"))])
     summary = StringField(_l("What has changed"), widget=GovTextArea(),

@@ -6,6 +6,7 @@ Without one, both say how many services are disrupted: never a cause that nobody
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from alerts.data import headlines as headline_data
@@ -31,7 +32,7 @@ def headline() -> Response | str | tuple[str, int]:
                 field.errors = [message]
         if not form.errors and form.ends_at.data is not None:
             headlines.set_headline(text=form.text.data or "", ends_at_utc=form.ends_at.data, actor=acting())
-            flash("The headline is showing on the start page and the partner banner.", "success")
+            flash(_("The headline is showing on the start page and the partner banner."), "success")
             return redirect(url_for("staff.headline"))
     page = render_template("staff/headline.html", form=form, end_form=ConfirmForm(),
                            running=headline_data.current_headline(),
@@ -44,5 +45,5 @@ def headline() -> Response | str | tuple[str, int]:
 def end_headline() -> Response:
     form = ConfirmForm()
     if form.validate_on_submit() and headlines.end_headline(actor=acting()):
-        flash("The headline has ended.", "success")
+        flash(_("The headline has ended."), "success")
     return redirect(url_for("staff.headline"))

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from alerts.data import insight as insight_data
 from alerts.data import response_insight
@@ -39,23 +40,34 @@ class TypedDate:
 def _typed_date(name: str, label: str, default: dt.date, today: dt.date) -> TypedDate:
     parts = {part: (request.args.get(f"{name}-{part}") or "").strip() for part in DATE_PARTS}
     if not any(parts.values()):
-        parsed = parse_date(request.args.get(name), label=label, today=today, invalid=f"{label} must be a real date")
+        parsed = parse_date(request.args.get(name), label=label, today=today, invalid=_not_real(name))
         return TypedDate(parsed.value or default, parsed.error)
     missing = [part for part in DATE_PARTS if not parts[part]]
     if missing:
-        return TypedDate(default, f"{label} must include a {' and '.join(missing)}", tuple(missing))
+        return TypedDate(default, _missing(name, missing), tuple(missing))
     wrong = next((part for part in DATE_PARTS if not (parts[part].isascii() and parts[part].isdigit())), None)
     if wrong is not None:
-        return TypedDate(default, f"{label} must be a real date", (wrong,))
+        return TypedDate(default, _not_real(name), (wrong,))
     if len(parts["year"]) != 4:
-        return TypedDate(default, "Year must include 4 numbers", ("year",))
+        return TypedDate(default, _("Year must include 4 numbers"), ("year",))
     try:
         typed = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         wrong = "month" if not 1 <= int(parts["month"]) <= 12 else "day"
-        return TypedDate(default, f"{label} must be a real date", (wrong,))
-    parsed = parse_date(typed.isoformat(), label=label, today=today, invalid=f"{label} must be a real date")
+        return TypedDate(default, _not_real(name), (wrong,))
+    parsed = parse_date(typed.isoformat(), label=label, today=today, invalid=_not_real(name))
     return TypedDate(parsed.value or default, parsed.error)
+
+
+def _not_real(name: str) -> str:
+    return _("The start date must be a real date") if name == "from" else _("The end date must be a real date")
+
+
+def _missing(name: str, parts: list[str]) -> str:
+    words = {"day": _("day"), "month": _("month"), "year": _("year")}
+    named = _(" and ").join(words[part] for part in parts)
+    return (_("The start date must include a %(parts)s", parts=named) if name == "from"
+            else _("The end date must include a %(parts)s", parts=named))
 
 
 def _date_range() -> tuple[dt.date, dt.date, dict[str, str], dict[str, tuple[str, ...]]]:
@@ -68,7 +80,7 @@ def _date_range() -> tuple[dt.date, dt.date, dict[str, str], dict[str, tuple[str
     wrong = {name: date.wrong_parts for name, date in typed.items()}
     start, end = typed["from"].value, typed["to"].value
     if not errors and start > end:
-        errors["to"] = "The end date must be the same as or after the start date"
+        errors["to"] = _("The end date must be the same as or after the start date")
     return start, end, errors, wrong
 
 
@@ -94,7 +106,7 @@ def insight() -> tuple[str, int]:
 @staff.get("/insight/<name>.csv")
 @role_required(Role.MANAGER)
 def insight_csv(name: str) -> Response:
-    start, end, errors, _ = _date_range()
+    start, end, errors, _wrong = _date_range()
     if errors:
         abort(400)
     tables = (response_insight.response_tables(start, end, only=name) if name in response_insight.TABLE_NAMES

@@ -8,6 +8,7 @@ their opaque public id.
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
@@ -87,7 +88,7 @@ def resend_confirmation(public_id: str) -> Response:
     except NothingToConfirm as error:
         flash(str(error))
         return redirect(url_for("staff.subscriber", public_id=public_id))
-    flash("Confirmation queued: it goes out within a minute", "success")
+    flash(_("Confirmation queued: it goes out within a minute"), "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
 
@@ -100,9 +101,14 @@ def unsubscribe_subscriber(public_id: str) -> Response | str | tuple[str, int]:
         return render_template("staff/unsubscribe.html", form=form, subscriber=found), 400 if form.errors else 200
     remaining = contact_centre_actions.unsubscribe(found, form.reason.data or "", acting())
     carry_on = contact_centre_actions.carrying_on(remaining)
-    flash(f"They have been unsubscribed from alerts by {'email' if found.channel == 'email' else 'text message'}. "
-          f"Their alerts by {carry_on} carry on" if carry_on else "They have been unsubscribed from all alerts",
-          "success")
+    if not carry_on:
+        flash(_("They have been unsubscribed from all alerts"), "success")
+    elif found.channel == "email":
+        flash(_("They have been unsubscribed from alerts by email. Their alerts by %(others)s carry on",
+                others=carry_on), "success")
+    else:
+        flash(_("They have been unsubscribed from alerts by text message. Their alerts by %(others)s carry on",
+                others=carry_on), "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
 
@@ -131,7 +137,7 @@ def erase_subscriber(public_id: str) -> Response | str | tuple[str, int]:
     if not form.validate_on_submit():
         return render_template("staff/erase.html", form=form, subscriber=found), 400 if form.errors else 200
     _erased, carry_on = contact_centre_actions.erase(found, reason=form.reason.data or "", actor=acting())
-    flash("Their personal data for this contact has been erased. Their alerts by "
-          f"{' and '.join(carry_on)} carry on: erase that contact too if they asked for everything"
-          if carry_on else "Their personal data has been erased", "success")
+    flash(_("Their personal data for this contact has been erased. Their alerts by %(others)s carry on: erase that "
+            "contact too if they asked for everything", others=" and ".join(carry_on))
+          if carry_on else _("Their personal data has been erased"), "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))

@@ -7,6 +7,7 @@ the agent. The agent records the caller's spoken consent, which is kept with the
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from alerts.models import Channel, Role, Subscriber
@@ -14,7 +15,7 @@ from alerts.profile import council
 from alerts.services import contact_centre_actions
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
-from alerts.staff.forms import CONSENT_STATEMENT, DAILY_EMAIL, CallerCodeForm, ConfirmForm, PhoneSignUpForm
+from alerts.staff.forms import DAILY_EMAIL, CallerCodeForm, ConfirmForm, PhoneSignUpForm, consent_statement
 from alerts.staff.lookup import subscriber_or_404
 
 
@@ -29,7 +30,7 @@ def phone_sign_up() -> Response | tuple[str, int]:
             contacts=form.contacts, areas=form.areas, service_ids=form.chosen_service_ids(),
             digest=form.frequency.data == DAILY_EMAIL, note=(form.consent_note.data or "").strip()), acting())
         return _confirm_next(signed_up)
-    statement = CONSENT_STATEMENT.format(council=council().name)
+    statement = consent_statement(council().name)
     page = render_template("staff/phone_sign_up.html", form=form, statement=statement)
     return page, 400 if form.errors else 200
 
@@ -38,10 +39,11 @@ def _confirm_next(signed_up: list[Subscriber]) -> Response:
     """Open the sign-up the agent confirms next: the text's, whose code the caller reads out, when there is one."""
     text = next((found for found in signed_up if found.channel == Channel.SMS), None)
     if text is None:
-        flash("Confirmation queued. The caller must confirm: ask them to open the link in the email.", "success")
+        flash(_("Confirmation queued. The caller must confirm: ask them to open the link in the email."), "success")
         return redirect(url_for("staff.subscriber", public_id=signed_up[0].public_id))
-    flash("Confirmation queued. Ask the caller to read you the code from the text, and enter it below."
-          + (" We have also emailed them a link to confirm their email address." if len(signed_up) > 1 else ""),
+    flash(_("Confirmation queued. Ask the caller to read you the code from the text, and enter it below. We have "
+            "also emailed them a link to confirm their email address.") if len(signed_up) > 1
+          else _("Confirmation queued. Ask the caller to read you the code from the text, and enter it below."),
           "success")
     return redirect(url_for("staff.subscriber", public_id=text.public_id))
 
@@ -58,7 +60,7 @@ def reactivate_subscriber(public_id: str) -> Response:
     except contact_centre_actions.NotSuspended as refusal:
         flash(str(refusal))
         return redirect(url_for("staff.subscriber", public_id=public_id))
-    flash("Confirmation queued: alerts start again once the caller confirms", "success")
+    flash(_("Confirmation queued: alerts start again once the caller confirms"), "success")
     return redirect(url_for("staff.subscriber", public_id=public_id))
 
 
@@ -73,8 +75,8 @@ def confirm_caller_code(public_id: str) -> Response | tuple[str, int]:
     confirmed = contact_centre_actions.confirm_code_read_out(found, (form.code.data or "").strip(),
                                                             ip=request.remote_addr or "contact-centre", actor=acting())
     if not confirmed:
-        flash("That code is not right, or it has expired. Resend the confirmation and try again.")
+        flash(_("That code is not right, or it has expired. Resend the confirmation and try again."))
     else:
-        flash("Confirmed: the caller will get alerts", "success")
+        flash(_("Confirmed: the caller will get alerts"), "success")
     current_app.logger.info("contact centre code check for subscriber %s: %s", found.id, confirmed)
     return redirect(url_for("staff.subscriber", public_id=public_id))

@@ -20,6 +20,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
@@ -28,6 +29,7 @@ from alerts.staff import staff
 from alerts.staff.access import safe_next
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in
 from alerts.staff.forms import ConfirmForm
+from alerts.staff.words import refusal_words
 from alerts.web.security_headers import content_security_policy
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,6 @@ PROVIDER_TIMEOUT_SECONDS = 10
 # What a failed exchange with the provider raises: a network failure, an OAuth error (a replayed or forged state, a
 # code refused), or a JOSE error from the ID token's checks (Authlib checks tokens with joserfc).
 PROVIDER_ERRORS = (requests.RequestException, AuthlibBaseError, JoseError, ValueError)
-TRY_AGAIN = "We could not check your sign-in with {provider}. Try again, or ask your IT team if it keeps happening."
 
 
 def enabled() -> bool:
@@ -73,6 +74,11 @@ def _client() -> Any:
 def _callback_url() -> str:
     # The address registered at the provider: the public origin, as in every link we send.
     return current_app.config["BASE_URL"].rstrip("/") + url_for("staff.sso_callback")
+
+
+def _try_again() -> str:
+    return _("We could not check your sign-in with %(provider)s. Try again, or ask your IT team if it keeps happening.",
+             provider=provider_name())
 
 
 def _refused(message: str, status: int = 403) -> tuple[str, int]:
@@ -115,13 +121,13 @@ def sign_in_sso() -> Response | tuple[str, int]:
     if not enabled():
         abort(404)
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The form expired. Go back to the sign-in page and try again.")
+        abort(400, _("The form expired. Go back to the sign-in page and try again."))
     target = safe_next(request.args.get("next"))
     try:
         response = _client().authorize_redirect(_callback_url())
     except PROVIDER_ERRORS:
         log.warning("single sign-on: the provider's discovery document could not be read", exc_info=True)
-        return _refused(TRY_AGAIN.format(provider=provider_name()), 502)
+        return _refused(_try_again(), 502)
     session["sso_next"] = target
     return response
 
@@ -153,17 +159,17 @@ def sso_callback() -> Response | tuple[str, int]:
         # A replayed or forged state, a code the provider would not swap, a token whose signature, issuer,
         # audience, expiry or nonce is wrong, or a provider that did not answer: all end here, none signs in.
         log.warning("single sign-on refused: %s", error)
-        return _refused(TRY_AGAIN.format(provider=provider_name()), 400)
+        return _refused(_try_again(), 400)
     userinfo = token.get("userinfo")
     if not userinfo:
         log.warning("single sign-on refused: the provider sent no ID token")
-        return _refused(TRY_AGAIN.format(provider=provider_name()), 400)
+        return _refused(_try_again(), 400)
     identity = _identity(dict(userinfo))
     target = safe_next(session.pop("sso_next", None))
     try:
         user = single_sign_on.account_for(identity, request.remote_addr)
     except single_sign_on.Refused as refusal:
-        return _refused(str(refusal))
+        return _refused(refusal_words(str(refusal)))
     if not identity.mfa and user.has_second_factor:
         # The provider did not say it asked for a second factor: ours comes next, as after a password.
         session.clear()

@@ -29,6 +29,12 @@ class FlaskForm(_FlaskForm):
                     field.errors = [*field.errors, error]
                     valid = False
                     break
+        for field in self:
+            # Messages given with lazy_gettext become plain text in the page's language: the layout's error summary
+            # (and anything else reading form.errors) takes strings.
+            if isinstance(field.errors, list):
+                field.errors = [str(error) if not isinstance(error, (str, dict, list)) else error
+                                for error in field.errors]
         return valid
 
 
