@@ -14,7 +14,7 @@ from typing import TextIO
 
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import reference
-from alerts.data.subscribers import AreaChoice, add_areas, find_subscriber
+from alerts.data.subscribers import MAX_PLACES_PER_PERSON, AreaChoice, add_areas, find_subscriber, places_after_adding
 from alerts.extensions import db
 from alerts.models import Channel, Subscriber, SubscriberStatus, utc_now
 from alerts.notify import InvalidRecipient, normalise_email, normalise_uk_mobile
@@ -136,6 +136,10 @@ def import_row(line: int, row: dict[str | None, str | None], result: ImportResul
         if existing is not None and existing.status == SubscriberStatus.UNSUBSCRIBED:
             # They told us to stop; another provider's older consent does not override that.
             raise BadRow("This contact unsubscribed from these alerts, so was not subscribed again")
+        if existing is not None and places_after_adding((s.area_id for s in existing.subscriptions),
+                                                        [parsed.area.area_id]) > MAX_PLACES_PER_PERSON:
+            raise BadRow(f"This contact already gets alerts for {MAX_PLACES_PER_PERSON} places, the most one person "
+                         f"can, so {parsed.area.postcode} was not added")
     except BadRow as e:
         result.skipped.append((line, str(e)))
         return False

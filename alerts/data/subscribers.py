@@ -17,9 +17,19 @@ from alerts.data import execute_counting_rows, insight, reference
 from alerts.extensions import db
 from alerts.languages import ENGLISH, LANGUAGES
 from alerts.models import Channel, Message, MessageStatus, Subscriber, SubscriberStatus, Subscription, utc_now
+from alerts.models.audience import MAX_PLACES_PER_PERSON as MAX_PLACES_PER_PERSON  # the floors above read it here
 
 MAX_CODE_ATTEMPTS = 5
 CODE_LIFETIME = dt.timedelta(minutes=10)  # the privacy notice states it (alerts/data/retention.py PrivacyPeriods)
+
+
+class TooManyPlaces(ValueError):
+    """More than MAX_PLACES_PER_PERSON places for one person. Each page says it in its own words."""
+
+
+def places_after_adding(following: Iterable[str], adding: Iterable[str]) -> int:
+    """How many places a person following `following` area ids would follow with `adding` too."""
+    return len(set(following) | set(adding))
 
 
 @dataclass(frozen=True)
@@ -205,9 +215,14 @@ def confirm_subscriber(subscriber: Subscriber) -> None:
 
 
 def add_areas(subscriber: Subscriber, areas: Iterable[AreaChoice]) -> None:
+    """Follow these places too. Never past MAX_PLACES_PER_PERSON: the pages and services refuse more before they
+    get here, and a confirmation that would take a contact past it (a second sign-up's places added to what it had)
+    adds places only up to it, so the audience counts' key can always be stored."""
     following = {subscription.area_id: subscription for subscription in subscriber.subscriptions}
     for choice in areas:
         existing = following.get(choice.area_id)
+        if existing is None and len(following) >= MAX_PLACES_PER_PERSON:
+            continue
         if existing is None:
             following[choice.area_id] = Subscription(area_id=choice.area_id, postcode=choice.postcode)
             subscriber.subscriptions.append(following[choice.area_id])

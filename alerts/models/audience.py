@@ -28,6 +28,10 @@ from alerts.models.base import Base
 
 ALL_SERVICES = "*"  # the service of a member who chose every service
 AREA_SEPARATOR = ","  # area ids in `area_set` are sorted and joined by this
+# How many places one person may follow. `area_set` is part of a primary key, and PostgreSQL refuses a btree entry
+# over about 2,700 bytes: 30 area ids of at most 64 characters and their commas come to under 2,000. More than any
+# resident needs (everywhere is one place, the whole county).
+MAX_PLACES_PER_PERSON = 30
 
 
 class AudienceMember(Base):

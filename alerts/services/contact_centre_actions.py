@@ -60,6 +60,7 @@ class PhoneSignUp:
     service_ids: list[str] | None  # None: every service, including any added later
     digest: bool  # one email a day; it applies to the email only
     note: str  # what the caller said, kept with their consent
+    language: str | None = None  # "cy" or "en" for every message to them; None: the council's default
 
 
 def sign_up_by_phone(request: PhoneSignUp, actor: Actor) -> list[Subscriber]:
@@ -72,7 +73,7 @@ def sign_up_by_phone(request: PhoneSignUp, actor: Actor) -> list[Subscriber]:
     recorded = signups.record_sign_ups([
         signups.SignUp(channel=channel, contact=contact, areas=request.areas, service_ids=request.service_ids,
                        source="contact-centre", digest=request.digest if channel == Channel.EMAIL else None,
-                       consent_record=record)
+                       consent_record=record, language=request.language)
         for channel, contact in request.contacts])
     signed_up = [subscriber.id for subscriber in recorded]
     for (channel, _), subscriber_id in zip(request.contacts, signed_up, strict=True):

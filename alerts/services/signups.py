@@ -24,7 +24,7 @@ from alerts.addresses import client_network
 from alerts.areas.postcodes import InvalidPostcode, normalise_postcode
 from alerts.data import manage_requests, outbox, reference, residents
 from alerts.data import subscribers as subscriber_data
-from alerts.data.subscribers import AreaChoice
+from alerts.data.subscribers import MAX_PLACES_PER_PERSON, AreaChoice, TooManyPlaces, places_after_adding
 from alerts.extensions import db
 from alerts.languages import ENGLISH, LANGUAGES, text_in
 from alerts.models import Channel, MessageKind, Subscriber, SubscriberStatus, utc_now
@@ -182,7 +182,11 @@ def record_sign_ups(sign_ups: list[SignUp]) -> list[Subscriber]:
     """Record what each contact asked for, to apply once it is confirmed. The one place sign-ups are recorded (the
     pages, the API and the contact centre), so contacts given together become one person however they came:
     each joins that person as it is confirmed, and never before. Checks no defences and queues nothing; the
-    caller commits."""
+    caller commits. Raises TooManyPlaces, having recorded nothing, for more places than one person may follow
+    (the pages refuse them first; this is the floor no path gets past)."""
+    for sign_up in sign_ups:
+        if places_after_adding([], (area.area_id for area in sign_up.areas)) > MAX_PLACES_PER_PERSON:
+            raise TooManyPlaces(f"{len(sign_up.areas)} places")
     resident_id = next((s.resident_id for s in sign_ups if s.resident_id is not None), None)
     if resident_id is None and len(sign_ups) > 1:
         resident_id = residents.new_resident()

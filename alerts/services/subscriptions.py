@@ -16,7 +16,7 @@ from collections.abc import Callable
 from alerts.data import residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.insight import UnsubscribeVia
-from alerts.data.subscribers import AreaChoice
+from alerts.data.subscribers import MAX_PLACES_PER_PERSON, AreaChoice, TooManyPlaces, places_after_adding
 from alerts.extensions import db
 from alerts.models import Channel, Subscriber
 from alerts.profile import council
@@ -38,6 +38,11 @@ def change_for_every_contact(subscriber: Subscriber, change: Callable[[Subscribe
 
 
 def add_area(subscriber: Subscriber, area: AreaChoice) -> None:
+    """Raises TooManyPlaces, having changed nothing, when the person already follows the most places one may."""
+    following = [subscription.area_id for contact in residents.contacts_of(subscriber)
+                 for subscription in contact.subscriptions]
+    if places_after_adding(following, [area.area_id]) > MAX_PLACES_PER_PERSON:
+        raise TooManyPlaces(area.area_id)
     change_for_every_contact(subscriber, lambda contact: subscriber_data.add_areas(contact, [area]))
 
 

@@ -28,8 +28,10 @@ from alerts.data.feeds import FEED_KINDS, MAX_POLL_INTERVAL_MINUTES, MIN_POLL_IN
 from alerts.data.subscribers import AreaChoice
 from alerts.data.update_promises import DEFAULT_RULE, next_update_by_problem
 from alerts.formatting import LONDON
+from alerts.languages import ENGLISH, WELSH
 from alerts.models import Channel, Impact, Role
 from alerts.notify import InvalidRecipient, normalise_email, normalise_uk_mobile
+from alerts.profile import council
 from alerts.services import signups
 from alerts.web.forms import FlaskForm
 from config.council import placeholder_problem
@@ -299,7 +301,7 @@ def consent_statement(council_name: str) -> str:
              "message to confirm first, and you can stop them at any time.", council=council_name)
 
 
-MAX_CALLER_POSTCODES = 10
+MAX_CALLER_POSTCODES = 10  # in one call; well under MAX_PLACES_PER_PERSON, which the sign-up service enforces
 EACH_ALERT, DAILY_EMAIL = "each", "daily"
 
 
@@ -333,6 +335,11 @@ class PhoneSignUpForm(FlaskForm):
     frequency = RadioField(_l("How often should their emails come?"), widget=GovRadioInput(),
                            default=EACH_ALERT,
                            validators=[InputRequired(_l("Select how often their emails should come"))])
+    # Asked only for a council that writes in Welsh too (removed in __init__ otherwise). Each choice names itself
+    # in its own language, as on the resident's page.
+    language = RadioField(_l("Which language do they want their alerts in?"), widget=GovRadioInput(),
+                          choices=[SelectChoice(WELSH, "Cymraeg"), SelectChoice(ENGLISH, "English")],
+                          validators=[InputRequired(_l("Select which language they want their alerts in"))])
     consent = BooleanField(_l("I read the caller the statement above and they agreed"), widget=GovCheckboxInput(),
                            validators=[DataRequired(_l("Confirm that the caller agreed, or do not sign them up"))])
     consent_note = StringField(_l("What the caller said (optional)"), widget=GovTextInput(),
@@ -348,6 +355,14 @@ class PhoneSignUpForm(FlaskForm):
         self.services.choices = [SelectChoice(service.id, service.name) for service in reference.list_services()]
         self.frequency.choices = frequency_choices()
         self.contacts, self.areas = [], []
+        if not council().is_bilingual:
+            del self.language
+        elif not self.language.data:
+            self.language.data = council().default_language
+
+    def chosen_language(self) -> str | None:
+        """The caller's language; None for a council that writes in one (its own)."""
+        return self.language.data if "language" in self else None
 
     def validate_email(self, field: StringField) -> None:
         if not (field.data or "").strip():

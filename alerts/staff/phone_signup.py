@@ -28,7 +28,8 @@ def phone_sign_up() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         signed_up = contact_centre_actions.sign_up_by_phone(contact_centre_actions.PhoneSignUp(
             contacts=form.contacts, areas=form.areas, service_ids=form.chosen_service_ids(),
-            digest=form.frequency.data == DAILY_EMAIL, note=(form.consent_note.data or "").strip()), acting())
+            digest=form.frequency.data == DAILY_EMAIL, note=(form.consent_note.data or "").strip(),
+            language=form.chosen_language()), acting())
         return _confirm_next(signed_up)
     statement = consent_statement(council().name)
     page = render_template("staff/phone_sign_up.html", form=form, statement=statement)

@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 from alerts import links
 from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
-from alerts.data.subscribers import AreaChoice
+from alerts.data.subscribers import MAX_PLACES_PER_PERSON, AreaChoice, TooManyPlaces
 from alerts.extensions import client_key, csrf, limiter
 from alerts.languages import WELSH
 from alerts.models import Channel, Subscriber, SubscriberStatus
@@ -173,7 +173,14 @@ def manage_postcodes(subscriber: Subscriber, token: str) -> ViewResult:
     form = PostcodeForm()
     form.postcode.label.text = _("Add a postcode")
     if form.validate_on_submit() and form.area:
-        subscriptions.add_area(subscriber, form.area)
+        try:
+            subscriptions.add_area(subscriber, form.area)
+        except TooManyPlaces:
+            form.postcode.errors = [_("You can get alerts for up to %(count)s postcodes. Remove one to add another",
+                                      count=MAX_PLACES_PER_PERSON)]
+            return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber,
+                                   token=token, remove_form=ConfirmForm(),
+                                   back_url=url_for("subscribe.manage", token=token)), 400
         flash(_("Saved. You’ll get alerts for %(postcode)s too.", postcode=form.area.postcode), "success")
         return redirect(url_for("subscribe.manage", token=token))
     return render_template("subscribe/manage_postcodes.html", form=form, subscriber=subscriber, token=token,

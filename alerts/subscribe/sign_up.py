@@ -15,7 +15,7 @@ from alerts import links
 from alerts.data import reference, residents
 from alerts.data import subscribers as subscriber_data
 from alerts.data.digests import digest_time
-from alerts.data.subscribers import AreaChoice
+from alerts.data.subscribers import MAX_PLACES_PER_PERSON, AreaChoice
 from alerts.languages import LANGUAGES
 from alerts.models import Channel
 from alerts.services import signups
@@ -76,6 +76,10 @@ def start() -> ViewResult:
         form.postcode.data = request.args.get("postcode", "")
     if form.validate_on_submit() and form.area:
         areas = [a for a in journey.get("areas", []) if a[1] != form.area.postcode]
+        if len(areas) >= MAX_PLACES_PER_PERSON:
+            form.postcode.errors = [_too_many_postcodes()]
+            return render_template("subscribe/postcode.html", form=form,
+                                   back_url=url_for("subscribe.choose_postcodes"))
         journey["areas"] = [*areas, [form.area.area_id, form.area.postcode]]
         journey.setdefault("started_at", time.time())
         _save(journey)
@@ -91,13 +95,20 @@ def choose_postcodes() -> ViewResult:
         return redirect(url_for("subscribe.start"))
     form = AddAnotherForm()
     if form.validate_on_submit():
-        if form.add_another.data == "yes":
+        if form.add_another.data == "no":
+            return redirect(url_for("subscribe.choose_services"))
+        if len(journey["areas"]) < MAX_PLACES_PER_PERSON:
             return redirect(url_for("subscribe.start", another=1))
-        return redirect(url_for("subscribe.choose_services"))
+        form.add_another.errors = [_too_many_postcodes()]
     names = {area.id: area.name for area in reference.get_areas(a[0] for a in journey["areas"])}
     rows = [{"postcode": postcode, "area": names.get(area_id, area_id)} for area_id, postcode in journey["areas"]]
     return render_template("subscribe/postcodes.html", form=form, rows=rows, remove_form=ConfirmForm(),
                            back_url=url_for("subscribe.start"))
+
+
+def _too_many_postcodes() -> str:
+    # Residents give postcodes (everywhere, the whole county, is not theirs to choose): say what they can do.
+    return _("You can add up to %(count)s postcodes. Remove one to add another", count=MAX_PLACES_PER_PERSON)
 
 
 @subscribe.post("/subscribe/postcodes/<int:index>/remove")
