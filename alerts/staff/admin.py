@@ -135,8 +135,8 @@ def revoke_api_token(token_id: int) -> Response:
 
 
 def _parse_date(name: str, errors: list[dict[str, str]]) -> dt.date | None:
-    parsed = parse_date(request.args.get(name), label=f"The '{name}' date", today=dt.datetime.now(LONDON).date(),
-                        invalid="Enter a real date, for example 27/11/2026")
+    parsed = parse_date(request.args.get(name), label=_("The '%(name)s' date", name=name),
+                        today=dt.datetime.now(LONDON).date(), invalid=_("Enter a real date, for example 27/11/2026"))
     if parsed.error:
         errors.append({"text": parsed.error, "href": f"#{name}"})
     return parsed.value
