@@ -23,7 +23,7 @@ from alerts.services import staff_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
-from alerts.staff.words import refusal_words, role_words
+from alerts.staff.words import role_words
 from alerts.web.query_args import page_or_first, parse_date
 
 PAGE_SIZE = 50
@@ -70,7 +70,7 @@ def user(user_id: int) -> Response | str | tuple[str, int]:
         try:
             staff_admin.change_role(found, Role(form.role.data), acting())
         except staff_admin.NotAllowed as refusal:
-            form.role.errors.append(refusal_words(str(refusal)))
+            form.role.errors.append(str(refusal))
         else:
             flash(_("%(email)s is now %(role)s", email=found.email, role=role_words(form.role.data)), "success")
             return redirect(url_for("staff.user", user_id=found.id))
@@ -87,7 +87,7 @@ def disable_user(user_id: int) -> Response:
     try:
         staff_admin.switch_disabled(found, acting())
     except staff_admin.NotAllowed as refusal:
-        flash(refusal_words(str(refusal)))
+        flash(str(refusal))
         return redirect(url_for("staff.user", user_id=found.id))
     flash(_("%(email)s is disabled and has been signed out", email=found.email) if found.is_disabled
           else _("%(email)s can sign in again", email=found.email), "success")

@@ -49,3 +49,19 @@ def test_a_date_message_stays_english_outside_a_welsh_page(app: Flask) -> None:
     with app.test_request_context(), force_locale("en"):
         parsed = parse_date("1999-01-01", label="The end date", invalid="bad", today=dt.date(2026, 12, 6))
     assert parsed.error == "The end date must be on or after 1 January 2000"
+
+
+def test_a_refusal_from_the_admin_rules_reads_in_welsh(client_request) -> None:
+    admin = factories.StaffUserFactory(role=Role.ADMIN)
+    sign_in(client_request, admin)
+    client_request.post_form(f"/cy/staff/users/{admin.id}/disable", {}, expected_status=302,
+                             token_from=f"/cy/staff/users/{admin.id}")
+    assert "Ni allwch analluogi eich cyfrif eich hun" in client_request.get(f"/cy/staff/users/{admin.id}").text
+
+
+def test_a_refused_password_reads_in_welsh(client_request) -> None:
+    sign_in(client_request, factories.StaffUserFactory(role=Role.OFFICER))
+    page = client_request.post_form("/cy/staff/account/password", {"current_password": factories.PASSWORD,
+                                                                    "new_password": "password1"}, expected_status=400)
+    assert page.error_summary() == [
+        "Dewiswch gyfrinair sy’n anoddach ei ddyfalu: mae’r un hwn yn rhy gyffredin"]
