@@ -28,12 +28,3 @@ def lines_in(thing: object, field: str, language: str) -> tuple[str, ...]:
         if welsh:
             return tuple(welsh)
     return tuple(getattr(thing, field))
-
-
-def update_text_in(update: object, notice: object, field: str, language: str) -> str:
-    """An update's text in this language. An update that repeats its notice's words (the first one does) but has no
-    Welsh of its own reads with the notice's Welsh, rather than in English."""
-    if language == WELSH and not getattr(update, f"{field}_cy", None) and getattr(update, field) == getattr(
-            notice, field):
-        return text_in(notice, field, language)
-    return text_in(update, field, language)

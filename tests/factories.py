@@ -55,7 +55,8 @@ class NoticeFactory(_Base):
         self.whole_county = ids == [reference.WHOLE_COUNTY_ID]
         self.areas = reference.get_areas(ids)
         if not self.updates:
-            self.updates.append(NoticeUpdate(kind=UpdateKind.PUBLISHED, summary=self.summary, advice=self.advice))
+            self.updates.append(NoticeUpdate(kind=UpdateKind.PUBLISHED, summary=self.summary, advice=self.advice,
+                                             summary_cy=self.summary_cy, advice_cy=self.advice_cy))
         if create:
             db.session.commit()
 

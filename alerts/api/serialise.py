@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from alerts.data import reference
 from alerts.data.insight import ALL_SERVICES, SUPPRESS_BELOW
-from alerts.languages import ENGLISH, text_in, update_text_in
+from alerts.languages import ENGLISH, text_in
 from alerts.models import Area, Notice, NoticeUpdate, Service, WeatherWarning
 from alerts.profile import council
 from alerts.web.asked_language import answer_language, is_bilingual, welsh_prefix
@@ -42,12 +42,11 @@ def translations(thing: Any, fields: tuple[str, ...]) -> dict[str, dict[str, Any
     return {language: {name: text_in(thing, name, language) for name in fields} for language in council().languages}
 
 
-def update_json(update: NoticeUpdate, language: str | None = None, notice: Notice | None = None) -> dict[str, Any]:
+def update_json(update: NoticeUpdate, language: str | None = None) -> dict[str, Any]:
     language = language or answer_language()
-    notice = notice or update.notice
 
     def said(name: str, language: str) -> Any:
-        return update_text_in(update, notice, name, language)
+        return text_in(update, name, language)
 
     shape = {"kind": str(update.kind), "summary": said("summary", language), "advice": said("advice", language),
              "created_at": iso(update.created_at_utc)}
@@ -73,7 +72,7 @@ def notice_json(notice: Notice, language: str | None = None) -> dict[str, Any]:
         "resolved_at": iso(notice.resolved_at_utc),
         "summary": text_in(notice, "summary", language),
         "advice": text_in(notice, "advice", language),
-        "updates": [update_json(update, language, notice) for update in notice.updates],
+        "updates": [update_json(update, language) for update in notice.updates],
         "updated_at": iso(notice.updated_at_utc),
         "next_update_by": iso(notice.next_update_by_utc) if notice.status == "active" else None,
         "url": page_url("public.notice", language, notice_id=notice.id),

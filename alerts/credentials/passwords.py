@@ -24,8 +24,19 @@ MAX_LENGTH = 128  # long passphrases are welcome; the cap only stops hashing meg
 _hasher = PasswordHasher()
 
 
+def _(text: str) -> str:
+    """Marks a message for the catalogue (make translations finds it); a page shows it with gettext. This floor has
+    no Flask, so it cannot know the page's language itself."""
+    return text
+
+
 class WeakPassword(ValueError):
-    """A password we refuse. The message is GOV.UK error wording, safe to show."""
+    """A password we refuse. The message is GOV.UK error wording, safe to show: str() gives the English, and
+    `text` % `values` is the catalogue's message, for a page to show in its own language."""
+
+    def __init__(self, text: str, **values: object) -> None:
+        super().__init__(text % values if values else text)
+        self.text, self.values = text, values
 
 
 @cache
@@ -45,8 +56,8 @@ GUESSED_WORDS = frozenset({
 _LOOK_ALIKES = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 _LETTERS = re.compile(r"[^a-z]")
 _WORD = re.compile(r"[a-z]{3,}")
-CONTEXT_MESSAGE = ("Choose a password that is harder to guess: do not build it from the council's or a place's name, a "
-                   "service, a season or month and a year, or your email address")
+CONTEXT_MESSAGE = _("Choose a password that is harder to guess: do not build it from the council's or a place's name, "
+                    "a service, a season or month and a year, or your email address")
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
@@ -86,14 +97,14 @@ def built_from_context(password: str, context_words: Iterable[str]) -> bool:
 
 def check_password_rules(password: str, *, email: str | None = None, context_words: Iterable[str] = ()) -> None:
     if not password:
-        raise WeakPassword("Enter a password")
+        raise WeakPassword(_("Enter a password"))
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"Password must be {MIN_LENGTH} characters or more")
+        raise WeakPassword(_("Password must be %(count)s characters or more"), count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"Password must be {MAX_LENGTH} characters or fewer")
+        raise WeakPassword(_("Password must be %(count)s characters or fewer"), count=MAX_LENGTH)
     lowered = password.lower()
     if lowered in common_passwords() or (email and lowered == email.lower()):
-        raise WeakPassword("Choose a password that is harder to guess: this one is too common")
+        raise WeakPassword(_("Choose a password that is harder to guess: this one is too common"))
     if built_from_context(password, [*context_words, *([email] if email else [])]):
         raise WeakPassword(CONTEXT_MESSAGE)
 

@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from alerts import links
-from alerts.data.fanouts import audience_conditions, update_text
+from alerts.data.fanouts import audience_conditions
 from alerts.extensions import db
 from alerts.formatting import LONDON, hour_words, london_time
 from alerts.languages import ENGLISH, text_in
@@ -95,7 +95,7 @@ def render_digest(day: dt.date, changes: list[tuple[Notice, NoticeUpdate]], *, m
     for notice, update in changes:
         values = {"title": text_in(notice, "title", language), "service": text_in(notice.service, "name", language),
                   "when": london_time(update.created_at_utc, language)}
-        summary = update_text(notice, update, "summary", language).strip()
+        summary = text_in(update, "summary", language).strip()
         parts.append(f"{_change_line(words, str(update.kind), values)}\n{summary}\n"
                      f"{links.notice_url(notice.id, language)}")
     parts += [words.gettext("Severe disruption is still emailed to you straight away."), "---",

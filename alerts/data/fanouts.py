@@ -201,15 +201,6 @@ def _area_names(notice: Notice, language: str = ENGLISH) -> list[str]:
     return [text_in(area, "name", language) for area in notice.areas]
 
 
-def update_text(notice: Notice, update: NoticeUpdate, field: str, language: str) -> str:
-    """An update's text in `language`; where the update carries no Welsh of its own but repeats the notice's words
-    (the first update of a notice does), the notice's Welsh."""
-    text: str = text_in(update, field, language)
-    if text == getattr(update, field) and text and text == getattr(notice, field):
-        return str(text_in(notice, field, language))
-    return text
-
-
 def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKind, manage_url: str,
                   unsubscribe_url: str, short_url: str | None = None, language: str = ENGLISH) -> AlertContent:
     """What an alert says, in `language`: the notice's Welsh where the officer wrote it (else its English), the
@@ -218,8 +209,8 @@ def alert_content(notice: Notice, update: NoticeUpdate | None, *, kind: UpdateKi
         summary, advice = text_in(notice, "summary", language), text_in(notice, "advice", language)
     else:
         # An update without new advice keeps the notice's; a resolution has no advice unless it gives one.
-        summary = update_text(notice, update, "summary", language)
-        advice = update_text(notice, update, "advice", language) or (
+        summary = text_in(update, "summary", language)
+        advice = text_in(update, "advice", language) or (
             "" if kind == UpdateKind.RESOLVED else text_in(notice, "advice", language))
     return AlertContent(
         title=text_in(notice, "title", language), service_name=text_in(notice.service, "name", language),

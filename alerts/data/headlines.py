@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from alerts.extensions import db
+from alerts.languages import text_in
 from alerts.models import Headline, Notice, NoticeStatus, utc_now
 
 
@@ -23,12 +24,13 @@ def services_disrupted() -> int:
     return db.session.scalar(query) or 0
 
 
-def live_headline(place: str) -> str | None:
-    """What the start page and the banner say first: the officer's words while they run, else a plain count of
-    what is live. It never names a cause an officer didn't (a burst pipe in July is not winter weather)."""
+def live_headline(place: str, language: str) -> str | None:
+    """What the start page and the banner say first: the officer's words while they run (in this language), else a
+    plain count of what is live. It never names a cause an officer didn't (a burst pipe in July is not winter
+    weather)."""
     headline = current_headline()
     if headline is not None:
-        return headline.text
+        return text_in(headline, "text", language)
     count = services_disrupted()
     if not count:
         return None

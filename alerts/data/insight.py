@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -258,7 +259,7 @@ def insight_tables(start: dt.date, end: dt.date, only: str | None = None) -> lis
     (a CSV download needs one table, not the whole page's queries)."""
     parts = [part for part, names in _PARTS.items() if only is None or only in names]
     areas, services = _names(Area), _names(Service)
-    services[ALL_SERVICES] = "All services"
+    services[ALL_SERVICES] = _("All services")
     tables: list[Table] = []
     if "subscriptions" in parts:
         tables += _subscription_tables(start, end, areas, services)
@@ -279,8 +280,8 @@ def _promises_table(start: dt.date, end: dt.date) -> Table:
     until = min(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), LONDON).astimezone(dt.UTC), utc_now())
     rows = [[row.month, row.service, row.due, row.kept, f"{round(100 * row.kept / row.due)}%"]
             for row in update_promises.promises_kept(since, until) if row.due]
-    return Table("next-updates-kept", "Next updates promised and kept", ["Month", "Service", "Promised", "Kept",
-                                                                          "Kept (%)"], rows)
+    return Table("next-updates-kept", _("Next updates promised and kept"),
+                 [_("Month"), _("Service"), _("Promised"), _("Kept"), _("Kept (%)")], rows)
 
 
 def _subscription_tables(start: dt.date, end: dt.date, areas: dict[str, str],
@@ -293,17 +294,17 @@ def _subscription_tables(start: dt.date, end: dt.date, areas: dict[str, str],
     live = start <= now <= end  # today from the live tables, earlier days from the kept counts
     if live:
         by_day[now] = live_snapshot(Metric.SUBSCRIBERS_BY_CHANNEL)
-    tables.append(Table("subscriptions-over-time", "Subscribers by channel, at the end of each day",
-                        ["Day", "Email", "Text"],
+    tables.append(Table("subscriptions-over-time", _("Subscribers by channel, at the end of each day"),
+                        [_("Day"), _("Email"), _("Text")],
                         [[day.isoformat(), c.get("email", 0), c.get("sms", 0)] for day, c in sorted(by_day.items())]))
     by_area = live_snapshot(Metric.SUBSCRIBERS_BY_AREA) if live else latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, end)[1]
-    tables.append(Table("subscriptions-by-area", "Subscribers by area (latest day in the range)",
-                        ["Area", "Subscribers"],
+    tables.append(Table("subscriptions-by-area", _("Subscribers by area (latest day in the range)"),
+                        [_("Area"), _("Subscribers")],
                         [[areas.get(k, k), v] for k, v in sorted(by_area.items(), key=lambda kv: -kv[1])]))
     by_service = (live_snapshot(Metric.SUBSCRIBERS_BY_SERVICE) if live
                   else latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, end)[1])
-    tables.append(Table("subscriptions-by-service", "Subscribers by service chosen (latest day in the range)",
-                        ["Service", "Subscribers"],
+    tables.append(Table("subscriptions-by-service", _("Subscribers by service chosen (latest day in the range)"),
+                        [_("Service"), _("Subscribers")],
                         [[services.get(k, k), v] for k, v in sorted(by_service.items(), key=lambda kv: -kv[1])]))
     return tables
 
@@ -315,20 +316,20 @@ def _sign_up_tables(start: dt.date, end: dt.date) -> list[Table]:
     funnel: Counter[str] = Counter()
     for (metric, _key), total in totals.items():
         funnel[metric] += total
-    tables.append(Table("sign-up-funnel", "Sign-ups started, confirmed and abandoned", ["Stage", "Sign-ups"],
-                        [["Started", funnel["signup_started"]], ["Confirmed", funnel["signup_confirmed"]],
-                         ["Abandoned (never confirmed)", funnel["signup_abandoned"]]]))
-    labels = {"link": "Link in a message", "reply": "Replied STOP", "contact_centre": "Contact centre",
-              "suspended": "Suspended (messages could not be delivered)",
-              "changed_channel": "Changed to email or text (still subscribed)"}
-    tables.append(Table("unsubscribes", "Unsubscribes by how they came", ["Reason", "Unsubscribes"],
+    tables.append(Table("sign-up-funnel", _("Sign-ups started, confirmed and abandoned"), [_("Stage"), _("Sign-ups")],
+                        [[_("Started"), funnel["signup_started"]], [_("Confirmed"), funnel["signup_confirmed"]],
+                         [_("Abandoned (never confirmed)"), funnel["signup_abandoned"]]]))
+    labels = {"link": _("Link in a message"), "reply": _("Replied STOP"), "contact_centre": _("Contact centre"),
+              "suspended": _("Suspended (messages could not be delivered)"),
+              "changed_channel": _("Changed to email or text (still subscribed)")}
+    tables.append(Table("unsubscribes", _("Unsubscribes by how they came"), [_("Reason"), _("Unsubscribes")],
                         [[labels.get(k, k), totals.get((str(Metric.UNSUBSCRIBED), k), 0)] for k in labels]))
     return tables
 
 
 def _lookup_tables(start: dt.date, end: dt.date) -> list[Table]:
     lookups = Counter({key: total for (_metric, key), total in _totals([Metric.POSTCODE_LOOKUP], start, end).items()})
-    return [Table("postcode-lookups", "Postcode look-ups by postcode district", ["District", "Look-ups"],
+    return [Table("postcode-lookups", _("Postcode look-ups by postcode district"), [_("District"), _("Look-ups")],
                   [[k, v] for k, v in sorted(lookups.items(), key=lambda kv: (-kv[1], kv[0]))])]
 
 
@@ -349,10 +350,10 @@ def _notice_tables(start: dt.date, end: dt.date, services: dict[str, str]) -> li
         failures = "; ".join(f"{k}: {v}" for k, v in sorted(summary.failures.items())) or "None"
         delivery_rows.append([notice.title, summary.audience, share, _duration(summary.seconds_to_half),
                               _duration(summary.seconds_to_95), summary.failed, failures,
-                              f"£{summary.cost_pounds:.2f}" if summary.cost_pounds is not None else "Not known yet"])
-    tables.append(Table("notice-delivery", "Each notice: whom it reached, how fast, and what it cost",
-                        ["Notice", "Audience", "Delivered", "Time to 50%", "Time to 95%", "Failed",
-                         "Failures by reason", "Cost (Notify)"], delivery_rows))
+                              f"£{summary.cost_pounds:.2f}" if summary.cost_pounds is not None else _("Not known yet")])
+    tables.append(Table("notice-delivery", _("Each notice: whom it reached, how fast, and what it cost"),
+                        [_("Notice"), _("Audience"), _("Delivered"), _("Time to 50%"), _("Time to 95%"), _("Failed"),
+                         _("Failures by reason"), _("Cost (Notify)")], delivery_rows))
 
     by_service_count: Counter[str] = Counter()
     durations: list[list[Any]] = []
@@ -366,13 +367,13 @@ def _notice_tables(start: dt.date, end: dt.date, services: dict[str, str]) -> li
         ended = notice.resolved_at_utc or (notice.expected_end_at_utc if notice.status == NoticeStatus.EXPIRED
                                            else None)
         lasted = _duration(int((ended - notice.starts_at_utc).total_seconds())) if ended and notice.starts_at_utc \
-            else "Still going"
+            else _("Still going")
         durations.append([notice.title, services.get(notice.service_id, notice.service_id), lasted])
-    tables.append(Table("notices-by-service", "Notices by service", ["Service", "Notices"],
+    tables.append(Table("notices-by-service", _("Notices by service"), [_("Service"), _("Notices")],
                         [[k, v] for k, v in by_service_count.most_common()]))
-    tables.append(Table("notices-by-area", "Notices by area", ["Area", "Notices"],
+    tables.append(Table("notices-by-area", _("Notices by area"), [_("Area"), _("Notices")],
                         [[k, v] for k, v in by_area_count.most_common()]))
-    tables.append(Table("notice-durations", "How long each notice lasted", ["Notice", "Service", "Lasted"],
+    tables.append(Table("notice-durations", _("How long each notice lasted"), [_("Notice"), _("Service"), _("Lasted")],
                         durations))
     return tables
 
@@ -404,8 +405,8 @@ def open_statistics() -> dict[str, Any]:
     their reach by service and month. Small counts are suppressed so nobody can be singled out."""
     areas, services = _names(Area), _names(Service)
     as_of, by_channel = latest_snapshot(Metric.SUBSCRIBERS_BY_CHANNEL, today())
-    _, by_area = latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, today())
-    _, by_service = latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, today())
+    _day, by_area = latest_snapshot(Metric.SUBSCRIBERS_BY_AREA, today())
+    _day, by_service = latest_snapshot(Metric.SUBSCRIBERS_BY_SERVICE, today())
     monthly: dict[tuple[str, str], list[int]] = {}
     for published, service_id, audience in db.session.execute(
             select(Notice.published_at_utc, Notice.service_id, NoticeDelivery.audience)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from alerts.data import outbox, reference, update_promises
@@ -128,7 +129,7 @@ def edit_draft(notice: Notice, draft: NoticeDraft, *, editor_id: int | None) -> 
     """Change a draft, or a notice waiting for approval. Returns True when the change withdrew a request for
     approval: what a second officer would have approved is no longer what would be sent (DESIGN §3)."""
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.AWAITING_APPROVAL):
-        raise NoticeStateError("Only a draft can be edited. Post an update instead.")
+        raise NoticeStateError(_("Only a draft can be edited. Post an update instead."))
     _apply(notice, draft)
     add_editor(notice, editor_id)
     withdrawn = notice.status == NoticeStatus.AWAITING_APPROVAL
@@ -163,7 +164,7 @@ def request_publication(notice: Notice, *, by_user_id: int | None, threshold: in
                         window: dt.timedelta | None = None) -> NoticeStatus:
     """Publish a draft now or at a set time, or hold it for approval. Records who asked. Returns the new status."""
     if notice.status != NoticeStatus.DRAFT:
-        raise NoticeStateError("This notice has already been sent for publishing.")
+        raise NoticeStateError(_("This notice has already been sent for publishing."))
     notice.publish_at_utc = publish_at_utc if publish_at_utc and publish_at_utc > utc_now() else None
     notice.requested_by_id, notice.requested_at_utc = by_user_id, utc_now()
     if needs_approval(notice, threshold, by_user_id=by_user_id, window=window):
@@ -174,22 +175,18 @@ def request_publication(notice: Notice, *, by_user_id: int | None, threshold: in
     return NoticeStatus(notice.status)
 
 
-WITHDRAWN_BY_RESOLVING = ("This notice was resolved, which withdrew the update waiting for approval. Nothing was "
-                          "sent.")
-
-
 def not_waiting(notice: Notice) -> str | None:
     """Why nothing on this notice can be approved, or None if something waits. An update approved after the
     notice ended would show after "Resolved" and email people about a notice that is over."""
     if notice.pending_update is not None:
         if notice.pending_update.kind == UpdateKind.UPDATED and notice.status != NoticeStatus.ACTIVE:
-            return "This notice is no longer live, so the update waiting for approval can't be sent. Withdraw it."
+            return _("This notice is no longer live, so the update waiting for approval can't be sent. Withdraw it.")
         return None
     if notice.status == NoticeStatus.AWAITING_APPROVAL:
         return None
     if notice.status == NoticeStatus.RESOLVED:
-        return WITHDRAWN_BY_RESOLVING
-    return "This notice is not waiting for approval."
+        return _("This notice was resolved, which withdrew the update waiting for approval. Nothing was sent.")
+    return _("This notice is not waiting for approval.")
 
 
 def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_by_id: int | None = None) -> str | None:
@@ -201,11 +198,11 @@ def approval_refusal(notice: Notice, approver: StaffUser | None, *, token_made_b
     elif notice.status == NoticeStatus.AWAITING_APPROVAL:
         blocked = {notice.created_by_id, notice.requested_by_id} | {editor.id for editor in notice.editors}
     else:
-        return "This notice is not waiting for approval."
+        return _("This notice is not waiting for approval.")
     if approver is None or approver.is_disabled or not approver.has_role(Role.OFFICER):
-        return "Only an officer can approve a notice."
+        return _("Only an officer can approve a notice.")
     if approver.id in blocked or (token_made_by_id is not None and token_made_by_id in blocked):
-        return "A different officer must approve this notice: you wrote, changed or asked to publish it."
+        return _("A different officer must approve this notice: you wrote, changed or asked to publish it.")
     return None
 
 
@@ -272,7 +269,7 @@ def cancel(notice: Notice) -> UpdateKind | None:
         return kind
     # A draft can be cancelled too, so one nobody will publish does not wait in Drafts for ever.
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.SCHEDULED, NoticeStatus.AWAITING_APPROVAL):
-        raise NoticeStateError("Only a draft, a scheduled notice or one waiting for approval can be cancelled.")
+        raise NoticeStateError(_("Only a draft, a scheduled notice or one waiting for approval can be cancelled."))
     notice.status = NoticeStatus.CANCELLED
     notice.updated_at_utc = utc_now()
     return None
@@ -281,8 +278,8 @@ def cancel(notice: Notice) -> UpdateKind | None:
 def hold_for_approval(notice: Notice, kind: UpdateKind, summary: str, advice: str,
                       by_user_id: int | None, summary_cy: str = "", advice_cy: str = "") -> PendingUpdate:
     if notice.pending_update is not None:
-        raise NoticeStateError("An update to this notice is already waiting for approval. Approve or withdraw it "
-                               "first.")
+        raise NoticeStateError(_("An update to this notice is already waiting for approval. Approve or withdraw "
+                                 "it first."))
     pending = PendingUpdate(kind=kind, summary=summary.strip(), advice=advice.strip(), requested_by_id=by_user_id,
                             summary_cy=summary_cy.strip() or None, advice_cy=advice_cy.strip() or None,
                             requested_at_utc=utc_now())
@@ -300,7 +297,7 @@ def post_update(notice: Notice, *, summary: str, advice: str, notify: bool, by_u
     """Post an update now, or, with alerts on to more than the threshold or the whole county, hold it for a second
     officer (DESIGN §3: even when the notice was first published with alerts off)."""
     if notice.status != NoticeStatus.ACTIVE:
-        raise NoticeStateError("Only a live notice can be updated.")
+        raise NoticeStateError(_("Only a live notice can be updated."))
     if notify and needs_approval(notice, threshold, UpdateKind.UPDATED, by_user_id=by_user_id, window=window):
         return hold_for_approval(notice, UpdateKind.UPDATED, summary, advice, by_user_id, summary_cy, advice_cy)
     return post_update_now(notice, summary=summary, advice=advice, notify=notify, by_user_id=by_user_id,
@@ -337,9 +334,9 @@ def resolve(notice: Notice, *, summary: str, by_user_id: int | None, notify: boo
     """Resolve now, or hold a resolution that would alert more than the threshold or the whole county for a second
     officer. Without a threshold (the caller has already had it approved) it is never held."""
     if notice.status == NoticeStatus.RESOLVED:
-        raise NoticeStateError("This notice has already been resolved.")
+        raise NoticeStateError(_("This notice has already been resolved."))
     if notice.status not in (NoticeStatus.ACTIVE, NoticeStatus.EXPIRED):
-        raise NoticeStateError("Only a live or expired notice can be resolved.")
+        raise NoticeStateError(_("Only a live or expired notice can be resolved."))
     # Only residents who were told about the disruption hear that it is over.
     notify = notify and notice.notify_subscribers and notice.status == NoticeStatus.ACTIVE
     if notify and threshold is not None and needs_approval(notice, threshold, UpdateKind.RESOLVED,
@@ -436,7 +433,7 @@ def publish_scheduled(notice: Notice, *, threshold: int, window: dt.timedelta | 
     """Publish a scheduled notice whose time has come, unless its audience has since grown past the threshold with
     nobody's approval: then it waits for a second officer like any other (DESIGN §3)."""
     if notice.status != NoticeStatus.SCHEDULED:  # cancelled or published by someone else since it was found
-        raise NoticeStateError("This notice is no longer scheduled.")
+        raise NoticeStateError(_("This notice is no longer scheduled."))
     sender = notice.requested_by_id or notice.created_by_id
     if notice.approved_by_id is None and needs_approval(notice, threshold, by_user_id=sender, window=window):
         notice.status = NoticeStatus.AWAITING_APPROVAL

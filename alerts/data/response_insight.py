@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from alerts.data import calls as call_data
@@ -45,36 +46,39 @@ def response_tables(start: dt.date, end: dt.date, only: str | None = None) -> li
     tables: list[Table] = []
     if only in (None, "calls-and-notices"):
         published, calls = _published_per_day(start, end), call_data.calls_per_day(start, end)
-        tables.append(Table("calls-and-notices", "Calls to the contact centre beside notices published, each day",
-                            ["Day", "Notices published", "Calls"],
+        tables.append(Table("calls-and-notices", _("Calls to the contact centre beside notices published, each day"),
+                            [_("Day"), _("Notices published"), _("Calls")],
                             [[day.isoformat(), published.get(day, 0), calls.get(day, 0)]
                              for day in sorted(set(published) | set(calls))]))
     if only in (None, "calls-by-service"):
         words = [call_data.OUTCOME_WORDS[outcome] for outcome in call_data.CallOutcome]
-        tables.append(Table("calls-by-service", "Calls by service and how they ended", ["Service", *words, "Calls"],
+        tables.append(Table("calls-by-service", _("Calls by service and how they ended"),
+                            [_("Service"), *words, _("Calls")],
                             [[services.get(service_id, service_id), *per.values(), sum(per.values())]
                              for service_id, per in call_data.calls_by_service(start, end).items()]))
     if only in (None, "feedback-by-notice"):
-        tables.append(Table("feedback-by-notice", "Was this notice useful? Residents' answers per notice",
-                            ["Notice", "Service", "Useful", "Not useful"],
+        tables.append(Table("feedback-by-notice", _("Was this notice useful? Residents' answers per notice"),
+                            [_("Notice"), _("Service"), _("Useful"), _("Not useful")],
                             [[row.title, services.get(row.service_id, row.service_id), row.yes, row.no]
                              for row in feedback_data.feedback_per_notice(start, end)]))
     if only in (None, "feedback-by-service"):
-        tables.append(Table("feedback-by-service", "Residents' answers per service", ["Service", "Useful",
-                                                                                      "Not useful"],
+        tables.append(Table("feedback-by-service", _("Residents' answers per service"), [_("Service"), _("Useful"),
+                                                                                      _("Not useful")],
                             [[services.get(service_id, service_id), yes, no]
                              for service_id, (yes, no) in feedback_data.feedback_per_service(start, end).items()]))
     if only in (None, "warning-to-first-notice"):
-        tables.append(Table("warning-to-first-notice", "Time from a Met Office warning arriving to the first notice",
-                            ["Warning", "Arrived", "First notice", "Time taken"], _first_notice_rows(start, end)))
+        tables.append(Table("warning-to-first-notice", _("Time from a Met Office warning arriving to the first notice"),
+                            [_("Warning"), _("Arrived"), _("First notice"), _("Time taken")],
+                            _first_notice_rows(start, end)))
     if only in (None, "warning-kinds"):
-        tables.append(Table("warning-kinds", "What followed each kind of warning",
-                            ["Kind of warning", "Warnings", "Services usually disrupted (notices)", "Calls",
-                             "Useful", "Not useful", "Typical time to first notice"],
+        tables.append(Table("warning-kinds", _("What followed each kind of warning"),
+                            [_("Kind of warning"), _("Warnings"), _("Services usually disrupted (notices)"), _("Calls"),
+                             _("Useful"), _("Not useful"), _("Typical time to first notice")],
                             [[row.kind.capitalize(), row.warnings,
                               "; ".join(f"{name}: {count}" for name, count in Counter(row.services).most_common())
-                              or "None", row.calls, row.useful, row.not_useful,
-                              foresight.in_words(row.typical_first_notice) if row.first_notice_after else "No notice"]
+                              or _("None"), row.calls, row.useful, row.not_useful,
+                              foresight.in_words(row.typical_first_notice) if row.first_notice_after
+                              else _("No notice")]
                              for row in warning_kinds(start, end)]))
     return tables
 
@@ -95,7 +99,7 @@ def _first_notice_rows(start: dt.date, end: dt.date) -> list[list[Any]]:
         following = foresight.notices_following(warning)
         first = following[0] if following else None
         after = first.published_at_utc - foresight.arrived_at(warning) if first and first.published_at_utc else None
-        rows.append([warning.title, london_time(foresight.arrived_at(warning)), first.title if first else "None",
+        rows.append([warning.title, london_time(foresight.arrived_at(warning)), first.title if first else _("None"),
                      foresight.in_words(after) if first else ""])
     return rows
 
@@ -161,14 +165,14 @@ def open_response_statistics() -> dict[str, Any]:
             .where(InsightCount.metric.in_([str(Metric.FEEDBACK), str(Metric.CALL)]))):
         month = day.strftime("%Y-%m")
         if metric == Metric.FEEDBACK:
-            notice_id, answer, _ = key.split("|")
+            notice_id, answer, _rest = key.split("|")
             service_id = notice_services.get(int(notice_id))
             if service_id is None:
                 continue
             totals = feedback.setdefault((month, service_id), {"yes": 0, "no": 0})
             totals[answer] = totals.get(answer, 0) + count
         else:
-            service_id, _, outcome = key.split("|")
+            service_id, _middle, outcome = key.split("|")
             per = calls.setdefault((month, service_id), dict.fromkeys((str(o) for o in call_data.CallOutcome), 0))
             per[outcome] = per.get(outcome, 0) + count
 

@@ -22,7 +22,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from lxml import etree
 
-from alerts.languages import ENGLISH, WELSH, text_in, update_text_in
+from alerts.languages import ENGLISH, WELSH, text_in
 from alerts.links import external_url
 from alerts.models import Impact, Notice, NoticeStatus, NoticeUpdate, UpdateKind
 from alerts.text import xml_safe
@@ -175,16 +175,16 @@ def _description(notice: Notice, language: str = ENGLISH) -> str:
     updates = _timeline(notice)
     latest = updates[-1] if updates else None
     summary = text_in(notice, "summary", language)
-    if latest is None or len(updates) == 1 or update_text_in(latest, notice, "summary", language) == summary:
+    if latest is None or len(updates) == 1 or text_in(latest, "summary", language) == summary:
         return summary
     return f"{summary}\n\n" + _("Latest update: %(summary)s",
-                                 summary=update_text_in(latest, notice, "summary", language))
+                                 summary=text_in(latest, "summary", language))
 
 
 def _latest_advice(notice: Notice, language: str = ENGLISH) -> str:
     for update in reversed(_timeline(notice)):
         if update.advice:
-            return update_text_in(update, notice, "advice", language)
+            return text_in(update, "advice", language)
     return text_in(notice, "advice", language)
 
 

@@ -26,7 +26,7 @@ from lxml import etree
 
 from alerts.feeds.cap import CAP_LANGUAGES, CAP_MIMETYPE, cap_url, notice_url_in
 from alerts.formatting import london_time
-from alerts.languages import ENGLISH, WELSH, text_in, update_text_in
+from alerts.languages import ENGLISH, WELSH, text_in
 from alerts.links import external_url
 from alerts.models import Notice, NoticeStatus, NoticeUpdate
 from alerts.text import xml_safe
@@ -76,8 +76,8 @@ def entry_title(notice: Notice, language: str = ENGLISH) -> str:
 
 def entry_text(notice: Notice, area_names: Sequence[str], language: str = ENGLISH) -> str:
     latest = latest_update(notice)
-    summary = update_text_in(latest, notice, "summary", language) if latest else text_in(notice, "summary", language)
-    advice = (update_text_in(latest, notice, "advice", language) if latest and latest.advice else "") or text_in(
+    summary = text_in(latest, "summary", language) if latest else text_in(notice, "summary", language)
+    advice = (text_in(latest, "advice", language) if latest and latest.advice else "") or text_in(
         notice, "advice", language)
     lines = [summary]
     if advice:
@@ -179,7 +179,7 @@ def _cap_index_feed(notices: Sequence[Notice], details: FeedDetails) -> bytes:
         for link in links:
             entry.link(**link)
         latest = latest_update(notice)
-        entry.summary(xml_safe(update_text_in(latest, notice, "summary", language) if latest
+        entry.summary(xml_safe(text_in(latest, "summary", language) if latest
                                else text_in(notice, "summary", language)))
         entry.updated(notice.updated_at_utc)
         entry.published(notice.published_at_utc or notice.created_at_utc)

@@ -23,7 +23,7 @@ from alerts.profile import council
 from alerts.web.asked_language import answer_language, council_name, is_bilingual, say_language, welsh_prefix
 from alerts.web.caching import cacheable, conditional_read
 from alerts.web.errors import problem
-from alerts.web.languages import in_page_language
+from alerts.web.languages import in_page_language, page_language
 from alerts.web.security_headers import script_hash
 
 feeds = Blueprint("feeds", __name__)
@@ -167,7 +167,8 @@ def _embeddable(response: Response) -> None:
 @feeds.get("/embed/banner")
 @conditional_read(max_age=FEED_MAX_AGE, last_modified=True, finish=_embeddable)
 def banner() -> Response:
-    headline = headline_data.live_headline(council().short_name)
+    language = page_language()
+    headline = headline_data.live_headline(text_in(council(), "short_name", language), language)
     page = render_template("feeds/banner.html", headline=headline, start_url=external_url("/"),
                            script=BANNER_SCRIPT)
     return make_response(page)

@@ -17,5 +17,6 @@ class Headline(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(String(300))
+    text_cy: Mapped[str | None] = mapped_column(String(300))  # the Welsh, for a council that writes in Welsh
     ends_at_utc: Mapped[dt.datetime] = mapped_column(index=True)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"))

@@ -91,21 +91,32 @@ def render_staff_password_link_requested_email(reset_url: str, hours: int, messa
     )
 
 
-def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str,
-                                  notice_url: str) -> RenderedEmail:
-    """To an officer who may approve: something waits for a second pair of eyes."""
+def render_approval_request_email(*, title: str, what: str, requested_by: str, audience: str, notice_url: str,
+                                  in_welsh: tuple[str, str] | None = None,
+                                  in_english: tuple[str, str] | None = None) -> RenderedEmail:
+    """To an officer who may approve: something waits for a second pair of eyes. For a notice written in Welsh and
+    English, `in_welsh` and `in_english` (each its title and summary) let the approver check both languages."""
     words = translations(STAFF_LANGUAGE)
+    both: list[str] = []
+    if in_welsh is not None and in_english is not None:
+        both = [words.gettext("In Welsh:") + "\n" + _lines(*in_welsh),
+                words.gettext("In English:") + "\n" + _lines(*in_english)]
     return RenderedEmail(
         subject=words.gettext("Approval needed: %(title)s", title=title)[:300],
         body=_paragraphs(
             words.gettext("%(requested_by)s has asked to send %(what)s to %(audience)s: \"%(title)s\".",
                           requested_by=requested_by, what=what, audience=audience,
                           title=escape_notify_markdown(title)),
+            *both,
             words.gettext("Nothing is published or sent until an officer other than whoever wrote, changed or "
                           "asked to send it approves it. Check it and approve it, or cancel it:"),
             notice_url,
         ),
     )
+
+
+def _lines(*texts: str) -> str:
+    return "\n".join(escape_notify_markdown(text) for text in texts if text)
 
 
 def render_update_due_email(*, title: str, promised: str, notice_url: str) -> RenderedEmail:

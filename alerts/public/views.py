@@ -26,7 +26,7 @@ def start() -> str:
 
 
 def _headline() -> str | None:
-    return headline_data.live_headline(text_in(council(), "short_name", page_language()))
+    return headline_data.live_headline(text_in(council(), "short_name", page_language()), page_language())
 
 
 def _current_warnings() -> list:

@@ -70,10 +70,13 @@ def _tell_approvers(notice: Notice, actor: Actor) -> int:
         UpdateKind(pending.kind), "a notice") if pending is not None else "a notice"
     audience = "the whole county" if notice.whole_county else f"more than {_threshold():,} people"
     requester = pending.requested_by if pending is not None else notice.requested_by
+    said = pending if pending is not None else notice  # what is waiting: the notice, or its update or resolution
+    in_welsh = (notice.title_cy or "", said.summary_cy or "") if writes_in_welsh() and notice.title_cy else None
     email = render_approval_request_email(
         title=_titles(notice), what=what, audience=audience,
         requested_by=requester.email if requester is not None else actor.name,
-        notice_url=links.external_url(f"/staff/notices/{notice.id}"))
+        notice_url=links.external_url(f"/staff/notices/{notice.id}"),
+        in_welsh=in_welsh, in_english=(notice.title, said.summary) if in_welsh else None)
     approvers = notice_lifecycle.approvers_for(notice)
     for officer in approvers:
         outbox.queue_direct_message(kind=MessageKind.APPROVAL_REQUEST, channel=Channel.EMAIL,

@@ -21,15 +21,18 @@ from alerts.data import staff as staff_data
 from alerts.extensions import db
 from alerts.models import Role, StaffUser
 from alerts.services.actors import Actor
+from alerts.services.shown_text import ShownText
+from alerts.services.shown_text import shown_text as _l
 
 # When the provider asserts several of our roles, the first of these wins.
 ROLE_PRECEDENCE = (Role.ADMIN, Role.OFFICER, Role.MANAGER, Role.CONTACT_CENTRE)
 
-NO_EMAIL = "Your account at the identity provider has no email address, so we cannot tell who you are."
-NOT_VERIFIED = "Your identity provider did not confirm your email address."
-NO_ACCESS = "Your council account has not been given access to this service. Ask your IT team or an admin."
-ROLE_REMOVED = "Your access to this service has been removed. Ask your IT team or an admin if you need it back."
-DISABLED = "Your staff account is turned off. Ask an admin if you need it back."
+# Refusals: each reads in the page's language when shown (str() of the refusal).
+NO_EMAIL = _l("Your account at the identity provider has no email address, so we cannot tell who you are.")
+NOT_VERIFIED = _l("Your identity provider did not confirm your email address.")
+NO_ACCESS = _l("Your council account has not been given access to this service. Ask your IT team or an admin.")
+ROLE_REMOVED = _l("Your access to this service has been removed. Ask your IT team or an admin if you need it back.")
+DISABLED = _l("Your staff account is turned off. Ask an admin if you need it back.")
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def role_asserted(identity: ProviderIdentity) -> Role | None:
 
 
 def _refuse(identity: ProviderIdentity, ip_address: str | None, reason: str, user: StaffUser | None,
-            message: str) -> Refused:
+            message: ShownText) -> Refused:
     actor = Actor(user_id=user.id if user else None, name=identity.email or f"{identity.issuer} {identity.subject}",
                   ip_address=ip_address)
     actor.audit("staff.single_sign_on_refused", "staff_user" if user else None, user.id if user else None,

@@ -20,16 +20,17 @@ from alerts.notify import (
 )
 from alerts.profile import message_from
 from alerts.services.actors import Actor
+from alerts.services.shown_text import shown_text as _l
 
 
 class NotAllowed(ValueError):
     """What an admin asked for is not allowed. The message is safe to show them."""
 
 
-# Refusals, in English: alerts/staff/words.py shows them in the page's language.
-NEEDS_ENABLING = "Enable the account before sending a password reset link"
-OWN_ADMIN_ROLE = "You cannot remove your own admin role. Ask another admin."
-OWN_ACCOUNT = "You cannot disable your own account"
+# Refusals: each reads in the page's language when shown (str() of the refusal).
+NEEDS_ENABLING = _l("Enable the account before sending a password reset link")
+OWN_ADMIN_ROLE = _l("You cannot remove your own admin role. Ask another admin.")
+OWN_ACCOUNT = _l("You cannot disable your own account")
 
 def create_staff_user(email: str, role: Role, actor: Actor, *, password: str | None = None) -> StaffUser:
     """Add a staff account. With no password the new member of staff chooses their own from an emailed link, so

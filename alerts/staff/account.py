@@ -32,7 +32,7 @@ from alerts.staff.admin import user_or_404
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in, throttled
 from alerts.staff.device_cookie import trusted_nonce
 from alerts.staff.forms import ConfirmForm
-from alerts.staff.words import password_words, refusal_words, wrong_code
+from alerts.staff.words import password_words, wrong_code
 
 # Session key for the secret being set up: sealed, so even the signed (readable) cookie does not show it.
 SECRET_BEING_SET_UP = "second_factor_set_up"  # noqa: S105 — a session key
@@ -76,7 +76,7 @@ def change_password() -> Response | str | tuple[str, int]:
         except staff_accounts.WrongPassword:
             form.current_password.errors.append(_("Your current password is not right"))
         except WeakPassword as error:
-            form.new_password.errors.append(password_words(str(error)))
+            form.new_password.errors.append(password_words(error))
         else:
             # The version went up, which ends every session; this one carries on with the new version.
             login_user(user)
@@ -182,7 +182,7 @@ def reset_password(token: str) -> Response | str | tuple[str, int]:
         try:
             changed = staff_sign_in.reset_password(token, form.new_password.data or "", request.remote_addr)
         except WeakPassword as error:
-            form.new_password.errors.append(password_words(str(error)))
+            form.new_password.errors.append(password_words(error))
         else:
             if changed is None:
                 return render_template("staff/reset_link_not_valid.html"), 404
@@ -212,7 +212,7 @@ def send_password_reset(user_id: int) -> Response:
     try:
         staff_admin.send_password_reset(found, acting())
     except staff_admin.NotAllowed as refusal:
-        flash(refusal_words(str(refusal)))
+        flash(str(refusal))
         return redirect(url_for("staff.user", user_id=found.id))
     flash(_("We have emailed %(email)s a link to choose a new password. It works once, for %(hours)s hours.",
             email=found.email, hours=staff_accounts.RESET_LINK_HOURS), "success")

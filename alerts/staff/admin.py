@@ -23,7 +23,7 @@ from alerts.services import staff_admin
 from alerts.staff import staff
 from alerts.staff.access import acting, role_required
 from alerts.staff.forms import ApiTokenForm, ConfirmForm, NewUserForm, RoleForm
-from alerts.staff.words import refusal_words, role_words
+from alerts.staff.words import role_words
 from alerts.web.query_args import page_or_first, parse_date
 
 PAGE_SIZE = 50
@@ -70,7 +70,7 @@ def user(user_id: int) -> Response | str | tuple[str, int]:
         try:
             staff_admin.change_role(found, Role(form.role.data), acting())
         except staff_admin.NotAllowed as refusal:
-            form.role.errors.append(refusal_words(str(refusal)))
+            form.role.errors.append(str(refusal))
         else:
             flash(_("%(email)s is now %(role)s", email=found.email, role=role_words(form.role.data)), "success")
             return redirect(url_for("staff.user", user_id=found.id))
@@ -87,7 +87,7 @@ def disable_user(user_id: int) -> Response:
     try:
         staff_admin.switch_disabled(found, acting())
     except staff_admin.NotAllowed as refusal:
-        flash(refusal_words(str(refusal)))
+        flash(str(refusal))
         return redirect(url_for("staff.user", user_id=found.id))
     flash(_("%(email)s is disabled and has been signed out", email=found.email) if found.is_disabled
           else _("%(email)s can sign in again", email=found.email), "success")
@@ -135,8 +135,8 @@ def revoke_api_token(token_id: int) -> Response:
 
 
 def _parse_date(name: str, errors: list[dict[str, str]]) -> dt.date | None:
-    parsed = parse_date(request.args.get(name), label=f"The '{name}' date", today=dt.datetime.now(LONDON).date(),
-                        invalid="Enter a real date, for example 27/11/2026")
+    parsed = parse_date(request.args.get(name), label=_("The '%(name)s' date", name=name),
+                        today=dt.datetime.now(LONDON).date(), invalid=_("Enter a real date, for example 27/11/2026"))
     if parsed.error:
         errors.append({"text": parsed.error, "href": f"#{name}"})
     return parsed.value

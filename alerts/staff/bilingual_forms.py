@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from markupsafe import Markup
 from wtforms import Field, StringField
+from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -21,6 +22,7 @@ from alerts.profile import council
 from alerts.staff.forms import (
     BulkExtendForm,
     BulkResolveForm,
+    HeadlineForm,
     NoticeForm,
     ResolveForm,
     TemplateForm,
@@ -94,8 +96,31 @@ def _change_fields() -> dict[str, StringField]:
                  _("Enter what has changed in English"), _("Enter what has changed in Welsh"))
 
 
+def _headline(language: str) -> StringField:
+    welsh = language == WELSH
+    return StringField(
+        _("Headline in Welsh") if welsh else _("Headline in English"), widget=GovTextArea(),
+        validators=[DataRequired(_("Enter the headline in Welsh") if welsh else _("Enter the headline in English")),
+                    Length(max=200, message=_("Headline in Welsh must be 200 characters or fewer") if welsh
+                           else _("Headline in English must be 200 characters or fewer"))])
+
+
+def _again(field: UnboundField) -> UnboundField:
+    """The same field made anew, so it comes after the fields made with it (WTForms orders fields as made)."""
+    return UnboundField(field.field_class, *field.args, name=field.name, **field.kwargs)
+
+
+def _headline_fields() -> dict[str, object]:
+    # Asked in the council's order, then the end and the button again, so the error summary follows the page.
+    languages = (WELSH, "en") if welsh_first() else ("en", WELSH)
+    fields: dict[str, object] = {("text_cy" if language == WELSH else "text"): _headline(language)
+                                 for language in languages}
+    return {**fields, "ends_at": _again(HeadlineForm.ends_at), "submit": _again(HeadlineForm.submit)}
+
+
 FIELDS = {NoticeForm: _notice_fields, TemplateForm: _notice_fields, UpdateForm: _update_fields,
-          ResolveForm: _resolve_fields, BulkResolveForm: _resolve_fields, BulkExtendForm: _change_fields}
+          ResolveForm: _resolve_fields, BulkResolveForm: _resolve_fields, BulkExtendForm: _change_fields,
+          HeadlineForm: _headline_fields}
 
 
 def _base_of(form_class: type[BaseForm]) -> type[BaseForm]:
@@ -123,10 +148,12 @@ def welsh_first() -> bool:
 def pairs(form: BaseForm, *names: str) -> list[list[Field]]:
     """Each text's fields in the order to ask them: Welsh first where Welsh is the council's first language; just
     the English field for a council that writes only in English."""
-    if "summary_cy" not in form:
-        return [[form[name]] for name in names if name in form]
-    return [[form[f"{name}_cy"], form[name]] if welsh_first() else [form[name], form[f"{name}_cy"]]
-            for name in names if name in form]
+    def asked(name: str) -> list[Field]:
+        if f"{name}_cy" not in form:
+            return [form[name]]
+        return [form[f"{name}_cy"], form[name]] if welsh_first() else [form[name], form[f"{name}_cy"]]
+
+    return [asked(name) for name in names if name in form]
 
 
 def welsh_of(form: BaseForm, name: str) -> str:

@@ -74,8 +74,8 @@ def _date_range() -> tuple[dt.date, dt.date, dict[str, str], dict[str, tuple[str
     """The range asked for, the errors by date ("from", "to") and the boxes each error marks."""
     end_default = insight_data.today()
     typed = {name: _typed_date(name, label, default, end_default) for name, label, default in (
-        ("from", "The start date", end_default - dt.timedelta(days=DEFAULT_DAYS - 1)),
-        ("to", "The end date", end_default))}
+        ("from", _("The start date"), end_default - dt.timedelta(days=DEFAULT_DAYS - 1)),
+        ("to", _("The end date"), end_default))}
     errors = {name: date.error for name, date in typed.items() if date.error}
     wrong = {name: date.wrong_parts for name, date in typed.items()}
     start, end = typed["from"].value, typed["to"].value

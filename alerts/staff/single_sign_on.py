@@ -29,7 +29,6 @@ from alerts.staff import staff
 from alerts.staff.access import safe_next
 from alerts.staff.auth import PENDING_SIGN_IN, complete_sign_in
 from alerts.staff.forms import ConfirmForm
-from alerts.staff.words import refusal_words
 from alerts.web.security_headers import content_security_policy
 
 log = logging.getLogger(__name__)
@@ -169,7 +168,7 @@ def sso_callback() -> Response | tuple[str, int]:
     try:
         user = single_sign_on.account_for(identity, request.remote_addr)
     except single_sign_on.Refused as refusal:
-        return _refused(refusal_words(str(refusal)))
+        return _refused(str(refusal))
     if not identity.mfa and user.has_second_factor:
         # The provider did not say it asked for a second factor: ours comes next, as after a password.
         session.clear()

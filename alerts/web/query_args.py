@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 # Far more pages than any list here has, and small enough that the database offset stays cheap.
 MAX_PAGE = 10_000
 # Nothing this service records is older than its first release or more than a year ahead; outside these, date
@@ -66,7 +68,8 @@ def parse_date(raw: str | None, *, label: str, invalid: str, today: dt.date) -> 
     if day is None:
         return ParsedDate(None, invalid)
     if day < EARLIEST_DATE:
-        return ParsedDate(None, f"{label} must be on or after 1 January {EARLIEST_DATE.year}")
+        return ParsedDate(None, _("%(label)s must be on or after 1 January %(year)s", label=label,
+                                  year=EARLIEST_DATE.year))
     if day > latest_date(today):
-        return ParsedDate(None, f"{label} must be no more than a year from today")
+        return ParsedDate(None, _("%(label)s must be no more than a year from today", label=label))
     return ParsedDate(day)

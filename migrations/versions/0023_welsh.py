@@ -20,6 +20,7 @@ WELSH_COLUMNS = {
     'notice_updates': [('summary_cy', sa.Text()), ('advice_cy', sa.Text())],
     'pending_updates': [('summary_cy', sa.Text()), ('advice_cy', sa.Text())],
     'notice_templates': [('title_cy', sa.String(length=200)), ('summary_cy', sa.Text()), ('advice_cy', sa.Text())],
+    'headlines': [('text_cy', sa.String(length=300))],
 }
 
 

@@ -76,10 +76,13 @@ def test_the_same_dashboard_in_english(client_request) -> None:
 
 def test_a_staff_form_with_errors_has_a_welsh_error_summary(client_request) -> None:
     sign_in(client_request, factories.StaffUserFactory(role=Role.OFFICER))
-    page = client_request.post_form("/cy/staff/headline", {"text": "", "ends_at": ""}, expected_status=400)
+    page = client_request.post_form("/cy/staff/headline", {"text": "", "text_cy": "", "ends_at": ""},
+                                    expected_status=400)
     assert page.title.startswith("Gwall: ")
-    assert page.error_summary() == ["Rhowch y pennawd", "Rhowch pryd mae’r pennawd yn dod i ben"]
-    assert [label.get_text(strip=True) for label in page.select("label.govuk-label")] == ["Pennawd", "Ei ddangos tan"]
+    assert page.error_summary() == ["Rhowch y pennawd yn Gymraeg", "Rhowch y pennawd yn Saesneg",
+                                    "Rhowch pryd mae’r pennawd yn dod i ben"]
+    assert [label.get_text(strip=True) for label in page.select("label.govuk-label")] == [
+        "Pennawd yn Gymraeg", "Pennawd yn Saesneg", "Ei ddangos tan"]
 
 
 def test_an_admins_staff_users_page_names_roles_in_welsh(client_request) -> None:
