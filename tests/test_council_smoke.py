@@ -76,21 +76,23 @@ def test_a_notice_page_and_the_feeds_and_cap_carry_the_councils_names_and_codes(
     assert page.title == f"Bins not collected – {council.service_name} – {council.name}"
     assert area.name in page.text
 
-    atom = client.get("/feeds/notices.atom")
+    # A council in Wales answers feeds and the API in Welsh unless asked: these checks read the English.
+    atom = client.get("/feeds/notices.atom?lang=en")
     feed = etree.fromstring(atom.data)
     assert feed.findtext("atom:title", namespaces=ATOM) == council.service_name
     assert council.name in atom.get_data(as_text=True)
 
-    listed = client.get("/api/v1/notices")
+    listed = client.get("/api/v1/notices?lang=en")
     assert [item["title"] for item in listed.json["notices"]] == ["Bins not collected"]
     assert [a["name"] for a in listed.json["notices"][0]["areas"]] == [area.name]
 
     cap = client.get(f"/cap/{notice.id}.xml")
     alert = etree.fromstring(cap.data)
-    assert alert.findtext("cap:info/cap:senderName", namespaces=CAP) == council.name
-    assert alert.findtext("cap:info/cap:area/cap:areaDesc", namespaces=CAP) == area.name
+    english = "cap:info[cap:language='en-GB']"
+    assert alert.xpath(f"{english}/cap:senderName/text()", namespaces=CAP) == [council.name]
+    assert alert.xpath(f"{english}/cap:area/cap:areaDesc/text()", namespaces=CAP) == [area.name]
     geocodes = [(g.findtext("cap:valueName", namespaces=CAP), g.findtext("cap:value", namespaces=CAP))
-                for g in alert.iterfind("cap:info/cap:area/cap:geocode", CAP)]
+                for g in alert.xpath(f"{english}/cap:area/cap:geocode", namespaces=CAP)]
     assert geocodes == [("postcode-district", district) for district in sorted(area.districts)]
 
     whole = factories.NoticeFactory(title="Gritting everywhere", area_ids=["whole-county"],
@@ -124,10 +126,12 @@ def test_publishing_sends_alerts_in_the_councils_name(client_request: PageClient
     response = post_form(client_request, "/staff/notices/new", {
         "title": "Bins not collected", "service": "bins-and-recycling", "areas": [area.id], "impact": "severe",
         "starts_at": "", "expected_end_at": "", "summary": "Snow.", "advice": "Keep your bins inside.",
-        "internal_notes": "", "notify": "y"})
+        "internal_notes": "", "notify": "y",
+        # A council in Wales writes each text in Welsh too; a council in English ignores these.
+        "title_cy": "Biniau heb eu casglu", "summary_cy": "Eira.", "advice_cy": "Cadwch eich biniau i mewn."})
     notice_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
     preview = client_request.get(f"/staff/notices/{notice_id}")
-    assert f"{council.name}: Bins not collected." in preview.soup.select_one("#sms-preview").get_text()
+    assert f"{council.name}: Bins not collected." in preview.soup.select_one("#sms-preview, #sms-preview-en").get_text()
     post_form(client_request, f"/staff/notices/{notice_id}/publish", {"when": "now"})
 
     db.session.expire_all()
