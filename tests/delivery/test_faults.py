@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -182,8 +183,16 @@ def test_a_worker_killed_mid_send_and_restarted_sends_every_message_exactly_once
         accepted = {notification.reference for notification in simulator.accepted()}
         return [row[0] for row in harness.outbox_rows(app) if row[1] == "sending" and row[0] in accepted]
 
-    wait_until(lambda: simulator.stats(False)["accepted"] >= 40 and bool(sends_in_doubt()), 20,
-               "the first worker is part-way through a batch")
+    def frozen_part_way() -> bool:
+        """Freeze the worker, then look: a frozen worker cannot record an accepted send between the look and the
+        kill (looking at a running one raced it, and the kill then found nothing left in doubt)."""
+        first.signal(signal.SIGSTOP)
+        if simulator.stats(False)["accepted"] >= 40 and sends_in_doubt():
+            return True
+        first.signal(signal.SIGCONT)
+        return False
+
+    wait_until(frozen_part_way, 20, "the first worker is part-way through a batch")
     first.kill()  # kill -9: POSTs in flight, accepted sends not yet recorded
     assert sends_in_doubt(), "the kill left sends that Notify accepted but the outbox had not recorded"
     workers(simulator)
